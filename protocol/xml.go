@@ -1,0 +1,193 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/xml"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/protocol/model"
+)
+
+// xmlEncoder writes query-protocol responses. ec2 selects EC2's dialect:
+// no Result wrapper, a lower-case requestId, and <item> list members.
+type xmlEncoder struct {
+	buf bytes.Buffer
+	ec2 bool
+}
+
+// EncodeQueryXML writes an awsQuery response: <OpResponse><OpResult>…</OpResult><ResponseMetadata>.
+func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
+	e := &xmlEncoder{}
+	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `">`)
+	if op.Output != nil {
+		wrapper := op.ResultWrapper
+		if wrapper == "" {
+			wrapper = op.Name + "Result"
+		}
+		e.buf.WriteString("<" + wrapper + ">")
+		if v, ok := deref(reflect.ValueOf(out)); ok && out != nil {
+			e.members(op.Output, v)
+		}
+		e.buf.WriteString("</" + wrapper + ">")
+	}
+	e.buf.WriteString("<ResponseMetadata><RequestId>" + requestID + "</RequestId></ResponseMetadata>")
+	e.buf.WriteString(`</` + op.Name + `Response>`)
+	return e.buf.Bytes()
+}
+
+// EncodeEC2XML writes an ec2 query response: members directly under <OpResponse>.
+func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
+	e := &xmlEncoder{ec2: true}
+	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `/">`)
+	e.buf.WriteString("<requestId>" + requestID + "</requestId>")
+	if op.Output != nil && out != nil {
+		if v, ok := deref(reflect.ValueOf(out)); ok {
+			e.members(op.Output, v)
+		}
+	}
+	e.buf.WriteString(`</` + op.Name + `Response>`)
+	return e.buf.Bytes()
+}
+
+func (e *xmlEncoder) members(sh *model.Shape, v reflect.Value) {
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	for _, f := range fieldsOf(sh, v.Type()) {
+		fv := v.Field(f.index)
+		if isAbsent(fv) {
+			continue
+		}
+		e.element(f.member, f.member.WireName(), fv)
+	}
+}
+
+func (e *xmlEncoder) open(name string)  { e.buf.WriteString("<" + name + ">") }
+func (e *xmlEncoder) close(name string) { e.buf.WriteString("</" + name + ">") }
+
+func (e *xmlEncoder) element(m *model.Member, name string, v reflect.Value) {
+	v, ok := deref(v)
+	if !ok {
+		return
+	}
+	sh := m.Shape
+	switch sh.Type {
+	case "structure":
+		e.open(name)
+		e.members(sh, v)
+		e.close(name)
+	case "list":
+		item := "member"
+		if sh.Member.LocationName != "" {
+			item = sh.Member.LocationName
+		} else if e.ec2 {
+			item = "item"
+		}
+		if sh.Flattened || m.Flattened {
+			for i := 0; i < v.Len(); i++ {
+				e.element(sh.Member, name, v.Index(i))
+			}
+			return
+		}
+		e.open(name)
+		for i := 0; i < v.Len(); i++ {
+			e.element(sh.Member, item, v.Index(i))
+		}
+		e.close(name)
+	case "map":
+		keyName, valName := "key", "value"
+		if sh.Key.LocationName != "" {
+			keyName = sh.Key.LocationName
+		}
+		if sh.Value.LocationName != "" {
+			valName = sh.Value.LocationName
+		}
+		flat := sh.Flattened || m.Flattened
+		if !flat {
+			e.open(name)
+		}
+		for _, k := range sortedKeys(v) {
+			entry := "entry"
+			if flat {
+				entry = name
+			}
+			e.open(entry)
+			e.open(keyName)
+			xmlText(&e.buf, k.String())
+			e.close(keyName)
+			e.element(sh.Value, valName, v.MapIndex(k))
+			e.close(entry)
+		}
+		if !flat {
+			e.close(name)
+		}
+	default:
+		e.open(name)
+		e.scalar(sh, v)
+		e.close(name)
+	}
+}
+
+func (e *xmlEncoder) scalar(sh *model.Shape, v reflect.Value) {
+	switch sh.Type {
+	case "string":
+		xmlText(&e.buf, v.String())
+	case "boolean":
+		e.buf.WriteString(strconv.FormatBool(v.Bool()))
+	case "integer", "long":
+		e.buf.WriteString(strconv.FormatInt(v.Int(), 10))
+	case "double", "float":
+		e.buf.WriteString(strconv.FormatFloat(v.Float(), 'f', -1, 64))
+	case "timestamp":
+		e.buf.WriteString(FormatISO8601(v.Interface().(time.Time)))
+	case "blob":
+		e.buf.WriteString(base64.StdEncoding.EncodeToString(v.Bytes()))
+	}
+}
+
+// FormatISO8601 formats a timestamp as query protocols do, with milliseconds only when present.
+func FormatISO8601(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()/1e6 == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format("2006-01-02T15:04:05.000Z")
+}
+
+func xmlText(buf *bytes.Buffer, s string) { _ = xml.EscapeText(buf, []byte(s)) }
+
+// EncodeQueryError renders awsQuery's <ErrorResponse> envelope.
+func EncodeQueryError(svc *model.Service, e *apierror.Error, requestID string) []byte {
+	var buf bytes.Buffer
+	ns := ""
+	if svc != nil {
+		ns = svc.Metadata.XMLNamespace
+	}
+	buf.WriteString(`<ErrorResponse xmlns="` + ns + `"><Error><Type>`)
+	if e.Receiver {
+		buf.WriteString("Receiver")
+	} else {
+		buf.WriteString("Sender")
+	}
+	buf.WriteString("</Type><Code>")
+	xmlText(&buf, e.Code)
+	buf.WriteString("</Code><Message>")
+	xmlText(&buf, e.Message)
+	buf.WriteString("</Message></Error><RequestId>" + requestID + "</RequestId></ErrorResponse>")
+	return buf.Bytes()
+}
+
+// EncodeEC2Error renders EC2's <Response><Errors> envelope.
+func EncodeEC2Error(e *apierror.Error, requestID string) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("<Response><Errors><Error><Code>")
+	xmlText(&buf, e.Code)
+	buf.WriteString("</Code><Message>")
+	xmlText(&buf, e.Message)
+	buf.WriteString("</Message></Error></Errors><RequestID>" + requestID + "</RequestID></Response>")
+	return buf.Bytes()
+}

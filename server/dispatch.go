@@ -1,0 +1,251 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"reflect"
+	"runtime/debug"
+	"strings"
+
+	"github.com/longshore/longshore/protocol"
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/protocol/model"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// MaxBodyBytes is the largest request body Longshore reads.
+const MaxBodyBytes = 10 << 20
+
+// call is one AWS request on its way through the dispatcher.
+type call struct {
+	svc   *service
+	codec protocol.Codec
+	op    string
+	cred  credential
+	input protocol.Input
+}
+
+// dispatcher serves AWS API requests: route → decode → validate → handler in one transaction → encode.
+type dispatcher struct {
+	routes    *routes
+	store     *store.Store
+	region    string
+	resolvers []api.CredentialResolver
+	log       *slog.Logger
+}
+
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := recordOf(w)
+	rid := rec.requestID
+	c, err := d.route(r)
+	if c.svc != nil {
+		rec.service = c.svc.Name
+	}
+	rec.operation = c.op
+	if err != nil {
+		d.writeError(w, c, apierror.As(err), rid)
+		return
+	}
+	out, err := d.run(r, c, rid)
+	if err != nil {
+		d.writeError(w, c, apierror.As(err), rid)
+		return
+	}
+	op := c.svc.Model.Operations[c.op]
+	body := c.codec.Encode(c.svc.Model, op, out, rid)
+	h := w.Header()
+	h.Set("Content-Type", c.codec.ContentType())
+	h.Set("x-amzn-RequestId", rid)
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// route identifies the service, operation and codec and reads the input.
+func (d *dispatcher) route(r *http.Request) (call, error) {
+	c := call{cred: parseCredential(r)}
+	if r.ContentLength > MaxBodyBytes {
+		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return c, apierror.WithStatus(http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
+	}
+	if len(body) > MaxBodyBytes {
+		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
+	}
+	c.input.Body = body
+
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, op := splitTarget(target)
+		c.op = op
+		c.svc = d.routes.byTarget[prefix]
+		if c.svc == nil {
+			c.codec = protocol.AWSJSON11
+			return c, unknownService(prefix)
+		}
+		c.codec = c.svc.codec
+		if _, ok := c.svc.Model.Operations[op]; !ok {
+			return c, apierror.WithStatus(http.StatusBadRequest, "UnknownOperationException", "Operation %s is not supported by %s.", op, c.svc.Name)
+		}
+		return c, nil
+	}
+
+	if isForm(r) {
+		c.codec = protocol.AWSQuery
+		form, err := url.ParseQuery(r.URL.RawQuery)
+		if err == nil && r.Method != http.MethodGet {
+			var bodyForm url.Values
+			bodyForm, err = url.ParseQuery(string(body))
+			for k, vs := range bodyForm {
+				form[k] = append(form[k], vs...)
+			}
+		}
+		if err != nil {
+			return c, apierror.WithStatus(http.StatusBadRequest, "MalformedQueryString", "The query string is malformed: %v", err)
+		}
+		c.input.Form = form
+		c.op = form.Get("Action")
+		version := form.Get("Version")
+		if c.cred.Service != "" {
+			c.svc = d.routes.bySigning[c.cred.Service]
+			if c.svc == nil {
+				return c, unknownService(c.cred.Service)
+			}
+		} else {
+			c.svc = d.routes.byVersion[version]
+			if c.svc == nil {
+				return c, unknownService("API version " + version)
+			}
+		}
+		c.codec = c.svc.codec
+		if c.op == "" {
+			return c, apierror.WithStatus(http.StatusBadRequest, "MissingAction", "Missing Action")
+		}
+		if _, ok := c.svc.Model.Operations[c.op]; !ok {
+			return c, apierror.WithStatus(http.StatusBadRequest, "InvalidAction", "Could not find operation %s for version %s", c.op, c.svc.Model.Metadata.APIVersion)
+		}
+		return c, nil
+	}
+
+	if c.cred.Service != "" {
+		if s := d.routes.bySigning[c.cred.Service]; s != nil {
+			c.svc, c.codec = s, s.codec
+			return c, apierror.WithStatus(http.StatusBadRequest, "UnknownOperationException", "The request names no operation of %s.", s.Name)
+		}
+		return c, unknownService(c.cred.Service)
+	}
+	return c, unknownService("")
+}
+
+func unknownService(name string) *apierror.Error {
+	if name == "" {
+		return apierror.WithStatus(http.StatusBadRequest, "UnknownService",
+			"Longshore could not tell which AWS service this request is for (no X-Amz-Target, Action or SigV4 scope).")
+	}
+	return apierror.WithStatus(http.StatusBadRequest, "UnknownService", "Longshore does not speak the %s service.", name)
+}
+
+// run decodes and validates the input and runs the handler in one transaction.
+func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err error) {
+	h := c.svc.Handlers[c.op]
+	if h == nil {
+		return nil, apierror.NotImplemented(c.svc.Name, c.op)
+	}
+	op := c.svc.Model.Operations[c.op]
+	in := reflect.New(h.InputType).Interface()
+	if err := c.codec.Decode(op, &c.input, in); err != nil {
+		return nil, err
+	}
+	if vs := protocol.Validate(op.Input, in); len(vs) > 0 {
+		return nil, c.svc.ValidationError(vs)
+	}
+	region := c.cred.Region
+	if region == "" {
+		region = d.region
+	}
+	runTx := d.store.Write
+	if h.ReadOnly {
+		runTx = d.store.Read
+	}
+	err = runTx(r.Context(), func(tx *store.Tx) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				d.log.Error("handler panic", "service", c.svc.Name, "operation", c.op, "request_id", rid,
+					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				err = apierror.Internal()
+			}
+		}()
+		ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
+			RequestID: rid, Tx: tx}
+		if ctx.Caller, err = d.principal(tx, c.cred); err != nil {
+			return err
+		}
+		out, err = h.Call(ctx, in)
+		return err
+	})
+	var ae *apierror.Error
+	if err != nil && !errors.As(err, &ae) {
+		d.log.Error("request failed", "service", c.svc.Name, "operation", c.op, "request_id", rid, "error", err)
+	}
+	return out, err
+}
+
+// principal resolves the caller: a known access key (IAM user, STS session)
+// names its own identity; a 12-digit key id is the account; anything else is
+// the root of the default account.
+func (d *dispatcher) principal(tx *store.Tx, cred credential) (api.Principal, error) {
+	key := cred.AccessKeyID
+	if len(key) == 20 && (strings.HasPrefix(key, "ASIA") || strings.HasPrefix(key, "AKIA")) {
+		for _, resolve := range d.resolvers {
+			p, err := resolve(tx, key)
+			if err != nil {
+				return api.Principal{}, err
+			}
+			if p != nil {
+				p.AccessKeyID = key
+				return *p, nil
+			}
+		}
+	}
+	account := api.DefaultAccount
+	if isAccountID(key) {
+		account = key
+	}
+	return api.RootPrincipal(account, key), nil
+}
+
+func (d *dispatcher) writeError(w http.ResponseWriter, c call, e *apierror.Error, rid string) {
+	codec := c.codec
+	if codec == nil {
+		codec = protocol.AWSJSON11
+	}
+	status := e.Status
+	var m *model.Service
+	if c.svc != nil {
+		m = c.svc.Model
+		if sh := m.ErrorShape(e.Code); sh != nil && status == 0 {
+			status = sh.HTTPStatus
+			e.Receiver = !sh.SenderFault
+		}
+	}
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	body := codec.EncodeError(m, e, rid)
+	h := w.Header()
+	h.Set("Content-Type", codec.ContentType())
+	h.Set("x-amzn-RequestId", rid)
+	if codec == protocol.AWSJSON11 || codec == protocol.AWSJSON10 {
+		h.Set("X-Amzn-ErrorType", e.Code)
+	}
+	if rec, ok := w.(*recorder); ok {
+		rec.errorCode = e.Code
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}

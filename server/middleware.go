@@ -1,0 +1,97 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/longshore/longshore/protocol"
+	"github.com/longshore/longshore/protocol/apierror"
+)
+
+// recorder carries what the access log says about a request.
+type recorder struct {
+	http.ResponseWriter
+	requestID string
+	service   string
+	operation string
+	errorCode string
+	status    int
+	wrote     bool
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+		r.ResponseWriter.WriteHeader(status)
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func recordOf(w http.ResponseWriter) *recorder {
+	if r, ok := w.(*recorder); ok {
+		return r
+	}
+	return &recorder{ResponseWriter: w, requestID: newRequestID()}
+}
+
+// newRequestID returns a random UUID, the format of AWS request ids.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
+// withAccessLog gives each request an id, turns a panic into a 500
+// InternalFailure, and logs one line per request.
+func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, requestID: newRequestID()}
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("panic", "request_id", rec.requestID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if !rec.wrote {
+					e := apierror.Internal()
+					rec.Header().Set("Content-Type", protocol.AWSJSON11.ContentType())
+					rec.Header().Set("x-amzn-RequestId", rec.requestID)
+					rec.errorCode = e.Code
+					rec.WriteHeader(e.Status)
+					rec.Write(protocol.EncodeJSONError(e))
+				}
+			}
+			attrs := []any{"service", rec.service, "operation", rec.operation, "status", rec.status,
+				"duration", time.Since(start).Round(time.Microsecond), "request_id", rec.requestID}
+			if rec.errorCode != "" {
+				attrs = append(attrs, "error", rec.errorCode)
+			}
+			if rec.service == "" {
+				attrs = append(attrs, "method", r.Method, "path", r.URL.Path)
+			}
+			log.Info("request", attrs...)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}

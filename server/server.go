@@ -1,0 +1,120 @@
+// Package server is Longshore's transport: the listener, routing of each
+// request to its service and protocol, the access log, and the control
+// endpoints under /_longshore/.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/longshore/longshore/services"
+	"github.com/longshore/longshore/store"
+)
+
+// Version is Longshore's version, reported by the health endpoint.
+var Version = "0.1.0"
+
+// Config is how Longshore is started.
+type Config struct {
+	Listen string // address, default 127.0.0.1:4566
+	DB     string // SQLite file; empty = in memory
+	Region string // default region for unsigned requests
+	Logger *slog.Logger
+}
+
+// Server is a running Longshore.
+type Server struct {
+	Store   *store.Store
+	Handler http.Handler
+	log     *slog.Logger
+	svcs    *services.Set
+}
+
+// New opens the store and wires every service behind one handler.
+func New(cfg Config) (*Server, error) {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	set := services.New(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger})
+	rt := newRoutes()
+	for _, s := range set.Services {
+		rt.add(s)
+	}
+	d := &dispatcher{routes: rt, store: st, region: cfg.Region, resolvers: set.Resolvers, log: cfg.Logger}
+	s := &Server{Store: st, log: cfg.Logger, svcs: set}
+	m := mux.NewRouter()
+	m.SkipClean(true)
+	s.control(m.PathPrefix("/_longshore").Subrouter())
+	m.PathPrefix("/").Handler(d)
+	s.Handler = withAccessLog(cfg.Logger, m)
+	return s, nil
+}
+
+// Start begins the background work (the cluster manager) and returns a stop function.
+func (s *Server) Start(ctx context.Context) func() { return s.svcs.Start(ctx) }
+
+// Close releases the store.
+func (s *Server) Close() error { return s.Store.Close() }
+
+// Run serves until ctx is cancelled, then finishes in-flight requests and closes the store.
+// ready, if not nil, receives the bound address once the listener is open.
+func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:4566"
+	}
+	s, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		s.Close()
+		return err
+	}
+	stop := s.Start(ctx)
+	hs := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 30 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if e := hs.Shutdown(shutdown); e != nil && err == nil {
+		err = e
+	}
+	stop()
+	if e := s.Close(); e != nil && err == nil {
+		err = e
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.log.Info("longshore stopped")
+	return err
+}
+
+func dbName(path string) string {
+	if path == "" {
+		return ":memory:"
+	}
+	return path
+}

@@ -1,0 +1,64 @@
+// Package services assembles every AWS service Longshore speaks, with the
+// credential resolvers, control endpoints and background work they bring.
+package services
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/sts"
+	"github.com/longshore/longshore/store"
+)
+
+// Config is what services are built from.
+type Config struct {
+	Store  *store.Store
+	Region string
+	Logger *slog.Logger
+}
+
+// ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
+type ControlRoute struct {
+	Method string
+	Path   string
+	Handle func(ctx context.Context, body []byte) (any, error)
+}
+
+// Set is every service with what it brings.
+type Set struct {
+	Services  []*api.Service
+	Resolvers []api.CredentialResolver
+	Control   []ControlRoute
+	starters  []func(context.Context) func()
+}
+
+// New builds the services.
+func New(cfg Config) *Set {
+	set := &Set{}
+	stsSvc := sts.New()
+	set.Services = append(set.Services, stsSvc.Service)
+	set.Resolvers = append(set.Resolvers, stsSvc.Resolve)
+	for _, name := range []string{"ecs", "application-autoscaling", "elbv2", "iam"} {
+		set.Services = append(set.Services, modelOnly(name))
+	}
+	return set
+}
+
+// modelOnly is a service whose operations all answer NotImplemented.
+func modelOnly(name string) *api.Service {
+	return api.NewService(name)
+}
+
+// Start runs the services' background work until the returned function is called.
+func (s *Set) Start(ctx context.Context) func() {
+	var stops []func()
+	for _, start := range s.starters {
+		stops = append(stops, start(ctx))
+	}
+	return func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+// Scope keys a resource by account and region (IAM uses an empty region).
+type Scope struct {
+	Account string
+	Region  string
+}
+
+// Index holds the columns a collection filters on besides its key.
+type Index struct {
+	Parent string // e.g. the cluster ARN of a service or task
+	Name   string
+	Status string
+	Attr   string // one free column: a family, a startedBy, ...
+}
+
+// Collection is a typed set of documents of one kind.
+type Collection[T any] struct {
+	Kind string
+}
+
+// Get loads the document with id, or returns nil when there is none.
+func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
+	var doc []byte
+	err := tx.QueryRow(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+		c.Kind, sc.Account, sc.Region, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(doc, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Put inserts or replaces the document with id. A replaced row keeps its place in list order.
+func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, account, region, id) DO UPDATE SET
+		parent = excluded.parent, name = excluded.name, status = excluded.status, attr = excluded.attr, doc = excluded.doc`,
+		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
+	return err
+}
+
+// Delete removes the document with id and reports whether it existed.
+func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
+	res, err := tx.Exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Query selects documents of a collection. Empty fields do not filter.
+type Query struct {
+	Parent     string
+	Name       string
+	NamePrefix string
+	Status     string
+	Attr       string
+	AfterSeq   int64 // continue after this position (from a pagination token)
+	Limit      int   // 0 = no limit
+	Desc       bool  // newest first
+}
+
+// Item is one listed document with its position, for pagination tokens.
+type Item[T any] struct {
+	Seq int64
+	ID  string
+	Doc *T
+}
+
+// List returns the documents matching q in creation order.
+func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
+	var sb strings.Builder
+	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ?`)
+	args := []any{c.Kind, sc.Account, sc.Region}
+	add := func(cond string, v any) {
+		sb.WriteString(" AND " + cond)
+		args = append(args, v)
+	}
+	if q.Parent != "" {
+		add("parent = ?", q.Parent)
+	}
+	if q.Name != "" {
+		add("name = ?", q.Name)
+	}
+	if q.NamePrefix != "" {
+		add("substr(name, 1, ?) = ?", len(q.NamePrefix))
+		args = append(args, q.NamePrefix)
+	}
+	if q.Status != "" {
+		add("status = ?", q.Status)
+	}
+	if q.Attr != "" {
+		add("attr = ?", q.Attr)
+	}
+	if q.AfterSeq > 0 {
+		if q.Desc {
+			add("rowid < ?", q.AfterSeq)
+		} else {
+			add("rowid > ?", q.AfterSeq)
+		}
+	}
+	if q.Desc {
+		sb.WriteString(" ORDER BY rowid DESC")
+	} else {
+		sb.WriteString(" ORDER BY rowid")
+	}
+	if q.Limit > 0 {
+		sb.WriteString(" LIMIT ?")
+		args = append(args, q.Limit)
+	}
+	rows, err := tx.Query(sb.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item[T]
+	for rows.Next() {
+		var it Item[T]
+		var doc []byte
+		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
+			return nil, err
+		}
+		it.Doc = new(T)
+		if err := json.Unmarshal(doc, it.Doc); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Count returns how many documents match q (ignoring its paging fields).
+func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
+	var sb strings.Builder
+	sb.WriteString(`SELECT count(*) FROM resources WHERE kind = ? AND account = ? AND region = ?`)
+	args := []any{c.Kind, sc.Account, sc.Region}
+	for _, f := range []struct{ col, v string }{{"parent", q.Parent}, {"name", q.Name}, {"status", q.Status}, {"attr", q.Attr}} {
+		if f.v != "" {
+			sb.WriteString(" AND " + f.col + " = ?")
+			args = append(args, f.v)
+		}
+	}
+	var n int
+	err := tx.QueryRow(sb.String(), args...).Scan(&n)
+	return n, err
+}
