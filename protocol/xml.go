@@ -3,7 +3,6 @@ package protocol
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/xml"
 	"reflect"
 	"strconv"
 	"time"
@@ -158,7 +157,33 @@ func FormatISO8601(t time.Time) string {
 	return t.Format("2006-01-02T15:04:05.000Z")
 }
 
-func xmlText(buf *bytes.Buffer, s string) { _ = xml.EscapeText(buf, []byte(s)) }
+// xmlText escapes what XML text requires and leaves quotes as AWS does.
+func xmlText(buf *bytes.Buffer, s string) {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if s[i] < 0x20 && s[i] != '\n' && s[i] != '\t' {
+				esc = "\uFFFD"
+			} else {
+				continue
+			}
+		}
+		buf.WriteString(s[start:i])
+		buf.WriteString(esc)
+		start = i + 1
+	}
+	buf.WriteString(s[start:])
+}
 
 // EncodeQueryError renders awsQuery's <ErrorResponse> envelope.
 func EncodeQueryError(svc *model.Service, e *apierror.Error, requestID string) []byte {

@@ -161,8 +161,10 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	if err := c.codec.Decode(op, &c.input, in); err != nil {
 		return nil, err
 	}
-	if vs := protocol.Validate(op.Input, in); len(vs) > 0 {
-		return nil, c.svc.ValidationError(vs)
+	if !c.svc.SkipValidation {
+		if vs := protocol.Validate(op.Input, in); len(vs) > 0 {
+			return nil, c.svc.ValidationError(vs)
+		}
 	}
 	region := c.cred.Region
 	if region == "" {

@@ -26,6 +26,8 @@ type Config struct {
 	DB     string // SQLite file; empty = in memory
 	Region string // default region for unsigned requests
 	Logger *slog.Logger
+	// Services replaces the standard service set (tests of the protocol layer).
+	Services func(services.Config) *services.Set
 }
 
 // Server is a running Longshore.
@@ -48,7 +50,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := services.New(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger})
+	build := services.New
+	if cfg.Services != nil {
+		build = cfg.Services
+	}
+	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)

@@ -7,6 +7,10 @@ import (
 	"log/slog"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/appautoscaling"
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
 )
@@ -39,15 +43,11 @@ func New(cfg Config) *Set {
 	stsSvc := sts.New()
 	set.Services = append(set.Services, stsSvc.Service)
 	set.Resolvers = append(set.Resolvers, stsSvc.Resolve)
-	for _, name := range []string{"ecs", "application-autoscaling", "elbv2", "iam"} {
-		set.Services = append(set.Services, modelOnly(name))
-	}
+	iamSvc := iam.New()
+	set.Services = append(set.Services, iamSvc.Service)
+	set.Resolvers = append(set.Resolvers, iamSvc.Resolve)
+	set.Services = append(set.Services, ecs.New(), appautoscaling.New(), elbv2.New())
 	return set
-}
-
-// modelOnly is a service whose operations all answer NotImplemented.
-func modelOnly(name string) *api.Service {
-	return api.NewService(name)
 }
 
 // Start runs the services' background work until the returned function is called.

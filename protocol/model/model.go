@@ -30,15 +30,15 @@ type Service struct {
 
 // Metadata is the model's protocol information.
 type Metadata struct {
-	APIVersion   string   `json:"apiVersion"`
-	Protocol     string   `json:"protocol"`
-	Protocols    []string `json:"protocols"`
-	TargetPrefix string   `json:"targetPrefix"`
-	JSONVersion  string   `json:"jsonVersion"`
-	SigningName  string   `json:"signingName"`
-	EndpointPrefix string `json:"endpointPrefix"`
-	XMLNamespace string   `json:"xmlNamespace"`
-	ServiceID    string   `json:"serviceId"`
+	APIVersion     string   `json:"apiVersion"`
+	Protocol       string   `json:"protocol"`
+	Protocols      []string `json:"protocols"`
+	TargetPrefix   string   `json:"targetPrefix"`
+	JSONVersion    string   `json:"jsonVersion"`
+	SigningName    string   `json:"signingName"`
+	EndpointPrefix string   `json:"endpointPrefix"`
+	XMLNamespace   string   `json:"xmlNamespace"`
+	ServiceID      string   `json:"serviceId"`
 }
 
 // Operation is one API operation.
@@ -157,22 +157,22 @@ type rawRef struct {
 }
 
 type rawShape struct {
-	Type            string             `json:"type"`
-	Members         json.RawMessage    `json:"members"`
-	Required        []string           `json:"required"`
-	Member          *rawRef            `json:"member"`
-	Key             *rawRef            `json:"key"`
-	Value           *rawRef            `json:"value"`
-	Enum            []string           `json:"enum"`
-	Min             *float64           `json:"min"`
-	Max             *float64           `json:"max"`
-	Pattern         string             `json:"pattern"`
-	Flattened       bool               `json:"flattened"`
-	LocationName    string             `json:"locationName"`
-	TimestampFormat string             `json:"timestampFormat"`
-	Exception       bool               `json:"exception"`
-	Union           bool               `json:"union"`
-	Document        bool               `json:"document"`
+	Type            string          `json:"type"`
+	Members         json.RawMessage `json:"members"`
+	Required        []string        `json:"required"`
+	Member          *rawRef         `json:"member"`
+	Key             *rawRef         `json:"key"`
+	Value           *rawRef         `json:"value"`
+	Enum            []string        `json:"enum"`
+	Min             *float64        `json:"min"`
+	Max             *float64        `json:"max"`
+	Pattern         string          `json:"pattern"`
+	Flattened       bool            `json:"flattened"`
+	LocationName    string          `json:"locationName"`
+	TimestampFormat string          `json:"timestampFormat"`
+	Exception       bool            `json:"exception"`
+	Union           bool            `json:"union"`
+	Document        bool            `json:"document"`
 	Error           *struct {
 		Code        string `json:"code"`
 		Status      int    `json:"httpStatusCode"`
@@ -188,9 +188,9 @@ type rawOp struct {
 }
 
 type rawModel struct {
-	Metadata   Metadata             `json:"metadata"`
-	Operations map[string]rawOp     `json:"operations"`
-	Shapes     map[string]rawShape  `json:"shapes"`
+	Metadata   Metadata            `json:"metadata"`
+	Operations map[string]rawOp    `json:"operations"`
+	Shapes     map[string]rawShape `json:"shapes"`
 }
 
 func parse(name string, data []byte) (*Service, error) {

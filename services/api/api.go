@@ -45,7 +45,9 @@ func (c *Context) Account() string { return c.Caller.Account }
 func (c *Context) Now() time.Time { return c.Tx.Now }
 
 // Scope keys regional resources of the caller's account.
-func (c *Context) Scope() store.Scope { return store.Scope{Account: c.Caller.Account, Region: c.Region} }
+func (c *Context) Scope() store.Scope {
+	return store.Scope{Account: c.Caller.Account, Region: c.Region}
+}
 
 // GlobalScope keys account-wide resources (IAM).
 func (c *Context) GlobalScope() store.Scope { return store.Scope{Account: c.Caller.Account} }
@@ -65,6 +67,8 @@ type Service struct {
 	Handlers map[string]*Handler
 	// ValidationError turns model-constraint violations into the service's own error.
 	ValidationError func([]protocol.Violation) *apierror.Error
+	// SkipValidation turns model-constraint checks off (protocol round-trip tests only).
+	SkipValidation bool
 }
 
 // NewService starts a service definition from its embedded model.

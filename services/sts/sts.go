@@ -38,7 +38,7 @@ type Service struct {
 func New() *Service {
 	s := &Service{Service: api.NewService("sts")}
 	api.Handle(s.Service, "GetCallerIdentity", getCallerIdentity)
-	api.Handle(s.Service, "GetSessionToken", getSessionToken)
+	api.Handle(s.Service, "GetSessionToken", getSessionToken).Writes()
 	api.Handle(s.Service, "AssumeRole", assumeRole)
 	api.Handle(s.Service, "GetAccessKeyInfo", getAccessKeyInfo)
 	return s
