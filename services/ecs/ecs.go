@@ -14,5 +14,7 @@ func New() *api.Service {
 	s.ValidationError = func(vs []protocol.Violation) *apierror.Error {
 		return apierror.New("InvalidParameterException", "%s", protocol.ValidationMessage(vs))
 	}
+	registerInfrastructure(s)
+	registerWorkloads(s)
 	return s
 }

@@ -15,10 +15,13 @@ type Service struct {
 // New builds the IAM service.
 func New() *Service {
 	s := &Service{Service: api.NewService("iam")}
+	registerCore(s.Service)
+	registerExtras(s.Service)
+	registerSimulation(s.Service)
 	return s
 }
 
 // Resolve finds the IAM user behind an access key id, or returns nil.
 func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
-	return nil, nil
+	return resolveAccessKey(tx, accessKeyID)
 }

@@ -41,6 +41,7 @@ func New() *Service {
 	api.Handle(s.Service, "GetSessionToken", getSessionToken).Writes()
 	api.Handle(s.Service, "AssumeRole", assumeRole)
 	api.Handle(s.Service, "GetAccessKeyInfo", getAccessKeyInfo)
+	registerFederation(s.Service)
 	return s
 }
 
