@@ -7,10 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/longshore/longshore/server"
 )
@@ -30,12 +34,34 @@ func env(name, def string) string {
 	return def
 }
 
+// envDuration is a duration from the environment, or def when unset or unparsable.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env(name, "")); err == nil {
+		return d
+	}
+	return def
+}
+
+// envFloat is a number from the environment, or def when unset or unparsable.
+func envFloat(name string, def float64) float64 {
+	if f, err := strconv.ParseFloat(env(name, ""), 64); err == nil {
+		return f
+	}
+	return def
+}
+
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(env("LONGSHORE_LISTEN", "127.0.0.1:4566"))
+	}
 	fs := flag.NewFlagSet("longshore", flag.ContinueOnError)
 	listen := fs.String("listen", env("LONGSHORE_LISTEN", "127.0.0.1:4566"), "address to listen on (LONGSHORE_LISTEN)")
 	db := fs.String("db", env("LONGSHORE_DB", ""), "SQLite database file; empty keeps state in memory (LONGSHORE_DB)")
 	region := fs.String("region", env("LONGSHORE_REGION", "us-east-1"), "region of requests that name none (LONGSHORE_REGION)")
 	level := fs.String("log-level", env("LONGSHORE_LOG_LEVEL", "info"), "debug, info, warn or error (LONGSHORE_LOG_LEVEL)")
+	startDelay := fs.Duration("task-start-delay", envDuration("LONGSHORE_TASK_START_DELAY", 0), "simulated time from PROVISIONING to RUNNING; 0 = 1s (LONGSHORE_TASK_START_DELAY)")
+	stopDelay := fs.Duration("task-stop-delay", envDuration("LONGSHORE_TASK_STOP_DELAY", 0), "simulated time from DEACTIVATING to STOPPED; 0 = 1s (LONGSHORE_TASK_STOP_DELAY)")
+	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,5 +72,28 @@ func run(args []string) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log}, nil)
+	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale}, nil)
+}
+
+// healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:
+// the image has no shell or curl).
+func healthcheck(listen string) error {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + "/_longshore/health")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: %s", resp.Status)
+	}
+	return nil
 }

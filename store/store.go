@@ -25,7 +25,8 @@ var migrations embed.FS
 // Store is the database behind every service.
 type Store struct {
 	w, r *sql.DB
-	wmu  sync.Mutex
+	// wmu serializes writers (and, in memory, every transaction: one connection).
+	wmu sync.Mutex
 	// Now is the clock for transactions; tests may replace it.
 	Now func() time.Time
 
@@ -130,50 +131,83 @@ func (s *Store) migrate() error {
 	return nil
 }
 
-// Tx is one transaction. Every row it writes sees the same Now.
+// Tx is one transaction. Every row it writes sees the same Now. It begins
+// lazily, at its first statement, so that requests which never touch the
+// database pay nothing for it.
 type Tx struct {
-	tx    *sql.Tx
-	ctx   context.Context
-	Now   time.Time
-	write bool
-	wrote bool
+	store  *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	Now    time.Time
+	write  bool
+	wrote  bool
+	locked bool
+}
+
+// begin opens the SQL transaction on first use.
+func (t *Tx) begin() error {
+	if t.tx != nil {
+		return nil
+	}
+	s := t.store
+	if t.write || s.r == s.w {
+		// One writer at a time; the in-memory database also shares its one connection with readers.
+		s.wmu.Lock()
+		t.locked = true
+	}
+	db, opts := s.w, (*sql.TxOptions)(nil)
+	if !t.write && s.r != s.w {
+		db, opts = s.r, &sql.TxOptions{ReadOnly: true}
+	}
+	tx, err := db.BeginTx(t.ctx, opts)
+	if err != nil {
+		t.unlock()
+		return err
+	}
+	t.tx = tx
+	return nil
+}
+
+func (t *Tx) unlock() {
+	if t.locked {
+		t.locked = false
+		t.store.wmu.Unlock()
+	}
+}
+
+// finish commits (when commit is true) or rolls back, and releases the writer.
+func (t *Tx) finish(commit bool) error {
+	defer t.unlock()
+	if t.tx == nil {
+		return nil
+	}
+	if commit {
+		return t.tx.Commit()
+	}
+	return t.tx.Rollback()
 }
 
 // Write runs fn in a write transaction, committing when fn returns nil.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
-	s.wmu.Lock()
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		s.wmu.Unlock()
-		return err
-	}
-	t := &Tx{tx: tx, ctx: ctx, Now: s.Now(), write: true}
+	t := &Tx{store: s, ctx: ctx, Now: s.Now(), write: true}
 	if err := fn(t); err != nil {
-		tx.Rollback()
-		s.wmu.Unlock()
+		t.finish(false)
 		return err
 	}
-	err = tx.Commit()
-	s.wmu.Unlock()
-	if err == nil && t.wrote {
+	if err := t.finish(true); err != nil {
+		return err
+	}
+	if t.wrote {
 		s.notify()
 	}
-	return err
+	return nil
 }
 
 // Read runs fn in a read-only transaction.
 func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
-	if s.r == s.w {
-		// The in-memory database has one connection; share the writer's turn.
-		s.wmu.Lock()
-		defer s.wmu.Unlock()
-	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.r != s.w})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	return fn(&Tx{tx: tx, ctx: ctx, Now: s.Now()})
+	t := &Tx{store: s, ctx: ctx, Now: s.Now()}
+	defer t.finish(false)
+	return fn(t)
 }
 
 func (s *Store) notify() {
@@ -188,7 +222,7 @@ func (s *Store) notify() {
 // Reset deletes all state, keeping the schema.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		rows, err := tx.tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'`)
+		rows, err := tx.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'`)
 		if err != nil {
 			return err
 		}
@@ -203,11 +237,10 @@ func (s *Store) Reset(ctx context.Context) error {
 		}
 		rows.Close()
 		for _, t := range tables {
-			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(t, `"`, ``)+`"`); err != nil {
+			if _, err := tx.Exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
 				return err
 			}
 		}
-		tx.wrote = true
 		return nil
 	})
 }
@@ -217,16 +250,28 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if !t.write {
 		return nil, fmt.Errorf("store: write in a read transaction")
 	}
+	if err := t.begin(); err != nil {
+		return nil, err
+	}
 	t.wrote = true
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if err := t.begin(); err != nil {
+		return nil, err
+	}
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 // QueryRow runs a single-row query in the transaction.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	if err := t.begin(); err != nil {
+		// A closed context makes the row report the failure on Scan.
+		ctx, cancel := context.WithCancel(t.ctx)
+		cancel()
+		return t.store.r.QueryRowContext(ctx, "SELECT 1")
+	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }

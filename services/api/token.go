@@ -45,3 +45,26 @@ func tokenMAC(scope string, pos []byte) []byte {
 	m.Write(pos)
 	return m.Sum(nil)[:16]
 }
+
+// EncodeCursor makes an opaque pagination token that carries a string position
+// (for listings ordered by name rather than by creation).
+func EncodeCursor(scope, cursor string) string {
+	b := append([]byte(cursor), tokenMAC(scope, []byte(cursor))...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor returns the position of a token made by EncodeCursor for the same scope.
+func DecodeCursor(scope, token string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) < 16 {
+		return "", ErrBadToken
+	}
+	cur, mac := b[:len(b)-16], b[len(b)-16:]
+	if !hmac.Equal(mac, tokenMAC(scope, cur)) {
+		return "", ErrBadToken
+	}
+	return string(cur), nil
+}

@@ -1,0 +1,51 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Run serves until its context ends, then shuts down cleanly; a file database
+// keeps what was written for the next start.
+func TestRunServesAndShutsDownCleanly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "longshore.db")
+	for round := 0; round < 2; round++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		addrc := make(chan string, 1)
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() { done <- Run(ctx, Config{Listen: "127.0.0.1:0", DB: db}, func(a string) { addrc <- a }) }()
+		var addr string
+		select {
+		case addr = <-addrc:
+		case err := <-done:
+			t.Fatalf("Run: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run never listened")
+		}
+		resp, err := http.Post("http://"+addr+"/", "application/x-www-form-urlencoded", strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "<Account>000000000000</Account>") {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		t.Logf("round %d: first answer %v after start", round, time.Since(start))
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("Run returned %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("Run did not stop")
+		}
+	}
+}

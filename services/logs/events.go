@@ -1,0 +1,295 @@
+package logs
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+)
+
+// AWS's limits on one PutLogEvents batch and on event times.
+const (
+	maxBatchEvents = 10000
+	maxBatchBytes  = 1048576
+	eventOverhead  = 26
+	maxPastAge     = 14 * 24 * time.Hour
+	maxFutureAge   = 2 * time.Hour
+	maxBatchSpan   = 24 * time.Hour
+	defaultLimit   = 10000
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Event is one log event to append.
+type Event struct {
+	Timestamp int64 // milliseconds since the epoch
+	Message   string
+}
+
+// Append writes events to a stream, the way the awslogs driver does; the
+// stream must exist. It returns the next sequence token.
+func Append(c *api.Context, group, stream string, events []Event) (string, error) {
+	s, err := getStream(c, group, stream)
+	if err != nil {
+		return "", err
+	}
+	now := c.Now().UnixMilli()
+	var last int64
+	for _, e := range events {
+		res, err := c.Tx.Exec(`INSERT INTO log_events (account, region, grp, stream, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.Account(), c.Region, group, stream, e.Timestamp, now, e.Message)
+		if err != nil {
+			return "", err
+		}
+		last, _ = res.LastInsertId()
+		if s.FirstEventTimestamp == nil || e.Timestamp < *s.FirstEventTimestamp {
+			s.FirstEventTimestamp = aws.Int64(e.Timestamp)
+		}
+		if s.LastEventTimestamp == nil || e.Timestamp > *s.LastEventTimestamp {
+			s.LastEventTimestamp = aws.Int64(e.Timestamp)
+		}
+	}
+	token := padded(last) + padded(now)
+	if len(events) > 0 {
+		s.LastIngestionTime = aws.Int64(now)
+		s.UploadSequenceToken = aws.String(token)
+	}
+	return token, putStream(c, s)
+}
+
+func putLogEvents(c *api.Context, in *cwl.PutLogEventsInput) (*cwl.PutLogEventsOutput, error) {
+	group, stream := aws.ToString(in.LogGroupName), aws.ToString(in.LogStreamName)
+	if _, err := getGroup(c, group); err != nil {
+		return nil, err
+	}
+	if len(in.LogEvents) > maxBatchEvents {
+		return nil, apierror.New("InvalidParameterException", "Log events in a single PutLogEvents request must not exceed %d.", maxBatchEvents)
+	}
+	size := 0
+	for i, e := range in.LogEvents {
+		size += len(aws.ToString(e.Message)) + eventOverhead
+		if i > 0 && aws.ToInt64(e.Timestamp) < aws.ToInt64(in.LogEvents[i-1].Timestamp) {
+			return nil, apierror.New("InvalidParameterException", "Log events in a single PutLogEvents request must be in chronological order.")
+		}
+		if !utf8.ValidString(aws.ToString(e.Message)) {
+			return nil, apierror.New("InvalidParameterException", "Log event messages must be valid UTF-8.")
+		}
+	}
+	if size > maxBatchBytes {
+		return nil, apierror.New("InvalidParameterException", "Upload too large: %d bytes exceeds limit of %d", size, maxBatchBytes)
+	}
+	if n := len(in.LogEvents); n > 1 && aws.ToInt64(in.LogEvents[n-1].Timestamp)-aws.ToInt64(in.LogEvents[0].Timestamp) > maxBatchSpan.Milliseconds() {
+		return nil, apierror.New("InvalidParameterException", "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+	}
+	// Events too old or too far in the future are rejected, not failed, as AWS does.
+	now := c.Now().UnixMilli()
+	var accepted []Event
+	rejected := &types.RejectedLogEventsInfo{}
+	anyRejected := false
+	for i, e := range in.LogEvents {
+		ts := aws.ToInt64(e.Timestamp)
+		switch {
+		case ts < now-maxPastAge.Milliseconds():
+			rejected.TooOldLogEventEndIndex = aws.Int32(int32(i))
+			anyRejected = true
+		case ts > now+maxFutureAge.Milliseconds():
+			if rejected.TooNewLogEventStartIndex == nil {
+				rejected.TooNewLogEventStartIndex = aws.Int32(int32(i))
+			}
+			anyRejected = true
+		default:
+			accepted = append(accepted, Event{Timestamp: ts, Message: aws.ToString(e.Message)})
+		}
+	}
+	token, err := Append(c, group, stream, accepted)
+	if err != nil {
+		return nil, err
+	}
+	out := &cwl.PutLogEventsOutput{NextSequenceToken: aws.String(token)}
+	if anyRejected {
+		out.RejectedLogEventsInfo = rejected
+	}
+	return out, nil
+}
+
+func deleteEvents(c *api.Context, group, stream string) error {
+	q := `DELETE FROM log_events WHERE account = ? AND region = ? AND grp = ?`
+	args := []any{c.Account(), c.Region, group}
+	if stream != "" {
+		q += ` AND stream = ?`
+		args = append(args, stream)
+	}
+	_, err := c.Tx.Exec(q, args...)
+	return err
+}
+
+type storedEvent struct {
+	seq, ts, ingested int64
+	stream, message   string
+}
+
+func queryEvents(c *api.Context, q string, args ...any) ([]storedEvent, error) {
+	rows, err := c.Tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []storedEvent
+	for rows.Next() {
+		var e storedEvent
+		if err := rows.Scan(&e.seq, &e.ts, &e.ingested, &e.stream, &e.message); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// timeRange adds the startTime (inclusive) and endTime (exclusive) conditions.
+func timeRange(q string, args []any, start, end *int64) (string, []any) {
+	if start != nil {
+		q += ` AND ts >= ?`
+		args = append(args, *start)
+	}
+	if end != nil {
+		q += ` AND ts < ?`
+		args = append(args, *end)
+	}
+	return q, args
+}
+
+func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsOutput, error) {
+	group, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := getGroup(c, group); err != nil {
+		return nil, err
+	}
+	stream := aws.ToString(in.LogStreamName)
+	if _, err := getStream(c, group, stream); err != nil {
+		return nil, err
+	}
+	limit := int(aws.ToInt32(in.Limit))
+	if limit == 0 {
+		limit = defaultLimit
+	}
+	scope := "logs:GetLogEvents:" + group + ":" + stream
+	// A token is "f/" or "b/" and a position: forward reads after it, backward before it.
+	forward := aws.ToBool(in.StartFromHead)
+	var pos int64
+	if tok := aws.ToString(in.NextToken); tok != "" {
+		dir, rest, ok := strings.Cut(tok, "/")
+		p, err := api.DecodeToken(scope, rest)
+		if !ok || (dir != "f" && dir != "b") || err != nil {
+			return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
+		}
+		forward, pos = dir == "f", p
+	}
+	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ? AND stream = ?`
+	args := []any{c.Account(), c.Region, group, stream}
+	q, args = timeRange(q, args, in.StartTime, in.EndTime)
+	switch {
+	case forward && pos > 0:
+		q += ` AND seq > ?`
+		args = append(args, pos)
+	case !forward && pos > 0:
+		q += ` AND seq < ?`
+		args = append(args, pos)
+	}
+	if forward {
+		q += ` ORDER BY seq LIMIT ?`
+	} else {
+		q += ` ORDER BY seq DESC LIMIT ?`
+	}
+	events, err := queryEvents(c, q, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	if !forward {
+		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
+			events[i], events[j] = events[j], events[i]
+		}
+	}
+	out := &cwl.GetLogEventsOutput{Events: []types.OutputLogEvent{}}
+	for _, e := range events {
+		out.Events = append(out.Events, types.OutputLogEvent{Timestamp: aws.Int64(e.ts), IngestionTime: aws.Int64(e.ingested), Message: aws.String(e.message)})
+	}
+	// At either end the token handed back is the one given, so clients know to stop.
+	first, last := pos, pos
+	if len(events) > 0 {
+		first, last = events[0].seq, events[len(events)-1].seq
+	} else if pos == 0 {
+		first, last = 0, 0
+	}
+	out.NextForwardToken = aws.String("f/" + api.EncodeToken(scope, last))
+	out.NextBackwardToken = aws.String("b/" + api.EncodeToken(scope, first))
+	return out, nil
+}
+
+func filterLogEvents(c *api.Context, in *cwl.FilterLogEventsInput) (*cwl.FilterLogEventsOutput, error) {
+	group, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := getGroup(c, group); err != nil {
+		return nil, err
+	}
+	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != nil {
+		return nil, apierror.New("InvalidParameterException", "Cannot specify both LogStreamNames and LogStreamNamePrefix.")
+	}
+	match, err := compileFilter(aws.ToString(in.FilterPattern))
+	if err != nil {
+		return nil, err
+	}
+	limit := int(aws.ToInt32(in.Limit))
+	if limit == 0 {
+		limit = defaultLimit
+	}
+	scope := "logs:FilterLogEvents:" + group
+	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
+	}
+	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ? AND seq > ?`
+	args := []any{c.Account(), c.Region, group, after}
+	q, args = timeRange(q, args, in.StartTime, in.EndTime)
+	if p := aws.ToString(in.LogStreamNamePrefix); p != "" {
+		q += ` AND substr(stream, 1, ?) = ?`
+		args = append(args, len(p), p)
+	}
+	if len(in.LogStreamNames) > 0 {
+		q += ` AND stream IN (?` + strings.Repeat(",?", len(in.LogStreamNames)-1) + `)`
+		for _, n := range in.LogStreamNames {
+			args = append(args, n)
+		}
+	}
+	events, err := queryEvents(c, q+` ORDER BY seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}}
+	var lastSeq int64
+	for _, e := range events {
+		if !match(e.message) {
+			continue
+		}
+		if len(out.Events) == limit {
+			out.NextToken = aws.String(api.EncodeToken(scope, lastSeq))
+			break
+		}
+		out.Events = append(out.Events, types.FilteredLogEvent{
+			EventId: aws.String(padded(e.seq)), LogStreamName: aws.String(e.stream),
+			Timestamp: aws.Int64(e.ts), IngestionTime: aws.Int64(e.ingested), Message: aws.String(e.message),
+		})
+		lastSeq = e.seq
+	}
+	return out, nil
+}

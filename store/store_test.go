@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+type counter struct{ N int }
+
+var counters = Collection[counter]{Kind: "test/counter"}
+
+var sc = Scope{Account: "000000000000", Region: "us-east-1"}
+
+func openFor(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Parallel read-modify-write transactions must never lose an update.
+func TestConcurrentWritersLoseNothing(t *testing.T) {
+	for name, path := range map[string]string{"memory": "", "file": filepath.Join(t.TempDir(), "db.sqlite")} {
+		t.Run(name, func(t *testing.T) {
+			s := openFor(t, path)
+			ctx := context.Background()
+			const writers, each = 8, 50
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			for w := 0; w < writers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < each; i++ {
+						err := s.Write(ctx, func(tx *Tx) error {
+							c, err := counters.Get(tx, sc, "c")
+							if err != nil {
+								return err
+							}
+							if c == nil {
+								c = &counter{}
+							}
+							c.N++
+							return counters.Put(tx, sc, "c", Index{}, c)
+						})
+						if err != nil {
+							errs <- err
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			var got *counter
+			s.Read(ctx, func(tx *Tx) (err error) { got, err = counters.Get(tx, sc, "c"); return })
+			if got == nil || got.N != writers*each {
+				t.Fatalf("counter = %+v, want %d", got, writers*each)
+			}
+		})
+	}
+}
+
+func TestFailedWriteChangesNothing(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := counters.Put(tx, sc, "a", Index{}, &counter{N: 1}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		if c, _ := counters.Get(tx, sc, "a"); c != nil {
+			t.Errorf("rolled-back write is visible: %+v", c)
+		}
+		return nil
+	})
+}
+
+func TestStateSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	ctx := context.Background()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "kept", Index{Name: "k"}, &counter{N: 42}) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openFor(t, path)
+	s.Read(ctx, func(tx *Tx) error {
+		c, err := counters.Get(tx, sc, "kept")
+		if err != nil || c == nil || c.N != 42 {
+			t.Fatalf("after restart: %+v %v", c, err)
+		}
+		return nil
+	})
+}
+
+func TestListFiltersAndPages(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	s.Write(ctx, func(tx *Tx) error {
+		for i, name := range []string{"web-1", "web-2", "api-1", "web-3"} {
+			status := "ACTIVE"
+			if i == 1 {
+				status = "INACTIVE"
+			}
+			if err := counters.Put(tx, sc, name, Index{Parent: "p", Name: name, Status: status}, &counter{N: i}); err != nil {
+				return err
+			}
+		}
+		// Another account's documents are invisible.
+		return counters.Put(tx, Scope{Account: "111122223333", Region: "us-east-1"}, "web-9", Index{Parent: "p", Name: "web-9"}, &counter{})
+	})
+	s.Read(ctx, func(tx *Tx) error {
+		items, err := counters.List(tx, sc, Query{Parent: "p", NamePrefix: "web-", Status: "ACTIVE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 2 || items[0].ID != "web-1" || items[1].ID != "web-3" {
+			t.Fatalf("filtered list: %+v", items)
+		}
+		page, _ := counters.List(tx, sc, Query{Limit: 2})
+		rest, _ := counters.List(tx, sc, Query{AfterSeq: page[1].Seq})
+		if len(page) != 2 || len(rest) != 2 || rest[0].ID != "api-1" {
+			t.Fatalf("pages: %+v / %+v", page, rest)
+		}
+		n, _ := counters.Count(tx, sc, Query{Status: "ACTIVE"})
+		if n != 3 {
+			t.Fatalf("count %d", n)
+		}
+		return nil
+	})
+	// A replaced document keeps its place in list order.
+	s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "web-1", Index{Name: "web-1"}, &counter{N: 100}) })
+	s.Read(ctx, func(tx *Tx) error {
+		items, _ := counters.List(tx, sc, Query{})
+		if items[0].ID != "web-1" || items[0].Doc.N != 100 {
+			t.Fatalf("order after replace: %+v", items[0])
+		}
+		return nil
+	})
+}
+
+func TestTransactionHasOneNow(t *testing.T) {
+	s := openFor(t, "")
+	fixed := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	s.Now = func() time.Time { return fixed }
+	s.Write(context.Background(), func(tx *Tx) error {
+		if !tx.Now.Equal(fixed) {
+			t.Fatalf("now %v", tx.Now)
+		}
+		return nil
+	})
+}
+
+func TestResetEmptiesEverything(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "x", Index{}, &counter{}) })
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		if n, _ := counters.Count(tx, sc, Query{}); n != 0 {
+			t.Fatalf("%d left after reset", n)
+		}
+		return nil
+	})
+}
