@@ -39,20 +39,31 @@ func ValidationMessage(vs []Violation) string {
 // members, enums, lengths, ranges and patterns. Plain (non-pointer) members
 // cannot be told apart from zero and are never reported missing.
 func Validate(sh *model.Shape, in any) []Violation {
-	var out []Violation
 	v, ok := deref(reflect.ValueOf(in))
 	if !ok || sh == nil {
 		return nil
 	}
-	validateValue(sh, v, "", &out, 0)
-	return out
+	w := &validator{}
+	w.value(sh, v, 0)
+	return w.out
+}
+
+// validator walks a value, keeping the member path as segments so that the
+// path string is only built when a violation is reported.
+type validator struct {
+	path []string
+	out  []Violation
+}
+
+func (w *validator) add(value, constraint string) {
+	w.out = append(w.out, Violation{Path: strings.Join(w.path, "."), Value: value, Constraint: constraint})
 }
 
 // maxViolations keeps error messages bounded, as AWS's do.
 const maxViolations = 10
 
-func validateValue(sh *model.Shape, v reflect.Value, path string, out *[]Violation, depth int) {
-	if len(*out) >= maxViolations || depth > maxDepth {
+func (w *validator) value(sh *model.Shape, v reflect.Value, depth int) {
+	if len(w.out) >= maxViolations || depth > maxDepth {
 		return
 	}
 	v, ok := deref(v)
@@ -66,47 +77,77 @@ func validateValue(sh *model.Shape, v reflect.Value, path string, out *[]Violati
 		}
 		for _, f := range fieldsOf(sh, v.Type()) {
 			fv := v.Field(f.index)
-			p := join(path, f.name)
 			absent := isAbsent(fv)
-			if sh.Required[f.member.Name] && absent && isNilable(fv) && fv.Type() != plainString {
-				*out = append(*out, Violation{Path: p, Value: "null", Constraint: "Member must not be null"})
-				continue
+			if !absent || sh.Required[f.member.Name] {
+				w.path = append(w.path, f.name)
+				if absent {
+					if isNilable(fv) && fv.Type() != plainString {
+						w.add("null", "Member must not be null")
+					}
+				} else {
+					w.value(f.member.Shape, fv, depth+1)
+				}
+				w.path = w.path[:len(w.path)-1]
 			}
-			if absent {
-				continue
-			}
-			validateValue(f.member.Shape, fv, p, out, depth+1)
 		}
 	case "list":
-		checkSize(sh, v.Len(), v, path, out)
+		w.size(sh, v.Len(), v)
+		if !needsCheck(sh.Member.Shape) {
+			return
+		}
 		for i := 0; i < v.Len(); i++ {
-			validateValue(sh.Member.Shape, v.Index(i), path+"."+strconv.Itoa(i+1)+".member", out, depth+1)
+			w.path = append(w.path, strconv.Itoa(i+1), "member")
+			w.value(sh.Member.Shape, v.Index(i), depth+1)
+			w.path = w.path[:len(w.path)-2]
 		}
 	case "map":
-		checkSize(sh, v.Len(), v, path, out)
+		w.size(sh, v.Len(), v)
+		if !needsCheck(sh.Key.Shape) && !needsCheck(sh.Value.Shape) {
+			return
+		}
 		for _, k := range sortedKeys(v) {
-			validateValue(sh.Key.Shape, k, path+".key", out, depth+1)
-			validateValue(sh.Value.Shape, v.MapIndex(k), path+"."+k.String()+".value", out, depth+1)
+			w.path = append(w.path, "key")
+			w.value(sh.Key.Shape, k, depth+1)
+			w.path[len(w.path)-1] = k.String()
+			w.path = append(w.path, "value")
+			w.value(sh.Value.Shape, v.MapIndex(k), depth+1)
+			w.path = w.path[:len(w.path)-2]
 		}
 	case "string":
 		s := v.String()
 		if !sh.IsEnumValue(s) {
-			*out = append(*out, Violation{Path: path, Value: quote(s), Constraint: "Member must satisfy enum value set: [" + strings.Join(sh.Enum, ", ") + "]"})
+			w.add(quote(s), "Member must satisfy enum value set: ["+strings.Join(sh.Enum, ", ")+"]")
 			return
 		}
-		checkSize(sh, utf8.RuneCountInString(s), v, path, out)
+		if sh.Min != nil || sh.Max != nil {
+			w.size(sh, utf8.RuneCountInString(s), v)
+		}
 		if sh.Pattern != nil && !sh.Pattern.MatchString(s) {
-			*out = append(*out, Violation{Path: path, Value: quote(s), Constraint: "Member must satisfy regular expression pattern: " + sh.PatternText})
+			w.add(quote(s), "Member must satisfy regular expression pattern: "+sh.PatternText)
 		}
 	case "integer", "long":
-		checkRange(sh, float64(v.Int()), strconv.FormatInt(v.Int(), 10), path, out)
+		if sh.Min != nil || sh.Max != nil {
+			w.rangeOf(sh, float64(v.Int()), strconv.FormatInt(v.Int(), 10))
+		}
 	case "double", "float":
-		checkRange(sh, v.Float(), strconv.FormatFloat(v.Float(), 'f', -1, 64), path, out)
+		if sh.Min != nil || sh.Max != nil {
+			w.rangeOf(sh, v.Float(), strconv.FormatFloat(v.Float(), 'f', -1, 64))
+		}
 	case "blob":
-		checkSize(sh, v.Len(), v, path, out)
+		w.size(sh, v.Len(), v)
 	}
 }
 
+// needsCheck reports whether values of a shape can break a constraint at all.
+func needsCheck(sh *model.Shape) bool {
+	switch sh.Type {
+	case "structure", "list", "map":
+		return true
+	}
+	return sh.Min != nil || sh.Max != nil || sh.Pattern != nil || len(sh.Enum) > 0
+}
+
+// plainString is a non-enum string member, whose absence Go cannot see.
 var plainString = reflect.TypeOf("")
 
 func quote(s string) string { return "'" + s + "'" }
@@ -124,19 +165,19 @@ func render(v reflect.Value) string {
 	return quote(fmt.Sprint(v.Interface()))
 }
 
-func checkSize(sh *model.Shape, n int, v reflect.Value, path string, out *[]Violation) {
+func (w *validator) size(sh *model.Shape, n int, v reflect.Value) {
 	if sh.Min != nil && float64(n) < *sh.Min {
-		*out = append(*out, Violation{Path: path, Value: render(v), Constraint: "Member must have length greater than or equal to " + num(*sh.Min)})
+		w.add(render(v), "Member must have length greater than or equal to "+num(*sh.Min))
 	} else if sh.Max != nil && float64(n) > *sh.Max {
-		*out = append(*out, Violation{Path: path, Value: render(v), Constraint: "Member must have length less than or equal to " + num(*sh.Max)})
+		w.add(render(v), "Member must have length less than or equal to "+num(*sh.Max))
 	}
 }
 
-func checkRange(sh *model.Shape, f float64, text, path string, out *[]Violation) {
+func (w *validator) rangeOf(sh *model.Shape, f float64, text string) {
 	if sh.Min != nil && f < *sh.Min {
-		*out = append(*out, Violation{Path: path, Value: quote(text), Constraint: "Member must have value greater than or equal to " + num(*sh.Min)})
+		w.add(quote(text), "Member must have value greater than or equal to "+num(*sh.Min))
 	} else if sh.Max != nil && f > *sh.Max {
-		*out = append(*out, Violation{Path: path, Value: quote(text), Constraint: "Member must have value less than or equal to " + num(*sh.Max)})
+		w.add(quote(text), "Member must have value less than or equal to "+num(*sh.Max))
 	}
 }
 
