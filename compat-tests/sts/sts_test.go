@@ -39,6 +39,8 @@ func TestSTSGetCallerIdentity(t *testing.T) {
 func TestSTSAssumeRoleCredentialsAreAccepted(t *testing.T) {
 	ls := harness.Start(t)
 	client := sts.NewFromConfig(ls.Config)
+	// As on AWS, the role must exist and trust the caller (here account 000000000000's root).
+	arCreateRole(t, arIAMAs(ls, "123456789012", "x", ""), "deployer", arTrustPolicy(`{"AWS":"arn:aws:iam::000000000000:root"}`, ""), nil)
 	out, err := client.AssumeRole(harness.Ctx, &sts.AssumeRoleInput{
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/app/deployer"), RoleSessionName: aws.String("ci"),
 		DurationSeconds: aws.Int32(900),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/store"
 )
 
@@ -122,7 +123,7 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 	if m == nil {
 		return nil, apierror.New("ValidationError", "%s is invalid", aws.ToString(in.RoleArn))
 	}
-	account, roleName := m[1], m[2]
+	account := m[1]
 	session := aws.ToString(in.RoleSessionName)
 	d := time.Hour
 	if in.DurationSeconds != nil {
@@ -132,10 +133,20 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 		// Role chaining limits a session to one hour.
 		return nil, apierror.New("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	roleID := stableRoleID(account, roleName)
+	role, err := trustedRole(c, in, account)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMaxSession(role, d); err != nil {
+		return nil, err
+	}
+	roleName, roleID := aws.ToString(role.RoleName), aws.ToString(role.RoleId)
 	arn := "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + session
 	creds, err := issue(c, account, arn, roleID+":"+session, d)
 	if err != nil {
+		return nil, err
+	}
+	if err := iam.RecordRoleUsed(c.Tx, account, roleName, c.Region, c.Now()); err != nil {
 		return nil, err
 	}
 	out := &sts.AssumeRoleOutput{
@@ -147,21 +158,6 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 		out.PackedPolicySize = aws.Int32(packedPolicySize(aws.ToString(in.Policy), len(in.PolicyArns), len(in.Tags)))
 	}
 	return out, nil
-}
-
-// stableRoleID gives a role that IAM does not know a fixed AROA id.
-func stableRoleID(account, role string) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	h := uint64(14695981039346656037)
-	for _, b := range []byte(account + "/" + role) {
-		h = (h ^ uint64(b)) * 1099511628211
-	}
-	id := []byte("AROA")
-	for len(id) < 21 {
-		id = append(id, alphabet[h%32])
-		h = h/32 ^ (h << 7) ^ 0x9e3779b97f4a7c15
-	}
-	return string(id)
 }
 
 // packedPolicySize approximates AWS's percentage of the packed session-policy limit.

@@ -1,0 +1,230 @@
+package iam
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// maxGroupsPerUser is IAM's quota of groups a user can belong to.
+const maxGroupsPerUser = 10
+
+func registerGroups(s *api.Service) {
+	api.Handle(s, "CreateGroup", createGroup)
+	api.Handle(s, "GetGroup", getGroupOp)
+	api.Handle(s, "UpdateGroup", updateGroup)
+	api.Handle(s, "DeleteGroup", deleteGroup)
+	api.Handle(s, "ListGroups", listGroups)
+	api.Handle(s, "AddUserToGroup", addUserToGroup)
+	api.Handle(s, "RemoveUserFromGroup", removeUserFromGroup)
+	api.Handle(s, "ListGroupsForUser", listGroupsForUser)
+}
+
+func createGroup(c *api.Context, in *iam.CreateGroupInput) (*iam.CreateGroupOutput, error) {
+	name := aws.ToString(in.GroupName)
+	if old, err := Groups.Get(c.Tx, c.GlobalScope(), nameKey(name)); err != nil {
+		return nil, err
+	} else if old != nil {
+		return nil, apierror.New("EntityAlreadyExists", "Group with name %s already exists.", name)
+	}
+	path := pathOrRoot(in.Path)
+	g := &Group{Group: types.Group{GroupName: aws.String(name), Path: aws.String(path), GroupId: aws.String(api.UniqueID("AGPA")),
+		Arn: aws.String(entityARN(c.Account(), "group", path, name)), CreateDate: nowSecond(c)}}
+	if err := PutGroup(c, g); err != nil {
+		return nil, err
+	}
+	out := g.Group
+	return &iam.CreateGroupOutput{Group: &out}, nil
+}
+
+func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, error) {
+	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	var users []types.User
+	for _, m := range g.Members {
+		u, err := GetUser(c, m)
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, userSummary(u))
+	}
+	page, pg, err := paginate(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []types.User{}
+	}
+	out := g.Group
+	return &iam.GetGroupOutput{Group: &out, Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+func updateGroup(c *api.Context, in *iam.UpdateGroupInput) (*iam.UpdateGroupOutput, error) {
+	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	oldName := *g.GroupName
+	if in.NewPath != nil {
+		g.Path = in.NewPath
+	}
+	if in.NewGroupName != nil && *in.NewGroupName != oldName {
+		newName := *in.NewGroupName
+		if nameKey(newName) != nameKey(oldName) {
+			if other, err := Groups.Get(c.Tx, c.GlobalScope(), nameKey(newName)); err != nil {
+				return nil, err
+			} else if other != nil {
+				return nil, apierror.New("EntityAlreadyExists", "Group with name %s already exists.", newName)
+			}
+		}
+		for _, m := range g.Members {
+			u, err := GetUser(c, m)
+			if err != nil {
+				return nil, err
+			}
+			for i, gn := range u.Groups {
+				if nameKey(gn) == nameKey(oldName) {
+					u.Groups[i] = newName
+				}
+			}
+			if err := PutUser(c, u); err != nil {
+				return nil, err
+			}
+		}
+		if err := renameAttachments(c, types.EntityTypeGroup, oldName, newName); err != nil {
+			return nil, err
+		}
+		if _, err := Groups.Delete(c.Tx, c.GlobalScope(), nameKey(oldName)); err != nil {
+			return nil, err
+		}
+		g.GroupName = aws.String(newName)
+	}
+	g.Arn = aws.String(entityARN(c.Account(), "group", *g.Path, *g.GroupName))
+	return &iam.UpdateGroupOutput{}, PutGroup(c, g)
+}
+
+func deleteGroup(c *api.Context, in *iam.DeleteGroupInput) (*iam.DeleteGroupOutput, error) {
+	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(g.Members) > 0:
+		return nil, apierror.New("DeleteConflict", "Cannot delete entity, must remove users from group first.")
+	case len(g.AttachedPolicies) > 0:
+		return nil, apierror.New("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+	case len(g.InlinePolicies) > 0:
+		return nil, apierror.New("DeleteConflict", "Cannot delete entity, must delete policies first.")
+	}
+	_, err = Groups.Delete(c.Tx, c.GlobalScope(), nameKey(*g.GroupName))
+	return &iam.DeleteGroupOutput{}, err
+}
+
+func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput, error) {
+	items, err := Groups.List(c.Tx, c.GlobalScope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	var groups []types.Group
+	var seqs []int64
+	for _, it := range items {
+		if hasPathPrefix(aws.ToString(it.Doc.Path), in.PathPrefix) {
+			groups = append(groups, it.Doc.Group)
+			seqs = append(seqs, it.Seq)
+		}
+	}
+	page, pg, err := paginate(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []types.Group{}
+	}
+	return &iam.ListGroupsOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserToGroupOutput, error) {
+	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	u, err := GetUser(c, aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	for _, gn := range u.Groups {
+		if nameKey(gn) == nameKey(*g.GroupName) {
+			return &iam.AddUserToGroupOutput{}, nil
+		}
+	}
+	if len(u.Groups) >= maxGroupsPerUser {
+		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+	}
+	u.Groups = append(u.Groups, *g.GroupName)
+	g.Members = append(g.Members, *u.UserName)
+	if err := PutUser(c, u); err != nil {
+		return nil, err
+	}
+	return &iam.AddUserToGroupOutput{}, PutGroup(c, g)
+}
+
+func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam.RemoveUserFromGroupOutput, error) {
+	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	u, err := GetUser(c, aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	for i, gn := range u.Groups {
+		if nameKey(gn) == nameKey(*g.GroupName) {
+			u.Groups = append(u.Groups[:i:i], u.Groups[i+1:]...)
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
+	}
+	for i, m := range g.Members {
+		if nameKey(m) == nameKey(*u.UserName) {
+			g.Members = append(g.Members[:i:i], g.Members[i+1:]...)
+			break
+		}
+	}
+	if err := PutUser(c, u); err != nil {
+		return nil, err
+	}
+	return &iam.RemoveUserFromGroupOutput{}, PutGroup(c, g)
+}
+
+func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.ListGroupsForUserOutput, error) {
+	u, err := GetUser(c, aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	var groups []types.Group
+	for _, gn := range u.Groups {
+		g, err := GetGroup(c, gn)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, g.Group)
+	}
+	page, pg, err := paginate(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []types.Group{}
+	}
+	return &iam.ListGroupsForUserOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}

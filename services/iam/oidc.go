@@ -1,0 +1,263 @@
+package iam
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// OIDCProvider is an OpenID Connect identity provider. URL is stored without
+// its https:// scheme, as GetOpenIDConnectProvider returns it.
+type OIDCProvider struct {
+	Arn         string
+	URL         string
+	ClientIDs   []string
+	Thumbprints []string
+	CreateDate  time.Time
+	Tags        []types.Tag
+}
+
+// OIDCProviders is keyed by the provider's URL without scheme.
+var OIDCProviders = store.Collection[OIDCProvider]{Kind: "iam/oidc-provider"}
+
+const (
+	maxOIDCProviders   = 100
+	maxOIDCClientIDs   = 100
+	maxOIDCThumbprints = 5
+)
+
+func registerOIDC(s *api.Service) {
+	api.Handle(s, "CreateOpenIDConnectProvider", createOIDCProvider)
+	api.Handle(s, "GetOpenIDConnectProvider", getOIDCProvider)
+	api.Handle(s, "ListOpenIDConnectProviders", listOIDCProviders)
+	api.Handle(s, "DeleteOpenIDConnectProvider", deleteOIDCProvider)
+	api.Handle(s, "AddClientIDToOpenIDConnectProvider", addClientIDToOIDCProvider)
+	api.Handle(s, "RemoveClientIDFromOpenIDConnectProvider", removeClientIDFromOIDCProvider)
+	api.Handle(s, "UpdateOpenIDConnectProviderThumbprint", updateOIDCThumbprint)
+	api.Handle(s, "TagOpenIDConnectProvider", tagOIDCProvider)
+	api.Handle(s, "UntagOpenIDConnectProvider", untagOIDCProvider)
+	api.Handle(s, "ListOpenIDConnectProviderTags", listOIDCProviderTags)
+}
+
+// oidcProviderKey turns an issuer URL into the provider's key: host and path,
+// without scheme or trailing slash.
+func oidcProviderKey(issuer string) string {
+	k := strings.TrimPrefix(issuer, "https://")
+	return strings.TrimSuffix(k, "/")
+}
+
+// FindOIDCProvider returns the provider of account whose URL is the token
+// issuer iss, or nil. STS uses it for AssumeRoleWithWebIdentity.
+func FindOIDCProvider(tx *store.Tx, account, iss string) (*OIDCProvider, error) {
+	return OIDCProviders.Get(tx, store.Scope{Account: account}, oidcProviderKey(iss))
+}
+
+func validOIDCURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return apierror.New("InvalidInput", "Invalid value for parameter Url: %s. The URL must begin with https:// and must not contain a query or fragment.", raw)
+	}
+	return nil
+}
+
+// loadOIDCProvider finds a provider of the caller's account by ARN.
+func loadOIDCProvider(c *api.Context, arn string) (*OIDCProvider, error) {
+	prefix := iamARN(c, "oidc-provider/")
+	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":oidc-provider/") {
+		return nil, apierror.New("InvalidInput", "Invalid ARN: %s", arn)
+	}
+	var p *OIDCProvider
+	if strings.HasPrefix(arn, prefix) {
+		var err error
+		if p, err = OIDCProviders.Get(c.Tx, c.GlobalScope(), strings.TrimPrefix(arn, prefix)); err != nil {
+			return nil, err
+		}
+	}
+	if p == nil {
+		return nil, apierror.New("NoSuchEntity", "OpenIDConnect Provider not found for arn %s", arn)
+	}
+	return p, nil
+}
+
+func putOIDCProvider(c *api.Context, p *OIDCProvider) error {
+	return OIDCProviders.Put(c.Tx, c.GlobalScope(), p.URL, store.Index{Name: p.Arn}, p)
+}
+
+func checkOIDCLists(clientIDs, thumbprints []string) error {
+	if len(clientIDs) > maxOIDCClientIDs {
+		return apierror.New("LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxOIDCClientIDs)
+	}
+	if len(thumbprints) > maxOIDCThumbprints {
+		return apierror.New("LimitExceeded", "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: %d", maxOIDCThumbprints)
+	}
+	for _, t := range thumbprints {
+		if !isHex(t) {
+			return apierror.New("InvalidInput", "Thumbprint %s is not a 40-character hexadecimal SHA-1 fingerprint.", t)
+		}
+	}
+	return nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// uniqueStrings drops repeated entries, keeping the first of each.
+func uniqueStrings(in []string) []string {
+	out := []string{}
+	for _, s := range in {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func createOIDCProvider(c *api.Context, in *iam.CreateOpenIDConnectProviderInput) (*iam.CreateOpenIDConnectProviderOutput, error) {
+	raw := aws.ToString(in.Url)
+	if err := validOIDCURL(raw); err != nil {
+		return nil, err
+	}
+	key := oidcProviderKey(raw)
+	clientIDs, thumbprints := uniqueStrings(in.ClientIDList), uniqueStrings(in.ThumbprintList)
+	if err := checkOIDCLists(clientIDs, thumbprints); err != nil {
+		return nil, err
+	}
+	tags, err := withTags(nil, in.Tags, "TagsPerOpenIdConnectProvider")
+	if err != nil {
+		return nil, err
+	}
+	if old, err := OIDCProviders.Get(c.Tx, c.GlobalScope(), key); err != nil {
+		return nil, err
+	} else if old != nil {
+		return nil, apierror.New("EntityAlreadyExists", "Provider with url %s already exists.", raw)
+	}
+	if n, err := OIDCProviders.Count(c.Tx, c.GlobalScope(), store.Query{}); err != nil {
+		return nil, err
+	} else if n >= maxOIDCProviders {
+		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", maxOIDCProviders)
+	}
+	p := &OIDCProvider{Arn: iamARN(c, "oidc-provider/"+key), URL: key, ClientIDs: clientIDs, Thumbprints: thumbprints,
+		CreateDate: c.Now().UTC().Truncate(time.Second), Tags: tags}
+	if err := putOIDCProvider(c, p); err != nil {
+		return nil, err
+	}
+	return &iam.CreateOpenIDConnectProviderOutput{OpenIDConnectProviderArn: aws.String(p.Arn), Tags: p.Tags}, nil
+}
+
+func getOIDCProvider(c *api.Context, in *iam.GetOpenIDConnectProviderInput) (*iam.GetOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	return &iam.GetOpenIDConnectProviderOutput{Url: aws.String(p.URL), ClientIDList: p.ClientIDs, ThumbprintList: p.Thumbprints,
+		CreateDate: aws.Time(p.CreateDate), Tags: p.Tags}, nil
+}
+
+func listOIDCProviders(c *api.Context, _ *iam.ListOpenIDConnectProvidersInput) (*iam.ListOpenIDConnectProvidersOutput, error) {
+	items, err := OIDCProviders.List(c.Tx, c.GlobalScope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	out := &iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: []types.OpenIDConnectProviderListEntry{}}
+	for _, it := range items {
+		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, types.OpenIDConnectProviderListEntry{Arn: aws.String(it.Doc.Arn)})
+	}
+	return out, nil
+}
+
+func deleteOIDCProvider(c *api.Context, in *iam.DeleteOpenIDConnectProviderInput) (*iam.DeleteOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	_, err = OIDCProviders.Delete(c.Tx, c.GlobalScope(), p.URL)
+	return &iam.DeleteOpenIDConnectProviderOutput{}, err
+}
+
+func addClientIDToOIDCProvider(c *api.Context, in *iam.AddClientIDToOpenIDConnectProviderInput) (*iam.AddClientIDToOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	p.ClientIDs = uniqueStrings(append(p.ClientIDs, aws.ToString(in.ClientID)))
+	if err := checkOIDCLists(p.ClientIDs, nil); err != nil {
+		return nil, err
+	}
+	return &iam.AddClientIDToOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
+}
+
+func removeClientIDFromOIDCProvider(c *api.Context, in *iam.RemoveClientIDFromOpenIDConnectProviderInput) (*iam.RemoveClientIDFromOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(id string) bool { return id == aws.ToString(in.ClientID) })
+	return &iam.RemoveClientIDFromOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
+}
+
+func updateOIDCThumbprint(c *api.Context, in *iam.UpdateOpenIDConnectProviderThumbprintInput) (*iam.UpdateOpenIDConnectProviderThumbprintOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	p.Thumbprints = uniqueStrings(in.ThumbprintList)
+	if err := checkOIDCLists(nil, p.Thumbprints); err != nil {
+		return nil, err
+	}
+	return &iam.UpdateOpenIDConnectProviderThumbprintOutput{}, putOIDCProvider(c, p)
+}
+
+func tagOIDCProvider(c *api.Context, in *iam.TagOpenIDConnectProviderInput) (*iam.TagOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	if p.Tags, err = withTags(p.Tags, in.Tags, "TagsPerOpenIdConnectProvider"); err != nil {
+		return nil, err
+	}
+	return &iam.TagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
+}
+
+func untagOIDCProvider(c *api.Context, in *iam.UntagOpenIDConnectProviderInput) (*iam.UntagOpenIDConnectProviderOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	p.Tags = withoutTags(p.Tags, in.TagKeys)
+	return &iam.UntagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
+}
+
+func listOIDCProviderTags(c *api.Context, in *iam.ListOpenIDConnectProviderTagsInput) (*iam.ListOpenIDConnectProviderTagsOutput, error) {
+	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
+	if err != nil {
+		return nil, err
+	}
+	page, next, truncated, err := pageByMarker("iam:ListOpenIDConnectProviderTags:"+p.Arn, orEmptyTags(p.Tags), in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	return &iam.ListOpenIDConnectProviderTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
+}
+
+// orEmptyTags makes a nil tag list an empty one (Tags is a required member of list-tag answers).
+func orEmptyTags(tags []types.Tag) []types.Tag {
+	if tags == nil {
+		return []types.Tag{}
+	}
+	return tags
+}

@@ -1,0 +1,391 @@
+package iam
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// maxPolicyVersions is how many versions a managed policy keeps at most.
+const maxPolicyVersions = 5
+
+func registerPolicies(s *api.Service) {
+	api.Handle(s, "CreatePolicy", createPolicy)
+	api.Handle(s, "GetPolicy", getPolicyOp)
+	api.Handle(s, "DeletePolicy", deletePolicy)
+	api.Handle(s, "ListPolicies", listPolicies)
+	api.Handle(s, "CreatePolicyVersion", createPolicyVersion)
+	api.Handle(s, "GetPolicyVersion", getPolicyVersion)
+	api.Handle(s, "DeletePolicyVersion", deletePolicyVersion)
+	api.Handle(s, "ListPolicyVersions", listPolicyVersions)
+	api.Handle(s, "SetDefaultPolicyVersion", setDefaultPolicyVersion)
+	api.Handle(s, "ListEntitiesForPolicy", listEntitiesForPolicy)
+}
+
+// getLocalPolicy loads a customer-managed policy the caller may change.
+func getLocalPolicy(c *api.Context, arn string) (*ManagedPolicy, error) {
+	p, err := GetPolicy(c, arn)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(arn, awsPolicyARNPrefix) {
+		return nil, apierror.WithStatus(403, "AccessDenied", "User: %s is not authorized to perform: iam:%s on resource: policy %s",
+			c.Caller.Arn, c.Operation, arn)
+	}
+	return p, nil
+}
+
+// policySummary is a policy as CreatePolicy and ListPolicies return it.
+func policySummary(p *ManagedPolicy) types.Policy {
+	out := p.Policy
+	out.Description, out.Tags = nil, nil
+	if out.AttachmentCount == nil {
+		out.AttachmentCount = aws.Int32(0)
+	}
+	if out.PermissionsBoundaryUsageCount == nil {
+		out.PermissionsBoundaryUsageCount = aws.Int32(0)
+	}
+	return out
+}
+
+func createPolicy(c *api.Context, in *iam.CreatePolicyInput) (*iam.CreatePolicyOutput, error) {
+	name := aws.ToString(in.PolicyName)
+	if old, err := Policies.Get(c.Tx, c.GlobalScope(), nameKey(name)); err != nil {
+		return nil, err
+	} else if old != nil {
+		return nil, apierror.New("EntityAlreadyExists", "A policy called %s already exists. Duplicate names are not allowed.", name)
+	}
+	doc, err := validatePolicyDocument(aws.ToString(in.PolicyDocument), true)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNewTags(in.Tags); err != nil {
+		return nil, err
+	}
+	path := pathOrRoot(in.Path)
+	now := nowSecond(c)
+	p := &ManagedPolicy{
+		Policy: types.Policy{
+			PolicyName: aws.String(name), Path: aws.String(path), PolicyId: aws.String(api.UniqueID("ANPA")),
+			Arn: aws.String(entityARN(c.Account(), "policy", path, name)), DefaultVersionId: aws.String("v1"),
+			IsAttachable: true, CreateDate: now, UpdateDate: now, Description: in.Description, Tags: in.Tags,
+			AttachmentCount: aws.Int32(0), PermissionsBoundaryUsageCount: aws.Int32(0),
+		},
+		Versions:    []types.PolicyVersion{{VersionId: aws.String("v1"), IsDefaultVersion: true, Document: aws.String(doc), CreateDate: now}},
+		NextVersion: 2,
+	}
+	if err := PutPolicy(c, p); err != nil {
+		return nil, err
+	}
+	out := policySummary(p)
+	out.Tags = p.Tags
+	return &iam.CreatePolicyOutput{Policy: &out}, nil
+}
+
+func getPolicyOp(c *api.Context, in *iam.GetPolicyInput) (*iam.GetPolicyOutput, error) {
+	arn := aws.ToString(in.PolicyArn)
+	p, err := GetPolicy(c, arn)
+	if err != nil {
+		return nil, apierror.New("NoSuchEntity", "Policy %s was not found.", arn)
+	}
+	out := p.Policy
+	return &iam.GetPolicyOutput{Policy: &out}, nil
+}
+
+func deletePolicy(c *api.Context, in *iam.DeletePolicyInput) (*iam.DeletePolicyOutput, error) {
+	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	if aws.ToInt32(p.AttachmentCount) > 0 || aws.ToInt32(p.PermissionsBoundaryUsageCount) > 0 {
+		return nil, apierror.New("DeleteConflict", "Cannot delete a policy attached to entities.")
+	}
+	if len(p.Versions) > 1 {
+		return nil, apierror.New("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+	}
+	_, err = Policies.Delete(c.Tx, c.GlobalScope(), nameKey(*p.PolicyName))
+	return &iam.DeletePolicyOutput{}, err
+}
+
+// attachmentCounts counts, per policy ARN, its uses as a policy and as a boundary.
+func attachmentCounts(c *api.Context) (map[string][2]int32, error) {
+	items, err := Attachments.List(c.Tx, c.GlobalScope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string][2]int32{}
+	for _, it := range items {
+		n := counts[it.Doc.PolicyArn]
+		if it.Doc.Boundary {
+			n[1]++
+		} else {
+			n[0]++
+		}
+		counts[it.Doc.PolicyArn] = n
+	}
+	return counts, nil
+}
+
+// localPolicySeq keeps customer-managed policies after the catalogue in ListPolicies order.
+const localPolicySeq = int64(1) << 40
+
+func listPolicies(c *api.Context, in *iam.ListPoliciesInput) (*iam.ListPoliciesOutput, error) {
+	counts, err := attachmentCounts(c)
+	if err != nil {
+		return nil, err
+	}
+	var policies []types.Policy
+	var seqs []int64
+	add := func(p *ManagedPolicy, seq int64) {
+		n := counts[aws.ToString(p.Arn)]
+		p.AttachmentCount, p.PermissionsBoundaryUsageCount = aws.Int32(n[0]), aws.Int32(n[1])
+		if !hasPathPrefix(aws.ToString(p.Path), in.PathPrefix) {
+			return
+		}
+		if in.OnlyAttached && n[0]+n[1] == 0 {
+			return
+		}
+		switch in.PolicyUsageFilter {
+		case types.PolicyUsageTypePermissionsPolicy:
+			if in.OnlyAttached && n[0] == 0 {
+				return
+			}
+		case types.PolicyUsageTypePermissionsBoundary:
+			if in.OnlyAttached && n[1] == 0 {
+				return
+			}
+		}
+		policies = append(policies, policySummary(p))
+		seqs = append(seqs, seq)
+	}
+	scope := in.Scope
+	if scope == "" {
+		scope = types.PolicyScopeTypeAll
+	}
+	if scope != types.PolicyScopeTypeLocal {
+		for i, a := range awsCatalogue {
+			add(a.policy(), int64(i)+1)
+		}
+	}
+	if scope != types.PolicyScopeTypeAws {
+		items, err := Policies.List(c.Tx, c.GlobalScope(), store.Query{})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			add(it.Doc, localPolicySeq+it.Seq)
+		}
+	}
+	page, pg, err := paginate(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []types.Policy{}
+	}
+	return &iam.ListPoliciesOutput{Policies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+func findVersion(p *ManagedPolicy, id string) (int, error) {
+	for i, v := range p.Versions {
+		if aws.ToString(v.VersionId) == id {
+			return i, nil
+		}
+	}
+	return -1, apierror.New("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", aws.ToString(p.Arn), id)
+}
+
+// versionSummary is a policy version without its document.
+func versionSummary(v types.PolicyVersion) types.PolicyVersion {
+	v.Document = nil
+	return v
+}
+
+func createPolicyVersion(c *api.Context, in *iam.CreatePolicyVersionInput) (*iam.CreatePolicyVersionOutput, error) {
+	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Versions) >= maxPolicyVersions {
+		return nil, apierror.New("LimitExceeded", "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+	}
+	doc, err := validatePolicyDocument(aws.ToString(in.PolicyDocument), true)
+	if err != nil {
+		return nil, err
+	}
+	if p.NextVersion < 2 {
+		p.NextVersion = len(p.Versions) + 1
+	}
+	v := types.PolicyVersion{VersionId: aws.String("v" + itoa(p.NextVersion)), Document: aws.String(doc), CreateDate: nowSecond(c)}
+	p.NextVersion++
+	p.Versions = append(p.Versions, v)
+	if in.SetAsDefault {
+		makeDefault(p, len(p.Versions)-1, v)
+	}
+	p.UpdateDate = nowSecond(c)
+	if err := PutPolicy(c, p); err != nil {
+		return nil, err
+	}
+	out := versionSummary(p.Versions[len(p.Versions)-1])
+	return &iam.CreatePolicyVersionOutput{PolicyVersion: &out}, nil
+}
+
+// makeDefault marks version i of p as the default one.
+func makeDefault(p *ManagedPolicy, i int, v types.PolicyVersion) {
+	for j := range p.Versions {
+		p.Versions[j].IsDefaultVersion = j == i
+	}
+	p.DefaultVersionId = v.VersionId
+}
+
+func getPolicyVersion(c *api.Context, in *iam.GetPolicyVersionInput) (*iam.GetPolicyVersionOutput, error) {
+	p, err := GetPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	i, err := findVersion(p, aws.ToString(in.VersionId))
+	if err != nil {
+		return nil, err
+	}
+	v := p.Versions[i]
+	v.Document = aws.String(encodeDocument(aws.ToString(v.Document)))
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &v}, nil
+}
+
+func deletePolicyVersion(c *api.Context, in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
+	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	i, err := findVersion(p, aws.ToString(in.VersionId))
+	if err != nil {
+		return nil, err
+	}
+	if p.Versions[i].IsDefaultVersion {
+		return nil, apierror.New("DeleteConflict", "Cannot delete the default version of a policy.")
+	}
+	p.Versions = append(p.Versions[:i:i], p.Versions[i+1:]...)
+	return &iam.DeletePolicyVersionOutput{}, PutPolicy(c, p)
+}
+
+func listPolicyVersions(c *api.Context, in *iam.ListPolicyVersionsInput) (*iam.ListPolicyVersionsOutput, error) {
+	p, err := GetPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	// Newest first, as IAM lists them.
+	versions := make([]types.PolicyVersion, 0, len(p.Versions))
+	for i := len(p.Versions) - 1; i >= 0; i-- {
+		versions = append(versions, versionSummary(p.Versions[i]))
+	}
+	page, pg, err := paginate(c, "ListPolicyVersions:"+aws.ToString(p.Arn), versions, byIndex, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []types.PolicyVersion{}
+	}
+	return &iam.ListPolicyVersionsOutput{Versions: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+func setDefaultPolicyVersion(c *api.Context, in *iam.SetDefaultPolicyVersionInput) (*iam.SetDefaultPolicyVersionOutput, error) {
+	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
+	if err != nil {
+		return nil, err
+	}
+	i, err := findVersion(p, aws.ToString(in.VersionId))
+	if err != nil {
+		return nil, err
+	}
+	makeDefault(p, i, p.Versions[i])
+	p.UpdateDate = nowSecond(c)
+	return &iam.SetDefaultPolicyVersionOutput{}, PutPolicy(c, p)
+}
+
+func listEntitiesForPolicy(c *api.Context, in *iam.ListEntitiesForPolicyInput) (*iam.ListEntitiesForPolicyOutput, error) {
+	arn := aws.ToString(in.PolicyArn)
+	if _, err := GetPolicy(c, arn); err != nil {
+		return nil, err
+	}
+	items, err := Attachments.List(c.Tx, c.GlobalScope(), store.Query{Parent: arn})
+	if err != nil {
+		return nil, err
+	}
+	var sel []*Attachment
+	var seqs []int64
+	for _, it := range items {
+		a := it.Doc
+		switch in.PolicyUsageFilter {
+		case types.PolicyUsageTypePermissionsPolicy:
+			if a.Boundary {
+				continue
+			}
+		case types.PolicyUsageTypePermissionsBoundary:
+			if !a.Boundary {
+				continue
+			}
+		}
+		if in.EntityFilter != "" && string(in.EntityFilter) != string(a.EntityType) {
+			continue
+		}
+		if in.PathPrefix != nil {
+			path, err := entityPath(c, a)
+			if err != nil {
+				return nil, err
+			}
+			if !hasPathPrefix(path, in.PathPrefix) {
+				continue
+			}
+		}
+		sel = append(sel, a)
+		seqs = append(seqs, it.Seq)
+	}
+	page, pg, err := paginate(c, "ListEntitiesForPolicy:"+arn, sel, func(i int, _ *Attachment) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	out := &iam.ListEntitiesForPolicyOutput{PolicyUsers: []types.PolicyUser{}, PolicyGroups: []types.PolicyGroup{}, PolicyRoles: []types.PolicyRole{},
+		IsTruncated: pg.Truncated, Marker: pg.Marker}
+	for _, a := range page {
+		name, id := aws.String(a.EntityName), aws.String(a.EntityID)
+		switch a.EntityType {
+		case types.EntityTypeUser:
+			out.PolicyUsers = append(out.PolicyUsers, types.PolicyUser{UserName: name, UserId: id})
+		case types.EntityTypeGroup:
+			out.PolicyGroups = append(out.PolicyGroups, types.PolicyGroup{GroupName: name, GroupId: id})
+		case types.EntityTypeRole:
+			out.PolicyRoles = append(out.PolicyRoles, types.PolicyRole{RoleName: name, RoleId: id})
+		}
+	}
+	return out, nil
+}
+
+// entityPath is the path of the user, group or role an attachment names.
+func entityPath(c *api.Context, a *Attachment) (string, error) {
+	switch a.EntityType {
+	case types.EntityTypeUser:
+		u, err := GetUser(c, a.EntityName)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(u.Path), nil
+	case types.EntityTypeGroup:
+		g, err := GetGroup(c, a.EntityName)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(g.Path), nil
+	default:
+		r, err := GetRole(c, a.EntityName)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(r.Path), nil
+	}
+}
