@@ -1,0 +1,91 @@
+package ecs_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/compat-tests/harness"
+)
+
+func infraTagMap(t *testing.T, client *ecs.Client, arn string) map[string]string {
+	t.Helper()
+	out, err := client.ListTagsForResource(harness.Ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, tg := range out.Tags {
+		m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	return m
+}
+
+func TestInfraTags(t *testing.T) {
+	client := infraClient(t)
+	cl := infraCreateCluster(t, client, "tagged")
+	td, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition("tagged"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := infraRegisterInstance(t, client, "tagged", "i-0tag", "t3.micro", "us-east-1a")
+	arns := []string{aws.ToString(cl.ClusterArn), aws.ToString(td.TaskDefinition.TaskDefinitionArn), aws.ToString(ci.ContainerInstanceArn)}
+	for _, arn := range arns {
+		if _, err := client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: aws.String(arn),
+			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}, {Key: aws.String("cost"), Value: aws.String("1")}}}); err != nil {
+			t.Fatalf("%s: %v", arn, err)
+		}
+		if _, err := client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: aws.String(arn),
+			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("b")}}}); err != nil {
+			t.Fatal(err)
+		}
+		if m := infraTagMap(t, client, arn); len(m) != 2 || m["team"] != "b" || m["cost"] != "1" {
+			t.Errorf("%s tags %v", arn, m)
+		}
+		if _, err := client.UntagResource(harness.Ctx, &ecs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"cost", "absent"}}); err != nil {
+			t.Fatal(err)
+		}
+		if m := infraTagMap(t, client, arn); len(m) != 1 || m["team"] != "b" {
+			t.Errorf("%s after untag %v", arn, m)
+		}
+	}
+	// DescribeClusters with TAGS sees the same tags.
+	d, err := client.DescribeClusters(harness.Ctx, &ecs.DescribeClustersInput{Clusters: []string{"tagged"}, Include: []types.ClusterField{types.ClusterFieldTags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Clusters[0].Tags) != 1 {
+		t.Errorf("cluster tags %+v", d.Clusters[0].Tags)
+	}
+
+	arn := aws.String(arns[0])
+	_, err = client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: arn, Tags: []types.Tag{{Key: aws.String("aws:owner"), Value: aws.String("x")}}})
+	harness.AssertAPIError(t, err, "InvalidParameterException")
+	_, err = client.UntagResource(harness.Ctx, &ecs.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"AWS:owner"}})
+	harness.AssertAPIError(t, err, "InvalidParameterException")
+	var many []types.Tag
+	for i := 0; i < 50; i++ {
+		many = append(many, types.Tag{Key: aws.String(fmt.Sprintf("k%02d", i)), Value: aws.String("v")})
+	}
+	// 50 new keys on top of "team" is 51: refused, and nothing changes.
+	_, err = client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: arn, Tags: many})
+	harness.AssertAPIError(t, err, "InvalidParameterException")
+	if m := infraTagMap(t, client, *arn); len(m) != 1 {
+		t.Errorf("refused tagging left %d tags", len(m))
+	}
+	many[0].Key = aws.String("team")
+	if _, err := client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: arn, Tags: many}); err != nil {
+		t.Fatalf("exactly 50 tags: %v", err)
+	}
+
+	_, err = client.ListTagsForResource(harness.Ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:ecs:us-east-1:000000000000:cluster/absent")})
+	harness.AssertAPIError(t, err, "ClusterNotFoundException")
+	_, err = client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: aws.String("arn:aws:ecs:us-east-1:000000000000:task-definition/absent:1"),
+		Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
+	harness.AssertAPIError(t, err, "ResourceNotFoundException")
+	_, err = client.ListTagsForResource(harness.Ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String("not-an-arn")})
+	harness.AssertAPIError(t, err, "InvalidParameterException")
+}

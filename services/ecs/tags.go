@@ -1,0 +1,227 @@
+package ecs
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// MaxTags is ECS's limit of tags per resource.
+const MaxTags = 50
+
+// ValidateTags checks tags given on create or TagResource: at most 50, and
+// no key or value in the aws: namespace, which AWS reserves for itself.
+func ValidateTags(tags []types.Tag) error {
+	if len(tags) > MaxTags {
+		return errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
+	}
+	for _, t := range tags {
+		if t.Key == nil || *t.Key == "" {
+			return errInvalidParameter("Tag keys must be non-empty.")
+		}
+		if reservedTagKey(*t.Key) || reservedTagKey(aws.ToString(t.Value)) {
+			return errInvalidParameter("Tag keys and values cannot start with the reserved prefix 'aws:'.")
+		}
+	}
+	return nil
+}
+
+func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
+
+// ResourceTags returns the tags of a resource ARN (nil when it has none).
+func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
+	tags, err := Tags.Get(c.Tx, c.Scope(), arn)
+	if err != nil || tags == nil {
+		return nil, err
+	}
+	return *tags, nil
+}
+
+// MergeResourceTags adds tags to a resource, replacing values of existing keys.
+func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
+	if len(add) == 0 {
+		return nil
+	}
+	if err := ValidateTags(add); err != nil {
+		return err
+	}
+	cur, err := ResourceTags(c, arn)
+	if err != nil {
+		return err
+	}
+	for _, t := range add {
+		replaced := false
+		for i := range cur {
+			if aws.ToString(cur[i].Key) == aws.ToString(t.Key) {
+				cur[i].Value = t.Value
+				replaced = true
+			}
+		}
+		if !replaced {
+			cur = append(cur, types.Tag{Key: t.Key, Value: t.Value})
+		}
+	}
+	user := 0
+	for _, t := range cur {
+		// Tags in the aws: namespace (ECS's managed tags) do not count.
+		if !reservedTagKey(aws.ToString(t.Key)) {
+			user++
+		}
+	}
+	if user > MaxTags {
+		return errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
+	}
+	return Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur)
+}
+
+// DeleteResourceTags forgets every tag of a deleted resource.
+func DeleteResourceTags(c *api.Context, arn string) error {
+	_, err := Tags.Delete(c.Tx, c.Scope(), arn)
+	return err
+}
+
+func tagResource(c *api.Context, in *ecs.TagResourceInput) (*ecs.TagResourceOutput, error) {
+	arn := aws.ToString(in.ResourceArn)
+	if err := requireTaggable(c, arn); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, errInvalidParameter("Tags cannot be empty.")
+	}
+	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
+		return nil, err
+	}
+	return &ecs.TagResourceOutput{}, nil
+}
+
+func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResourceOutput, error) {
+	arn := aws.ToString(in.ResourceArn)
+	if err := requireTaggable(c, arn); err != nil {
+		return nil, err
+	}
+	drop := map[string]bool{}
+	for _, k := range in.TagKeys {
+		if reservedTagKey(k) {
+			return nil, errInvalidParameter("Tag keys cannot start with the reserved prefix 'aws:'.")
+		}
+		drop[k] = true
+	}
+	cur, err := ResourceTags(c, arn)
+	if err != nil {
+		return nil, err
+	}
+	kept := []types.Tag{}
+	for _, t := range cur {
+		if !drop[aws.ToString(t.Key)] {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		return &ecs.UntagResourceOutput{}, DeleteResourceTags(c, arn)
+	}
+	return &ecs.UntagResourceOutput{}, Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &kept)
+}
+
+func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs.ListTagsForResourceOutput, error) {
+	arn := aws.ToString(in.ResourceArn)
+	if err := requireTaggable(c, arn); err != nil {
+		return nil, err
+	}
+	tags, err := ResourceTags(c, arn)
+	if err != nil {
+		return nil, err
+	}
+	if tags == nil {
+		tags = []types.Tag{}
+	}
+	return &ecs.ListTagsForResourceOutput{Tags: tags}, nil
+}
+
+// resourceType returns the resource type of an ECS ARN of the caller's
+// account and region ("cluster", "task-definition" …), or "" when it is not one.
+func resourceType(c *api.Context, arn string) string {
+	prefix := "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":"
+	if !strings.HasPrefix(arn, prefix) {
+		return ""
+	}
+	rest := arn[len(prefix):]
+	typ, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	return typ
+}
+
+// requireTaggable checks that arn names an existing taggable ECS resource.
+func requireTaggable(c *api.Context, arn string) error {
+	notFound := apierror.New("ResourceNotFoundException", "The specified resource could not be found.")
+	var found bool
+	var err error
+	switch resourceType(c, arn) {
+	case "cluster":
+		cl, e := Clusters.Get(c.Tx, c.Scope(), arn)
+		if e != nil {
+			return e
+		}
+		if cl == nil || aws.ToString(cl.Status) == "INACTIVE" {
+			return ErrClusterNotFound()
+		}
+		return nil
+	case "service":
+		svc, e := Services.Get(c.Tx, c.Scope(), arn)
+		found, err = svc != nil, e
+	case "task":
+		t, e := Tasks.Get(c.Tx, c.Scope(), arn)
+		found, err = t != nil, e
+	case "task-definition":
+		td, e := TaskDefinitions.Get(c.Tx, c.Scope(), arn)
+		found, err = td != nil && td.Status != types.TaskDefinitionStatusDeleteInProgress, e
+	case "container-instance":
+		ci, e := ContainerInstances.Get(c.Tx, c.Scope(), arn)
+		found, err = ci != nil, e
+	case "capacity-provider":
+		cp, e := CapacityProviders.Get(c.Tx, c.Scope(), nameFromARN(arn))
+		found, err = cp != nil && aws.ToString(cp.CapacityProviderArn) == arn && cp.Status != types.CapacityProviderStatusInactive, e
+	case "task-set":
+		found, err = taskSetExists(c, arn)
+	case "daemon":
+		d, e := Daemons.Get(c.Tx, c.Scope(), arn)
+		found, err = d != nil, e
+	case "daemon-task-definition":
+		d, e := DaemonTaskDefinitions.Get(c.Tx, c.Scope(), arn)
+		found, err = d != nil && d.Status == types.DaemonTaskDefinitionStatusActive, e
+	default:
+		return errInvalidParameter("The ARN provided is invalid.")
+	}
+	if err != nil {
+		return err
+	}
+	if !found {
+		return notFound
+	}
+	return nil
+}
+
+// taskSetExists looks a task set ARN (task-set/CLUSTER/SERVICE/ID) up in its service.
+func taskSetExists(c *api.Context, arn string) (bool, error) {
+	parts := strings.Split(arn[strings.Index(arn, ":task-set/")+len(":task-set/"):], "/")
+	if len(parts) != 3 {
+		return false, nil
+	}
+	svc, err := Services.Get(c.Tx, c.Scope(), ARN(c, "service", parts[0], parts[1]))
+	if err != nil || svc == nil {
+		return false, err
+	}
+	for _, ts := range svc.TaskSets {
+		if aws.ToString(ts.TaskSetArn) == arn {
+			return true, nil
+		}
+	}
+	return false, nil
+}

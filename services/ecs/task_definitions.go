@@ -1,0 +1,335 @@
+package ecs
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// MaxRevisionsPerFamily is AWS's quota of revisions in one task definition family.
+var MaxRevisionsPerFamily = 1000000
+
+func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionOutput, error) {
+	td := &types.TaskDefinition{
+		Family:                        in.Family,
+		ContainerDefinitions:          in.ContainerDefinitions,
+		Cpu:                           in.Cpu,
+		Memory:                        in.Memory,
+		EnableFaultInjection:          in.EnableFaultInjection,
+		EphemeralStorage:              in.EphemeralStorage,
+		ExecutionRoleArn:              in.ExecutionRoleArn,
+		TaskRoleArn:                   in.TaskRoleArn,
+		InferenceAccelerators:         in.InferenceAccelerators,
+		IpcMode:                       in.IpcMode,
+		PidMode:                       in.PidMode,
+		NetworkMode:                   in.NetworkMode,
+		PlacementConstraints:          in.PlacementConstraints,
+		ProxyConfiguration:            in.ProxyConfiguration,
+		RequiresCompatibilities:       in.RequiresCompatibilities,
+		RuntimePlatform:               in.RuntimePlatform,
+		TrustedExecutionConfiguration: in.TrustedExecutionConfiguration,
+		Volumes:                       in.Volumes,
+	}
+	if err := PrepareTaskDefinition(td); err != nil {
+		return nil, err
+	}
+	if err := ValidateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if es := td.EphemeralStorage; es != nil && (es.SizeInGiB < 21 || es.SizeInGiB > 200) {
+		return nil, errClient("The ephemeral storage size must be between 21 GiB and 200 GiB.")
+	}
+	family := aws.ToString(td.Family)
+	fam, err := Families.Get(c.Tx, c.Scope(), family)
+	if err != nil {
+		return nil, err
+	}
+	if fam == nil {
+		fam = &Family{Name: family}
+	}
+	if int(fam.LastRevision) >= MaxRevisionsPerFamily {
+		return nil, errClient("Too many revisions for task definition family %s.", family)
+	}
+	fam.LastRevision++
+	if err := Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {
+		return nil, err
+	}
+	td.Revision = fam.LastRevision
+	arn := TaskDefinitionARN(c, family, td.Revision)
+	td.TaskDefinitionArn = aws.String(arn)
+	td.Status = types.TaskDefinitionStatusActive
+	td.RegisteredAt = aws.Time(c.Now())
+	if c.Caller.Arn != "" {
+		td.RegisteredBy = aws.String(c.Caller.Arn)
+	}
+	if err := TaskDefinitions.Put(c.Tx, c.Scope(), arn, TaskDefinitionIndex(td), td); err != nil {
+		return nil, err
+	}
+	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
+		return nil, err
+	}
+	tags, err := ResourceTags(c, arn)
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: td, Tags: tags}, nil
+}
+
+func describeTaskDefinition(c *api.Context, in *ecs.DescribeTaskDefinitionInput) (*ecs.DescribeTaskDefinitionOutput, error) {
+	td, err := GetTaskDefinition(c, aws.ToString(in.TaskDefinition))
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeTaskDefinitionOutput{TaskDefinition: td}
+	if slices.Contains(in.Include, types.TaskDefinitionFieldTags) {
+		tags, err := ResourceTags(c, aws.ToString(td.TaskDefinitionArn))
+		if err != nil {
+			return nil, err
+		}
+		if tags == nil {
+			tags = []types.Tag{}
+		}
+		out.Tags = tags
+	}
+	return out, nil
+}
+
+// parseRevisionRef splits "family:revision" or a task definition ARN.
+func parseRevisionRef(ref string) (family string, revision int32, ok bool) {
+	name := ref
+	if strings.HasPrefix(ref, "arn:") {
+		i := strings.Index(ref, ":task-definition/")
+		if i < 0 {
+			return "", 0, false
+		}
+		name = ref[i+len(":task-definition/"):]
+	}
+	family, rev, found := strings.Cut(name, ":")
+	n, err := strconv.Atoi(rev)
+	if !found || err != nil || n < 1 || family == "" {
+		return "", 0, false
+	}
+	return family, int32(n), true
+}
+
+// taskDefinitionWithRevision resolves "family:revision" or an ARN, any status
+// but DELETE_IN_PROGRESS; a bare family is refused as ECS does.
+func taskDefinitionWithRevision(c *api.Context, ref string) (*types.TaskDefinition, error) {
+	family, rev, ok := parseRevisionRef(ref)
+	if !ok {
+		_, after, _ := strings.Cut(ref, ":")
+		return nil, errInvalidParameter("Invalid revision number. Number: %s", after)
+	}
+	td, err := TaskDefinitions.Get(c.Tx, c.Scope(), TaskDefinitionARN(c, family, rev))
+	if err != nil {
+		return nil, err
+	}
+	if td == nil || td.Status == types.TaskDefinitionStatusDeleteInProgress {
+		return nil, errClient("The specified task definition does not exist.")
+	}
+	return td, nil
+}
+
+func deregisterTaskDefinition(c *api.Context, in *ecs.DeregisterTaskDefinitionInput) (*ecs.DeregisterTaskDefinitionOutput, error) {
+	td, err := taskDefinitionWithRevision(c, aws.ToString(in.TaskDefinition))
+	if err != nil {
+		return nil, err
+	}
+	if td.Status == types.TaskDefinitionStatusActive {
+		td.Status = types.TaskDefinitionStatusInactive
+		td.DeregisteredAt = aws.Time(c.Now())
+		if err := TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td); err != nil {
+			return nil, err
+		}
+	}
+	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: td}, nil
+}
+
+func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (*ecs.DeleteTaskDefinitionsOutput, error) {
+	if len(in.TaskDefinitions) == 0 {
+		return nil, errInvalidParameter("taskDefinitions cannot be empty.")
+	}
+	if len(in.TaskDefinitions) > 10 {
+		return nil, errInvalidParameter("taskDefinitions cannot have more than 10 elements.")
+	}
+	out := &ecs.DeleteTaskDefinitionsOutput{TaskDefinitions: []types.TaskDefinition{}, Failures: []types.Failure{}}
+	for _, ref := range in.TaskDefinitions {
+		fail := func(reason string) {
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String(reason)})
+		}
+		family, rev, ok := parseRevisionRef(ref)
+		if !ok {
+			fail("The specified task definition identifier is invalid. Specify a valid name or ARN and try again.")
+			continue
+		}
+		td, err := TaskDefinitions.Get(c.Tx, c.Scope(), TaskDefinitionARN(c, family, rev))
+		if err != nil {
+			return nil, err
+		}
+		if td == nil || td.Status == types.TaskDefinitionStatusDeleteInProgress {
+			fail("TASK_DEFINITION_NOT_FOUND")
+			continue
+		}
+		if td.Status == types.TaskDefinitionStatusActive {
+			fail("The specified task definition is still in ACTIVE status. Please deregister the target and try again.")
+			continue
+		}
+		td.Status = types.TaskDefinitionStatusDeleteInProgress
+		td.DeleteRequestedAt = aws.Time(c.Now())
+		if err := TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td); err != nil {
+			return nil, err
+		}
+		out.TaskDefinitions = append(out.TaskDefinitions, *td)
+	}
+	return out, nil
+}
+
+// sortedTaskDefinitions lists task definitions by family, then revision, as ECS orders them.
+func sortedTaskDefinitions(c *api.Context, q store.Query, desc bool) ([]store.Item[types.TaskDefinition], error) {
+	items, err := TaskDefinitions.List(c.Tx, c.Scope(), q)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(items, func(a, b store.Item[types.TaskDefinition]) int {
+		r := cmp.Or(cmp.Compare(aws.ToString(a.Doc.Family), aws.ToString(b.Doc.Family)), cmp.Compare(a.Doc.Revision, b.Doc.Revision))
+		if desc {
+			return -r
+		}
+		return r
+	})
+	return items, nil
+}
+
+// resumeAfter returns the index just past the item with position seq (0 for
+// no token). The token names an item, not an offset, so rows added or
+// removed meanwhile do not shift the next page. When the item has left the
+// listing, the page starts at the first item that before does not place
+// ahead of it.
+func resumeAfter[T any](items []store.Item[T], seq int64, before func(a *T) bool) int {
+	if seq == 0 {
+		return 0
+	}
+	for i, it := range items {
+		if it.Seq == seq {
+			return i + 1
+		}
+	}
+	// The item is gone: continue at the first one that sorts after where it was.
+	for i, it := range items {
+		if !before(it.Doc) {
+			return i
+		}
+	}
+	return len(items)
+}
+
+func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
+	size, err := pageSize(in.MaxResults, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	status := in.Status
+	if status == "" {
+		status = types.TaskDefinitionStatusActive
+	}
+	desc := in.Sort == types.SortOrderDesc
+	scope := "ecs:ListTaskDefinitions:" + aws.ToString(in.FamilyPrefix) + ":" + string(status) + ":" + string(in.Sort)
+	seq, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, errBadNextToken()
+	}
+	items, err := sortedTaskDefinitions(c, store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Status: string(status)}, desc)
+	if err != nil {
+		return nil, err
+	}
+	// The last item shown may have left this listing (deregistered meanwhile):
+	// then continue after the place its family and revision sort to.
+	var last *types.TaskDefinition
+	if seq != 0 {
+		every, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range every {
+			if it.Seq == seq {
+				last = it.Doc
+			}
+		}
+	}
+	start := resumeAfter(items, seq, func(td *types.TaskDefinition) bool {
+		if last == nil {
+			return false
+		}
+		r := cmp.Or(cmp.Compare(aws.ToString(td.Family), aws.ToString(last.Family)), cmp.Compare(td.Revision, last.Revision))
+		if desc {
+			return r > 0
+		}
+		return r < 0
+	})
+	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}}
+	for _, it := range items[start:] {
+		if len(out.TaskDefinitionArns) == size {
+			break
+		}
+		out.TaskDefinitionArns = append(out.TaskDefinitionArns, aws.ToString(it.Doc.TaskDefinitionArn))
+	}
+	if end := start + len(out.TaskDefinitionArns); end < len(items) && end > 0 {
+		out.NextToken = aws.String(api.EncodeToken(scope, items[end-1].Seq))
+	}
+	return out, nil
+}
+
+func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamiliesInput) (*ecs.ListTaskDefinitionFamiliesOutput, error) {
+	size, err := pageSize(in.MaxResults, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	status := in.Status
+	if status == "" {
+		status = types.TaskDefinitionFamilyStatusActive
+	}
+	scope := "ecs:ListTaskDefinitionFamilies:" + aws.ToString(in.FamilyPrefix) + ":" + string(status)
+	seq, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, errBadNextToken()
+	}
+	families, err := Families.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(families, func(a, b store.Item[Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
+	start := resumeAfter(families, seq, func(*Family) bool { return false })
+	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}}
+	last := -1
+	for i := start; i < len(families) && len(out.Families) < size; i++ {
+		name := families[i].Doc.Name
+		active, err := TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: name, Status: string(types.TaskDefinitionStatusActive)})
+		if err != nil {
+			return nil, err
+		}
+		inactive, err := TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: name, Status: string(types.TaskDefinitionStatusInactive)})
+		if err != nil {
+			return nil, err
+		}
+		last = i
+		switch {
+		case status == types.TaskDefinitionFamilyStatusActive && active == 0,
+			status == types.TaskDefinitionFamilyStatusInactive && (active > 0 || inactive == 0),
+			status == types.TaskDefinitionFamilyStatusAll && active+inactive == 0:
+			continue
+		}
+		out.Families = append(out.Families, name)
+	}
+	if last >= 0 && last < len(families)-1 && len(out.Families) == size {
+		out.NextToken = aws.String(api.EncodeToken(scope, families[last].Seq))
+	}
+	return out, nil
+}
