@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
 )
 
 // recorder carries what the access log says about a request.
@@ -46,23 +45,7 @@ func recordOf(w http.ResponseWriter) *recorder {
 }
 
 // newRequestID returns a random UUID, the format of AWS request ids.
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
-}
+func newRequestID() string { return api.UUID() }
 
 // withAccessLog gives each request an id, turns a panic into a 500
 // InternalFailure, and logs one line per request.

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -233,7 +232,7 @@ func generateServiceLastAccessedDetails(c *api.Context, in *iam.GenerateServiceL
 		granularity = types.AccessAdvisorUsageGranularityTypeServiceLevel
 	}
 	now := c.Now().UTC().Truncate(time.Second)
-	job := &accessJob{ID: uuid.NewString(), Kind: lastAccessedJob, Entity: arn, Granularity: granularity, Created: now, Completed: now,
+	job := &accessJob{ID: api.UUID(), Kind: lastAccessedJob, Entity: arn, Granularity: granularity, Created: now, Completed: now,
 		Status: types.JobStatusTypeCompleted}
 	namespaces := map[string]bool{}
 	for _, p := range e.Policies {

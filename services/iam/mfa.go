@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/iam/qrcode"
 	"github.com/longshore/longshore/store"
 )
 
@@ -133,7 +133,7 @@ func createVirtualMFADevice(c *api.Context, in *iam.CreateVirtualMFADeviceInput)
 	if err != nil {
 		return nil, err
 	}
-	png, err := qrcode.Encode("otpauth://totp/"+name+"@"+account+"?secret="+d.Seed, qrcode.Medium, 256)
+	png, err := qrcode.PNG([]byte("otpauth://totp/"+name+"@"+account+"?secret="+d.Seed), 5)
 	if err != nil {
 		return nil, apierror.New("InvalidInput", "The virtual MFA device name %q is too long to fit in a QR code.", name)
 	}

@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -42,7 +41,7 @@ func registerOrganizationsFeatures(s *api.Service) {
 // to report on, the job fails, and GetOrganizationsAccessReport says why.
 func generateOrganizationsAccessReport(c *api.Context, in *iam.GenerateOrganizationsAccessReportInput) (*iam.GenerateOrganizationsAccessReportOutput, error) {
 	now := c.Now().UTC()
-	job := &accessJob{ID: uuid.NewString(), Kind: orgsAccessJob, Entity: aws.ToString(in.EntityPath), Created: now, Completed: now,
+	job := &accessJob{ID: api.UUID(), Kind: orgsAccessJob, Entity: aws.ToString(in.EntityPath), Created: now, Completed: now,
 		Status: types.JobStatusTypeFailed, Error: &types.ErrorDetails{Code: aws.String("OrganizationNotFoundException"), Message: aws.String(noOrganizationMessage)}}
 	if err := putAccessJob(c, job); err != nil {
 		return nil, err

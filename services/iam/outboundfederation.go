@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -105,7 +104,7 @@ func newOutboundFederation() (*OutboundFederation, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &OutboundFederation{IssuerIdentifier: "https://" + uuid.NewString() + ".tokens.sts.global.api.aws", KeyID: uuid.NewString()}
+	o := &OutboundFederation{IssuerIdentifier: "https://" + api.UUID() + ".tokens.sts.global.api.aws", KeyID: api.UUID()}
 	if o.RSAKeyPEM, err = pkcs8PEM(rk); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -201,7 +200,7 @@ func createSAMLProvider(c *api.Context, in *iam.CreateSAMLProviderInput) (*iam.C
 	} else if n >= maxSAMLProviders {
 		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for SAMLProvidersPerAccount: %d", maxSAMLProviders)
 	}
-	p := &SAMLProvider{Arn: iamARN(c, "saml-provider/"+name), Name: name, UUID: uuid.NewString(),
+	p := &SAMLProvider{Arn: iamARN(c, "saml-provider/"+name), Name: name, UUID: api.UUID(),
 		CreateDate: c.Now().UTC().Truncate(time.Second), AssertionEncryptionMode: in.AssertionEncryptionMode}
 	p.applyMetadata(aws.ToString(in.SAMLMetadataDocument), md)
 	if in.AddPrivateKey != nil {

@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -72,7 +71,13 @@ func EnsureServiceLinkedRole(tx *store.Tx, account, service string) (*Role, erro
 		return r, err
 	}
 	c := &api.Context{Tx: tx, Caller: api.Principal{Account: account}}
-	return newServiceLinkedRole(c, service, nil, nil)
+	// A role the service makes for itself carries the service's description;
+	// CreateServiceLinkedRole stores only the description it is given.
+	var description *string
+	if ls.Description != "" {
+		description = aws.String(ls.Description)
+	}
+	return newServiceLinkedRole(c, service, nil, description)
 }
 
 // newServiceLinkedRole creates a service's role with its path, trust policy and policy.
@@ -94,9 +99,6 @@ func newServiceLinkedRole(c *api.Context, service string, suffix, description *s
 		return nil, apierror.New("InvalidInput", "Service role name %s has been taken in this account, please try a different suffix.", name)
 	}
 	path := "/aws-service-role/" + service + "/"
-	if description == nil && ls.Description != "" {
-		description = aws.String(ls.Description)
-	}
 	r := &Role{Role: types.Role{
 		RoleName: aws.String(name), Path: aws.String(path), RoleId: aws.String(api.UniqueID("AROA")),
 		Arn: aws.String(entityARN(c.Account(), "role", path, name)), CreateDate: nowSecond(c),
@@ -131,7 +133,7 @@ func deleteServiceLinkedRole(c *api.Context, in *iam.DeleteServiceLinkedRoleInpu
 	if err := purgeRole(c, r); err != nil {
 		return nil, err
 	}
-	task := &DeletionTask{ID: "task" + aws.ToString(r.Path) + *r.RoleName + "/" + uuid.NewString(), Status: types.DeletionTaskStatusTypeSucceeded}
+	task := &DeletionTask{ID: "task" + aws.ToString(r.Path) + *r.RoleName + "/" + api.UUID(), Status: types.DeletionTaskStatusTypeSucceeded}
 	if err := deletionTasks.Put(c.Tx, c.GlobalScope(), task.ID, store.Index{}, task); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/google/uuid"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -45,7 +44,7 @@ func getWebIdentityToken(c *api.Context, in *sts.GetWebIdentityTokenInput) (*sts
 	now := c.Now().UTC().Truncate(time.Second)
 	exp := now.Add(life)
 	claims := map[string]any{"iss": fed.IssuerIdentifier, "sub": c.Caller.Arn, "iat": now.Unix(), "nbf": now.Unix(),
-		"exp": exp.Unix(), "jti": uuid.NewString()}
+		"exp": exp.Unix(), "jti": api.UUID()}
 	if len(in.Audience) == 1 {
 		claims["aud"] = in.Audience[0]
 	} else {
