@@ -1,0 +1,475 @@
+package elbv2
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+func (h *handlers) registerTargetGroups(s *api.Service) {
+	api.Handle(s, "CreateTargetGroup", h.createTargetGroup)
+	api.Handle(s, "DescribeTargetGroups", h.describeTargetGroups)
+	api.Handle(s, "ModifyTargetGroup", h.modifyTargetGroup)
+	api.Handle(s, "DeleteTargetGroup", h.deleteTargetGroup)
+}
+
+var (
+	tgNameRE    = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$`)
+	vpcIDRE     = regexp.MustCompile(`^vpc-[0-9a-zA-Z]+$`)
+	httpCodeRE  = regexp.MustCompile(`^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$`)
+	grpcCodeRE  = regexp.MustCompile(`^\d{1,2}(?:-\d{1,2})?(?:,\d{1,2}(?:-\d{1,2})?)*$`)
+	hcPortRE    = regexp.MustCompile(`^(?:traffic-port|\d{1,5})$`)
+	albProtocol = []types.ProtocolEnum{types.ProtocolEnumHttp, types.ProtocolEnumHttps}
+	nlbProtocol = []types.ProtocolEnum{types.ProtocolEnumTcp, types.ProtocolEnumTls, types.ProtocolEnumUdp, types.ProtocolEnumTcpUdp}
+)
+
+// healthCheckSettings are the members that CreateTargetGroup and ModifyTargetGroup share.
+type healthCheckSettings struct {
+	Enabled            *bool
+	Interval, Timeout  *int32
+	Healthy, Unhealthy *int32
+	Path, Port         *string
+	Protocol           types.ProtocolEnum
+	Matcher            *types.Matcher
+}
+
+// applyHealthCheckDefaults fills a new target group's health check with AWS's
+// defaults for its target type and protocol, then applies what was asked.
+func applyHealthCheckDefaults(tg *types.TargetGroup, hc healthCheckSettings) error {
+	proto := tg.Protocol
+	switch {
+	case tg.TargetType == types.TargetTypeEnumLambda:
+		tg.HealthCheckEnabled = aws.Bool(false)
+		tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds = aws.Int32(35), aws.Int32(30)
+		tg.HealthCheckPath, tg.Matcher = aws.String("/"), &types.Matcher{HttpCode: aws.String("200")}
+	case proto == types.ProtocolEnumGeneve:
+		tg.HealthCheckProtocol, tg.HealthCheckPort = types.ProtocolEnumTcp, aws.String("80")
+		tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds = aws.Int32(10), aws.Int32(5)
+	case slices.Contains(albProtocol, proto):
+		tg.HealthCheckProtocol = proto
+		tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds = aws.Int32(30), aws.Int32(5)
+		if aws.ToString(tg.ProtocolVersion) == "GRPC" {
+			tg.HealthCheckPath, tg.Matcher = aws.String("/AWS.ALB/healthcheck"), &types.Matcher{GrpcCode: aws.String("12")}
+		} else {
+			tg.HealthCheckPath, tg.Matcher = aws.String("/"), &types.Matcher{HttpCode: aws.String("200")}
+		}
+	default:
+		tg.HealthCheckProtocol = types.ProtocolEnumTcp
+		if tg.TargetType == types.TargetTypeEnumAlb {
+			tg.HealthCheckProtocol = types.ProtocolEnumHttp
+		}
+		tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds = aws.Int32(30), aws.Int32(10)
+	}
+	if tg.HealthCheckEnabled == nil {
+		tg.HealthCheckEnabled = aws.Bool(true)
+	}
+	if tg.HealthCheckPort == nil {
+		tg.HealthCheckPort = aws.String("traffic-port")
+	}
+	tg.HealthyThresholdCount, tg.UnhealthyThresholdCount = aws.Int32(5), aws.Int32(2)
+	if tg.TargetType != types.TargetTypeEnumLambda && hc.Protocol != "" && hc.Protocol != tg.HealthCheckProtocol {
+		tg.HealthCheckProtocol = hc.Protocol
+		if hc.Timeout == nil {
+			tg.HealthCheckTimeoutSeconds = aws.Int32(map[types.ProtocolEnum]int32{types.ProtocolEnumHttp: 6, types.ProtocolEnumHttps: 10}[hc.Protocol])
+		}
+	}
+	return applyHealthCheck(tg, hc)
+}
+
+// applyHealthCheck applies health-check changes and validates the result.
+func applyHealthCheck(tg *types.TargetGroup, hc healthCheckSettings) error {
+	if hc.Protocol != "" {
+		tg.HealthCheckProtocol = hc.Protocol
+	}
+	if hc.Enabled != nil {
+		tg.HealthCheckEnabled = hc.Enabled
+	}
+	if hc.Interval != nil {
+		tg.HealthCheckIntervalSeconds = hc.Interval
+	}
+	if hc.Timeout != nil {
+		tg.HealthCheckTimeoutSeconds = hc.Timeout
+	}
+	if hc.Healthy != nil {
+		tg.HealthyThresholdCount = hc.Healthy
+	}
+	if hc.Unhealthy != nil {
+		tg.UnhealthyThresholdCount = hc.Unhealthy
+	}
+	if hc.Port != nil {
+		if !hcPortRE.MatchString(*hc.Port) {
+			return errValidation("Health check port '%s' is not valid", *hc.Port)
+		}
+		if tg.TargetType == types.TargetTypeEnumLambda {
+			return errValidation("Health check port cannot be specified for target groups with target type 'lambda'")
+		}
+		tg.HealthCheckPort = hc.Port
+	}
+	httpCheck := tg.HealthCheckProtocol == types.ProtocolEnumHttp || tg.HealthCheckProtocol == types.ProtocolEnumHttps || tg.TargetType == types.TargetTypeEnumLambda
+	if tg.TargetType != types.TargetTypeEnumLambda {
+		switch {
+		case slices.Contains(albProtocol, tg.Protocol) && !slices.Contains(albProtocol, tg.HealthCheckProtocol):
+			return errValidation("Health check protocol '%s' is not supported for target groups with the %s protocol", tg.HealthCheckProtocol, tg.Protocol)
+		case !slices.Contains([]types.ProtocolEnum{types.ProtocolEnumHttp, types.ProtocolEnumHttps, types.ProtocolEnumTcp}, tg.HealthCheckProtocol):
+			return errValidation("Health check protocol '%s' is not supported", tg.HealthCheckProtocol)
+		}
+	}
+	if httpCheck {
+		if tg.HealthCheckPath == nil {
+			tg.HealthCheckPath = aws.String("/")
+		}
+		if tg.Matcher == nil {
+			tg.Matcher = &types.Matcher{HttpCode: aws.String("200-399")}
+		}
+	} else {
+		if hc.Matcher != nil {
+			return errInvalidConfig("Custom health check matchers are not supported for health checks for target groups with the %s protocol.", tg.Protocol)
+		}
+		if hc.Path != nil {
+			return errInvalidConfig("Custom health check paths are not supported for health checks for target groups with the %s protocol.", tg.Protocol)
+		}
+		tg.HealthCheckPath, tg.Matcher = nil, nil
+	}
+	if hc.Path != nil {
+		if !strings.HasPrefix(*hc.Path, "/") {
+			return errValidation("Health check path must begin with '/'")
+		}
+		tg.HealthCheckPath = hc.Path
+	}
+	if hc.Matcher != nil {
+		if err := validateMatcher(tg, hc.Matcher); err != nil {
+			return err
+		}
+		tg.Matcher = hc.Matcher
+	}
+	if aws.ToInt32(tg.HealthCheckTimeoutSeconds) >= aws.ToInt32(tg.HealthCheckIntervalSeconds) {
+		return errInvalidConfig("Health check interval must be greater than the timeout.")
+	}
+	return nil
+}
+
+func validateMatcher(tg *types.TargetGroup, m *types.Matcher) error {
+	grpc := aws.ToString(tg.ProtocolVersion) == "GRPC"
+	switch {
+	case m.HttpCode != nil && m.GrpcCode != nil:
+		return errValidation("You can specify either an HTTP code or a gRPC code, but not both")
+	case m.GrpcCode != nil:
+		if !grpc {
+			return errValidation("A gRPC code can only be specified for target groups with the GRPC protocol version")
+		}
+		if !grpcCodeRE.MatchString(*m.GrpcCode) {
+			return errValidation("gRPC code '%s' is not valid", *m.GrpcCode)
+		}
+	case m.HttpCode != nil:
+		if grpc {
+			return errValidation("An HTTP code cannot be specified for target groups with the GRPC protocol version")
+		}
+		hi := 499
+		if !slices.Contains(albProtocol, tg.Protocol) {
+			hi = 599
+		}
+		if !httpCodeRE.MatchString(*m.HttpCode) || !codesWithin(*m.HttpCode, 200, hi) {
+			return errValidation("HTTP code '%s' is not valid: codes must be between 200 and %d", *m.HttpCode, hi)
+		}
+	default:
+		return errValidation("A matcher must have an HTTP code or a gRPC code")
+	}
+	return nil
+}
+
+func codesWithin(spec string, lo, hi int) bool {
+	for _, part := range strings.Split(spec, ",") {
+		for _, n := range strings.Split(part, "-") {
+			v, _ := strconv.Atoi(n)
+			if v < lo || v > hi {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (h *handlers) createTargetGroup(c *api.Context, in *elb.CreateTargetGroupInput) (*elb.CreateTargetGroupOutput, error) {
+	name := aws.ToString(in.Name)
+	if !tgNameRE.MatchString(name) {
+		return nil, errValidation("Target group name '%s' can have a maximum of 32 characters, can contain only alphanumeric characters and hyphens, and must not begin or end with a hyphen", name)
+	}
+	tt := in.TargetType
+	if tt == "" {
+		tt = types.TargetTypeEnumInstance
+	}
+	tg := types.TargetGroup{TargetGroupName: aws.String(name), TargetType: tt, LoadBalancerArns: []string{}}
+	if tt == types.TargetTypeEnumLambda {
+		if in.Protocol != "" || in.Port != nil || in.VpcId != nil || in.ProtocolVersion != nil {
+			return nil, errValidation("Protocol, port, protocol version and VPC ID cannot be specified for target groups with target type 'lambda'")
+		}
+		if in.IpAddressType != "" {
+			return nil, errValidation("IP address type cannot be specified for target groups with target type 'lambda'")
+		}
+	} else {
+		switch {
+		case in.Protocol == "":
+			return nil, errValidation("A protocol must be specified")
+		case in.Port == nil:
+			return nil, errValidation("A port must be specified")
+		case in.VpcId == nil:
+			return nil, errValidation("A VPC ID must be specified")
+		case !vpcIDRE.MatchString(*in.VpcId):
+			return nil, errValidation("The VPC ID '%s' is not found", *in.VpcId)
+		}
+		if tt == types.TargetTypeEnumAlb && in.Protocol != types.ProtocolEnumTcp {
+			return nil, errValidation("Target groups with target type 'alb' support only the TCP protocol")
+		}
+		if in.Protocol == types.ProtocolEnumGeneve && *in.Port != 6081 {
+			return nil, errValidation("Target groups with the GENEVE protocol must use port 6081")
+		}
+		tg.Protocol, tg.Port, tg.VpcId = in.Protocol, in.Port, in.VpcId
+		ipt := in.IpAddressType
+		if ipt == "" {
+			ipt = types.TargetGroupIpAddressTypeEnumIpv4
+		}
+		if ipt == types.TargetGroupIpAddressTypeEnumIpv6 && tt != types.TargetTypeEnumIp {
+			return nil, errValidation("IPv6 target groups must have target type 'ip'")
+		}
+		tg.IpAddressType = ipt
+		if slices.Contains(albProtocol, in.Protocol) {
+			v := aws.ToString(in.ProtocolVersion)
+			if v == "" {
+				v = "HTTP1"
+			}
+			if !slices.Contains([]string{"HTTP1", "HTTP2", "GRPC"}, strings.ToUpper(v)) {
+				return nil, errValidation("Protocol version '%s' is not valid: use HTTP1, HTTP2 or GRPC", v)
+			}
+			tg.ProtocolVersion = aws.String(strings.ToUpper(v))
+		} else if in.ProtocolVersion != nil {
+			return nil, errValidation("A protocol version can only be specified for target groups with the HTTP or HTTPS protocol")
+		}
+	}
+	if in.TargetControlPort != nil {
+		tg.TargetControlPort = in.TargetControlPort
+	}
+	hc := healthCheckSettings{Enabled: in.HealthCheckEnabled, Interval: in.HealthCheckIntervalSeconds, Timeout: in.HealthCheckTimeoutSeconds,
+		Healthy: in.HealthyThresholdCount, Unhealthy: in.UnhealthyThresholdCount, Path: in.HealthCheckPath, Port: in.HealthCheckPort,
+		Protocol: in.HealthCheckProtocol, Matcher: in.Matcher}
+	if err := applyHealthCheckDefaults(&tg, hc); err != nil {
+		return nil, err
+	}
+	if err := validateNewTags(in.Tags); err != nil {
+		return nil, err
+	}
+	sc := c.Scope()
+	existing, err := targetGroups.List(c.Tx, sc, store.Query{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		have := existing[0].Doc
+		if sameTargetGroup(&have.TG, &tg) {
+			return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{have.TG}}, nil
+		}
+		return nil, errDuplicateTargetGroupName(name)
+	}
+	n, err := targetGroups.Count(c.Tx, sc, store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	if limit := quota("target-groups"); n >= limit {
+		return nil, errTooMany("TooManyTargetGroups", "target groups", limit)
+	}
+	tg.TargetGroupArn = aws.String(newTargetGroupArn(sc, name))
+	rec := &targetGroup{TG: tg, Attributes: defaults(targetGroupAttrSpecs(&tg))}
+	if err := putTargetGroup(c.Tx, sc, rec); err != nil {
+		return nil, err
+	}
+	if err := putTags(c.Tx, sc, *tg.TargetGroupArn, in.Tags); err != nil {
+		return nil, err
+	}
+	return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{tg}}, nil
+}
+
+// sameTargetGroup tells whether a create request repeats an existing group's settings.
+func sameTargetGroup(a, b *types.TargetGroup) bool {
+	return a.TargetType == b.TargetType && a.Protocol == b.Protocol && aws.ToInt32(a.Port) == aws.ToInt32(b.Port) &&
+		ptrEq(a.VpcId, b.VpcId) && ptrEq(a.ProtocolVersion, b.ProtocolVersion) && a.HealthCheckProtocol == b.HealthCheckProtocol &&
+		ptrEq(a.HealthCheckPath, b.HealthCheckPath) && ptrEq(a.HealthCheckPort, b.HealthCheckPort) &&
+		aws.ToInt32(a.HealthCheckIntervalSeconds) == aws.ToInt32(b.HealthCheckIntervalSeconds) &&
+		aws.ToInt32(a.HealthCheckTimeoutSeconds) == aws.ToInt32(b.HealthCheckTimeoutSeconds) &&
+		aws.ToInt32(a.HealthyThresholdCount) == aws.ToInt32(b.HealthyThresholdCount) &&
+		aws.ToInt32(a.UnhealthyThresholdCount) == aws.ToInt32(b.UnhealthyThresholdCount)
+}
+
+func (h *handlers) describeTargetGroups(c *api.Context, in *elb.DescribeTargetGroupsInput) (*elb.DescribeTargetGroupsOutput, error) {
+	filters := 0
+	for _, set := range []bool{in.LoadBalancerArn != nil, len(in.TargetGroupArns) > 0, len(in.Names) > 0} {
+		if set {
+			filters++
+		}
+	}
+	if filters > 1 {
+		return nil, errValidation("Only one of load balancer ARN, target group ARNs, or target group names can be specified")
+	}
+	sc := c.Scope()
+	var found []*targetGroup
+	switch {
+	case len(in.TargetGroupArns) > 0:
+		for _, arn := range in.TargetGroupArns {
+			tg, err := getTargetGroup(c, arn)
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, tg)
+		}
+	case len(in.Names) > 0:
+		var missing []string
+		for _, name := range in.Names {
+			items, err := targetGroups.List(c.Tx, sc, store.Query{Name: name})
+			if err != nil {
+				return nil, err
+			}
+			if len(items) == 0 {
+				missing = append(missing, name)
+				continue
+			}
+			found = append(found, items[0].Doc)
+		}
+		if len(missing) > 0 {
+			return nil, errTargetGroupNamesNotFound(missing)
+		}
+	default:
+		lbArn := aws.ToString(in.LoadBalancerArn)
+		if lbArn != "" {
+			if _, err := getLoadBalancer(c, lbArn); err != nil {
+				return nil, err
+			}
+		}
+		items, err := targetGroups.List(c.Tx, sc, store.Query{})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if lbArn == "" || slices.Contains(it.Doc.TG.LoadBalancerArns, lbArn) {
+				found = append(found, it.Doc)
+			}
+		}
+	}
+	views := make([]types.TargetGroup, len(found))
+	for i, tg := range found {
+		views[i] = tg.TG
+	}
+	pg, next, err := page(c, aws.ToString(in.LoadBalancerArn)+"|"+strings.Join(in.TargetGroupArns, ",")+"|"+strings.Join(in.Names, ","), views, in.Marker, in.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	return &elb.DescribeTargetGroupsOutput{TargetGroups: pg, NextMarker: next}, nil
+}
+
+func (h *handlers) modifyTargetGroup(c *api.Context, in *elb.ModifyTargetGroupInput) (*elb.ModifyTargetGroupOutput, error) {
+	tg, err := getTargetGroup(c, aws.ToString(in.TargetGroupArn))
+	if err != nil {
+		return nil, err
+	}
+	hc := healthCheckSettings{Enabled: in.HealthCheckEnabled, Interval: in.HealthCheckIntervalSeconds, Timeout: in.HealthCheckTimeoutSeconds,
+		Healthy: in.HealthyThresholdCount, Unhealthy: in.UnhealthyThresholdCount, Path: in.HealthCheckPath, Port: in.HealthCheckPort,
+		Protocol: in.HealthCheckProtocol, Matcher: in.Matcher}
+	if tg.TG.TargetType == types.TargetTypeEnumLambda && in.HealthCheckProtocol != "" {
+		return nil, errValidation("Health check protocol cannot be specified for target groups with target type 'lambda'")
+	}
+	if err := applyHealthCheck(&tg.TG, hc); err != nil {
+		return nil, err
+	}
+	if err := putTargetGroup(c.Tx, c.Scope(), tg); err != nil {
+		return nil, err
+	}
+	return &elb.ModifyTargetGroupOutput{TargetGroups: []types.TargetGroup{tg.TG}}, nil
+}
+
+// TargetGroupServices, when set (by the ECS wiring), lists the ARNs of the ECS
+// services whose load balancers name a target group; DeleteTargetGroup
+// refuses to delete a group that a service still uses.
+var TargetGroupServices func(tx *store.Tx, sc store.Scope, targetGroupArn string) ([]string, error)
+
+func (h *handlers) deleteTargetGroup(c *api.Context, in *elb.DeleteTargetGroupInput) (*elb.DeleteTargetGroupOutput, error) {
+	arn := aws.ToString(in.TargetGroupArn)
+	sc := c.Scope()
+	tg, err := targetGroups.Get(c.Tx, sc, arn)
+	if err != nil {
+		return nil, err
+	}
+	if tg == nil {
+		// Deleting a target group that is gone already succeeds, as in AWS.
+		return &elb.DeleteTargetGroupOutput{}, nil
+	}
+	if len(tg.TG.LoadBalancerArns) > 0 {
+		return nil, errTargetGroupInUse(arn)
+	}
+	if TargetGroupServices != nil {
+		users, err := TargetGroupServices(c.Tx, sc, arn)
+		if err != nil {
+			return nil, err
+		}
+		if len(users) > 0 {
+			return nil, apiErr("ResourceInUse", "Target group '%s' is currently in use by ECS service '%s'", arn, users[0])
+		}
+	}
+	if _, err := targetGroups.Delete(c.Tx, sc, arn); err != nil {
+		return nil, err
+	}
+	if _, err := tagSets.Delete(c.Tx, sc, arn); err != nil {
+		return nil, err
+	}
+	if err := deleteTargetsOf(c.Tx, sc, arn); err != nil {
+		return nil, err
+	}
+	return &elb.DeleteTargetGroupOutput{}, nil
+}
+
+// syncTargetGroupUse recomputes which load balancers forward to each target
+// group, from every rule (default rules included), after listeners or rules change.
+func syncTargetGroupUse(tx *store.Tx, sc store.Scope, now time.Time) error {
+	all, err := rules.List(tx, sc, store.Query{})
+	if err != nil {
+		return err
+	}
+	use := map[string][]string{}
+	for _, it := range all {
+		for _, tgArn := range forwardTargets(it.Doc.R.Actions) {
+			if !slices.Contains(use[tgArn], it.Doc.LoadBalancerArn) {
+				use[tgArn] = append(use[tgArn], it.Doc.LoadBalancerArn)
+			}
+		}
+	}
+	tgs, err := targetGroups.List(tx, sc, store.Query{})
+	if err != nil {
+		return err
+	}
+	for _, it := range tgs {
+		tg := it.Doc
+		lbs := use[*tg.TG.TargetGroupArn]
+		if lbs == nil {
+			lbs = []string{}
+		}
+		if slices.Equal(lbs, tg.TG.LoadBalancerArns) {
+			continue
+		}
+		tg.TG.LoadBalancerArns = lbs
+		switch {
+		case len(lbs) > 0 && tg.InUseSince == nil:
+			tg.InUseSince = aws.Time(now)
+		case len(lbs) == 0:
+			tg.InUseSince = nil
+		}
+		if err := putTargetGroup(tx, sc, tg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
