@@ -84,6 +84,27 @@ func ForModel(svc *model.Service) Codec {
 		return AWSQuery
 	case "ec2":
 		return EC2Query
+	case "smithy-rpc-v2-cbor":
+		return RPCv2CBOR
+	}
+	return nil
+}
+
+// ForProtocol returns the codec of one of the protocols a model lists
+// (metadata.protocols), or nil when Longshore does not speak it.
+func ForProtocol(svc *model.Service, name string) Codec {
+	switch name {
+	case "json":
+		if svc.Metadata.JSONVersion == "1.0" {
+			return AWSJSON10
+		}
+		return AWSJSON11
+	case "query":
+		return AWSQuery
+	case "ec2":
+		return EC2Query
+	case "smithy-rpc-v2-cbor":
+		return RPCv2CBOR
 	}
 	return nil
 }

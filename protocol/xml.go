@@ -12,7 +12,7 @@ import (
 )
 
 // xmlEncoder writes query-protocol responses. ec2 selects EC2's dialect:
-// no Result wrapper, a lower-case requestId, and <item> list members.
+// no Result wrapper and a lower-case requestId.
 type xmlEncoder struct {
 	buf bytes.Buffer
 	ec2 bool
@@ -80,11 +80,10 @@ func (e *xmlEncoder) element(m *model.Member, name string, v reflect.Value) {
 		e.members(sh, v)
 		e.close(name)
 	case "list":
+		// A member without a location name is <member> in EC2 too (as the SDKs read it).
 		item := "member"
 		if sh.Member.LocationName != "" {
 			item = sh.Member.LocationName
-		} else if e.ec2 {
-			item = "item"
 		}
 		if sh.Flattened || m.Flattened {
 			for i := 0; i < v.Len(); i++ {

@@ -1,4 +1,22 @@
 // Package scheduler is the cluster manager: it keeps every ECS service at its
 // desired task count, places tasks, moves them through their lifecycle and
 // rolls deployments. It works on the store alone and is woken by writes.
+//
+// A pass (Runner.Pass) runs in one write transaction and, per cluster:
+//
+//  1. lifecycle: Advance moves each task through PROVISIONING … RUNNING and
+//     DEACTIVATING … STOPPED as simulated time passes (Timings), following
+//     the longshore.* Docker labels (BehaviorOf); STOPPED tasks are forgotten
+//     after the retention period;
+//  2. accounting: the instances' remaining resources and task counts are
+//     recomputed from their tasks;
+//  3. reconcile: Reconcile, a pure function of (service, tasks, instances,
+//     now), decides which tasks to start and stop, with a DeploymentStrategy
+//     (Rolling; others plug into Strategies) and the circuit breaker;
+//  4. apply: new tasks are placed (package placement) and built with
+//     ecs.NewTask; counts, deployments and events are written back.
+//
+// Passes are level-triggered and idempotent: nothing is remembered between
+// them except decoded documents (a cache keyed by their stored JSON) and when
+// the next pass is due, so a restart on the same database resumes as is.
 package scheduler

@@ -61,6 +61,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", c.codec.ContentType())
 	h.Set("x-amzn-RequestId", rid)
+	addProtocolHeaders(h, c.codec)
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }
@@ -78,6 +79,9 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	if len(body) > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
+	if body, err = decodeContentEncoding(r, body); err != nil {
+		return c, err
+	}
 	c.input.Body = body
 
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
@@ -88,11 +92,29 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 			c.codec = protocol.AWSJSON11
 			return c, unknownService(prefix)
 		}
-		c.codec = c.svc.codec
+		c.codec = c.svc.codecFor(viaTarget)
 		if _, ok := c.svc.Model.Operations[op]; !ok {
 			return c, apierror.WithStatus(http.StatusBadRequest, "UnknownOperationException", "Operation %s is not supported by %s.", op, c.svc.Name)
 		}
 		return c, nil
+	}
+
+	if r.Method == http.MethodPost && !isForm(r) {
+		if name, op, ok := splitRPCPath(r.URL.Path); ok {
+			c.op = op
+			c.codec = protocol.RPCv2CBOR
+			if c.svc = d.routes.byTarget[name]; c.svc == nil {
+				return c, unknownService(name)
+			}
+			if c.codec = c.svc.codecFor(viaPath); c.codec != protocol.RPCv2CBOR {
+				c.codec = protocol.RPCv2CBOR
+				return c, apierror.WithStatus(http.StatusNotFound, "UnknownOperationException", "%s does not speak Smithy RPC v2 CBOR.", c.svc.Name)
+			}
+			if _, ok := c.svc.Model.Operations[op]; !ok {
+				return c, apierror.WithStatus(http.StatusNotFound, "UnknownOperationException", "Operation %s is not supported by %s.", op, c.svc.Name)
+			}
+			return c, nil
+		}
 	}
 
 	if isForm(r) {
@@ -122,7 +144,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 				return c, unknownService("API version " + version)
 			}
 		}
-		c.codec = c.svc.codec
+		c.codec = c.svc.codecFor(viaForm)
 		if c.op == "" {
 			return c, apierror.WithStatus(http.StatusBadRequest, "MissingAction", "Missing Action")
 		}
@@ -245,9 +267,24 @@ func (d *dispatcher) writeError(w http.ResponseWriter, c call, e *apierror.Error
 	if codec == protocol.AWSJSON11 || codec == protocol.AWSJSON10 {
 		h.Set("X-Amzn-ErrorType", e.Code)
 	}
+	addProtocolHeaders(h, codec)
+	if m != nil && m.Metadata.AWSQueryCompatible != nil && codec != protocol.AWSQuery {
+		fault := "Sender"
+		if e.Receiver {
+			fault = "Receiver"
+		}
+		h.Set("x-amzn-query-error", e.Code+";"+fault)
+	}
 	if rec, ok := w.(*recorder); ok {
 		rec.errorCode = e.Code
 	}
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// addProtocolHeaders adds the headers a codec's responses always carry (RPC v2's Smithy-Protocol).
+func addProtocolHeaders(h http.Header, codec protocol.Codec) {
+	if hc, ok := codec.(interface{ ResponseHeaders(http.Header) }); ok {
+		hc.ResponseHeaders(h)
+	}
 }

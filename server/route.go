@@ -13,6 +13,30 @@ type service struct {
 	*api.Service
 	codec       protocol.Codec
 	signingName string
+	// byArrival holds the codecs of the other protocols the model lists, keyed
+	// by how a request in that protocol arrives; codec answers the rest.
+	byArrival map[arrival]protocol.Codec
+}
+
+// arrival is how a request names its operation, which tells its protocol
+// when a service speaks several.
+type arrival int
+
+const (
+	viaTarget arrival = iota // X-Amz-Target header: awsJson
+	viaForm                  // Action in a form: awsQuery
+	viaPath                  // /service/<Service>/operation/<Op>: Smithy RPC v2 CBOR
+)
+
+// arrivalOf maps a model protocol name to how its requests arrive.
+var arrivalOf = map[string]arrival{"json": viaTarget, "query": viaForm, "smithy-rpc-v2-cbor": viaPath}
+
+// codecFor picks the codec for a request that arrived a given way.
+func (s *service) codecFor(a arrival) protocol.Codec {
+	if c := s.byArrival[a]; c != nil {
+		return c
+	}
+	return s.codec
 }
 
 // routes finds the service of a request from the signals LocalStack uses, in
@@ -54,6 +78,33 @@ func (rt *routes) add(s *api.Service) {
 	if md.Protocol == "query" || md.Protocol == "ec2" {
 		rt.byVersion[md.APIVersion] = svc
 	}
+	for _, name := range md.Protocols {
+		a, ok := arrivalOf[name]
+		c := protocol.ForProtocol(s.Model, name)
+		if !ok || c == nil || name == md.Protocol {
+			continue
+		}
+		if svc.byArrival == nil {
+			svc.byArrival = map[arrival]protocol.Codec{}
+		}
+		svc.byArrival[a] = c
+		if name == "query" {
+			rt.byVersion[md.APIVersion] = svc
+		}
+	}
+}
+
+// splitRPCPath splits a Smithy RPC v2 path ".../service/<Service>/operation/<Op>".
+func splitRPCPath(path string) (service, op string, ok bool) {
+	i := strings.LastIndex(path, "/service/")
+	if i < 0 {
+		return "", "", false
+	}
+	service, rest, found := strings.Cut(path[i+len("/service/"):], "/operation/")
+	if !found || service == "" || rest == "" || strings.Contains(rest, "/") {
+		return "", "", false
+	}
+	return service, rest, true
 }
 
 // target splits X-Amz-Target "Prefix.Operation".

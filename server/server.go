@@ -28,6 +28,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Services replaces the standard service set (tests of the protocol layer).
 	Services func(services.Config) *services.Set
+	// TaskStartDelay, TaskStopDelay and TimeScale time simulated tasks (zero = defaults).
+	TaskStartDelay, TaskStopDelay time.Duration
+	TimeScale                     float64
 }
 
 // Server is a running Longshore.
@@ -54,7 +57,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Services != nil {
 		build = cfg.Services
 	}
-	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger})
+	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)

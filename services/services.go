@@ -5,12 +5,16 @@ package services
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/appautoscaling"
+	"github.com/longshore/longshore/services/autoscaling"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/services/iam"
+	"github.com/longshore/longshore/services/logs"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
 )
@@ -20,6 +24,10 @@ type Config struct {
 	Store  *store.Store
 	Region string
 	Logger *slog.Logger
+	// TaskStartDelay and TaskStopDelay time simulated tasks (0 = default);
+	// TimeScale makes all simulated time that many times faster (0 or 1 = real time).
+	TaskStartDelay, TaskStopDelay time.Duration
+	TimeScale                     float64
 }
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
@@ -46,7 +54,14 @@ func New(cfg Config) *Set {
 	iamSvc := iam.New()
 	set.Services = append(set.Services, iamSvc.Service)
 	set.Resolvers = append(set.Resolvers, iamSvc.Resolve)
-	set.Services = append(set.Services, ecs.New(), appautoscaling.New(), elbv2.New())
+	set.Services = append(set.Services, ecs.New(), appautoscaling.New(), elbv2.NewWith(elbv2.Options{TimeScale: cfg.TimeScale}))
+	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbv2.Options{TimeScale: cfg.TimeScale})))
+	addClusterManager(set, cfg)
+	addScaling(set, cfg)
+	set.Services = append(set.Services, logs.New())
+	set.Services = append(set.Services, autoscaling.New())
+	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
+	set.Services = append(set.Services, ec2.New())
 	return set
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -29,6 +31,8 @@ var roundTripClients = map[string]func(aws.Config) any{
 	"elbv2":                   func(c aws.Config) any { return elasticloadbalancingv2.NewFromConfig(c) },
 	"iam":                     func(c aws.Config) any { return iam.NewFromConfig(c) },
 	"sts":                     func(c aws.Config) any { return sts.NewFromConfig(c) },
+	"cloudwatch":              func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"ec2":                     func(c aws.Config) any { return ec2.NewFromConfig(c) },
 }
 
 // echo records the input each operation decoded and answers a filled output.
@@ -106,8 +110,38 @@ func canonical(v any) string {
 	var doc map[string]any
 	json.Unmarshal(b, &doc)
 	delete(doc, "ResultMetadata")
-	b, _ = json.Marshal(doc)
+	b, _ = json.Marshal(pruneEmpty(doc))
 	return string(b)
+}
+
+// pruneEmpty turns structures with no member set into null: the query
+// protocols cannot send them (fill leaves the deepest structures empty).
+func pruneEmpty(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		empty := true
+		for k, e := range x {
+			x[k] = pruneEmpty(e)
+			if x[k] != nil {
+				empty = false
+			}
+		}
+		if empty {
+			return nil
+		}
+	case []any:
+		empty := true
+		for i, e := range x {
+			x[i] = pruneEmpty(e)
+			if x[i] != nil {
+				empty = false
+			}
+		}
+		if empty && len(x) > 0 {
+			return nil
+		}
+	}
+	return v
 }
 
 var fillTime = time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.UTC)

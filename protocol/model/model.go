@@ -39,6 +39,9 @@ type Metadata struct {
 	EndpointPrefix string   `json:"endpointPrefix"`
 	XMLNamespace   string   `json:"xmlNamespace"`
 	ServiceID      string   `json:"serviceId"`
+	// AWSQueryCompatible is set for services that moved from awsQuery: their
+	// JSON and CBOR errors carry the query code in x-amzn-query-error.
+	AWSQueryCompatible *struct{} `json:"awsQueryCompatible"`
 }
 
 // Operation is one API operation.

@@ -1,5 +1,6 @@
 // Package appautoscaling implements Application Auto Scaling: scalable
-// targets, scaling policies, scheduled actions and scaling activities.
+// targets, scaling policies, scheduled actions and scaling activities, and
+// the engine that evaluates alarms and carries policies out.
 package appautoscaling
 
 import (
@@ -14,5 +15,19 @@ func New() *api.Service {
 	s.ValidationError = func(vs []protocol.Violation) *apierror.Error {
 		return apierror.New("ValidationException", "%s", protocol.ValidationMessage(vs))
 	}
+	api.Handle(s, "RegisterScalableTarget", registerScalableTarget)
+	api.Handle(s, "DeregisterScalableTarget", deregisterScalableTarget)
+	api.Handle(s, "DescribeScalableTargets", describeScalableTargets)
+	api.Handle(s, "PutScalingPolicy", putScalingPolicy)
+	api.Handle(s, "DeleteScalingPolicy", deleteScalingPolicy)
+	api.Handle(s, "DescribeScalingPolicies", describeScalingPolicies)
+	api.Handle(s, "PutScheduledAction", putScheduledAction)
+	api.Handle(s, "DeleteScheduledAction", deleteScheduledAction)
+	api.Handle(s, "DescribeScheduledActions", describeScheduledActions)
+	api.Handle(s, "DescribeScalingActivities", describeScalingActivities)
+	api.Handle(s, "GetPredictiveScalingForecast", getPredictiveScalingForecast)
+	api.Handle(s, "TagResource", tagResource)
+	api.Handle(s, "UntagResource", untagResource)
+	api.Handle(s, "ListTagsForResource", listTagsForResource)
 	return s
 }

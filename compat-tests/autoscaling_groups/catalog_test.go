@@ -1,0 +1,90 @@
+package autoscalinggroups_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+
+	"github.com/longshore/longshore/compat-tests/harness"
+)
+
+func TestCatalogCalls(t *testing.T) {
+	e := start(t)
+	adj, err := e.as.DescribeAdjustmentTypes(harness.Ctx, &autoscaling.DescribeAdjustmentTypesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range adj.AdjustmentTypes {
+		names = append(names, aws.ToString(a.AdjustmentType))
+	}
+	if !slices.Equal(names, []string{"ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"}) {
+		t.Errorf("adjustment types %v", names)
+	}
+	hooks, err := e.as.DescribeLifecycleHookTypes(harness.Ctx, &autoscaling.DescribeLifecycleHookTypesInput{})
+	if err != nil || !slices.Equal(hooks.LifecycleHookTypes, []string{"autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING"}) {
+		t.Errorf("hook types %v %v", hooks, err)
+	}
+	tp, err := e.as.DescribeTerminationPolicyTypes(harness.Ctx, &autoscaling.DescribeTerminationPolicyTypesInput{})
+	if err != nil || !slices.Contains(tp.TerminationPolicyTypes, "OldestLaunchTemplate") || !slices.Contains(tp.TerminationPolicyTypes, "Default") {
+		t.Errorf("termination policy types %v %v", tp, err)
+	}
+	pt, err := e.as.DescribeScalingProcessTypes(harness.Ctx, &autoscaling.DescribeScalingProcessTypesInput{})
+	if err != nil || len(pt.Processes) != 9 {
+		t.Errorf("process types %v %v", pt, err)
+	}
+	mt, err := e.as.DescribeMetricCollectionTypes(harness.Ctx, &autoscaling.DescribeMetricCollectionTypesInput{})
+	if err != nil || len(mt.Granularities) != 1 || aws.ToString(mt.Granularities[0].Granularity) != "1Minute" || len(mt.Metrics) < 13 {
+		t.Errorf("metric collection types %v %v", mt, err)
+	}
+	nt, err := e.as.DescribeAutoScalingNotificationTypes(harness.Ctx, &autoscaling.DescribeAutoScalingNotificationTypesInput{})
+	if err != nil || !slices.Contains(nt.AutoScalingNotificationTypes, "autoscaling:EC2_INSTANCE_LAUNCH") {
+		t.Errorf("notification types %v %v", nt, err)
+	}
+	// What Longshore does not implement says so.
+	_, err = e.as.DescribeLaunchConfigurations(harness.Ctx, &autoscaling.DescribeLaunchConfigurationsInput{})
+	harness.AssertAPIError(t, err, "NotImplemented")
+}
+
+func TestProcessesAndMetrics(t *testing.T) {
+	e := start(t)
+	lt := e.launchTemplate("proc", "t3.micro", "")
+	e.createGroup("proc", lt, 0, 3, 0)
+	if _, err := e.as.SuspendProcesses(harness.Ctx, &autoscaling.SuspendProcessesInput{AutoScalingGroupName: aws.String("proc"), ScalingProcesses: []string{"Launch"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.as.SuspendProcesses(harness.Ctx, &autoscaling.SuspendProcessesInput{AutoScalingGroupName: aws.String("proc"), ScalingProcesses: []string{"Dance"}})
+	harness.AssertAPIError(t, err, "ValidationError")
+	g := e.group("proc")
+	if len(g.SuspendedProcesses) != 1 || aws.ToString(g.SuspendedProcesses[0].ProcessName) != "Launch" {
+		t.Fatalf("suspended %+v", g.SuspendedProcesses)
+	}
+	// With Launch suspended the group launches nothing.
+	if _, err := e.as.SetDesiredCapacity(harness.Ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("proc"), DesiredCapacity: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	sleepTicks()
+	if n := len(e.group("proc").Instances); n != 0 {
+		t.Fatalf("%d instances launched while Launch is suspended", n)
+	}
+	if _, err := e.as.ResumeProcesses(harness.Ctx, &autoscaling.ResumeProcessesInput{AutoScalingGroupName: aws.String("proc")}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10e9, "launch after resume", func() bool { return len(e.group("proc").Instances) == 1 })
+
+	if _, err := e.as.EnableMetricsCollection(harness.Ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String("proc"),
+		Granularity: aws.String("1Minute"), Metrics: []string{"GroupDesiredCapacity"}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.group("proc").EnabledMetrics; len(m) != 1 || aws.ToString(m[0].Metric) != "GroupDesiredCapacity" {
+		t.Errorf("enabled metrics %+v", m)
+	}
+	if _, err := e.as.DisableMetricsCollection(harness.Ctx, &autoscaling.DisableMetricsCollectionInput{AutoScalingGroupName: aws.String("proc")}); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.group("proc").EnabledMetrics; len(m) != 0 {
+		t.Errorf("metrics still enabled %+v", m)
+	}
+}

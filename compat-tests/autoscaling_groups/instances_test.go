@@ -1,0 +1,188 @@
+package autoscalinggroups_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+
+	"github.com/longshore/longshore/compat-tests/harness"
+)
+
+func TestStandbyDetachAndHealth(t *testing.T) {
+	e := start(t)
+	lt := e.launchTemplate("sb", "t3.micro", "")
+	e.createGroup("sb", lt, 0, 3, 3)
+	e.inService("sb", 20*time.Second)
+	ids := []string{}
+	for _, i := range e.group("sb").Instances {
+		ids = append(ids, aws.ToString(i.InstanceId))
+	}
+
+	sb, err := e.as.EnterStandby(harness.Ctx, &autoscaling.EnterStandbyInput{AutoScalingGroupName: aws.String("sb"), InstanceIds: ids[:1], ShouldDecrementDesiredCapacity: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sb.Activities) != 1 || aws.ToString(sb.Activities[0].Description) != "Moving EC2 instance to Standby: "+ids[0] {
+		t.Errorf("standby activities %+v", sb.Activities)
+	}
+	g := e.group("sb")
+	if aws.ToInt32(g.DesiredCapacity) != 2 || lifecycleStates(g)["Standby"] != 1 {
+		t.Errorf("after standby: desired %d %v", aws.ToInt32(g.DesiredCapacity), lifecycleStates(g))
+	}
+	_, err = e.as.EnterStandby(harness.Ctx, &autoscaling.EnterStandbyInput{AutoScalingGroupName: aws.String("sb"), InstanceIds: ids[:1], ShouldDecrementDesiredCapacity: aws.Bool(true)})
+	harness.AssertAPIError(t, err, "ValidationError")
+	if _, err := e.as.ExitStandby(harness.Ctx, &autoscaling.ExitStandbyInput{AutoScalingGroupName: aws.String("sb"), InstanceIds: ids[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	if g := e.group("sb"); aws.ToInt32(g.DesiredCapacity) != 3 || lifecycleStates(g)["InService"] != 3 {
+		t.Errorf("after exit: desired %d %v", aws.ToInt32(g.DesiredCapacity), lifecycleStates(g))
+	}
+
+	det, err := e.as.DetachInstances(harness.Ctx, &autoscaling.DetachInstancesInput{AutoScalingGroupName: aws.String("sb"), InstanceIds: ids[1:2], ShouldDecrementDesiredCapacity: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(det.Activities) != 1 || det.Activities[0].StatusCode != types.ScalingActivityStatusCodeSuccessful {
+		t.Errorf("detach activities %+v", det.Activities)
+	}
+	if g := e.group("sb"); len(g.Instances) != 2 || aws.ToInt32(g.DesiredCapacity) != 2 {
+		t.Errorf("after detach: %d instances, desired %d", len(g.Instances), aws.ToInt32(g.DesiredCapacity))
+	}
+
+	// An unhealthy instance is replaced.
+	if _, err := e.as.SetInstanceHealth(harness.Ctx, &autoscaling.SetInstanceHealthInput{InstanceId: aws.String(ids[2]), HealthStatus: aws.String("Unhealthy")}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "a replacement", func() bool {
+		g := e.group("sb")
+		for _, i := range g.Instances {
+			if aws.ToString(i.InstanceId) == ids[2] {
+				return false
+			}
+		}
+		return lifecycleStates(g)["InService"] == 2
+	})
+	_, err = e.as.SetInstanceHealth(harness.Ctx, &autoscaling.SetInstanceHealthInput{InstanceId: aws.String(ids[0]), HealthStatus: aws.String("Sick")})
+	harness.AssertAPIError(t, err, "ValidationError")
+}
+
+func TestMixedInstancesPolicy(t *testing.T) {
+	e := start(t)
+	lt := e.launchTemplate("mixed", "t3.micro", "")
+	_, err := e.as.CreateAutoScalingGroup(harness.Ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("mixed"),
+		MinSize: aws.Int32(1), MaxSize: aws.Int32(2), AvailabilityZones: []string{"us-east-1c"},
+		MixedInstancesPolicy: &types.MixedInstancesPolicy{
+			LaunchTemplate: &types.LaunchTemplate{LaunchTemplateSpecification: &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(lt)},
+				Overrides: []types.LaunchTemplateOverrides{{InstanceType: aws.String("c5.large")}, {InstanceType: aws.String("m5.large")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.inService("mixed", 20*time.Second)
+	g := e.group("mixed")
+	if d := g.MixedInstancesPolicy.InstancesDistribution; d == nil || aws.ToString(d.OnDemandAllocationStrategy) != "prioritized" || aws.ToInt32(d.OnDemandPercentageAboveBaseCapacity) != 100 {
+		t.Errorf("distribution %+v", d)
+	}
+	i := g.Instances[0]
+	if aws.ToString(i.InstanceType) != "c5.large" || aws.ToString(i.AvailabilityZone) != "us-east-1c" || aws.ToString(i.LaunchTemplate.LaunchTemplateId) != lt {
+		t.Errorf("instance %+v", i)
+	}
+}
+
+func TestWarmPool(t *testing.T) {
+	e := start(t)
+	lt := e.launchTemplate("warm", "t3.micro", "")
+	e.createGroup("warm", lt, 0, 3, 0)
+	if _, err := e.as.PutWarmPool(harness.Ctx, &autoscaling.PutWarmPoolInput{AutoScalingGroupName: aws.String("warm"), MinSize: aws.Int32(1), MaxGroupPreparedCapacity: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 15*time.Second, "a warmed pool", func() bool {
+		out, err := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, i := range out.Instances {
+			if i.LifecycleState == types.LifecycleStateWarmedStopped {
+				n++
+			}
+		}
+		return n == 2 && out.WarmPoolConfiguration.PoolState == types.WarmPoolStateStopped
+	})
+	// Scaling out takes instances from the pool.
+	warm, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
+	if _, err := e.as.SetDesiredCapacity(harness.Ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("warm"), DesiredCapacity: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	e.inService("warm", 15*time.Second)
+	id := aws.ToString(e.group("warm").Instances[0].InstanceId)
+	if id != aws.ToString(warm.Instances[0].InstanceId) && id != aws.ToString(warm.Instances[1].InstanceId) {
+		t.Errorf("instance %s did not come from the warm pool", id)
+	}
+	if g := e.group("warm"); aws.ToInt32(g.WarmPoolSize) < 1 {
+		t.Errorf("warm pool size %d", aws.ToInt32(g.WarmPoolSize))
+	}
+	if _, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("warm")}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 15*time.Second, "the warm pool to go", func() bool {
+		out, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
+		return out.WarmPoolConfiguration == nil && len(out.Instances) == 0
+	})
+	_, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
+	harness.AssertAPIError(t, err, "ValidationError")
+}
+
+func TestInstanceRefresh(t *testing.T) {
+	e := start(t)
+	lt := e.launchTemplate("refresh", "t3.micro", "")
+	e.createGroup("refresh", lt, 0, 4, 2)
+	e.inService("refresh", 20*time.Second)
+	before := map[string]bool{}
+	for _, i := range e.group("refresh").Instances {
+		before[aws.ToString(i.InstanceId)] = true
+	}
+	_, err := e.as.CancelInstanceRefresh(harness.Ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")})
+	harness.AssertAPIError(t, err, "ActiveInstanceRefreshNotFound")
+	start, err := e.as.StartInstanceRefresh(harness.Ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh"),
+		Preferences: &types.RefreshPreferences{MinHealthyPercentage: aws.Int32(50)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.as.StartInstanceRefresh(harness.Ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")})
+	harness.AssertAPIError(t, err, "InstanceRefreshInProgress")
+	_, err = e.as.RollbackInstanceRefresh(harness.Ctx, &autoscaling.RollbackInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")})
+	harness.AssertAPIError(t, err, "IrreversibleInstanceRefresh")
+	eventually(t, 30*time.Second, "the refresh", func() bool {
+		out, err := e.as.DescribeInstanceRefreshes(harness.Ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("refresh")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := out.InstanceRefreshes[0]
+		return aws.ToString(r.InstanceRefreshId) == aws.ToString(start.InstanceRefreshId) && r.Status == types.InstanceRefreshStatusSuccessful && aws.ToInt32(r.PercentageComplete) == 100
+	})
+	g := e.group("refresh")
+	if len(g.Instances) != 2 {
+		t.Fatalf("%d instances after the refresh", len(g.Instances))
+	}
+	for _, i := range g.Instances {
+		if before[aws.ToString(i.InstanceId)] {
+			t.Errorf("instance %s was not replaced", aws.ToString(i.InstanceId))
+		}
+	}
+
+	// A second refresh can be cancelled.
+	if _, err := e.as.StartInstanceRefresh(harness.Ctx, &autoscaling.StartInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.as.CancelInstanceRefresh(harness.Ctx, &autoscaling.CancelInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := e.as.DescribeInstanceRefreshes(harness.Ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("refresh"), InstanceRefreshIds: []string{aws.ToString(c.InstanceRefreshId)}})
+	if len(out.InstanceRefreshes) != 1 || out.InstanceRefreshes[0].Status != types.InstanceRefreshStatusCancelled {
+		t.Errorf("cancelled refresh %+v", out.InstanceRefreshes)
+	}
+}

@@ -1,0 +1,295 @@
+package scheduler
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/store"
+)
+
+// services reconciles every service of the cluster and carries out the plans.
+func (p *clusterPass) services() error {
+	items, err := ecs.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
+	if err != nil {
+		return err
+	}
+	byGroup := map[string][]*types.Task{}
+	for _, t := range p.tasks {
+		if g := aws.ToString(t.Group); strings.HasPrefix(g, "service:") {
+			byGroup[g] = append(byGroup[g], t)
+		}
+	}
+	status := map[string]string{}
+	var daemonHosts []string
+	for _, in := range p.instances {
+		st := in.Status
+		if !in.AgentConnected {
+			st = "DISCONNECTED"
+		}
+		status[in.ARN] = st
+		if st == instanceActive {
+			daemonHosts = append(daemonHosts, in.ARN)
+		}
+	}
+	seen := map[string]bool{}
+	for _, it := range items {
+		svc := it.Doc
+		group := "service:" + aws.ToString(svc.ServiceName)
+		if aws.ToString(svc.Status) == ServiceInactive && len(liveOf(byGroup[group])) == 0 {
+			continue
+		}
+		seen[group] = true
+		if err := p.service(svc, byGroup[group], status, daemonHosts); err != nil {
+			return err
+		}
+	}
+	// Tasks of services that no longer exist stop.
+	for g, ts := range byGroup {
+		if seen[g] {
+			continue
+		}
+		for _, t := range liveOf(ts) {
+			if strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+				p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, scalingActivityText+aws.ToString(t.StartedBy)+")")
+			}
+		}
+	}
+	return nil
+}
+
+func liveOf(ts []*types.Task) []*types.Task {
+	var out []*types.Task
+	for _, t := range ts {
+		if Live(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (p *clusterPass) stop(t *types.Task, code types.TaskStopCode, reason string) {
+	if RequestStop(t, code, reason, p.now) {
+		p.dirty[t] = true
+		p.wake(p.now)
+	}
+}
+
+// service reconciles one service and applies its plan.
+func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status map[string]string, daemonHosts []string) error {
+	before, _ := json.Marshal(svc)
+	rollout := map[string]types.DeploymentRolloutState{}
+	for _, d := range svc.Deployments {
+		rollout[aws.ToString(d.Id)] = d.RolloutState
+	}
+	plan := Reconcile(Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
+		Failures: p.failures, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID})
+
+	var stopped []string
+	for _, s := range plan.Stop {
+		if RequestStop(s.Task, s.Code, s.Reason, p.now) {
+			p.dirty[s.Task] = true
+			if aws.ToString(s.Task.LastStatus) == StateRunning {
+				stopped = append(stopped, TaskID(aws.ToString(s.Task.TaskArn)))
+			}
+		}
+	}
+	for _, msg := range taskEvents(svc, "stopped", stopped) {
+		addEvent(svc, p.now, ecs.NewUUID(), msg)
+	}
+	var started []string
+	for _, s := range plan.Start {
+		ts, err := p.start(svc, s, tasks)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			tasks = append(tasks, t)
+			p.tasks = append(p.tasks, t)
+			started = append(started, TaskID(aws.ToString(t.TaskArn)))
+		}
+	}
+	for _, msg := range taskEvents(svc, "started", started) {
+		addEvent(svc, p.now, ecs.NewUUID(), msg)
+	}
+	if len(started) > 0 || len(plan.Stop) > 0 {
+		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
+	}
+	setCounts(svc, tasks, p.now)
+	if err := p.finishServiceDeployments(svc, rollout); err != nil {
+		return err
+	}
+	after, _ := json.Marshal(svc)
+	if bytes.Equal(before, after) {
+		return nil
+	}
+	return ecs.Services.Put(p.c.Tx, p.c.Scope(), aws.ToString(svc.ServiceArn), ecs.ServiceIndex(svc), svc)
+}
+
+// start launches the tasks of one StartTasks, placing EC2 tasks. A task that
+// fits nowhere is left for a later pass, with ECS's event.
+func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Task) ([]*types.Task, error) {
+	dep := s.Deployment
+	td, err := p.taskDefinition(aws.ToString(dep.TaskDefinition))
+	if err != nil {
+		return nil, err
+	}
+	if td == nil {
+		return nil, nil
+	}
+	live := liveOf(tasks)
+	launchType := dep.LaunchType
+	strategy := dep.CapacityProviderStrategy
+	fargate := launchType == types.LaunchTypeFargate
+	if len(strategy) > 0 {
+		fargate = strings.HasPrefix(aws.ToString(strategy[0].CapacityProvider), "FARGATE")
+		launchType = types.LaunchTypeEc2
+		if fargate {
+			launchType = types.LaunchTypeFargate
+		}
+	}
+	if launchType == "" {
+		launchType = types.LaunchTypeEc2
+	}
+	subnets := subnetsOf(dep.NetworkConfiguration)
+	group := "service:" + aws.ToString(svc.ServiceName)
+	var out []*types.Task
+	inSubnet := subnetCounts(live)
+	byProvider := map[string]int{}
+	for _, t := range live {
+		byProvider[aws.ToString(t.CapacityProviderName)]++
+	}
+	for i := 0; i < s.Count; i++ {
+		if p.r.budget <= 0 {
+			p.wake(p.now) // the rest on the next pass
+			break
+		}
+		p.r.budget--
+		spec := ecs.TaskSpec{ClusterArn: p.arn, TaskDefinition: td, LaunchType: launchType,
+			PlatformVersion: aws.ToString(dep.PlatformVersion), Group: group, StartedBy: aws.ToString(dep.Id),
+			NetworkConfiguration: dep.NetworkConfiguration, EnableExecuteCommand: svc.EnableExecuteCommand}
+		if len(strategy) > 0 {
+			spec.CapacityProviderName = PickProvider(strategy, byProvider)
+			byProvider[spec.CapacityProviderName]++
+		}
+		if len(subnets) > 0 {
+			spec.Subnet = leastUsedSubnet(subnets, inSubnet)
+			inSubnet[spec.Subnet]++
+		}
+		var ports []int32
+		if !fargate {
+			a, reason, err := p.place(svc, td, group, s.Instance)
+			if err != nil {
+				return nil, err
+			}
+			if a == nil {
+				msg := unableToPlaceMessage(svc, reason)
+				if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
+					addEvent(svc, p.now, ecs.NewUUID(), msg)
+				}
+				p.wake(p.now.Add(p.r.timings.Resync))
+				break
+			}
+			spec.ContainerInstanceArn = a.Instance.ARN
+			spec.AvailabilityZone = a.Instance.Attributes["ecs.availability-zone"]
+			ports = a.HostPorts
+		}
+		t, err := ecs.NewTask(p.c, spec)
+		var refused *apierror.Error
+		if errors.As(err, &refused) {
+			// ECS refuses the launch (no free address in the subnet …): say
+			// so in the events and try again later, as ECS does.
+			msg := svcPrefix(svc) + " was unable to place a task. Reason: " + refused.Message
+			if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
+				addEvent(svc, p.now, ecs.NewUUID(), msg)
+			}
+			p.wake(p.now.Add(p.r.timings.Resync))
+			break
+		}
+		if err != nil {
+			return out, err
+		}
+		if len(ports) > 0 {
+			bindPorts(t, td, ports)
+			p.dirty[t] = true
+		}
+		if in := p.byARN[spec.ContainerInstanceArn]; in != nil {
+			in.Tasks = append(in.Tasks, t)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// place finds an instance for one task of a service (on host when set).
+// When none fits it returns the wording of ECS's event.
+func (p *clusterPass) place(svc *types.Service, td *types.TaskDefinition, group, host string) (*placement.Assignment, string, error) {
+	cands := p.instances
+	if host != "" {
+		cands = []*placement.Instance{p.byARN[host]}
+	}
+	opts := placement.Options{Constraints: append(taskDefinitionConstraints(td), svc.PlacementConstraints...),
+		Strategies: svc.PlacementStrategy, RequiresAttributes: td.RequiresAttributes}
+	a, failures, err := p.r.placer.place(placement.DemandOf(td, group), cands, opts)
+	if errors.Is(err, placement.ErrNoInstances) {
+		return nil, "Reason: No Container Instances were found in your cluster.", nil
+	}
+	if err != nil {
+		// A constraint that does not parse blocks this service only.
+		return nil, "Reason: " + err.Error() + ".", nil
+	}
+	if a == nil {
+		return nil, closestMatchDetail(failures[0].Arn, failures[0].Reason), nil
+	}
+	return a, "", nil
+}
+
+func subnetsOf(nc *types.NetworkConfiguration) []string {
+	if nc == nil || nc.AwsvpcConfiguration == nil {
+		return nil
+	}
+	return nc.AwsvpcConfiguration.Subnets
+}
+
+// subnetCounts counts the tasks in each subnet.
+func subnetCounts(live []*types.Task) map[string]int {
+	n := map[string]int{}
+	for _, t := range live {
+		for _, a := range t.Attachments {
+			for _, d := range a.Details {
+				if aws.ToString(d.Name) == "subnetId" {
+					n[aws.ToString(d.Value)]++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// leastUsedSubnet spreads tasks over the subnets given: the first subnet
+// holding the fewest tasks.
+func leastUsedSubnet(subnets []string, n map[string]int) string {
+	best := subnets[0]
+	for _, s := range subnets[1:] {
+		if n[s] < n[best] {
+			best = s
+		}
+	}
+	return best
+}
+
+// taskDefinitionConstraints are a task definition's memberOf constraints as placement constraints.
+func taskDefinitionConstraints(td *types.TaskDefinition) []types.PlacementConstraint {
+	var out []types.PlacementConstraint
+	for _, c := range td.PlacementConstraints {
+		out = append(out, types.PlacementConstraint{Type: types.PlacementConstraintType(c.Type), Expression: c.Expression})
+	}
+	return out
+}

@@ -1,0 +1,320 @@
+package scheduler
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Service and deployment states.
+const (
+	ServiceActive       = "ACTIVE"
+	ServiceDraining     = "DRAINING"
+	ServiceInactive     = "INACTIVE"
+	DeploymentPrimary   = "PRIMARY"
+	DeploymentActive    = "ACTIVE"
+	deploymentIDPrefix  = "ecs-svc/"
+	instanceActive      = "ACTIVE"
+	scalingActivityText = "Scaling activity initiated by (deployment "
+)
+
+// Input is everything reconcile looks at for one service.
+type Input struct {
+	Service *types.Service
+	// Tasks are the service's tasks in any state.
+	Tasks []*types.Task
+	// Instances maps every container instance of the cluster to its status
+	// (ACTIVE, DRAINING …); a disconnected agent counts as not ACTIVE.
+	Instances map[string]string
+	// DaemonInstances are the ACTIVE instances a DAEMON service runs on, in order.
+	DaemonInstances []string
+	// Failures counts, by deployment id, the tasks that stopped through a
+	// failure of their own since the last pass (the circuit breaker's input).
+	Failures map[string]int
+	Now      time.Time
+	// NewID makes event ids; NewDeploymentID deployment ids.
+	NewID           func() string
+	NewDeploymentID func() string
+}
+
+// StartTasks asks for Count new tasks of a deployment, on Instance when set (daemons).
+type StartTasks struct {
+	Deployment *types.Deployment
+	Count      int
+	Instance   string
+}
+
+// StopTask asks one task to stop with ECS's code and reason.
+type StopTask struct {
+	Task   *types.Task
+	Code   types.TaskStopCode
+	Reason string
+}
+
+// Plan is what one reconcile decided. Service is the input service, updated
+// (deployments, status, events); Changed says whether it differs.
+type Plan struct {
+	Service *types.Service
+	Start   []StartTasks
+	Stop    []StopTask
+	Changed bool
+}
+
+// Reconcile decides one pass for one service. It is pure: it reads its input,
+// updates the service document it was given, and returns the tasks to start and stop.
+func Reconcile(in Input) Plan {
+	svc := in.Service
+	p := Plan{Service: svc}
+	// Only the tasks the service scheduler started are its own: a RunTask
+	// into the same group, or a task set's tasks, are left alone.
+	live := make([]*types.Task, 0, len(in.Tasks))
+	for _, t := range in.Tasks {
+		if Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+			live = append(live, t)
+		}
+	}
+	if c := svc.DeploymentController; c != nil && c.Type != "" && c.Type != types.DeploymentControllerTypeEcs {
+		return p // CODE_DEPLOY and EXTERNAL services run task sets
+	}
+	primary := primaryDeployment(svc)
+	reason := func() string {
+		id := ""
+		if primary != nil {
+			id = aws.ToString(primary.Id)
+		}
+		return scalingActivityText + id + ")"
+	}
+
+	status := aws.ToString(svc.Status)
+	if status == ServiceDraining || status == ServiceInactive || primary == nil {
+		for _, t := range live {
+			p.Stop = append(p.Stop, StopTask{Task: t, Code: types.TaskStopCodeServiceSchedulerInitiated, Reason: reason()})
+		}
+		if status == ServiceDraining && allStopped(in.Tasks) {
+			svc.Status = aws.String(ServiceInactive)
+			p.Changed = true
+		}
+		return p
+	}
+
+	if applyFailures(svc, in) {
+		p.Changed = true
+		primary = primaryDeployment(svc)
+	}
+
+	v := &View{Service: svc, Primary: primary, Live: map[string][]*types.Task{}, Now: in.Now}
+	known := map[string]bool{}
+	for i := range svc.Deployments {
+		d := &svc.Deployments[i]
+		known[aws.ToString(d.Id)] = true
+		if d != primary {
+			v.Old = append(v.Old, d)
+		}
+	}
+	for _, t := range live {
+		dep := aws.ToString(t.StartedBy)
+		switch {
+		case !known[dep]:
+			p.Stop = append(p.Stop, StopTask{Task: t, Code: types.TaskStopCodeServiceSchedulerInitiated, Reason: reason()})
+		case t.ContainerInstanceArn != nil && in.Instances[*t.ContainerInstanceArn] != instanceActive:
+			v.Moving = append(v.Moving, t)
+		default:
+			v.Live[dep] = append(v.Live[dep], t)
+		}
+	}
+
+	var step Step
+	if svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
+		step = daemonStep(v, in, &p)
+		if n := int32(len(in.DaemonInstances)); svc.DesiredCount != n {
+			svc.DesiredCount = n
+			p.Changed = true
+		}
+	} else {
+		step = strategyFor(svc).Step(v)
+		if step.Start > 0 {
+			p.Start = append(p.Start, StartTasks{Deployment: primary, Count: step.Start})
+		}
+	}
+	for _, t := range step.Stop {
+		p.Stop = append(p.Stop, StopTask{Task: t, Code: types.TaskStopCodeServiceSchedulerInitiated, Reason: reason()})
+	}
+	if len(p.Start) == 0 && len(p.Stop) == 0 && settle(svc, v, in) {
+		p.Changed = true
+	}
+	return p
+}
+
+// daemonStep runs one task of the primary deployment on every daemon
+// instance: old tasks on an instance stop first, the new one starts after.
+func daemonStep(v *View, in Input, p *Plan) Step {
+	var st Step
+	on := map[string][]*types.Task{}
+	pid := aws.ToString(v.Primary.Id)
+	for dep, ts := range v.Live {
+		for _, t := range ts {
+			ci := aws.ToString(t.ContainerInstanceArn)
+			if dep != pid {
+				st.Stop = append(st.Stop, t)
+				continue
+			}
+			if len(on[ci]) > 0 {
+				st.Stop = append(st.Stop, t) // one per instance
+				continue
+			}
+			on[ci] = append(on[ci], t)
+		}
+	}
+	st.Stop = append(st.Stop, v.Moving...)
+	if v.Primary.RolloutState == types.DeploymentRolloutStateFailed {
+		return st
+	}
+	busy := map[string]bool{}
+	for _, t := range st.Stop {
+		busy[aws.ToString(t.ContainerInstanceArn)] = true
+	}
+	for _, ci := range in.DaemonInstances {
+		if len(on[ci]) == 0 && !busy[ci] {
+			p.Start = append(p.Start, StartTasks{Deployment: v.Primary, Count: 1, Instance: ci})
+		}
+	}
+	return st
+}
+
+// applyFailures counts the deployments' failed tasks and trips the circuit
+// breaker of the primary deployment: FAILED, and with rollback a new primary
+// deployment on the last COMPLETED deployment's task definition.
+func applyFailures(svc *types.Service, in Input) bool {
+	changed := false
+	for i := range svc.Deployments {
+		d := &svc.Deployments[i]
+		if n := in.Failures[aws.ToString(d.Id)]; n > 0 {
+			d.FailedTasks += int32(n)
+			d.UpdatedAt = aws.Time(in.Now)
+			changed = true
+		}
+	}
+	primary := primaryDeployment(svc)
+	cb := circuitBreaker(svc)
+	if cb == nil || !cb.Enable || primary.RolloutState != types.DeploymentRolloutStateInProgress ||
+		int(primary.FailedTasks) < FailureThreshold(svc) {
+		return changed
+	}
+	pid := aws.ToString(primary.Id)
+	primary.RolloutState = types.DeploymentRolloutStateFailed
+	primary.RolloutStateReason = aws.String("ECS deployment circuit breaker: tasks failed to start.")
+	primary.UpdatedAt = aws.Time(in.Now)
+	addEvent(svc, in.Now, in.NewID(), deploymentFailedMessage(svc, pid))
+	if !cb.Rollback {
+		return true
+	}
+	var target *types.Deployment
+	for i := range svc.Deployments {
+		d := &svc.Deployments[i]
+		if d != primary && d.RolloutState == types.DeploymentRolloutStateCompleted {
+			target = d
+		}
+	}
+	if target == nil {
+		return true
+	}
+	back := *target
+	back.Id = aws.String(in.NewDeploymentID())
+	back.Status = aws.String(DeploymentPrimary)
+	back.RolloutState = types.DeploymentRolloutStateInProgress
+	back.RolloutStateReason = aws.String("ECS deployment circuit breaker: rolling back to deploymentId " + aws.ToString(target.Id) + ".")
+	back.CreatedAt, back.UpdatedAt = aws.Time(in.Now), aws.Time(in.Now)
+	back.DesiredCount, back.RunningCount, back.PendingCount, back.FailedTasks = svc.DesiredCount, 0, 0, 0
+	primary.Status = aws.String(DeploymentActive)
+	svc.TaskDefinition = back.TaskDefinition
+	svc.Deployments = append([]types.Deployment{back}, svc.Deployments...)
+	addEvent(svc, in.Now, in.NewID(), rollbackMessage(svc, aws.ToString(target.Id)))
+	return true
+}
+
+// FailureThreshold is how many failed tasks trip the circuit breaker: by
+// default half the desired count, at least 3 and at most 200.
+func FailureThreshold(svc *types.Service) int {
+	desired := int(svc.DesiredCount)
+	typ, val := types.ThresholdTypeBoundedPercent, 50
+	if cb := circuitBreaker(svc); cb != nil && cb.ThresholdConfiguration != nil {
+		typ, val = cb.ThresholdConfiguration.Type, int(cb.ThresholdConfiguration.Value)
+	}
+	pct := (desired*val + 99) / 100
+	switch typ {
+	case types.ThresholdTypeCount:
+		return max(val, 1)
+	case types.ThresholdTypeUnboundedPercent:
+		return max(pct, 1)
+	}
+	return min(max(pct, 3), 200)
+}
+
+func circuitBreaker(svc *types.Service) *types.DeploymentCircuitBreaker {
+	if svc.DeploymentConfiguration == nil {
+		return nil
+	}
+	return svc.DeploymentConfiguration.DeploymentCircuitBreaker
+}
+
+// settle runs when a pass had nothing to start or stop: it completes the
+// primary deployment once it runs the desired count alone, retires the
+// others, and says so in the events, ending with the steady state.
+func settle(svc *types.Service, v *View, in Input) bool {
+	primary := v.Primary
+	pid := aws.ToString(primary.Id)
+	running, pending := 0, 0
+	for _, t := range v.Live[pid] {
+		if Running(t) {
+			running++
+		} else {
+			pending++
+		}
+	}
+	for _, d := range v.Old {
+		if len(v.Live[aws.ToString(d.Id)]) > 0 {
+			return false
+		}
+	}
+	if len(v.Moving) > 0 || pending > 0 || running != int(svc.DesiredCount) {
+		return false
+	}
+	changed := false
+	if primary.RolloutState == types.DeploymentRolloutStateInProgress {
+		primary.RolloutState = types.DeploymentRolloutStateCompleted
+		primary.RolloutStateReason = aws.String("ECS deployment " + pid + " completed.")
+		primary.UpdatedAt = aws.Time(in.Now)
+		addEvent(svc, in.Now, in.NewID(), deploymentCompletedMessage(svc, pid))
+		changed = true
+	}
+	if len(svc.Deployments) > 1 && primary.RolloutState != types.DeploymentRolloutStateFailed {
+		svc.Deployments = []types.Deployment{*primary}
+		changed = true
+	}
+	msg := steadyStateMessage(svc)
+	if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
+		addEvent(svc, in.Now, in.NewID(), msg)
+		changed = true
+	}
+	return changed
+}
+
+func primaryDeployment(svc *types.Service) *types.Deployment {
+	for i := range svc.Deployments {
+		if aws.ToString(svc.Deployments[i].Status) == DeploymentPrimary {
+			return &svc.Deployments[i]
+		}
+	}
+	return nil
+}
+
+func allStopped(ts []*types.Task) bool {
+	for _, t := range ts {
+		if aws.ToString(t.LastStatus) != StateStopped {
+			return false
+		}
+	}
+	return true
+}

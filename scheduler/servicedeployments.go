@@ -1,0 +1,105 @@
+package scheduler
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/store"
+)
+
+const rollbackReasonPrefix = "ECS deployment circuit breaker: rolling back"
+
+// finishServiceDeployments records in the service deployments (the
+// ListServiceDeployments view) what the rollouts did this pass: a completed
+// rollout is SUCCESSFUL; a tripped circuit breaker is ROLLBACK_IN_PROGRESS
+// (its rollback deployment is linked to the same service deployment) or, with
+// no rollback, STOPPED; a completed rollback is ROLLBACK_SUCCESSFUL.
+func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[string]types.DeploymentRolloutState) error {
+	var rollback *types.Deployment
+	if len(svc.Deployments) > 0 {
+		if d := &svc.Deployments[0]; strings.HasPrefix(aws.ToString(d.RolloutStateReason), rollbackReasonPrefix) {
+			if _, seen := before[aws.ToString(d.Id)]; !seen {
+				rollback = d
+			}
+		}
+	}
+	for i := range svc.Deployments {
+		d := &svc.Deployments[i]
+		id := aws.ToString(d.Id)
+		was, ok := before[id]
+		if !ok || was == d.RolloutState {
+			continue
+		}
+		switch d.RolloutState {
+		case types.DeploymentRolloutStateCompleted:
+			if err := p.updateServiceDeployment(id, func(sd *types.ServiceDeployment) {
+				if sd.Status == types.ServiceDeploymentStatusRollbackInProgress {
+					sd.Status = types.ServiceDeploymentStatusRollbackSuccessful
+				} else {
+					sd.Status = types.ServiceDeploymentStatusSuccessful
+				}
+				sd.StatusReason = aws.String(aws.ToString(d.RolloutStateReason))
+				sd.FinishedAt = aws.Time(p.now)
+				if sd.DeploymentCircuitBreaker != nil && sd.DeploymentCircuitBreaker.Status == types.ServiceDeploymentRollbackMonitorsStatusMonitoring {
+					sd.DeploymentCircuitBreaker.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete
+				}
+			}); err != nil {
+				return err
+			}
+		case types.DeploymentRolloutStateFailed:
+			if err := p.tripServiceDeployment(svc, d, rollback); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tripServiceDeployment records a tripped circuit breaker.
+func (p *clusterPass) tripServiceDeployment(svc *types.Service, failed, rollback *types.Deployment) error {
+	id := aws.ToString(failed.Id)
+	link, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), id)
+	if err != nil || link == nil {
+		return err
+	}
+	if err := p.updateServiceDeployment(id, func(sd *types.ServiceDeployment) {
+		sd.DeploymentCircuitBreaker = &types.ServiceDeploymentCircuitBreaker{Status: types.ServiceDeploymentRollbackMonitorsStatusTriggered,
+			FailureCount: failed.FailedTasks, Threshold: int32(FailureThreshold(svc))}
+		sd.StatusReason = failed.RolloutStateReason
+		if rollback == nil {
+			sd.Status = types.ServiceDeploymentStatusStopped
+			sd.StoppedAt, sd.FinishedAt = aws.Time(p.now), aws.Time(p.now)
+			return
+		}
+		sd.Status = types.ServiceDeploymentStatusRollbackInProgress
+		rb := &types.Rollback{Reason: failed.RolloutStateReason, StartedAt: aws.Time(p.now)}
+		if len(sd.SourceServiceRevisions) > 0 {
+			rb.ServiceRevisionArn = sd.SourceServiceRevisions[0].Arn
+		}
+		sd.Rollback = rb
+	}); err != nil || rollback == nil {
+		return err
+	}
+	// The rollback deployment finishes the same service deployment.
+	back := *link
+	back.DeploymentID = aws.ToString(rollback.Id)
+	return ecs.DeploymentLinks.Put(p.c.Tx, p.c.Scope(), back.DeploymentID, store.Index{Parent: aws.ToString(svc.ServiceArn)}, &back)
+}
+
+func (p *clusterPass) updateServiceDeployment(deploymentID string, mutate func(*types.ServiceDeployment)) error {
+	sc := p.c.Scope()
+	link, err := ecs.DeploymentLinks.Get(p.c.Tx, sc, deploymentID)
+	if err != nil || link == nil {
+		return err
+	}
+	sd, err := ecs.ServiceDeployments.Get(p.c.Tx, sc, link.ServiceDeploymentArn)
+	if err != nil || sd == nil {
+		return err
+	}
+	mutate(sd)
+	sd.UpdatedAt = aws.Time(p.now)
+	return ecs.ServiceDeployments.Put(p.c.Tx, sc, link.ServiceDeploymentArn, ecs.ServiceDeploymentIndex(sd), sd)
+}

@@ -1,0 +1,85 @@
+package appautoscaling
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/store"
+)
+
+// ecsServiceARN maps "service/CLUSTER/SERVICE" to the ECS service ARN.
+func ecsServiceARN(sc store.Scope, resourceID string) string {
+	return "arn:aws:ecs:" + sc.Region + ":" + sc.Account + ":" + resourceID
+}
+
+// ecsService loads the ECS service behind a resource ID; nil when there is no ACTIVE one.
+func ecsService(tx *store.Tx, sc store.Scope, resourceID string) (*ecstypes.Service, error) {
+	svc, err := ecs.Services.Get(tx, sc, ecsServiceARN(sc, resourceID))
+	if err != nil || svc == nil {
+		return nil, err
+	}
+	if aws.ToString(svc.Status) != "ACTIVE" {
+		return nil, nil
+	}
+	return svc, nil
+}
+
+// currentCapacity is a target's capacity now: an ECS service's desired count,
+// or the capacity Longshore keeps for targets it does not run.
+func currentCapacity(tx *store.Tx, sc store.Scope, rec *targetRecord) (int32, error) {
+	t := &rec.Target
+	if t.ServiceNamespace == types.ServiceNamespaceEcs {
+		svc, err := ecsService(tx, sc, aws.ToString(t.ResourceId))
+		if err != nil || svc == nil {
+			return 0, err
+		}
+		return svc.DesiredCount, nil
+	}
+	return rec.Capacity, nil
+}
+
+// setCapacity changes a target's capacity. For an ECS service it writes the
+// service's desired count, which the cluster manager then carries out.
+func setCapacity(tx *store.Tx, sc store.Scope, rec *targetRecord, n int32, now time.Time) error {
+	t := &rec.Target
+	if t.ServiceNamespace != types.ServiceNamespaceEcs {
+		return nil
+	}
+	svc, err := ecsService(tx, sc, aws.ToString(t.ResourceId))
+	if err != nil || svc == nil {
+		return err
+	}
+	svc.DesiredCount = n
+	for i := range svc.Deployments {
+		d := &svc.Deployments[i]
+		if aws.ToString(d.Status) == ecs.DeploymentPrimary && d.DesiredCount != n {
+			d.DesiredCount = n
+			d.UpdatedAt = aws.Time(now)
+		}
+	}
+	if k := len(svc.CurrentServiceRevisions); k > 0 {
+		svc.CurrentServiceRevisions[k-1].RequestedTaskCount = n
+	}
+	return ecs.Services.Put(tx, sc, aws.ToString(svc.ServiceArn), ecs.ServiceIndex(svc), svc)
+}
+
+// capacityNoun is how activities name a dimension's capacity ("desired count" for ECS).
+func capacityNoun(dim types.ScalableDimension) string {
+	switch {
+	case dim == types.ScalableDimensionECSServiceDesiredCount:
+		return "desired count"
+	case strings.HasSuffix(string(dim), "ReadCapacityUnits"):
+		return "read capacity units"
+	case strings.HasSuffix(string(dim), "WriteCapacityUnits"):
+		return "write capacity units"
+	}
+	return "desired capacity"
+}
+
+// fulfilledBy is the service activities say carried out a change.
+func fulfilledBy(ns types.ServiceNamespace) string { return string(ns) }

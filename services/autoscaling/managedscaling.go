@@ -1,0 +1,163 @@
+package autoscaling
+
+import (
+	"slices"
+
+	"github.com/longshore/longshore/scheduler/placement"
+)
+
+// Bin is the room one container instance offers tasks.
+type Bin struct {
+	CPU, Memory int64
+	ENIs        int
+	Ports       map[int32]bool
+}
+
+func (b *Bin) fits(d placement.Demand) bool {
+	if d.CPU > b.CPU || d.Memory > b.Memory || (d.ENI && b.ENIs < 1) {
+		return false
+	}
+	for _, p := range d.StaticPorts {
+		if b.Ports[p] {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *Bin) take(d placement.Demand) {
+	b.CPU -= d.CPU
+	b.Memory -= d.Memory
+	if d.ENI {
+		b.ENIs--
+	}
+	if len(d.StaticPorts) > 0 && b.Ports == nil {
+		b.Ports = map[int32]bool{}
+	}
+	for _, p := range d.StaticPorts {
+		b.Ports[p] = true
+	}
+}
+
+// ReservationInput is what ECS looks at to size a capacity provider's group.
+type ReservationInput struct {
+	// Running is N: the group's instances (launched and not terminating).
+	Running int
+	// Busy counts registered instances that run at least one task (daemon tasks aside).
+	Busy int
+	// Booting counts launched instances whose agent has not registered yet.
+	Booting int
+	// Free is the room left on registered instances, busy ones first.
+	Free []Bin
+	// FreeBusy tells, per Free bin, whether that instance is already busy.
+	FreeBusy []bool
+	// Waiting are the tasks that wait for capacity.
+	Waiting []placement.Demand
+	// New is the room of a new instance of the group's type.
+	New Bin
+}
+
+// InstancesNeeded is M: the instances the provider's tasks need. Waiting
+// tasks first fill the room left on registered instances (an idle instance
+// that takes one becomes busy); the rest are packed, largest first, onto
+// new instances, which the booting ones stand for. Tasks that fit no
+// instance of the type are left out.
+func InstancesNeeded(in ReservationInput) int {
+	busy := in.Busy
+	free := slices.Clone(in.Free)
+	wasBusy := slices.Clone(in.FreeBusy)
+	waiting := slices.Clone(in.Waiting)
+	slices.SortStableFunc(waiting, func(a, b placement.Demand) int {
+		if a.CPU+a.Memory != b.CPU+b.Memory {
+			if a.CPU+a.Memory > b.CPU+b.Memory {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	var bins []Bin
+	for _, d := range waiting {
+		placed := false
+		for i := range free {
+			if free[i].fits(d) {
+				free[i].take(d)
+				if i < len(wasBusy) && !wasBusy[i] {
+					wasBusy[i] = true
+					busy++
+				}
+				placed = true
+				break
+			}
+		}
+		if placed {
+			continue
+		}
+		for i := range bins {
+			if bins[i].fits(d) {
+				bins[i].take(d)
+				placed = true
+				break
+			}
+		}
+		if placed {
+			continue
+		}
+		fresh := in.New
+		fresh.Ports = nil
+		if fresh.fits(d) {
+			fresh.take(d)
+			bins = append(bins, fresh)
+		}
+	}
+	return busy + max(len(bins), in.Booting)
+}
+
+// Reservation is CapacityProviderReservation: M/N × 100, 200 when tasks
+// wait on an empty group and 100 when there is nothing at all.
+func Reservation(m, n int) float64 {
+	switch {
+	case n == 0 && m > 0:
+		return 200
+	case n == 0:
+		return 100
+	}
+	return float64(m) * 100 / float64(n)
+}
+
+// ScalingSettings are a provider's managed scaling and its group's bounds.
+type ScalingSettings struct {
+	TargetCapacity         int32
+	MinimumScalingStepSize int32
+	MaximumScalingStepSize int32
+	GroupMin, GroupMax     int32
+}
+
+// WantedCapacity is the group size that brings the reservation to the
+// target: ceil(M × 100 / targetCapacity).
+func WantedCapacity(m int, target int32) int32 {
+	if m <= 0 {
+		return 0
+	}
+	if target <= 0 {
+		target = 100
+	}
+	return int32((int64(m)*100 + int64(target) - 1) / int64(target))
+}
+
+// NextCapacity is the desired capacity managed scaling moves the group to
+// from n instances: out by at least the minimum and at most the maximum
+// step size, in by at most the maximum step size, within the group's bounds.
+func NextCapacity(m, n int, s ScalingSettings) int32 {
+	want := WantedCapacity(m, s.TargetCapacity)
+	cur := int32(n)
+	next := cur
+	switch {
+	case want > cur:
+		step := max(min(want-cur, max(s.MaximumScalingStepSize, 1)), max(s.MinimumScalingStepSize, 1))
+		next = cur + step
+	case want < cur:
+		next = cur - min(cur-want, max(s.MaximumScalingStepSize, 1))
+	}
+	return max(min(next, s.GroupMax), s.GroupMin)
+}

@@ -1,0 +1,37 @@
+// Package cloudwatch implements CloudWatch's metrics and alarms: metric data,
+// statistics and metric math, metric and composite alarms with their history,
+// and the evaluation that moves alarms between states and invokes their actions.
+package cloudwatch
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// The CloudWatch collections.
+var (
+	// Series: id = metric key, Parent = namespace, Name = metric name.
+	Series = store.Collection[series]{Kind: "cloudwatch/metric"}
+	// Alarms: id = alarm name, Name = alarm name, Status = state, Attr = "metric" or "composite".
+	Alarms = store.Collection[alarmRecord]{Kind: "cloudwatch/alarm"}
+	// History: id = a unique id, Name = alarm name, Status = history item type.
+	History = store.Collection[types.AlarmHistoryItem]{Kind: "cloudwatch/alarm-history"}
+	// Tags: id = resource ARN.
+	Tags = store.Collection[[]types.Tag]{Kind: "cloudwatch/tags"}
+)
+
+// New builds the CloudWatch service (the metrics and alarms part).
+func New() *api.Service {
+	s := api.NewService("cloudwatch")
+	registerMetrics(s)
+	registerAlarms(s)
+	registerTags(s)
+	return s
+}
+
+// AlarmARN is the ARN of an alarm in a scope.
+func AlarmARN(sc store.Scope, name string) string {
+	return "arn:aws:cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm:" + name
+}

@@ -1,0 +1,249 @@
+package cloudwatch
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+func registerMetrics(s *api.Service) {
+	api.Handle(s, "PutMetricData", putMetricData)
+	api.Handle(s, "ListMetrics", listMetrics)
+	api.Handle(s, "GetMetricStatistics", getMetricStatistics)
+	api.Handle(s, "GetMetricData", getMetricData)
+}
+
+func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwatch.PutMetricDataOutput, error) {
+	ns := aws.ToString(in.Namespace)
+	if strings.HasPrefix(ns, "AWS/") {
+		return nil, invalidValue("The value AWS/ for parameter Namespace is invalid.")
+	}
+	if len(in.MetricData) == 0 {
+		return nil, missingParameter("MetricData")
+	}
+	now := c.Now()
+	type batch struct {
+		name string
+		dims []types.Dimension
+		pts  []point
+	}
+	var batches []batch
+	for i, d := range in.MetricData {
+		field := fmt.Sprintf("MetricData.member.%d", i+1)
+		t := now
+		if d.Timestamp != nil {
+			t = d.Timestamp.UTC()
+			if t.After(now.Add(2 * time.Hour)) {
+				return nil, invalidValue("The parameter %s.Timestamp must specify a time no more than two hours in the future.", field)
+			}
+			if t.Before(now.Add(-14 * 24 * time.Hour)) {
+				return nil, invalidValue("The parameter %s.Timestamp must specify a time within the past two weeks.", field)
+			}
+		}
+		set := 0
+		for _, b := range []bool{d.Value != nil, d.StatisticValues != nil, len(d.Values) > 0} {
+			if b {
+				set++
+			}
+		}
+		if set > 1 {
+			return nil, invalidCombination("The parameters %[1]s.Value, %[1]s.StatisticValues and %[1]s.Values are mutually exclusive and you have specified more than one.", field)
+		}
+		unit := string(d.Unit)
+		var pts []point
+		switch {
+		case d.Value != nil:
+			v := *d.Value
+			if err := finite(field+".Value", v); err != nil {
+				return nil, err
+			}
+			pts = append(pts, point{T: t, Count: 1, Sum: v, Min: v, Max: v, Values: []float64{v}, Unit: unit})
+		case d.StatisticValues != nil:
+			sv := d.StatisticValues
+			if sv.SampleCount == nil || sv.Sum == nil || sv.Minimum == nil || sv.Maximum == nil {
+				return nil, missingParameter(field + ".StatisticValues")
+			}
+			for _, v := range []float64{*sv.SampleCount, *sv.Sum, *sv.Minimum, *sv.Maximum} {
+				if err := finite(field+".StatisticValues", v); err != nil {
+					return nil, err
+				}
+			}
+			if *sv.SampleCount <= 0 || *sv.Minimum > *sv.Maximum {
+				return nil, invalidValue("The parameter %s.StatisticValues is invalid.", field)
+			}
+			pts = append(pts, point{T: t, Count: *sv.SampleCount, Sum: *sv.Sum, Min: *sv.Minimum, Max: *sv.Maximum, Unit: unit})
+		case len(d.Values) > 0:
+			if len(d.Counts) > 0 && len(d.Counts) != len(d.Values) {
+				return nil, invalidValue("The parameters %[1]s.Values and %[1]s.Counts must be of the same size.", field)
+			}
+			for j, v := range d.Values {
+				if err := finite(field+".Values", v); err != nil {
+					return nil, err
+				}
+				n := 1.0
+				if len(d.Counts) > 0 {
+					n = d.Counts[j]
+				}
+				vals := make([]float64, 0, int(math.Min(n, 1000)))
+				for k := 0; k < int(math.Min(n, 1000)); k++ {
+					vals = append(vals, v)
+				}
+				pts = append(pts, point{T: t, Count: n, Sum: v * n, Min: v, Max: v, Values: vals, Unit: unit})
+			}
+		default:
+			return nil, invalidCombination("At least one of the parameters %[1]s.Value, %[1]s.StatisticValues or %[1]s.Values must be specified.", field)
+		}
+		batches = append(batches, batch{name: aws.ToString(d.MetricName), dims: d.Dimensions, pts: pts})
+	}
+	for _, b := range batches {
+		if err := addPoints(c.Tx, c.Scope(), ns, b.name, b.dims, now, b.pts...); err != nil {
+			return nil, err
+		}
+	}
+	return &cloudwatch.PutMetricDataOutput{}, nil
+}
+
+func finite(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1.174271e+108 || (v != 0 && math.Abs(v) < 8.515920e-109) {
+		return invalidValue("The value %s for parameter %s is invalid.", formatFloat(v), field)
+	}
+	return nil
+}
+
+func formatFloat(v float64) string { return fmt.Sprint(v) }
+
+// listPageSize is how many metrics ListMetrics returns per page.
+const listPageSize = 500
+
+func listMetrics(c *api.Context, in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) {
+	tokenScope := "cloudwatch:ListMetrics"
+	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, invalidNextToken()
+	}
+	items, err := Series.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(in.Namespace), Name: aws.ToString(in.MetricName), AfterSeq: after})
+	if err != nil {
+		return nil, err
+	}
+	out := &cloudwatch.ListMetricsOutput{Metrics: []types.Metric{}}
+	for _, it := range items {
+		s := it.Doc
+		if in.RecentlyActive == types.RecentlyActivePt3h && s.LastPut.Before(c.Now().Add(-3*time.Hour)) {
+			continue
+		}
+		if !matchDimensionFilters(s.Dimensions, in.Dimensions) {
+			continue
+		}
+		if len(out.Metrics) == listPageSize {
+			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq-1))
+			break
+		}
+		out.Metrics = append(out.Metrics, s.metric())
+	}
+	return out, nil
+}
+
+func (s *series) metric() types.Metric {
+	return types.Metric{Namespace: aws.String(s.Namespace), MetricName: aws.String(s.MetricName), Dimensions: append([]types.Dimension{}, s.Dimensions...)}
+}
+
+func matchDimensionFilters(dims []types.Dimension, filters []types.DimensionFilter) bool {
+	for _, f := range filters {
+		found := false
+		for _, d := range dims {
+			if aws.ToString(d.Name) == aws.ToString(f.Name) && (f.Value == nil || aws.ToString(d.Value) == aws.ToString(f.Value)) {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// maxDatapoints is CloudWatch's limit on datapoints in one GetMetricStatistics answer.
+const maxDatapoints = 1440
+
+func validPeriod(p int32) bool {
+	return p == 1 || p == 5 || p == 10 || p == 20 || p == 30 || (p > 0 && p%60 == 0)
+}
+
+func getMetricStatistics(c *api.Context, in *cloudwatch.GetMetricStatisticsInput) (*cloudwatch.GetMetricStatisticsOutput, error) {
+	start, end := aws.ToTime(in.StartTime).UTC(), aws.ToTime(in.EndTime).UTC()
+	period := aws.ToInt32(in.Period)
+	if !validPeriod(period) {
+		return nil, invalidValue("The parameter Period must be a multiple of 60.")
+	}
+	if !start.Before(end) {
+		return nil, invalidValue("The parameter StartTime must be less than the parameter EndTime.")
+	}
+	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
+		return nil, missingParameter("Statistics")
+	}
+	if len(in.Statistics) > 0 && len(in.ExtendedStatistics) > 0 {
+		return nil, invalidCombination("The parameters Statistics and ExtendedStatistics are mutually exclusive and you have specified both.")
+	}
+	for _, es := range in.ExtendedStatistics {
+		if _, ok := percentile(es); !ok {
+			return nil, invalidValue("The value %s for parameter ExtendedStatistics is not supported.", es)
+		}
+	}
+	step := time.Duration(period) * time.Second
+	start = start.Truncate(step)
+	if n := end.Sub(start) / step; n > maxDatapoints {
+		return nil, invalidCombination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, maxDatapoints)
+	}
+	out := &cloudwatch.GetMetricStatisticsOutput{Label: in.MetricName, Datapoints: []types.Datapoint{}}
+	s, err := Series.Get(c.Tx, c.Scope(), MetricKey(aws.ToString(in.Namespace), aws.ToString(in.MetricName), in.Dimensions))
+	if err != nil || s == nil {
+		return out, err
+	}
+	points := newPointReader(c.Tx, c.Scope())
+	for t := start; t.Before(end); t = t.Add(step) {
+		a, ok, err := points.window(s, t, t.Add(step), string(in.Unit))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		dp := types.Datapoint{Timestamp: aws.Time(t), Unit: types.StandardUnit(a.Unit)}
+		if dp.Unit == "" {
+			dp.Unit = types.StandardUnitNone
+		}
+		for _, st := range in.Statistics {
+			v, _ := a.statistic(string(st))
+			switch st {
+			case types.StatisticAverage:
+				dp.Average = aws.Float64(v)
+			case types.StatisticSum:
+				dp.Sum = aws.Float64(v)
+			case types.StatisticMinimum:
+				dp.Minimum = aws.Float64(v)
+			case types.StatisticMaximum:
+				dp.Maximum = aws.Float64(v)
+			case types.StatisticSampleCount:
+				dp.SampleCount = aws.Float64(v)
+			}
+		}
+		for _, es := range in.ExtendedStatistics {
+			if v, ok := a.statistic(es); ok {
+				if dp.ExtendedStatistics == nil {
+					dp.ExtendedStatistics = map[string]float64{}
+				}
+				dp.ExtendedStatistics[es] = v
+			}
+		}
+		out.Datapoints = append(out.Datapoints, dp)
+	}
+	return out, nil
+}
