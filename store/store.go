@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -25,8 +26,12 @@ var migrations embed.FS
 // Store is the database behind every service.
 type Store struct {
 	w, r *sql.DB
-	// wmu serializes writers (and, in memory, every transaction: one connection).
+	// wmu serializes writers; readers use their own connections (WAL).
 	wmu sync.Mutex
+	// ephemeral is the file of an in-memory store, removed on Close.
+	ephemeral string
+	// stmts caches prepared statements per pool: SQLite parses each query once.
+	stmts [2]stmtCache
 	// Now is the clock for transactions; tests may replace it.
 	Now func() time.Time
 
@@ -34,38 +39,51 @@ type Store struct {
 	onWrite []func()
 }
 
-// Open opens the database at path, or an in-memory one when path is empty, and migrates it.
+// Open opens the database at path and migrates it. An empty path keeps the
+// state in memory: a database in /dev/shm (a memory file system; the temp
+// directory where there is none) that Close removes. Either way the database
+// runs in WAL mode, so reads never wait for a write transaction.
 func Open(path string) (*Store, error) {
 	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
-	var err error
 	if path == "" {
-		// One connection: an in-memory database lives and dies with it.
-		s.w, err = sql.Open("sqlite", "file::memory:?_pragma=foreign_keys(1)")
+		dir := "/dev/shm"
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			dir = os.TempDir()
+		}
+		f, err := os.CreateTemp(dir, "longshore-*.db")
 		if err != nil {
 			return nil, err
 		}
-		s.w.SetMaxOpenConns(1)
-		s.w.SetMaxIdleConns(1)
-		s.w.SetConnMaxLifetime(0)
-		s.r = s.w
-	} else {
-		q := url.Values{}
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Set("_txlock", "immediate")
-		dsn := "file:" + path + "?" + q.Encode()
-		if s.w, err = sql.Open("sqlite", dsn); err != nil {
-			return nil, err
-		}
-		s.w.SetMaxOpenConns(1)
-		if s.r, err = sql.Open("sqlite", dsn); err != nil {
-			s.w.Close()
-			return nil, err
-		}
-		s.r.SetMaxOpenConns(4)
+		f.Close()
+		path, s.ephemeral = f.Name(), f.Name()
 	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	if s.ephemeral != "" {
+		// Nothing to keep across a crash: skip fsyncs.
+		q.Add("_pragma", "synchronous(OFF)")
+	} else {
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	var err error
+	if s.w, err = sql.Open("sqlite", dsn); err != nil {
+		s.removeEphemeral()
+		return nil, err
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	if s.r, err = sql.Open("sqlite", dsn); err != nil {
+		s.w.Close()
+		s.removeEphemeral()
+		return nil, err
+	}
+	s.r.SetMaxOpenConns(4)
+	s.r.SetMaxIdleConns(4)
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, err
@@ -73,15 +91,24 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close closes the database (and removes an in-memory one).
 func (s *Store) Close() error {
+	s.stmts[0].close()
+	s.stmts[1].close()
 	err := s.w.Close()
-	if s.r != s.w {
-		if e := s.r.Close(); err == nil {
-			err = e
+	if e := s.r.Close(); err == nil {
+		err = e
+	}
+	s.removeEphemeral()
+	return err
+}
+
+func (s *Store) removeEphemeral() {
+	if s.ephemeral != "" {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(s.ephemeral + suffix)
 		}
 	}
-	return err
 }
 
 // OnWrite registers fn to run after every committed write transaction.
@@ -131,6 +158,77 @@ func (s *Store) migrate() error {
 	return nil
 }
 
+// stmtCache holds a pool's prepared statements by query text.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxCachedStatements bounds the cache; queries built with variable IN lists
+// beyond it are prepared each time.
+const maxCachedStatements = 256
+
+func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, ok := c.m[query]
+	return st, ok || len(c.m) >= maxCachedStatements
+}
+
+// prepare adds statements to the cache. It runs after a transaction has
+// released its connection: the writer pool has only one.
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, queries []string) {
+	for _, q := range queries {
+		if _, known := c.lookup(q); known {
+			continue
+		}
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			continue // the query ran unprepared; it will again
+		}
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[string]*sql.Stmt{}
+		}
+		if _, ok := c.m[q]; ok {
+			st.Close()
+		} else {
+			c.m[q] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+func (t *Tx) pool() (*sql.DB, *stmtCache) {
+	if t.write {
+		return t.store.w, &t.store.stmts[1]
+	}
+	return t.store.r, &t.store.stmts[0]
+}
+
+// stmt returns the transaction's form of a cached statement, or nil to run
+// the query unprepared (and prepare it once the transaction is over).
+func (t *Tx) stmt(query string) *sql.Stmt {
+	_, cache := t.pool()
+	st, known := cache.lookup(query)
+	if st != nil {
+		return t.tx.StmtContext(t.ctx, st)
+	}
+	if !known {
+		t.unprepared = append(t.unprepared, query)
+	}
+	return nil
+}
+
 // Tx is one transaction. Every row it writes sees the same Now. It begins
 // lazily, at its first statement, so that requests which never touch the
 // database pay nothing for it.
@@ -142,6 +240,8 @@ type Tx struct {
 	write  bool
 	wrote  bool
 	locked bool
+	// unprepared are queries this transaction ran without a cached statement.
+	unprepared []string
 }
 
 // begin opens the SQL transaction on first use.
@@ -150,14 +250,12 @@ func (t *Tx) begin() error {
 		return nil
 	}
 	s := t.store
-	if t.write || s.r == s.w {
-		// One writer at a time; the in-memory database also shares its one connection with readers.
+	db, opts := s.r, &sql.TxOptions{ReadOnly: true}
+	if t.write {
+		// One writer at a time.
 		s.wmu.Lock()
 		t.locked = true
-	}
-	db, opts := s.w, (*sql.TxOptions)(nil)
-	if !t.write && s.r != s.w {
-		db, opts = s.r, &sql.TxOptions{ReadOnly: true}
+		db, opts = s.w, nil
 	}
 	tx, err := db.BeginTx(t.ctx, opts)
 	if err != nil {
@@ -175,16 +273,25 @@ func (t *Tx) unlock() {
 	}
 }
 
-// finish commits (when commit is true) or rolls back, and releases the writer.
+// finish commits (when commit is true) or rolls back, releases the writer,
+// and prepares the statements the transaction ran unprepared.
 func (t *Tx) finish(commit bool) error {
-	defer t.unlock()
 	if t.tx == nil {
+		t.unlock()
 		return nil
 	}
+	var err error
 	if commit {
-		return t.tx.Commit()
+		err = t.tx.Commit()
+	} else {
+		err = t.tx.Rollback()
 	}
-	return t.tx.Rollback()
+	if len(t.unprepared) > 0 {
+		db, cache := t.pool()
+		cache.prepare(context.Background(), db, t.unprepared)
+	}
+	t.unlock()
+	return err
 }
 
 // Write runs fn in a write transaction, committing when fn returns nil.
@@ -254,6 +361,9 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.wrote = true
+	if st := t.stmt(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
@@ -261,6 +371,9 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	if err := t.begin(); err != nil {
 		return nil, err
+	}
+	if st := t.stmt(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
 	}
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
@@ -272,6 +385,9 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 		ctx, cancel := context.WithCancel(t.ctx)
 		cancel()
 		return t.store.r.QueryRowContext(ctx, "SELECT 1")
+	}
+	if st := t.stmt(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
 	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }

@@ -185,3 +185,41 @@ func TestResetEmptiesEverything(t *testing.T) {
 		return nil
 	})
 }
+
+func BenchmarkPutGet(b *testing.B) {
+	s, err := Open("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		err := s.Write(ctx, func(tx *Tx) error {
+			if err := counters.Put(tx, sc, "c", Index{Name: "c"}, &counter{N: i}); err != nil {
+				return err
+			}
+			_, err := counters.Get(tx, sc, "c")
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRead(b *testing.B) {
+	s, err := Open("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "c", Index{}, &counter{N: 1}) })
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Read(ctx, func(tx *Tx) error { _, err := counters.Get(tx, sc, "c"); return err }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
