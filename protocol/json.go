@@ -3,8 +3,6 @@ package protocol
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -22,196 +20,23 @@ func serializationError(format string, args ...any) *apierror.Error {
 
 // DecodeJSON fills in (a pointer to an SDK input struct) from an awsJson body.
 func DecodeJSON(sh *model.Shape, body []byte, in any) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || sh == nil {
+	r := &jsonReader{b: body}
+	if r.peek() == 0 || sh == nil {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return serializationError("Unable to parse the request body as JSON: %v", err)
+	if r.peek() != '{' {
+		return serializationError("Start of structure or map expected, got %s.", r.kind())
 	}
-	if dec.More() {
+	if err := r.value(sh, reflect.ValueOf(in).Elem(), 0); err != nil {
+		return err
+	}
+	if r.peek() != 0 {
 		return serializationError("Unexpected content after the JSON document.")
-	}
-	if _, ok := doc.(map[string]any); !ok {
-		return serializationError("Start of structure or map expected, got %s.", jsonKind(doc))
-	}
-	return assignJSON(sh, doc, reflect.ValueOf(in).Elem(), 0)
-}
-
-const maxDepth = 64
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	}
-	return "a value"
-}
-
-func assignJSON(sh *model.Shape, doc any, v reflect.Value, depth int) error {
-	if doc == nil {
-		return nil // null is the same as absent
-	}
-	if depth > maxDepth {
-		return serializationError("The request body is nested too deeply.")
-	}
-	mismatch := func() error {
-		return serializationError("Expected %s for %s, got %s.", sh.Type, sh.Name, jsonKind(doc))
-	}
-	switch sh.Type {
-	case "structure":
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return mismatch()
-		}
-		if sh.Document {
-			return nil
-		}
-		t := v.Type()
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct {
-			return nil // unions and documents are not decoded into SDK interfaces here
-		}
-		sv := settable(v)
-		for _, f := range fieldsOf(sh, t) {
-			raw, ok := obj[f.member.WireName()]
-			if !ok {
-				continue
-			}
-			if err := assignJSON(f.member.Shape, raw, sv.Field(f.index), depth+1); err != nil {
-				return err
-			}
-		}
-	case "list":
-		arr, ok := doc.([]any)
-		if !ok {
-			return mismatch()
-		}
-		sv := settable(v)
-		if sv.Kind() != reflect.Slice {
-			return nil
-		}
-		out := reflect.MakeSlice(sv.Type(), len(arr), len(arr))
-		for i, item := range arr {
-			if err := assignJSON(sh.Member.Shape, item, out.Index(i), depth+1); err != nil {
-				return err
-			}
-		}
-		sv.Set(out)
-	case "map":
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return mismatch()
-		}
-		sv := settable(v)
-		if sv.Kind() != reflect.Map {
-			return nil
-		}
-		out := reflect.MakeMapWithSize(sv.Type(), len(obj))
-		for k, item := range obj {
-			key := reflect.New(sv.Type().Key()).Elem()
-			key.SetString(k)
-			val := reflect.New(sv.Type().Elem()).Elem()
-			if err := assignJSON(sh.Value.Shape, item, val, depth+1); err != nil {
-				return err
-			}
-			out.SetMapIndex(key, val)
-		}
-		sv.Set(out)
-	case "string":
-		s, ok := doc.(string)
-		if !ok {
-			return mismatch()
-		}
-		settable(v).SetString(s)
-	case "boolean":
-		b, ok := doc.(bool)
-		if !ok {
-			return mismatch()
-		}
-		settable(v).SetBool(b)
-	case "integer", "long":
-		n, ok := doc.(json.Number)
-		if !ok {
-			return mismatch()
-		}
-		i, err := strconv.ParseInt(string(n), 10, 64)
-		if err != nil || (sh.Type == "integer" && (i > math.MaxInt32 || i < math.MinInt32)) {
-			return serializationError("NUMBER_VALUE %s can not be converted to %s.", n, sh.Type)
-		}
-		settable(v).SetInt(i)
-	case "double", "float":
-		f, err := jsonFloat(doc)
-		if err != nil {
-			return mismatch()
-		}
-		settable(v).SetFloat(f)
-	case "timestamp":
-		t, err := jsonTime(doc)
-		if err != nil {
-			return serializationError("Expected a timestamp for %s: %v", sh.Name, err)
-		}
-		settable(v).Set(reflect.ValueOf(t))
-	case "blob":
-		s, ok := doc.(string)
-		if !ok {
-			return mismatch()
-		}
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			return serializationError("Invalid base64 value for %s.", sh.Name)
-		}
-		settable(v).SetBytes(b)
 	}
 	return nil
 }
 
-func jsonFloat(doc any) (float64, error) {
-	switch x := doc.(type) {
-	case json.Number:
-		return strconv.ParseFloat(string(x), 64)
-	case string:
-		switch x {
-		case "NaN":
-			return math.NaN(), nil
-		case "Infinity":
-			return math.Inf(1), nil
-		case "-Infinity":
-			return math.Inf(-1), nil
-		}
-	}
-	return 0, fmt.Errorf("not a number")
-}
-
-func jsonTime(doc any) (time.Time, error) {
-	switch x := doc.(type) {
-	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return time.Time{}, err
-		}
-		sec, frac := math.Modf(f)
-		return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
-	case string:
-		return time.Parse(time.RFC3339Nano, x)
-	}
-	return time.Time{}, fmt.Errorf("not a timestamp")
-}
+const maxDepth = 64
 
 // EncodeJSON writes an SDK output struct as an awsJson document.
 func EncodeJSON(sh *model.Shape, out any) []byte {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -33,7 +34,13 @@ var roundTripClients = map[string]func(aws.Config) any{
 	"sts":                     func(c aws.Config) any { return sts.NewFromConfig(c) },
 	"cloudwatch":              func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 	"ec2":                     func(c aws.Config) any { return ec2.NewFromConfig(c) },
+	"logs":                    func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 }
+
+// skipRoundTrip are operations this test cannot drive: a required union input
+// (Go cannot name the variant types from the model), or an event stream on a
+// host-prefixed endpoint (stream-HOST), which would leave loopback.
+var skipRoundTrip = map[string]bool{"logs:PutIntegration": true, "logs:GetLogObject": true, "logs:StartLiveTail": true}
 
 // echo records the input each operation decoded and answers a filled output.
 type echo struct {
@@ -88,6 +95,9 @@ func TestCodecRoundTrip(t *testing.T) {
 				op := m.Operations[opName]
 				in := reflect.New(meth.Type().In(1).Elem())
 				fill(op.Input, in, 0)
+				if skipRoundTrip[name+":"+opName] {
+					continue
+				}
 				res := meth.Call([]reflect.Value{reflect.ValueOf(context.Background()), in})
 				if err, _ := res[1].Interface().(error); err != nil {
 					t.Errorf("%s: %v", opName, err)

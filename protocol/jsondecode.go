@@ -1,0 +1,470 @@
+package protocol
+
+import (
+	"encoding/base64"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/longshore/longshore/protocol/model"
+)
+
+// jsonReader decodes an awsJson body straight into an SDK struct, walking the
+// model shape as it reads: no intermediate map[string]any, and members the
+// model does not know are skipped.
+type jsonReader struct {
+	b   []byte
+	pos int
+}
+
+func (r *jsonReader) fail(format string, args ...any) error {
+	return serializationError(format, args...)
+}
+
+func (r *jsonReader) ws() {
+	for r.pos < len(r.b) {
+		switch r.b[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte (0 at the end).
+func (r *jsonReader) peek() byte {
+	r.ws()
+	if r.pos >= len(r.b) {
+		return 0
+	}
+	return r.b[r.pos]
+}
+
+func (r *jsonReader) expect(c byte) error {
+	if r.peek() != c {
+		return r.fail("Unexpected character at offset %d: expected '%c'.", r.pos, c)
+	}
+	r.pos++
+	return nil
+}
+
+// literal consumes null, true or false.
+func (r *jsonReader) literal(word string) bool {
+	if len(r.b)-r.pos >= len(word) && string(r.b[r.pos:r.pos+len(word)]) == word {
+		r.pos += len(word)
+		return true
+	}
+	return false
+}
+
+// kind names the JSON value that starts at the next byte, for error messages.
+func (r *jsonReader) kind() string {
+	switch r.peek() {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case 0:
+		return "the end of the body"
+	}
+	return "a number"
+}
+
+// value reads one value of shape sh into v. depth bounds nesting.
+func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
+	if depth > maxDepth {
+		return r.fail("The request body is nested too deeply.")
+	}
+	c := r.peek()
+	if c == 'n' {
+		if !r.literal("null") {
+			return r.fail("Invalid literal at offset %d.", r.pos)
+		}
+		return nil // null is the same as absent
+	}
+	mismatch := func() error {
+		return r.fail("Expected %s for %s, got %s.", sh.Type, sh.Name, r.kind())
+	}
+	switch sh.Type {
+	case "structure":
+		if c != '{' {
+			return mismatch()
+		}
+		t := v.Type()
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if sh.Document || t.Kind() != reflect.Struct {
+			return r.skip(depth) // unions and documents are not decoded into SDK interfaces here
+		}
+		sv := settable(v)
+		plan := fieldsOf(sh, t)
+		return r.object(depth, func(key string) error {
+			for i := range plan {
+				if plan[i].member.WireName() == key {
+					return r.value(plan[i].member.Shape, sv.Field(plan[i].index), depth+1)
+				}
+			}
+			return r.skip(depth + 1)
+		})
+	case "list":
+		if c != '[' {
+			return mismatch()
+		}
+		sv := settable(v)
+		if sv.Kind() != reflect.Slice {
+			return r.skip(depth)
+		}
+		r.pos++
+		out := reflect.MakeSlice(sv.Type(), 0, 4)
+		if r.peek() == ']' {
+			r.pos++
+			sv.Set(out)
+			return nil
+		}
+		for {
+			out = reflect.Append(out, reflect.Zero(sv.Type().Elem()))
+			if err := r.value(sh.Member.Shape, out.Index(out.Len()-1), depth+1); err != nil {
+				return err
+			}
+			switch r.peek() {
+			case ',':
+				r.pos++
+			case ']':
+				r.pos++
+				sv.Set(out)
+				return nil
+			default:
+				return r.fail("Unexpected character at offset %d in an array.", r.pos)
+			}
+		}
+	case "map":
+		if c != '{' {
+			return mismatch()
+		}
+		sv := settable(v)
+		if sv.Kind() != reflect.Map {
+			return r.skip(depth)
+		}
+		out := reflect.MakeMap(sv.Type())
+		kt, et := sv.Type().Key(), sv.Type().Elem()
+		err := r.object(depth, func(key string) error {
+			val := reflect.New(et).Elem()
+			if err := r.value(sh.Value.Shape, val, depth+1); err != nil {
+				return err
+			}
+			k := reflect.New(kt).Elem()
+			k.SetString(key)
+			out.SetMapIndex(k, val)
+			return nil
+		})
+		if err == nil {
+			sv.Set(out)
+		}
+		return err
+	case "string":
+		if c != '"' {
+			return mismatch()
+		}
+		s, err := r.str()
+		if err != nil {
+			return err
+		}
+		settable(v).SetString(s)
+	case "boolean":
+		switch {
+		case r.literal("true"):
+			settable(v).SetBool(true)
+		case r.literal("false"):
+			settable(v).SetBool(false)
+		default:
+			return mismatch()
+		}
+	case "integer", "long":
+		n, ok := r.number()
+		if !ok {
+			return mismatch()
+		}
+		i, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || (sh.Type == "integer" && (i > math.MaxInt32 || i < math.MinInt32)) {
+			return r.fail("NUMBER_VALUE %s can not be converted to %s.", n, sh.Type)
+		}
+		settable(v).SetInt(i)
+	case "double", "float":
+		f, err := r.float()
+		if err != nil {
+			return mismatch()
+		}
+		settable(v).SetFloat(f)
+	case "timestamp":
+		t, err := r.timestamp()
+		if err != nil {
+			return r.fail("Expected a timestamp for %s.", sh.Name)
+		}
+		settable(v).Set(reflect.ValueOf(t))
+	case "blob":
+		if c != '"' {
+			return mismatch()
+		}
+		s, err := r.str()
+		if err != nil {
+			return err
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return r.fail("Invalid base64 value for %s.", sh.Name)
+		}
+		settable(v).SetBytes(b)
+	default:
+		return r.skip(depth)
+	}
+	return nil
+}
+
+// object reads {"key": value, ...}, calling member for each key with the reader at the value.
+func (r *jsonReader) object(depth int, member func(key string) error) error {
+	if err := r.expect('{'); err != nil {
+		return err
+	}
+	if r.peek() == '}' {
+		r.pos++
+		return nil
+	}
+	for {
+		if r.peek() != '"' {
+			return r.fail("Expected a member name at offset %d.", r.pos)
+		}
+		key, err := r.str()
+		if err != nil {
+			return err
+		}
+		if err := r.expect(':'); err != nil {
+			return err
+		}
+		if err := member(key); err != nil {
+			return err
+		}
+		switch r.peek() {
+		case ',':
+			r.pos++
+		case '}':
+			r.pos++
+			return nil
+		default:
+			return r.fail("Unexpected character at offset %d in an object.", r.pos)
+		}
+	}
+}
+
+// skip reads and discards one well-formed value.
+func (r *jsonReader) skip(depth int) error {
+	if depth > maxDepth {
+		return r.fail("The request body is nested too deeply.")
+	}
+	switch r.peek() {
+	case '{':
+		return r.object(depth, func(string) error { return r.skip(depth + 1) })
+	case '[':
+		r.pos++
+		if r.peek() == ']' {
+			r.pos++
+			return nil
+		}
+		for {
+			if err := r.skip(depth + 1); err != nil {
+				return err
+			}
+			switch r.peek() {
+			case ',':
+				r.pos++
+			case ']':
+				r.pos++
+				return nil
+			default:
+				return r.fail("Unexpected character at offset %d in an array.", r.pos)
+			}
+		}
+	case '"':
+		_, err := r.str()
+		return err
+	case 't', 'f', 'n':
+		if r.literal("true") || r.literal("false") || r.literal("null") {
+			return nil
+		}
+	default:
+		if _, ok := r.number(); ok {
+			return nil
+		}
+	}
+	return r.fail("Invalid JSON value at offset %d.", r.pos)
+}
+
+// number reads a JSON number's text.
+func (r *jsonReader) number() (string, bool) {
+	r.ws()
+	start := r.pos
+	if r.pos < len(r.b) && r.b[r.pos] == '-' {
+		r.pos++
+	}
+	digits := 0
+	for r.pos < len(r.b) {
+		c := r.b[r.pos]
+		if (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || ((c == '+' || c == '-') && r.pos > start && (r.b[r.pos-1] == 'e' || r.b[r.pos-1] == 'E')) {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+			r.pos++
+			continue
+		}
+		break
+	}
+	if digits == 0 {
+		r.pos = start
+		return "", false
+	}
+	return string(r.b[start:r.pos]), true
+}
+
+// float reads a number, or the strings AWS uses for special values.
+func (r *jsonReader) float() (float64, error) {
+	if r.peek() == '"' {
+		s, err := r.str()
+		if err != nil {
+			return 0, err
+		}
+		switch s {
+		case "NaN":
+			return math.NaN(), nil
+		case "Infinity":
+			return math.Inf(1), nil
+		case "-Infinity":
+			return math.Inf(-1), nil
+		}
+		return 0, errNotNumber
+	}
+	n, ok := r.number()
+	if !ok {
+		return 0, errNotNumber
+	}
+	return strconv.ParseFloat(n, 64)
+}
+
+var errNotNumber = serializationError("not a number")
+
+// timestamp reads epoch seconds (fractional allowed) or an RFC 3339 string.
+func (r *jsonReader) timestamp() (time.Time, error) {
+	if r.peek() == '"' {
+		s, err := r.str()
+		if err != nil {
+			return time.Time{}, err
+		}
+		return time.Parse(time.RFC3339Nano, s)
+	}
+	n, ok := r.number()
+	if !ok {
+		return time.Time{}, errNotNumber
+	}
+	f, err := strconv.ParseFloat(n, 64)
+	if err != nil {
+		return time.Time{}, err
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
+}
+
+// str reads a JSON string, resolving escapes.
+func (r *jsonReader) str() (string, error) {
+	if err := r.expect('"'); err != nil {
+		return "", err
+	}
+	start := r.pos
+	// Fast path: no escapes.
+	for r.pos < len(r.b) {
+		c := r.b[r.pos]
+		if c == '"' {
+			s := string(r.b[start:r.pos])
+			r.pos++
+			return s, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		r.pos++
+	}
+	buf := append([]byte(nil), r.b[start:r.pos]...)
+	for r.pos < len(r.b) {
+		c := r.b[r.pos]
+		switch {
+		case c == '"':
+			r.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", r.fail("Invalid control character in a string at offset %d.", r.pos)
+		case c != '\\':
+			buf = append(buf, c)
+			r.pos++
+			continue
+		}
+		r.pos++
+		if r.pos >= len(r.b) {
+			break
+		}
+		e := r.b[r.pos]
+		r.pos++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			rn, ok := r.hex4()
+			if !ok {
+				return "", r.fail("Invalid \\u escape at offset %d.", r.pos)
+			}
+			if utf16.IsSurrogate(rn) {
+				lo := utf8.RuneError
+				if r.pos+1 < len(r.b) && r.b[r.pos] == '\\' && r.b[r.pos+1] == 'u' {
+					r.pos += 2
+					if l, ok := r.hex4(); ok {
+						lo = l
+					}
+				}
+				rn = utf16.DecodeRune(rn, lo)
+			}
+			buf = utf8.AppendRune(buf, rn)
+		default:
+			return "", r.fail("Invalid escape at offset %d.", r.pos-1)
+		}
+	}
+	return "", r.fail("Unterminated string.")
+}
+
+func (r *jsonReader) hex4() (rune, bool) {
+	if r.pos+4 > len(r.b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(r.b[r.pos:r.pos+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	r.pos += 4
+	return rune(n), true
+}
