@@ -20,30 +20,53 @@ type field struct {
 	name   string // lowerCamel member name, for validation paths
 }
 
+// plan is how one Go struct type holds a structure shape's members.
+type plan struct {
+	typ    reflect.Type
+	fields []field
+	byWire map[string]*field
+}
+
+// planOf returns the plan for a structure shape and Go struct type. Most shapes
+// meet one Go type, kept in the shape's own slot; others fall back to a map.
+func planOf(sh *model.Shape, t reflect.Type) *plan {
+	if p, ok := sh.Plan.Load().(*plan); ok && p.typ == t {
+		return p
+	}
+	key := planKey{sh, t}
+	if p, ok := plans.Load(key); ok {
+		return p.(*plan)
+	}
+	p := &plan{typ: t, fields: make([]field, 0, len(sh.Members))}
+	for _, m := range sh.Members {
+		sf, ok := t.FieldByName(upperFirst(m.Name))
+		if !ok || len(sf.Index) != 1 {
+			continue
+		}
+		p.fields = append(p.fields, field{member: m, index: sf.Index[0], name: lowerFirst(m.Name)})
+	}
+	p.byWire = make(map[string]*field, len(p.fields))
+	for i := range p.fields {
+		p.byWire[p.fields[i].member.WireName()] = &p.fields[i]
+	}
+	plans.Store(key, p)
+	sh.Plan.CompareAndSwap(nil, p)
+	return p
+}
+
 type planKey struct {
 	shape *model.Shape
 	typ   reflect.Type
 }
 
-var plans sync.Map // planKey -> []field
+var plans sync.Map // planKey -> *plan
 
 // fieldsOf returns the members of a structure shape that the Go struct type holds.
-func fieldsOf(sh *model.Shape, t reflect.Type) []field {
-	key := planKey{sh, t}
-	if p, ok := plans.Load(key); ok {
-		return p.([]field)
-	}
-	out := make([]field, 0, len(sh.Members))
-	for _, m := range sh.Members {
-		goName := upperFirst(m.Name)
-		sf, ok := t.FieldByName(goName)
-		if !ok || len(sf.Index) != 1 {
-			continue
-		}
-		out = append(out, field{member: m, index: sf.Index[0], name: lowerFirst(m.Name)})
-	}
-	plans.Store(key, out)
-	return out
+func fieldsOf(sh *model.Shape, t reflect.Type) []field { return planOf(sh, t).fields }
+
+// fieldByWireName finds the member of a structure by its JSON name.
+func fieldByWireName(sh *model.Shape, t reflect.Type, name string) *field {
+	return planOf(sh, t).byWire[name]
 }
 
 func upperFirst(s string) string {

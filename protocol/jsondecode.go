@@ -108,15 +108,24 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			return r.skip(depth) // unions and documents are not decoded into SDK interfaces here
 		}
 		sv := settable(v)
-		plan := fieldsOf(sh, t)
-		return r.object(depth, func(key string) error {
-			for i := range plan {
-				if plan[i].member.WireName() == key {
-					return r.value(plan[i].member.Shape, sv.Field(plan[i].index), depth+1)
-				}
+		for more, err := r.first(); more || err != nil; more, err = r.next() {
+			if err != nil {
+				return err
 			}
-			return r.skip(depth + 1)
-		})
+			key, err := r.key()
+			if err != nil {
+				return err
+			}
+			if f := fieldByWireName(sh, t, string(key)); f != nil {
+				err = r.value(f.member.Shape, sv.Field(f.index), depth+1)
+			} else {
+				err = r.skip(depth + 1)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	case "list":
 		if c != '[' {
 			return mismatch()
@@ -158,20 +167,23 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 		}
 		out := reflect.MakeMap(sv.Type())
 		kt, et := sv.Type().Key(), sv.Type().Elem()
-		err := r.object(depth, func(key string) error {
+		for more, err := r.first(); more || err != nil; more, err = r.next() {
+			if err != nil {
+				return err
+			}
+			key, err := r.key()
+			if err != nil {
+				return err
+			}
 			val := reflect.New(et).Elem()
 			if err := r.value(sh.Value.Shape, val, depth+1); err != nil {
 				return err
 			}
 			k := reflect.New(kt).Elem()
-			k.SetString(key)
+			k.SetString(string(key))
 			out.SetMapIndex(k, val)
-			return nil
-		})
-		if err == nil {
-			sv.Set(out)
 		}
-		return err
+		sv.Set(out)
 	case "string":
 		if c != '"' {
 			return mismatch()
@@ -231,39 +243,55 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 	return nil
 }
 
-// object reads {"key": value, ...}, calling member for each key with the reader at the value.
-func (r *jsonReader) object(depth int, member func(key string) error) error {
+// first opens an object and reports whether a member follows.
+func (r *jsonReader) first() (bool, error) {
 	if err := r.expect('{'); err != nil {
-		return err
+		return false, err
 	}
 	if r.peek() == '}' {
 		r.pos++
-		return nil
+		return false, nil
 	}
-	for {
-		if r.peek() != '"' {
-			return r.fail("Expected a member name at offset %d.", r.pos)
-		}
-		key, err := r.str()
+	return true, nil
+}
+
+// next moves past a member's value and reports whether another member follows.
+func (r *jsonReader) next() (bool, error) {
+	switch r.peek() {
+	case ',':
+		r.pos++
+		return true, nil
+	case '}':
+		r.pos++
+		return false, nil
+	}
+	return false, r.fail("Unexpected character at offset %d in an object.", r.pos)
+}
+
+// key reads a member name and its colon. The bytes are only valid until the next read.
+func (r *jsonReader) key() ([]byte, error) {
+	if r.peek() != '"' {
+		return nil, r.fail("Expected a member name at offset %d.", r.pos)
+	}
+	start := r.pos + 1
+	end := start
+	for end < len(r.b) && r.b[end] != '"' && r.b[end] != '\\' && r.b[end] >= 0x20 {
+		end++
+	}
+	var k []byte
+	if end < len(r.b) && r.b[end] == '"' {
+		k, r.pos = r.b[start:end], end+1
+	} else {
+		s, err := r.str()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := r.expect(':'); err != nil {
-			return err
-		}
-		if err := member(key); err != nil {
-			return err
-		}
-		switch r.peek() {
-		case ',':
-			r.pos++
-		case '}':
-			r.pos++
-			return nil
-		default:
-			return r.fail("Unexpected character at offset %d in an object.", r.pos)
-		}
+		k = []byte(s)
 	}
+	if err := r.expect(':'); err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 // skip reads and discards one well-formed value.
@@ -273,7 +301,18 @@ func (r *jsonReader) skip(depth int) error {
 	}
 	switch r.peek() {
 	case '{':
-		return r.object(depth, func(string) error { return r.skip(depth + 1) })
+		for more, err := r.first(); more || err != nil; more, err = r.next() {
+			if err != nil {
+				return err
+			}
+			if _, err := r.key(); err != nil {
+				return err
+			}
+			if err := r.skip(depth + 1); err != nil {
+				return err
+			}
+		}
+		return nil
 	case '[':
 		r.pos++
 		if r.peek() == ']' {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:embed models/*/service-2.json
@@ -76,6 +77,9 @@ type Shape struct {
 	Union           bool
 	Document        bool
 	byName          map[string]*Member
+	// Plan is a slot for the codecs' per-Go-type plan of this shape, so that
+	// the hot path finds it without a map lookup.
+	Plan atomic.Value
 }
 
 // Member is a structure member, list element or map key/value.
