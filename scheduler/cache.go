@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"database/sql"
-	"encoding/json"
 	"hash/maphash"
 	"sync"
 
@@ -15,6 +14,7 @@ import (
 // (the next pass decodes them again), and after a rollback everything is
 // dropped (Reset), since the documents it mutated no longer match the store.
 type docCache[T any] struct {
+	coll store.Collection[T]
 	kind string
 	seed maphash.Seed
 	mu   sync.Mutex
@@ -33,7 +33,7 @@ type cached[T any] struct {
 }
 
 func newDocCache[T any](c store.Collection[T]) *docCache[T] {
-	return &docCache[T]{kind: c.Kind, seed: maphash.MakeSeed(), docs: map[parentKey]map[string]cached[T]{}}
+	return &docCache[T]{coll: c, kind: c.Kind, seed: maphash.MakeSeed(), docs: map[parentKey]map[string]cached[T]{}}
 }
 
 // List returns the documents with the given parent in creation order,
@@ -66,8 +66,8 @@ func (dc *docCache[T]) List(tx *store.Tx, sc store.Scope, parent string) ([]*T, 
 			out = append(out, c.doc)
 			continue
 		}
-		doc := new(T)
-		if err := json.Unmarshal(raw, doc); err != nil {
+		doc, err := dc.coll.Decode(raw)
+		if err != nil {
 			return nil, err
 		}
 		known[id] = cached[T]{hash: h, doc: doc}

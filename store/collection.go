@@ -21,9 +21,40 @@ type Index struct {
 	Attr   string // one free column: a family, a startedBy, ...
 }
 
-// Collection is a typed set of documents of one kind.
+// Codec turns documents into stored bytes and back.
+type Codec interface {
+	Marshal(v any) ([]byte, error)
+	Unmarshal(data []byte, v any) error
+}
+
+// Collection is a typed set of documents of one kind. Documents are stored
+// with Codec, or as encoding/json when it is nil.
 type Collection[T any] struct {
-	Kind string
+	Kind  string
+	Codec Codec
+}
+
+// Encode turns a document into its stored bytes.
+func (c Collection[T]) Encode(v *T) ([]byte, error) {
+	if c.Codec != nil {
+		return c.Codec.Marshal(v)
+	}
+	return json.Marshal(v)
+}
+
+// Decode turns stored bytes back into a document.
+func (c Collection[T]) Decode(data []byte) (*T, error) {
+	v := new(T)
+	var err error
+	if c.Codec != nil {
+		err = c.Codec.Unmarshal(data, v)
+	} else {
+		err = json.Unmarshal(data, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Get loads the document with id, or returns nil when there is none.
@@ -37,16 +68,12 @@ func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := new(T)
-	if err := json.Unmarshal(doc, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return c.Decode(doc)
 }
 
 // Put inserts or replaces the document with id. A replaced row keeps its place in list order.
 func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
-	doc, err := json.Marshal(v)
+	doc, err := c.Encode(v)
 	if err != nil {
 		return err
 	}
@@ -140,8 +167,7 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
 			return nil, err
 		}
-		it.Doc = new(T)
-		if err := json.Unmarshal(doc, it.Doc); err != nil {
+		if it.Doc, err = c.Decode(doc); err != nil {
 			return nil, err
 		}
 		out = append(out, it)

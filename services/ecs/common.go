@@ -13,27 +13,27 @@ import (
 )
 
 // The ECS collections. Documents are the SDK's own types, so handlers return
-// them as they are stored. Index columns say what each kind is filtered by.
+// them as they are stored; the hot ones are stored in their wire form. Index columns say what each kind is filtered by.
 var (
 	// Clusters: id = cluster ARN, Name = cluster name, Status = status.
-	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster"}
+	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster", Codec: api.ModelCodec("ecs", "Cluster")}
 	// TaskDefinitions: id = ARN, Name = family, Status = status, Attr = family.
-	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition"}
+	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition", Codec: api.ModelCodec("ecs", "TaskDefinition")}
 	// Families: id = family; the last revision number handed out (never reused).
 	Families = store.Collection[Family]{Kind: "ecs/family"}
 	// Services: id = service ARN, Parent = cluster ARN, Name = service name, Status = status.
-	Services = store.Collection[types.Service]{Kind: "ecs/service"}
+	Services = store.Collection[types.Service]{Kind: "ecs/service", Codec: api.ModelCodec("ecs", "Service")}
 	// Tasks: id = task ARN, Parent = cluster ARN, Name = group, Status = desired status,
 	// Attr = container instance ARN ("" on Fargate).
-	Tasks = store.Collection[types.Task]{Kind: "ecs/task"}
+	Tasks = store.Collection[types.Task]{Kind: "ecs/task", Codec: api.ModelCodec("ecs", "Task")}
 	// ContainerInstances: id = ARN, Parent = cluster ARN, Status = status, Attr = EC2 instance id.
-	ContainerInstances = store.Collection[types.ContainerInstance]{Kind: "ecs/container-instance"}
+	ContainerInstances = store.Collection[types.ContainerInstance]{Kind: "ecs/container-instance", Codec: api.ModelCodec("ecs", "ContainerInstance")}
 	// CapacityProviders: id = name, Status = status.
-	CapacityProviders = store.Collection[types.CapacityProvider]{Kind: "ecs/capacity-provider"}
+	CapacityProviders = store.Collection[types.CapacityProvider]{Kind: "ecs/capacity-provider", Codec: api.ModelCodec("ecs", "CapacityProvider")}
 	// ServiceDeployments: id = ARN, Parent = service ARN, Status = status.
-	ServiceDeployments = store.Collection[types.ServiceDeployment]{Kind: "ecs/service-deployment"}
+	ServiceDeployments = store.Collection[types.ServiceDeployment]{Kind: "ecs/service-deployment", Codec: api.ModelCodec("ecs", "ServiceDeployment")}
 	// ServiceRevisions: id = ARN, Parent = service ARN.
-	ServiceRevisions = store.Collection[types.ServiceRevision]{Kind: "ecs/service-revision"}
+	ServiceRevisions = store.Collection[types.ServiceRevision]{Kind: "ecs/service-revision", Codec: api.ModelCodec("ecs", "ServiceRevision")}
 	// Tags: id = resource ARN; the resource's tags, for every taggable kind.
 	Tags = store.Collection[[]types.Tag]{Kind: "ecs/tags"}
 )
