@@ -105,7 +105,7 @@ func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
 	case "integer", "long":
 		buf.WriteString(strconv.FormatInt(v.Int(), 10))
 	case "double", "float":
-		writeJSONFloat(buf, v.Float())
+		writeJSONDouble(buf, v.Float())
 	case "timestamp":
 		t := v.Interface().(time.Time)
 		writeJSONFloat(buf, float64(t.UnixMilli())/1e3)
@@ -115,6 +115,15 @@ func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
 		buf.WriteByte('"')
 	default:
 		buf.WriteString("null")
+	}
+}
+
+// writeJSONDouble writes a double as AWS's services do: integral values keep
+// a fraction (100.0), which is what the AWS CLI then prints.
+func writeJSONDouble(buf *bytes.Buffer, f float64) {
+	writeJSONFloat(buf, f)
+	if !math.IsNaN(f) && !math.IsInf(f, 0) && f == math.Trunc(f) {
+		buf.WriteString(".0")
 	}
 }
 
