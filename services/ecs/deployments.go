@@ -3,6 +3,7 @@ package ecs
 import (
 	"crypto/rand"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -130,8 +131,13 @@ func resolvedPlatformVersion(svc *types.Service) string {
 func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Deployment, td *types.TaskDefinition, source []types.ServiceRevisionSummary) error {
 	now := c.Now()
 	clusterArn, serviceArn, name := aws.ToString(svc.ClusterArn), aws.ToString(svc.ServiceArn), aws.ToString(svc.ServiceName)
+	// A revision is named by its deployment's number (ecs-svc/N → .../N), which clients match on.
+	revID := strings.TrimPrefix(aws.ToString(dep.Id), "ecs-svc/")
+	if revID == "" {
+		revID = digits(19)
+	}
 	rev := &types.ServiceRevision{
-		ServiceRevisionArn:          aws.String(ServiceRevisionARN(c, clusterArn, name, digits(19))),
+		ServiceRevisionArn:          aws.String(ServiceRevisionARN(c, clusterArn, name, revID)),
 		ServiceArn:                  svc.ServiceArn,
 		ClusterArn:                  svc.ClusterArn,
 		TaskDefinition:              svc.TaskDefinition,
