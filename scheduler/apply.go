@@ -85,12 +85,20 @@ func (p *clusterPass) stop(t *types.Task, code types.TaskStopCode, reason string
 // service reconciles one service and applies its plan.
 func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status map[string]string, daemonHosts []string) error {
 	before, _ := json.Marshal(svc)
+	healthy, err := p.syncTargets(svc, tasks)
+	if err != nil {
+		return err
+	}
+	shift, err := p.trafficPass(svc, tasks, healthy)
+	if err != nil {
+		return err
+	}
 	rollout := map[string]types.DeploymentRolloutState{}
 	for _, d := range svc.Deployments {
 		rollout[aws.ToString(d.Id)] = d.RolloutState
 	}
 	plan := Reconcile(Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
-		Failures: p.failures, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID})
+		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID})
 
 	var stopped []string
 	for _, s := range plan.Stop {

@@ -25,6 +25,9 @@ type Behavior struct {
 	ExitCode  int32
 	// HealthChecked are the containers with a health check: HEALTHY once running.
 	HealthChecked map[string]bool
+	// DeactivateUntil holds a stopping task in DEACTIVATING until then (its
+	// load balancer targets drain); set per task, never from labels.
+	DeactivateUntil time.Time
 }
 
 // BehaviorOf reads the simulation labels of a task definition's essential containers.

@@ -28,6 +28,8 @@ func (r *Runner) ControlRoutes(defaultRegion string) []ControlRoute {
 		{"POST", "/ecs/container-instances", r.controlIn(defaultRegion, r.registerInstances)},
 		{"POST", "/ecs/container-instances/fail", r.controlIn(defaultRegion, r.failInstance)},
 		{"POST", "/ecs/tasks/fail", r.controlIn(defaultRegion, r.failTask)},
+		{"POST", "/ecs/lifecycle-hooks", r.setLifecycleHook},
+		{"POST", "/ecs/tasks/logs", r.controlIn(defaultRegion, r.appendTaskLogs)},
 	}
 }
 

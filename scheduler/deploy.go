@@ -22,6 +22,34 @@ type View struct {
 	Moving []*types.Task
 	// Now is the pass's time (for strategies that bake or shift traffic in steps).
 	Now time.Time
+	// Healthy tells, by task ARN, whether a task's load balancer targets are
+	// all healthy; nil when the service has no load balancers.
+	Healthy map[string]bool
+	// Shift is where the primary deployment's traffic shift stands (nil for
+	// strategies that do not shift traffic).
+	Shift *Shift
+}
+
+// Serving reports whether a task is RUNNING and, behind load balancers,
+// healthy in every target group.
+func (v *View) Serving(t *types.Task) bool {
+	if !Running(t) {
+		return false
+	}
+	if v.Healthy == nil {
+		return true
+	}
+	return v.Healthy[aws.ToString(t.TaskArn)]
+}
+
+func (v *View) countServing(ts []*types.Task) int {
+	n := 0
+	for _, t := range ts {
+		if v.Serving(t) {
+			n++
+		}
+	}
+	return n
 }
 
 // Step is what a strategy decides for one pass: how many tasks of the primary
@@ -74,7 +102,7 @@ func (Rolling) Step(v *View) Step {
 	}
 	oldLive = append(oldLive, v.Moving...)
 	total := len(primary) + len(oldLive)
-	healthy := countRunning(primary) + countRunning(oldLive)
+	healthy := v.countServing(primary) + v.countServing(oldLive)
 
 	// Old tasks that never got to RUNNING add no health: stop them first.
 	var oldRunning []*types.Task
@@ -91,7 +119,7 @@ func (Rolling) Step(v *View) Step {
 		victims := ScaleInOrder(primary)[:extra]
 		st.Stop = append(st.Stop, victims...)
 		total -= extra
-		healthy -= countRunning(victims)
+		healthy -= v.countServing(victims)
 	}
 	// Grow the primary within maximumPercent.
 	if v.Primary.RolloutState != types.DeploymentRolloutStateFailed {
@@ -119,16 +147,6 @@ func percents(svc *types.Service) (int, int) {
 		}
 	}
 	return maxPct, minPct
-}
-
-func countRunning(ts []*types.Task) int {
-	n := 0
-	for _, t := range ts {
-		if Running(t) {
-			n++
-		}
-	}
-	return n
 }
 
 // ScaleInOrder orders tasks the way ECS picks them to stop: tasks not yet

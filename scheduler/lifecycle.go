@@ -94,7 +94,7 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 			// Stopped by a writer that stamped no time: start stopping now.
 			return time.Time{}, func(at time.Time, _ *Outcome) { t.StoppingAt = aws.Time(at) }
 		}
-		return stopChange(t, last, aws.ToTime(t.StoppingAt), tm.StopDelay)
+		return stopChange(t, last, aws.ToTime(t.StoppingAt), tm.StopDelay, b.DeactivateUntil)
 	}
 	switch last {
 	case StateProvisioning, "":
@@ -155,10 +155,10 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 }
 
 // stopChange is the next step of a task on its way to STOPPED.
-func stopChange(t *types.Task, last string, stopping time.Time, s time.Duration) (time.Time, func(time.Time, *Outcome)) {
+func stopChange(t *types.Task, last string, stopping time.Time, s time.Duration, hold time.Time) (time.Time, func(time.Time, *Outcome)) {
 	switch last {
 	case StateDeactivating:
-		return stopping.Add(s / 4), func(time.Time, *Outcome) { t.LastStatus = aws.String(StateStopping) }
+		return later(stopping.Add(s/4), hold), func(time.Time, *Outcome) { t.LastStatus = aws.String(StateStopping) }
 	case StateStopping:
 		return stopping.Add(s / 2), func(at time.Time, _ *Outcome) {
 			t.LastStatus = aws.String(StateDeprovisioning)
@@ -188,6 +188,13 @@ func stopChange(t *types.Task, last string, stopping time.Time, s time.Duration)
 	default:
 		return stopping, func(time.Time, *Outcome) { t.LastStatus = aws.String(StateDeactivating) }
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func setAttachments(t *types.Task, status string) {

@@ -29,6 +29,7 @@ type clusterPass struct {
 	failures  map[string]int
 	behaviors map[string]Behavior
 	next      time.Time
+	lb        *lbPass // load balancing and traffic shifting, read lazily
 }
 
 // runCluster reconciles one cluster and returns when it next needs a pass.
@@ -125,7 +126,14 @@ func (p *clusterPass) lifecycle() error {
 			RequestStop(t, types.TaskStopCodeTerminationNotice, "Host EC2 (instance "+ec2+") stopped/terminated.", p.now)
 			p.dirty[t] = true
 		}
-		o := Advance(t, p.behavior(aws.ToString(t.TaskDefinitionArn)), p.r.timings, p.now)
+		b, err := p.taskBehavior(t)
+		if err != nil {
+			return err
+		}
+		o, err := p.advance(t, b) // Advance, with the awslogs driver's part
+		if err != nil {
+			return err
+		}
 		if o.Changed {
 			p.dirty[t] = true
 		}

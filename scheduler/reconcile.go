@@ -33,7 +33,10 @@ type Input struct {
 	// Failures counts, by deployment id, the tasks that stopped through a
 	// failure of their own since the last pass (the circuit breaker's input).
 	Failures map[string]int
-	Now      time.Time
+	// Healthy and Shift are passed on to the strategy (see View).
+	Healthy map[string]bool
+	Shift   *Shift
+	Now     time.Time
 	// NewID makes event ids; NewDeploymentID deployment ids.
 	NewID           func() string
 	NewDeploymentID func() string
@@ -104,7 +107,7 @@ func Reconcile(in Input) Plan {
 		primary = primaryDeployment(svc)
 	}
 
-	v := &View{Service: svc, Primary: primary, Live: map[string][]*types.Task{}, Now: in.Now}
+	v := &View{Service: svc, Primary: primary, Live: map[string][]*types.Task{}, Now: in.Now, Healthy: in.Healthy, Shift: in.Shift}
 	known := map[string]bool{}
 	for i := range svc.Deployments {
 		d := &svc.Deployments[i]
@@ -267,7 +270,7 @@ func settle(svc *types.Service, v *View, in Input) bool {
 	pid := aws.ToString(primary.Id)
 	running, pending := 0, 0
 	for _, t := range v.Live[pid] {
-		if Running(t) {
+		if v.Serving(t) {
 			running++
 		} else {
 			pending++
@@ -280,6 +283,9 @@ func settle(svc *types.Service, v *View, in Input) bool {
 	}
 	if len(v.Moving) > 0 || pending > 0 || running != int(svc.DesiredCount) {
 		return false
+	}
+	if v.Shift != nil && !v.Shift.Done {
+		return false // traffic still shifting
 	}
 	changed := false
 	if primary.RolloutState == types.DeploymentRolloutStateInProgress {

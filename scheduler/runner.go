@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -22,6 +23,9 @@ type Config struct {
 	Logger  *slog.Logger
 	// Seed makes placement's random choices reproducible.
 	Seed uint64
+	// ELB are the options of the ELBv2 service whose target groups services
+	// register their tasks in (its time scale).
+	ELB elbv2.Options
 }
 
 // Runner is the cluster manager's loop: level-triggered passes woken by
@@ -30,6 +34,7 @@ type Config struct {
 type Runner struct {
 	store   *store.Store
 	timings Timings
+	elb     elbv2.Options
 	log     *slog.Logger
 	wakeup  chan struct{}
 
@@ -66,7 +71,7 @@ func New(cfg Config) *Runner {
 	if cfg.Timings.Resync <= 0 {
 		cfg.Timings.Resync = DefaultTimings().Resync
 	}
-	return &Runner{store: cfg.Store, timings: cfg.Timings, log: cfg.Logger,
+	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, log: cfg.Logger,
 		placer: newPlacer(cfg.Seed), wakeup: make(chan struct{}, 1),
 		taskCache: newDocCache(ecs.Tasks), instanceCache: newDocCache(ecs.ContainerInstances), lastChanges: -1}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/elbv2"
 )
 
 // schedulerTimings turns the configured delays and time scale into the
@@ -28,7 +29,8 @@ var installPlacer sync.Once
 // control endpoints, and its placement as the one RunTask and StartTask use.
 func addClusterManager(set *Set, cfg Config) {
 	installPlacer.Do(func() { ecs.Placer = scheduler.PlaceTasks })
-	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger})
+	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
+		ELB: elbv2.Options{TimeScale: cfg.TimeScale}})
 	set.starters = append(set.starters, r.Start)
 	for _, c := range r.ControlRoutes(cfg.Region) {
 		set.Control = append(set.Control, ControlRoute{Method: c.Method, Path: c.Path, Handle: c.Handle})

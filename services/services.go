@@ -15,6 +15,7 @@ import (
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
+	"github.com/longshore/longshore/services/ssm"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
 )
@@ -62,6 +63,7 @@ func New(cfg Config) *Set {
 	set.Services = append(set.Services, autoscaling.New())
 	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
 	set.Services = append(set.Services, ec2.New())
+	set.Services = append(set.Services, ssm.New())
 	return set
 }
 

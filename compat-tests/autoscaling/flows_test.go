@@ -164,6 +164,23 @@ func TestStepPolicyOnCustomMetric(t *testing.T) {
 	if n := desiredCount(t, ls, "worker"); n != 6 {
 		t.Errorf("desired %d after the queue drained (no scale-in step)", n)
 	}
+
+	// SetAlarmState runs the actions at once; with no data the breach is taken as zero: the first step.
+	if _, err := cw.PutMetricAlarm(harness.Ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("manual"), Namespace: aws.String("App/SQS"),
+		MetricName: aws.String("Unused"), Statistic: cwtypes.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+		Threshold: aws.Float64(1), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("ignore"),
+		AlarmActions: []string{aws.ToString(pol.PolicyARN)}}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(t, time.Second)
+	if _, err := cw.SetAlarmState(harness.Ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("manual"), StateValue: cwtypes.StateValueAlarm,
+		StateReason: aws.String("testing the policy")}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(t, time.Second)
+	if n := desiredCount(t, ls, "worker"); n != 7 {
+		t.Errorf("desired %d after SetAlarmState ALARM, want 7", n)
+	}
 }
 
 // A scheduled action raises the minimum at its time, and the service follows.

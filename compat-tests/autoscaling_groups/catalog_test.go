@@ -11,6 +11,7 @@ import (
 )
 
 func TestCatalogCalls(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	adj, err := e.as.DescribeAdjustmentTypes(harness.Ctx, &autoscaling.DescribeAdjustmentTypesInput{})
 	if err != nil {
@@ -44,11 +45,12 @@ func TestCatalogCalls(t *testing.T) {
 		t.Errorf("notification types %v %v", nt, err)
 	}
 	// What Longshore does not implement says so.
-	_, err = e.as.DescribeLaunchConfigurations(harness.Ctx, &autoscaling.DescribeLaunchConfigurationsInput{})
+	_, err = e.as.DescribeNotificationConfigurations(harness.Ctx, &autoscaling.DescribeNotificationConfigurationsInput{})
 	harness.AssertAPIError(t, err, "NotImplemented")
 }
 
 func TestProcessesAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("proc", "t3.micro", "")
 	e.createGroup("proc", lt, 0, 3, 0)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestGroupLifecycle(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("web", "m5.large", "")
 	subnets := e.defaultSubnets()

@@ -97,13 +97,18 @@ func (e *env) group(name string) astypes.AutoScalingGroup {
 	return out.AutoScalingGroups[0]
 }
 
-// inService waits with the SDK's waiter until the group has its desired capacity in service.
+// inService waits with the SDK's waiter (which wants MinSize instances in
+// service), then until the whole desired capacity is in service.
 func (e *env) inService(name string, timeout time.Duration) {
 	e.t.Helper()
 	w := autoscaling.NewGroupInServiceWaiter(e.as, func(o *autoscaling.GroupInServiceWaiterOptions) { o.MinDelay, o.MaxDelay = time.Second, time.Second })
 	if err := w.Wait(harness.Ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}}, timeout); err != nil {
 		e.t.Fatalf("GroupInService %s: %v (instances %v)", name, err, lifecycleStates(e.group(name)))
 	}
+	eventually(e.t, timeout, name+" in service", func() bool {
+		g := e.group(name)
+		return len(g.Instances) == int(aws.ToInt32(g.DesiredCapacity)) && lifecycleStates(g)["InService"] == len(g.Instances)
+	})
 }
 
 func lifecycleStates(g astypes.AutoScalingGroup) map[string]int {

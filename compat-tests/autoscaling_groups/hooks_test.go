@@ -12,6 +12,7 @@ import (
 )
 
 func TestLifecycleHooks(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("hooks", "t3.micro", "")
 	e.createGroup("hooks", lt, 0, 4, 0)
@@ -93,6 +94,7 @@ func TestLifecycleHooks(t *testing.T) {
 // TestLifecycleHookTimeout runs the hook timeout on scaled time: the action
 // passes with its default result.
 func TestLifecycleHookTimeout(t *testing.T) {
+	t.Parallel()
 	e := startScaled(t, 60)
 	lt := e.launchTemplate("timeout", "t3.micro", "")
 	e.createGroup("timeout", lt, 0, 2, 0)

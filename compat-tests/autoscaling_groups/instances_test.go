@@ -1,19 +1,23 @@
 package autoscalinggroups_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
 
 func TestStandbyDetachAndHealth(t *testing.T) {
+	t.Parallel()
 	e := start(t)
-	lt := e.launchTemplate("sb", "t3.micro", "")
+	lt := e.launchTemplate("standby", "t3.micro", "")
 	e.createGroup("sb", lt, 0, 3, 3)
 	e.inService("sb", 20*time.Second)
 	ids := []string{}
@@ -70,6 +74,7 @@ func TestStandbyDetachAndHealth(t *testing.T) {
 }
 
 func TestMixedInstancesPolicy(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("mixed", "t3.micro", "")
 	_, err := e.as.CreateAutoScalingGroup(harness.Ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("mixed"),
@@ -92,6 +97,7 @@ func TestMixedInstancesPolicy(t *testing.T) {
 }
 
 func TestWarmPool(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("warm", "t3.micro", "")
 	e.createGroup("warm", lt, 0, 3, 0)
@@ -136,6 +142,7 @@ func TestWarmPool(t *testing.T) {
 }
 
 func TestInstanceRefresh(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	lt := e.launchTemplate("refresh", "t3.micro", "")
 	e.createGroup("refresh", lt, 0, 4, 2)
@@ -163,10 +170,8 @@ func TestInstanceRefresh(t *testing.T) {
 		r := out.InstanceRefreshes[0]
 		return aws.ToString(r.InstanceRefreshId) == aws.ToString(start.InstanceRefreshId) && r.Status == types.InstanceRefreshStatusSuccessful && aws.ToInt32(r.PercentageComplete) == 100
 	})
+	eventually(t, 10*time.Second, "the replaced instances to go", func() bool { return len(e.group("refresh").Instances) == 2 })
 	g := e.group("refresh")
-	if len(g.Instances) != 2 {
-		t.Fatalf("%d instances after the refresh", len(g.Instances))
-	}
 	for _, i := range g.Instances {
 		if before[aws.ToString(i.InstanceId)] {
 			t.Errorf("instance %s was not replaced", aws.ToString(i.InstanceId))
@@ -185,4 +190,73 @@ func TestInstanceRefresh(t *testing.T) {
 	if len(out.InstanceRefreshes) != 1 || out.InstanceRefreshes[0].Status != types.InstanceRefreshStatusCancelled {
 		t.Errorf("cancelled refresh %+v", out.InstanceRefreshes)
 	}
+}
+
+func TestAttachInstances(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	lt := e.launchTemplate("attach", "t3.micro", "")
+	e.createGroup("attach", lt, 0, 2, 0)
+	run, err := e.ec2.RunInstances(harness.Ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0c1f44b7c2f3b0a77"), InstanceType: ec2types.InstanceTypeT3Micro,
+		MinCount: aws.Int32(3), MaxCount: aws.Int32(3), Placement: &ec2types.Placement{AvailabilityZone: aws.String("us-east-1a")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, i := range run.Instances {
+		ids = append(ids, aws.ToString(i.InstanceId))
+	}
+	w := ec2.NewInstanceRunningWaiter(e.ec2, func(o *ec2.InstanceRunningWaiterOptions) { o.MinDelay, o.MaxDelay = time.Second, time.Second })
+	if err := w.Wait(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: ids}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.as.AttachInstances(harness.Ctx, &autoscaling.AttachInstancesInput{AutoScalingGroupName: aws.String("attach"), InstanceIds: ids})
+	ae := harness.AssertAPIError(t, err, "ValidationError")
+	harness.Contains(t, ae.ErrorMessage(), "To attach 3 instances, please update the AutoScalingGroup sizes appropriately.")
+	if _, err := e.as.AttachInstances(harness.Ctx, &autoscaling.AttachInstancesInput{AutoScalingGroupName: aws.String("attach"), InstanceIds: ids[:2]}); err != nil {
+		t.Fatal(err)
+	}
+	e.inService("attach", 10*time.Second)
+	if g := e.group("attach"); aws.ToInt32(g.DesiredCapacity) != 2 || len(g.Instances) != 2 {
+		t.Errorf("desired %d, %d instances", aws.ToInt32(g.DesiredCapacity), len(g.Instances))
+	}
+	acts, _ := e.as.DescribeScalingActivities(harness.Ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("attach")})
+	if len(acts.Activities) != 2 || !strings.HasPrefix(aws.ToString(acts.Activities[0].Description), "Attaching an existing EC2 instance: i-") {
+		t.Errorf("activities %+v", acts.Activities)
+	}
+	_, err = e.as.AttachInstances(harness.Ctx, &autoscaling.AttachInstancesInput{AutoScalingGroupName: aws.String("attach"), InstanceIds: []string{"i-0000000000000000a"}})
+	harness.AssertAPIError(t, err, "ValidationError")
+}
+
+func TestLaunchInstances(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	lt := e.launchTemplate("direct", "t3.micro", "")
+	e.createGroup("direct", lt, 0, 3, 0)
+	subnet := e.defaultSubnets()[1]
+	out, err := e.as.LaunchInstances(harness.Ctx, &autoscaling.LaunchInstancesInput{AutoScalingGroupName: aws.String("direct"),
+		RequestedCapacity: aws.Int32(2), ClientToken: aws.String("token-1"), SubnetIds: []string{subnet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Instances) != 1 || len(out.Instances[0].InstanceIds) != 2 || aws.ToString(out.Instances[0].SubnetId) != subnet ||
+		aws.ToString(out.Instances[0].AvailabilityZone) != "us-east-1b" || len(out.Errors) != 0 {
+		t.Fatalf("launched %+v errors %+v", out.Instances, out.Errors)
+	}
+	if d := aws.ToInt32(e.group("direct").DesiredCapacity); d != 2 {
+		t.Errorf("desired %d, want 2", d)
+	}
+	// The same token replays the same answer; with other parameters it is refused.
+	again, err := e.as.LaunchInstances(harness.Ctx, &autoscaling.LaunchInstancesInput{AutoScalingGroupName: aws.String("direct"),
+		RequestedCapacity: aws.Int32(2), ClientToken: aws.String("token-1"), SubnetIds: []string{subnet}})
+	if err != nil || len(again.Instances) != 1 || again.Instances[0].InstanceIds[0] != out.Instances[0].InstanceIds[0] {
+		t.Errorf("replay %+v %v", again, err)
+	}
+	_, err = e.as.LaunchInstances(harness.Ctx, &autoscaling.LaunchInstancesInput{AutoScalingGroupName: aws.String("direct"),
+		RequestedCapacity: aws.Int32(1), ClientToken: aws.String("token-1")})
+	harness.AssertAPIError(t, err, "IdempotentParameterMismatch")
+	_, err = e.as.LaunchInstances(harness.Ctx, &autoscaling.LaunchInstancesInput{AutoScalingGroupName: aws.String("direct"),
+		RequestedCapacity: aws.Int32(2), ClientToken: aws.String("token-2")})
+	harness.AssertAPIError(t, err, "ValidationError")
+	e.inService("direct", 10*time.Second)
 }

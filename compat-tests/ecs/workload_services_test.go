@@ -33,11 +33,12 @@ func (e *wlEnv) createFargateService(t *testing.T, name, td string, desired int3
 func TestWorkloadCreateServiceFargate(t *testing.T) {
 	e := wlStart(t)
 	tdArn := e.fargateFamily(t, "web", "nginx")
+	tgArn := e.albTargetGroup(t, "web")
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(e.cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
 		DesiredCount: aws.Int32(3), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1", "subnet-2"),
 		DeploymentConfiguration: &types.DeploymentConfiguration{DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}},
-		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String("arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef"),
+		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String(tgArn),
 			ContainerName: aws.String("web"), ContainerPort: aws.Int32(80)}},
 		ServiceRegistries:    []types.ServiceRegistry{{RegistryArn: aws.String("arn:aws:servicediscovery:us-east-1:000000000000:service/srv-0123456789")}},
 		PlacementConstraints: nil, PropagateTags: types.PropagateTagsService, EnableExecuteCommand: true,

@@ -10,6 +10,7 @@ import (
 )
 
 func TestTerraformLogGroup(t *testing.T) {
+	t.Parallel()
 	ls := harness.Start(t)
 	tf := harness.StartTerraform(t, ls, `
 resource "aws_cloudwatch_log_group" "app" {

@@ -56,7 +56,7 @@ func (e *Engine) Start(ctx context.Context) func() {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := e.safeTick(ctx); err != nil && ctx.Err() == nil {
+				if err := e.Tick(ctx); err != nil && ctx.Err() == nil {
 					e.Log.Error("autoscaling engine", "error", err)
 				}
 			}
@@ -68,20 +68,17 @@ func (e *Engine) Start(ctx context.Context) func() {
 	}
 }
 
-func (e *Engine) safeTick(ctx context.Context) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-		}
-	}()
-	return e.Tick(ctx)
-}
-
-// Tick does the work due at the engine's Now, in one transaction.
+// Tick does the work due at the engine's Now, in one transaction. A panic
+// is recovered inside the transaction, so it rolls back and frees the store.
 func (e *Engine) Tick(ctx context.Context) error {
 	now := e.Now()
 	published := e.lastBucket
-	err := e.Store.Write(ctx, func(tx *store.Tx) error {
+	err := e.Store.Write(ctx, func(tx *store.Tx) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
 		// One datapoint per (scaled) minute, stamped with the minute's start,
 		// so that every alarm period holds exactly one however ticks jitter.
 		if bucket := now.Truncate(scaledSeconds(60, e.TimeScale)); bucket.After(e.lastBucket) {

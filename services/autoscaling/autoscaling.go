@@ -53,5 +53,8 @@ func New() *api.Service {
 	registerCatalog(s)
 	registerWarmPools(s)
 	registerRefreshes(s)
+	registerLoadBalancers(s)
+	registerLaunchConfigs(s)
+	registerLaunchInstances(s)
 	return s
 }

@@ -27,9 +27,13 @@ func describeAccountLimits(c *api.Context, _ *autoscaling.DescribeAccountLimitsI
 	if err != nil {
 		return nil, err
 	}
+	lcs, err := LaunchConfigs.Count(c.Tx, c.Scope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
 	return &autoscaling.DescribeAccountLimitsOutput{
 		MaxNumberOfAutoScalingGroups: aws.Int32(int32(MaxGroups)), MaxNumberOfLaunchConfigurations: aws.Int32(MaxLaunchConfigurations),
-		NumberOfAutoScalingGroups: aws.Int32(int32(n)), NumberOfLaunchConfigurations: aws.Int32(0),
+		NumberOfAutoScalingGroups: aws.Int32(int32(n)), NumberOfLaunchConfigurations: aws.Int32(int32(lcs)),
 	}, nil
 }
 

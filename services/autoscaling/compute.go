@@ -1,6 +1,8 @@
 package autoscaling
 
 import (
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
@@ -13,6 +15,12 @@ type Template struct {
 	ImageID           string
 	// UserData is as stored in the template (base64).
 	UserData string
+	// Config marks a launch configuration, which launches with these fields
+	// rather than through a launch template.
+	Config             bool
+	KeyName            string
+	SecurityGroups     []string
+	IamInstanceProfile string
 }
 
 // RunRequest is one instance a group launches.
@@ -23,6 +31,13 @@ type RunRequest struct {
 	AvailabilityZone string
 	// Tags are the group's tags that propagate at launch, plus aws:autoscaling:groupName.
 	Tags map[string]string
+}
+
+// Launched is an instance EC2 started.
+type Launched struct {
+	ID           string
+	ImageID      string
+	Architecture string
 }
 
 // Compute is EC2 as groups use it: launch templates, subnets and instances.
@@ -36,10 +51,24 @@ type Compute interface {
 	SubnetZone(c *api.Context, subnetID string) (string, error)
 	// Zones lists the region's availability zones.
 	Zones(c *api.Context) ([]string, error)
-	// Run launches an instance and returns its id.
-	Run(c *api.Context, r RunRequest) (string, error)
+	// Run launches an instance.
+	Run(c *api.Context, r RunRequest) (*Launched, error)
 	// Terminate terminates an instance (unknown ones are ignored).
 	Terminate(c *api.Context, instanceID string) error
+	// Instances lists the scope's instances, whoever launched them.
+	Instances(c *api.Context) ([]Machine, error)
+}
+
+// Machine is an EC2 instance as its ECS agent sees it.
+type Machine struct {
+	ID               string
+	State            string // pending, running, stopping, stopped, shutting-down, terminated
+	LaunchTime       time.Time
+	UserData         string // base64
+	InstanceType     string
+	ImageID          string
+	AvailabilityZone string
+	Architecture     string
 }
 
 // EC2 is the compute groups launch on; services wires in the EC2 service.

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
 
@@ -39,6 +41,8 @@ type Engine struct {
 	Timings Timings
 	// Now is the clock (tests inject one).
 	Now func() time.Time
+	// TimeScale makes simulated durations that many times shorter.
+	TimeScale float64
 
 	mu sync.Mutex
 	// launchBlocked holds when a group whose launch failed may try again.
@@ -49,20 +53,22 @@ type Engine struct {
 // NewEngine builds an engine with the real clock; timeScale makes simulated
 // durations that many times shorter.
 func NewEngine(st *store.Store, log *slog.Logger, scale float64) *Engine {
-	if scale > 0 {
-		timeScale = scale
+	if scale <= 0 {
+		scale = 1
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() },
+	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: scale,
 		launchBlocked: map[string]time.Time{}, scaling: newManagedScaling()}
 }
 
 // interval is how often the engine looks for work.
 func (e *Engine) interval() time.Duration {
-	return min(max(scaled(500*time.Millisecond), 20*time.Millisecond), 500*time.Millisecond)
+	return min(max(e.scaled(500*time.Millisecond), 20*time.Millisecond), 500*time.Millisecond)
 }
+
+func (e *Engine) scaled(d time.Duration) time.Duration { return scaleBy(d, e.TimeScale) }
 
 // Start runs the engine until ctx ends or the returned function is called.
 func (e *Engine) Start(ctx context.Context) func() {
@@ -105,8 +111,19 @@ func (e *Engine) Tick(ctx context.Context) error {
 	now := e.Now()
 	return e.Store.Write(ctx, func(tx *store.Tx) error {
 		tx.Now = now
+		// The handlers scale cooldowns and hook timeouts as the engine does.
+		if cur, err := settingsStore.Get(tx, store.Scope{}, "time"); err != nil {
+			return err
+		} else if cur == nil || cur.TimeScale != e.TimeScale {
+			if err := settingsStore.Put(tx, store.Scope{}, "time", store.Index{}, &settings{TimeScale: e.TimeScale}); err != nil {
+				return err
+			}
+		}
 		scopes, err := scopesOf(tx, Groups.Kind)
 		if err != nil {
+			return err
+		}
+		if err := e.agentScopes(ctx, tx); err != nil {
 			return err
 		}
 		for _, sc := range scopes {
@@ -161,6 +178,33 @@ func (e *Engine) scheduled(c *api.Context) error {
 			if err := runScheduled(c, it.ID, it.Doc); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// agentScopes plays the ECS agents of every scope that has EC2 instances.
+func (e *Engine) agentScopes(ctx context.Context, tx *store.Tx) error {
+	// Agents join clusters of their own scope: the scopes with clusters, and
+	// those whose agents may have to leave.
+	scopes, err := scopesOf(tx, ecs.Clusters.Kind)
+	if err != nil {
+		return err
+	}
+	more, err := scopesOf(tx, Agents.Kind)
+	if err != nil {
+		return err
+	}
+	for _, sc := range more {
+		if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	for _, sc := range scopes {
+		c := &api.Context{Context: ctx, Service: "autoscaling", Operation: "Agents", Region: sc.Region,
+			Caller: api.RootPrincipal(sc.Account, ""), Tx: tx}
+		if err := e.agents(c); err != nil {
+			return err
 		}
 	}
 	return nil

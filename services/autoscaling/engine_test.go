@@ -23,10 +23,13 @@ import (
 type fakeEC2 struct {
 	launched, terminated []string
 	userData             string
+	machines             []*Machine
+	now                  func() time.Time
+	broken               bool
 }
 
 func (f *fakeEC2) Template(_ *api.Context, spec types.LaunchTemplateSpecification) (*Template, error) {
-	if aws.ToString(spec.LaunchTemplateName) != "web" && aws.ToString(spec.LaunchTemplateId) != "lt-0123456789abcdef0" {
+	if f.broken || (aws.ToString(spec.LaunchTemplateName) != "web" && aws.ToString(spec.LaunchTemplateId) != "lt-0123456789abcdef0") {
 		return nil, apierror.New("ValidationError", "You must use a valid fully-formed launch template. The specified launch template does not exist.")
 	}
 	return &Template{ID: "lt-0123456789abcdef0", Name: "web", Version: "1", InstanceType: "m5.large", ImageID: "ami-0abc", UserData: f.userData}, nil
@@ -40,15 +43,30 @@ func (f *fakeEC2) Zones(*api.Context) ([]string, error) {
 	return []string{"us-east-1a", "us-east-1b", "us-east-1c"}, nil
 }
 
-func (f *fakeEC2) Run(_ *api.Context, r RunRequest) (string, error) {
+func (f *fakeEC2) Run(_ *api.Context, r RunRequest) (*Launched, error) {
 	id := fmt.Sprintf("i-%017x", len(f.launched)+1)
 	f.launched = append(f.launched, id)
-	return id, nil
+	f.machines = append(f.machines, &Machine{ID: id, State: "running", LaunchTime: f.now(), UserData: r.Template.UserData,
+		InstanceType: r.InstanceType, ImageID: r.Template.ImageID, AvailabilityZone: r.AvailabilityZone, Architecture: "x86_64"})
+	return &Launched{ID: id, ImageID: r.Template.ImageID, Architecture: "x86_64"}, nil
 }
 
 func (f *fakeEC2) Terminate(_ *api.Context, id string) error {
 	f.terminated = append(f.terminated, id)
+	for _, m := range f.machines {
+		if m.ID == id {
+			m.State = "terminated"
+		}
+	}
 	return nil
+}
+
+func (f *fakeEC2) Instances(*api.Context) ([]Machine, error) {
+	var out []Machine
+	for _, m := range f.machines {
+		out = append(out, *m)
+	}
+	return out, nil
 }
 
 // rig is a store, an engine on a fake clock and a fake EC2.
@@ -72,6 +90,7 @@ func newRig(t *testing.T) *rig {
 		ec2: &fakeEC2{userData: base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n"))},
 		svc: New(), ecs: ecs.New()}
 	st.Now = func() time.Time { return r.now }
+	r.ec2.now = st.Now
 	old := EC2
 	EC2 = r.ec2
 	t.Cleanup(func() { EC2 = old })
@@ -226,5 +245,27 @@ func TestLifecycleHookTimesOutWithDefaultResult(t *testing.T) {
 	r.advance(30 * time.Second)
 	if n := states(r.group("hooked"))[types.LifecycleStateInService]; n != 1 {
 		t.Fatalf("want InService after the timeout, got %v", states(r.group("hooked")))
+	}
+}
+
+func TestFailedLaunchIsAFailedActivityAndRetries(t *testing.T) {
+	r := newRig(t)
+	r.must(r.svc, "CreateAutoScalingGroup", &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("flaky"),
+		MinSize: aws.Int32(0), MaxSize: aws.Int32(2), AvailabilityZones: []string{"us-east-1a"},
+		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateName: aws.String("web")}})
+	r.ec2.broken = true
+	r.must(r.svc, "SetDesiredCapacity", &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("flaky"), DesiredCapacity: aws.Int32(1)})
+	r.advance(5 * time.Second)
+	acts := r.must(r.svc, "DescribeScalingActivities", &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("flaky")}).(*autoscaling.DescribeScalingActivitiesOutput)
+	if len(acts.Activities) != 1 || acts.Activities[0].StatusCode != types.ScalingActivityStatusCodeFailed {
+		t.Fatalf("want one failed activity before the retry delay, got %d", len(acts.Activities))
+	}
+	if msg := aws.ToString(acts.Activities[0].StatusMessage); msg == "" || aws.ToString(acts.Activities[0].Description) != "Launching a new EC2 instance.  Status Reason: "+msg {
+		t.Errorf("description %q, message %q", aws.ToString(acts.Activities[0].Description), msg)
+	}
+	r.ec2.broken = false
+	r.advance(8 * time.Second)
+	if n := states(r.group("flaky"))[types.LifecycleStateInService]; n != 1 {
+		t.Fatalf("no instance after the retry: %v", states(r.group("flaky")))
 	}
 }

@@ -102,7 +102,7 @@ func launchSource(c *api.Context, lt *types.LaunchTemplateSpecification, lc *str
 	}
 	switch {
 	case lc != nil:
-		return nil, errValidation("Launch configuration name not found - Launch configuration %s not found", aws.ToString(lc))
+		return configTemplate(c, aws.ToString(lc))
 	case instanceID != nil:
 		return nil, errValidation("Instance Id not found - No instance with id %s found", aws.ToString(instanceID))
 	case mip != nil:
@@ -240,6 +240,20 @@ func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if err := checkLoadBalancerNames(in.LoadBalancerNames); err != nil {
+		return nil, err
+	}
+	if err := checkTargetGroups(c, in.TargetGroupARNs); err != nil {
+		return nil, err
+	}
+	if _, err := trafficTargetGroups(in.TrafficSources); err != nil {
+		return nil, err
+	}
+	if tgs, _ := trafficTargetGroups(in.TrafficSources); len(tgs) > 0 {
+		if err := checkTargetGroups(c, tgs); err != nil {
+			return nil, err
+		}
+	}
 	policies := in.TerminationPolicies
 	if len(policies) == 0 {
 		policies = []string{"Default"}
@@ -256,6 +270,7 @@ func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*
 		HealthCheckType:                  aws.String("EC2"),
 		HealthCheckGracePeriod:           aws.Int32(0),
 		LaunchTemplate:                   normalizeTemplateSpec(in.LaunchTemplate),
+		LaunchConfigurationName:          in.LaunchConfigurationName,
 		MixedInstancesPolicy:             normalizeMixed(in.MixedInstancesPolicy),
 		NewInstancesProtectedFromScaleIn: aws.Bool(aws.ToBool(in.NewInstancesProtectedFromScaleIn)),
 		CapacityRebalance:                aws.Bool(aws.ToBool(in.CapacityRebalance)),
@@ -284,6 +299,11 @@ func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*
 	}
 	if g.TrafficSources == nil {
 		g.TrafficSources = []types.TrafficSourceIdentifier{}
+	}
+	for i := range g.TrafficSources {
+		if g.TrafficSources[i].Type == nil {
+			g.TrafficSources[i].Type = aws.String("elbv2")
+		}
 	}
 	if in.DefaultCooldown != nil {
 		g.DefaultCooldown = in.DefaultCooldown
@@ -382,13 +402,10 @@ func updateGroup(c *api.Context, in *autoscaling.UpdateAutoScalingGroupInput) (*
 		}
 		g.LaunchTemplate = normalizeTemplateSpec(in.LaunchTemplate)
 		g.MixedInstancesPolicy = normalizeMixed(in.MixedInstancesPolicy)
+		g.LaunchConfigurationName = in.LaunchConfigurationName
 	}
 	if in.VPCZoneIdentifier != nil || in.AvailabilityZones != nil {
-		vpc := in.VPCZoneIdentifier
-		if vpc == nil && in.AvailabilityZones == nil {
-			vpc = g.VPCZoneIdentifier
-		}
-		subnets, zones, err := placementOf(c, vpc, in.AvailabilityZones)
+		subnets, zones, err := placementOf(c, in.VPCZoneIdentifier, in.AvailabilityZones)
 		if err != nil {
 			return nil, err
 		}
@@ -612,6 +629,9 @@ func describeGroups(c *api.Context, in *autoscaling.DescribeAutoScalingGroupsInp
 		if err != nil {
 			return nil, err
 		}
+		if in.IncludeInstances != nil && !*in.IncludeInstances {
+			d.Instances = nil
+		}
 		out.AutoScalingGroups = append(out.AutoScalingGroups, d)
 		after = it.Seq
 	}
@@ -685,7 +705,7 @@ func changeDesired(c *api.Context, doc *groupDoc, desired int32, why string) err
 	old := aws.ToInt32(doc.Group.DesiredCapacity)
 	if old != desired {
 		doc.Cause = "At " + stamp(c.Now()) + " " + why + " changing the desired capacity from " + itoa(old) + " to " + itoa(desired) + "."
-		doc.CooldownUntil = c.Now().Add(scaled(seconds(aws.ToInt32(doc.Group.DefaultCooldown))))
+		doc.CooldownUntil = c.Now().Add(scaledFor(c, seconds(aws.ToInt32(doc.Group.DefaultCooldown))))
 	}
 	doc.Group.DesiredCapacity = aws.Int32(desired)
 	return putGroup(c, doc)

@@ -205,7 +205,7 @@ func recordHeartbeat(c *api.Context, in *autoscaling.RecordLifecycleActionHeartb
 	if h != nil {
 		timeout = seconds(aws.ToInt32(h.HeartbeatTimeout))
 	}
-	m.HookDeadline = c.Now().Add(scaled(timeout))
+	m.HookDeadline = c.Now().Add(scaledFor(c, timeout))
 	if m.HookDeadline.After(m.GlobalDeadline) {
 		m.HookDeadline = m.GlobalDeadline
 	}

@@ -21,8 +21,9 @@ type member struct {
 	// StateSince is when the instance entered its lifecycle state.
 	StateSince time.Time
 	SubnetID   string
-	// UserData is the decoded user data of its launch template.
-	UserData string
+	// UserData is the user data of its launch template (base64).
+	UserData     string
+	Architecture string
 	// ClusterArn and ContainerInstanceArn are set once its ECS agent registered.
 	ClusterArn           string
 	ContainerInstanceArn string
@@ -38,6 +39,8 @@ type member struct {
 	SkipHooks bool
 	// Warm marks an instance of the warm pool.
 	Warm bool
+	// TargetGroups are the ELBv2 target groups it is registered with.
+	TargetGroups []string
 }
 
 func memberIndex(m *member) store.Index {
@@ -85,6 +88,7 @@ func registerInstances(s *api.Service) {
 	api.Handle(s, "EnterStandby", enterStandby)
 	api.Handle(s, "ExitStandby", exitStandby)
 	api.Handle(s, "DetachInstances", detachInstances)
+	api.Handle(s, "AttachInstances", attachInstances)
 }
 
 func details(m *member) types.AutoScalingInstanceDetails {
@@ -211,6 +215,9 @@ func terminateInstance(c *api.Context, in *autoscaling.TerminateInstanceInAutoSc
 
 // beginTermination takes an instance out of service and records the activity.
 func beginTermination(c *api.Context, doc *groupDoc, m *member, cause string, skipHooks bool) error {
+	if err := leaveTargetGroups(c, m); err != nil {
+		return err
+	}
 	a, err := startActivity(c, doc, "Terminating EC2 instance: "+aws.ToString(m.InstanceId), cause, m)
 	if err != nil {
 		return err
@@ -333,6 +340,9 @@ func detachInstances(c *api.Context, in *autoscaling.DetachInstancesInput) (*aut
 		if err != nil {
 			return nil, err
 		}
+		if m.LifecycleState != types.LifecycleStateInService && m.LifecycleState != types.LifecycleStateStandby {
+			return nil, errValidation("The instance %s is not in InService or Standby.", id)
+		}
 		cause := "At " + stamp(c.Now()) + " instance " + id + " was detached in response to a user request"
 		if aws.ToBool(in.ShouldDecrementDesiredCapacity) && counted(m) {
 			desired := aws.ToInt32(g.DesiredCapacity)
@@ -353,4 +363,66 @@ func detachInstances(c *api.Context, in *autoscaling.DetachInstancesInput) (*aut
 		out.Activities = append(out.Activities, *a)
 	}
 	return out, putGroup(c, doc)
+}
+
+func attachInstances(c *api.Context, in *autoscaling.AttachInstancesInput) (*autoscaling.AttachInstancesOutput, error) {
+	name := aws.ToString(in.AutoScalingGroupName)
+	doc, err := mustGroup(c, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.InstanceIds) > 20 {
+		return nil, errValidation("The number of instance ids that may be passed in is limited to 20.")
+	}
+	if EC2 == nil {
+		return nil, errValidation("Instance Id not found - No instance with id %s found", strings.Join(in.InstanceIds, ", "))
+	}
+	machines, err := EC2.Instances(c)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Machine{}
+	for _, m := range machines {
+		byID[m.ID] = m
+	}
+	g := &doc.Group
+	desired := aws.ToInt32(g.DesiredCapacity)
+	if n := int32(len(in.InstanceIds)); desired+n > aws.ToInt32(g.MaxSize) {
+		return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To attach %d instances, please update the AutoScalingGroup sizes appropriately.",
+			name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, n)
+	}
+	for _, id := range in.InstanceIds {
+		mach, ok := byID[id]
+		if !ok || mach.State == "terminated" || mach.State == "shutting-down" {
+			return nil, errValidation("Instance Id not found - No instance with id %s found", id)
+		}
+		if mach.State != "running" {
+			return nil, errValidation("Instance %s is not in correct state; it must be running to be attached.", id)
+		}
+		if existing, err := Members.Get(c.Tx, c.Scope(), id); err != nil {
+			return nil, err
+		} else if existing != nil {
+			return nil, errValidation("The instance %s is already part of the Auto Scaling group %s.", id, existing.Group)
+		}
+		if !slices.Contains(g.AvailabilityZones, mach.AvailabilityZone) {
+			return nil, errValidation("The Availability Zone of instance %s is not one of the Availability Zones of Auto Scaling group %s.", id, name)
+		}
+		cause := "At " + stamp(c.Now()) + " an instance was added in response to a user request attaching instance " + id + ", increasing the capacity from " +
+			itoa(desired) + " to " + itoa(desired+1) + "."
+		desired++
+		m := &member{Instance: types.Instance{InstanceId: aws.String(id), AvailabilityZone: aws.String(mach.AvailabilityZone), HealthStatus: aws.String("Healthy"),
+			LifecycleState: types.LifecycleStatePending, ProtectedFromScaleIn: aws.Bool(aws.ToBool(g.NewInstancesProtectedFromScaleIn)),
+			InstanceType: aws.String(mach.InstanceType), ImageId: aws.String(mach.ImageID)},
+			Group: name, LaunchedAt: c.Now(), StateSince: c.Now(), UserData: mach.UserData, Architecture: mach.Architecture}
+		a, err := startActivity(c, doc, "Attaching an existing EC2 instance: "+id, cause, m)
+		if err != nil {
+			return nil, err
+		}
+		m.ActivityID = aws.ToString(a.ActivityId)
+		if err := putMember(c, m); err != nil {
+			return nil, err
+		}
+	}
+	g.DesiredCapacity = aws.Int32(desired)
+	return &autoscaling.AttachInstancesOutput{}, putGroup(c, doc)
 }

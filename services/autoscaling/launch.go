@@ -43,45 +43,54 @@ func instanceType(g *types.AutoScalingGroup, t *Template) string {
 // that EC2 refuses is a failed activity, and the group waits before trying
 // again; it then returns nil.
 func (e *Engine) launch(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm bool) (*member, error) {
+	m, err := launchOne(c, doc, zone, subnet, cause, warm)
+	var ae *apierror.Error
+	if !errors.As(err, &ae) {
+		return m, err
+	}
+	name := aws.ToString(doc.Group.AutoScalingGroupName)
+	a := newActivity(c, doc, "Launching a new EC2 instance.  Status Reason: "+ae.Message+". Launching EC2 instance failed.", cause, nil)
+	a.StatusCode, a.StatusMessage, a.Progress, a.EndTime = types.ScalingActivityStatusCodeFailed, aws.String(ae.Message+". Launching EC2 instance failed."), aws.Int32(100), aws.Time(c.Now())
+	e.launchBlocked[c.Scope().Account+"/"+c.Region+"/"+name] = c.Now().Add(e.scaled(e.Timings.LaunchRetry))
+	return nil, putActivity(c, a)
+}
+
+// launchOne starts one instance of a group and records its launch activity;
+// EC2's refusal comes back as its *apierror.Error.
+func launchOne(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm bool) (*member, error) {
 	g := &doc.Group
 	name := aws.ToString(g.AutoScalingGroupName)
-	fail := func(err error) (*member, error) {
-		var ae *apierror.Error
-		if !errors.As(err, &ae) {
-			return nil, err
-		}
-		a := newActivity(c, doc, "Launching a new EC2 instance.  Status Reason: "+ae.Message+". Launching EC2 instance failed.", cause, nil)
-		a.StatusCode, a.StatusMessage, a.Progress, a.EndTime = types.ScalingActivityStatusCodeFailed, aws.String(ae.Message+". Launching EC2 instance failed."), aws.Int32(100), aws.Time(c.Now())
-		e.launchBlocked[c.Scope().Account+"/"+c.Region+"/"+name] = c.Now().Add(scaled(e.Timings.LaunchRetry))
-		return nil, putActivity(c, a)
+	if EC2 == nil {
+		return nil, apierror.New("ValidationError", "EC2 is not available")
 	}
-	spec := templateSpec(g)
-	if spec == nil || EC2 == nil {
-		return fail(apierror.New("ValidationError", "The launch template could not be found"))
-	}
-	t, err := EC2.Template(c, *spec)
+	t, err := groupTemplate(c, g)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	itype := instanceType(g, t)
-	tags := map[string]string{"aws:autoscaling:groupName": name}
+	tags := map[string]string{}
 	for _, tag := range g.Tags {
 		if aws.ToBool(tag.PropagateAtLaunch) {
 			tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 		}
 	}
-	id, err := EC2.Run(c, RunRequest{Template: t, InstanceType: itype, SubnetID: subnet, AvailabilityZone: zone, Tags: tags})
+	run, err := EC2.Run(c, RunRequest{Template: t, InstanceType: itype, SubnetID: subnet, AvailabilityZone: zone, Tags: tags})
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
+	id := run.ID
 	m := &member{
 		Instance: types.Instance{
 			InstanceId: aws.String(id), AvailabilityZone: aws.String(zone), HealthStatus: aws.String("Healthy"),
 			LifecycleState: types.LifecycleStatePending, ProtectedFromScaleIn: aws.Bool(aws.ToBool(g.NewInstancesProtectedFromScaleIn)),
-			InstanceType: aws.String(itype), ImageId: aws.String(t.ImageID),
-			LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(t.ID), LaunchTemplateName: aws.String(t.Name), Version: aws.String(t.Version)},
+			InstanceType: aws.String(itype), ImageId: aws.String(run.ImageID),
 		},
-		Group: name, LaunchedAt: c.Now(), StateSince: c.Now(), SubnetID: subnet, UserData: t.UserData, Warm: warm,
+		Group: name, LaunchedAt: c.Now(), StateSince: c.Now(), SubnetID: subnet, UserData: t.UserData, Warm: warm, Architecture: run.Architecture,
+	}
+	if t.Config {
+		m.LaunchConfigurationName = aws.String(t.Name)
+	} else {
+		m.LaunchTemplate = &types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(t.ID), LaunchTemplateName: aws.String(t.Name), Version: aws.String(t.Version)}
 	}
 	if g.MixedInstancesPolicy != nil {
 		m.WeightedCapacity = aws.String("1")

@@ -1,13 +1,11 @@
 package autoscaling
 
 import (
-	"errors"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
-	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/ecs"
 )
@@ -29,8 +27,10 @@ func (e *Engine) advance(c *api.Context, doc *groupDoc, m *member) (bool, error)
 		}
 		changed = true
 	}
-	if err := e.registerAgent(c, doc, m, &changed); err != nil {
+	if joined, err := e.joinTargetGroups(c, doc, m); err != nil {
 		return true, err
+	} else if joined {
+		changed = true
 	}
 	if changed {
 		return true, putMember(c, m)
@@ -52,7 +52,7 @@ func (e *Engine) step(c *api.Context, doc *groupDoc, m *member) (stepResult, err
 	group := aws.ToString(doc.Group.AutoScalingGroupName)
 	switch m.LifecycleState {
 	case types.LifecycleStatePending, types.LifecycleStatePendingProceed:
-		if now.Before(m.LaunchedAt.Add(scaled(e.Timings.Boot))) {
+		if now.Before(m.LaunchedAt.Add(e.scaled(e.Timings.Boot))) {
 			return stepNone, nil
 		}
 		next, err := nextHook(c, group, TransitionLaunching, m.Hook)
@@ -67,7 +67,7 @@ func (e *Engine) step(c *api.Context, doc *groupDoc, m *member) (stepResult, err
 		m.StateSince = now
 		return stepChanged, finishActivity(c, m.ActivityID, types.ScalingActivityStatusCodeSuccessful, "")
 	case types.LifecycleStateWarmedPending:
-		if now.Before(m.LaunchedAt.Add(scaled(e.Timings.Boot))) {
+		if now.Before(m.LaunchedAt.Add(e.scaled(e.Timings.Boot))) {
 			return stepNone, nil
 		}
 		m.LifecycleState = warmState(doc)
@@ -106,6 +106,9 @@ func (e *Engine) step(c *api.Context, doc *groupDoc, m *member) (stepResult, err
 		m.StateSince = now
 		return stepChanged, nil
 	case types.LifecycleStateTerminating:
+		if draining, err := e.drain(c, doc, m); err != nil || draining {
+			return stepNone, err
+		}
 		if !m.SkipHooks {
 			next, err := nextHook(c, group, TransitionTerminating, "")
 			if err != nil {
@@ -120,7 +123,7 @@ func (e *Engine) step(c *api.Context, doc *groupDoc, m *member) (stepResult, err
 		m.StateSince = now
 		return stepChanged, nil
 	case types.LifecycleStateTerminatingProceed, types.LifecycleStateWarmedTerminating:
-		if now.Before(m.StateSince.Add(scaled(e.Timings.Shutdown))) {
+		if now.Before(m.StateSince.Add(e.scaled(e.Timings.Shutdown))) {
 			return stepNone, nil
 		}
 		return stepGone, e.terminated(c, m)
@@ -134,8 +137,8 @@ func (e *Engine) wait(c *api.Context, m *member, h *types.LifecycleHook, state t
 	m.Hook = aws.ToString(h.LifecycleHookName)
 	m.Token = newUUID()
 	m.HookResult = ""
-	m.HookDeadline = c.Now().Add(scaled(seconds(aws.ToInt32(h.HeartbeatTimeout))))
-	m.GlobalDeadline = c.Now().Add(scaled(seconds(aws.ToInt32(h.GlobalTimeout))))
+	m.HookDeadline = c.Now().Add(e.scaled(seconds(aws.ToInt32(h.HeartbeatTimeout))))
+	m.GlobalDeadline = c.Now().Add(e.scaled(seconds(aws.ToInt32(h.GlobalTimeout))))
 	m.StateSince = c.Now()
 }
 
@@ -174,50 +177,15 @@ func (e *Engine) terminated(c *api.Context, m *member) error {
 	return err
 }
 
+// deregisterAgent deregisters a terminated instance's container instance at
+// once, rather than when the agents pass sees EC2's state.
 func (e *Engine) deregisterAgent(c *api.Context, m *member) error {
-	if m.ContainerInstanceArn == "" {
-		return nil
-	}
-	err := ecs.DeregisterAgent(c, m.ClusterArn, m.ContainerInstanceArn)
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		// The cluster or the container instance went first: nothing to deregister.
-		err = nil
-	}
-	m.ContainerInstanceArn = ""
-	return err
-}
-
-// registerAgent registers a booted instance whose user data names a cluster.
-func (e *Engine) registerAgent(c *api.Context, doc *groupDoc, m *member, changed *bool) error {
-	if m.ContainerInstanceArn != "" || m.Warm || terminating(m) || m.LifecycleState == types.LifecycleStateStandby {
-		return nil
-	}
-	if c.Now().Before(m.LaunchedAt.Add(scaled(e.Timings.Agent))) {
-		return nil
-	}
-	cluster := ClusterFromUserData(m.UserData)
-	if cluster == "" {
-		return nil
-	}
-	r := ecs.AgentRegistration{Cluster: cluster, InstanceID: aws.ToString(m.InstanceId), InstanceType: aws.ToString(m.InstanceType),
-		ImageID: aws.ToString(m.ImageId), AvailabilityZone: aws.ToString(m.AvailabilityZone), Architecture: "x86_64",
-		AutoScalingGroupArn: aws.ToString(doc.Group.AutoScalingGroupARN)}
-	if it, ok := scheduler.LookupInstanceType(r.InstanceType); ok {
-		r.CPU, r.Memory, r.Architecture = it.RegisteredCPU(), it.RegisteredMemory(), it.Arch
-	}
-	arn, clusterArn, err := ecs.RegisterAgent(c, r)
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		// The cluster does not exist (yet): the agent keeps trying, as on EC2.
-		return nil
-	}
-	if err != nil {
+	a, err := Agents.Get(c.Tx, c.Scope(), aws.ToString(m.InstanceId))
+	if err != nil || a == nil {
 		return err
 	}
-	m.ContainerInstanceArn, m.ClusterArn = arn, clusterArn
-	*changed = true
-	return nil
+	m.ContainerInstanceArn = ""
+	return e.forgetAgent(c, a)
 }
 
 func warmState(doc *groupDoc) types.LifecycleState {
@@ -230,4 +198,20 @@ func warmState(doc *groupDoc) types.LifecycleState {
 		}
 	}
 	return types.LifecycleStateWarmedStopped
+}
+
+// drain is ECS managed draining: before an instance of a provider's group
+// terminates, its container instance drains, and termination waits until
+// its tasks have stopped (the cluster manager replaces them elsewhere).
+func (e *Engine) drain(c *api.Context, doc *groupDoc, m *member) (bool, error) {
+	if m.ContainerInstanceArn == "" || m.SkipHooks {
+		return false, nil
+	}
+	managed, err := ecs.ManagedDrainingGroup(c, aws.ToString(doc.Group.AutoScalingGroupARN))
+	if err != nil || !managed {
+		return false, err
+	}
+	left, err := ecs.DrainAgent(c, m.ContainerInstanceArn)
+	// Managed draining gives up after 48 hours, as on AWS.
+	return left > 0 && c.Now().Before(m.StateSince.Add(e.scaled(48*time.Hour))), err
 }

@@ -117,11 +117,11 @@ func (ms *managedScaling) provider(c *api.Context, e *Engine, cp *ecstypes.Capac
 	n := view.input.Running
 	reservation := Reservation(m, n)
 	key := c.Scope().Account + "/" + c.Region + "/" + clusterArn + "/" + aws.ToString(cp.Name)
-	bucket := c.Now().Truncate(max(scaled(time.Minute), time.Millisecond))
+	bucket := c.Now().Truncate(max(e.scaled(time.Minute), time.Millisecond))
 	if bucket.After(ms.published[key]) {
 		if err := cloudwatch.Publish(c.Tx, c.Scope(), cloudwatch.Datum{Namespace: "AWS/ECS/ManagedScaling", MetricName: "CapacityProviderReservation",
 			Dimensions: []cwtypes.Dimension{{Name: aws.String("CapacityProviderName"), Value: cp.Name}, {Name: aws.String("ClusterName"), Value: cl.ClusterName}},
-			Time: bucket, Value: reservation, Unit: cwtypes.StandardUnitPercent}); err != nil {
+			Time:       bucket, Value: reservation, Unit: cwtypes.StandardUnitPercent}); err != nil {
 			return err
 		}
 		ms.published[key] = bucket
@@ -139,7 +139,7 @@ func (ms *managedScaling) provider(c *api.Context, e *Engine, cp *ecstypes.Capac
 		gate = &scaleInGate{}
 		ms.gates[key] = gate
 	}
-	canScaleIn := gate.observe(c.Now(), reservation < float64(settings.TargetCapacity), scaled(ScaleInDelay))
+	canScaleIn := gate.observe(c.Now(), reservation < float64(settings.TargetCapacity), e.scaled(ScaleInDelay))
 	alarm := "TargetTracking-" + aws.ToString(doc.Group.AutoScalingGroupName) + "-Alarm"
 	id := strings.TrimPrefix(aws.ToString(policy.PolicyName), managedPolicyPrefix)
 	switch {
@@ -183,11 +183,9 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 			v.input.Booting++
 		}
 	}
-	if itype == "" && EC2 != nil {
-		if spec := templateSpec(&doc.Group); spec != nil {
-			if t, err := EC2.Template(c, *spec); err == nil {
-				itype = instanceType(&doc.Group, t)
-			}
+	if itype == "" {
+		if t, err := groupTemplate(c, &doc.Group); err == nil {
+			itype = instanceType(&doc.Group, t)
 		}
 	}
 	v.input.New = binOf(itype)

@@ -332,7 +332,7 @@ func executePolicy(c *api.Context, in *autoscaling.ExecutePolicyInput) (*autosca
 			return nil, err
 		}
 		if p.Cooldown != nil {
-			doc.CooldownUntil = c.Now().Add(scaled(seconds(*p.Cooldown)))
+			doc.CooldownUntil = c.Now().Add(scaledFor(c, seconds(*p.Cooldown)))
 			if err := putGroup(c, doc); err != nil {
 				return nil, err
 			}

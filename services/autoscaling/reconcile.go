@@ -33,6 +33,9 @@ func (e *Engine) group(c *api.Context, doc *groupDoc) error {
 		}
 		return nil
 	}
+	if err := e.elbHealth(c, doc, alive); err != nil {
+		return err
+	}
 	if err := e.refresh(c, doc, alive); err != nil {
 		return err
 	}
@@ -209,6 +212,9 @@ func pickForTermination(g *types.AutoScalingGroup, inGroup []*member, n int) []*
 }
 
 func templateID(m *member) string {
+	if m.LaunchConfigurationName != nil {
+		return aws.ToString(m.LaunchConfigurationName)
+	}
 	if m.LaunchTemplate == nil {
 		return ""
 	}
@@ -216,6 +222,9 @@ func templateID(m *member) string {
 }
 
 func currentTemplateID(g *types.AutoScalingGroup) string {
+	if g.LaunchConfigurationName != nil {
+		return aws.ToString(g.LaunchConfigurationName)
+	}
 	spec := templateSpec(g)
 	if spec == nil {
 		return ""

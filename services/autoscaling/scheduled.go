@@ -34,10 +34,10 @@ func scheduledKey(group, name string) string { return group + "/" + name }
 
 // scheduleSpec is one scheduled action as the Put calls give it.
 type scheduleSpec struct {
-	Name                        string
-	StartTime, EndTime, Time    *time.Time
-	Recurrence, TimeZone        *string
-	MinSize, MaxSize, Desired   *int32
+	Name                      string
+	StartTime, EndTime, Time  *time.Time
+	Recurrence, TimeZone      *string
+	MinSize, MaxSize, Desired *int32
 }
 
 // nextRun is when a scheduled action next runs after t.

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // newUUID returns a random version-4 UUID (activity ids, group ARNs, tokens).
@@ -23,14 +26,28 @@ func itoa(n int32) string { return strconv.Itoa(int(n)) }
 
 func seconds(n int32) time.Duration { return time.Duration(n) * time.Second }
 
-// timeScale makes simulated durations (boot times, hook timeouts, cooldowns,
-// scale-in delays) that many times shorter; the engine sets it at start.
-var timeScale = 1.0
+// settings are the service's settings shared by its handlers and its engine.
+type settings struct {
+	// TimeScale makes simulated durations (boot times, hook timeouts,
+	// cooldowns, scale-in delays) that many times shorter.
+	TimeScale float64
+}
 
-// scaled is a simulated duration in real time.
-func scaled(d time.Duration) time.Duration {
-	if timeScale <= 0 || timeScale == 1 {
+var settingsStore = store.Collection[settings]{Kind: "autoscaling/settings"}
+
+// scaledFor is a simulated duration in real time, with the time scale the
+// engine of this store runs at.
+func scaledFor(c *api.Context, d time.Duration) time.Duration {
+	s, err := settingsStore.Get(c.Tx, store.Scope{}, "time")
+	if err != nil || s == nil {
 		return d
 	}
-	return time.Duration(float64(d) / timeScale)
+	return scaleBy(d, s.TimeScale)
+}
+
+func scaleBy(d time.Duration, factor float64) time.Duration {
+	if factor <= 0 || factor == 1 {
+		return d
+	}
+	return time.Duration(float64(d) / factor)
 }

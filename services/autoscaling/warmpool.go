@@ -59,7 +59,7 @@ func describeWarmPool(c *api.Context, in *autoscaling.DescribeWarmPoolInput) (*a
 	scope := "autoscaling:DescribeWarmPool:" + name
 	if in.NextToken != nil {
 		pos, err := api.DecodeToken(scope, *in.NextToken)
-		if err != nil {
+		if err != nil || pos < 0 || pos > int64(len(members)) {
 			return nil, errBadToken()
 		}
 		start = int(pos)

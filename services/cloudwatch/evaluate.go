@@ -62,6 +62,31 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 		if err != nil {
 			return nil, err
 		}
+		// State changes made outside evaluation (SetAlarmState) run their
+		// actions before the alarm is evaluated again, with the newest datapoint
+		// or, when there is none, the threshold as the metric value.
+		early := map[string]bool{}
+		for _, r := range all {
+			if !r.ActionDue {
+				continue
+			}
+			res := evalResult{}
+			if m := r.Metric; m != nil {
+				period := scaled(alarmPeriod(tx, sc, m), scale)
+				if res, err = evaluateMetricAlarm(tx, sc, m, now.Truncate(period), period); err != nil {
+					return nil, err
+				}
+				if !res.hasValue {
+					res.value, res.hasValue = aws.ToFloat64(m.Threshold), true
+				}
+			}
+			acts, err := dueActions(tx, sc, r, now, res)
+			if err != nil {
+				return nil, err
+			}
+			actions = append(actions, acts...)
+			early[r.name()] = true
+		}
 		last := map[string]evalResult{}
 		for _, r := range all {
 			if r.Metric == nil {
@@ -114,6 +139,9 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 			}
 		}
 		for _, r := range all {
+			if early[r.name()] && !r.ActionDue {
+				continue // its actions ran above in this pass
+			}
 			acts, err := dueActions(tx, sc, r, now, last[r.name()])
 			if err != nil {
 				return nil, err

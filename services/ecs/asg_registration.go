@@ -90,3 +90,60 @@ func DeregisterAgent(c *api.Context, clusterArn, containerInstanceArn string) er
 		ContainerInstance: aws.String(containerInstanceArn), Force: aws.Bool(true)})
 	return err
 }
+
+// SetAgentConnected records whether a container instance's agent is
+// connected: it disconnects when its EC2 instance stops (the cluster manager
+// then stops its tasks) and reconnects when the instance starts again.
+func SetAgentConnected(c *api.Context, containerInstanceArn string, connected bool) error {
+	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
+	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" || ci.AgentConnected == connected {
+		return err
+	}
+	ci.AgentConnected = connected
+	ci.Version++
+	return putContainerInstance(c, instanceClusterArn(c, containerInstanceArn), ci)
+}
+
+// DrainAgent sets a container instance DRAINING, as managed draining does
+// before its EC2 instance terminates, and returns how many of its tasks have
+// not stopped yet.
+func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
+	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
+	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" {
+		return 0, err
+	}
+	if aws.ToString(ci.Status) == "ACTIVE" {
+		ci.Status = aws.String("DRAINING")
+		ci.Version++
+		if err := putContainerInstance(c, instanceClusterArn(c, containerInstanceArn), ci); err != nil {
+			return 0, err
+		}
+	}
+	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: instanceClusterArn(c, containerInstanceArn), Attr: containerInstanceArn})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range tasks {
+		if aws.ToString(t.Doc.LastStatus) != "STOPPED" {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ManagedDrainingGroup reports whether an active capacity provider with
+// managed draining uses an Auto Scaling group.
+func ManagedDrainingGroup(c *api.Context, groupArn string) (bool, error) {
+	items, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
+	if err != nil {
+		return false, err
+	}
+	for _, it := range items {
+		p := it.Doc.AutoScalingGroupProvider
+		if p != nil && aws.ToString(p.AutoScalingGroupArn) == groupArn && p.ManagedDraining != types.ManagedDrainingDisabled {
+			return true, nil
+		}
+	}
+	return false, nil
+}

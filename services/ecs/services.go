@@ -182,6 +182,9 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		if err := validateLoadBalancers(td, in.LoadBalancers); err != nil {
 			return nil, err
 		}
+		if err := validateTargetGroups(c, td, in.LoadBalancers); err != nil {
+			return nil, err
+		}
 	}
 	if err := applyRole(c, svc, aws.ToString(in.Role), td); err != nil {
 		return nil, err

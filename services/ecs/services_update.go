@@ -113,6 +113,9 @@ func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServi
 			if err := validateLoadBalancers(td, svc.LoadBalancers); err != nil {
 				return nil, err
 			}
+			if err := validateTargetGroups(c, td, svc.LoadBalancers); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if in.PlacementConstraints != nil {

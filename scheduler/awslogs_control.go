@@ -1,0 +1,129 @@
+package scheduler
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/logs"
+)
+
+// Limits of one push, those of one PutLogEvents batch.
+const (
+	maxPushedLines = 10000
+	maxPushedBytes = 1048576
+	pushedOverhead = 26 // bytes CloudWatch Logs counts per event
+)
+
+type taskLogsRequest struct {
+	controlRequest
+	Task string `json:"task"`
+	// Container may be left out when the task has one container.
+	Container string   `json:"container"`
+	Lines     []string `json:"lines"`
+}
+
+// TaskLogsResult is the answer of POST /ecs/tasks/logs.
+type TaskLogsResult struct {
+	LogGroupName      string `json:"logGroupName"`
+	LogStreamName     string `json:"logStreamName"`
+	Region            string `json:"region"`
+	Events            int    `json:"events"`
+	NextSequenceToken string `json:"nextSequenceToken"`
+}
+
+// appendTaskLogs writes lines as a running container's output to its
+// awslogs stream: one event per line (lines holding newlines are split, and
+// empty ones dropped, as the driver does), all stamped now.
+func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
+	var req taskLogsRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+	}
+	events, err := pushedEvents(req.Lines, c.Now().UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	cl, err := ecs.GetCluster(c, aws.String(req.Cluster))
+	if err != nil {
+		return nil, err
+	}
+	arn := req.Task
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = ecs.TaskARN(c, aws.ToString(cl.ClusterArn), arn)
+	}
+	t, err := ecs.Tasks.Get(c.Tx, c.Scope(), arn)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || aws.ToString(t.ClusterArn) != aws.ToString(cl.ClusterArn) {
+		return nil, badRequest("The referenced task was not found.")
+	}
+	name := req.Container
+	if name == "" && len(t.Containers) == 1 {
+		name = aws.ToString(t.Containers[0].Name)
+	}
+	ct := taskContainer(t, name)
+	if ct == nil {
+		return nil, badRequest("The task %s has no container named %q.", TaskID(arn), name)
+	}
+	td, err := ecs.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
+	if err != nil {
+		return nil, err
+	}
+	var target *awslogsTarget
+	for _, a := range awslogsTargets(td, c.Region) {
+		if a.Container == name {
+			target = &a
+		}
+	}
+	if target == nil {
+		return nil, badRequest("The container %s does not use the awslogs log driver.", name)
+	}
+	// A container writes once created: from ACTIVATING until it stops.
+	last := aws.ToString(t.LastStatus)
+	if aws.ToString(ct.LastStatus) != StateRunning && !(last == StateActivating && Live(t)) {
+		if beforeContainersCreated(t) {
+			return nil, badRequest("The container %s has not started yet (task %s is %s).", name, TaskID(arn), last)
+		}
+		return nil, badRequest("The container %s is not running (task %s is %s).", name, TaskID(arn), last)
+	}
+	stream := target.stream(t)
+	token, err := logs.Append(target.in(c), target.Group, stream, events)
+	if err != nil {
+		return nil, err
+	}
+	return TaskLogsResult{LogGroupName: target.Group, LogStreamName: stream, Region: target.Region,
+		Events: len(events), NextSequenceToken: token}, nil
+}
+
+// pushedEvents turns pushed lines into log events, within one batch's limits.
+func pushedEvents(lines []string, at int64) ([]logs.Event, error) {
+	var out []logs.Event
+	size := 0
+	for _, l := range lines {
+		if !utf8.ValidString(l) {
+			return nil, badRequest("Lines must be valid UTF-8.")
+		}
+		for _, part := range strings.Split(l, "\n") {
+			if part == "" {
+				continue
+			}
+			size += len(part) + pushedOverhead
+			out = append(out, logs.Event{Timestamp: at, Message: part})
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return nil, badRequest("lines must hold at least one non-empty line.")
+	case len(out) > maxPushedLines:
+		return nil, badRequest("At most %d lines can be pushed at once.", maxPushedLines)
+	case size > maxPushedBytes:
+		return nil, badRequest("At most %d bytes (with %d per line) can be pushed at once.", maxPushedBytes, pushedOverhead)
+	}
+	return out, nil
+}

@@ -1,0 +1,332 @@
+package scheduler
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/store"
+)
+
+// Target health states as ELBv2 reports them.
+const (
+	targetHealthy   = "healthy"
+	targetInitial   = "initial"
+	targetUnhealthy = "unhealthy"
+	targetUnused    = "unused"
+	targetDraining  = "draining"
+	targetTypeIP    = "ip"
+	targetTypeInst  = "instance"
+)
+
+// taskTarget is one registration of a task in a target group.
+type taskTarget struct {
+	TargetGroupArn string
+	ID             string
+	Port           int32
+}
+
+// lbPass is what one cluster pass learns about load balancing, read lazily.
+type lbPass struct {
+	groups   map[string]*elbv2.TargetGroupInfo
+	services map[string]*types.Service // by task group ("service:NAME")
+	ec2      map[string]string         // container instance ARN → EC2 instance id
+	shifts   map[string]*shiftRecord   // by deployment id; nil when none
+	// deregistered counts, per service ARN and target group, the targets this
+	// pass deregistered; draining counts the tasks that began draining.
+	deregistered map[string]map[string]int
+	draining     map[string]int
+}
+
+func (p *clusterPass) lbState() *lbPass {
+	if p.lb == nil {
+		p.lb = &lbPass{groups: map[string]*elbv2.TargetGroupInfo{}, shifts: map[string]*shiftRecord{},
+			deregistered: map[string]map[string]int{}, draining: map[string]int{}}
+	}
+	return p.lb
+}
+
+// targetGroupInfo describes a target group once per pass; nil when it is gone.
+func (p *clusterPass) targetGroupInfo(arn string) (*elbv2.TargetGroupInfo, error) {
+	lb := p.lbState()
+	if info, ok := lb.groups[arn]; ok {
+		return info, nil
+	}
+	info, err := elbv2.DescribeTargetGroup(p.c.Tx, p.c.Scope(), arn, p.r.elb)
+	var apiErr *apierror.Error
+	if errors.As(err, &apiErr) {
+		info, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	lb.groups[arn] = info
+	return info, nil
+}
+
+// serviceOfTask is the service a task belongs to (nil for a standalone task).
+func (p *clusterPass) serviceOfTask(t *types.Task) (*types.Service, error) {
+	lb := p.lbState()
+	if lb.services == nil {
+		lb.services = map[string]*types.Service{}
+		items, err := ecs.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			lb.services["service:"+aws.ToString(it.Doc.ServiceName)] = it.Doc
+		}
+	}
+	return lb.services[aws.ToString(t.Group)], nil
+}
+
+// ec2InstanceOf is the EC2 instance id of a container instance.
+func (p *clusterPass) ec2InstanceOf(ciArn string) string {
+	lb := p.lbState()
+	if lb.ec2 == nil {
+		lb.ec2 = map[string]string{}
+		for _, ci := range p.cis {
+			lb.ec2[aws.ToString(ci.ContainerInstanceArn)] = aws.ToString(ci.Ec2InstanceId)
+		}
+	}
+	return lb.ec2[ciArn]
+}
+
+// targetsOf lists where a service's task is (or was) registered: for each of
+// the service's load balancers, the deployment's target group with the
+// task's ENI address and container port (ip targets) or its instance and
+// host port (instance targets).
+func (p *clusterPass) targetsOf(svc *types.Service, t *types.Task) ([]taskTarget, error) {
+	var out []taskTarget
+	for i, lb := range svc.LoadBalancers {
+		tgArn, err := p.targetGroupOf(svc, i, aws.ToString(t.StartedBy))
+		if err != nil {
+			return nil, err
+		}
+		if tgArn == "" {
+			continue
+		}
+		info, err := p.targetGroupInfo(tgArn)
+		if err != nil {
+			return nil, err
+		}
+		if info == nil {
+			continue
+		}
+		port := aws.ToInt32(lb.ContainerPort)
+		switch info.TargetType {
+		case targetTypeIP:
+			if addr := ENIAddress(t); addr != "" {
+				out = append(out, taskTarget{tgArn, addr, port})
+			}
+		case targetTypeInst:
+			id := p.ec2InstanceOf(aws.ToString(t.ContainerInstanceArn))
+			host := HostPort(t, aws.ToString(lb.ContainerName), port)
+			if id != "" && host > 0 {
+				out = append(out, taskTarget{tgArn, id, host})
+			}
+		}
+	}
+	return out, nil
+}
+
+// ENIAddress is the private IPv4 address of a task's network interface.
+func ENIAddress(t *types.Task) string {
+	for _, a := range t.Attachments {
+		if aws.ToString(a.Type) != "ElasticNetworkInterface" {
+			continue
+		}
+		for _, d := range a.Details {
+			if aws.ToString(d.Name) == "privateIPv4Address" {
+				return aws.ToString(d.Value)
+			}
+		}
+	}
+	return ""
+}
+
+// HostPort is the host port a container's port is bound to (dynamic ports
+// included); 0 when it is not bound.
+func HostPort(t *types.Task, container string, containerPort int32) int32 {
+	for _, c := range t.Containers {
+		if aws.ToString(c.Name) != container {
+			continue
+		}
+		for _, b := range c.NetworkBindings {
+			if aws.ToInt32(b.ContainerPort) == containerPort {
+				return aws.ToInt32(b.HostPort)
+			}
+		}
+	}
+	return 0
+}
+
+// taskBehavior is a task's behaviour for this pass: a stopping task of a
+// service behind load balancers is deregistered and held in DEACTIVATING
+// until its targets have drained.
+func (p *clusterPass) taskBehavior(t *types.Task) (Behavior, error) {
+	b := p.behavior(aws.ToString(t.TaskDefinitionArn))
+	last := aws.ToString(t.LastStatus)
+	if aws.ToString(t.DesiredStatus) != StateStopped || (last != StateRunning && last != StateDeactivating) {
+		return b, nil
+	}
+	svc, err := p.serviceOfTask(t)
+	if err != nil || svc == nil || len(svc.LoadBalancers) == 0 {
+		return b, err
+	}
+	targets, err := p.targetsOf(svc, t)
+	if err != nil {
+		return b, err
+	}
+	sc := p.c.Scope()
+	svcArn := aws.ToString(svc.ServiceArn)
+	began := false
+	for _, tt := range targets {
+		st, err := elbv2.TargetHealth(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb)
+		if err != nil {
+			return b, err
+		}
+		if !st.Registered {
+			continue
+		}
+		until := st.DrainingUntil
+		if st.State != targetDraining {
+			if until, err = elbv2.DeregisterTaskTarget(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb); err != nil {
+				return b, err
+			}
+			lb := p.lbState()
+			if lb.deregistered[svcArn] == nil {
+				lb.deregistered[svcArn] = map[string]int{}
+			}
+			lb.deregistered[svcArn][tt.TargetGroupArn]++
+			began = true
+		}
+		b.DeactivateUntil = later(b.DeactivateUntil, until)
+	}
+	if began {
+		p.lbState().draining[svcArn]++
+	}
+	return b, nil
+}
+
+// Event texts of ECS's load balancer integration.
+func registeredMessage(svc *types.Service, n int, tgArn string) string {
+	return fmt.Sprintf("%s registered %d targets in (target-group %s)", svcPrefix(svc), n, tgArn)
+}
+
+func deregisteredMessage(svc *types.Service, n int, tgArn string) string {
+	return fmt.Sprintf("%s deregistered %d targets in (target-group %s)", svcPrefix(svc), n, tgArn)
+}
+
+func drainingMessage(svc *types.Service, n int) string {
+	return fmt.Sprintf("%s has begun draining connections on %d tasks.", svcPrefix(svc), n)
+}
+
+func unhealthyMessage(svc *types.Service, taskID string, port int32, tgArn string) string {
+	return fmt.Sprintf("%s (task %s) (port %d) is unhealthy in (target-group %s) due to (reason Health checks failed).",
+		svcPrefix(svc), taskID, port, tgArn)
+}
+
+// ELBHealthStopReason is the stopped reason of a task replaced because its
+// target failed the load balancer's health checks.
+func ELBHealthStopReason(tgArn string) string {
+	return "Task failed ELB health checks in (target-group " + tgArn + ")"
+}
+
+// syncTargets registers the service's RUNNING tasks in their target groups,
+// stops the tasks whose target turned unhealthy after the health check grace
+// period, and tells which tasks have every target healthy (nil when the
+// service has no load balancers).
+func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[string]bool, error) {
+	svcArn := aws.ToString(svc.ServiceArn)
+	if lb := p.lb; lb != nil {
+		if n := lb.draining[svcArn]; n > 0 {
+			addEvent(svc, p.now, ecs.NewUUID(), drainingMessage(svc, n))
+		}
+		addCountEvents(svc, p.now, lb.deregistered[svcArn], deregisteredMessage)
+	}
+	if len(svc.LoadBalancers) == 0 {
+		return nil, nil
+	}
+	sc := p.c.Scope()
+	grace := p.r.elb.Scaled(time.Duration(aws.ToInt32(svc.HealthCheckGracePeriodSeconds)) * time.Second)
+	healthy := map[string]bool{}
+	registered := map[string]int{}
+	var stopped []string
+	for _, t := range tasks {
+		if !Running(t) {
+			continue
+		}
+		targets, err := p.targetsOf(svc, t)
+		if err != nil {
+			return nil, err
+		}
+		ok, checking := true, false
+		for _, tt := range targets {
+			st, err := elbv2.TargetHealth(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb)
+			if err != nil {
+				return nil, err
+			}
+			if !st.Registered {
+				if err := elbv2.RegisterTaskTarget(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb); err != nil {
+					return nil, err
+				}
+				registered[tt.TargetGroupArn]++
+				ok, checking = false, true
+				continue
+			}
+			switch st.State {
+			case targetHealthy, targetUnused:
+			case targetUnhealthy:
+				ok = false
+				if p.now.Before(aws.ToTime(t.StartedAt).Add(grace)) {
+					p.wake(aws.ToTime(t.StartedAt).Add(grace))
+					continue
+				}
+				if Live(t) {
+					id := TaskID(aws.ToString(t.TaskArn))
+					addEvent(svc, p.now, ecs.NewUUID(), unhealthyMessage(svc, id, tt.Port, tt.TargetGroupArn))
+					p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, ELBHealthStopReason(tt.TargetGroupArn))
+					stopped = append(stopped, id)
+				}
+			case targetInitial:
+				ok, checking = false, true
+			default:
+				ok = false
+			}
+		}
+		healthy[aws.ToString(t.TaskArn)] = ok
+		if checking {
+			// Health is derived from time: look again while checks run.
+			p.wake(p.now.Add(p.healthPoll()))
+		}
+	}
+	addCountEvents(svc, p.now, registered, registeredMessage)
+	for _, msg := range taskEvents(svc, "stopped", stopped) {
+		addEvent(svc, p.now, ecs.NewUUID(), msg)
+	}
+	return healthy, nil
+}
+
+// healthPoll is how often a pass looks again at targets that are not healthy yet.
+func (p *clusterPass) healthPoll() time.Duration {
+	return max(p.r.elb.Scaled(5*time.Second), 20*time.Millisecond)
+}
+
+func addCountEvents(svc *types.Service, now time.Time, counts map[string]int, msg func(*types.Service, int, string) string) {
+	arns := make([]string, 0, len(counts))
+	for arn := range counts {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	for _, arn := range arns {
+		addEvent(svc, now, ecs.NewUUID(), msg(svc, counts[arn], arn))
+	}
+}

@@ -1,0 +1,215 @@
+package ec2
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+)
+
+// fields are a resource's values under each filter name its Describe call knows.
+type fields map[string][]string
+
+func (f fields) add(name string, values ...string) {
+	for _, v := range values {
+		if v != "" {
+			f[name] = append(f[name], v)
+		}
+	}
+}
+
+func (f fields) addPtr(name string, v *string) { f.add(name, aws.ToString(v)) }
+
+func (f fields) addBool(name string, v *bool) {
+	if v != nil {
+		f[name] = append(f[name], boolText(*v))
+	}
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// matchFilters reports whether a resource passes every filter: values of one
+// filter are ORed, filters are ANDed; tag:KEY, tag-key and tag-value work on
+// every resource with tags. Unknown filter names are refused as EC2 does.
+func matchFilters(filters []types.Filter, f fields, tags []types.Tag, known func(string) bool) (bool, error) {
+	for _, flt := range filters {
+		name := aws.ToString(flt.Name)
+		var values []string
+		switch {
+		case strings.HasPrefix(name, "tag:"):
+			key := name[4:]
+			for _, t := range tags {
+				if aws.ToString(t.Key) == key {
+					values = append(values, aws.ToString(t.Value))
+				}
+			}
+		case name == "tag-key":
+			for _, t := range tags {
+				values = append(values, aws.ToString(t.Key))
+			}
+		case name == "tag-value":
+			for _, t := range tags {
+				values = append(values, aws.ToString(t.Value))
+			}
+		default:
+			name = kebab(name)
+			if !known(name) {
+				return false, apierror.New("InvalidParameterValue", "The filter '%s' is invalid", name)
+			}
+			values = f[name]
+		}
+		if !anyMatch(flt.Values, values) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func anyMatch(patterns, values []string) bool {
+	for _, p := range patterns {
+		for _, v := range values {
+			if glob(p, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// glob matches EC2 filter wildcards: * any run, ? one character, \ escapes.
+func glob(p, s string) bool {
+	for len(p) > 0 {
+		switch p[0] {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if glob(p[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if len(s) == 0 {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		case '\\':
+			if len(p) > 1 {
+				p = p[1:]
+			}
+			fallthrough
+		default:
+			if len(s) == 0 || s[0] != p[0] {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		}
+	}
+	return len(s) == 0
+}
+
+// listing describes one Describe call over a resource kind.
+type listing[T any] struct {
+	op       string
+	id       func(*T) string
+	tags     func(*T) []types.Tag
+	fields   func(*T) fields
+	filters  []string // the filter names the call knows
+	notFound func(id string) error
+}
+
+// run selects the items named by ids (all when none), filters and pages them.
+func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]*T, *string, error) {
+	known := map[string]bool{}
+	for _, n := range l.filters {
+		known[n] = true
+	}
+	if len(ids) > 0 {
+		byID := map[string]*T{}
+		for _, it := range items {
+			byID[l.id(it)] = it
+		}
+		var sel []*T
+		seen := map[string]bool{}
+		for _, id := range ids {
+			it, ok := byID[id]
+			if !ok {
+				return nil, nil, l.notFound(id)
+			}
+			if !seen[id] {
+				seen[id] = true
+				sel = append(sel, it)
+			}
+		}
+		items = sel
+	}
+	var out []*T
+	for _, it := range items {
+		var tags []types.Tag
+		if l.tags != nil {
+			tags = l.tags(it)
+		}
+		f := fields{}
+		if l.fields != nil {
+			f = l.fields(it)
+		}
+		ok, err := matchFilters(filters, f, tags, func(n string) bool { return known[n] })
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			out = append(out, it)
+		}
+	}
+	return page(c, l.op, out, maxResults, nextToken)
+}
+
+// page cuts one page of items; the token is the offset of the next page.
+func page[T any](c *api.Context, op string, items []*T, maxResults *int32, nextToken *string) ([]*T, *string, error) {
+	scope := "ec2:" + op + ":" + c.Account() + ":" + c.Region
+	start, err := api.DecodeToken(scope, aws.ToString(nextToken))
+	if err != nil || start > int64(len(items)) {
+		return nil, nil, apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))
+	}
+	items = items[start:]
+	if maxResults == nil || *maxResults <= 0 || int(*maxResults) >= len(items) {
+		return items, nil, nil
+	}
+	n := int(*maxResults)
+	return items[:n], aws.String(api.EncodeToken(scope, start+int64(n))), nil
+}
+
+// values turns a slice of pointers into the slice of values the SDK outputs use.
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+// kebab turns EC2's older camelCase filter names (isDefault, defaultForAz)
+// into the hyphenated names they stand for.
+func kebab(name string) string {
+	if strings.ContainsAny(name, "-.:") {
+		return name
+	}
+	var b strings.Builder
+	for i, r := range name {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,190 @@
+package ec2
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/longshore/longshore/services/api"
+)
+
+// InstanceTypeSpec is what Longshore knows of an EC2 instance type: the
+// figures DescribeInstanceTypes reports and that ECS registers.
+type InstanceTypeSpec struct {
+	VCPU   int
+	MemMiB int
+	// ENIs is how many network interfaces the type can attach (one is the primary).
+	ENIs int
+	Arch string
+}
+
+// InstanceTypes are the types Longshore simulates: common sizes of the t3,
+// m5, m6i, c5, c6i and r5 families.
+var InstanceTypes = map[string]InstanceTypeSpec{
+	"t3.nano": {2, 512, 2, "x86_64"}, "t3.micro": {2, 1024, 2, "x86_64"}, "t3.small": {2, 2048, 3, "x86_64"},
+	"t3.medium": {2, 4096, 3, "x86_64"}, "t3.large": {2, 8192, 3, "x86_64"}, "t3.xlarge": {4, 16384, 4, "x86_64"},
+	"t3.2xlarge": {8, 32768, 4, "x86_64"},
+	"m5.large":   {2, 8192, 3, "x86_64"}, "m5.xlarge": {4, 16384, 4, "x86_64"}, "m5.2xlarge": {8, 32768, 4, "x86_64"},
+	"m5.4xlarge": {16, 65536, 8, "x86_64"}, "m5.8xlarge": {32, 131072, 8, "x86_64"}, "m5.12xlarge": {48, 196608, 8, "x86_64"},
+	"m5.16xlarge": {64, 262144, 15, "x86_64"}, "m5.24xlarge": {96, 393216, 15, "x86_64"},
+	"m6i.large": {2, 8192, 3, "x86_64"}, "m6i.xlarge": {4, 16384, 4, "x86_64"}, "m6i.2xlarge": {8, 32768, 4, "x86_64"},
+	"m6i.4xlarge": {16, 65536, 8, "x86_64"}, "m6i.8xlarge": {32, 131072, 8, "x86_64"}, "m6i.12xlarge": {48, 196608, 8, "x86_64"},
+	"m6i.16xlarge": {64, 262144, 15, "x86_64"}, "m6i.24xlarge": {96, 393216, 15, "x86_64"}, "m6i.32xlarge": {128, 524288, 15, "x86_64"},
+	"c5.large": {2, 4096, 3, "x86_64"}, "c5.xlarge": {4, 8192, 4, "x86_64"}, "c5.2xlarge": {8, 16384, 4, "x86_64"},
+	"c5.4xlarge": {16, 32768, 8, "x86_64"}, "c5.9xlarge": {36, 73728, 8, "x86_64"}, "c5.12xlarge": {48, 98304, 8, "x86_64"},
+	"c5.18xlarge": {72, 147456, 15, "x86_64"}, "c5.24xlarge": {96, 196608, 15, "x86_64"},
+	"c6i.large": {2, 4096, 3, "x86_64"}, "c6i.xlarge": {4, 8192, 4, "x86_64"}, "c6i.2xlarge": {8, 16384, 4, "x86_64"},
+	"c6i.4xlarge": {16, 32768, 8, "x86_64"}, "c6i.8xlarge": {32, 65536, 8, "x86_64"}, "c6i.12xlarge": {48, 98304, 8, "x86_64"},
+	"c6i.16xlarge": {64, 131072, 15, "x86_64"}, "c6i.24xlarge": {96, 196608, 15, "x86_64"}, "c6i.32xlarge": {128, 262144, 15, "x86_64"},
+	"r5.large": {2, 16384, 3, "x86_64"}, "r5.xlarge": {4, 32768, 4, "x86_64"}, "r5.2xlarge": {8, 65536, 4, "x86_64"},
+	"r5.4xlarge": {16, 131072, 8, "x86_64"}, "r5.8xlarge": {32, 262144, 8, "x86_64"}, "r5.12xlarge": {48, 393216, 8, "x86_64"},
+	"r5.16xlarge": {64, 524288, 15, "x86_64"}, "r5.24xlarge": {96, 786432, 15, "x86_64"},
+}
+
+// LookupInstanceType returns the figures of a simulated instance type.
+func LookupInstanceType(name string) (InstanceTypeSpec, bool) {
+	it, ok := InstanceTypes[strings.ToLower(name)]
+	return it, ok
+}
+
+// InstanceTypeNames lists the simulated types in name order.
+func InstanceTypeNames() []string {
+	out := make([]string, 0, len(InstanceTypes))
+	for n := range InstanceTypes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ipv4PerInterface is how many private addresses one interface of the type takes.
+func ipv4PerInterface(name string, it InstanceTypeSpec) int32 {
+	switch name {
+	case "t3.nano", "t3.micro":
+		return 2
+	case "t3.small":
+		return 4
+	case "t3.medium":
+		return 6
+	case "t3.large":
+		return 12
+	}
+	switch {
+	case it.ENIs <= 3:
+		return 10
+	case it.ENIs == 4:
+		return 15
+	case it.ENIs == 8:
+		return 30
+	}
+	return 50
+}
+
+func networkPerformance(name string, it InstanceTypeSpec) string {
+	switch {
+	case strings.HasPrefix(name, "t3."):
+		return "Up to 5 Gigabit"
+	case it.VCPU <= 8:
+		return "Up to 10 Gigabit"
+	case it.VCPU <= 48:
+		return "12 Gigabit"
+	}
+	return "25 Gigabit"
+}
+
+func instanceTypeInfo(name string, it InstanceTypeSpec) types.InstanceTypeInfo {
+	burst := strings.HasPrefix(name, "t3.")
+	threads := int32(2)
+	cores := int32(it.VCPU) / threads
+	return types.InstanceTypeInfo{
+		InstanceType: types.InstanceType(name), CurrentGeneration: aws.Bool(true), FreeTierEligible: aws.Bool(name == "t3.micro"),
+		SupportedUsageClasses:        []types.UsageClassType{types.UsageClassTypeOnDemand, types.UsageClassTypeSpot},
+		SupportedRootDeviceTypes:     []types.RootDeviceType{types.RootDeviceTypeEbs},
+		SupportedVirtualizationTypes: []types.VirtualizationType{types.VirtualizationTypeHvm},
+		BareMetal:                    aws.Bool(false), Hypervisor: types.InstanceTypeHypervisorNitro,
+		ProcessorInfo: &types.ProcessorInfo{SupportedArchitectures: []types.ArchitectureType{types.ArchitectureType(it.Arch)},
+			SustainedClockSpeedInGhz: aws.Float64(3.1), Manufacturer: aws.String("Intel")},
+		VCpuInfo: &types.VCpuInfo{DefaultVCpus: aws.Int32(int32(it.VCPU)), DefaultCores: aws.Int32(cores), DefaultThreadsPerCore: aws.Int32(threads),
+			ValidCores: []int32{cores}, ValidThreadsPerCore: []int32{1, 2}},
+		MemoryInfo: &types.MemoryInfo{SizeInMiB: aws.Int64(int64(it.MemMiB))}, InstanceStorageSupported: aws.Bool(false),
+		EbsInfo: &types.EbsInfo{EbsOptimizedSupport: types.EbsOptimizedSupportDefault, EncryptionSupport: types.EbsEncryptionSupportSupported,
+			NvmeSupport: types.EbsNvmeSupportRequired},
+		NetworkInfo: &types.NetworkInfo{NetworkPerformance: aws.String(networkPerformance(name, it)),
+			MaximumNetworkInterfaces: aws.Int32(int32(it.ENIs)), MaximumNetworkCards: aws.Int32(1), DefaultNetworkCardIndex: aws.Int32(0),
+			NetworkCards: []types.NetworkCardInfo{{NetworkCardIndex: aws.Int32(0), NetworkPerformance: aws.String(networkPerformance(name, it)),
+				MaximumNetworkInterfaces: aws.Int32(int32(it.ENIs))}},
+			Ipv4AddressesPerInterface: aws.Int32(ipv4PerInterface(name, it)), Ipv6AddressesPerInterface: aws.Int32(ipv4PerInterface(name, it)),
+			Ipv6Supported: aws.Bool(true), EnaSupport: types.EnaSupportRequired, EfaSupported: aws.Bool(false),
+			EncryptionInTransitSupported: aws.Bool(!burst && !strings.HasPrefix(name, "m5.") && !strings.HasPrefix(name, "c5.") && !strings.HasPrefix(name, "r5."))},
+		PlacementGroupInfo: &types.PlacementGroupInfo{SupportedStrategies: []types.PlacementGroupStrategy{types.PlacementGroupStrategyCluster,
+			types.PlacementGroupStrategyPartition, types.PlacementGroupStrategySpread}},
+		HibernationSupported: aws.Bool(true), BurstablePerformanceSupported: aws.Bool(burst), DedicatedHostsSupported: aws.Bool(!burst),
+		AutoRecoverySupported: aws.Bool(true), SupportedBootModes: []types.BootModeType{types.BootModeTypeLegacyBios, types.BootModeTypeUefi},
+		NitroEnclavesSupport: types.NitroEnclavesSupportUnsupported, NitroTpmSupport: types.NitroTpmSupportSupported,
+	}
+}
+
+func registerInstanceTypes(s *api.Service) {
+	handle(s, "DescribeInstanceTypes", describeInstanceTypes)
+}
+
+func describeInstanceTypes(c *api.Context, in *sdk.DescribeInstanceTypesInput) (*sdk.DescribeInstanceTypesOutput, error) {
+	var missing []string
+	for _, n := range in.InstanceTypes {
+		if _, ok := LookupInstanceType(string(n)); !ok {
+			missing = append(missing, string(n))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, apiErr("InvalidInstanceType", "The following supplied instance types do not exist: [%s]", strings.Join(missing, ", "))
+	}
+	var docs []*types.InstanceTypeInfo
+	for _, n := range InstanceTypeNames() {
+		if len(in.InstanceTypes) > 0 && !inList(typeNames(in.InstanceTypes), n) {
+			continue
+		}
+		info := instanceTypeInfo(n, InstanceTypes[n])
+		docs = append(docs, &info)
+	}
+	l := listing[types.InstanceTypeInfo]{op: "DescribeInstanceTypes",
+		id: func(i *types.InstanceTypeInfo) string { return string(i.InstanceType) },
+		fields: func(i *types.InstanceTypeInfo) fields {
+			f := fields{}
+			f.add("instance-type", string(i.InstanceType))
+			f.addBool("current-generation", i.CurrentGeneration)
+			f.addBool("free-tier-eligible", i.FreeTierEligible)
+			f.addBool("burstable-performance-supported", i.BurstablePerformanceSupported)
+			f.addBool("bare-metal", i.BareMetal)
+			f.add("hypervisor", string(i.Hypervisor))
+			for _, a := range i.ProcessorInfo.SupportedArchitectures {
+				f.add("processor-info.supported-architecture", string(a))
+			}
+			f.add("vcpu-info.default-vcpus", itoa(*i.VCpuInfo.DefaultVCpus))
+			f.add("memory-info.size-in-mib", itoa(int32(*i.MemoryInfo.SizeInMiB)))
+			f.add("network-info.maximum-network-interfaces", itoa(*i.NetworkInfo.MaximumNetworkInterfaces))
+			for _, u := range i.SupportedUsageClasses {
+				f.add("supported-usage-class", string(u))
+			}
+			return f
+		},
+		filters: []string{"instance-type", "current-generation", "free-tier-eligible", "burstable-performance-supported", "bare-metal",
+			"hypervisor", "processor-info.supported-architecture", "vcpu-info.default-vcpus", "memory-info.size-in-mib",
+			"network-info.maximum-network-interfaces", "supported-usage-class"},
+	}
+	out, next, err := l.run(c, docs, nil, in.Filters, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.DescribeInstanceTypesOutput{InstanceTypes: values(out), NextToken: next}, nil
+}
+
+func typeNames(ts []types.InstanceType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
