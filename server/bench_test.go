@@ -34,7 +34,7 @@ var taskDefinitionBody = func() string {
 		"family": "web", "networkMode": "awsvpc", "cpu": "512", "memory": "1024",
 		"requiresCompatibilities": []string{"FARGATE"},
 		"executionRoleArn":        "arn:aws:iam::000000000000:role/exec", "taskRoleArn": "arn:aws:iam::000000000000:role/task",
-		"tags": []map[string]string{{"key": "team", "value": "web"}, {"key": "env", "value": "dev"}},
+		"tags":    []map[string]string{{"key": "team", "value": "web"}, {"key": "env", "value": "dev"}},
 		"volumes": []map[string]any{{"name": "data", "efsVolumeConfiguration": map[string]any{"fileSystemId": "fs-1", "rootDirectory": "/"}}},
 	}
 	var containers []map[string]any
