@@ -127,12 +127,12 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 	stats, err := cw.GetMetricStatistics(harness.Ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/ECS/ManagedScaling"),
 		MetricName: aws.String("CapacityProviderReservation"), Dimensions: metrics.Metrics[0].Dimensions,
 		StartTime: aws.Time(time.Now().Add(-time.Hour)), EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(3600),
-		Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum}})
+		Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum, cwtypes.StatisticMinimum}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Tasks waiting on an empty group: 200%.
-	if len(stats.Datapoints) != 1 || aws.ToFloat64(stats.Datapoints[0].Maximum) != 200 {
+	// Tasks waiting on an empty group: 200%; at most 100% otherwise.
+	if len(stats.Datapoints) != 1 || aws.ToFloat64(stats.Datapoints[0].Maximum) != 200 || aws.ToFloat64(stats.Datapoints[0].Minimum) != 100 {
 		t.Errorf("reservation datapoints %+v", stats.Datapoints)
 	}
 

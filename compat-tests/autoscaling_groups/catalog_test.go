@@ -3,9 +3,12 @@ package autoscalinggroups_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
@@ -83,6 +86,18 @@ func TestProcessesAndMetrics(t *testing.T) {
 	if m := e.group("proc").EnabledMetrics; len(m) != 1 || aws.ToString(m[0].Metric) != "GroupDesiredCapacity" {
 		t.Errorf("enabled metrics %+v", m)
 	}
+	// The enabled metric is published in AWS/AutoScaling.
+	cw := cloudwatch.NewFromConfig(e.ls.Config)
+	dims := []cwtypes.Dimension{{Name: aws.String("AutoScalingGroupName"), Value: aws.String("proc")}}
+	eventually(t, 70e9, "GroupDesiredCapacity in CloudWatch", func() bool {
+		out, err := cw.GetMetricStatistics(harness.Ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/AutoScaling"),
+			MetricName: aws.String("GroupDesiredCapacity"), Dimensions: dims, Period: aws.Int32(60), Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum},
+			StartTime: aws.Time(time.Now().Add(-10 * time.Minute)), EndTime: aws.Time(time.Now().Add(time.Minute))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Datapoints) > 0 && aws.ToFloat64(out.Datapoints[0].Maximum) == 1
+	})
 	if _, err := e.as.DisableMetricsCollection(harness.Ctx, &autoscaling.DisableMetricsCollectionInput{AutoScalingGroupName: aws.String("proc")}); err != nil {
 		t.Fatal(err)
 	}

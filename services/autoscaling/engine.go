@@ -47,7 +47,9 @@ type Engine struct {
 	mu sync.Mutex
 	// launchBlocked holds when a group whose launch failed may try again.
 	launchBlocked map[string]time.Time
-	scaling       *managedScaling
+	// metricsPublished holds when each group's metrics were last put.
+	metricsPublished map[string]time.Time
+	scaling          *managedScaling
 }
 
 // NewEngine builds an engine with the real clock; timeScale makes simulated
@@ -60,7 +62,7 @@ func NewEngine(st *store.Store, log *slog.Logger, scale float64) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: scale,
-		launchBlocked: map[string]time.Time{}, scaling: newManagedScaling()}
+		launchBlocked: map[string]time.Time{}, metricsPublished: map[string]time.Time{}, scaling: newManagedScaling()}
 }
 
 // interval is how often the engine looks for work.

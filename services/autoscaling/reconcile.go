@@ -42,7 +42,10 @@ func (e *Engine) group(c *api.Context, doc *groupDoc) error {
 	if err := e.converge(c, doc, alive); err != nil {
 		return err
 	}
-	return e.warmPool(c, doc)
+	if err := e.warmPool(c, doc); err != nil {
+		return err
+	}
+	return e.publishGroupMetrics(c, doc, alive)
 }
 
 // converge launches or terminates instances until the group holds its desired capacity.
