@@ -1,6 +1,7 @@
 package ec2_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -175,7 +176,17 @@ func TestVpcEndpoints(t *testing.T) {
 	if len(iface.VpcEndpoint.NetworkInterfaceIds) != 1 || !aws.ToBool(iface.VpcEndpoint.PrivateDnsEnabled) {
 		t.Fatalf("interface endpoint %+v", iface.VpcEndpoint)
 	}
-	_, err := c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpc), ServiceName: aws.String("com.amazonaws.us-east-1.ecr.api"), RouteTableIds: []string{rtID}})
+	if len(iface.VpcEndpoint.DnsEntries) != 2 || aws.ToString(iface.VpcEndpoint.DnsEntries[1].DnsName) != "api.ecr.us-east-1.amazonaws.com" {
+		t.Errorf("dns entries %+v", iface.VpcEndpoint.DnsEntries)
+	}
+	svcs := must[*ec2.DescribeVpcEndpointServicesOutput](t)(c.DescribeVpcEndpointServices(harness.Ctx, &ec2.DescribeVpcEndpointServicesInput{
+		Filters: []types.Filter{filter("service-type", "Gateway")}}))
+	if strings.Join(svcs.ServiceNames, ",") != "com.amazonaws.us-east-1.dynamodb,com.amazonaws.us-east-1.s3" {
+		t.Errorf("gateway services %v", svcs.ServiceNames)
+	}
+	_, err := c.DescribeVpcEndpointServices(harness.Ctx, &ec2.DescribeVpcEndpointServicesInput{ServiceNames: []string{"com.amazonaws.us-east-1.nothing"}})
+	harness.AssertAPIError(t, err, "InvalidServiceName")
+	_, err = c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpc), ServiceName: aws.String("com.amazonaws.us-east-1.ecr.api"), RouteTableIds: []string{rtID}})
 	harness.AssertAPIError(t, err, "InvalidParameter")
 	_, err = c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpc), ServiceName: aws.String("s3")})
 	harness.AssertAPIError(t, err, "InvalidServiceName")

@@ -53,6 +53,10 @@ func TestParametersVersionsAndErrors(t *testing.T) {
 	if aws.ToString(old.Parameter.Value) != "db.local" || aws.ToString(old.Parameter.Selector) != ":1" {
 		t.Errorf("version selector %+v", old.Parameter)
 	}
+	byArn := must[*ssm.GetParameterOutput](t)(c.GetParameter(harness.Ctx, &ssm.GetParameterInput{Name: p.ARN}))
+	if aws.ToString(byArn.Parameter.Value) != "db2.local" {
+		t.Errorf("by arn %+v", byArn.Parameter)
+	}
 	_, err = c.GetParameter(harness.Ctx, &ssm.GetParameterInput{Name: aws.String("/app/db/host:7")})
 	harness.AssertAPIError(t, err, "ParameterVersionNotFound")
 	_, err = c.GetParameter(harness.Ctx, &ssm.GetParameterInput{Name: aws.String("/app/nope")})

@@ -102,6 +102,19 @@ resource "aws_network_acl" "public" {
   }
 }
 
+data "aws_vpc_endpoint_service" "ecr" {
+  service = "ecr.dkr"
+}
+
+resource "aws_vpc_endpoint" "ecr" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = data.aws_vpc_endpoint_service.ecr.service_name
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.public[*].id
+  security_group_ids  = [aws_security_group.web.id]
+  private_dns_enabled = true
+}
+
 resource "aws_vpc_dhcp_options" "corp" {
   domain_name         = "corp.internal"
   domain_name_servers = ["AmazonProvidedDNS"]

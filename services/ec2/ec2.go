@@ -34,6 +34,7 @@ func New() *api.Service {
 	registerAddresses(s)
 	registerInterfaces(s)
 	registerEndpoints(s)
+	registerEndpointServices(s)
 	registerPrefixLists(s)
 	registerKeyPairs(s)
 	registerImages(s)

@@ -17,9 +17,6 @@ func registerEndpoints(s *api.Service) {
 	handle(s, "DescribeVpcEndpoints", describeVpcEndpoints)
 }
 
-// gatewayServices are the services that offer gateway endpoints.
-var gatewayServices = map[string]bool{"s3": true, "dynamodb": true}
-
 // prefixListID is the managed prefix list id of a gateway endpoint service.
 func prefixListID(service string) string {
 	for _, p := range servicePrefixLists {
@@ -41,6 +38,9 @@ func createVpcEndpoint(c *api.Context, in *sdk.CreateVpcEndpointInput) (*sdk.Cre
 		return nil, apiErr("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", name)
 	}
 	svc := strings.TrimPrefix(name, prefix)
+	if !knownEndpointService(svc, "") {
+		return nil, apiErr("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", name)
+	}
 	etype := in.VpcEndpointType
 	if etype == "" {
 		etype = types.VpcEndpointTypeGateway
@@ -61,7 +61,7 @@ func createVpcEndpoint(c *api.Context, in *sdk.CreateVpcEndpointInput) (*sdk.Cre
 		DnsEntries: []types.DnsEntry{}, IpAddressType: types.IpAddressTypeIpv4}
 	switch etype {
 	case types.VpcEndpointTypeGateway:
-		if !gatewayServices[svc] {
+		if !knownEndpointService(svc, types.VpcEndpointTypeGateway) {
 			return nil, apiErr("InvalidParameter", "The Vpc Endpoint Service '%s' does not support the Gateway endpoint type.", name)
 		}
 		for _, rtID := range in.RouteTableIds {
@@ -104,7 +104,11 @@ func createVpcEndpoint(c *api.Context, in *sdk.CreateVpcEndpointInput) (*sdk.Cre
 		e.DnsEntries = append(e.DnsEntries, types.DnsEntry{DnsName: aws.String(id + "-" + api.HexID(8) + "." + svc + "." + c.Region + ".vpce.amazonaws.com"),
 			HostedZoneId: aws.String("Z7HUB22UULQXV")})
 		if aws.ToBool(e.PrivateDnsEnabled) {
-			e.DnsEntries = append(e.DnsEntries, types.DnsEntry{DnsName: aws.String(svc + "." + c.Region + ".amazonaws.com"), HostedZoneId: aws.String("ZONEIDPENDING")})
+			for _, d := range endpointServiceDetails(c.Region) {
+				if aws.ToString(d.ServiceName) == name && d.PrivateDnsName != nil {
+					e.DnsEntries = append(e.DnsEntries, types.DnsEntry{DnsName: d.PrivateDnsName, HostedZoneId: aws.String("Z" + strings.ToUpper(api.HexID(20)))})
+				}
+			}
 		}
 	default:
 		return nil, invalidParam("Value (%s) for parameter vpcEndpointType is invalid.", etype)

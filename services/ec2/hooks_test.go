@@ -100,7 +100,8 @@ func TestLaunchAndObserveInstances(t *testing.T) {
 	write(t, s, func(tx *store.Tx) error {
 		res, err := LaunchInstances(tx, "123456789012", "us-east-1", "autoscaling.amazonaws.com", &sdk.RunInstancesInput{
 			MinCount: aws.Int32(2), MaxCount: aws.Int32(2), ImageId: aws.String(ImageID("us-east-1", PublicImages[2].Name)),
-			InstanceType: types.InstanceTypeT3Medium, UserData: aws.String(userData)})
+			InstanceType: types.InstanceTypeT3Medium, UserData: aws.String(userData),
+			TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("aws:autoscaling:groupName"), Value: aws.String("asg")}}}}})
 		if err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func TestLaunchAndObserveInstances(t *testing.T) {
 				t.Errorf("%s: %d instances", state, len(got))
 			}
 			for _, i := range got {
-				if !strings.Contains(i.DecodedUserData(), "ECS_CLUSTER=prod") || i.RequesterID != "autoscaling.amazonaws.com" {
+				if !strings.Contains(i.DecodedUserData(), "ECS_CLUSTER=prod") || i.RequesterID != "autoscaling.amazonaws.com" || aws.ToString(i.Tags[0].Value) != "asg" {
 					t.Errorf("instance %+v", i)
 				}
 			}

@@ -131,13 +131,14 @@ func launch(c *api.Context, req *sdk.RunInstancesInput, requester string) (*type
 	if _, err := groupsOf(c, vpcID, groupIDs); err != nil {
 		return nil, err
 	}
-	instTags, err := specTags(in.TagSpecifications, "instance")
-	if err != nil {
-		return nil, err
-	}
-	eniTags, err := specTags(in.TagSpecifications, "network-interface")
-	if err != nil {
-		return nil, err
+	instTags, eniTags := specTagsOf(in.TagSpecifications, "instance"), specTagsOf(in.TagSpecifications, "network-interface")
+	if requester == "" {
+		if err := checkTags(instTags); err != nil {
+			return nil, err
+		}
+		if err := checkTags(eniTags); err != nil {
+			return nil, err
+		}
 	}
 	public := aws.ToBool(subnet.MapPublicIpOnLaunch)
 	if len(in.NetworkInterfaces) > 0 && in.NetworkInterfaces[0].AssociatePublicIpAddress != nil {

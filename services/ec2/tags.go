@@ -20,6 +20,13 @@ func registerTags(s *api.Service) {
 
 // specTags returns the tags a create call's TagSpecifications give resourceType.
 func specTags(specs []types.TagSpecification, resourceType string) ([]types.Tag, error) {
+	out := specTagsOf(specs, resourceType)
+	return out, checkTags(out)
+}
+
+// specTagsOf collects the tags of resourceType without checks: AWS services
+// (Auto Scaling's aws:autoscaling:groupName) may set reserved aws: keys.
+func specTagsOf(specs []types.TagSpecification, resourceType string) []types.Tag {
 	var out []types.Tag
 	for _, s := range specs {
 		if string(s.ResourceType) != resourceType {
@@ -27,7 +34,7 @@ func specTags(specs []types.TagSpecification, resourceType string) ([]types.Tag,
 		}
 		out = mergeTags(out, s.Tags)
 	}
-	return out, checkTags(out)
+	return out
 }
 
 func checkTags(tags []types.Tag) error {

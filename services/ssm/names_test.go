@@ -49,3 +49,25 @@ func TestPublicParametersNameImages(t *testing.T) {
 		t.Fatalf("public parameters %v", p)
 	}
 }
+
+func TestCandidateNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", "arn:aws:ssm:us-east-1:1:parameter/plain": "plain|/plain", "arn:aws:ssm:us-east-1:1:parameter/a/b": "/a/b",
+	} {
+		got := candidateNames(in)
+		if s := join(got); s != want {
+			t.Errorf("%s: %s", in, s)
+		}
+	}
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += "|"
+		}
+		out += x
+	}
+	return out
+}

@@ -145,7 +145,7 @@ func oldestVersion(c *api.Context, name string) (*version, error) {
 
 // lookup finds a parameter's version by NAME, NAME:VERSION or NAME:LABEL.
 func lookup(c *api.Context, full string) (*version, string, error) {
-	name, selector := splitSelector(full)
+	name, selector := splitSelector(nameFromInput(c, full))
 	if isPublic(name) {
 		v := publicVersion(c.Region, name)
 		if v == nil || (selector != "" && selector != "1") {
