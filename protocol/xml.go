@@ -29,7 +29,7 @@ func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID 
 		}
 		e.buf.WriteString("<" + wrapper + ">")
 		if v, ok := deref(reflect.ValueOf(out)); ok && out != nil {
-			e.members(op.Output, v)
+			e.result(op.Output, v)
 		}
 		e.buf.WriteString("</" + wrapper + ">")
 	}
@@ -45,11 +45,32 @@ func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID st
 	e.buf.WriteString("<requestId>" + requestID + "</requestId>")
 	if op.Output != nil && out != nil {
 		if v, ok := deref(reflect.ValueOf(out)); ok {
-			e.members(op.Output, v)
+			e.result(op.Output, v)
 		}
 	}
 	e.buf.WriteString(`</` + op.Name + `Response>`)
 	return e.buf.Bytes()
+}
+
+// result writes an output's members. A result list that is empty is still
+// written (<reservationSet/>), as AWS does: clients then see an empty list,
+// not a missing one.
+func (e *xmlEncoder) result(sh *model.Shape, v reflect.Value) {
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	for _, f := range fieldsOf(sh, v.Type()) {
+		fv := v.Field(f.index)
+		if f.member.Shape.Type == "list" && !f.member.Shape.Flattened && fv.Kind() == reflect.Slice && fv.Len() == 0 {
+			name := f.member.WireName()
+			e.buf.WriteString("<" + name + "/>")
+			continue
+		}
+		if isAbsent(fv) {
+			continue
+		}
+		e.element(f.member, f.member.WireName(), fv)
+	}
 }
 
 func (e *xmlEncoder) members(sh *model.Shape, v reflect.Value) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -38,6 +39,13 @@ func (p *clusterPass) services() error {
 		if st == instanceActive {
 			daemonHosts = append(daemonHosts, in.ARN)
 		}
+	}
+	byName := map[string]*types.Service{}
+	for _, it := range items {
+		byName["service:"+aws.ToString(it.Doc.ServiceName)] = it.Doc
+	}
+	if err := p.placeWaiting(byName); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -97,8 +105,26 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 	for _, d := range svc.Deployments {
 		rollout[aws.ToString(d.Id)] = d.RolloutState
 	}
-	plan := Reconcile(Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
-		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID})
+	in := Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
+		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID}
+	if shift == nil {
+		// Rolling deployments: alarms and StopServiceDeployment are carried
+		// out here (the traffic-shifting strategies see to their own).
+		var bake time.Duration
+		if in.Alarming, bake, err = alarming(svc, p.alarmState); err != nil {
+			return err
+		}
+		sd, err := p.primaryServiceDeployment(svc)
+		if err != nil {
+			return err
+		}
+		in.StopRequest = p.stopRequest(sd)
+		if sd != nil && len(sd.SourceServiceRevisions) > 0 {
+			in.Bake = bake // a first deployment has nothing to roll back to
+		}
+	}
+	plan := Reconcile(in)
+	p.wake(plan.Next)
 
 	var stopped []string
 	for _, s := range plan.Stop {
@@ -131,7 +157,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
 	}
 	setCounts(svc, tasks, p.now)
-	if err := p.finishServiceDeployments(svc, rollout); err != nil {
+	if err := p.finishServiceDeployments(svc, rollout, &plan); err != nil {
 		return err
 	}
 	after, _ := json.Marshal(svc)
@@ -145,6 +171,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 // fits nowhere is left for a later pass, with ECS's event.
 func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Task) ([]*types.Task, error) {
 	dep := s.Deployment
+	p.waitingAdded = 0 // the tasks started before are in p.tasks by now
 	td, err := p.taskDefinition(aws.ToString(dep.TaskDefinition))
 	if err != nil {
 		return nil, err
@@ -193,9 +220,24 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 		}
 		var ports []int32
 		if !fargate {
-			a, reason, err := p.place(svc, td, group, s.Instance)
+			a, reason, err := p.place(svc, td, group, s.Instance, spec.CapacityProviderName)
 			if err != nil {
 				return nil, err
+			}
+			if a == nil && s.Instance == "" {
+				wait, err := p.providerWaits(spec.CapacityProviderName)
+				if err != nil {
+					return out, err
+				}
+				if wait {
+					t, err := p.waitForCapacity(spec)
+					if err != nil {
+						return out, err
+					}
+					p.waitingAdded++
+					out = append(out, t)
+					continue
+				}
 			}
 			if a == nil {
 				msg := unableToPlaceMessage(svc, reason)
@@ -236,10 +278,11 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 	return out, nil
 }
 
-// place finds an instance for one task of a service (on host when set).
+// place finds an instance for one task of a service (on host when set, else
+// on the instances of its capacity provider).
 // When none fits it returns the wording of ECS's event.
-func (p *clusterPass) place(svc *types.Service, td *types.TaskDefinition, group, host string) (*placement.Assignment, string, error) {
-	cands := p.instances
+func (p *clusterPass) place(svc *types.Service, td *types.TaskDefinition, group, host, provider string) (*placement.Assignment, string, error) {
+	cands := providerCandidates(p.instances, provider)
 	if host != "" {
 		cands = []*placement.Instance{p.byARN[host]}
 	}

@@ -16,6 +16,16 @@
 //  4. apply: new tasks are placed (package placement) and built with
 //     ecs.NewTask; counts, deployments and events are written back.
 //
+// A rolling deployment also fails when one of its deployment alarms is in
+// ALARM (read through Config.AlarmState; a deployment that replaces another
+// bakes, IN_PROGRESS, for the alarms' evaluation time once steady, still
+// watched) or when StopServiceDeployment asks
+// (ROLLBACK or ABORT); a failure with rollback goes back to the last
+// COMPLETED deployment, whatever caused it. A task launched through an Auto
+// Scaling group capacity provider with managed scaling that fits nowhere yet
+// is created anyway and waits, PROVISIONING, until an instance with room
+// registers (placeWaiting), as on ECS.
+//
 // Passes are level-triggered and idempotent: nothing is remembered between
 // them except decoded documents (a cache keyed by their stored JSON) and when
 // the next pass is due, so a restart on the same database resumes as is.

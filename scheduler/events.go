@@ -88,3 +88,7 @@ func TaskID(arn string) string {
 	}
 	return arn
 }
+
+func alarmFailedMessage(svc *types.Service, deploymentID string) string {
+	return svcPrefix(svc) + " (deployment " + deploymentID + ") deployment failed: alarm detected."
+}

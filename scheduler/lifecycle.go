@@ -96,6 +96,9 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 		}
 		return stopChange(t, last, aws.ToTime(t.StoppingAt), tm.StopDelay, b.DeactivateUntil)
 	}
+	if WaitingForCapacity(t) {
+		return time.Time{}, nil // placed by the pass once an instance has room
+	}
 	switch last {
 	case StateProvisioning, "":
 		return created.Add(d / 4), func(at time.Time, _ *Outcome) {

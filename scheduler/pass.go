@@ -30,6 +30,9 @@ type clusterPass struct {
 	behaviors map[string]Behavior
 	next      time.Time
 	lb        *lbPass // load balancing and traffic shifting, read lazily
+	// waitingAdded counts the tasks that start launches to wait for
+	// capacity (in tasks only once it returns).
+	waitingAdded int
 }
 
 // runCluster reconciles one cluster and returns when it next needs a pass.

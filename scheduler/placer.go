@@ -60,7 +60,8 @@ func (pl *placer) memberOf(expression string, in *placement.Instance) (bool, err
 // PlaceTasks is the placement RunTask and StartTask use (install it as
 // ecs.Placer): it places req.Count tasks on the cluster's instances as the
 // scheduler would, and returns a failure per rejected instance for the tasks
-// that fit nowhere.
+// that fit nowhere. Through an Auto Scaling group provider with managed
+// scaling those tasks get an empty Placement instead: they wait, PROVISIONING.
 func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []types.Failure, error) {
 	sc := c.Scope()
 	cis, err := ecs.ContainerInstances.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
@@ -97,8 +98,20 @@ func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []ty
 		Strategies: req.Strategy, RequiresAttributes: td.RequiresAttributes}
 	var out []ecs.Placement
 	var failures []types.Failure
+	// Through an Auto Scaling group capacity provider, the tasks that fit
+	// nowhere yet are launched anyway and wait, PROVISIONING, for capacity.
+	wait, err := ProviderWaits(c.Tx, sc, req.CapacityProviderName)
+	if err != nil {
+		return nil, nil, err
+	}
+	waiting := countWaiting(ts)
 	for range req.Count {
 		a, fs, err := runPlacer.place(demand, instances, opts)
+		if wait && waiting < MaxWaitingTasks && (a == nil || errors.Is(err, placement.ErrNoInstances)) && !isConstraintError(err) {
+			out = append(out, ecs.Placement{})
+			waiting++
+			continue
+		}
 		if errors.Is(err, placement.ErrNoInstances) {
 			return nil, nil, apierror.New("InvalidParameterException", "No Container Instances were found in your cluster.")
 		}
@@ -114,6 +127,12 @@ func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []ty
 		out = append(out, ecs.Placement{ContainerInstanceArn: a.Instance.ARN, AvailabilityZone: a.Instance.Attributes["ecs.availability-zone"]})
 	}
 	return out, failures, nil
+}
+
+// isConstraintError tells a placement that cannot run at all (a constraint
+// that does not parse) from one that found no room.
+func isConstraintError(err error) bool {
+	return err != nil && !errors.Is(err, placement.ErrNoInstances)
 }
 
 // applyOverrides uses a RunTask's task-level cpu and memory overrides.

@@ -33,6 +33,13 @@ type Input struct {
 	// Failures counts, by deployment id, the tasks that stopped through a
 	// failure of their own since the last pass (the circuit breaker's input).
 	Failures map[string]int
+	// Alarming are the service's deployment alarms now in ALARM; Bake is
+	// how long its primary deployment bakes once steady (0: no bake).
+	Alarming []string
+	Bake     time.Duration
+	// StopRequest is the status a StopServiceDeployment left on the primary
+	// deployment's service deployment (ROLLBACK_REQUESTED, STOP_REQUESTED), or "".
+	StopRequest types.ServiceDeploymentStatus
 	// Healthy and Shift are passed on to the strategy (see View).
 	Healthy map[string]bool
 	Shift   *Shift
@@ -63,7 +70,26 @@ type Plan struct {
 	Start   []StartTasks
 	Stop    []StopTask
 	Changed bool
+	// Failed says why the primary deployment failed in this pass, if it did;
+	// Rollback is the deployment that then replaced it, if any.
+	Failed   FailureCause
+	Rollback *types.Deployment
+	// Triggered are the alarms that failed it (FailedByAlarms).
+	Triggered []string
+	// Next is when the service wants a pass again by itself (a bake ending).
+	Next time.Time
 }
+
+// FailureCause is what failed a deployment.
+type FailureCause int
+
+// Failure causes.
+const (
+	NotFailed FailureCause = iota
+	FailedByCircuitBreaker
+	FailedByAlarms
+	FailedByStopRequest
+)
 
 // Reconcile decides one pass for one service. It is pure: it reads its input,
 // updates the service document it was given, and returns the tasks to start and stop.
@@ -102,7 +128,11 @@ func Reconcile(in Input) Plan {
 		return p
 	}
 
-	if applyFailures(svc, in) {
+	if applyFailures(svc, in, &p) {
+		p.Changed = true
+		primary = primaryDeployment(svc)
+	}
+	if applyAlarms(svc, in, &p) || applyStopRequest(svc, in, &p) {
 		p.Changed = true
 		primary = primaryDeployment(svc)
 	}
@@ -144,7 +174,7 @@ func Reconcile(in Input) Plan {
 	for _, t := range step.Stop {
 		p.Stop = append(p.Stop, StopTask{Task: t, Code: types.TaskStopCodeServiceSchedulerInitiated, Reason: reason()})
 	}
-	if len(p.Start) == 0 && len(p.Stop) == 0 && settle(svc, v, in) {
+	if len(p.Start) == 0 && len(p.Stop) == 0 && settle(svc, v, in, &p) {
 		p.Changed = true
 	}
 	return p
@@ -189,7 +219,7 @@ func daemonStep(v *View, in Input, p *Plan) Step {
 // applyFailures counts the deployments' failed tasks and trips the circuit
 // breaker of the primary deployment: FAILED, and with rollback a new primary
 // deployment on the last COMPLETED deployment's task definition.
-func applyFailures(svc *types.Service, in Input) bool {
+func applyFailures(svc *types.Service, in Input, p *Plan) bool {
 	changed := false
 	for i := range svc.Deployments {
 		d := &svc.Deployments[i]
@@ -205,14 +235,27 @@ func applyFailures(svc *types.Service, in Input) bool {
 		int(primary.FailedTasks) < FailureThreshold(svc) {
 		return changed
 	}
-	pid := aws.ToString(primary.Id)
-	primary.RolloutState = types.DeploymentRolloutStateFailed
-	primary.RolloutStateReason = aws.String("ECS deployment circuit breaker: tasks failed to start.")
-	primary.UpdatedAt = aws.Time(in.Now)
-	addEvent(svc, in.Now, in.NewID(), deploymentFailedMessage(svc, pid))
-	if !cb.Rollback {
-		return true
+	fail(svc, primary, in, "ECS deployment circuit breaker: tasks failed to start.", deploymentFailedMessage(svc, aws.ToString(primary.Id)))
+	p.Failed = FailedByCircuitBreaker
+	if cb.Rollback {
+		p.Rollback = rollBack(svc, primary, in, circuitBreakerPrefix)
 	}
+	return true
+}
+
+// fail marks the primary deployment FAILED with its reason and event.
+func fail(svc *types.Service, primary *types.Deployment, in Input, reason, event string) {
+	primary.RolloutState = types.DeploymentRolloutStateFailed
+	primary.RolloutStateReason = aws.String(reason)
+	primary.UpdatedAt = aws.Time(in.Now)
+	addEvent(svc, in.Now, in.NewID(), event)
+}
+
+// rollBack makes a new primary deployment on the last COMPLETED deployment's
+// task definition (the failed primary stays, ACTIVE); prefix starts its
+// rolloutStateReason ("ECS deployment circuit breaker: …"). It returns the
+// new primary, or nil when no deployment completed.
+func rollBack(svc *types.Service, primary *types.Deployment, in Input, prefix string) *types.Deployment {
 	var target *types.Deployment
 	for i := range svc.Deployments {
 		d := &svc.Deployments[i]
@@ -221,20 +264,20 @@ func applyFailures(svc *types.Service, in Input) bool {
 		}
 	}
 	if target == nil {
-		return true
+		return nil
 	}
 	back := *target
 	back.Id = aws.String(in.NewDeploymentID())
 	back.Status = aws.String(DeploymentPrimary)
 	back.RolloutState = types.DeploymentRolloutStateInProgress
-	back.RolloutStateReason = aws.String("ECS deployment circuit breaker: rolling back to deploymentId " + aws.ToString(target.Id) + ".")
+	back.RolloutStateReason = aws.String(prefix + " " + rollingBackText + aws.ToString(target.Id) + ".")
 	back.CreatedAt, back.UpdatedAt = aws.Time(in.Now), aws.Time(in.Now)
 	back.DesiredCount, back.RunningCount, back.PendingCount, back.FailedTasks = svc.DesiredCount, 0, 0, 0
 	primary.Status = aws.String(DeploymentActive)
 	svc.TaskDefinition = back.TaskDefinition
 	svc.Deployments = append([]types.Deployment{back}, svc.Deployments...)
 	addEvent(svc, in.Now, in.NewID(), rollbackMessage(svc, aws.ToString(target.Id)))
-	return true
+	return &svc.Deployments[0]
 }
 
 // FailureThreshold is how many failed tasks trip the circuit breaker: by
@@ -265,7 +308,7 @@ func circuitBreaker(svc *types.Service) *types.DeploymentCircuitBreaker {
 // settle runs when a pass had nothing to start or stop: it completes the
 // primary deployment once it runs the desired count alone, retires the
 // others, and says so in the events, ending with the steady state.
-func settle(svc *types.Service, v *View, in Input) bool {
+func settle(svc *types.Service, v *View, in Input, p *Plan) bool {
 	primary := v.Primary
 	pid := aws.ToString(primary.Id)
 	running, pending := 0, 0
@@ -286,6 +329,12 @@ func settle(svc *types.Service, v *View, in Input) bool {
 	}
 	if v.Shift != nil && !v.Shift.Done {
 		return false // traffic still shifting
+	}
+	if until := baking(primary, in); !until.IsZero() {
+		// Alarms are still watched until then; the deployment rolled back
+		// to stays listed.
+		p.Next = until
+		return false
 	}
 	changed := false
 	if primary.RolloutState == types.DeploymentRolloutStateInProgress {

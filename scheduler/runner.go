@@ -26,6 +26,9 @@ type Config struct {
 	// ELB are the options of the ELBv2 service whose target groups services
 	// register their tasks in (its time scale).
 	ELB elbv2.Options
+	// AlarmState reads CloudWatch alarms for deployment alarms; nil leaves
+	// deployment alarms unwatched.
+	AlarmState AlarmState
 }
 
 // Runner is the cluster manager's loop: level-triggered passes woken by
@@ -35,6 +38,7 @@ type Runner struct {
 	store   *store.Store
 	timings Timings
 	elb     elbv2.Options
+	alarms  AlarmState
 	log     *slog.Logger
 	wakeup  chan struct{}
 
@@ -71,7 +75,7 @@ func New(cfg Config) *Runner {
 	if cfg.Timings.Resync <= 0 {
 		cfg.Timings.Resync = DefaultTimings().Resync
 	}
-	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, log: cfg.Logger,
+	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, log: cfg.Logger,
 		placer: newPlacer(cfg.Seed), wakeup: make(chan struct{}, 1),
 		taskCache: newDocCache(ecs.Tasks), instanceCache: newDocCache(ecs.ContainerInstances), lastChanges: -1}
 }

@@ -1,8 +1,6 @@
 package scheduler
 
 import (
-	"strings"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -10,20 +8,20 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-const rollbackReasonPrefix = "ECS deployment circuit breaker: rolling back"
-
 // finishServiceDeployments records in the service deployments (the
 // ListServiceDeployments view) what the rollouts did this pass: a completed
-// rollout is SUCCESSFUL; a tripped circuit breaker is ROLLBACK_IN_PROGRESS
-// (its rollback deployment is linked to the same service deployment) or, with
-// no rollback, STOPPED; a completed rollback is ROLLBACK_SUCCESSFUL.
-func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[string]types.DeploymentRolloutState) error {
+// rollout is SUCCESSFUL; a failed one (circuit breaker, alarms, stop request)
+// is ROLLBACK_IN_PROGRESS (its rollback deployment is linked to the same
+// service deployment) or, with no rollback, STOPPED; a completed rollback is
+// ROLLBACK_SUCCESSFUL. plan is this pass's reconcile (nil when none ran).
+func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[string]types.DeploymentRolloutState, plan *Plan) error {
 	var rollback *types.Deployment
-	if len(svc.Deployments) > 0 {
-		if d := &svc.Deployments[0]; strings.HasPrefix(aws.ToString(d.RolloutStateReason), rollbackReasonPrefix) {
-			if _, seen := before[aws.ToString(d.Id)]; !seen {
-				rollback = d
-			}
+	failed := FailedByCircuitBreaker
+	var triggered []string
+	if plan != nil {
+		rollback, triggered = plan.Rollback, plan.Triggered
+		if plan.Failed != NotFailed {
+			failed = plan.Failed
 		}
 	}
 	for i := range svc.Deployments {
@@ -46,11 +44,14 @@ func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[st
 				if sd.DeploymentCircuitBreaker != nil && sd.DeploymentCircuitBreaker.Status == types.ServiceDeploymentRollbackMonitorsStatusMonitoring {
 					sd.DeploymentCircuitBreaker.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete
 				}
+				if sd.Alarms != nil && sd.Alarms.Status == types.ServiceDeploymentRollbackMonitorsStatusMonitoring {
+					sd.Alarms.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete
+				}
 			}); err != nil {
 				return err
 			}
 		case types.DeploymentRolloutStateFailed:
-			if err := p.tripServiceDeployment(svc, d, rollback); err != nil {
+			if err := p.tripServiceDeployment(svc, d, rollback, failed, triggered); err != nil {
 				return err
 			}
 		}
@@ -58,16 +59,27 @@ func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[st
 	return nil
 }
 
-// tripServiceDeployment records a tripped circuit breaker.
-func (p *clusterPass) tripServiceDeployment(svc *types.Service, failed, rollback *types.Deployment) error {
+// tripServiceDeployment records a failed deployment: the monitor that
+// failed it TRIGGERED, and the rollback if there is one.
+func (p *clusterPass) tripServiceDeployment(svc *types.Service, failed, rollback *types.Deployment, cause FailureCause, triggered []string) error {
 	id := aws.ToString(failed.Id)
 	link, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), id)
 	if err != nil || link == nil {
 		return err
 	}
 	if err := p.updateServiceDeployment(id, func(sd *types.ServiceDeployment) {
-		sd.DeploymentCircuitBreaker = &types.ServiceDeploymentCircuitBreaker{Status: types.ServiceDeploymentRollbackMonitorsStatusTriggered,
-			FailureCount: failed.FailedTasks, Threshold: int32(FailureThreshold(svc))}
+		switch cause {
+		case FailedByCircuitBreaker:
+			sd.DeploymentCircuitBreaker = &types.ServiceDeploymentCircuitBreaker{Status: types.ServiceDeploymentRollbackMonitorsStatusTriggered,
+				FailureCount: failed.FailedTasks, Threshold: int32(FailureThreshold(svc))}
+		case FailedByAlarms:
+			a := &types.ServiceDeploymentAlarms{}
+			if sd.Alarms != nil {
+				*a = *sd.Alarms
+			}
+			a.Status, a.TriggeredAlarmNames = types.ServiceDeploymentRollbackMonitorsStatusTriggered, triggered
+			sd.Alarms = a
+		}
 		sd.StatusReason = failed.RolloutStateReason
 		if rollback == nil {
 			sd.Status = types.ServiceDeploymentStatusStopped

@@ -14,11 +14,15 @@ type Timings struct {
 	StoppedRetention time.Duration
 	// Resync is the period of the safety-net pass.
 	Resync time.Duration
+	// CapacityWait is how long a task waits, PROVISIONING, for an instance
+	// of its Auto Scaling group capacity provider before it stops.
+	CapacityWait time.Duration
 }
 
 // DefaultTimings are the timings when nothing is configured.
 func DefaultTimings() Timings {
-	return Timings{StartDelay: time.Second, StopDelay: time.Second, StoppedRetention: time.Hour, Resync: 5 * time.Second}
+	return Timings{StartDelay: time.Second, StopDelay: time.Second, StoppedRetention: time.Hour, Resync: 5 * time.Second,
+		CapacityWait: 30 * time.Minute}
 }
 
 // Scaled makes simulated time factor times faster (a factor of 10 turns a
@@ -28,5 +32,6 @@ func (t Timings) Scaled(factor float64) Timings {
 		return t
 	}
 	s := func(d time.Duration) time.Duration { return time.Duration(float64(d) / factor) }
-	return Timings{StartDelay: s(t.StartDelay), StopDelay: s(t.StopDelay), StoppedRetention: s(t.StoppedRetention), Resync: s(t.Resync)}
+	return Timings{StartDelay: s(t.StartDelay), StopDelay: s(t.StopDelay), StoppedRetention: s(t.StoppedRetention), Resync: s(t.Resync),
+		CapacityWait: s(t.CapacityWait)}
 }

@@ -2,10 +2,15 @@ package services
 
 import (
 	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/longshore/longshore/scheduler"
+	"github.com/longshore/longshore/services/cloudwatch"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/store"
 )
 
 // schedulerTimings turns the configured delays and time scale into the
@@ -30,9 +35,33 @@ var installPlacer sync.Once
 func addClusterManager(set *Set, cfg Config) {
 	installPlacer.Do(func() { ecs.Placer = scheduler.PlaceTasks })
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
-		ELB: elbv2.Options{TimeScale: cfg.TimeScale}})
+		ELB: elbv2.Options{TimeScale: cfg.TimeScale}, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
 	set.starters = append(set.starters, r.Start)
 	for _, c := range r.ControlRoutes(cfg.Region) {
 		set.Control = append(set.Control, ControlRoute{Method: c.Method, Path: c.Path, Handle: c.Handle})
+	}
+}
+
+// cloudWatchAlarms lets the cluster manager watch deployment alarms without
+// importing CloudWatch: an alarm's state, and how long it takes to go into
+// ALARM (period × evaluation periods, on the configured time scale).
+func cloudWatchAlarms(timeScale float64) scheduler.AlarmState {
+	return func(tx *store.Tx, sc store.Scope, name string) (scheduler.Alarm, bool, error) {
+		st, ok, err := cloudwatch.AlarmState(tx, sc, name)
+		if err != nil || !ok {
+			return scheduler.Alarm{}, ok, err
+		}
+		a := scheduler.Alarm{State: string(st)}
+		r, err := cloudwatch.Alarms.Get(tx, sc, name)
+		if err != nil {
+			return a, true, err
+		}
+		if r != nil && r.Metric != nil {
+			a.Evaluation = time.Duration(aws.ToInt32(r.Metric.Period)) * time.Duration(aws.ToInt32(r.Metric.EvaluationPeriods)) * time.Second
+			if timeScale > 0 {
+				a.Evaluation = time.Duration(float64(a.Evaluation) / timeScale)
+			}
+		}
+		return a, true, nil
 	}
 }

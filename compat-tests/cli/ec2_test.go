@@ -117,7 +117,11 @@ func TestCLIAutoScalingSession(t *testing.T) {
 	// The CLI has no Auto Scaling waiters (the SDKs do): scripts poll.
 	s.poll("2 instances InService", "2", "autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "ecs-hosts",
 		"--query", "AutoScalingGroups[0].Instances[?LifecycleState=='InService'] | length(@)")
-	s.run("ec2", "wait", "instance-running", "--filters", "Name=tag:aws:autoscaling:groupName,Values=ecs-hosts")
+	ids := strings.Fields(s.text("autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "ecs-hosts",
+		"--query", "AutoScalingGroups[0].Instances[].InstanceId"))
+	s.run(append([]string{"ec2", "wait", "instance-running", "--instance-ids"}, ids...)...)
+	s.equal("propagated tag", s.text("ec2", "describe-instances", "--instance-ids", ids[0],
+		"--query", "Reservations[0].Instances[0].Tags[?Key=='team'].Value"), "shop")
 	s.run("autoscaling", "set-desired-capacity", "--auto-scaling-group-name", "ecs-hosts", "--desired-capacity", "3")
 	table := s.run("autoscaling", "describe-auto-scaling-groups", "--output", "table",
 		"--query", "AutoScalingGroups[].{Name:AutoScalingGroupName,Desired:DesiredCapacity,Max:MaxSize}")
@@ -131,6 +135,33 @@ func TestCLIAutoScalingSession(t *testing.T) {
 	s.run("autoscaling", "delete-auto-scaling-group", "--auto-scaling-group-name", "ecs-hosts", "--force-delete")
 	s.poll("group gone", "0", "autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "ecs-hosts",
 		"--query", "length(AutoScalingGroups)")
-	s.run("ec2", "wait", "instance-terminated", "--filters", "Name=tag:aws:autoscaling:groupName,Values=ecs-hosts")
+	s.run(append([]string{"ec2", "wait", "instance-terminated", "--instance-ids"}, ids...)...)
 	s.run("ec2", "delete-launch-template", "--launch-template-name", "ecs-hosts")
+}
+
+// Every instance a group launches carries the aws:autoscaling:groupName tag,
+// which scripts filter on.
+func TestCLIAutoScalingTagsItsInstances(t *testing.T) {
+	s := start(t)
+	s.requireServices("ec2", "autoscaling")
+	s.run("ec2", "create-launch-template", "--launch-template-name", "tagged",
+		"--launch-template-data", `{"ImageId":"ami-0fa9244603097127c","InstanceType":"t3.micro"}`)
+	subnet := s.text("ec2", "describe-subnets", "--filters", "Name=default-for-az,Values=true", "--query", "Subnets[0].SubnetId")
+	s.run("autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "tagged", "--launch-template", "LaunchTemplateName=tagged",
+		"--min-size", "1", "--max-size", "1", "--vpc-zone-identifier", subnet)
+	s.poll("instance InService", "1", "autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "tagged",
+		"--query", "AutoScalingGroups[0].Instances[?LifecycleState=='InService'] | length(@)")
+	id := s.text("autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "tagged", "--query", "AutoScalingGroups[0].Instances[0].InstanceId")
+	s.equal("group tag", s.text("ec2", "describe-instances", "--instance-ids", id,
+		"--query", "Reservations[0].Instances[0].Tags[?Key=='aws:autoscaling:groupName'].Value"), "tagged")
+}
+
+// An EC2 Describe call that matches nothing answers an empty set
+// (<reservationSet/>), which the CLI prints as []: scripts take its length.
+func TestCLIEC2EmptyResultsAreEmptyLists(t *testing.T) {
+	s := start(t)
+	s.requireServices("ec2")
+	s.equal("no instances", s.text("ec2", "describe-instances", "--filters", "Name=instance-state-name,Values=running",
+		"--query", "length(Reservations)"), "0")
+	s.equal("no key pairs", s.text("ec2", "describe-key-pairs", "--query", "length(KeyPairs)"), "0")
 }

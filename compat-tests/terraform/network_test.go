@@ -11,6 +11,7 @@ import (
 )
 
 func TestTerraformNetwork(t *testing.T) {
+	t.Parallel()
 	ls := harness.Start(t)
 	tf := harness.StartTerraform(t, ls, `
 resource "aws_vpc" "main" {
@@ -155,6 +156,7 @@ resource "aws_vpc_dhcp_options_association" "corp" {
 // VPC's subnets, the ECS AMI, a key pair, a launch template, a NAT gateway
 // and a gateway endpoint.
 func TestTerraformLaunchTemplateAndEdges(t *testing.T) {
+	t.Parallel()
 	ls := harness.Start(t)
 	tf := harness.StartTerraform(t, ls, `
 data "aws_vpc" "default" {

@@ -8,11 +8,13 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
-// Longshore has no EC2: every subnet id stands in for a subnet of the default
-// VPC 172.31.0.0/16, which has one /20 per availability zone (172.31.0.0/20 in
+// Subnet ids EC2 never saw stand in for a subnet of the default
+// VPC 172.31.0.0/16 (see network.go; this allocator serves them only when the
+// zone's default subnet is gone), which has one /20 per availability zone (172.31.0.0/20 in
 // the first zone, 172.31.16.0/20 in the second …), as AWS's default VPC does.
 // Subnet ids are mapped to a zone by hash, so one id always lands in one zone;
 // different ids that land in the same zone share its /20, and addresses are
@@ -33,21 +35,9 @@ type ipAddress struct {
 	Owner   string
 }
 
-// AvailabilityZones lists the zones of a region that default subnets spread over.
-func AvailabilityZones(region string) []string {
-	letters := "abc"
-	switch region {
-	case "us-east-1":
-		letters = "abcdef"
-	case "us-west-2", "ap-northeast-1", "eu-west-1":
-		letters = "abcd"
-	}
-	zones := make([]string, len(letters))
-	for i, l := range letters {
-		zones[i] = region + string(l)
-	}
-	return zones
-}
+// AvailabilityZones lists the zones of a region that default subnets spread
+// over: EC2's zones, so that a stand-in's zone has a default subnet.
+func AvailabilityZones(region string) []string { return ec2.AvailabilityZones(region) }
 
 // SubnetPlacement returns the availability zone and the CIDR block that a
 // subnet id stands for in region.

@@ -84,6 +84,11 @@ func ValidateLaunch(c *api.Context, r LaunchRequest) (*Launch, error) {
 	if err := validateNetwork(td, r.NetworkConfiguration); err != nil {
 		return nil, err
 	}
+	if c != nil && c.Tx != nil && td.NetworkMode == types.NetworkModeAwsvpc {
+		if _, err := resolveAwsvpcNetwork(c, r.NetworkConfiguration.AwsvpcConfiguration); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -3,7 +3,6 @@ package ecs
 import (
 	"crypto/rand"
 	"fmt"
-	"net/netip"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,10 +60,10 @@ const (
 // PROVISIONING, desiredStatus RUNNING, version 1, a task ARN with a 32-hex id,
 // containers with their own ARNs in PENDING, and for awsvpc an
 // ElasticNetworkInterface attachment (PRECREATED) whose private address is
-// allocated from the subnet with AllocateIP. It stores the task in Tasks
+// created in the subnet through EC2 (createTaskInterface). It stores the task in Tasks
 // (indexed by TaskIndex) and its tags in Tags, and returns it with its tags.
 // RunTask, StartTask and the cluster manager all create tasks through it;
-// ReleaseTaskResources gives the address back when the task is gone.
+// ReleaseTaskResources deletes the ENI when the task is gone.
 func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 	td := spec.TaskDefinition
 	id := api.HexID(32)
@@ -159,8 +158,8 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 
 func taskTagIndex(clusterArn string) store.Index { return store.Index{Parent: clusterArn} }
 
-// ReleaseTaskResources frees what NewTask allocated for a task (its ENI's
-// private address) and forgets its scale-in protection, which a stopped task
+// ReleaseTaskResources frees what NewTask allocated for a task (its ENI,
+// deleted from EC2, and the ENI's private address) and forgets its scale-in protection, which a stopped task
 // no longer has. The cluster manager calls it when a task is STOPPED.
 func ReleaseTaskResources(c *api.Context, t *types.Task) error {
 	if _, err := TaskProtections.Delete(c.Tx, c.Scope(), aws.ToString(t.TaskArn)); err != nil {
@@ -170,16 +169,10 @@ func ReleaseTaskResources(c *api.Context, t *types.Task) error {
 		if aws.ToString(att.Type) != "ElasticNetworkInterface" {
 			continue
 		}
+		eni := aws.ToString(detailValue(att.Details, "networkInterfaceId"))
 		subnet := aws.ToString(detailValue(att.Details, "subnetId"))
 		addr := aws.ToString(detailValue(att.Details, "privateIPv4Address"))
-		if subnet == "" || addr == "" {
-			continue
-		}
-		ip, err := netip.ParseAddr(addr)
-		if err != nil {
-			continue
-		}
-		if err := ReleaseIP(c, subnet, ip); err != nil {
+		if err := releaseTaskInterface(c, eni, subnet, addr); err != nil {
 			return err
 		}
 	}
@@ -196,27 +189,35 @@ func newENIAttachment(c *api.Context, spec TaskSpec, owner string) (*types.Attac
 	if subnet == "" {
 		return nil, nil, "", errSubnetsEmpty()
 	}
-	zone, _ := SubnetPlacement(c.Region, subnet)
-	addr, err := AllocateIP(c, subnet, owner)
+	attID := NewUUID()
+	var cfg *types.AwsVpcConfiguration
+	if spec.NetworkConfiguration != nil {
+		cfg = spec.NetworkConfiguration.AwsvpcConfiguration
+	}
+	ni, err := createTaskInterface(c, cfg, subnet, attID, owner)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	attID := NewUUID()
-	mac := make([]byte, 5)
-	rand.Read(mac)
 	att := &types.Attachment{
 		Id:     aws.String(attID),
 		Type:   aws.String("ElasticNetworkInterface"),
 		Status: aws.String("PRECREATED"),
 		Details: []types.KeyValuePair{
 			kv("subnetId", subnet),
-			kv("networkInterfaceId", "eni-"+api.HexID(17)),
-			kv("macAddress", fmt.Sprintf("0e:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4])),
-			kv("privateDnsName", PrivateDNSName(c.Region, addr)),
-			kv("privateIPv4Address", addr.String()),
+			kv("networkInterfaceId", ni.ID),
+			kv("macAddress", ni.MAC),
+			kv("privateDnsName", ni.PrivateDNSName),
+			kv("privateIPv4Address", ni.PrivateIP),
 		},
 	}
-	return att, &types.NetworkInterface{AttachmentId: aws.String(attID), PrivateIpv4Address: aws.String(addr.String())}, zone, nil
+	return att, &types.NetworkInterface{AttachmentId: aws.String(attID), PrivateIpv4Address: aws.String(ni.PrivateIP)}, ni.Zone, nil
+}
+
+// randomMAC is a locally administered MAC address as EC2 gives ENIs.
+func randomMAC() string {
+	mac := make([]byte, 5)
+	rand.Read(mac)
+	return fmt.Sprintf("0e:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4])
 }
 
 func newContainer(c *api.Context, spec TaskSpec, taskID, taskArn string, cd types.ContainerDefinition, eni *types.NetworkInterface) types.Container {

@@ -223,9 +223,20 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 		return nil, err
 	}
 	sc := c.Scope()
+	network, err := resolveLBNetwork(c, mappings)
+	if err != nil {
+		return nil, err
+	}
+	if err := network.checkGroups(c, in.SecurityGroups); err != nil {
+		return nil, err
+	}
 	sgs := in.SecurityGroups
 	if t == types.LoadBalancerTypeEnumApplication && len(sgs) == 0 {
-		sgs = []string{defaultSecurityGroup(sc)}
+		g, err := network.defaultGroup(c)
+		if err != nil {
+			return nil, err
+		}
+		sgs = []string{g}
 	}
 
 	existing, err := loadBalancers.List(c.Tx, sc, store.Query{Name: name})
@@ -252,6 +263,7 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 	if err != nil {
 		return nil, err
 	}
+	network.placeZones(zones)
 	lb := &loadBalancer{
 		LB: types.LoadBalancer{
 			LoadBalancerArn:       aws.String(arn),
@@ -259,7 +271,7 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 			Type:                  t,
 			Scheme:                scheme,
 			IpAddressType:         ipt,
-			VpcId:                 aws.String(DefaultVpcID(sc)),
+			VpcId:                 aws.String(network.vpcID(c)),
 			CreatedTime:           aws.Time(c.Now()),
 			AvailabilityZones:     zones,
 			CustomerOwnedIpv4Pool: in.CustomerOwnedIpv4Pool,
@@ -285,6 +297,9 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 		if z := hostedZoneID(t, c.Region); z != "" {
 			lb.LB.CanonicalHostedZoneId = aws.String(z)
 		}
+	}
+	if err := createLBInterfaces(c, network, lb, mappings); err != nil {
+		return nil, err
 	}
 	if err := putLoadBalancer(c.Tx, sc, lb); err != nil {
 		return nil, err
@@ -387,6 +402,9 @@ func (h *handlers) deleteLoadBalancer(c *api.Context, in *elb.DeleteLoadBalancer
 			return nil, err
 		}
 	}
+	if err := deleteLBInterfaces(c, lb); err != nil {
+		return nil, err
+	}
 	if _, err := loadBalancers.Delete(c.Tx, sc, arn); err != nil {
 		return nil, err
 	}
@@ -414,10 +432,18 @@ func (h *handlers) setSubnets(c *api.Context, in *elb.SetSubnetsInput) (*elb.Set
 	if err := validateMappings(lb.LB.Type, lb.LB.Scheme, mappings); err != nil {
 		return nil, err
 	}
+	network, err := resolveLBNetwork(c, mappings)
+	if err != nil {
+		return nil, err
+	}
+	if network.vpc != "" && network.vpc != aws.ToString(lb.LB.VpcId) {
+		return nil, errInvalidConfig("The subnets must belong to the load balancer's VPC '%s'", aws.ToString(lb.LB.VpcId))
+	}
 	zones, err := zonesFor(c.Region, *lb.LB.LoadBalancerArn, lb.LB.Type, mappings)
 	if err != nil {
 		return nil, err
 	}
+	network.placeZones(zones)
 	if in.IpAddressType != "" {
 		if err := validateIPAddressType(lb.LB.Type, lb.LB.Scheme, in.IpAddressType); err != nil {
 			return nil, err
@@ -431,6 +457,13 @@ func (h *handlers) setSubnets(c *api.Context, in *elb.SetSubnetsInput) (*elb.Set
 		lb.LB.EnablePrefixForIpv6SourceNat = in.EnablePrefixForIpv6SourceNat
 	}
 	lb.LB.AvailabilityZones = zones
+	if err := deleteLBInterfaces(c, lb); err != nil {
+		return nil, err
+	}
+	if err := createLBInterfaces(c, network, lb, mappings); err != nil {
+		return nil, err
+	}
+	zones = lb.LB.AvailabilityZones
 	if err := putLoadBalancer(c.Tx, c.Scope(), lb); err != nil {
 		return nil, err
 	}
@@ -462,6 +495,11 @@ func (h *handlers) setSecurityGroups(c *api.Context, in *elb.SetSecurityGroupsIn
 		return nil, errValidation("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is only supported for Network Load Balancers")
 	} else if len(in.SecurityGroups) == 0 {
 		return nil, errValidation("At least one security group must be specified")
+	}
+	if vpc := aws.ToString(lb.LB.VpcId); vpc != DefaultVpcID(c.Scope()) && len(in.SecurityGroups) > 0 {
+		if err := (&lbNetwork{vpc: vpc}).checkGroups(c, in.SecurityGroups); err != nil {
+			return nil, err
+		}
 	}
 	lb.LB.SecurityGroups = in.SecurityGroups
 	if err := putLoadBalancer(c.Tx, c.Scope(), lb); err != nil {

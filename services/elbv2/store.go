@@ -18,6 +18,8 @@ type loadBalancer struct {
 	// ActiveAt is when provisioning ends; the state is derived from it.
 	ActiveAt time.Time
 	Capacity capacityReservation
+	// ENIs are the load balancer's network interfaces in EC2, one per subnet.
+	ENIs []string
 }
 
 // targetGroup is a stored target group. LoadBalancerArns in TG is kept in step
