@@ -11,10 +11,17 @@ type Bin struct {
 	CPU, Memory int64
 	ENIs        int
 	Ports       map[int32]bool
+	// Groups are the task groups on the instance, for distinctInstance.
+	Groups map[string]bool
+	// Distinct are the groups whose tasks want an instance each (distinctInstance).
+	Distinct map[string]bool
 }
 
 func (b *Bin) fits(d placement.Demand) bool {
 	if d.CPU > b.CPU || d.Memory > b.Memory || (d.ENI && b.ENIs < 1) {
+		return false
+	}
+	if b.Distinct[d.Group] && b.Groups[d.Group] {
 		return false
 	}
 	for _, p := range d.StaticPorts {
@@ -36,6 +43,12 @@ func (b *Bin) take(d placement.Demand) {
 	}
 	for _, p := range d.StaticPorts {
 		b.Ports[p] = true
+	}
+	if b.Distinct[d.Group] {
+		if b.Groups == nil {
+			b.Groups = map[string]bool{}
+		}
+		b.Groups[d.Group] = true
 	}
 }
 
@@ -104,7 +117,7 @@ func InstancesNeeded(in ReservationInput) int {
 			continue
 		}
 		fresh := in.New
-		fresh.Ports = nil
+		fresh.Ports, fresh.Groups = nil, nil
 		if fresh.fits(d) {
 			fresh.take(d)
 			bins = append(bins, fresh)

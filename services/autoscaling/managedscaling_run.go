@@ -214,6 +214,8 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 	}
 	used := map[string]*Bin{}
 	liveByGroup := map[string]map[string]int{}
+	distinct := distinctGroups(services)
+	v.input.New.Distinct = distinct
 	for _, it := range tasks {
 		t := it.Doc
 		if aws.ToString(t.LastStatus) == scheduler.StateStopped {
@@ -254,6 +256,12 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 		mem, _ := strconv.ParseInt(aws.ToString(t.Memory), 10, 64)
 		b.CPU += cpu
 		b.Memory += mem
+		if distinct[group] {
+			if b.Groups == nil {
+				b.Groups = map[string]bool{}
+			}
+			b.Groups[group] = true
+		}
 		for _, a := range t.Attachments {
 			if aws.ToString(a.Type) == "ElasticNetworkInterface" {
 				b.ENIs++
@@ -301,15 +309,30 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 			v.input.Busy++
 		}
 		room := binOf(aws.ToString(m.InstanceType))
+		room.Distinct = distinct
 		if u := used[arn]; u != nil {
 			room.CPU -= u.CPU
 			room.Memory -= u.Memory
 			room.ENIs -= u.ENIs
+			room.Groups = u.Groups
 		}
 		v.input.Free = append(v.input.Free, room)
 		v.input.FreeBusy = append(v.input.FreeBusy, v.busy[arn])
 	}
 	return v, nil
+}
+
+// distinctGroups are the task groups of services placed one task per instance.
+func distinctGroups(services []store.Item[ecstypes.Service]) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range services {
+		for _, pc := range s.Doc.PlacementConstraints {
+			if pc.Type == ecstypes.PlacementConstraintTypeDistinctInstance {
+				out["service:"+aws.ToString(s.Doc.ServiceName)] = true
+			}
+		}
+	}
+	return out
 }
 
 func usesProvider(strategy []ecstypes.CapacityProviderStrategyItem, name string) bool {

@@ -15,6 +15,8 @@ func demands(n int, cpu, mem int64) []placement.Demand {
 	return out
 }
 
+var distinctWeb = map[string]bool{"service:web": true}
+
 func TestInstancesNeeded(t *testing.T) {
 	large := Bin{CPU: 2048, Memory: 7680, ENIs: 2}
 	cases := []struct {
@@ -35,6 +37,10 @@ func TestInstancesNeeded(t *testing.T) {
 		{"a task bigger than the type is left out", ReservationInput{Waiting: demands(1, 4096, 1024), New: large}, 0},
 		{"awsvpc tasks use ENIs", ReservationInput{Waiting: []placement.Demand{{CPU: 128, Memory: 128, ENI: true}, {CPU: 128, Memory: 128, ENI: true}, {CPU: 128, Memory: 128, ENI: true}}, New: large}, 2},
 		{"static ports", ReservationInput{Waiting: []placement.Demand{{CPU: 128, Memory: 128, StaticPorts: []int32{80}}, {CPU: 128, Memory: 128, StaticPorts: []int32{80}}}, New: large}, 2},
+		{"distinctInstance needs an instance per task", ReservationInput{Running: 1, Busy: 1,
+			Free:     []Bin{{CPU: 1792, Memory: 7424, ENIs: 2, Groups: map[string]bool{"service:web": true}, Distinct: distinctWeb}},
+			FreeBusy: []bool{true}, Waiting: []placement.Demand{{CPU: 256, Memory: 256, Group: "service:web"}, {CPU: 256, Memory: 256, Group: "service:web"}},
+			New: Bin{CPU: 2048, Memory: 7680, ENIs: 2, Distinct: distinctWeb}}, 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
