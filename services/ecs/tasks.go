@@ -137,7 +137,9 @@ func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		// With a capacity provider strategy, tasks may wait for the provider's
+		// instances (the placer decides); only a bare EC2 launch needs one now.
+		if n == 0 && len(launch.Strategy) == 0 {
 			return nil, errInvalid("No Container Instances were found in your cluster.")
 		}
 		if Placer != nil {
