@@ -68,7 +68,8 @@ func launchOne(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm b
 		return nil, err
 	}
 	itype := instanceType(g, t)
-	tags := map[string]string{}
+	// Auto Scaling marks its instances with their group, a tag only AWS may set.
+	tags := map[string]string{"aws:autoscaling:groupName": name}
 	for _, tag := range g.Tags {
 		if aws.ToBool(tag.PropagateAtLaunch) {
 			tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
