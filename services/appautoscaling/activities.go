@@ -92,16 +92,11 @@ func describeScalingActivities(c *api.Context, in *applicationautoscaling.Descri
 	if err != nil {
 		return nil, err
 	}
-	out := &applicationautoscaling.DescribeScalingActivitiesOutput{ScalingActivities: []types.ScalingActivity{}}
-	for _, it := range items {
-		a := it.Doc
-		if len(a.NotScaledReasons) > 0 && !aws.ToBool(in.IncludeNotScaledActivities) {
-			continue
-		}
-		if len(out.ScalingActivities) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq+1))
-			break
-		}
+	page, next := api.Page(items, limit, tokenScope, true, func(a *types.ScalingActivity) bool {
+		return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
+	})
+	out := &applicationautoscaling.DescribeScalingActivitiesOutput{ScalingActivities: []types.ScalingActivity{}, NextToken: next}
+	for _, a := range page {
 		out.ScalingActivities = append(out.ScalingActivities, *a)
 	}
 	return out, nil

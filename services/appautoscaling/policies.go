@@ -252,16 +252,13 @@ func describeScalingPolicies(c *api.Context, in *applicationautoscaling.Describe
 	for _, n := range in.PolicyNames {
 		names[n] = true
 	}
-	out := &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}}
-	for _, it := range items {
-		p := it.Doc.Policy
-		if (in.ScalableDimension != "" && p.ScalableDimension != in.ScalableDimension) || (len(names) > 0 && !names[aws.ToString(p.PolicyName)]) {
-			continue
-		}
-		if len(out.ScalingPolicies) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq-1))
-			break
-		}
+	page, next := api.Page(items, limit, tokenScope, false, func(d *policyRecord) bool {
+		p := d.Policy
+		return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
+	})
+	out := &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}, NextToken: next}
+	for _, d := range page {
+		p := d.Policy
 		if p.PolicyType == types.PolicyTypeStepScaling {
 			refs, err := cw.AlarmsWithAction(c.Tx, c.Scope(), aws.ToString(p.PolicyARN))
 			if err != nil {

@@ -126,17 +126,13 @@ func describeScheduledActions(c *api.Context, in *applicationautoscaling.Describ
 	for _, n := range in.ScheduledActionNames {
 		names[n] = true
 	}
-	out := &applicationautoscaling.DescribeScheduledActionsOutput{ScheduledActions: []types.ScheduledAction{}}
-	for _, it := range items {
-		a := it.Doc.Action
-		if (in.ScalableDimension != "" && a.ScalableDimension != in.ScalableDimension) || (len(names) > 0 && !names[aws.ToString(a.ScheduledActionName)]) {
-			continue
-		}
-		if len(out.ScheduledActions) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq-1))
-			break
-		}
-		out.ScheduledActions = append(out.ScheduledActions, a)
+	page, next := api.Page(items, limit, tokenScope, false, func(d *scheduledRecord) bool {
+		a := d.Action
+		return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
+	})
+	out := &applicationautoscaling.DescribeScheduledActionsOutput{ScheduledActions: []types.ScheduledAction{}, NextToken: next}
+	for _, d := range page {
+		out.ScheduledActions = append(out.ScheduledActions, d.Action)
 	}
 	return out, nil
 }

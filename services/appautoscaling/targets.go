@@ -198,17 +198,12 @@ func describeScalableTargets(c *api.Context, in *applicationautoscaling.Describe
 	for _, id := range in.ResourceIds {
 		ids[id] = true
 	}
-	out := &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: []types.ScalableTarget{}}
-	for _, it := range items {
-		t := it.Doc.Target
-		if len(ids) > 0 && !ids[aws.ToString(t.ResourceId)] {
-			continue
-		}
-		if len(out.ScalableTargets) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq-1))
-			break
-		}
-		out.ScalableTargets = append(out.ScalableTargets, t)
+	page, next := api.Page(items, limit, tokenScope, false, func(d *targetRecord) bool {
+		return len(ids) == 0 || ids[aws.ToString(d.Target.ResourceId)]
+	})
+	out := &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: []types.ScalableTarget{}, NextToken: next}
+	for _, d := range page {
+		out.ScalableTargets = append(out.ScalableTargets, d.Target)
 	}
 	return out, nil
 }

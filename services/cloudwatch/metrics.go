@@ -133,19 +133,12 @@ func listMetrics(c *api.Context, in *cloudwatch.ListMetricsInput) (*cloudwatch.L
 	if err != nil {
 		return nil, err
 	}
-	out := &cloudwatch.ListMetricsOutput{Metrics: []types.Metric{}}
-	for _, it := range items {
-		s := it.Doc
-		if in.RecentlyActive == types.RecentlyActivePt3h && s.LastPut.Before(c.Now().Add(-3*time.Hour)) {
-			continue
-		}
-		if !matchDimensionFilters(s.Dimensions, in.Dimensions) {
-			continue
-		}
-		if len(out.Metrics) == listPageSize {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, it.Seq-1))
-			break
-		}
+	page, next := api.Page(items, listPageSize, tokenScope, false, func(s *series) bool {
+		recent := in.RecentlyActive != types.RecentlyActivePt3h || !s.LastPut.Before(c.Now().Add(-3*time.Hour))
+		return recent && matchDimensionFilters(s.Dimensions, in.Dimensions)
+	})
+	out := &cloudwatch.ListMetricsOutput{Metrics: []types.Metric{}, NextToken: next}
+	for _, s := range page {
 		out.Metrics = append(out.Metrics, s.metric())
 	}
 	return out, nil
