@@ -392,7 +392,7 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 				if !strings.HasPrefix(ref, "arn:") {
 					arn = ARN(c, "capacity-provider", ref)
 				}
-				out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+				out.Failures = append(out.Failures, missing(arn))
 				continue
 			}
 			if err := add(cp); err != nil {

@@ -284,7 +284,7 @@ func describeClusters(c *api.Context, in *ecs.DescribeClustersInput) (*ecs.Descr
 			return nil, err
 		}
 		if cl == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		d, err := describeOneCluster(c, cl, in.Include)

@@ -393,7 +393,7 @@ func describeContainerInstances(c *api.Context, in *ecs.DescribeContainerInstanc
 			return nil, err
 		}
 		if ci == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		d, err := describeContainerInstance(c, ci, in.Include)
@@ -486,7 +486,7 @@ func updateContainerInstancesState(c *api.Context, in *ecs.UpdateContainerInstan
 			return nil, err
 		}
 		if ci == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		if aws.ToString(ci.Status) == "INACTIVE" {

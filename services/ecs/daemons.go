@@ -708,19 +708,11 @@ func describeDaemonDeployments(c *api.Context, in *ecs.DescribeDaemonDeployments
 	if len(in.DaemonDeploymentArns) > 20 {
 		return nil, errInvalidParameter("daemonDeploymentArns cannot have more than 20 elements.")
 	}
-	out := &ecs.DescribeDaemonDeploymentsOutput{DaemonDeployments: []types.DaemonDeployment{}, Failures: []types.Failure{}}
-	for _, arn := range in.DaemonDeploymentArns {
-		dep, err := DaemonDeployments.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if dep == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
-			continue
-		}
-		out.DaemonDeployments = append(out.DaemonDeployments, *dep)
+	deps, failures, err := describeByARN(c, DaemonDeployments, in.DaemonDeploymentArns)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ecs.DescribeDaemonDeploymentsOutput{DaemonDeployments: deps, Failures: failures}, nil
 }
 
 func listDaemonDeployments(c *api.Context, in *ecs.ListDaemonDeploymentsInput) (*ecs.ListDaemonDeploymentsOutput, error) {
@@ -786,17 +778,9 @@ func describeDaemonRevisions(c *api.Context, in *ecs.DescribeDaemonRevisionsInpu
 	if len(in.DaemonRevisionArns) > 20 {
 		return nil, errInvalidParameter("daemonRevisionArns cannot have more than 20 elements.")
 	}
-	out := &ecs.DescribeDaemonRevisionsOutput{DaemonRevisions: []types.DaemonRevision{}, Failures: []types.Failure{}}
-	for _, arn := range in.DaemonRevisionArns {
-		rev, err := DaemonRevisions.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if rev == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
-			continue
-		}
-		out.DaemonRevisions = append(out.DaemonRevisions, *rev)
+	revs, failures, err := describeByARN(c, DaemonRevisions, in.DaemonRevisionArns)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ecs.DescribeDaemonRevisionsOutput{DaemonRevisions: revs, Failures: failures}, nil
 }

@@ -83,38 +83,22 @@ func describeServiceDeployments(c *api.Context, in *ecs.DescribeServiceDeploymen
 	if err := checkArnList(in.ServiceDeploymentArns, "serviceDeploymentArns"); err != nil {
 		return nil, err
 	}
-	out := &ecs.DescribeServiceDeploymentsOutput{ServiceDeployments: []types.ServiceDeployment{}, Failures: []types.Failure{}}
-	for _, arn := range in.ServiceDeploymentArns {
-		sd, err := ServiceDeployments.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if sd == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
-			continue
-		}
-		out.ServiceDeployments = append(out.ServiceDeployments, *sd)
+	sds, failures, err := describeByARN(c, ServiceDeployments, in.ServiceDeploymentArns)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ecs.DescribeServiceDeploymentsOutput{ServiceDeployments: sds, Failures: failures}, nil
 }
 
 func describeServiceRevisions(c *api.Context, in *ecs.DescribeServiceRevisionsInput) (*ecs.DescribeServiceRevisionsOutput, error) {
 	if err := checkArnList(in.ServiceRevisionArns, "serviceRevisionArns"); err != nil {
 		return nil, err
 	}
-	out := &ecs.DescribeServiceRevisionsOutput{ServiceRevisions: []types.ServiceRevision{}, Failures: []types.Failure{}}
-	for _, arn := range in.ServiceRevisionArns {
-		rev, err := ServiceRevisions.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if rev == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
-			continue
-		}
-		out.ServiceRevisions = append(out.ServiceRevisions, *rev)
+	revs, failures, err := describeByARN(c, ServiceRevisions, in.ServiceRevisionArns)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ecs.DescribeServiceRevisionsOutput{ServiceRevisions: revs, Failures: failures}, nil
 }
 
 // stopServiceDeployment records the request; the cluster manager rolls the

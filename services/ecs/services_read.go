@@ -35,7 +35,7 @@ func describeServices(c *api.Context, in *ecs.DescribeServicesInput) (*ecs.Descr
 			return nil, err
 		}
 		if svc == nil || aws.ToString(svc.ClusterArn) != clusterArn {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(arn))
 			continue
 		}
 		if withTags {

@@ -51,7 +51,7 @@ func protectionTargets(c *api.Context, clusterArn string, refs []string) ([]*typ
 		arn := resolveTaskArn(c, clusterArn, ref)
 		switch {
 		case t == nil:
-			failures = append(failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			failures = append(failures, missing(arn))
 		case !strings.HasPrefix(aws.ToString(t.Group), "service:"):
 			failures = append(failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("TASK_NOT_VALID"),
 				Detail: aws.String("The task is not part of an Amazon ECS service.")})

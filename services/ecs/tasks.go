@@ -225,7 +225,7 @@ func startTask(c *api.Context, in *ecs.StartTaskInput) (*ecs.StartTaskOutput, er
 			return nil, err
 		}
 		if ci == nil || !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+aws.ToString(tl.cluster.ClusterName)+"/") {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(ref))
 			continue
 		}
 		if aws.ToString(ci.Status) != "ACTIVE" {
@@ -330,7 +330,7 @@ func describeTasks(c *api.Context, in *ecs.DescribeTasksInput) (*ecs.DescribeTas
 			return nil, err
 		}
 		if t == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(resolveTaskArn(c, aws.ToString(cl.ClusterArn), ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(resolveTaskArn(c, aws.ToString(cl.ClusterArn), ref)))
 			continue
 		}
 		if withTags {

@@ -258,7 +258,7 @@ func describeTaskSets(c *api.Context, in *ecs.DescribeTaskSetsInput) (*ecs.Descr
 	for _, ref := range in.TaskSets {
 		i := findTaskSet(svc, ref)
 		if i < 0 {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, missing(ref))
 			continue
 		}
 		if err := pick(svc.TaskSets[i]); err != nil {
