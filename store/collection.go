@@ -117,27 +117,11 @@ type Item[T any] struct {
 // List returns the documents matching q in creation order.
 func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 	var sb strings.Builder
-	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ?`)
-	args := []any{c.Kind, sc.Account, sc.Region}
+	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE `)
+	args := c.filter(&sb, sc, q)
 	add := func(cond string, v any) {
 		sb.WriteString(" AND " + cond)
 		args = append(args, v)
-	}
-	if q.Parent != "" {
-		add("parent = ?", q.Parent)
-	}
-	if q.Name != "" {
-		add("name = ?", q.Name)
-	}
-	if q.NamePrefix != "" {
-		add("substr(name, 1, ?) = ?", len(q.NamePrefix))
-		args = append(args, q.NamePrefix)
-	}
-	if q.Status != "" {
-		add("status = ?", q.Status)
-	}
-	if q.Attr != "" {
-		add("attr = ?", q.Attr)
 	}
 	if q.AfterSeq > 0 {
 		if q.Desc {
@@ -178,7 +162,17 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 // Count returns how many documents match q (ignoring its paging fields).
 func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
 	var sb strings.Builder
-	sb.WriteString(`SELECT count(*) FROM resources WHERE kind = ? AND account = ? AND region = ?`)
+	sb.WriteString(`SELECT count(*) FROM resources WHERE `)
+	args := c.filter(&sb, sc, q)
+	var n int
+	err := tx.QueryRow(sb.String(), args...).Scan(&n)
+	return n, err
+}
+
+// filter writes the conditions List and Count share (kind, scope and the
+// query's column filters) and returns their arguments.
+func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
+	sb.WriteString(`kind = ? AND account = ? AND region = ?`)
 	args := []any{c.Kind, sc.Account, sc.Region}
 	for _, f := range []struct{ col, v string }{{"parent", q.Parent}, {"name", q.Name}, {"status", q.Status}, {"attr", q.Attr}} {
 		if f.v != "" {
@@ -186,7 +180,9 @@ func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
 			args = append(args, f.v)
 		}
 	}
-	var n int
-	err := tx.QueryRow(sb.String(), args...).Scan(&n)
-	return n, err
+	if q.NamePrefix != "" {
+		sb.WriteString(" AND substr(name, 1, ?) = ?")
+		args = append(args, len(q.NamePrefix), q.NamePrefix)
+	}
+	return args
 }
