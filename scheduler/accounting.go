@@ -8,11 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // holdsResources reports whether a task still occupies its instance:
 // everything but STOPPED does, as on ECS.
-func holdsResources(t *types.Task) bool { return aws.ToString(t.LastStatus) != StateStopped }
+func holdsResources(t *types.Task) bool { return aws.ToString(t.LastStatus) != ecscore.TaskStopped }
 
 // accountInstances builds the placement view of a cluster's instances from
 // their registered resources less what their tasks hold. Tasks on bridge or
@@ -74,13 +75,13 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 				bound = true
 			}
 		}
-		if !bound && Live(t) && len(portMappings(tds[aws.ToString(t.TaskDefinitionArn)])) > 0 {
+		if !bound && ecscore.Live(t) && len(portMappings(tds[aws.ToString(t.TaskDefinitionArn)])) > 0 {
 			unbound = append(unbound, t)
 		}
 		switch aws.ToString(t.LastStatus) {
-		case StateRunning:
+		case ecscore.TaskRunning:
 			in.RunningTasks++
-		case StateProvisioning, StatePending, StateActivating:
+		case ecscore.TaskProvisioning, ecscore.TaskPending, ecscore.TaskActivating:
 			in.PendingTasks++
 		}
 		in.Groups[aws.ToString(t.Group)]++
