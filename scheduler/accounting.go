@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/core/ecscore"
 )
 
@@ -46,7 +47,7 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 			}
 		}
 		in.ENIs = 2
-		if it, ok := LookupInstanceType(in.Attributes["ecs.instance-type"]); ok {
+		if it, ok := catalog.LookupInstanceType(in.Attributes["ecs.instance-type"]); ok {
 			in.ENIs = it.TaskENIs()
 		}
 		list = append(list, in)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
@@ -100,7 +101,7 @@ func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
 	if req.InstanceType == "" {
 		req.InstanceType = "m5.large"
 	}
-	it, ok := LookupInstanceType(req.InstanceType)
+	it, ok := catalog.LookupInstanceType(req.InstanceType)
 	if !ok {
 		return nil, badRequest("Unknown instance type %s.", req.InstanceType)
 	}
@@ -156,7 +157,7 @@ var capabilityAttributes = []string{
 
 // simulatedInstance builds a container instance as the agent of an EC2
 // instance of that type would register it.
-func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
+func simulatedInstance(c *api.Context, clusterArn, typeName string, it catalog.InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
 	ec2ID := "i-" + api.HexID(17)
 	attrs := []types.Attribute{
 		{Name: aws.String("ecs.availability-zone"), Value: aws.String(zone)},

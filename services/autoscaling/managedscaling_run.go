@@ -14,6 +14,7 @@ import (
 	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
+	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
@@ -358,7 +359,7 @@ func demandOf(td *ecstypes.TaskDefinition, t *ecstypes.Task) placement.Demand {
 
 // binOf is the room an instance type offers tasks, as its agent registers it.
 func binOf(instanceType string) Bin {
-	it, ok := scheduler.LookupInstanceType(instanceType)
+	it, ok := catalog.LookupInstanceType(instanceType)
 	if !ok {
 		return Bin{CPU: 2048, Memory: 3896, ENIs: 2}
 	}
