@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -212,7 +212,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			PlatformVersion: aws.ToString(dep.PlatformVersion), Group: group, StartedBy: aws.ToString(dep.Id),
 			NetworkConfiguration: dep.NetworkConfiguration, EnableExecuteCommand: svc.EnableExecuteCommand}
 		if len(strategy) > 0 {
-			spec.CapacityProviderName = PickProvider(strategy, byProvider)
+			spec.CapacityProviderName = ecscore.PickProvider(strategy, byProvider)
 			byProvider[spec.CapacityProviderName]++
 		}
 		if len(subnets) > 0 {

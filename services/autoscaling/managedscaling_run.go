@@ -10,12 +10,11 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/scheduler"
-	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
 	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/store"
 )
 
@@ -298,7 +297,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 			continue
 		}
 		for range missing {
-			p := scheduler.PickProvider(strategy, byProvider)
+			p := ecscore.PickProvider(strategy, byProvider)
 			byProvider[p]++
 			if p == name {
 				v.input.Waiting = append(v.input.Waiting, placement.DemandOf(td, group))
