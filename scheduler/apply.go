@@ -66,7 +66,7 @@ func (p *clusterPass) services() error {
 			continue
 		}
 		for _, t := range liveOf(ts) {
-			if strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+			if strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 				p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, scalingActivityText+aws.ToString(t.StartedBy)+")")
 			}
 		}

@@ -146,7 +146,7 @@ func (p *clusterPass) lifecycle() error {
 				return err
 			}
 			p.wake(aws.ToTime(t.StoppedAt).Add(p.r.timings.StoppedRetention))
-			if o.Failed && strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+			if o.Failed && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 				p.failures[aws.ToString(t.StartedBy)]++
 			}
 		}

@@ -10,9 +10,8 @@ import (
 	"github.com/longshore/longshore/services/core/ecscore"
 )
 
-// Service and deployment states.
+// A container instance that takes tasks, and the text of scaling events.
 const (
-	deploymentIDPrefix  = "ecs-svc/"
 	instanceActive      = "ACTIVE"
 	scalingActivityText = "Scaling activity initiated by (deployment "
 )
@@ -97,7 +96,7 @@ func Reconcile(in Input) Plan {
 	// into the same group, or a task set's tasks, are left alone.
 	live := make([]*types.Task, 0, len(in.Tasks))
 	for _, t := range in.Tasks {
-		if ecscore.Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+		if ecscore.Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 			live = append(live, t)
 		}
 	}
