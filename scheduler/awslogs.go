@@ -333,3 +333,32 @@ func (p *clusterPass) writeLines(t *types.Task, targets []awslogsTarget, at time
 	}
 	return nil
 }
+
+// LogStream is where a container of a task writes through the awslogs
+// driver now: its group and stream, and c moved to the driver's region. A
+// container writes once created, from ACTIVATING until it stops; otherwise,
+// or when it uses another driver, the error says why.
+func LogStream(c *api.Context, t *types.Task, td *types.TaskDefinition, name string) (group, stream string, in *api.Context, err error) {
+	arn := aws.ToString(t.TaskArn)
+	ct := taskContainer(t, name)
+	if ct == nil {
+		return "", "", nil, badRequest("The task %s has no container named %q.", TaskID(arn), name)
+	}
+	var target *awslogsTarget
+	for _, a := range awslogsTargets(td, c.Region) {
+		if a.Container == name {
+			target = &a
+		}
+	}
+	if target == nil {
+		return "", "", nil, badRequest("The container %s does not use the awslogs log driver.", name)
+	}
+	last := aws.ToString(t.LastStatus)
+	if aws.ToString(ct.LastStatus) != StateRunning && !(last == StateActivating && Live(t)) {
+		if beforeContainersCreated(t) {
+			return "", "", nil, badRequest("The container %s has not started yet (task %s is %s).", name, TaskID(arn), last)
+		}
+		return "", "", nil, badRequest("The container %s is not running (task %s is %s).", name, TaskID(arn), last)
+	}
+	return target.Group, target.stream(t), target.in(c), nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/ecs/control"
 	"github.com/longshore/longshore/store"
 )
 
@@ -262,7 +263,7 @@ func TestRunnerLostInstanceReschedules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arns := out.(RegisterInstancesResult).ContainerInstanceArns
+	arns := out.(control.RegisterInstancesResult).ContainerInstanceArns
 	td := h.taskDefinition("web", types.NetworkModeBridge, nil)
 	h.service("web", td, 1, types.LaunchTypeEc2)
 	h.pass()
@@ -377,7 +378,7 @@ func TestRunnerSpotInterruption(t *testing.T) {
 			got = x
 		}
 	}
-	if got.StopCode != types.TaskStopCodeSpotInterruption || aws.ToString(got.StoppedReason) != ReasonSpotInterruption || len(h.tasks()) != 2 {
+	if got.StopCode != types.TaskStopCodeSpotInterruption || aws.ToString(got.StoppedReason) != control.ReasonSpotInterruption || len(h.tasks()) != 2 {
 		t.Fatalf("task %s %q, %d tasks", got.StopCode, aws.ToString(got.StoppedReason), len(h.tasks()))
 	}
 }

@@ -1,10 +1,15 @@
-package scheduler
+// Package control holds the ECS control endpoints under /_longshore: what
+// simulates what has no API (EC2 instances joining a cluster, lost agents,
+// crashing containers, container output, lifecycle hook results). What they
+// need of the cluster manager comes in through Config as function values.
+package control
 
 import (
 	"context"
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -15,21 +20,46 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// ControlRoute is one JSON control endpoint of the cluster manager (under /_longshore).
-type ControlRoute struct {
-	Method, Path string
-	Handle       func(ctx context.Context, body []byte) (any, error)
+// InstanceSize is what an EC2 instance type registers with ECS.
+type InstanceSize struct {
+	CPU, Memory int32
+	Arch        string
 }
 
-// ControlRoutes are the endpoints that simulate what has no API: EC2
-// instances joining a cluster, lost agents, crashing containers.
-func (r *Runner) ControlRoutes(defaultRegion string) []ControlRoute {
-	return []ControlRoute{
-		{"POST", "/ecs/container-instances", r.controlIn(defaultRegion, r.registerInstances)},
-		{"POST", "/ecs/container-instances/fail", r.controlIn(defaultRegion, r.failInstance)},
-		{"POST", "/ecs/tasks/fail", r.controlIn(defaultRegion, r.failTask)},
-		{"POST", "/ecs/lifecycle-hooks", r.setLifecycleHook},
-		{"POST", "/ecs/tasks/logs", r.controlIn(defaultRegion, r.appendTaskLogs)},
+// Config is what the control endpoints need besides the store.
+type Config struct {
+	Store *store.Store
+	// Region is the server's region, for bodies that name none.
+	Region string
+	// InstanceType looks up an EC2 instance type.
+	InstanceType func(name string) (InstanceSize, bool)
+	// RequestStop asks a task to stop as the cluster manager does.
+	RequestStop func(t *types.Task, code types.TaskStopCode, reason string, at time.Time) bool
+	// LogStream says where a container of a task writes through the awslogs
+	// driver now (an InvalidParameterException when it cannot write).
+	LogStream func(c *api.Context, t *types.Task, td *types.TaskDefinition, container string) (LogStream, error)
+	// RecordHookResult checks and stores a lifecycle hook's result for a
+	// service deployment.
+	RecordHookResult func(tx *store.Tx, sc store.Scope, sd *types.ServiceDeployment, stage types.DeploymentLifecycleHookStage, status types.DeploymentLifecycleHookStatus) error
+	// Wake asks the cluster manager for a pass.
+	Wake func()
+}
+
+// LogStream is where a container writes: the group and stream, in the
+// region of In (the context to write with).
+type LogStream struct {
+	Group, Stream string
+	In            *api.Context
+}
+
+// Routes are the ECS control endpoints, in a fixed order.
+func Routes(cfg Config) []api.ControlRoute {
+	return []api.ControlRoute{
+		{Method: "POST", Path: "/ecs/container-instances", Handle: cfg.in(cfg.registerInstances)},
+		{Method: "POST", Path: "/ecs/container-instances/fail", Handle: cfg.in(cfg.failInstance)},
+		{Method: "POST", Path: "/ecs/tasks/fail", Handle: cfg.in(cfg.failTask)},
+		{Method: "POST", Path: "/ecs/lifecycle-hooks", Handle: cfg.setLifecycleHook},
+		{Method: "POST", Path: "/ecs/tasks/logs", Handle: cfg.in(cfg.appendTaskLogs)},
 	}
 }
 
@@ -44,9 +74,9 @@ func badRequest(format string, args ...any) error {
 	return apierror.WithStatus(400, "InvalidParameterException", format, args...)
 }
 
-// controlIn decodes the body and runs fn in a write transaction of the
+// in decodes the body and runs fn in a write transaction of the
 // account and region it names (default 000000000000 and the server's region).
-func (r *Runner) controlIn(defaultRegion string, fn func(c *api.Context, body []byte) (any, error)) func(context.Context, []byte) (any, error) {
+func (cfg Config) in(fn func(c *api.Context, body []byte) (any, error)) func(context.Context, []byte) (any, error) {
 	return func(ctx context.Context, body []byte) (any, error) {
 		var req controlRequest
 		if len(body) == 0 {
@@ -59,10 +89,10 @@ func (r *Runner) controlIn(defaultRegion string, fn func(c *api.Context, body []
 			req.Account = api.DefaultAccount
 		}
 		if req.Region == "" {
-			req.Region = defaultRegion
+			req.Region = cfg.Region
 		}
 		var out any
-		err := r.store.Write(ctx, func(tx *store.Tx) error {
+		err := cfg.Store.Write(ctx, func(tx *store.Tx) error {
 			c := &api.Context{Context: ctx, Service: "ecs", Operation: "Control", Region: req.Region,
 				Caller: api.RootPrincipal(req.Account, ""), Tx: tx}
 			var err error
@@ -87,7 +117,7 @@ type RegisterInstancesResult struct {
 	Ec2InstanceIds        []string `json:"ec2InstanceIds"`
 }
 
-func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
+func (cfg Config) registerInstances(c *api.Context, body []byte) (any, error) {
 	var req registerInstancesRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -99,7 +129,7 @@ func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
 	if req.InstanceType == "" {
 		req.InstanceType = "m5.large"
 	}
-	it, ok := LookupInstanceType(req.InstanceType)
+	it, ok := cfg.InstanceType(req.InstanceType)
 	if !ok {
 		return nil, badRequest("Unknown instance type %s.", req.InstanceType)
 	}
@@ -155,7 +185,7 @@ var capabilityAttributes = []string{
 
 // simulatedInstance builds a container instance as the agent of an EC2
 // instance of that type would register it.
-func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
+func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceSize, zone string, extra map[string]string) *types.ContainerInstance {
 	ec2ID := "i-" + api.HexID(17)
 	attrs := []types.Attribute{
 		{Name: aws.String("ecs.availability-zone"), Value: aws.String(zone)},
@@ -180,8 +210,8 @@ func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceT
 	}
 	resources := func() []types.Resource {
 		return []types.Resource{
-			{Name: aws.String("CPU"), Type: aws.String("INTEGER"), IntegerValue: it.RegisteredCPU()},
-			{Name: aws.String("MEMORY"), Type: aws.String("INTEGER"), IntegerValue: it.RegisteredMemory()},
+			{Name: aws.String("CPU"), Type: aws.String("INTEGER"), IntegerValue: it.CPU},
+			{Name: aws.String("MEMORY"), Type: aws.String("INTEGER"), IntegerValue: it.Memory},
 			{Name: aws.String("PORTS"), Type: aws.String("STRINGSET"), StringSetValue: []string{"22", "2375", "2376", "51678", "51679"}},
 			{Name: aws.String("PORTS_UDP"), Type: aws.String("STRINGSET"), StringSetValue: []string{}},
 		}
@@ -209,7 +239,7 @@ type failInstanceRequest struct {
 
 // failInstance makes an instance's agent disconnect for good: its tasks stop
 // on the next pass and services place them elsewhere.
-func (r *Runner) failInstance(c *api.Context, body []byte) (any, error) {
+func (cfg Config) failInstance(c *api.Context, body []byte) (any, error) {
 	var req failInstanceRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -250,12 +280,13 @@ type failTaskRequest struct {
 
 // Stopped reasons of the interruptions the fail endpoint simulates.
 const (
+	reasonEssentialExited   = "Essential container in task exited"
 	ReasonSpotInterruption  = "Your Spot Task was interrupted."
 	ReasonTerminationNotice = "Host EC2 instance received a termination notice."
 )
 
 // failTask makes a task's essential container exit.
-func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
+func (cfg Config) failTask(c *api.Context, body []byte) (any, error) {
 	var req failTaskRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -276,8 +307,8 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 	if t == nil {
 		return nil, badRequest("The referenced task was not found.")
 	}
-	if !Live(t) {
-		return nil, badRequest("The task %s is already stopping.", TaskID(arn))
+	if aws.ToString(t.DesiredStatus) != ecs.TaskRunning {
+		return nil, badRequest("The task %s is already stopping.", taskID(arn))
 	}
 	td, err := ecs.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
 	if err != nil {
@@ -285,11 +316,11 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 	}
 	switch types.TaskStopCode(req.StopCode) {
 	case types.TaskStopCodeSpotInterruption:
-		RequestStop(t, types.TaskStopCodeSpotInterruption, ReasonSpotInterruption, c.Now())
-		return r.putFailedTask(c, arn, t)
+		cfg.RequestStop(t, types.TaskStopCodeSpotInterruption, ReasonSpotInterruption, c.Now())
+		return putFailedTask(c, arn, t)
 	case types.TaskStopCodeTerminationNotice:
-		RequestStop(t, types.TaskStopCodeTerminationNotice, ReasonTerminationNotice, c.Now())
-		return r.putFailedTask(c, arn, t)
+		cfg.RequestStop(t, types.TaskStopCodeTerminationNotice, ReasonTerminationNotice, c.Now())
+		return putFailedTask(c, arn, t)
 	case "", types.TaskStopCodeEssentialContainerExited:
 	default:
 		return nil, badRequest("stopCode must be EssentialContainerExited, SpotInterruption or TerminationNotice.")
@@ -303,21 +334,21 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 		ct := &t.Containers[i]
 		if aws.ToString(ct.Name) == name || name == "" && i == 0 {
 			ct.ExitCode = aws.Int32(code)
-			ct.LastStatus = aws.String(StateStopped)
+			ct.LastStatus = aws.String(ecs.TaskStopped)
 			if req.Reason != "" {
 				ct.Reason = aws.String(req.Reason)
 			}
 		}
 	}
-	RequestStop(t, types.TaskStopCodeEssentialContainerExited, ReasonEssentialExited, c.Now())
-	return r.putFailedTask(c, arn, t)
+	cfg.RequestStop(t, types.TaskStopCodeEssentialContainerExited, reasonEssentialExited, c.Now())
+	return putFailedTask(c, arn, t)
 }
 
-func (r *Runner) putFailedTask(c *api.Context, arn string, t *types.Task) (any, error) {
+func putFailedTask(c *api.Context, arn string, t *types.Task) (any, error) {
 	if err := ecs.Tasks.Put(c.Tx, c.Scope(), arn, ecs.TaskIndex(t), t); err != nil {
 		return nil, err
 	}
-	return map[string]any{"taskArn": arn, "desiredStatus": StateStopped, "stopCode": string(t.StopCode)}, nil
+	return map[string]any{"taskArn": arn, "desiredStatus": ecs.TaskStopped, "stopCode": string(t.StopCode)}, nil
 }
 
 func essentialContainer(td *types.TaskDefinition) string {
@@ -330,4 +361,9 @@ func essentialContainer(td *types.TaskDefinition) string {
 		}
 	}
 	return ""
+}
+
+// taskID is the last part of a task ARN.
+func taskID(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
 }
