@@ -19,22 +19,6 @@ type hookResult struct {
 // hookResults: id = service deployment ARN + "|" + stage, Parent = the service deployment ARN.
 var hookResults = store.Collection[hookResult]{Kind: "scheduler/lifecycle-hook-result"}
 
-// hookResults reads the stages whose hooks a test failed for a service deployment.
-func (p *clusterPass) hookResults(sdArn string) (map[types.DeploymentLifecycleHookStage]bool, error) {
-	out := map[types.DeploymentLifecycleHookStage]bool{}
-	if sdArn == "" {
-		return out, nil
-	}
-	items, err := hookResults.List(p.c.Tx, p.c.Scope(), store.Query{Parent: sdArn})
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		out[it.Doc.Stage] = it.Doc.Status == types.DeploymentLifecycleHookStatusFailed
-	}
-	return out, nil
-}
-
 // RecordHookResult decides the outcome of a service deployment's lifecycle
 // hook at a stage (SUCCEEDED or FAILED); a FAILED hook rolls the deployment
 // back when its stage runs. A stage already passed cannot be decided. It is
