@@ -23,9 +23,10 @@ type Observed struct {
 	Grace, HealthPoll time.Duration
 	// Deregistered counts by target group the targets of the service's
 	// stopping tasks the pass deregistered; Draining the tasks that began
-	// draining (both for the service's events).
+	// draining (both for the service's events); Drained are those targets.
 	Deregistered map[string]int
 	Draining     int
+	Drained      []TargetChange
 	// Alarms are the service's deployment alarms that exist, read when its
 	// primary deployment is watched.
 	Alarms map[string]Alarm
@@ -73,8 +74,9 @@ type WeightShift struct {
 	GreenWeight int32
 }
 
-// Rollback is a deployment that failed and the deployment traffic and tasks
-// go back to ("" when there is none).
+// Rollback is a deployment that failed in a step: why (Cause, and its
+// rolloutStateReason), and the deployment that takes over, back on what ran
+// before ("" when there is none: the deployment stops where it is).
 type Rollback struct {
 	Failed, To string
 	Cause      FailureCause
@@ -131,7 +133,7 @@ func Decide(in Input) Plan {
 		}
 	}
 	plan := Reconcile(in)
-	plan.Register, plan.Deregister, plan.Weights, plan.Rollbacks = d.plan.Register, d.plan.Deregister, d.plan.Weights, d.plan.Rollbacks
+	plan.Register, plan.Deregister, plan.Weights, plan.Rollbacks = d.plan.Register, in.Drained, d.plan.Weights, d.plan.Rollbacks
 	plan.Writes = d.plan.Writes
 	plan.Next = earliest(plan.Next, d.next)
 	// Stops decided before Reconcile come first, in the order decided.
@@ -155,7 +157,7 @@ func Decide(in Input) Plan {
 			r.Failed, r.Reason = aws.ToString(p.Id), aws.ToString(p.RolloutStateReason)
 		}
 		if plan.Rollback != nil {
-			r.To = aws.ToString(plan.Rollback.TaskDefinition)
+			r.To = aws.ToString(plan.Rollback.Id)
 		}
 		plan.Rollbacks = append(plan.Rollbacks, r)
 	}

@@ -21,7 +21,7 @@ func (p *clusterPass) observe(svc *types.Service, tasks []*types.Task) (Observed
 	o := Observed{Grace: p.r.elb.Scaled(time.Duration(aws.ToInt32(svc.HealthCheckGracePeriodSeconds)) * time.Second),
 		HealthPoll: p.healthPoll(), StopRequestDelay: p.r.timings.StartDelay / 2, Scale: p.r.elb.Scaled}
 	if lb := p.lb; lb != nil {
-		o.Deregistered, o.Draining = lb.deregistered[svcArn], lb.draining[svcArn]
+		o.Deregistered, o.Draining, o.Drained = lb.deregistered[svcArn], lb.draining[svcArn], lb.deregister[svcArn]
 	}
 	shift := shifting(svc)
 	primary := primaryDeployment(svc)
