@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -60,19 +61,20 @@ func (h *heapWatch) mib() float64 {
 	return float64(h.peak) / (1 << 20)
 }
 
-// zoneSubnets returns one subnet id per availability zone, so that each
-// stands for a different /20 of the default VPC.
-func zoneSubnets(n int) []string {
-	seen := map[string]bool{}
+// defaultSubnets returns the default subnets of the region's first n
+// zones, one per zone, from EC2.
+func (h *harness) defaultSubnets(n int) []string {
 	var out []string
-	for i := 0; len(out) < n; i++ {
-		id := fmt.Sprintf("subnet-%08d", i)
-		z, _ := ecs.SubnetPlacement(testRegion, id)
-		if !seen[z] {
-			seen[z] = true
-			out = append(out, id)
+	h.write(func(c *api.Context) error {
+		for _, zone := range ec2.AvailabilityZones(testRegion)[:n] {
+			s, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, zone)
+			if err != nil {
+				return err
+			}
+			out = append(out, aws.ToString(s.SubnetId))
 		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -112,7 +114,7 @@ func BenchmarkFargateService5000(b *testing.B) {
 		h := newHarness(b)
 		td := h.taskDefinition("web", types.NetworkModeAwsvpc, nil)
 		arn := h.service("web", td, 5000, types.LaunchTypeFargate, func(s *types.Service) {
-			s.NetworkConfiguration.AwsvpcConfiguration.Subnets = zoneSubnets(3)
+			s.NetworkConfiguration.AwsvpcConfiguration.Subnets = h.defaultSubnets(3)
 		})
 		b.StartTimer()
 		stop := heap.start()
@@ -165,7 +167,7 @@ func BenchmarkIdlePass(b *testing.B) {
 	h := newHarness(b)
 	td := h.taskDefinition("web", types.NetworkModeAwsvpc, nil)
 	arn := h.service("web", td, 5000, types.LaunchTypeFargate, func(s *types.Service) {
-		s.NetworkConfiguration.AwsvpcConfiguration.Subnets = zoneSubnets(3)
+		s.NetworkConfiguration.AwsvpcConfiguration.Subnets = h.defaultSubnets(3)
 	})
 	var heap heapWatch
 	h.converge(b, &heap, arn)
