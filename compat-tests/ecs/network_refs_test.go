@@ -17,7 +17,9 @@ func (e *wlEnv) subnets(t *testing.T) []string { return harness.DefaultSubnets(t
 func (e *wlEnv) subnet(t *testing.T, i int) string { return e.subnets(t)[i] }
 
 // defaultGroup is the default VPC's default security group.
-func (e *wlEnv) defaultGroup(t *testing.T) string { return harness.DefaultSecurityGroup(t, e.ls.Config) }
+func (e *wlEnv) defaultGroup(t *testing.T) string {
+	return harness.DefaultSecurityGroup(t, e.ls.Config)
+}
 
 // Every call that takes an awsvpc configuration refuses a subnet or security
 // group EC2 does not know, quoting EC2's error. The subnet message is AWS's
