@@ -121,3 +121,11 @@ func CIDRContains(t testing.TB, cidr, addr string) bool {
 	a, err := netip.ParseAddr(addr)
 	return err == nil && p.Contains(a)
 }
+
+// ClientConfig rebuilds the aws.Config a service client was made from (its
+// Options' region, endpoint, credentials and HTTP client), for fixtures that
+// hold only the client.
+func ClientConfig(region string, endpoint *string, creds aws.CredentialsProvider, hc aws.HTTPClient) aws.Config {
+	return aws.Config{Region: region, BaseEndpoint: endpoint, Credentials: creds, HTTPClient: hc,
+		Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
+}
