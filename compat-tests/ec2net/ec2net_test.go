@@ -233,11 +233,11 @@ func TestTaskNetworkRefusals(t *testing.T) {
 	}
 	def := e.interfaces(t)
 	if len(def) != 1 || !strings.HasPrefix(aws.ToString(def[0].PrivateIpAddress), "172.31.") {
-		t.Fatalf("stand-in ENIs %+v", def)
+		t.Fatalf("default-subnet ENIs %+v", def)
 	}
 	s, err := e.ec2.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(def[0].SubnetId)}})
 	if err != nil || len(s.Subnets) != 1 || !aws.ToBool(s.Subnets[0].DefaultForAz) {
-		t.Errorf("stand-in ENI subnet %v %v", s, err)
+		t.Errorf("default-subnet ENI subnet %v %v", s, err)
 	}
 }
 
