@@ -15,7 +15,7 @@ import (
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -61,19 +61,20 @@ func (h *heapWatch) mib() float64 {
 	return float64(h.peak) / (1 << 20)
 }
 
-// zoneSubnets returns one subnet id per availability zone, so that each
-// stands for a different /20 of the default VPC.
-func zoneSubnets(n int) []string {
-	seen := map[string]bool{}
+// defaultSubnets returns the default subnets of the region's first n
+// zones, one per zone, from EC2.
+func (h *harness) defaultSubnets(n int) []string {
 	var out []string
-	for i := 0; len(out) < n; i++ {
-		id := fmt.Sprintf("subnet-%08d", i)
-		z, _ := ecs.SubnetPlacement(testRegion, id)
-		if !seen[z] {
-			seen[z] = true
-			out = append(out, id)
+	h.write(func(c *api.Context) error {
+		for _, zone := range ec2.AvailabilityZones(testRegion)[:n] {
+			s, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, zone)
+			if err != nil {
+				return err
+			}
+			out = append(out, aws.ToString(s.SubnetId))
 		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -113,7 +114,7 @@ func BenchmarkFargateService5000(b *testing.B) {
 		h := newHarness(b)
 		td := h.taskDefinition("web", types.NetworkModeAwsvpc, nil)
 		arn := h.service("web", td, 5000, types.LaunchTypeFargate, func(s *types.Service) {
-			s.NetworkConfiguration.AwsvpcConfiguration.Subnets = zoneSubnets(3)
+			s.NetworkConfiguration.AwsvpcConfiguration.Subnets = h.defaultSubnets(3)
 		})
 		b.StartTimer()
 		stop := heap.start()
@@ -166,7 +167,7 @@ func BenchmarkIdlePass(b *testing.B) {
 	h := newHarness(b)
 	td := h.taskDefinition("web", types.NetworkModeAwsvpc, nil)
 	arn := h.service("web", td, 5000, types.LaunchTypeFargate, func(s *types.Service) {
-		s.NetworkConfiguration.AwsvpcConfiguration.Subnets = zoneSubnets(3)
+		s.NetworkConfiguration.AwsvpcConfiguration.Subnets = h.defaultSubnets(3)
 	})
 	var heap heapWatch
 	h.converge(b, &heap, arn)
@@ -246,7 +247,7 @@ func (h *harness) smallTaskDefinition() string {
 		Status: types.TaskDefinitionStatusActive, NetworkMode: types.NetworkModeBridge,
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Cpu: 40, Memory: aws.Int32(128)}}}
 	h.write(func(c *api.Context) error {
-		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
+		return ecscore.TaskDefinitions.Put(c.Tx, testScope, arn, ecscore.TaskDefinitionIndex(td), td)
 	})
 	return arn
 }

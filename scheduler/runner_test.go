@@ -103,7 +103,7 @@ func (h *harness) service(name, td string, desired int32, launch types.LaunchTyp
 		Status: aws.String(ecscore.ServiceActive), DesiredCount: desired, TaskDefinition: aws.String(td), LaunchType: launch,
 		SchedulingStrategy: types.SchedulingStrategyReplica}
 	if launch == types.LaunchTypeFargate {
-		svc.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-a", "subnet-b"}}}
+		svc.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: h.defaultSubnets(2)}}
 	}
 	for _, m := range mutate {
 		m(svc)
@@ -160,7 +160,8 @@ func TestRunnerFargateServiceReachesSteadyState(t *testing.T) {
 			}
 		}
 	}
-	if subnets["subnet-a"] != 2 || subnets["subnet-b"] != 1 || len(ips) != 3 {
+	sa, sb := h.defaultSubnets(2)[0], h.defaultSubnets(2)[1]
+	if subnets[sa] != 2 || subnets[sb] != 1 || len(ips) != 3 {
 		t.Fatalf("subnets %v ips %v", subnets, ips)
 	}
 	svc := h.getService(arn)

@@ -81,7 +81,7 @@ func fargateService(t *testing.T, ls *longshoretest.Instance, name string, desir
 	_, err = client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String(name),
 		TaskDefinition: td.TaskDefinition.TaskDefinitionArn, DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate,
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-			Subnets: []string{"subnet-0a1b2c3d"}, SecurityGroups: []string{"sg-0123456789abcdef0"}}}})
+			Subnets: harness.DefaultSubnets(t, ls.Config)[:1], SecurityGroups: []string{harness.DefaultSecurityGroup(t, ls.Config)}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

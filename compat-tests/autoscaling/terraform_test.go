@@ -15,6 +15,22 @@ import (
 // scalable target, a CPU target tracking policy, a step policy fired by an
 // alarm on a queue metric, and a scheduled action for the morning peak.
 const scalingConfig = `
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "default-for-az"
+    values = ["true"]
+  }
+}
+
+data "aws_security_group" "default" {
+  vpc_id = data.aws_vpc.default.id
+  name   = "default"
+}
+
 resource "aws_ecs_cluster" "c" {
   name = "scaling"
 }
@@ -39,8 +55,8 @@ resource "aws_ecs_service" "web" {
   desired_count   = 1
   launch_type     = "FARGATE"
   network_configuration {
-    subnets         = ["subnet-0a1b2c3d"]
-    security_groups = ["sg-0123456789abcdef0"]
+    subnets         = slice(sort(data.aws_subnets.default.ids), 0, 1)
+    security_groups = [data.aws_security_group.default.id]
   }
   lifecycle {
     ignore_changes = [desired_count]

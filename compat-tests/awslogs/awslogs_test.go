@@ -95,7 +95,7 @@ func TestServiceSeesFailedTasks(t *testing.T) {
 	e := setup(t)
 	td := e.taskDefinition(t, "web", logOptions())
 	if _, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("web"),
-		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: network}); err != nil {
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: e.network(t)}); err != nil {
 		t.Fatal(err)
 	}
 	var svc types.Service

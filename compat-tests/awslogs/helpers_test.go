@@ -70,14 +70,11 @@ func logOptions(extra ...string) map[string]string {
 	return o
 }
 
-var network = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-	Subnets: []string{"subnet-0a1b2c3d"}, SecurityGroups: []string{"sg-0123456789abcdef0"}}}
-
 // runTask runs one Fargate task and returns its ARN.
 func (e env) runTask(t *testing.T, td string) string {
 	t.Helper()
 	out, err := e.ecs.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String(td),
-		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: network})
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: e.network(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,11 @@ func TestCLIApplicationAutoScalingSession(t *testing.T) {
 	s.run("ecs", "register-task-definition", "--family", "worker", "--requires-compatibilities", "FARGATE", "--network-mode", "awsvpc",
 		"--cpu", "256", "--memory", "512", "--container-definitions", `[{"name":"w","image":"busybox","essential":true}]`)
 	services := []string{"orders", "billing", "mailer"}
+	subnet := s.defaultSubnets()[0]
 	for _, name := range services {
 		s.run("ecs", "create-service", "--cluster", "shop", "--service-name", name, "--task-definition", "worker",
 			"--desired-count", "1", "--launch-type", "FARGATE",
-			"--network-configuration", "awsvpcConfiguration={subnets=[subnet-0aaa1111]}")
+			"--network-configuration", "awsvpcConfiguration={subnets=["+subnet+"]}")
 		s.run("application-autoscaling", "register-scalable-target", "--service-namespace", "ecs",
 			"--scalable-dimension", "ecs:service:DesiredCount", "--resource-id", "service/shop/"+name,
 			"--min-capacity", "1", "--max-capacity", "6")

@@ -38,7 +38,7 @@ func TestCLIECSSession(t *testing.T) {
 
 	s.equal("service", s.text("ecs", "create-service", "--cluster", "shop", "--service-name", "web",
 		"--task-definition", "shop-web:2", "--desired-count", "3", "--launch-type", "FARGATE",
-		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-0aaa1111,subnet-0bbb2222],securityGroups=[sg-0aaa1111],assignPublicIp=ENABLED}",
+		"--network-configuration", "awsvpcConfiguration={subnets=["+strings.Join(s.defaultSubnets()[:2], ",")+"],securityGroups=["+s.defaultGroup()+"],assignPublicIp=ENABLED}",
 		"--deployment-configuration", "deploymentCircuitBreaker={enable=true,rollback=true},maximumPercent=200,minimumHealthyPercent=100",
 		"--query", "service.status"), "ACTIVE")
 	families := s.text("ecs", "list-task-definition-families", "--family-prefix", "shop", "--query", "families")

@@ -10,8 +10,9 @@ import (
 // paged, targets in service, and the tear-down with its waiter.
 func TestCLIELBv2Session(t *testing.T) {
 	s := start(t)
-	lb := s.text("elbv2", "create-load-balancer", "--name", "shop-alb", "--subnets", "subnet-0aaa1111", "subnet-0bbb2222",
-		"--security-groups", "sg-0aaa1111", "--tags", "Key=team,Value=shop", "--query", "LoadBalancers[0].LoadBalancerArn")
+	subnets, vpc := s.defaultSubnets(), s.defaultVPC()
+	lb := s.text("elbv2", "create-load-balancer", "--name", "shop-alb", "--subnets", subnets[0], subnets[1],
+		"--security-groups", s.defaultGroup(), "--tags", "Key=team,Value=shop", "--query", "LoadBalancers[0].LoadBalancerArn")
 	if !strings.HasPrefix(lb, "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop-alb/") {
 		t.Fatalf("load balancer arn %q", lb)
 	}
@@ -22,7 +23,7 @@ func TestCLIELBv2Session(t *testing.T) {
   "Name": "shop-web",
   "Protocol": "HTTP",
   "Port": 8080,
-  "VpcId": "vpc-0abc1234",
+  "VpcId": "`+vpc+`",
   "TargetType": "ip",
   "HealthCheckPath": "/health",
   "HealthCheckIntervalSeconds": 5,
@@ -32,7 +33,7 @@ func TestCLIELBv2Session(t *testing.T) {
 }`)
 	tg := s.text("elbv2", "create-target-group", "--cli-input-json", tgInput, "--query", "TargetGroups[0].TargetGroupArn")
 	for _, name := range []string{"shop-api", "shop-admin", "shop-static"} {
-		s.run("elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-0abc1234", "--target-type", "ip")
+		s.run("elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc, "--target-type", "ip")
 	}
 	names, pages := s.pages("Names", 3, "elbv2", "describe-target-groups", "--query", "{Names: TargetGroups[].TargetGroupName, NextToken: NextToken}")
 	if len(names) != 4 || pages != 2 {
@@ -57,7 +58,7 @@ func TestCLIELBv2Session(t *testing.T) {
 		"--query", "Attributes[?Key=='idle_timeout.timeout_seconds'].Value"), "120")
 
 	s.fail("LoadBalancerNotFound", "elbv2", "describe-load-balancers", "--names", "shop-alb-typo")
-	s.fail("DuplicateTargetGroupName", "elbv2", "create-target-group", "--name", "shop-api", "--protocol", "HTTPS", "--port", "443", "--vpc-id", "vpc-0abc1234")
+	s.fail("DuplicateTargetGroupName", "elbv2", "create-target-group", "--name", "shop-api", "--protocol", "HTTPS", "--port", "443", "--vpc-id", vpc)
 	s.fail("ResourceInUse", "elbv2", "delete-target-group", "--target-group-arn", tg)
 
 	s.run("elbv2", "deregister-targets", "--target-group-arn", tg, "--targets", "Id=10.0.1.10", "Id=10.0.2.20,Port=9090")

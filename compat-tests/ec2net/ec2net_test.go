@@ -221,18 +221,23 @@ func TestTaskNetworkRefusals(t *testing.T) {
 	if got := e.interfaces(t); len(got) != 0 {
 		t.Errorf("refused launches left %d ENIs", len(got))
 	}
-	// Subnet ids EC2 never saw stand in for the default VPC's subnets: the
-	// task runs and its ENI is in a default subnet.
-	if err := run(ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-0a1b2c3d"}}); err != nil {
+	// A subnet id EC2 never saw is refused alone too: there are no stand-ins.
+	err = run(ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-0a1b2c3d"}})
+	if ae := harness.AssertAPIError(t, err, "InvalidParameterException"); ae != nil && !strings.Contains(ae.ErrorMessage(), "InvalidSubnetID.NotFound") {
+		t.Errorf("message %q", ae.ErrorMessage())
+	}
+	// The default VPC's subnets are what a configuration without a network
+	// of its own uses: the task runs and its ENI is in that default subnet.
+	if err := run(ecstypes.AwsVpcConfiguration{Subnets: harness.DefaultSubnets(t, harness.ClientConfig(e.ec2.Options().Region, e.ec2.Options().BaseEndpoint, e.ec2.Options().Credentials, e.ec2.Options().HTTPClient))[:1]}); err != nil {
 		t.Fatal(err)
 	}
 	def := e.interfaces(t)
 	if len(def) != 1 || !strings.HasPrefix(aws.ToString(def[0].PrivateIpAddress), "172.31.") {
-		t.Fatalf("stand-in ENIs %+v", def)
+		t.Fatalf("default-subnet ENIs %+v", def)
 	}
 	s, err := e.ec2.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(def[0].SubnetId)}})
 	if err != nil || len(s.Subnets) != 1 || !aws.ToBool(s.Subnets[0].DefaultForAz) {
-		t.Errorf("stand-in ENI subnet %v %v", s, err)
+		t.Errorf("default-subnet ENI subnet %v %v", s, err)
 	}
 }
 
@@ -268,12 +273,14 @@ func TestLoadBalancerENIsAppearInEC2(t *testing.T) {
 			t.Errorf("ENI %+v", ni)
 		}
 	}
-	// Groups of another VPC are refused, on create and on SetSecurityGroups.
+	// Groups of another VPC are refused, on create and on SetSecurityGroups,
+	// as ELBv2 refuses them (InvalidConfigurationRequest, not the
+	// InvalidSecurityGroup of a group that does not exist).
 	_, err = e.elb.SetSecurityGroups(harness.Ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: []string{other.group}})
-	harness.AssertAPIError(t, err, "InvalidSecurityGroup")
+	harness.AssertAPIError(t, err, "InvalidConfigurationRequest")
 	_, err = e.elb.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("bad"),
 		Subnets: net.subnets, SecurityGroups: []string{other.group}})
-	harness.AssertAPIError(t, err, "InvalidSecurityGroup")
+	harness.AssertAPIError(t, err, "InvalidConfigurationRequest")
 	// A subnet EC2 does not know, next to a known one of a non-default VPC, is refused.
 	_, err = e.elb.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("bad"),
 		Subnets: []string{net.subnets[0], "subnet-0feedfacefeedface"}})

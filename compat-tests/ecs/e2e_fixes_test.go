@@ -20,7 +20,7 @@ func TestE2EServiceRevisionCarriesDeploymentID(t *testing.T) {
 	td := e.fargateFamily(t, "rev", "nginx")
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(e.cluster),
 		ServiceName: aws.String("rev"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1),
-		LaunchType: "FARGATE", NetworkConfiguration: wlNetwork("subnet-0aaa1111")})
+		LaunchType: "FARGATE", NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 	if err != nil {
 		t.Fatal(err)
 	}

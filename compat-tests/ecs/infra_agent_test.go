@@ -114,7 +114,8 @@ func TestInfraAgentStateChanges(t *testing.T) {
 }
 
 func TestInfraAttachmentStateChanges(t *testing.T) {
-	client := infraClient(t)
+	ls := harness.Start(t)
+	client := ecs.NewFromConfig(ls.Config)
 	infraCreateCluster(t, client, "vpc")
 	ci := infraRegisterInstance(t, client, "vpc", "i-0eni", "t3.medium", "us-east-1a")
 	if _, err := client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("eni"), NetworkMode: types.NetworkModeAwsvpc,
@@ -123,7 +124,7 @@ func TestInfraAttachmentStateChanges(t *testing.T) {
 	}
 	st, err := client.StartTask(harness.Ctx, &ecs.StartTaskInput{Cluster: aws.String("vpc"), TaskDefinition: aws.String("eni"),
 		ContainerInstances:   []string{aws.ToString(ci.ContainerInstanceArn)},
-		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-0123456789abcdef0"}}}})
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: harness.DefaultSubnets(t, ls.Config)[:1]}}})
 	if err != nil {
 		t.Fatal(err)
 	}

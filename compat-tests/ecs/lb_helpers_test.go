@@ -15,12 +15,12 @@ import (
 func (e *wlEnv) albTargetGroup(t *testing.T, name string) string {
 	t.Helper()
 	c := elb.NewFromConfig(e.ls.Config)
-	lb, err := c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String(name), Subnets: []string{"subnet-aaaa1111", "subnet-bbbb2222"}})
+	lb, err := c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String(name), Subnets: e.subnets(t)[:2]})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tg, err := c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), VpcId: aws.String("vpc-12345678"), TargetType: elbtypes.TargetTypeEnumIp})
+		Port: aws.Int32(80), VpcId: aws.String(harness.DefaultVPC(t, e.ls.Config)), TargetType: elbtypes.TargetTypeEnumIp})
 	if err != nil {
 		t.Fatal(err)
 	}

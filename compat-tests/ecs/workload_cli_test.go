@@ -19,7 +19,7 @@ func TestWorkloadCLICreateListDescribeService(t *testing.T) {
 	}
 	out := cli("ecs", "create-service", "--cluster", "apps", "--service-name", "web", "--task-definition", "web",
 		"--desired-count", "2", "--launch-type", "FARGATE",
-		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-1,subnet-2],securityGroups=[sg-1],assignPublicIp=DISABLED}",
+		"--network-configuration", "awsvpcConfiguration={subnets=["+e.subnet(t, 0)+","+e.subnet(t, 1)+"],securityGroups=["+e.defaultGroup(t)+"],assignPublicIp=DISABLED}",
 		"--query", "service.{arn:serviceArn,status:status,desired:desiredCount,deployments:length(deployments)}")
 	var created struct {
 		Arn         string

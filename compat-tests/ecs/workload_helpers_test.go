@@ -92,7 +92,7 @@ func (e *wlEnv) registerInstance(t *testing.T, instanceID, zone string) string {
 
 func wlNetwork(subnets ...string) *types.NetworkConfiguration {
 	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-		Subnets: subnets, SecurityGroups: []string{"sg-0123456789abcdef0"}}}
+		Subnets: subnets}}
 }
 
 func wlDetail(att types.Attachment, name string) string {

@@ -22,7 +22,7 @@ func (e *wlEnv) createFargateService(t *testing.T, name, td string, desired int3
 	t.Helper()
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(e.cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(td),
-		DesiredCount: aws.Int32(desired), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1", "subnet-2"),
+		DesiredCount: aws.Int32(desired), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0), e.subnet(t, 1)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func TestWorkloadCreateServiceFargate(t *testing.T) {
 	tgArn := e.albTargetGroup(t, "web")
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(e.cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
-		DesiredCount: aws.Int32(3), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1", "subnet-2"),
+		DesiredCount: aws.Int32(3), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0), e.subnet(t, 1)),
 		DeploymentConfiguration: &types.DeploymentConfiguration{DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}},
 		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String(tgArn),
 			ContainerName: aws.String("web"), ContainerPort: aws.Int32(80)}},
@@ -90,7 +90,7 @@ func TestWorkloadCreateServiceFargate(t *testing.T) {
 
 	// The same name again is not an idempotent create.
 	_, err = e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(e.cluster), ServiceName: aws.String("web"),
-		TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1")})
+		TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 	ae := harness.AssertAPIError(t, err, "InvalidParameterException")
 	if ae.ErrorMessage() != "Creation of service was not idempotent." {
 		t.Errorf("message %q", ae.ErrorMessage())
@@ -387,17 +387,17 @@ func TestWorkloadServiceValidation(t *testing.T) {
 		{"awsvpc without network", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate},
 			"InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified."},
 		{"launch type and strategy", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate,
-			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}, NetworkConfiguration: wlNetwork("subnet-1")},
+			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}, NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."},
 		{"daemon with desired count", ecs.CreateServiceInput{TaskDefinition: aws.String("worker"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeEc2,
 			SchedulingStrategy: types.SchedulingStrategyDaemon}, "InvalidParameterException", ""},
 		{"load balancer container missing", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate,
-			NetworkConfiguration: wlNetwork("subnet-1"), LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String("arn:tg"), ContainerName: aws.String("api"), ContainerPort: aws.Int32(80)}}},
+			NetworkConfiguration: wlNetwork(e.subnet(t, 0)), LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String("arn:tg"), ContainerName: aws.String("api"), ContainerPort: aws.Int32(80)}}},
 			"InvalidParameterException", "The container api does not exist in the task definition."},
 		{"role with awsvpc", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate,
-			NetworkConfiguration: wlNetwork("subnet-1"), Role: aws.String("ecsServiceRole")},
+			NetworkConfiguration: wlNetwork(e.subnet(t, 0)), Role: aws.String("ecsServiceRole")},
 			"InvalidParameterException", "You cannot specify an IAM role for services that require a service linked role."},
-		{"too many tasks", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(5001), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1")},
+		{"too many tasks", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(5001), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", ""},
 		{"bad placement", ecs.CreateServiceInput{TaskDefinition: aws.String("worker"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeEc2,
 			PlacementStrategy: []types.PlacementStrategy{{Type: types.PlacementStrategyTypeBinpack, Field: aws.String("instanceId")}}},
@@ -454,7 +454,7 @@ func TestWorkloadServiceTasksListedByServiceName(t *testing.T) {
 	e.fargateFamily(t, "api", "nginx")
 	e.createFargateService(t, "web", "web", 2)
 	if _, err := e.client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String("api"),
-		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1")}); err != nil {
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0))}); err != nil {
 		t.Fatal(err)
 	}
 	// The cluster manager starts the service's tasks; only they are listed under its name.
@@ -482,7 +482,7 @@ func TestWorkloadCreateServiceClientToken(t *testing.T) {
 	e := wlStart(t)
 	e.fargateFamily(t, "web", "nginx")
 	in := &ecs.CreateServiceInput{Cluster: aws.String(e.cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
-		DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"), ClientToken: aws.String("t-1")}
+		DesiredCount: aws.Int32(0), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)), ClientToken: aws.String("t-1")}
 	first, err := e.client.CreateService(harness.Ctx, in)
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestWorkloadRunTaskFargate(t *testing.T) {
 	out, err := e.client.RunTask(harness.Ctx, &ecs.RunTaskInput{
 		Cluster: aws.String(e.cluster), TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate,
 		Count: aws.Int32(3), StartedBy: aws.String("ci-job"),
-		NetworkConfiguration: wlNetwork("subnet-aaa", "subnet-bbb"),
+		NetworkConfiguration: wlNetwork(e.subnet(t, 0), e.subnet(t, 1)),
 		Overrides:            &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{{Name: aws.String("web"), Command: []string{"nginx", "-T"}}}},
 		Tags:                 []types.Tag{wlTag("team", "blue")},
 	})
@@ -77,7 +77,7 @@ func TestWorkloadRunTaskFargate(t *testing.T) {
 			wlDetail(att, "privateDnsName") != "ip-"+strings.ReplaceAll(ip, ".", "-")+".ec2.internal" {
 			t.Errorf("attachment details %+v", att.Details)
 		}
-		if s := wlDetail(att, "subnetId"); s != "subnet-aaa" && s != "subnet-bbb" {
+		if s := wlDetail(att, "subnetId"); s != e.subnet(t, 0) && s != e.subnet(t, 1) {
 			t.Errorf("subnet %s", s)
 		}
 		if !strings.HasPrefix(aws.ToString(task.AvailabilityZone), "us-east-1") {
@@ -150,7 +150,7 @@ func TestWorkloadListTasksFiltersAndPaging(t *testing.T) {
 	run := func(family, startedBy string, count int32) {
 		t.Helper()
 		_, err := e.client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String(family),
-			Count: aws.Int32(count), StartedBy: aws.String(startedBy), NetworkConfiguration: wlNetwork("subnet-1"),
+			Count: aws.Int32(count), StartedBy: aws.String(startedBy), NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}})
 		if err != nil {
 			t.Fatal(err)
@@ -227,7 +227,7 @@ func TestWorkloadRunTaskValidation(t *testing.T) {
 	}{
 		{"launch type and strategy", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate,
 			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}},
-			NetworkConfiguration:     wlNetwork("subnet-1")},
+			NetworkConfiguration:     wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."},
 		{"awsvpc without network", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate},
 			"InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified."},
@@ -235,23 +235,23 @@ func TestWorkloadRunTaskValidation(t *testing.T) {
 			"InvalidParameterException", "subnets can not be empty."},
 		{"bridge on fargate", ecs.RunTaskInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeFargate},
 			"InvalidParameterException", "Task definition does not support launch_type FARGATE."},
-		{"network on bridge", ecs.RunTaskInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeEc2, NetworkConfiguration: wlNetwork("subnet-1")},
+		{"network on bridge", ecs.RunTaskInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeEc2, NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", "Network Configuration is not valid for the given networkMode of this task definition."},
-		{"too many", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, Count: aws.Int32(11), NetworkConfiguration: wlNetwork("subnet-1")},
+		{"too many", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, Count: aws.Int32(11), NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", ""},
-		{"unknown platform", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, PlatformVersion: aws.String("9.9.9"), NetworkConfiguration: wlNetwork("subnet-1")},
+		{"unknown platform", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, PlatformVersion: aws.String("9.9.9"), NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"PlatformUnknownException", ""},
 		{"platform on EC2", ecs.RunTaskInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeEc2, PlatformVersion: aws.String("1.4.0")},
 			"InvalidParameterException", ""},
 		{"no instances", ecs.RunTaskInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeEc2},
 			"InvalidParameterException", "No Container Instances were found in your cluster."},
-		{"unassociated provider", ecs.RunTaskInput{TaskDefinition: aws.String("web"), NetworkConfiguration: wlNetwork("subnet-1"),
+		{"unassociated provider", ecs.RunTaskInput{TaskDefinition: aws.String("web"), NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("my-asg"), Weight: 1}}},
 			"InvalidParameterException", ""},
-		{"fargate placement", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+		{"fargate placement", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 			PlacementStrategy: []types.PlacementStrategy{{Type: types.PlacementStrategyTypeRandom}}},
 			"InvalidParameterException", ""},
-		{"reserved tag", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+		{"reserved tag", ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 			Tags: []types.Tag{wlTag("aws:owner", "me")}},
 			"InvalidParameterException", ""},
 		{"unknown definition", ecs.RunTaskInput{TaskDefinition: aws.String("nope"), LaunchType: types.LaunchTypeFargate},
@@ -346,7 +346,7 @@ func TestWorkloadRunAndStartTaskOnEC2(t *testing.T) {
 	// An awsvpc definition on an instance gets its ENI from the subnet.
 	e.fargateFamily(t, "web", "nginx")
 	st, err = e.client.StartTask(harness.Ctx, &ecs.StartTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String("web"),
-		ContainerInstances: []string{ci}, NetworkConfiguration: wlNetwork("subnet-1")})
+		ContainerInstances: []string{ci}, NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,7 @@ func TestWorkloadTaskProtection(t *testing.T) {
 	run := func(group string) string {
 		t.Helper()
 		out, err := e.client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String("web"),
-			LaunchType: types.LaunchTypeFargate, Group: aws.String(group), NetworkConfiguration: wlNetwork("subnet-1")})
+			LaunchType: types.LaunchTypeFargate, Group: aws.String(group), NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -439,7 +439,7 @@ func TestWorkloadExecuteCommand(t *testing.T) {
 	run := func(exec bool) string {
 		t.Helper()
 		out, err := e.client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String("web"),
-			LaunchType: types.LaunchTypeFargate, EnableExecuteCommand: exec, NetworkConfiguration: wlNetwork("subnet-1")})
+			LaunchType: types.LaunchTypeFargate, EnableExecuteCommand: exec, NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,7 +466,7 @@ func TestWorkloadRunTaskClientToken(t *testing.T) {
 	e := wlStart(t)
 	e.fargateFamily(t, "web", "nginx")
 	in := &ecs.RunTaskInput{Cluster: aws.String(e.cluster), TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate,
-		Count: aws.Int32(2), NetworkConfiguration: wlNetwork("subnet-1"), ClientToken: aws.String("retry-me")}
+		Count: aws.Int32(2), NetworkConfiguration: wlNetwork(e.subnet(t, 0)), ClientToken: aws.String("retry-me")}
 	first, err := e.client.RunTask(harness.Ctx, in)
 	if err != nil {
 		t.Fatal(err)

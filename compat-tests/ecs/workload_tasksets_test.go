@@ -27,7 +27,7 @@ func TestWorkloadTaskSetsExternal(t *testing.T) {
 	create := func(td string, scale float64) *types.TaskSet {
 		t.Helper()
 		res, err := e.client.CreateTaskSet(harness.Ctx, &ecs.CreateTaskSetInput{Cluster: aws.String(e.cluster), Service: aws.String("ext"),
-			TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+			TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 			ExternalId: aws.String("deploy-1"), Scale: &types.Scale{Value: scale, Unit: types.ScaleUnitPercent},
 			Tags: []types.Tag{wlTag("stage", "blue")}})
 		if err != nil {
@@ -126,14 +126,14 @@ func TestWorkloadTaskSetsNeedExternalController(t *testing.T) {
 	e.fargateFamily(t, "web", "nginx")
 	e.createFargateService(t, "web", "web", 1)
 	_, err := e.client.CreateTaskSet(harness.Ctx, &ecs.CreateTaskSetInput{Cluster: aws.String(e.cluster), Service: aws.String("web"),
-		TaskDefinition: aws.String("web"), NetworkConfiguration: wlNetwork("subnet-1")})
+		TaskDefinition: aws.String("web"), NetworkConfiguration: wlNetwork(e.subnet(t, 0))})
 	harness.AssertAPIError(t, err, "InvalidParameterException")
 	_, err = e.client.DescribeTaskSets(harness.Ctx, &ecs.DescribeTaskSetsInput{Cluster: aws.String(e.cluster), Service: aws.String("ghost")})
 	harness.AssertAPIError(t, err, "ServiceNotFoundException")
 
 	// CODE_DEPLOY services start with a PRIMARY task set and refuse definition updates.
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(e.cluster), ServiceName: aws.String("cd"),
-		TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+		TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy}})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func TestWorkloadTaskSetsNeedExternalController(t *testing.T) {
 	if ae.ErrorMessage() != "Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment." {
 		t.Errorf("message %q", ae.ErrorMessage())
 	}
-	_, err = e.client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(e.cluster), Service: aws.String("cd"), NetworkConfiguration: wlNetwork("subnet-9")})
+	_, err = e.client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(e.cluster), Service: aws.String("cd"), NetworkConfiguration: wlNetwork(e.subnet(t, 2))})
 	ae = harness.AssertAPIError(t, err, "InvalidParameterException")
 	if ae.ErrorMessage() != "Unable to update network parameters on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment." {
 		t.Errorf("message %q", ae.ErrorMessage())

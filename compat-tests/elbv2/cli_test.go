@@ -19,12 +19,13 @@ func TestELBv2CLISession(t *testing.T) {
 		}
 		return strings.TrimSpace(out)
 	}
-	lbArn := cli("create-load-balancer", "--name", "cli-alb", "--subnets", "subnet-0a", "subnet-0b",
+	subnets := harness.DefaultSubnets(t, ls.Config)
+	lbArn := cli("create-load-balancer", "--name", "cli-alb", "--subnets", subnets[0], subnets[1],
 		"--query", "LoadBalancers[0].LoadBalancerArn", "--output", "text")
 	if !strings.Contains(lbArn, ":loadbalancer/app/cli-alb/") {
 		t.Fatalf("load balancer arn %q", lbArn)
 	}
-	tgArn := cli("create-target-group", "--name", "cli-tg", "--protocol", "HTTP", "--port", "8080", "--vpc-id", "vpc-0abc",
+	tgArn := cli("create-target-group", "--name", "cli-tg", "--protocol", "HTTP", "--port", "8080", "--vpc-id", harness.DefaultVPC(t, ls.Config),
 		"--target-type", "ip", "--health-check-interval-seconds", "150", "--healthy-threshold-count", "2",
 		"--query", "TargetGroups[0].TargetGroupArn", "--output", "text")
 	listener := cli("create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", "80",

@@ -34,7 +34,7 @@ func unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, seq.Add(
 func (e *env) alb(name string) types.LoadBalancer {
 	e.t.Helper()
 	out, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String(name), Subnets: []string{"subnet-aaaa1111", "subnet-bbbb2222"},
+		Name: aws.String(name), Subnets: e.subnets()[:2],
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -45,7 +45,7 @@ func (e *env) alb(name string) types.LoadBalancer {
 func (e *env) nlb(name string) types.LoadBalancer {
 	e.t.Helper()
 	out, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String(name), Type: types.LoadBalancerTypeEnumNetwork, Subnets: []string{"subnet-aaaa1111"},
+		Name: aws.String(name), Type: types.LoadBalancerTypeEnumNetwork, Subnets: e.subnets()[:1],
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -56,7 +56,7 @@ func (e *env) nlb(name string) types.LoadBalancer {
 func (e *env) targetGroup(name string, proto types.ProtocolEnum, tt types.TargetTypeEnum) types.TargetGroup {
 	e.t.Helper()
 	out, err := e.c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{
-		Name: aws.String(name), Protocol: proto, Port: aws.Int32(80), VpcId: aws.String("vpc-12345678"), TargetType: tt,
+		Name: aws.String(name), Protocol: proto, Port: aws.Int32(80), VpcId: aws.String(e.vpc()), TargetType: tt,
 	})
 	if err != nil {
 		e.t.Fatal(err)

@@ -275,11 +275,11 @@ func TestELBv2NetworkListenersAndAttributes(t *testing.T) {
 	}
 
 	// Gateway load balancers take one listener without protocol or port, forwarding to GENEVE.
-	gw, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("gw"), Type: "gateway", Subnets: []string{"subnet-1"}})
+	gw, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("gw"), Type: "gateway", Subnets: e.subnets()[:1]})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gtg, err := e.c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String("appliances"), Protocol: "GENEVE", Port: aws.Int32(6081), VpcId: aws.String("vpc-1")})
+	gtg, err := e.c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String("appliances"), Protocol: "GENEVE", Port: aws.Int32(6081), VpcId: aws.String(e.vpc())})
 	if err != nil {
 		t.Fatal(err)
 	}

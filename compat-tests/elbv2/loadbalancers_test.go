@@ -45,7 +45,7 @@ func TestELBv2CreateApplicationLoadBalancer(t *testing.T) {
 	if aws.ToString(again.LoadBalancerArn) != arn {
 		t.Errorf("idempotent create returned %s", aws.ToString(again.LoadBalancerArn))
 	}
-	_, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: []string{"subnet-cccc", "subnet-dddd"}})
+	_, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: e.subnets()[2:4]})
 	ae := harness.AssertAPIError(t, err, "DuplicateLoadBalancerName")
 	if ae.ErrorMessage() != "A load balancer with the same name 'web' exists, but with different settings" {
 		t.Errorf("message %q", ae.ErrorMessage())
@@ -94,7 +94,7 @@ func TestELBv2NetworkAndGatewayLoadBalancers(t *testing.T) {
 	e := start(t)
 	out, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
 		Name: aws.String("tcp"), Type: types.LoadBalancerTypeEnumNetwork, Scheme: types.LoadBalancerSchemeEnumInternal,
-		SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-0a1b"), PrivateIPv4Address: aws.String("172.31.5.10")}},
+		SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String(e.subnets()[0]), PrivateIPv4Address: aws.String("172.31.5.10")}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestELBv2NetworkAndGatewayLoadBalancers(t *testing.T) {
 	harness.AssertAPIError(t, err, "InvalidConfigurationRequest")
 
 	gw, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String("gw"), Type: types.LoadBalancerTypeEnumGateway, Subnets: []string{"subnet-0a1b"},
+		Name: aws.String("gw"), Type: types.LoadBalancerTypeEnumGateway, Subnets: e.subnets()[:1],
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -123,62 +123,63 @@ func TestELBv2NetworkAndGatewayLoadBalancers(t *testing.T) {
 		t.Errorf("gateway %s dns %v", aws.ToString(g.LoadBalancerArn), g.DNSName)
 	}
 	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String("gw2"), Type: types.LoadBalancerTypeEnumGateway, Subnets: []string{"subnet-0a1b"}, SecurityGroups: []string{"sg-1"},
+		Name: aws.String("gw2"), Type: types.LoadBalancerTypeEnumGateway, Subnets: e.subnets()[:1], SecurityGroups: []string{"sg-1"},
 	})
 	harness.AssertAPIError(t, err, "ValidationError")
 
 	// An application load balancer needs two zones; names and subnets are checked.
 	for _, in := range []*elb.CreateLoadBalancerInput{
-		{Name: aws.String("one"), Subnets: []string{"subnet-a"}},
-		{Name: aws.String("-bad"), Subnets: []string{"subnet-a", "subnet-b"}},
-		{Name: aws.String("internal-x"), Subnets: []string{"subnet-a", "subnet-b"}},
+		{Name: aws.String("one"), Subnets: e.subnets()[:1]},
+		{Name: aws.String("-bad"), Subnets: e.subnets()[:2]},
+		{Name: aws.String("internal-x"), Subnets: e.subnets()[:2]},
 	} {
 		_, err := e.c.CreateLoadBalancer(harness.Ctx, in)
 		harness.AssertAPIError(t, err, "ValidationError")
 	}
-	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("x"), Subnets: []string{"net-a", "subnet-b"}})
+	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("x"), Subnets: []string{"net-a", e.subnets()[1]}})
 	harness.AssertAPIError(t, err, "SubnetNotFound")
 	for _, in := range []*elb.CreateLoadBalancerInput{
-		{Name: aws.String("eip-internal"), Type: "network", Scheme: "internal", SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-a"), AllocationId: aws.String("eipalloc-1")}}},
-		{Name: aws.String("private-public"), Type: "network", SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-a"), PrivateIPv4Address: aws.String("172.31.0.9")}}},
-		{Name: aws.String("alb-eip"), SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-a"), AllocationId: aws.String("eipalloc-1")}, {SubnetId: aws.String("subnet-b")}}},
-		{Name: aws.String("dual-internal"), Scheme: "internal", IpAddressType: "dualstack", Subnets: []string{"subnet-a", "subnet-b"}},
+		{Name: aws.String("eip-internal"), Type: "network", Scheme: "internal", SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String(e.subnets()[0]), AllocationId: aws.String("eipalloc-1")}}},
+		{Name: aws.String("private-public"), Type: "network", SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String(e.subnets()[0]), PrivateIPv4Address: aws.String("172.31.0.9")}}},
+		{Name: aws.String("alb-eip"), SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String(e.subnets()[0]), AllocationId: aws.String("eipalloc-1")}, {SubnetId: aws.String(e.subnets()[1])}}},
+		{Name: aws.String("dual-internal"), Scheme: "internal", IpAddressType: "dualstack", Subnets: e.subnets()[:2]},
 	} {
 		_, err := e.c.CreateLoadBalancer(harness.Ctx, in)
 		harness.AssertAPIError(t, err, "InvalidConfigurationRequest")
 	}
-	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("gw-scheme"), Type: "gateway", Scheme: "internal", Subnets: []string{"subnet-a"}})
+	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("gw-scheme"), Type: "gateway", Scheme: "internal", Subnets: e.subnets()[:1]})
 	harness.AssertAPIError(t, err, "ValidationError")
 	eip, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("eip"), Type: "network",
-		SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String("subnet-a"), AllocationId: aws.String("eipalloc-0abc")}}})
+		SubnetMappings: []types.SubnetMapping{{SubnetId: aws.String(e.subnets()[0]), AllocationId: aws.String("eipalloc-0abc")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a := eip.LoadBalancers[0].AvailabilityZones[0].LoadBalancerAddresses[0]; aws.ToString(a.AllocationId) != "eipalloc-0abc" || aws.ToString(a.IpAddress) == "" {
 		t.Errorf("elastic ip address %+v", a)
 	}
-	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("x"), Subnets: []string{"subnet-a", "subnet-b"}, SecurityGroups: []string{"group"}})
+	_, err = e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("x"), Subnets: e.subnets()[:2], SecurityGroups: []string{"group"}})
 	harness.AssertAPIError(t, err, "InvalidSecurityGroup")
 }
 
 func TestELBv2ChangeLoadBalancerNetworking(t *testing.T) {
 	e := start(t)
 	lb := e.alb("net")
-	sn, err := e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: lb.LoadBalancerArn, Subnets: []string{"subnet-1", "subnet-2", "subnet-3"}})
+	sn, err := e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: lb.LoadBalancerArn, Subnets: e.subnets()[:3]})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sn.AvailabilityZones) != 3 || sn.IpAddressType != types.IpAddressTypeIpv4 {
 		t.Errorf("set subnets %+v", sn)
 	}
-	_, err = e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: lb.LoadBalancerArn, Subnets: []string{"subnet-1"}})
+	_, err = e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: lb.LoadBalancerArn, Subnets: e.subnets()[:1]})
 	harness.AssertAPIError(t, err, "ValidationError")
 
-	sg, err := e.c.SetSecurityGroups(harness.Ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: []string{"sg-aaa", "sg-bbb"}})
+	groups := e.groups(2)
+	sg, err := e.c.SetSecurityGroups(harness.Ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: groups})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(sg.SecurityGroupIds, ",") != "sg-aaa,sg-bbb" {
+	if strings.Join(sg.SecurityGroupIds, ",") != strings.Join(groups, ",") {
 		t.Errorf("groups %v", sg.SecurityGroupIds)
 	}
 	ip, err := e.c.SetIpAddressType(harness.Ctx, &elb.SetIpAddressTypeInput{LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: types.IpAddressTypeDualstack})
@@ -201,7 +202,7 @@ func TestELBv2ChangeLoadBalancerNetworking(t *testing.T) {
 	if len(got.AvailabilityZones) != 3 || len(got.SecurityGroups) != 2 || got.IpAddressType != types.IpAddressTypeDualstack {
 		t.Errorf("after changes %+v", got)
 	}
-	_, err = e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: aws.String(strings.Replace(*lb.LoadBalancerArn, "/net/", "/nope/", 1)), Subnets: []string{"subnet-1", "subnet-2"}})
+	_, err = e.c.SetSubnets(harness.Ctx, &elb.SetSubnetsInput{LoadBalancerArn: aws.String(strings.Replace(*lb.LoadBalancerArn, "/net/", "/nope/", 1)), Subnets: e.subnets()[:2]})
 	harness.AssertAPIError(t, err, "LoadBalancerNotFound")
 }
 

@@ -22,7 +22,7 @@ func TestELBv2DefaultQuotas(t *testing.T) {
 			first = lb
 		}
 	}
-	_, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("one-too-many"), Subnets: []string{"subnet-1", "subnet-2"}})
+	_, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("one-too-many"), Subnets: e.subnets()[:2]})
 	ae := harness.AssertAPIError(t, err, "TooManyLoadBalancers")
 	if ae.ErrorMessage() != "Exceeded quota of account 000000000000" {
 		t.Errorf("message %q", ae.ErrorMessage())

@@ -14,7 +14,7 @@ func tag(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aw
 
 func TestELBv2Tags(t *testing.T) {
 	e := start(t)
-	out, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("tagged"), Subnets: []string{"subnet-1", "subnet-2"},
+	out, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("tagged"), Subnets: e.subnets()[:2],
 		Tags: []types.Tag{tag("env", "dev")}})
 	if err != nil {
 		t.Fatal(err)

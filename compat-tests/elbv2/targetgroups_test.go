@@ -21,15 +21,15 @@ func TestELBv2TargetGroupDefaults(t *testing.T) {
 		version               string
 		enabled               bool
 	}{
-		{elb.CreateTargetGroupInput{Name: aws.String("http"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: "ip"},
+		{elb.CreateTargetGroupInput{Name: aws.String("http"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()), TargetType: "ip"},
 			"HTTP", 30, 5, "/", "200", "traffic-port", "HTTP1", true},
-		{elb.CreateTargetGroupInput{Name: aws.String("grpc"), Protocol: "HTTPS", Port: aws.Int32(443), VpcId: aws.String("vpc-1"), ProtocolVersion: aws.String("GRPC")},
+		{elb.CreateTargetGroupInput{Name: aws.String("grpc"), Protocol: "HTTPS", Port: aws.Int32(443), VpcId: aws.String(e.vpc()), ProtocolVersion: aws.String("GRPC")},
 			"HTTPS", 30, 5, "/AWS.ALB/healthcheck", "", "traffic-port", "GRPC", true},
-		{elb.CreateTargetGroupInput{Name: aws.String("tcp"), Protocol: "TCP", Port: aws.Int32(5432), VpcId: aws.String("vpc-1")},
+		{elb.CreateTargetGroupInput{Name: aws.String("tcp"), Protocol: "TCP", Port: aws.Int32(5432), VpcId: aws.String(e.vpc())},
 			"TCP", 30, 10, "", "", "traffic-port", "", true},
-		{elb.CreateTargetGroupInput{Name: aws.String("tcp-http"), Protocol: "TCP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"), HealthCheckProtocol: "HTTP"},
+		{elb.CreateTargetGroupInput{Name: aws.String("tcp-http"), Protocol: "TCP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()), HealthCheckProtocol: "HTTP"},
 			"HTTP", 30, 6, "/", "200-399", "traffic-port", "", true},
-		{elb.CreateTargetGroupInput{Name: aws.String("geneve"), Protocol: "GENEVE", Port: aws.Int32(6081), VpcId: aws.String("vpc-1")},
+		{elb.CreateTargetGroupInput{Name: aws.String("geneve"), Protocol: "GENEVE", Port: aws.Int32(6081), VpcId: aws.String(e.vpc())},
 			"TCP", 10, 5, "", "", "80", "", true},
 		{elb.CreateTargetGroupInput{Name: aws.String("fn"), TargetType: "lambda"},
 			"", 35, 30, "/", "200", "", "", false},
@@ -68,15 +68,15 @@ func TestELBv2TargetGroupValidation(t *testing.T) {
 		in   elb.CreateTargetGroupInput
 		code string
 	}{
-		{elb.CreateTargetGroupInput{Name: aws.String("noport"), Protocol: "HTTP", VpcId: aws.String("vpc-1")}, "ValidationError"},
+		{elb.CreateTargetGroupInput{Name: aws.String("noport"), Protocol: "HTTP", VpcId: aws.String(e.vpc())}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("novpc"), Protocol: "HTTP", Port: aws.Int32(80)}, "ValidationError"},
-		{elb.CreateTargetGroupInput{Name: aws.String("-x"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1")}, "ValidationError"},
+		{elb.CreateTargetGroupInput{Name: aws.String("-x"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc())}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("fnport"), TargetType: "lambda", Port: aws.Int32(80)}, "ValidationError"},
-		{elb.CreateTargetGroupInput{Name: aws.String("albudp"), TargetType: "alb", Protocol: "UDP", Port: aws.Int32(80), VpcId: aws.String("vpc-1")}, "ValidationError"},
-		{elb.CreateTargetGroupInput{Name: aws.String("timeout"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"),
+		{elb.CreateTargetGroupInput{Name: aws.String("albudp"), TargetType: "alb", Protocol: "UDP", Port: aws.Int32(80), VpcId: aws.String(e.vpc())}, "ValidationError"},
+		{elb.CreateTargetGroupInput{Name: aws.String("timeout"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()),
 			HealthCheckIntervalSeconds: aws.Int32(10), HealthCheckTimeoutSeconds: aws.Int32(10)}, "InvalidConfigurationRequest"},
-		{elb.CreateTargetGroupInput{Name: aws.String("tcphc"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"), HealthCheckProtocol: "TCP"}, "ValidationError"},
-		{elb.CreateTargetGroupInput{Name: aws.String("matcher"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"),
+		{elb.CreateTargetGroupInput{Name: aws.String("tcphc"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()), HealthCheckProtocol: "TCP"}, "ValidationError"},
+		{elb.CreateTargetGroupInput{Name: aws.String("matcher"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()),
 			Matcher: &types.Matcher{HttpCode: aws.String("100")}}, "ValidationError"},
 	}
 	for _, tc := range bad {
@@ -88,7 +88,7 @@ func TestELBv2TargetGroupValidation(t *testing.T) {
 	if *first.TargetGroupArn != *again.TargetGroupArn {
 		t.Error("idempotent create made a second group")
 	}
-	_, err := e.c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String("same"), Protocol: "HTTP", Port: aws.Int32(8080), VpcId: aws.String("vpc-12345678"), TargetType: "ip"})
+	_, err := e.c.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String("same"), Protocol: "HTTP", Port: aws.Int32(8080), VpcId: aws.String(e.vpc()), TargetType: "ip"})
 	ae := harness.AssertAPIError(t, err, "DuplicateTargetGroupName")
 	if ae.ErrorMessage() != "A target group with the same name 'same' exists, but with different settings" {
 		t.Errorf("message %q", ae.ErrorMessage())

@@ -17,10 +17,21 @@ func TestELBv2Terraform(t *testing.T) {
 	}
 	ls := harness.Start(t)
 	tf := harness.StartTerraform(t, ls, `
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "default-for-az"
+    values = ["true"]
+  }
+}
+
 resource "aws_lb" "web" {
   name               = "tf-web"
   load_balancer_type = "application"
-  subnets            = ["subnet-0aaa1111", "subnet-0bbb2222"]
+  subnets            = slice(sort(data.aws_subnets.default.ids), 0, 2)
   idle_timeout       = 120
   tags               = { team = "web" }
 }
@@ -30,7 +41,7 @@ resource "aws_lb_target_group" "app" {
   port                 = 8080
   protocol             = "HTTP"
   target_type          = "ip"
-  vpc_id               = "vpc-0abc"
+  vpc_id               = data.aws_vpc.default.id
   deregistration_delay = 30
   health_check {
     path    = "/health"

@@ -50,19 +50,20 @@ func TestCLIServiceBehindALB(t *testing.T) {
 	var lb struct {
 		LoadBalancers []struct{ LoadBalancerArn string }
 	}
-	e.cli(t, &lb, "elbv2", "create-load-balancer", "--name", "cli", "--subnets", "subnet-aaaa1111", "subnet-bbbb2222")
+	subnets := harness.DefaultSubnets(t, e.ls.Config)
+	e.cli(t, &lb, "elbv2", "create-load-balancer", "--name", "cli", "--subnets", subnets[0], subnets[1])
 	var tg struct {
 		TargetGroups []struct{ TargetGroupArn string }
 	}
 	e.cli(t, &tg, "elbv2", "create-target-group", "--name", "cli", "--protocol", "HTTP", "--port", "80",
-		"--vpc-id", "vpc-12345678", "--target-type", "ip")
+		"--vpc-id", harness.DefaultVPC(t, e.ls.Config), "--target-type", "ip")
 	tgArn := tg.TargetGroups[0].TargetGroupArn
 	e.cli(t, nil, "elbv2", "create-listener", "--load-balancer-arn", lb.LoadBalancers[0].LoadBalancerArn,
 		"--protocol", "HTTP", "--port", "80", "--default-actions", "Type=forward,TargetGroupArn="+tgArn)
 	e.fargateFamily("cli", "nginx")
 	e.cli(t, nil, "ecs", "create-service", "--cluster", cluster, "--service-name", "cli", "--task-definition", "cli",
 		"--desired-count", "2", "--launch-type", "FARGATE",
-		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-1,subnet-2],securityGroups=[sg-0123456789abcdef0]}",
+		"--network-configuration", "awsvpcConfiguration={subnets=["+subnets[0]+","+subnets[1]+"],securityGroups=["+harness.DefaultSecurityGroup(t, e.ls.Config)+"]}",
 		"--load-balancers", "targetGroupArn="+tgArn+",containerName=web,containerPort=80")
 
 	check := func(n int) {

@@ -42,7 +42,7 @@ func start(t *testing.T) *env {
 func (e *env) alb(name string) string {
 	e.t.Helper()
 	out, err := e.elb.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String(name), Subnets: []string{"subnet-aaaa1111", "subnet-bbbb2222"},
+		Name: aws.String(name), Subnets: harness.DefaultSubnets(e.t, e.ls.Config)[:2],
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -54,7 +54,7 @@ func (e *env) targetGroup(name string, tt elbtypes.TargetTypeEnum) string {
 	e.t.Helper()
 	out, err := e.elb.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{
 		Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80),
-		VpcId: aws.String("vpc-12345678"), TargetType: tt,
+		VpcId: aws.String(harness.DefaultVPC(e.t, e.ls.Config)), TargetType: tt,
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -132,11 +132,6 @@ func (e *env) fargateFamily(family, image string) string {
 		e.t.Fatal(err)
 	}
 	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
-}
-
-func network() *ecstypes.NetworkConfiguration {
-	return &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-		Subnets: []string{"subnet-1", "subnet-2"}, SecurityGroups: []string{"sg-0123456789abcdef0"}}}
 }
 
 func (e *env) service(name string) ecstypes.Service {

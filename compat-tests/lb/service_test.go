@@ -25,7 +25,7 @@ func fargateBehindALB(t *testing.T, e *env, name string, desired int32) (tgArn s
 	e.fargateFamily(name, "nginx")
 	_, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(name),
-		DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: network(),
+		DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: e.network(),
 		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tgArn), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80)}},
 	})
 	if err != nil {
@@ -189,7 +189,7 @@ func TestHealthCheckGracePeriodKeepsUnhealthyTask(t *testing.T) {
 	e.fargateFamily("grace", "nginx")
 	if _, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(cluster), ServiceName: aws.String("grace"), TaskDefinition: aws.String("grace"),
-		DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: network(),
+		DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: e.network(),
 		HealthCheckGracePeriodSeconds: aws.Int32(3600),
 		LoadBalancers:                 []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tgArn), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80)}},
 	}); err != nil {
@@ -230,7 +230,7 @@ func TestCreateServiceRefusesUnusableTargetGroups(t *testing.T) {
 	} {
 		_, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 			Cluster: aws.String(cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
-			DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: network(),
+			DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: e.network(),
 			LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tc.tg), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80)}},
 		})
 		apiErr := harness.AssertAPIError(t, err, "InvalidParameterException")
@@ -241,7 +241,7 @@ func TestCreateServiceRefusesUnusableTargetGroups(t *testing.T) {
 	// UpdateService refuses them too.
 	if _, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
-		DesiredCount: aws.Int32(0), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: network(),
+		DesiredCount: aws.Int32(0), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: e.network(),
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func (e *env) shiftService(t *testing.T, name string, dc *ecstypes.DeploymentCon
 	e.fargateFamily(name, "app:1")
 	_, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(name),
-		DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: network(),
+		DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: e.network(),
 		DeploymentConfiguration: dc,
 		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(s.blue), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80),
 			AdvancedConfiguration: &ecstypes.AdvancedConfiguration{AlternateTargetGroupArn: aws.String(s.green),

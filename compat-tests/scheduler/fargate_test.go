@@ -150,7 +150,7 @@ func TestCapacityProviderStrategyBaseAndWeight(t *testing.T) {
 			{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 1},
 			{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3},
 		},
-		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-0a1b2c3d"}}},
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: defaultSubnets(t, client)[:1]}},
 	})
 	if err != nil {
 		t.Fatal(err)

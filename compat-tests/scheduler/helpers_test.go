@@ -47,7 +47,7 @@ func fargateService(t *testing.T, client *ecs.Client, name, td string, desired i
 		Cluster: aws.String(cluster), ServiceName: aws.String(name), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(desired),
 		LaunchType: types.LaunchTypeFargate, DeploymentConfiguration: cfg,
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-			Subnets: []string{"subnet-0a1b2c3d", "subnet-0e5f6a7b"}, SecurityGroups: []string{"sg-0123456789abcdef0"}}},
+			Subnets: defaultSubnets(t, client)[:2], SecurityGroups: []string{defaultGroup(t, client)}}},
 	})
 	if err != nil {
 		t.Fatal(err)

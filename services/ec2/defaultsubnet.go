@@ -9,9 +9,7 @@ import (
 
 // DefaultSubnet returns the default subnet of a zone in the account and
 // region's default VPC (creating the default network on first use), or nil
-// when the default VPC or that subnet has been deleted. Services that accept
-// subnet ids EC2 never saw as stand-ins for default subnets allocate their
-// addresses here, so both share one address space.
+// when the default VPC or that subnet has been deleted.
 func DefaultSubnet(tx *store.Tx, account, region, zone string) (*types.Subnet, error) {
 	vpc, err := DefaultVpc(tx, account, region)
 	if err != nil || vpc == "" {

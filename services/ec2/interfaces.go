@@ -60,6 +60,15 @@ func LookupSubnet(tx *store.Tx, account, region, subnetID string) (*types.Subnet
 	return findSubnet(contextFor(tx, account, region), subnetID)
 }
 
+// LookupVpc returns a VPC of the account and region (creating the default
+// network on first use), or InvalidVpcID.NotFound.
+func LookupVpc(tx *store.Tx, account, region, vpcID string) (*types.Vpc, error) {
+	if err := EnsureDefaults(tx, account, region); err != nil {
+		return nil, err
+	}
+	return findVpc(contextFor(tx, account, region), vpcID)
+}
+
 // CheckSecurityGroups checks that every group exists (InvalidGroup.NotFound)
 // and, when vpcID is given, belongs to that VPC.
 func CheckSecurityGroups(tx *store.Tx, account, region, vpcID string, ids []string) error {

@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -40,13 +39,14 @@ func registerExpress(s *api.Service) {
 	api.Handle(s, "UpdateExpressGatewayService", updateExpressGatewayService)
 }
 
-// DefaultSubnets stands in for the default VPC's subnets: one per zone, with
-// ids that are stable per account and region.
+// DefaultSubnets are the default VPC's default subnets of the region's
+// first two zones, from EC2 (fewer when some are gone).
 func DefaultSubnets(c *api.Context) []string {
 	var out []string
-	for _, zone := range AvailabilityZones(c.Region)[:2] {
-		sum := sha256.Sum256([]byte(c.Account() + "/" + zone))
-		out = append(out, "subnet-"+hex.EncodeToString(sum[:])[:17])
+	for _, zone := range ec2.AvailabilityZones(c.Region)[:2] {
+		if s, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, zone); err == nil && s != nil {
+			out = append(out, aws.ToString(s.SubnetId))
+		}
 	}
 	return out
 }

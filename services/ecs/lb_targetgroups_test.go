@@ -11,6 +11,7 @@ import (
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/elbv2"
 )
 
@@ -26,10 +27,12 @@ func elbCall[Out any](t *testing.T, c *api.Context, op string, in any) *Out {
 
 func TestValidateTargetGroups(t *testing.T) {
 	withContext(t, func(c *api.Context) {
-		lb := elbCall[elb.CreateLoadBalancerOutput](t, c, "CreateLoadBalancer", &elb.CreateLoadBalancerInput{Name: aws.String("lb"), Subnets: []string{"subnet-1", "subnet-2"}})
+		vpc, _ := ec2.DefaultVpc(c.Tx, c.Account(), c.Region)
+		lb := elbCall[elb.CreateLoadBalancerOutput](t, c, "CreateLoadBalancer", &elb.CreateLoadBalancerInput{Name: aws.String("lb"),
+			Subnets: []string{defaultSubnetOf(t, c, "us-east-1a"), defaultSubnetOf(t, c, "us-east-1b")}})
 		tg := func(name string, tt elbtypes.TargetTypeEnum) string {
 			out := elbCall[elb.CreateTargetGroupOutput](t, c, "CreateTargetGroup", &elb.CreateTargetGroupInput{Name: aws.String(name),
-				Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: tt})
+				Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: aws.String(vpc), TargetType: tt})
 			return aws.ToString(out.TargetGroups[0].TargetGroupArn)
 		}
 		ip, inst, lonely := tg("ip", elbtypes.TargetTypeEnumIp), tg("inst", elbtypes.TargetTypeEnumInstance), tg("lonely", elbtypes.TargetTypeEnumIp)

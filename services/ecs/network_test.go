@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
@@ -12,13 +13,18 @@ import (
 	"github.com/longshore/longshore/services/ec2"
 )
 
-func defaultSubnetOf(t *testing.T, c *api.Context, zone string) string {
+func defaultSubnet(t *testing.T, c *api.Context, zone string) *ec2types.Subnet {
 	t.Helper()
 	s, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, zone)
 	if err != nil || s == nil {
 		t.Fatalf("default subnet of %s: %v", zone, err)
 	}
-	return aws.ToString(s.SubnetId)
+	return s
+}
+
+func defaultSubnetOf(t *testing.T, c *api.Context, zone string) string {
+	t.Helper()
+	return aws.ToString(defaultSubnet(t, c, zone).SubnetId)
 }
 
 func TestResolveAwsvpcNetwork(t *testing.T) {
@@ -32,18 +38,19 @@ func TestResolveAwsvpcNetwork(t *testing.T) {
 			vpc     string
 			wantErr string
 		}{
-			{"stand-ins only", types.AwsVpcConfiguration{Subnets: []string{"subnet-1", "subnet-0a1b2c3d"}, SecurityGroups: []string{"sg-1"}}, "", ""},
 			{"known default subnet", types.AwsVpcConfiguration{Subnets: []string{known}}, defVpc, ""},
-			{"known and stand-in in the default VPC", types.AwsVpcConfiguration{Subnets: []string{known, "subnet-1"}}, defVpc, ""},
 			{"known group", types.AwsVpcConfiguration{Subnets: []string{known}, SecurityGroups: []string{defGroup}}, defVpc, ""},
+			{"unknown subnet", types.AwsVpcConfiguration{Subnets: []string{"subnet-1", known}}, "",
+				"Error retrieving subnet information for [subnet-1]: The subnet ID 'subnet-1' does not exist (ErrorCode: InvalidSubnetID.NotFound)"},
+			{"unknown subnet after a known one", types.AwsVpcConfiguration{Subnets: []string{known, "subnet-0a1b2c3d"}}, "",
+				"Error retrieving subnet information for [subnet-0a1b2c3d]: The subnet ID 'subnet-0a1b2c3d' does not exist (ErrorCode: InvalidSubnetID.NotFound)"},
 			{"unknown group", types.AwsVpcConfiguration{Subnets: []string{known}, SecurityGroups: []string{"sg-0123456789abcdef0"}}, "",
-				"Error retrieving security group information for [sg-0123456789abcdef0]: "},
+				"Error retrieving security group information for [sg-0123456789abcdef0]: The security group 'sg-0123456789abcdef0' does not exist (ErrorCode: InvalidGroup.NotFound)"},
 		}
 		for _, tt := range tests {
 			n, err := resolveAwsvpcNetwork(c, &tt.cfg)
 			if tt.wantErr != "" {
-				if code, _ := ec2Code(err); code != "InvalidParameterException" || !strings.HasPrefix(ec2Message(err), tt.wantErr) ||
-					!strings.HasSuffix(ec2Message(err), "(ErrorCode: InvalidGroup.NotFound)") {
+				if code, _ := ec2Code(err); code != "InvalidParameterException" || ec2Message(err) != tt.wantErr {
 					t.Errorf("%s: err %v", tt.name, err)
 				}
 				continue
@@ -59,36 +66,44 @@ func TestResolveAwsvpcNetwork(t *testing.T) {
 	})
 }
 
-// A stand-in and the default subnet of its zone share one address space.
-func TestStandInAndDefaultSubnetShareAddresses(t *testing.T) {
+// Task ENIs are EC2's: addresses come from the subnet's allocator without
+// duplicates, the zone is the subnet's, and releasing deletes the ENI.
+func TestTaskInterfacesComeFromEC2(t *testing.T) {
 	withContext(t, func(c *api.Context) {
-		zone, _ := SubnetPlacement(c.Region, "subnet-1")
-		def := defaultSubnetOf(t, c, zone)
-		seen := map[string]string{}
+		sub := defaultSubnet(t, c, "us-east-1c")
+		id := aws.ToString(sub.SubnetId)
+		seen := map[string]bool{}
 		var ifs []*taskInterface
-		for i, subnet := range []string{"subnet-1", def, "subnet-1", def} {
-			cfg := &types.AwsVpcConfiguration{Subnets: []string{subnet}}
-			ni, err := createTaskInterface(c, cfg, subnet, ecscore.NewUUID(), "task")
+		for i := range 4 {
+			cfg := &types.AwsVpcConfiguration{Subnets: []string{id}}
+			ni, err := createTaskInterface(c, cfg, id, ecscore.NewUUID())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if prev, dup := seen[ni.PrivateIP]; dup {
-				t.Errorf("interface %d reuses %s of %s", i, ni.PrivateIP, prev)
+			if seen[ni.PrivateIP] {
+				t.Errorf("interface %d reuses %s", i, ni.PrivateIP)
 			}
-			seen[ni.PrivateIP] = subnet
-			if ni.Zone != zone {
-				t.Errorf("interface %d in zone %s, want %s", i, ni.Zone, zone)
+			seen[ni.PrivateIP] = true
+			if ni.Zone != "us-east-1c" || !strings.HasPrefix(ni.PrivateIP, "172.31.32.") {
+				t.Errorf("interface %d in zone %s at %s, want us-east-1c in 172.31.32.0/20", i, ni.Zone, ni.PrivateIP)
 			}
 			ifs = append(ifs, ni)
 		}
 		for _, ni := range ifs {
-			if err := releaseTaskInterface(c, ni.ID, "subnet-1", ni.PrivateIP); err != nil {
+			if err := releaseTaskInterface(c, ni.ID); err != nil {
 				t.Fatal(err)
 			}
 			// Released interfaces are gone from EC2.
 			if err := ec2.DeleteInterface(c.Tx, c.Account(), c.Region, ni.ID); err == nil {
 				t.Errorf("ENI %s still in EC2", ni.ID)
 			}
+			// Releasing twice is harmless.
+			if err := releaseTaskInterface(c, ni.ID); err != nil {
+				t.Errorf("second release: %v", err)
+			}
+		}
+		if _, err := createTaskInterface(c, &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}, "subnet-1", ecscore.NewUUID()); err == nil {
+			t.Error("an ENI in a subnet EC2 does not know was created")
 		}
 	})
 }

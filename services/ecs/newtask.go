@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"crypto/rand"
-	"fmt"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -124,7 +122,7 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 
 	var eni *types.NetworkInterface
 	if td.NetworkMode == types.NetworkModeAwsvpc {
-		att, ni, zone, err := newENIAttachment(c, spec, arn)
+		att, ni, zone, err := newENIAttachment(c, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -164,9 +162,7 @@ func ReleaseTaskResources(c *api.Context, t *types.Task) error {
 			continue
 		}
 		eni := aws.ToString(detailValue(att.Details, "networkInterfaceId"))
-		subnet := aws.ToString(detailValue(att.Details, "subnetId"))
-		addr := aws.ToString(detailValue(att.Details, "privateIPv4Address"))
-		if err := releaseTaskInterface(c, eni, subnet, addr); err != nil {
+		if err := releaseTaskInterface(c, eni); err != nil {
 			return err
 		}
 	}
@@ -174,7 +170,7 @@ func ReleaseTaskResources(c *api.Context, t *types.Task) error {
 }
 
 // newENIAttachment allocates the task's network interface in its subnet.
-func newENIAttachment(c *api.Context, spec TaskSpec, owner string) (*types.Attachment, *types.NetworkInterface, string, error) {
+func newENIAttachment(c *api.Context, spec TaskSpec) (*types.Attachment, *types.NetworkInterface, string, error) {
 	subnet := spec.Subnet
 	if subnet == "" && spec.NetworkConfiguration != nil && spec.NetworkConfiguration.AwsvpcConfiguration != nil &&
 		len(spec.NetworkConfiguration.AwsvpcConfiguration.Subnets) > 0 {
@@ -188,7 +184,7 @@ func newENIAttachment(c *api.Context, spec TaskSpec, owner string) (*types.Attac
 	if spec.NetworkConfiguration != nil {
 		cfg = spec.NetworkConfiguration.AwsvpcConfiguration
 	}
-	ni, err := createTaskInterface(c, cfg, subnet, attID, owner)
+	ni, err := createTaskInterface(c, cfg, subnet, attID)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -205,13 +201,6 @@ func newENIAttachment(c *api.Context, spec TaskSpec, owner string) (*types.Attac
 		},
 	}
 	return att, &types.NetworkInterface{AttachmentId: aws.String(attID), PrivateIpv4Address: aws.String(ni.PrivateIP)}, ni.Zone, nil
-}
-
-// randomMAC is a locally administered MAC address as EC2 gives ENIs.
-func randomMAC() string {
-	mac := make([]byte, 5)
-	rand.Read(mac)
-	return fmt.Sprintf("0e:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4])
 }
 
 func newContainer(c *api.Context, spec TaskSpec, taskID, taskArn string, cd types.ContainerDefinition, eni *types.NetworkInterface) types.Container {

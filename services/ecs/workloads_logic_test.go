@@ -14,6 +14,7 @@ import (
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -34,75 +35,13 @@ func withContext(t *testing.T, fn func(c *api.Context)) {
 	}
 }
 
-func TestSubnetPlacement(t *testing.T) {
-	tests := []struct {
-		region string
-		zones  int
-	}{{"us-east-1", 6}, {"us-west-2", 4}, {"eu-central-1", 3}}
-	for _, tt := range tests {
-		if got := len(AvailabilityZones(tt.region)); got != tt.zones {
-			t.Errorf("%s: %d zones, want %d", tt.region, got, tt.zones)
-		}
-		zone, cidr := SubnetPlacement(tt.region, "subnet-0123456789abcdef0")
-		zone2, cidr2 := SubnetPlacement(tt.region, "subnet-0123456789abcdef0")
-		if zone != zone2 || cidr != cidr2 {
-			t.Errorf("%s: placement not stable", tt.region)
-		}
-		if cidr.Bits() != 20 || !netip.MustParsePrefix("172.31.0.0/16").Contains(cidr.Addr()) {
-			t.Errorf("%s: cidr %s not a /20 of the default VPC", tt.region, cidr)
-		}
-	}
-	if got := ZoneCIDR(2).String(); got != "172.31.32.0/20" {
-		t.Errorf("zone 2 cidr %s", got)
-	}
-}
-
-func TestAllocateIPNoDuplicatesAndReuse(t *testing.T) {
-	withContext(t, func(c *api.Context) {
-		_, cidr := SubnetPlacement(c.Region, "subnet-a")
-		seen := map[netip.Addr]bool{}
-		for i := 0; i < 300; i++ {
-			addr, err := AllocateIP(c, "subnet-a", "task")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seen[addr] {
-				t.Fatalf("duplicate address %s", addr)
-			}
-			if !cidr.Contains(addr) {
-				t.Fatalf("%s outside %s", addr, cidr)
-			}
-			seen[addr] = true
-		}
-		first := cidr.Addr().Next().Next().Next().Next()
-		if !seen[first] {
-			t.Errorf("first usable address %s not handed out first", first)
-		}
-		if seen[cidr.Addr()] {
-			t.Errorf("network address handed out")
-		}
-		if err := ReleaseIP(c, "subnet-a", first); err != nil {
-			t.Fatal(err)
-		}
-		// A subnet id landing in the same zone shares the /20 and never gets a taken address.
-		for i := 0; i < 50; i++ {
-			addr, err := AllocateIP(c, "subnet-a", "task")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seen[addr] && addr != first {
-				t.Fatalf("address %s handed out twice", addr)
-			}
-		}
-	})
-}
-
+// Task ENIs are EC2's, and so are their host names.
 func TestPrivateDNSName(t *testing.T) {
-	addr := netip.MustParseAddr("172.31.5.10")
-	if got := PrivateDNSName("us-east-1", addr); got != "ip-172-31-5-10.ec2.internal" {
+	addr := "172.31.5.10"
+	if got := ec2.PrivateDNSName("us-east-1", addr); got != "ip-172-31-5-10.ec2.internal" {
 		t.Errorf("us-east-1: %s", got)
 	}
-	if got := PrivateDNSName("eu-west-1", addr); got != "ip-172-31-5-10.eu-west-1.compute.internal" {
+	if got := ec2.PrivateDNSName("eu-west-1", addr); got != "ip-172-31-5-10.eu-west-1.compute.internal" {
 		t.Errorf("eu-west-1: %s", got)
 	}
 }
@@ -261,8 +200,9 @@ func TestNewTaskFargate(t *testing.T) {
 			NetworkMode: types.NetworkModeAwsvpc, Cpu: aws.String("256"), Memory: aws.String("512"),
 			ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}
 		clusterArn := ecscore.ARN(c, "cluster", "prod")
+		sub := defaultSubnet(t, c, "us-east-1b")
 		task, err := NewTask(c, TaskSpec{ClusterArn: clusterArn, TaskDefinition: td, LaunchType: types.LaunchTypeFargate,
-			NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
+			NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{aws.ToString(sub.SubnetId)}}},
 			Tags:                 []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
 		if err != nil {
 			t.Fatal(err)
@@ -276,7 +216,7 @@ func TestNewTaskFargate(t *testing.T) {
 		if aws.ToString(task.Group) != "family:web" || aws.ToString(task.PlatformVersion) != "1.4.0" || aws.ToString(task.PlatformFamily) != "Linux" {
 			t.Errorf("group %s platform %s %s", aws.ToString(task.Group), aws.ToString(task.PlatformVersion), aws.ToString(task.PlatformFamily))
 		}
-		zone, cidr := SubnetPlacement(c.Region, "subnet-1")
+		zone, cidr := aws.ToString(sub.AvailabilityZone), netip.MustParsePrefix(aws.ToString(sub.CidrBlock))
 		if aws.ToString(task.AvailabilityZone) != zone {
 			t.Errorf("zone %s want %s", aws.ToString(task.AvailabilityZone), zone)
 		}
@@ -305,8 +245,8 @@ func TestNewTaskFargate(t *testing.T) {
 		if err := ReleaseTaskResources(c, task); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := ipAddresses.Count(c.Tx, c.Scope(), store.Query{}); n != 0 {
-			t.Errorf("%d addresses still taken after release", n)
+		if after, _ := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, aws.ToString(sub.SubnetId)); aws.ToInt32(after.AvailableIpAddressCount) != aws.ToInt32(sub.AvailableIpAddressCount) {
+			t.Errorf("%d addresses free after release, want %d", aws.ToInt32(after.AvailableIpAddressCount), aws.ToInt32(sub.AvailableIpAddressCount))
 		}
 	})
 }

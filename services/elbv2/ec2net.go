@@ -2,7 +2,6 @@ package elbv2
 
 import (
 	"errors"
-	"net/netip"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,33 +12,31 @@ import (
 	"github.com/longshore/longshore/services/ec2"
 )
 
-// Subnets are EC2's. A subnet EC2 knows gives the load balancer its VPC and
-// zone; a subnet id EC2 has never seen stands in for a default subnet (its
-// zone by hash, as ECS maps it) as long as the account has a default VPC and
-// the request names no known subnet of another VPC. Each subnet gets one
-// requester-managed ENI, created in EC2 and deleted with the load balancer.
+// Subnets and security groups are EC2's. A subnet gives the load balancer
+// its VPC and zone; an id EC2 does not know is refused as ELBv2 refuses it.
+// Each subnet gets one requester-managed ENI, created in EC2 and deleted
+// with the load balancer.
 
 // lbENIRequester is the requester EC2 records on load balancer ENIs.
 const lbENIRequester = "amazon-elb"
 
 // lbNetwork is a load balancer's subnets resolved against EC2.
 type lbNetwork struct {
-	// zones of the known subnets, by subnet id.
+	// zones of the subnets, by subnet id.
 	zones map[string]string
-	// vpc of the known subnets ("" when all are stand-ins).
+	// vpc of the subnets.
 	vpc string
 }
 
-// resolveLBNetwork checks subnets against EC2.
+// resolveLBNetwork checks subnets against EC2: they must exist, share one
+// VPC and lie in distinct zones.
 func resolveLBNetwork(c *api.Context, mappings []types.SubnetMapping) (*lbNetwork, error) {
 	n := &lbNetwork{zones: map[string]string{}}
-	var standIns []string
 	for _, m := range mappings {
 		id := aws.ToString(m.SubnetId)
 		s, err := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, id)
-		if code := errCode(err); strings.HasPrefix(code, "InvalidSubnetID.") {
-			standIns = append(standIns, id)
-			continue
+		if strings.HasPrefix(errCode(err), "InvalidSubnetID.") {
+			return nil, apiErr("SubnetNotFound", "The subnet ID '%s' is not valid", id)
 		}
 		if err != nil {
 			return nil, err
@@ -56,59 +53,41 @@ func resolveLBNetwork(c *api.Context, mappings []types.SubnetMapping) (*lbNetwor
 		}
 		n.zones[id] = aws.ToString(s.AvailabilityZone)
 	}
-	if len(standIns) > 0 {
-		def, err := ec2.DefaultVpc(c.Tx, c.Account(), c.Region)
-		if err != nil {
-			return nil, err
-		}
-		if def == "" || (n.vpc != "" && n.vpc != def) {
-			return nil, apiErr("SubnetNotFound", "The subnet ID '%s' is not valid", standIns[0])
-		}
-	}
 	return n, nil
 }
 
-// checkGroups checks security groups against the VPC of known subnets.
+// checkGroups checks security groups against EC2 and the load balancer's
+// VPC: a group EC2 does not know and a group of another VPC get different
+// answers, as in AWS.
 func (n *lbNetwork) checkGroups(c *api.Context, sgs []string) error {
-	if n.vpc == "" {
-		return nil
+	for _, g := range sgs {
+		err := ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, "", []string{g})
+		if errCode(err) != "" {
+			return apiErr("InvalidSecurityGroup", "The security group '%s' does not exist", g)
+		}
+		if err != nil {
+			return err
+		}
+		err = ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, n.vpc, []string{g})
+		if errCode(err) != "" {
+			return errInvalidConfig("Security group '%s' does not belong to VPC '%s'", g, n.vpc)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	err := ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, n.vpc, sgs)
-	if errCode(err) != "" {
-		return apiErr("InvalidSecurityGroup", "One or more security groups are invalid")
-	}
-	return err
+	return nil
 }
 
 // defaultGroup is the security group an application load balancer gets when
 // none is given: its VPC's default group.
 func (n *lbNetwork) defaultGroup(c *api.Context) (string, error) {
-	if n.vpc == "" {
-		return defaultSecurityGroup(c.Scope()), nil
-	}
 	return ec2.DefaultSecurityGroup(c.Tx, c.Account(), c.Region, n.vpc)
-}
-
-// vpcID is the load balancer's VPC.
-func (n *lbNetwork) vpcID(c *api.Context) string {
-	if n.vpc == "" {
-		return DefaultVpcID(c.Scope())
-	}
-	return n.vpc
-}
-
-// placeZones gives known subnets their EC2 zone; stand-ins keep their hash.
-func (n *lbNetwork) placeZones(zones []types.AvailabilityZone) {
-	for i := range zones {
-		if z, ok := n.zones[aws.ToString(zones[i].SubnetId)]; ok {
-			zones[i].ZoneName = aws.String(z)
-		}
-	}
 }
 
 // createLBInterfaces creates one ENI per zone of a load balancer and records
 // their ids; a Network Load Balancer's node address becomes its ENI's.
-func createLBInterfaces(c *api.Context, n *lbNetwork, lb *loadBalancer, mappings []types.SubnetMapping) error {
+func createLBInterfaces(c *api.Context, lb *loadBalancer, mappings []types.SubnetMapping) error {
 	wanted := map[string]string{}
 	for _, m := range mappings {
 		wanted[aws.ToString(m.SubnetId)] = aws.ToString(m.PrivateIPv4Address)
@@ -126,25 +105,8 @@ func createLBInterfaces(c *api.Context, n *lbNetwork, lb *loadBalancer, mappings
 	for i := range lb.LB.AvailabilityZones {
 		az := &lb.LB.AvailabilityZones[i]
 		subnet := aws.ToString(az.SubnetId)
-		spec := ec2.InterfaceSpec{SubnetID: subnet, Description: desc, RequesterID: lbENIRequester, InterfaceType: itype}
-		if _, known := n.zones[subnet]; known {
-			spec.SecurityGroups = lb.LB.SecurityGroups
-			spec.PrivateIP = wanted[subnet]
-		} else {
-			def, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, aws.ToString(az.ZoneName))
-			if err != nil {
-				return err
-			}
-			if def == nil {
-				continue
-			}
-			spec.SubnetID = aws.ToString(def.SubnetId)
-			if cidr, err := netip.ParsePrefix(aws.ToString(def.CidrBlock)); err == nil {
-				if a, err := netip.ParseAddr(wanted[subnet]); err == nil && cidr.Contains(a) {
-					spec.PrivateIP = a.String()
-				}
-			}
-		}
+		spec := ec2.InterfaceSpec{SubnetID: subnet, Description: desc, RequesterID: lbENIRequester, InterfaceType: itype,
+			SecurityGroups: lb.LB.SecurityGroups, PrivateIP: wanted[subnet]}
 		eni, err := ec2.CreateInterface(c.Tx, c.Account(), c.Region, spec)
 		if code := errCode(err); code != "" {
 			return errInvalidConfig("%s", apiMessage(err))
@@ -153,8 +115,7 @@ func createLBInterfaces(c *api.Context, n *lbNetwork, lb *loadBalancer, mappings
 			return err
 		}
 		lb.ENIs = append(lb.ENIs, eni.ID)
-		// A stand-in's address outside its default subnet stays as given.
-		if len(az.LoadBalancerAddresses) > 0 && (wanted[subnet] == "" || spec.PrivateIP != "") {
+		if len(az.LoadBalancerAddresses) > 0 {
 			az.LoadBalancerAddresses[0].PrivateIPv4Address = aws.String(eni.PrivateIP)
 		}
 	}

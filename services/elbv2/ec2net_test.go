@@ -37,15 +37,19 @@ func TestResolveLBNetwork(t *testing.T) {
 			zones    map[string]string
 			code     string
 		}{
-			{"stand-ins", m("subnet-1", "subnet-2"), "", map[string]string{}, ""},
+			{"unknown subnets", m("subnet-1", "subnet-2"), "", nil, "SubnetNotFound"},
 			{"known default subnets", m(*a.SubnetId, *b.SubnetId), defVpc,
 				map[string]string{*a.SubnetId: "us-east-1a", *b.SubnetId: "us-east-1b"}, ""},
-			{"known and stand-in", m(*a.SubnetId, "subnet-2"), defVpc, map[string]string{*a.SubnetId: "us-east-1a"}, ""},
+			{"known and unknown", m(*a.SubnetId, "subnet-2"), "", nil, "SubnetNotFound"},
+			{"one zone twice", m(*a.SubnetId, *a.SubnetId), defVpc, map[string]string{*a.SubnetId: "us-east-1a"}, ""},
 		}
 		for _, tt := range tests {
 			n, err := resolveLBNetwork(c, tt.mappings)
 			if errCode(err) != tt.code || (tt.code == "" && err != nil) {
 				t.Errorf("%s: err %v", tt.name, err)
+				continue
+			}
+			if tt.code != "" {
 				continue
 			}
 			if n.vpc != tt.vpc || len(n.zones) != len(tt.zones) {

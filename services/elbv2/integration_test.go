@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -48,12 +49,15 @@ func (f *fixture) write(fn func(c *api.Context) error) {
 // setup creates an ALB listener forwarding to blue, and an unused green group.
 func (f *fixture) setup() (blue, green, listenerArn string) {
 	f.write(func(c *api.Context) error {
-		lb, err := f.h.createLoadBalancer(c, &elb.CreateLoadBalancerInput{Name: aws.String("lb"), Subnets: []string{"subnet-1", "subnet-2"}})
+		a, _ := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, "us-east-1a")
+		b, _ := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, "us-east-1b")
+		vpc, _ := ec2.DefaultVpc(c.Tx, c.Account(), c.Region)
+		lb, err := f.h.createLoadBalancer(c, &elb.CreateLoadBalancerInput{Name: aws.String("lb"), Subnets: []string{*a.SubnetId, *b.SubnetId}})
 		if err != nil {
 			return err
 		}
 		for _, name := range []string{"blue", "green"} {
-			tg, err := f.h.createTargetGroup(c, &elb.CreateTargetGroupInput{Name: aws.String(name), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: "ip"})
+			tg, err := f.h.createTargetGroup(c, &elb.CreateTargetGroupInput{Name: aws.String(name), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(vpc), TargetType: "ip"})
 			if err != nil {
 				return err
 			}

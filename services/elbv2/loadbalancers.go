@@ -71,33 +71,23 @@ func subnetsOf(subnets []string, mappings []types.SubnetMapping) ([]types.Subnet
 	return mappings, nil
 }
 
-// zonesFor builds a load balancer's availability zones from its subnet mappings.
-func zonesFor(region, lbArn string, t types.LoadBalancerTypeEnum, mappings []types.SubnetMapping) ([]types.AvailabilityZone, error) {
-	ids := make([]string, len(mappings))
-	for i, m := range mappings {
-		ids[i] = *m.SubnetId
-	}
-	names, err := assignZones(region, ids)
-	if err != nil {
-		return nil, err
-	}
+// zonesFor builds a load balancer's availability zones from its subnet
+// mappings, each in its subnet's zone.
+func zonesFor(n *lbNetwork, t types.LoadBalancerTypeEnum, mappings []types.SubnetMapping) []types.AvailabilityZone {
 	out := make([]types.AvailabilityZone, len(mappings))
 	for i, m := range mappings {
-		az := types.AvailabilityZone{ZoneName: aws.String(names[i]), SubnetId: m.SubnetId}
+		az := types.AvailabilityZone{ZoneName: aws.String(n.zones[aws.ToString(m.SubnetId)]), SubnetId: m.SubnetId}
 		if t == types.LoadBalancerTypeEnumNetwork {
 			addr := types.LoadBalancerAddress{AllocationId: m.AllocationId, PrivateIPv4Address: m.PrivateIPv4Address, IPv6Address: m.IPv6Address}
 			if m.AllocationId != nil {
 				d := digest("eip", *m.AllocationId)
 				addr.IpAddress = aws.String(fmt.Sprintf("3.%d.%d.%d", d[0], d[1], d[2]%254+1))
 			}
-			if addr.PrivateIPv4Address == nil {
-				addr.PrivateIPv4Address = aws.String(privateIP(lbArn, *m.SubnetId, names[i]))
-			}
 			az.LoadBalancerAddresses = []types.LoadBalancerAddress{addr}
 		}
 		out[i] = az
 	}
-	return out, nil
+	return out
 }
 
 func validateSubnetCount(t types.LoadBalancerTypeEnum, n int) error {
@@ -172,11 +162,6 @@ func validateIPAddressType(t types.LoadBalancerTypeEnum, scheme types.LoadBalanc
 		return nil
 	}
 	return errValidation("IP address type '%s' is not valid", ipt)
-}
-
-// defaultSecurityGroup is the default VPC's default security group.
-func defaultSecurityGroup(sc store.Scope) string {
-	return "sg-" + strings.TrimPrefix(DefaultVpcID(sc), "vpc-")
 }
 
 func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancerInput) (*elb.CreateLoadBalancerOutput, error) {
@@ -259,11 +244,7 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 	}
 
 	arn := newLoadBalancerArn(sc, t, name)
-	zones, err := zonesFor(c.Region, arn, t, mappings)
-	if err != nil {
-		return nil, err
-	}
-	network.placeZones(zones)
+	zones := zonesFor(network, t, mappings)
 	lb := &loadBalancer{
 		LB: types.LoadBalancer{
 			LoadBalancerArn:       aws.String(arn),
@@ -271,7 +252,7 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 			Type:                  t,
 			Scheme:                scheme,
 			IpAddressType:         ipt,
-			VpcId:                 aws.String(network.vpcID(c)),
+			VpcId:                 aws.String(network.vpc),
 			CreatedTime:           aws.Time(c.Now()),
 			AvailabilityZones:     zones,
 			CustomerOwnedIpv4Pool: in.CustomerOwnedIpv4Pool,
@@ -298,7 +279,7 @@ func (h *handlers) createLoadBalancer(c *api.Context, in *elb.CreateLoadBalancer
 			lb.LB.CanonicalHostedZoneId = aws.String(z)
 		}
 	}
-	if err := createLBInterfaces(c, network, lb, mappings); err != nil {
+	if err := createLBInterfaces(c, lb, mappings); err != nil {
 		return nil, err
 	}
 	if err := putLoadBalancer(c.Tx, sc, lb); err != nil {
@@ -436,14 +417,10 @@ func (h *handlers) setSubnets(c *api.Context, in *elb.SetSubnetsInput) (*elb.Set
 	if err != nil {
 		return nil, err
 	}
-	if network.vpc != "" && network.vpc != aws.ToString(lb.LB.VpcId) {
+	if network.vpc != aws.ToString(lb.LB.VpcId) {
 		return nil, errInvalidConfig("The subnets must belong to the load balancer's VPC '%s'", aws.ToString(lb.LB.VpcId))
 	}
-	zones, err := zonesFor(c.Region, *lb.LB.LoadBalancerArn, lb.LB.Type, mappings)
-	if err != nil {
-		return nil, err
-	}
-	network.placeZones(zones)
+	zones := zonesFor(network, lb.LB.Type, mappings)
 	if in.IpAddressType != "" {
 		if err := validateIPAddressType(lb.LB.Type, lb.LB.Scheme, in.IpAddressType); err != nil {
 			return nil, err
@@ -460,7 +437,7 @@ func (h *handlers) setSubnets(c *api.Context, in *elb.SetSubnetsInput) (*elb.Set
 	if err := deleteLBInterfaces(c, lb); err != nil {
 		return nil, err
 	}
-	if err := createLBInterfaces(c, network, lb, mappings); err != nil {
+	if err := createLBInterfaces(c, lb, mappings); err != nil {
 		return nil, err
 	}
 	zones = lb.LB.AvailabilityZones
@@ -496,10 +473,8 @@ func (h *handlers) setSecurityGroups(c *api.Context, in *elb.SetSecurityGroupsIn
 	} else if len(in.SecurityGroups) == 0 {
 		return nil, errValidation("At least one security group must be specified")
 	}
-	if vpc := aws.ToString(lb.LB.VpcId); vpc != DefaultVpcID(c.Scope()) && len(in.SecurityGroups) > 0 {
-		if err := (&lbNetwork{vpc: vpc}).checkGroups(c, in.SecurityGroups); err != nil {
-			return nil, err
-		}
+	if err := (&lbNetwork{vpc: aws.ToString(lb.LB.VpcId)}).checkGroups(c, in.SecurityGroups); err != nil {
+		return nil, err
 	}
 	lb.LB.SecurityGroups = in.SecurityGroups
 	if err := putLoadBalancer(c.Tx, c.Scope(), lb); err != nil {

@@ -1,7 +1,6 @@
 package elbv2
 
 import (
-	"hash/fnv"
 	"strings"
 	"testing"
 
@@ -10,35 +9,6 @@ import (
 
 	"github.com/longshore/longshore/store"
 )
-
-func TestAssignZones(t *testing.T) {
-	cases := []struct {
-		region  string
-		subnets []string
-		wantErr bool
-	}{
-		{"us-east-1", []string{"subnet-a", "subnet-b"}, false},
-		{"eu-central-1", []string{"subnet-1", "subnet-2", "subnet-3"}, false},
-		{"eu-central-1", []string{"subnet-1", "subnet-2", "subnet-3", "subnet-4"}, true},
-	}
-	for _, tc := range cases {
-		zones, err := assignZones(tc.region, tc.subnets)
-		if (err != nil) != tc.wantErr {
-			t.Fatalf("%v: err %v", tc.subnets, err)
-		}
-		seen := map[string]bool{}
-		for _, z := range zones {
-			if seen[z] || !strings.HasPrefix(z, tc.region) {
-				t.Errorf("%v: zones %v", tc.subnets, zones)
-			}
-			seen[z] = true
-		}
-		again, _ := assignZones(tc.region, tc.subnets)
-		if strings.Join(again, ",") != strings.Join(zones, ",") {
-			t.Errorf("not deterministic: %v vs %v", zones, again)
-		}
-	}
-}
 
 func TestDNSNameAndZone(t *testing.T) {
 	sc := store.Scope{Account: "123456789012", Region: "eu-west-1"}
@@ -233,25 +203,6 @@ func TestSSLPolicyCatalogue(t *testing.T) {
 	}
 	if err := checkSSLPolicy("ELBSecurityPolicy-Nope", "application"); err == nil {
 		t.Error("unknown policy accepted")
-	}
-}
-
-// The zone of a subnet is the one ECS's placement gives it (FNV-1a over the id).
-func TestZoneMatchesECSPlacement(t *testing.T) {
-	cases := []struct{ region, subnet string }{
-		{"us-east-1", "subnet-aaaa1111"},
-		{"eu-west-1", "subnet-0123456789abcdef0"},
-		{"ap-south-1", "subnet-x"},
-	}
-	for _, tc := range cases {
-		h := fnv.New32a()
-		h.Write([]byte(tc.subnet))
-		zones := availabilityZones(tc.region)
-		want := zones[h.Sum32()%uint32(len(zones))]
-		got, _ := assignZones(tc.region, []string{tc.subnet})
-		if got[0] != want {
-			t.Errorf("%s %s: zone %s, want %s", tc.region, tc.subnet, got[0], want)
-		}
 	}
 }
 

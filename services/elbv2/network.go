@@ -3,85 +3,15 @@ package elbv2
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-
-	"github.com/longshore/longshore/store"
 )
-
-// Until Longshore models EC2, every account has one default VPC per region,
-// and a subnet id names an availability zone by a stable hash.
 
 func digest(parts ...string) []byte {
 	h := sha256.Sum256([]byte(strings.Join(parts, "|")))
 	return h[:]
-}
-
-// DefaultVpcID is the id of the account's default VPC in a region.
-func DefaultVpcID(sc store.Scope) string {
-	return "vpc-" + hex.EncodeToString(digest("vpc", sc.Account, sc.Region))[:17]
-}
-
-// availabilityZones lists a region's zones, the same ones ECS places tasks in.
-func availabilityZones(region string) []string {
-	letters := "abc"
-	switch region {
-	case "us-east-1":
-		letters = "abcdef"
-	case "us-west-2", "ap-northeast-1", "eu-west-1":
-		letters = "abcd"
-	}
-	zones := make([]string, len(letters))
-	for i, l := range letters {
-		zones[i] = region + string(l)
-	}
-	return zones
-}
-
-// zoneIndexOf is the zone a subnet id hashes to: FNV-1a, as ECS maps a
-// subnet to the zone its tasks run in.
-func zoneIndexOf(region, subnet string) int {
-	h := fnv.New32a()
-	h.Write([]byte(subnet))
-	return int(h.Sum32() % uint32(len(availabilityZones(region))))
-}
-
-// assignZones maps a load balancer's subnets to zones: each by its hash (the
-// zone ECS gives the subnet), moving to the next free zone when two subnets of
-// the same request collide, so that distinct subnets land in distinct zones.
-func assignZones(region string, subnets []string) ([]string, error) {
-	zones := availabilityZones(region)
-	if len(subnets) > len(zones) {
-		return nil, errInvalidConfig("A load balancer cannot be attached to multiple subnets in the same Availability Zone")
-	}
-	used := map[int]bool{}
-	out := make([]string, len(subnets))
-	for i, s := range subnets {
-		z := zoneIndexOf(region, s)
-		for used[z] {
-			z = (z + 1) % len(zones)
-		}
-		used[z] = true
-		out[i] = zones[z]
-	}
-	return out, nil
-}
-
-// privateIP is a stable address for a load balancer node in a zone: inside
-// the zone's /20 of the default VPC 172.31.0.0/16, as ECS allocates task addresses.
-func privateIP(lbArn, subnet, zone string) string {
-	zi := 0
-	for i, z := range availabilityZones(zone[:len(zone)-1]) {
-		if z == zone {
-			zi = i
-		}
-	}
-	d := digest("ip", lbArn, subnet)
-	return fmt.Sprintf("172.31.%d.%d", 16*zi+int(d[0]%16), d[1]%250+4)
 }
 
 // dnsName follows AWS's formats: application load balancers

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -225,6 +226,12 @@ func (h *handlers) createTargetGroup(c *api.Context, in *elb.CreateTargetGroupIn
 			return nil, errValidation("A VPC ID must be specified")
 		case !vpcIDRE.MatchString(*in.VpcId):
 			return nil, errValidation("The VPC ID '%s' is not found", *in.VpcId)
+		}
+		// The VPC is EC2's; AWS answers an unknown one as a malformed one.
+		if _, err := ec2.LookupVpc(c.Tx, c.Account(), c.Region, *in.VpcId); strings.HasPrefix(errCode(err), "InvalidVpcID.") {
+			return nil, errValidation("The VPC ID '%s' is not found", *in.VpcId)
+		} else if err != nil {
+			return nil, err
 		}
 		if tt == types.TargetTypeEnumAlb && in.Protocol != types.ProtocolEnumTcp {
 			return nil, errValidation("Target groups with target type 'alb' support only the TCP protocol")

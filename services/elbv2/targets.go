@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -126,7 +127,7 @@ func validateTarget(c *api.Context, tg *targetGroup, d *types.TargetDescription)
 	}
 	if z := aws.ToString(d.AvailabilityZone); z != "" && z != "all" {
 		valid := false
-		for _, az := range availabilityZones(c.Region) {
+		for _, az := range ec2.AvailabilityZones(c.Region) {
 			valid = valid || az == z
 		}
 		if !valid {

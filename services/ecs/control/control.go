@@ -17,6 +17,7 @@ import (
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -131,7 +132,7 @@ func (cfg Config) registerInstances(c *api.Context, body []byte) (any, error) {
 	if count < 1 || count > 1000 {
 		return nil, badRequest("count must be between 1 and 1000.")
 	}
-	zones := ecs.AvailabilityZones(c.Region)
+	zones := ec2.AvailabilityZones(c.Region)
 	if req.AvailabilityZone != "" {
 		if !strings.HasPrefix(req.AvailabilityZone, c.Region) {
 			return nil, badRequest("Availability zone %s is not in region %s.", req.AvailabilityZone, c.Region)
