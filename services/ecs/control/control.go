@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -142,7 +144,14 @@ func (cfg Config) registerInstances(c *api.Context, body []byte) (any, error) {
 	clusterArn := aws.ToString(cl.ClusterArn)
 	out := RegisterInstancesResult{ContainerInstanceArns: []string{}, Ec2InstanceIds: []string{}}
 	for i := range count {
-		ci := simulatedInstance(c, clusterArn, req.InstanceType, it, zones[i%len(zones)], req.Attributes)
+		zone := zones[i%len(zones)]
+		// The instance stands in the zone's default subnet, as an instance
+		// launched with no network of its own does.
+		sub, err := ec2.DefaultSubnet(c.Tx, c.Account(), c.Region, zone)
+		if err != nil {
+			return nil, err
+		}
+		ci := simulatedInstance(c, clusterArn, req.InstanceType, it, zone, sub, req.Attributes)
 		arn := aws.ToString(ci.ContainerInstanceArn)
 		if err := ecscore.PutContainerInstance(c.Tx, c.Scope(), clusterArn, ci); err != nil {
 			return nil, err
@@ -177,7 +186,7 @@ var capabilityAttributes = []string{
 
 // simulatedInstance builds a container instance as the agent of an EC2
 // instance of that type would register it.
-func simulatedInstance(c *api.Context, clusterArn, typeName string, it catalog.InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
+func simulatedInstance(c *api.Context, clusterArn, typeName string, it catalog.InstanceType, zone string, sub *ec2types.Subnet, extra map[string]string) *types.ContainerInstance {
 	ec2ID := "i-" + api.HexID(17)
 	attrs := []types.Attribute{
 		{Name: aws.String("ecs.availability-zone"), Value: aws.String(zone)},
@@ -186,8 +195,10 @@ func simulatedInstance(c *api.Context, clusterArn, typeName string, it catalog.I
 		{Name: aws.String("ecs.os-family"), Value: aws.String("LINUX")},
 		{Name: aws.String("ecs.cpu-architecture"), Value: aws.String(it.Arch)},
 		{Name: aws.String("ecs.ami-id"), Value: aws.String("ami-0" + api.HexID(16))},
-		{Name: aws.String("ecs.vpc-id"), Value: aws.String("vpc-0" + api.HexID(16))},
-		{Name: aws.String("ecs.subnet-id"), Value: aws.String("subnet-0" + api.HexID(16))},
+	}
+	if sub != nil {
+		attrs = append(attrs, types.Attribute{Name: aws.String("ecs.vpc-id"), Value: sub.VpcId},
+			types.Attribute{Name: aws.String("ecs.subnet-id"), Value: sub.SubnetId})
 	}
 	for _, name := range capabilityAttributes {
 		attrs = append(attrs, types.Attribute{Name: aws.String(name)})
