@@ -12,7 +12,7 @@
 //     recomputed from their tasks;
 //  3. reconcile: Reconcile, a pure function of (service, tasks, instances,
 //     now), decides which tasks to start and stop, with a DeploymentStrategy
-//     (Rolling; others plug into Strategies) and the circuit breaker;
+//     (Rolling, or TrafficShift, chosen in strategyFor) and the circuit breaker;
 //  4. apply: new tasks are placed (package placement) and built with
 //     ecs.NewTask; counts, deployments and events are written back.
 //

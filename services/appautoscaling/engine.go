@@ -21,6 +21,9 @@ type Engine struct {
 	TimeScale float64
 	// Now is the clock (tests inject one).
 	Now func() time.Time
+	// ActionRunners run the actions of alarms that go off, the first that
+	// handles an action wins; NewEngine starts with RunScalingAction.
+	ActionRunners []cw.ActionRunner
 
 	lastBucket time.Time
 }
@@ -33,7 +36,8 @@ func NewEngine(st *store.Store, log *slog.Logger, timeScale float64) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, TimeScale: timeScale, Now: func() time.Time { return time.Now().UTC() }}
+	return &Engine{Store: st, Log: log, TimeScale: timeScale, Now: func() time.Time { return time.Now().UTC() },
+		ActionRunners: []cw.ActionRunner{RunScalingAction}}
 }
 
 // interval is how often the engine looks for work: a sixth of a scaled
@@ -91,7 +95,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := cw.RunActions(tx, now, e.TimeScale, actions); err != nil {
+		if err := cw.RunActions(tx, now, e.TimeScale, e.ActionRunners, actions); err != nil {
 			return err
 		}
 		scopes, err := cw.Scopes(tx, Scheduled.Kind)
