@@ -43,6 +43,8 @@ type Engine struct {
 	Now func() time.Time
 	// TimeScale makes simulated durations that many times shorter.
 	TimeScale float64
+	// EC2 is the compute groups launch on.
+	EC2 Compute
 
 	mu sync.Mutex
 	// launchBlocked holds when a group whose launch failed may try again.
@@ -52,16 +54,16 @@ type Engine struct {
 	scaling          *managedScaling
 }
 
-// NewEngine builds an engine with the real clock; timeScale makes simulated
-// durations that many times shorter.
-func NewEngine(st *store.Store, log *slog.Logger, scale float64) *Engine {
+// NewEngine builds an engine with the real clock on the compute ec2; scale
+// makes simulated durations that many times shorter.
+func NewEngine(st *store.Store, log *slog.Logger, scale float64, ec2 Compute) *Engine {
 	if scale <= 0 {
 		scale = 1
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: scale,
+	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: scale, EC2: ec2,
 		launchBlocked: map[string]time.Time{}, metricsPublished: map[string]time.Time{}, scaling: newManagedScaling()}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // NatGatewayDelay is how long a NAT gateway stays pending (and deleting).
-var NatGatewayDelay = 2 * time.Second
+const NatGatewayDelay = 2 * time.Second
 
 // deletedNatGatewayRetention is how long a deleted NAT gateway stays visible, as on AWS.
 const deletedNatGatewayRetention = time.Hour
