@@ -44,6 +44,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// Services replaces the standard service set (protocol tests).
 	Services func(services.Config) *services.Set
+	// TimeScale makes all simulated time that many times faster (0 or 1 = real time).
+	TimeScale float64
 }
 
 // Start runs Longshore on a free loopback port until the test ends.
@@ -64,7 +66,7 @@ func StartWith(t testing.TB, o Options) *Instance {
 			o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services})
+	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale})
 	if err != nil {
 		t.Fatalf("longshoretest: %v", err)
 	}

@@ -62,22 +62,19 @@ type Step struct {
 }
 
 // DeploymentStrategy decides one bounded step of a service deployment. ROLLING
-// is built in; traffic-shifting strategies (BLUE_GREEN, LINEAR, CANARY) plug in
-// through Strategies.
+// is built in; traffic-shifting strategies (BLUE_GREEN, LINEAR, CANARY) are
+// chosen in strategyFor.
 type DeploymentStrategy interface {
 	Step(v *View) Step
 }
 
-// Strategies maps a deploymentConfiguration.strategy to its implementation.
-var Strategies = map[types.DeploymentStrategy]DeploymentStrategy{
-	types.DeploymentStrategyRolling: Rolling{},
-}
-
-// strategyFor returns the service's strategy; an unknown one rolls.
+// strategyFor maps the service's deploymentConfiguration.strategy to its
+// implementation; an unknown one rolls.
 func strategyFor(svc *types.Service) DeploymentStrategy {
 	if dc := svc.DeploymentConfiguration; dc != nil {
-		if s, ok := Strategies[dc.Strategy]; ok {
-			return s
+		switch dc.Strategy {
+		case types.DeploymentStrategyBlueGreen, types.DeploymentStrategyLinear, types.DeploymentStrategyCanary:
+			return TrafficShift{}
 		}
 	}
 	return Rolling{}

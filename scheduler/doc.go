@@ -20,7 +20,7 @@
 //     start and stop with their reasons, targets to register, listener
 //     weights to shift, alarm-, stop-, hook- and health-driven rollbacks,
 //     service events and the documents to write. Reconcile is its task part,
-//     with a DeploymentStrategy (Rolling; others plug into Strategies) and
+//     with a DeploymentStrategy (Rolling, or TrafficShift, chosen in strategyFor) and
 //     the circuit breaker;
 //  4. apply carries the plan out and decides nothing: new tasks are placed
 //     (package placement) and built with ecs.NewTask; counts, deployments,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -28,9 +27,6 @@ type placer struct {
 func newPlacer(seed uint64) *placer {
 	return &placer{rng: rand.New(rand.NewPCG(seed, 0x5eed)), exprs: map[string]ecs.Expr{}}
 }
-
-// runPlacer serves RunTask and StartTask, whichever server they reach.
-var runPlacer = newPlacer(uint64(time.Now().UnixNano()))
 
 // place runs one placement.
 func (pl *placer) place(d placement.Demand, cands []*placement.Instance, o placement.Options) (*placement.Assignment, []placement.Failure, error) {
@@ -58,12 +54,20 @@ func (pl *placer) memberOf(expression string, in *placement.Instance) (bool, err
 	return e.Match(&ci, in.Tasks...), nil
 }
 
-// PlaceTasks is the placement RunTask and StartTask use (install it as
-// ecs.Placer): it places req.Count tasks on the cluster's instances as the
+// TaskPlacer is the placement RunTask uses (ecs.Deps.Place), with a random
+// source of its own seeded by seed.
+func TaskPlacer(seed uint64) ecs.Placer {
+	pl := newPlacer(seed)
+	return func(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []types.Failure, error) {
+		return placeTasks(c, pl, req)
+	}
+}
+
+// placeTasks places req.Count tasks on the cluster's instances as the
 // scheduler would, and returns a failure per rejected instance for the tasks
 // that fit nowhere. Through an Auto Scaling group provider with managed
 // scaling those tasks get an empty Placement instead: they wait, PROVISIONING.
-func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []types.Failure, error) {
+func placeTasks(c *api.Context, pl *placer, req ecs.PlacementRequest) ([]ecs.Placement, []types.Failure, error) {
 	sc := c.Scope()
 	cis, err := ecscore.ContainerInstances.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
 	if err != nil {
@@ -107,7 +111,7 @@ func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []ty
 	}
 	waiting := countWaiting(ts)
 	for range req.Count {
-		a, fs, err := runPlacer.place(demand, instances, opts)
+		a, fs, err := pl.place(demand, instances, opts)
 		if wait && waiting < MaxWaitingTasks && (a == nil || errors.Is(err, placement.ErrNoInstances)) && !isConstraintError(err) {
 			out = append(out, ecs.Placement{})
 			waiting++

@@ -61,7 +61,7 @@ type Runner struct {
 
 // MaxStartsPerPass bounds the tasks one pass starts, so that a large ramp
 // commits in steps and lets API calls in between.
-var MaxStartsPerPass = 5000
+const MaxStartsPerPass = 5000
 
 // fullPassEvery is how often a pass runs in full even with nothing written or due.
 const fullPassEvery = time.Minute

@@ -22,7 +22,7 @@ func shifting(svc *types.Service) bool {
 	if svc.SchedulingStrategy == types.SchedulingStrategyDaemon || svc.DeploymentConfiguration == nil {
 		return false
 	}
-	_, ok := Strategies[svc.DeploymentConfiguration.Strategy].(TrafficShift)
+	_, ok := strategyFor(svc).(TrafficShift)
 	return ok
 }
 

@@ -22,12 +22,6 @@ type Shift struct {
 // the pass (see advanceShift).
 type TrafficShift struct{}
 
-func init() {
-	for _, s := range []types.DeploymentStrategy{types.DeploymentStrategyBlueGreen, types.DeploymentStrategyLinear, types.DeploymentStrategyCanary} {
-		Strategies[s] = TrafficShift{}
-	}
-}
-
 // Step implements DeploymentStrategy.
 func (TrafficShift) Step(v *View) Step {
 	desired := int(v.Service.DesiredCount)

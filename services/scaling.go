@@ -14,25 +14,21 @@ import (
 
 // addScaling wires in CloudWatch and what makes policies scale: the engine
 // (metrics of simulated load, alarm evaluation, policy execution, scheduled
-// actions) as a starter, the simulated-load endpoints, and IAM's
-// service-linked role creation for first registrations.
+// actions) as a starter and the simulated-load endpoints.
 func addScaling(set *Set, cfg Config) {
 	set.Services = append(set.Services, cloudwatch.New())
 	load := &appautoscaling.LoadControl{Store: cfg.Store, Region: cfg.Region}
 	set.Control = append(set.Control,
 		ControlRoute{Method: http.MethodPut, Path: "/ecs/load", Handle: load.PutServiceLoad},
 		ControlRoute{Method: http.MethodPut, Path: "/elbv2/load", Handle: load.PutTargetGroupLoad})
+	// The engine evaluates alarms; NewEngine gives it Application Auto
+	// Scaling's policy runner for their actions.
 	set.starters = append(set.starters, appautoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
-	for _, s := range set.Services {
-		if s.Name == "iam" {
-			appautoscaling.SetServiceLinkedRoleCreator(serviceLinkedRoleCreator(s))
-		}
-	}
 }
 
 // serviceLinkedRoleCreator creates a service-linked role through IAM's own
 // CreateServiceLinkedRole handler, unless the role exists.
-func serviceLinkedRoleCreator(iamSvc *api.Service) func(c *api.Context, awsServiceName string) error {
+func serviceLinkedRoleCreator(iamSvc *api.Service) appautoscaling.RoleCreator {
 	return func(c *api.Context, awsServiceName string) error {
 		h := iamSvc.Handlers["CreateServiceLinkedRole"]
 		if h == nil {

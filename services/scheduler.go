@@ -1,7 +1,6 @@
 package services
 
 import (
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,7 +10,6 @@ import (
 	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
-	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/ecs/control"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
@@ -30,16 +28,11 @@ func schedulerTimings(cfg Config) scheduler.Timings {
 	return t.Scaled(cfg.TimeScale)
 }
 
-// installPlacer makes RunTask and StartTask place EC2 tasks as the cluster
-// manager does; it is set once, as every server in a process shares it.
-var installPlacer sync.Once
-
-// addClusterManager wires the cluster manager in: its loop as a starter, its
-// control endpoints, and its placement as the one RunTask and StartTask use.
-func addClusterManager(set *Set, cfg Config) {
-	installPlacer.Do(func() { ecs.Placer = scheduler.PlaceTasks })
+// addClusterManager wires the cluster manager in: its loop as a starter and
+// its control endpoints. elb is the ELBv2 service's options (its time scale).
+func addClusterManager(set *Set, cfg Config, elb elbv2.Options) {
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
-		ELB: elbv2.Options{TimeScale: cfg.TimeScale}, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
+		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
 	set.starters = append(set.starters, r.Start)
 	set.Control = append(set.Control, control.Routes(ECSControl(cfg.Store, cfg.Region, r))...)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/appautoscaling"
 	"github.com/longshore/longshore/services/autoscaling"
@@ -29,6 +30,11 @@ type Config struct {
 	// TimeScale makes all simulated time that many times faster (0 or 1 = real time).
 	TaskStartDelay, TaskStopDelay time.Duration
 	TimeScale                     float64
+	// ECSQuotas are the ECS service quotas enforced (zero: AWS's defaults).
+	ECSQuotas ecs.Quotas
+	// MaxAutoScalingGroups is the quota of Auto Scaling groups per account
+	// and region (0: AWS's default).
+	MaxAutoScalingGroups int
 }
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
@@ -42,7 +48,9 @@ type Set struct {
 	starters  []func(context.Context) func()
 }
 
-// New builds the services.
+// New builds the services and their background work, each with its
+// dependencies handed in here: this is the one place where services meet,
+// and nothing is shared with another Set.
 func New(cfg Config) *Set {
 	set := &Set{}
 	stsSvc := sts.New()
@@ -51,14 +59,20 @@ func New(cfg Config) *Set {
 	iamSvc := iam.New()
 	set.Services = append(set.Services, iamSvc.Service)
 	set.Resolvers = append(set.Resolvers, iamSvc.Resolve)
-	set.Services = append(set.Services, ecs.New(), appautoscaling.New(), elbv2.NewWith(elbv2.Options{TimeScale: cfg.TimeScale}))
-	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbv2.Options{TimeScale: cfg.TimeScale})))
-	addClusterManager(set, cfg)
+
+	elbOpts := elbv2.Options{TimeScale: cfg.TimeScale, TargetGroupServices: ecs.ServicesUsingTargetGroup}
+	ecsSvc := ecs.New(ecs.Deps{Place: scheduler.TaskPlacer(uint64(time.Now().UnixNano())), Quotas: cfg.ECSQuotas})
+	aasSvc := appautoscaling.New(appautoscaling.Deps{CreateServiceLinkedRole: serviceLinkedRoleCreator(iamSvc.Service)})
+	set.Services = append(set.Services, ecsSvc, aasSvc, elbv2.NewWith(elbOpts))
+	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbOpts)))
+	addClusterManager(set, cfg, elbOpts)
 	addScaling(set, cfg)
 	set.Services = append(set.Services, logs.New())
-	set.Services = append(set.Services, autoscaling.New())
-	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
-	set.Services = append(set.Services, ec2.New())
+
+	compute := autoscaling.EC2Compute{}
+	set.Services = append(set.Services, autoscaling.New(autoscaling.Deps{EC2: compute, MaxGroups: cfg.MaxAutoScalingGroups}))
+	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute).Start)
+	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
 	return set
 }

@@ -73,7 +73,7 @@ func TestWorkloadTaskSetsFollowApplicationAutoScaling(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := e.client.CreateTaskSet(harness.Ctx, &ecs.CreateTaskSetInput{Cluster: aws.String(e.cluster), Service: aws.String("ext"),
-		TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+		TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 		Scale: &types.Scale{Value: 50, Unit: types.ScaleUnitPercent}}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestWorkloadTaskSetsFollowApplicationAutoScaling(t *testing.T) {
 	// CODE_DEPLOY: its PRIMARY task set scaled to 50%, then a maximum below
 	// the current count lowers the desired count to 3: 1.5, rounded up.
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(e.cluster), ServiceName: aws.String("cd"),
-		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(6), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork("subnet-1"),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(6), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0)),
 		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy}})
 	if err != nil {
 		t.Fatal(err)

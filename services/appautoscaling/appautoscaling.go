@@ -9,13 +9,27 @@ import (
 	"github.com/longshore/longshore/services/api"
 )
 
+// Deps are what Application Auto Scaling is built from.
+type Deps struct {
+	// CreateServiceLinkedRole is IAM's: the first registration of an ECS
+	// service creates AWSServiceRoleForApplicationAutoScaling_ECSService
+	// through it. Nil creates no role.
+	CreateServiceLinkedRole RoleCreator
+}
+
+// handlers are the handlers that need the service's dependencies.
+type handlers struct {
+	Deps
+}
+
 // New builds the Application Auto Scaling service.
-func New() *api.Service {
+func New(d Deps) *api.Service {
+	h := &handlers{Deps: d}
 	s := api.NewService("application-autoscaling")
 	s.ValidationError = func(vs []protocol.Violation) *apierror.Error {
 		return apierror.New("ValidationException", "%s", protocol.ValidationMessage(vs))
 	}
-	api.Handle(s, "RegisterScalableTarget", registerScalableTarget)
+	api.Handle(s, "RegisterScalableTarget", h.registerScalableTarget)
 	api.Handle(s, "DeregisterScalableTarget", deregisterScalableTarget)
 	api.Handle(s, "DescribeScalableTargets", describeScalableTargets)
 	api.Handle(s, "PutScalingPolicy", putScalingPolicy)

@@ -21,6 +21,9 @@ type Engine struct {
 	TimeScale float64
 	// Now is the clock (tests inject one).
 	Now func() time.Time
+	// ActionRunners run the actions of alarms that go off, the first that
+	// handles an action wins; NewEngine starts with RunScalingAction.
+	ActionRunners []cw.ActionRunner
 
 	once sync.Once
 	loop *loop.Loop
@@ -34,7 +37,8 @@ func NewEngine(st *store.Store, log *slog.Logger, timeScale float64) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, TimeScale: loop.Scale(timeScale).Factor(), Now: func() time.Time { return time.Now().UTC() }}
+	return &Engine{Store: st, Log: log, TimeScale: loop.Scale(timeScale).Factor(), Now: func() time.Time { return time.Now().UTC() },
+		ActionRunners: []cw.ActionRunner{RunScalingAction}}
 }
 
 // runner builds the engine's loop on first use, from the fields as they are
@@ -74,7 +78,7 @@ func (e *Engine) step(run *loop.Run) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := cw.RunActions(tx, now, scale, actions); err != nil {
+	if err := cw.RunActions(tx, now, scale, e.ActionRunners, actions); err != nil {
 		return time.Time{}, err
 	}
 	scopes, err := run.Scopes(Scheduled.Kind)

@@ -29,8 +29,6 @@ func scaledSeconds(s int32, scale float64) time.Duration {
 // defaultCooldown is the cooldown of ECS policies that set none.
 const defaultCooldown = 300
 
-func init() { cw.RegisterActionRunner(runScalingAction) }
-
 // isPolicyARN recognises Application Auto Scaling policy ARNs
 // (…:scalingPolicy:UUID:resource/NAMESPACE/…); EC2 Auto Scaling's name an
 // autoScalingGroupName instead.
@@ -38,8 +36,8 @@ func isPolicyARN(arn string) bool {
 	return strings.HasPrefix(arn, "arn:aws:autoscaling:") && strings.Contains(arn, ":scalingPolicy:") && strings.Contains(arn, ":resource/")
 }
 
-// runScalingAction is the alarm action runner of Application Auto Scaling policies.
-func runScalingAction(tx *store.Tx, now time.Time, scale float64, a cw.Action) (bool, error) {
+// RunScalingAction is the alarm action runner of Application Auto Scaling policies.
+func RunScalingAction(tx *store.Tx, now time.Time, scale float64, a cw.Action) (bool, error) {
 	if !isPolicyARN(a.ARN) {
 		return false, nil
 	}

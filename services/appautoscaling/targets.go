@@ -2,7 +2,6 @@ package appautoscaling
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,12 +20,6 @@ const maxTargetsPerNamespace = 3000
 // unless it exists.
 type RoleCreator func(c *api.Context, awsServiceName string) error
 
-var roleCreator atomic.Pointer[RoleCreator]
-
-// SetServiceLinkedRoleCreator wires IAM in: the first registration of an ECS
-// service creates AWSServiceRoleForApplicationAutoScaling_ECSService through it.
-func SetServiceLinkedRoleCreator(fn RoleCreator) { roleCreator.Store(&fn) }
-
 func getTarget(tx *store.Tx, sc store.Scope, ns types.ServiceNamespace, dim types.ScalableDimension, resourceID string) (*targetRecord, error) {
 	return Targets.Get(tx, sc, targetKey(ns, dim, resourceID))
 }
@@ -36,7 +29,7 @@ func putTarget(tx *store.Tx, sc store.Scope, rec *targetRecord) error {
 	return Targets.Put(tx, sc, targetKey(t.ServiceNamespace, t.ScalableDimension, aws.ToString(t.ResourceId)), targetIndex(t), rec)
 }
 
-func registerScalableTarget(c *api.Context, in *applicationautoscaling.RegisterScalableTargetInput) (*applicationautoscaling.RegisterScalableTargetOutput, error) {
+func (h *handlers) registerScalableTarget(c *api.Context, in *applicationautoscaling.RegisterScalableTargetInput) (*applicationautoscaling.RegisterScalableTargetOutput, error) {
 	ns, dim, id := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId)
 	sc, now := c.Scope(), c.Now()
 	if err := checkResource(ns, dim, id); err != nil {
@@ -100,8 +93,8 @@ func registerScalableTarget(c *api.Context, in *applicationautoscaling.RegisterS
 			t.SuspendedState.ScheduledScalingSuspended = s.ScheduledScalingSuspended
 		}
 	}
-	if fn := roleCreator.Load(); created && ns == types.ServiceNamespaceEcs && in.RoleARN == nil && fn != nil {
-		if err := (*fn)(c, "ecs.application-autoscaling.amazonaws.com"); err != nil {
+	if fn := h.CreateServiceLinkedRole; created && ns == types.ServiceNamespaceEcs && in.RoleARN == nil && fn != nil {
+		if err := fn(c, "ecs.application-autoscaling.amazonaws.com"); err != nil {
 			return nil, err
 		}
 	}

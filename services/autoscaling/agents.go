@@ -29,10 +29,10 @@ var Agents = store.Collection[agent]{Kind: "autoscaling/ecs-agent"}
 // shuts down or is gone. (Warm pool instances stay out, as their agent is
 // not started.)
 func (e *Engine) agents(c *api.Context) error {
-	if EC2 == nil {
+	if e.EC2 == nil {
 		return nil
 	}
-	instances, err := EC2.Instances(c)
+	instances, err := e.EC2.Instances(c)
 	if err != nil {
 		return err
 	}

@@ -40,21 +40,38 @@ var (
 	Refreshes       = store.Collection[refreshDoc]{Kind: "autoscaling/refresh"}
 )
 
+// Deps are what the Auto Scaling service is built from.
+type Deps struct {
+	// EC2 is the compute groups launch on.
+	EC2 Compute
+	// MaxGroups is the quota of groups per account and region (0: AWS's default).
+	MaxGroups int
+}
+
+// handlers are the handlers that need the service's dependencies.
+type handlers struct {
+	Deps
+}
+
 // New builds the Auto Scaling service.
-func New() *api.Service {
+func New(d Deps) *api.Service {
+	if d.MaxGroups <= 0 {
+		d.MaxGroups = DefaultMaxGroups
+	}
+	h := &handlers{Deps: d}
 	s := api.NewService("autoscaling")
-	registerGroups(s)
-	registerInstances(s)
+	registerGroups(s, h)
+	registerInstances(s, h)
 	registerTags(s)
 	registerHooks(s)
 	registerPolicies(s)
 	registerScheduled(s)
 	registerActivities(s)
-	registerCatalog(s)
+	registerCatalog(s, h)
 	registerWarmPools(s)
-	registerRefreshes(s)
+	registerRefreshes(s, h)
 	registerLoadBalancers(s)
-	registerLaunchConfigs(s)
-	registerLaunchInstances(s)
+	registerLaunchConfigs(s, h)
+	registerLaunchInstances(s, h)
 	return s
 }

@@ -12,8 +12,8 @@ import (
 // MaxLaunchConfigurations is AWS's default quota of launch configurations.
 const MaxLaunchConfigurations = 200
 
-func registerCatalog(s *api.Service) {
-	api.Handle(s, "DescribeAccountLimits", describeAccountLimits)
+func registerCatalog(s *api.Service, h *handlers) {
+	api.Handle(s, "DescribeAccountLimits", h.describeAccountLimits)
 	api.Handle(s, "DescribeAdjustmentTypes", describeAdjustmentTypes)
 	api.Handle(s, "DescribeLifecycleHookTypes", describeLifecycleHookTypes)
 	api.Handle(s, "DescribeTerminationPolicyTypes", describeTerminationPolicyTypes)
@@ -22,7 +22,7 @@ func registerCatalog(s *api.Service) {
 	api.Handle(s, "DescribeAutoScalingNotificationTypes", describeNotificationTypes)
 }
 
-func describeAccountLimits(c *api.Context, _ *autoscaling.DescribeAccountLimitsInput) (*autoscaling.DescribeAccountLimitsOutput, error) {
+func (h *handlers) describeAccountLimits(c *api.Context, _ *autoscaling.DescribeAccountLimitsInput) (*autoscaling.DescribeAccountLimitsOutput, error) {
 	n, err := Groups.Count(c.Tx, c.Scope(), store.Query{})
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func describeAccountLimits(c *api.Context, _ *autoscaling.DescribeAccountLimitsI
 		return nil, err
 	}
 	return &autoscaling.DescribeAccountLimitsOutput{
-		MaxNumberOfAutoScalingGroups: aws.Int32(int32(MaxGroups)), MaxNumberOfLaunchConfigurations: aws.Int32(MaxLaunchConfigurations),
+		MaxNumberOfAutoScalingGroups: aws.Int32(int32(h.MaxGroups)), MaxNumberOfLaunchConfigurations: aws.Int32(MaxLaunchConfigurations),
 		NumberOfAutoScalingGroups: aws.Int32(int32(n)), NumberOfLaunchConfigurations: aws.Int32(int32(lcs)),
 	}, nil
 }

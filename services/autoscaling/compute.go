@@ -70,6 +70,3 @@ type Machine struct {
 	AvailabilityZone string
 	Architecture     string
 }
-
-// EC2 is the compute groups launch on; services wires in the EC2 service.
-var EC2 Compute

@@ -16,16 +16,14 @@ import (
 	"github.com/longshore/longshore/services/ec2"
 )
 
-// ec2Compute is Compute on Longshore's EC2 service, through its exported
+// EC2Compute is Compute on Longshore's EC2 service, through its exported
 // functions, in the caller's transaction.
-type ec2Compute struct{}
-
-func init() { EC2 = ec2Compute{} }
+type EC2Compute struct{}
 
 // requester is who EC2 records as launching a group's instances.
 const requester = "autoscaling.amazonaws.com"
 
-func (ec2Compute) Template(c *api.Context, spec astypes.LaunchTemplateSpecification) (*Template, error) {
+func (EC2Compute) Template(c *api.Context, spec astypes.LaunchTemplateSpecification) (*Template, error) {
 	v, err := ec2.ResolveLaunchTemplate(c.Tx, c.Account(), c.Region, ec2types.LaunchTemplateSpecification{
 		LaunchTemplateId: spec.LaunchTemplateId, LaunchTemplateName: spec.LaunchTemplateName, Version: spec.Version})
 	if err != nil {
@@ -43,7 +41,7 @@ func (ec2Compute) Template(c *api.Context, spec astypes.LaunchTemplateSpecificat
 	return t, nil
 }
 
-func (ec2Compute) SubnetZone(c *api.Context, subnetID string) (string, error) {
+func (EC2Compute) SubnetZone(c *api.Context, subnetID string) (string, error) {
 	s, err := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, subnetID)
 	var ae *apierror.Error
 	if errors.As(err, &ae) || s == nil {
@@ -55,11 +53,11 @@ func (ec2Compute) SubnetZone(c *api.Context, subnetID string) (string, error) {
 	return aws.ToString(s.AvailabilityZone), nil
 }
 
-func (ec2Compute) Zones(c *api.Context) ([]string, error) {
+func (EC2Compute) Zones(c *api.Context) ([]string, error) {
 	return ec2.AvailabilityZones(c.Region), nil
 }
 
-func (ec2Compute) Run(c *api.Context, r RunRequest) (*Launched, error) {
+func (EC2Compute) Run(c *api.Context, r RunRequest) (*Launched, error) {
 	in := &ec2sdk.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1)}
 	if t := r.Template; t.Config {
 		in.ImageId, in.InstanceType = aws.String(t.ImageID), ec2types.InstanceType(t.InstanceType)
@@ -115,7 +113,7 @@ func (ec2Compute) Run(c *api.Context, r RunRequest) (*Launched, error) {
 	return &Launched{ID: aws.ToString(i.InstanceId), ImageID: aws.ToString(i.ImageId), Architecture: string(i.Architecture)}, nil
 }
 
-func (ec2Compute) Terminate(c *api.Context, instanceID string) error {
+func (EC2Compute) Terminate(c *api.Context, instanceID string) error {
 	_, err := ec2.TerminateInstances(c.Tx, c.Account(), c.Region, []string{instanceID})
 	var ae *apierror.Error
 	if errors.As(err, &ae) {
@@ -125,7 +123,7 @@ func (ec2Compute) Terminate(c *api.Context, instanceID string) error {
 	return err
 }
 
-func (ec2Compute) Instances(c *api.Context) ([]Machine, error) {
+func (EC2Compute) Instances(c *api.Context) ([]Machine, error) {
 	docs, err := ec2.InstancesByState(c.Tx, c.Account(), c.Region)
 	if err != nil {
 		return nil, err

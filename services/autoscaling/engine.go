@@ -42,6 +42,8 @@ type Engine struct {
 	Now func() time.Time
 	// TimeScale makes simulated durations that many times shorter.
 	TimeScale float64
+	// EC2 is the compute groups launch on.
+	EC2 Compute
 
 	once sync.Once
 	loop *loop.Loop
@@ -52,13 +54,13 @@ type Engine struct {
 	scaling          *managedScaling
 }
 
-// NewEngine builds an engine with the real clock; timeScale makes simulated
-// durations that many times shorter.
-func NewEngine(st *store.Store, log *slog.Logger, scale float64) *Engine {
+// NewEngine builds an engine with the real clock on the compute ec2; scale
+// makes simulated durations that many times shorter.
+func NewEngine(st *store.Store, log *slog.Logger, scale float64, ec2 Compute) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: loop.Scale(scale).Factor(),
+	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: loop.Scale(scale).Factor(), EC2: ec2,
 		launchBlocked: map[string]time.Time{}, metricsPublished: map[string]time.Time{}, scaling: newManagedScaling()}
 }
 

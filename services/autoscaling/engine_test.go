@@ -88,13 +88,11 @@ func newRig(t *testing.T) *rig {
 	t.Cleanup(func() { st.Close() })
 	r := &rig{t: t, st: st, now: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC),
 		ec2: &fakeEC2{userData: base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n"))},
-		svc: New(), ecs: ecs.New()}
+		ecs: ecs.New(ecs.Deps{})}
+	r.svc = New(Deps{EC2: r.ec2})
 	st.Now = func() time.Time { return r.now }
 	r.ec2.now = st.Now
-	old := EC2
-	EC2 = r.ec2
-	t.Cleanup(func() { EC2 = old })
-	r.e = NewEngine(st, nil, 1)
+	r.e = NewEngine(st, nil, 1, r.ec2)
 	r.e.Now = func() time.Time { return r.now }
 	return r
 }

@@ -12,12 +12,12 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// MaxGroups is AWS's default quota of groups per account and region.
-var MaxGroups = 500
+// DefaultMaxGroups is AWS's default quota of groups per account and region.
+const DefaultMaxGroups = 500
 
-func registerGroups(s *api.Service) {
-	api.Handle(s, "CreateAutoScalingGroup", createGroup)
-	api.Handle(s, "UpdateAutoScalingGroup", updateGroup)
+func registerGroups(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateAutoScalingGroup", h.createGroup)
+	api.Handle(s, "UpdateAutoScalingGroup", h.updateGroup)
 	api.Handle(s, "DeleteAutoScalingGroup", deleteGroup)
 	api.Handle(s, "DescribeAutoScalingGroups", describeGroups)
 	api.Handle(s, "SetDesiredCapacity", setDesiredCapacity)
@@ -90,7 +90,7 @@ func checkCapacity(minSize, maxSize, desired int32) error {
 
 // launchSource checks that exactly one way to launch instances is given and
 // resolves its launch template.
-func launchSource(c *api.Context, lt *types.LaunchTemplateSpecification, lc *string, mip *types.MixedInstancesPolicy, instanceID *string) (*Template, error) {
+func launchSource(c *api.Context, ec Compute, lt *types.LaunchTemplateSpecification, lc *string, mip *types.MixedInstancesPolicy, instanceID *string) (*Template, error) {
 	n := 0
 	for _, given := range []bool{lt != nil, lc != nil, mip != nil, instanceID != nil} {
 		if given {
@@ -117,26 +117,26 @@ func launchSource(c *api.Context, lt *types.LaunchTemplateSpecification, lc *str
 	if lt.LaunchTemplateId == nil && lt.LaunchTemplateName == nil {
 		return nil, errValidation("Valid requests must contain either launchTemplateId or LaunchTemplateName parameter.")
 	}
-	if EC2 == nil {
+	if ec == nil {
 		return nil, errValidation("You must use a valid fully-formed launch template. The launch template could not be found.")
 	}
-	return EC2.Template(c, *lt)
+	return ec.Template(c, *lt)
 }
 
 // placementOf resolves a group's subnets and zones: the zones of its subnets
 // when VPCZoneIdentifier is given, else the zones asked for.
-func placementOf(c *api.Context, vpcZoneIdentifier *string, zones []string) (string, []string, error) {
+func placementOf(c *api.Context, ec Compute, vpcZoneIdentifier *string, zones []string) (string, []string, error) {
 	subnets := splitSubnets(aws.ToString(vpcZoneIdentifier))
 	if len(subnets) == 0 && len(zones) == 0 {
 		return "", nil, errValidation("At least one Availability Zone or VPC Subnet is required.")
 	}
-	if EC2 == nil {
+	if ec == nil {
 		return "", nil, errValidation("At least one Availability Zone or VPC Subnet is required.")
 	}
 	var out []string
 	if len(subnets) > 0 {
 		for _, s := range subnets {
-			z, err := EC2.SubnetZone(c, s)
+			z, err := ec.SubnetZone(c, s)
 			if err != nil {
 				return "", nil, err
 			}
@@ -150,7 +150,7 @@ func placementOf(c *api.Context, vpcZoneIdentifier *string, zones []string) (str
 		slices.Sort(out)
 		return strings.Join(subnets, ","), out, nil
 	}
-	known, err := EC2.Zones(c)
+	known, err := ec.Zones(c)
 	if err != nil {
 		return "", nil, err
 	}
@@ -200,7 +200,7 @@ func checkHealthCheckType(t *string) error {
 	return nil
 }
 
-func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*autoscaling.CreateAutoScalingGroupOutput, error) {
+func (h *handlers) createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*autoscaling.CreateAutoScalingGroupOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	existing, err := loadGroup(c, name)
 	if err != nil {
@@ -213,8 +213,8 @@ func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*
 	if err != nil {
 		return nil, err
 	}
-	if n >= MaxGroups {
-		return nil, errLimitExceeded("You have reached your limit of %d Auto Scaling groups.", MaxGroups)
+	if n >= h.MaxGroups {
+		return nil, errLimitExceeded("You have reached your limit of %d Auto Scaling groups.", h.MaxGroups)
 	}
 	minSize, maxSize := aws.ToInt32(in.MinSize), aws.ToInt32(in.MaxSize)
 	desired := minSize
@@ -230,10 +230,10 @@ func createGroup(c *api.Context, in *autoscaling.CreateAutoScalingGroupInput) (*
 	if err := checkHealthCheckType(in.HealthCheckType); err != nil {
 		return nil, err
 	}
-	if _, err := launchSource(c, in.LaunchTemplate, in.LaunchConfigurationName, in.MixedInstancesPolicy, in.InstanceId); err != nil {
+	if _, err := launchSource(c, h.EC2, in.LaunchTemplate, in.LaunchConfigurationName, in.MixedInstancesPolicy, in.InstanceId); err != nil {
 		return nil, err
 	}
-	subnets, zones, err := placementOf(c, in.VPCZoneIdentifier, in.AvailabilityZones)
+	subnets, zones, err := placementOf(c, h.EC2, in.VPCZoneIdentifier, in.AvailabilityZones)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func updateGroup(c *api.Context, in *autoscaling.UpdateAutoScalingGroupInput) (*autoscaling.UpdateAutoScalingGroupOutput, error) {
+func (h *handlers) updateGroup(c *api.Context, in *autoscaling.UpdateAutoScalingGroupInput) (*autoscaling.UpdateAutoScalingGroupOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := mustGroup(c, name)
 	if err != nil {
@@ -397,7 +397,7 @@ func updateGroup(c *api.Context, in *autoscaling.UpdateAutoScalingGroupInput) (*
 	}
 	g := &doc.Group
 	if in.LaunchTemplate != nil || in.LaunchConfigurationName != nil || in.MixedInstancesPolicy != nil {
-		if _, err := launchSource(c, in.LaunchTemplate, in.LaunchConfigurationName, in.MixedInstancesPolicy, nil); err != nil {
+		if _, err := launchSource(c, h.EC2, in.LaunchTemplate, in.LaunchConfigurationName, in.MixedInstancesPolicy, nil); err != nil {
 			return nil, err
 		}
 		g.LaunchTemplate = normalizeTemplateSpec(in.LaunchTemplate)
@@ -405,7 +405,7 @@ func updateGroup(c *api.Context, in *autoscaling.UpdateAutoScalingGroupInput) (*
 		g.LaunchConfigurationName = in.LaunchConfigurationName
 	}
 	if in.VPCZoneIdentifier != nil || in.AvailabilityZones != nil {
-		subnets, zones, err := placementOf(c, in.VPCZoneIdentifier, in.AvailabilityZones)
+		subnets, zones, err := placementOf(c, h.EC2, in.VPCZoneIdentifier, in.AvailabilityZones)
 		if err != nil {
 			return nil, err
 		}

@@ -80,7 +80,7 @@ func terminating(m *member) bool {
 	return strings.HasPrefix(string(m.LifecycleState), "Terminating")
 }
 
-func registerInstances(s *api.Service) {
+func registerInstances(s *api.Service, h *handlers) {
 	api.Handle(s, "DescribeAutoScalingInstances", describeInstances)
 	api.Handle(s, "SetInstanceProtection", setInstanceProtection)
 	api.Handle(s, "TerminateInstanceInAutoScalingGroup", terminateInstance)
@@ -88,7 +88,7 @@ func registerInstances(s *api.Service) {
 	api.Handle(s, "EnterStandby", enterStandby)
 	api.Handle(s, "ExitStandby", exitStandby)
 	api.Handle(s, "DetachInstances", detachInstances)
-	api.Handle(s, "AttachInstances", attachInstances)
+	api.Handle(s, "AttachInstances", h.attachInstances)
 }
 
 func details(m *member) types.AutoScalingInstanceDetails {
@@ -365,7 +365,7 @@ func detachInstances(c *api.Context, in *autoscaling.DetachInstancesInput) (*aut
 	return out, putGroup(c, doc)
 }
 
-func attachInstances(c *api.Context, in *autoscaling.AttachInstancesInput) (*autoscaling.AttachInstancesOutput, error) {
+func (h *handlers) attachInstances(c *api.Context, in *autoscaling.AttachInstancesInput) (*autoscaling.AttachInstancesOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := mustGroup(c, name)
 	if err != nil {
@@ -374,10 +374,10 @@ func attachInstances(c *api.Context, in *autoscaling.AttachInstancesInput) (*aut
 	if len(in.InstanceIds) > 20 {
 		return nil, errValidation("The number of instance ids that may be passed in is limited to 20.")
 	}
-	if EC2 == nil {
+	if h.EC2 == nil {
 		return nil, errValidation("Instance Id not found - No instance with id %s found", strings.Join(in.InstanceIds, ", "))
 	}
-	machines, err := EC2.Instances(c)
+	machines, err := h.EC2.Instances(c)
 	if err != nil {
 		return nil, err
 	}

@@ -13,11 +13,11 @@ import (
 // subnetZones maps a group's subnets to their zones.
 func (e *Engine) subnetZones(c *api.Context, g *types.AutoScalingGroup) (map[string]string, error) {
 	out := map[string]string{}
-	if EC2 == nil {
+	if e.EC2 == nil {
 		return out, nil
 	}
 	for _, s := range splitSubnets(aws.ToString(g.VPCZoneIdentifier)) {
-		z, err := EC2.SubnetZone(c, s)
+		z, err := e.EC2.SubnetZone(c, s)
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +43,7 @@ func instanceType(g *types.AutoScalingGroup, t *Template) string {
 // that EC2 refuses is a failed activity, and the group waits before trying
 // again; it then returns nil.
 func (e *Engine) launch(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm bool) (*member, error) {
-	m, err := launchOne(c, doc, zone, subnet, cause, warm)
+	m, err := launchOne(c, e.EC2, doc, zone, subnet, cause, warm)
 	var ae *apierror.Error
 	if !errors.As(err, &ae) {
 		return m, err
@@ -57,13 +57,13 @@ func (e *Engine) launch(c *api.Context, doc *groupDoc, zone, subnet, cause strin
 
 // launchOne starts one instance of a group and records its launch activity;
 // EC2's refusal comes back as its *apierror.Error.
-func launchOne(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm bool) (*member, error) {
+func launchOne(c *api.Context, ec Compute, doc *groupDoc, zone, subnet, cause string, warm bool) (*member, error) {
 	g := &doc.Group
 	name := aws.ToString(g.AutoScalingGroupName)
-	if EC2 == nil {
+	if ec == nil {
 		return nil, apierror.New("ValidationError", "EC2 is not available")
 	}
-	t, err := groupTemplate(c, g)
+	t, err := groupTemplate(c, ec, g)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func launchOne(c *api.Context, doc *groupDoc, zone, subnet, cause string, warm b
 			tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 		}
 	}
-	run, err := EC2.Run(c, RunRequest{Template: t, InstanceType: itype, SubnetID: subnet, AvailabilityZone: zone, Tags: tags})
+	run, err := ec.Run(c, RunRequest{Template: t, InstanceType: itype, SubnetID: subnet, AvailabilityZone: zone, Tags: tags})
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ import (
 // LaunchConfigs are the launch configurations, keyed by name.
 var LaunchConfigs = store.Collection[types.LaunchConfiguration]{Kind: "autoscaling/launch-configuration"}
 
-func registerLaunchConfigs(s *api.Service) {
-	api.Handle(s, "CreateLaunchConfiguration", createLaunchConfiguration)
+func registerLaunchConfigs(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateLaunchConfiguration", h.createLaunchConfiguration)
 	api.Handle(s, "DescribeLaunchConfigurations", describeLaunchConfigurations)
 	api.Handle(s, "DeleteLaunchConfiguration", deleteLaunchConfiguration)
 }
@@ -25,7 +25,7 @@ func errLaunchConfigNotFound(name string) error {
 	return errValidation("Launch configuration name not found - Launch configuration %s not found", name)
 }
 
-func createLaunchConfiguration(c *api.Context, in *autoscaling.CreateLaunchConfigurationInput) (*autoscaling.CreateLaunchConfigurationOutput, error) {
+func (h *handlers) createLaunchConfiguration(c *api.Context, in *autoscaling.CreateLaunchConfigurationInput) (*autoscaling.CreateLaunchConfigurationOutput, error) {
 	name := aws.ToString(in.LaunchConfigurationName)
 	if existing, err := LaunchConfigs.Get(c.Tx, c.Scope(), name); err != nil {
 		return nil, err
@@ -56,10 +56,10 @@ func createLaunchConfiguration(c *api.Context, in *autoscaling.CreateLaunchConfi
 	}
 	if id := aws.ToString(in.InstanceId); id != "" {
 		// The configuration copies an instance's image and type.
-		if EC2 == nil {
+		if h.EC2 == nil {
 			return nil, errValidation("Instance Id not found - No instance with id %s found", id)
 		}
-		machines, err := EC2.Instances(c)
+		machines, err := h.EC2.Instances(c)
 		if err != nil {
 			return nil, err
 		}
@@ -150,13 +150,13 @@ func configTemplate(c *api.Context, name string) (*Template, error) {
 
 // groupTemplate resolves what a group launches from: its launch
 // configuration, or its (mixed instances policy's) launch template.
-func groupTemplate(c *api.Context, g *types.AutoScalingGroup) (*Template, error) {
+func groupTemplate(c *api.Context, ec Compute, g *types.AutoScalingGroup) (*Template, error) {
 	if name := aws.ToString(g.LaunchConfigurationName); name != "" {
 		return configTemplate(c, name)
 	}
 	spec := templateSpec(g)
-	if spec == nil || EC2 == nil {
+	if spec == nil || ec == nil {
 		return nil, errValidation("You must use a valid fully-formed launch template. The launch template could not be found.")
 	}
-	return EC2.Template(c, *spec)
+	return ec.Template(c, *spec)
 }

@@ -22,13 +22,13 @@ type launchToken struct {
 
 var launchTokens = store.Collection[launchToken]{Kind: "autoscaling/launch-token"}
 
-func registerLaunchInstances(s *api.Service) {
-	api.Handle(s, "LaunchInstances", launchInstances)
+func registerLaunchInstances(s *api.Service, h *handlers) {
+	api.Handle(s, "LaunchInstances", h.launchInstances)
 }
 
 // launchInstances launches instances into a group at once, raising its
 // desired capacity by those that started.
-func launchInstances(c *api.Context, in *autoscaling.LaunchInstancesInput) (*autoscaling.LaunchInstancesOutput, error) {
+func (h *handlers) launchInstances(c *api.Context, in *autoscaling.LaunchInstancesInput) (*autoscaling.LaunchInstancesOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := mustGroup(c, name)
 	if err != nil {
@@ -66,9 +66,9 @@ func launchInstances(c *api.Context, in *autoscaling.LaunchInstancesInput) (*aut
 		}
 	}
 	zones := map[string]string{}
-	if EC2 != nil {
+	if h.EC2 != nil {
 		for _, s := range subnets {
-			z, err := EC2.SubnetZone(c, s)
+			z, err := h.EC2.SubnetZone(c, s)
 			if err != nil {
 				return nil, err
 			}
@@ -103,7 +103,7 @@ func launchInstances(c *api.Context, in *autoscaling.LaunchInstancesInput) (*aut
 			}
 		}
 		cause := "At " + stamp(c.Now()) + " a user request launched an instance directly into the group, increasing the capacity from " + itoa(have) + " to " + itoa(have+1) + "."
-		m, err := launchOne(c, doc, zone, subnet, cause, false)
+		m, err := launchOne(c, h.EC2, doc, zone, subnet, cause, false)
 		var ae *apierror.Error
 		if errors.As(err, &ae) {
 			out.Errors = append(out.Errors, types.LaunchInstancesError{AvailabilityZone: aws.String(zone), SubnetId: nonEmpty(subnet),

@@ -162,8 +162,8 @@ func nextHook(c *api.Context, group, transition, after string) (*types.Lifecycle
 // terminated finishes a termination: the EC2 instance goes, its container
 // instance is deregistered, and the group forgets it.
 func (e *Engine) terminated(c *api.Context, m *member) error {
-	if EC2 != nil {
-		if err := EC2.Terminate(c, aws.ToString(m.InstanceId)); err != nil {
+	if e.EC2 != nil {
+		if err := e.EC2.Terminate(c, aws.ToString(m.InstanceId)); err != nil {
 			return err
 		}
 	}

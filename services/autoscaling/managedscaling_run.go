@@ -100,7 +100,7 @@ func (ms *managedScaling) provider(c *api.Context, e *Engine, cp *ecstypes.Capac
 		return err
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
-	view, err := ms.observe(c, doc, cp, clusterArn)
+	view, err := ms.observe(c, e.EC2, doc, cp, clusterArn)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ type providerView struct {
 // observe gathers M's inputs: the group's instances, their tasks, and the
 // tasks waiting for this provider (PROVISIONING tasks without an instance,
 // and the tasks services still lack).
-func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.CapacityProvider, clusterArn string) (*providerView, error) {
+func (ms *managedScaling) observe(c *api.Context, ec Compute, doc *groupDoc, cp *ecstypes.CapacityProvider, clusterArn string) (*providerView, error) {
 	name := aws.ToString(cp.Name)
 	members, err := groupMembers(c, aws.ToString(doc.Group.AutoScalingGroupName))
 	if err != nil {
@@ -184,7 +184,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 		}
 	}
 	if itype == "" {
-		if t, err := groupTemplate(c, &doc.Group); err == nil {
+		if t, err := groupTemplate(c, ec, &doc.Group); err == nil {
 			itype = instanceType(&doc.Group, t)
 		}
 	}

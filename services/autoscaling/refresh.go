@@ -22,8 +22,8 @@ type refreshDoc struct {
 	From, To time.Time
 }
 
-func registerRefreshes(s *api.Service) {
-	api.Handle(s, "StartInstanceRefresh", startInstanceRefresh)
+func registerRefreshes(s *api.Service, h *handlers) {
+	api.Handle(s, "StartInstanceRefresh", h.startInstanceRefresh)
 	api.Handle(s, "DescribeInstanceRefreshes", describeInstanceRefreshes)
 	api.Handle(s, "CancelInstanceRefresh", cancelInstanceRefresh)
 	api.Handle(s, "RollbackInstanceRefresh", rollbackInstanceRefresh)
@@ -60,7 +60,7 @@ func activeRefresh(c *api.Context, group string) (*refreshDoc, error) {
 	return nil, nil
 }
 
-func startInstanceRefresh(c *api.Context, in *autoscaling.StartInstanceRefreshInput) (*autoscaling.StartInstanceRefreshOutput, error) {
+func (h *handlers) startInstanceRefresh(c *api.Context, in *autoscaling.StartInstanceRefreshInput) (*autoscaling.StartInstanceRefreshOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := mustGroup(c, name)
 	if err != nil {
@@ -108,7 +108,7 @@ func startInstanceRefresh(c *api.Context, in *autoscaling.StartInstanceRefreshIn
 		DesiredConfiguration: in.DesiredConfiguration, ProgressDetails: &types.InstanceRefreshProgressDetails{}}
 	if d := in.DesiredConfiguration; d != nil {
 		if d.LaunchTemplate != nil || d.MixedInstancesPolicy != nil {
-			if _, err := launchSource(c, d.LaunchTemplate, nil, d.MixedInstancesPolicy, nil); err != nil {
+			if _, err := launchSource(c, h.EC2, d.LaunchTemplate, nil, d.MixedInstancesPolicy, nil); err != nil {
 				return nil, err
 			}
 			doc.Group.LaunchTemplate = normalizeTemplateSpec(d.LaunchTemplate)

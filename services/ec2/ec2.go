@@ -8,14 +8,29 @@ package ec2
 
 import (
 	"strings"
+	"time"
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 )
 
+// Options tune the EC2 service.
+type Options struct {
+	// TimeScale makes simulated time (NAT gateways' pending and deleting)
+	// that many times faster (0 or 1 = real time).
+	TimeScale float64
+}
+
+func (o Options) scaled(d time.Duration) time.Duration {
+	if o.TimeScale <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) / o.TimeScale)
+}
+
 // New builds the EC2 service.
-func New() *api.Service {
+func New(o Options) *api.Service {
 	s := api.NewService("ec2")
 	s.ValidationError = validationError
 	// EC2 accepts enum values its model does not list yet (new instance
@@ -26,7 +41,7 @@ func New() *api.Service {
 	registerVpcs(s)
 	registerSubnets(s)
 	registerSecurityGroups(s)
-	registerGateways(s)
+	registerGateways(s, o)
 	registerRouteTables(s)
 	registerNetworkACLs(s)
 	registerNetworkACLOps(s)

@@ -11,21 +11,27 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// NatGatewayDelay is how long a NAT gateway stays pending (and deleting).
-var NatGatewayDelay = 2 * time.Second
+// NatGatewayDelay is how long a NAT gateway stays pending (and deleting),
+// before the time scale.
+const NatGatewayDelay = 2 * time.Second
 
 // deletedNatGatewayRetention is how long a deleted NAT gateway stays visible, as on AWS.
 const deletedNatGatewayRetention = time.Hour
 
-func registerGateways(s *api.Service) {
+func registerGateways(s *api.Service, o Options) {
+	natDelay := o.scaled(NatGatewayDelay)
 	handle(s, "CreateInternetGateway", createInternetGateway)
 	handle(s, "DeleteInternetGateway", deleteInternetGateway)
 	handle(s, "DescribeInternetGateways", describeInternetGateways)
 	handle(s, "AttachInternetGateway", attachInternetGateway)
 	handle(s, "DetachInternetGateway", detachInternetGateway)
 	handle(s, "CreateNatGateway", createNatGateway)
-	handle(s, "DeleteNatGateway", deleteNatGateway)
-	handle(s, "DescribeNatGateways", describeNatGateways)
+	handle(s, "DeleteNatGateway", func(c *api.Context, in *sdk.DeleteNatGatewayInput) (*sdk.DeleteNatGatewayOutput, error) {
+		return deleteNatGateway(c, in, natDelay)
+	})
+	handle(s, "DescribeNatGateways", func(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
+		return describeNatGateways(c, in, natDelay)
+	})
 }
 
 func createInternetGateway(c *api.Context, in *sdk.CreateInternetGatewayInput) (*sdk.CreateInternetGatewayOutput, error) {
@@ -182,21 +188,22 @@ func createNatGateway(c *api.Context, in *sdk.CreateNatGatewayInput) (*sdk.Creat
 	return &sdk.CreateNatGatewayOutput{NatGateway: n, ClientToken: in.ClientToken}, nil
 }
 
-// settleNat moves a NAT gateway along pending → available and deleting → deleted by time.
-func settleNat(n *types.NatGateway, now time.Time) {
+// settleNat moves a NAT gateway along pending → available and deleting →
+// deleted once delay has passed.
+func settleNat(n *types.NatGateway, now time.Time, delay time.Duration) {
 	switch n.State {
 	case types.NatGatewayStatePending:
-		if now.Sub(aws.ToTime(n.CreateTime)) >= NatGatewayDelay {
+		if now.Sub(aws.ToTime(n.CreateTime)) >= delay {
 			n.State = types.NatGatewayStateAvailable
 		}
 	case types.NatGatewayStateDeleting:
-		if now.Sub(aws.ToTime(n.DeleteTime)) >= NatGatewayDelay {
+		if now.Sub(aws.ToTime(n.DeleteTime)) >= delay {
 			n.State = types.NatGatewayStateDeleted
 		}
 	}
 }
 
-func deleteNatGateway(c *api.Context, in *sdk.DeleteNatGatewayInput) (*sdk.DeleteNatGatewayOutput, error) {
+func deleteNatGateway(c *api.Context, in *sdk.DeleteNatGatewayInput, delay time.Duration) (*sdk.DeleteNatGatewayOutput, error) {
 	id := aws.ToString(in.NatGatewayId)
 	n, err := natKind.get(c, id)
 	if err != nil {
@@ -205,7 +212,7 @@ func deleteNatGateway(c *api.Context, in *sdk.DeleteNatGatewayInput) (*sdk.Delet
 	if n == nil {
 		return nil, notFoundAs("nat", id)
 	}
-	settleNat(n, clock(c))
+	settleNat(n, clock(c), delay)
 	if n.State == types.NatGatewayStateDeleted || n.State == types.NatGatewayStateDeleting {
 		return nil, notFoundAs("nat", id)
 	}
@@ -244,7 +251,7 @@ var natListing = listing[types.NatGateway]{op: "DescribeNatGateways",
 	notFound: func(id string) error { return notFoundAs("nat", id) },
 }
 
-func describeNatGateways(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
+func describeNatGateways(c *api.Context, in *sdk.DescribeNatGatewaysInput, delay time.Duration) (*sdk.DescribeNatGatewaysOutput, error) {
 	docs, err := natKind.list(c, store.Query{})
 	if err != nil {
 		return nil, err
@@ -252,7 +259,7 @@ func describeNatGateways(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk
 	now := clock(c)
 	var live []*types.NatGateway
 	for _, n := range docs {
-		settleNat(n, now)
+		settleNat(n, now, delay)
 		if n.State == types.NatGatewayStateDeleted && now.Sub(aws.ToTime(n.DeleteTime)) > deletedNatGatewayRetention {
 			if err := natKind.delete(c, aws.ToString(n.NatGatewayId)); err != nil {
 				return nil, err

@@ -28,7 +28,7 @@ type Instance struct {
 }
 
 // Timings of simulated instance state changes.
-var (
+const (
 	InstancePendingDelay  = time.Second
 	InstanceStoppingDelay = time.Second
 	InstanceShutdownDelay = time.Second

@@ -16,7 +16,7 @@ import (
 )
 
 // MaxCapacityProviders is AWS's default quota of capacity providers per account and region.
-var MaxCapacityProviders = 500
+const MaxCapacityProviders = 500
 
 var (
 	capacityProviderNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)

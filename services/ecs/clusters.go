@@ -21,7 +21,7 @@ import (
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
 // MaxClusters is AWS's default quota of clusters per account and region.
-var MaxClusters = 10000
+const MaxClusters = 10000
 
 func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClusterOutput, error) {
 	name := aws.ToString(in.ClusterName)

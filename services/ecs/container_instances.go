@@ -17,7 +17,7 @@ import (
 )
 
 // MaxContainerInstancesPerCluster is AWS's default quota.
-var MaxContainerInstancesPerCluster = 5000
+const MaxContainerInstancesPerCluster = 5000
 
 // DefaultAgentVersion is the agent version recorded when a registration carries no versionInfo.
 const DefaultAgentVersion = "1.90.0"

@@ -8,13 +8,31 @@ import (
 	"github.com/longshore/longshore/services/api"
 )
 
+// Deps are what the ECS service is built from.
+type Deps struct {
+	// Place places the EC2 tasks of RunTask; nil leaves their placement to
+	// the cluster manager.
+	Place Placer
+	// Quotas are the service quotas enforced; the zero value means AWS's defaults.
+	Quotas Quotas
+}
+
+// handlers are the ECS handlers that need the service's dependencies.
+type handlers struct {
+	Deps
+}
+
 // New builds the ECS service.
-func New() *api.Service {
+func New(d Deps) *api.Service {
+	if d.Quotas == (Quotas{}) {
+		d.Quotas = DefaultQuotas()
+	}
+	h := &handlers{Deps: d}
 	s := api.NewService("ecs")
 	s.ValidationError = func(vs []protocol.Violation) *apierror.Error {
 		return apierror.New("InvalidParameterException", "%s", protocol.ValidationMessage(vs))
 	}
 	registerInfrastructure(s)
-	registerWorkloads(s)
+	registerWorkloads(s, h)
 	return s
 }

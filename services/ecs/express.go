@@ -32,11 +32,11 @@ const (
 	expressDefaultMaxTasks = 1
 )
 
-func registerExpress(s *api.Service) {
-	api.Handle(s, "CreateExpressGatewayService", createExpressGatewayService)
+func registerExpress(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateExpressGatewayService", h.createExpressGatewayService)
 	api.Handle(s, "DeleteExpressGatewayService", deleteExpressGatewayService)
 	api.Handle(s, "DescribeExpressGatewayService", describeExpressGatewayService)
-	api.Handle(s, "UpdateExpressGatewayService", updateExpressGatewayService)
+	api.Handle(s, "UpdateExpressGatewayService", h.updateExpressGatewayService)
 }
 
 // DefaultSubnets are the default VPC's default subnets of the region's
@@ -133,7 +133,7 @@ func expressEndpoint(region, name string) string {
 	return "https://" + prefix + "-" + api.HexID(32) + ".ecs." + region + ".on.aws"
 }
 
-func validateExpressConfiguration(cfg *types.ExpressGatewayServiceConfiguration) error {
+func (h *handlers) validateExpressConfiguration(cfg *types.ExpressGatewayServiceConfiguration) error {
 	if cfg.PrimaryContainer == nil || aws.ToString(cfg.PrimaryContainer.Image) == "" {
 		return errInvalid("The primary container must specify an image.")
 	}
@@ -144,8 +144,8 @@ func validateExpressConfiguration(cfg *types.ExpressGatewayServiceConfiguration)
 	if *st.MinTaskCount < 0 || *st.MaxTaskCount < *st.MinTaskCount {
 		return errInvalid("The maximum task count must be greater than or equal to the minimum task count.")
 	}
-	if int(*st.MaxTaskCount) > Quotas.TasksPerService {
-		return errInvalid("The maximum task count exceeds the limit of %d tasks per service.", Quotas.TasksPerService)
+	if int(*st.MaxTaskCount) > h.Quotas.TasksPerService {
+		return errInvalid("The maximum task count exceeds the limit of %d tasks per service.", h.Quotas.TasksPerService)
 	}
 	return nil
 }
@@ -194,7 +194,7 @@ func expressNetwork(cfg *types.ExpressGatewayServiceConfiguration) *types.Networ
 		AssignPublicIp: types.AssignPublicIpDisabled}}
 }
 
-func createExpressGatewayService(c *api.Context, in *ecs.CreateExpressGatewayServiceInput) (*ecs.CreateExpressGatewayServiceOutput, error) {
+func (h *handlers) createExpressGatewayService(c *api.Context, in *ecs.CreateExpressGatewayServiceInput) (*ecs.CreateExpressGatewayServiceOutput, error) {
 	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
@@ -210,14 +210,14 @@ func createExpressGatewayService(c *api.Context, in *ecs.CreateExpressGatewaySer
 		ExecutionRoleArn: in.ExecutionRoleArn, TaskRoleArn: in.TaskRoleArn, Cpu: in.Cpu, Memory: in.Memory,
 		HealthCheckPath: in.HealthCheckPath, PrimaryContainer: in.PrimaryContainer,
 		NetworkConfiguration: in.NetworkConfiguration, ScalingTarget: in.ScalingTarget})
-	if err := validateExpressConfiguration(&cfg); err != nil {
+	if err := h.validateExpressConfiguration(&cfg); err != nil {
 		return nil, err
 	}
 	td, err := expressTaskDefinition(c, name, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	created, err := createService(c, &ecs.CreateServiceInput{
+	created, err := h.createService(c, &ecs.CreateServiceInput{
 		Cluster: cl.ClusterArn, ServiceName: aws.String(name), TaskDefinition: td.TaskDefinitionArn,
 		DesiredCount: cfg.ScalingTarget.MinTaskCount, LaunchType: types.LaunchTypeFargate,
 		NetworkConfiguration: expressNetwork(&cfg), Tags: in.Tags,
@@ -329,7 +329,7 @@ func deleteExpressGatewayService(c *api.Context, in *ecs.DeleteExpressGatewaySer
 	return &ecs.DeleteExpressGatewayServiceOutput{Service: ex}, nil
 }
 
-func updateExpressGatewayService(c *api.Context, in *ecs.UpdateExpressGatewayServiceInput) (*ecs.UpdateExpressGatewayServiceOutput, error) {
+func (h *handlers) updateExpressGatewayService(c *api.Context, in *ecs.UpdateExpressGatewayServiceInput) (*ecs.UpdateExpressGatewayServiceOutput, error) {
 	arn := aws.ToString(in.ServiceArn)
 	ex, svc, err := loadExpress(c, arn)
 	if err != nil {
@@ -346,7 +346,7 @@ func updateExpressGatewayService(c *api.Context, in *ecs.UpdateExpressGatewaySer
 		cur = &ex.ActiveConfigurations[n-1]
 	}
 	cfg := expressConfiguration(c, aws.ToString(ex.ServiceName), cur, in)
-	if err := validateExpressConfiguration(&cfg); err != nil {
+	if err := h.validateExpressConfiguration(&cfg); err != nil {
 		return nil, err
 	}
 	upd := &ecs.UpdateServiceInput{Cluster: svc.ClusterArn, Service: svc.ServiceArn, DesiredCount: clampDesired(svc.DesiredCount, cfg.ScalingTarget)}
@@ -361,7 +361,7 @@ func updateExpressGatewayService(c *api.Context, in *ecs.UpdateExpressGatewaySer
 	if in.NetworkConfiguration != nil {
 		upd.NetworkConfiguration = expressNetwork(&cfg)
 	}
-	res, err := updateService(c, upd)
+	res, err := h.updateService(c, upd)
 	if err != nil {
 		return nil, err
 	}

@@ -14,10 +14,6 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-func init() {
-	elbv2.TargetGroupServices = ServicesUsingTargetGroup
-}
-
 // validateTargetGroups checks a service's target groups as ECS does: each
 // exists, is forwarded to by a load balancer, and has the target type the
 // task definition's network mode needs (ip for awsvpc, instance otherwise).

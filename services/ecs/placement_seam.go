@@ -30,10 +30,10 @@ type Placement struct {
 // Placer places EC2 tasks on container instances, returning one Placement per
 // task that fits and failures (AWS's reasons: RESOURCE:CPU, RESOURCE:MEMORY,
 // RESOURCE:PORTS, MemberOf placement constraint unsatisfied, AGENT …) for the
-// rest. The cluster manager installs it at start-up; the ecs package cannot
-// import the scheduler. With no Placer, RunTask creates EC2 tasks without a
-// container instance and leaves placement to the cluster manager.
-var Placer func(c *api.Context, r PlacementRequest) ([]Placement, []types.Failure, error)
+// rest. The cluster manager provides it (the ecs package cannot import the
+// scheduler). With no Placer, RunTask creates EC2 tasks without a container
+// instance and leaves placement to the cluster manager.
+type Placer func(c *api.Context, r PlacementRequest) ([]Placement, []types.Failure, error)
 
 // validatePlacement checks placement constraints and strategies as ECS does.
 func validatePlacement(constraints []types.PlacementConstraint, strategy []types.PlacementStrategy, launchType types.LaunchType) error {

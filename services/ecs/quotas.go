@@ -1,8 +1,7 @@
 package ecs
 
-// Quotas are the ECS service quotas Longshore enforces, AWS's defaults unless
-// changed at start-up.
-var Quotas = struct {
+// Quotas are the ECS service quotas a server enforces.
+type Quotas struct {
 	// TasksPerRunTask is the most tasks one RunTask call starts.
 	TasksPerRunTask int
 	// TasksPerService is the highest desiredCount of a service.
@@ -11,9 +10,9 @@ var Quotas = struct {
 	ServicesPerCluster int
 	// TaskSetsPerService is how many task sets a service holds.
 	TaskSetsPerService int
-}{
-	TasksPerRunTask:    10,
-	TasksPerService:    5000,
-	ServicesPerCluster: 5000,
-	TaskSetsPerService: 5,
+}
+
+// DefaultQuotas are AWS's defaults.
+func DefaultQuotas() Quotas {
+	return Quotas{TasksPerRunTask: 10, TasksPerService: 5000, ServicesPerCluster: 5000, TaskSetsPerService: 5}
 }

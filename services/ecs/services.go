@@ -14,9 +14,9 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-func registerServices(s *api.Service) {
-	api.Handle(s, "CreateService", createService)
-	api.Handle(s, "UpdateService", updateService)
+func registerServices(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateService", h.createService)
+	api.Handle(s, "UpdateService", h.updateService)
 	api.Handle(s, "DeleteService", deleteService)
 	api.Handle(s, "DescribeServices", describeServices)
 	api.Handle(s, "ListServices", listServices)
@@ -41,7 +41,7 @@ func getActiveService(c *api.Context, clusterArn, ref string) (*types.Service, e
 	return svc, nil
 }
 
-func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServiceOutput, error) {
+func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServiceOutput, error) {
 	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
@@ -76,8 +76,8 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		}
 		n += k
 	}
-	if n >= Quotas.ServicesPerCluster {
-		return nil, errInvalid("You have reached the limit of %d services per cluster.", Quotas.ServicesPerCluster)
+	if n >= h.Quotas.ServicesPerCluster {
+		return nil, errInvalid("You have reached the limit of %d services per cluster.", h.Quotas.ServicesPerCluster)
 	}
 	if err := ValidateTags(in.Tags); err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 			return nil, errInvalid("desiredCount is required for services with the REPLICA scheduling strategy.")
 		}
 		svc.DesiredCount = *in.DesiredCount
-		if err := checkDesiredCount(svc.DesiredCount); err != nil {
+		if err := h.checkDesiredCount(svc.DesiredCount); err != nil {
 			return nil, err
 		}
 	}
@@ -213,12 +213,12 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 	return &ecs.CreateServiceOutput{Service: svc}, nil
 }
 
-func checkDesiredCount(n int32) error {
+func (h *handlers) checkDesiredCount(n int32) error {
 	if n < 0 {
 		return errInvalid("Desired count must be greater than or equal to 0.")
 	}
-	if int(n) > Quotas.TasksPerService {
-		return errInvalid("The desired count of %d exceeds the limit of %d tasks per service.", n, Quotas.TasksPerService)
+	if int(n) > h.Quotas.TasksPerService {
+		return errInvalid("The desired count of %d exceeds the limit of %d tasks per service.", n, h.Quotas.TasksPerService)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // forceNewDeployment, or a change to how tasks launch or connect starts a new
 // PRIMARY deployment (the previous PRIMARY becomes ACTIVE); a desiredCount
 // change alone only resizes the PRIMARY deployment.
-func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
+func (h *handlers) updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
 	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServi
 		if svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
 			return nil, errInvalid("The daemon scheduling strategy does not support a desired count for services.")
 		}
-		if err := checkDesiredCount(*in.DesiredCount); err != nil {
+		if err := h.checkDesiredCount(*in.DesiredCount); err != nil {
 			return nil, err
 		}
 		svc.DesiredCount = *in.DesiredCount

@@ -16,7 +16,7 @@ import (
 )
 
 // MaxRevisionsPerFamily is AWS's quota of revisions in one task definition family.
-var MaxRevisionsPerFamily = 1000000
+const MaxRevisionsPerFamily = 1000000
 
 func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionOutput, error) {
 	td := &types.TaskDefinition{

@@ -11,7 +11,7 @@ import (
 )
 
 // MaxContainersPerTaskDefinition is AWS's quota of containers in one task definition.
-var MaxContainersPerTaskDefinition = 10
+const MaxContainersPerTaskDefinition = 10
 
 // fargateSizes is Fargate's table of task sizes: for each task cpu, the
 // smallest and largest memory (MiB) and the step between them.

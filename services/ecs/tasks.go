@@ -12,8 +12,8 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-func registerTasks(s *api.Service) {
-	api.Handle(s, "RunTask", runTask)
+func registerTasks(s *api.Service, h *handlers) {
+	api.Handle(s, "RunTask", h.runTask)
 	api.Handle(s, "StartTask", startTask)
 	api.Handle(s, "StopTask", stopTask)
 	api.Handle(s, "DescribeTasks", describeTasks)
@@ -83,7 +83,7 @@ func taskTags(c *api.Context, own []types.Tag, propagate types.PropagateTags, td
 	return out, nil
 }
 
-func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
+func (h *handlers) runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 	count := 1
 	if in.Count != nil {
 		count = int(*in.Count)
@@ -91,8 +91,8 @@ func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 	if in.PropagateTags == types.PropagateTagsService {
 		return nil, errInvalid("The SERVICE option for propagateTags is only valid for services. Use TASK_DEFINITION or NONE.")
 	}
-	if count < 1 || count > Quotas.TasksPerRunTask {
-		return nil, errInvalid("Count must be between 1 and %d.", Quotas.TasksPerRunTask)
+	if count < 1 || count > h.Quotas.TasksPerRunTask {
+		return nil, errInvalid("Count must be between 1 and %d.", h.Quotas.TasksPerRunTask)
 	}
 	token := aws.ToString(in.ClientToken)
 	hash := ""
@@ -143,8 +143,8 @@ func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 		if n == 0 && len(launch.Strategy) == 0 {
 			return nil, errInvalid("No Container Instances were found in your cluster.")
 		}
-		if Placer != nil {
-			ps, failures, err := Placer(c, PlacementRequest{ClusterArn: clusterArn, TaskDefinition: tl.td, Overrides: in.Overrides,
+		if h.Place != nil {
+			ps, failures, err := h.Place(c, PlacementRequest{ClusterArn: clusterArn, TaskDefinition: tl.td, Overrides: in.Overrides,
 				Count: count, Group: group, Constraints: in.PlacementConstraints, Strategy: in.PlacementStrategy,
 				CapacityProviderName: PickCapacityProvider(launch.Strategy, 0)})
 			if err != nil {

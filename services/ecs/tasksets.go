@@ -11,8 +11,8 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-func registerTaskSets(s *api.Service) {
-	api.Handle(s, "CreateTaskSet", createTaskSet)
+func registerTaskSets(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateTaskSet", h.createTaskSet)
 	api.Handle(s, "DeleteTaskSet", deleteTaskSet)
 	api.Handle(s, "DescribeTaskSets", describeTaskSets)
 	api.Handle(s, "UpdateTaskSet", updateTaskSet)
@@ -117,7 +117,7 @@ func errTaskSetNotFound() error {
 	return apierror.New("TaskSetNotFoundException", "The specified task set does not exist.")
 }
 
-func createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*ecs.CreateTaskSetOutput, error) {
+func (h *handlers) createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*ecs.CreateTaskSetOutput, error) {
 	cl, svc, err := taskSetService(c, in.Cluster, in.Service)
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*ecs.CreateTaskS
 			live++
 		}
 	}
-	if live >= Quotas.TaskSetsPerService {
+	if live >= h.Quotas.TaskSetsPerService {
 		return nil, errInvalid("%d deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.", live)
 	}
 	td, err := ecscore.GetTaskDefinition(c, aws.ToString(in.TaskDefinition))

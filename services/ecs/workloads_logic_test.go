@@ -363,9 +363,9 @@ func TestScanPage(t *testing.T) {
 }
 
 func TestQuotasAreEnforced(t *testing.T) {
-	saved := Quotas
-	defer func() { Quotas = saved }()
-	Quotas.ServicesPerCluster, Quotas.TasksPerService, Quotas.TasksPerRunTask = 1, 3, 2
+	q := DefaultQuotas()
+	q.ServicesPerCluster, q.TasksPerService, q.TasksPerRunTask = 1, 3, 2
+	h := &handlers{Deps: Deps{Quotas: q}}
 	withContext(t, func(c *api.Context) {
 		clusterArn := ecscore.ARN(c, "cluster", "q")
 		cl := &types.Cluster{ClusterArn: aws.String(clusterArn), ClusterName: aws.String("q"), Status: aws.String("ACTIVE")}
@@ -379,7 +379,7 @@ func TestQuotasAreEnforced(t *testing.T) {
 			t.Fatal(err)
 		}
 		create := func(name string, desired int32) error {
-			_, err := createService(c, &ecs.CreateServiceInput{Cluster: aws.String("q"), ServiceName: aws.String(name),
+			_, err := h.createService(c, &ecs.CreateServiceInput{Cluster: aws.String("q"), ServiceName: aws.String(name),
 				TaskDefinition: aws.String("w"), DesiredCount: aws.Int32(desired)})
 			return err
 		}
@@ -392,7 +392,7 @@ func TestQuotasAreEnforced(t *testing.T) {
 		if err := create("b", 1); err == nil || !strings.Contains(err.Error(), "limit of 1 services per cluster") {
 			t.Errorf("services over quota: %v", err)
 		}
-		_, err := runTask(c, &ecs.RunTaskInput{Cluster: aws.String("q"), TaskDefinition: aws.String("w"), Count: aws.Int32(3)})
+		_, err := h.runTask(c, &ecs.RunTaskInput{Cluster: aws.String("q"), TaskDefinition: aws.String("w"), Count: aws.Int32(3)})
 		if err == nil || !strings.Contains(err.Error(), "between 1 and 2") {
 			t.Errorf("RunTask count over quota: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // DefaultSpeedup makes AWS's durations a hundred times shorter, so that SDK
@@ -18,6 +19,10 @@ type Options struct {
 	// TimeScale makes simulated time that many times faster still, as for the
 	// rest of Longshore (0 or 1 keeps the defaults).
 	TimeScale float64
+	// TargetGroupServices lists the ARNs of the ECS services whose load
+	// balancers name a target group; DeleteTargetGroup refuses to delete a
+	// group that a service still uses. Nil: no service uses any.
+	TargetGroupServices func(tx *store.Tx, sc store.Scope, targetGroupArn string) ([]string, error)
 }
 
 // Scaled turns an AWS duration (a health-check interval, the deregistration

@@ -197,13 +197,12 @@ func TestDeleteTargetGroupUsedByService(t *testing.T) {
 	f := newFixture(t)
 	_, green, _ := f.setup()
 	service := "arn:aws:ecs:us-east-1:123456789012:service/prod/web"
-	TargetGroupServices = func(_ *store.Tx, _ store.Scope, arn string) ([]string, error) {
+	f.h.opts.TargetGroupServices = func(_ *store.Tx, _ store.Scope, arn string) ([]string, error) {
 		if arn == green {
 			return []string{service}, nil
 		}
 		return nil, nil
 	}
-	t.Cleanup(func() { TargetGroupServices = nil })
 	err := f.st.Write(context.Background(), func(tx *store.Tx) error {
 		c := &api.Context{Context: context.Background(), Region: f.sc.Region, Caller: api.RootPrincipal(f.sc.Account, ""), Tx: tx}
 		_, err := f.h.deleteTargetGroup(c, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(green)})
@@ -212,7 +211,7 @@ func TestDeleteTargetGroupUsedByService(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ResourceInUse") || !strings.Contains(err.Error(), service) {
 		t.Fatalf("delete of a group a service uses: %v", err)
 	}
-	TargetGroupServices = nil
+	f.h.opts.TargetGroupServices = nil
 	f.write(func(c *api.Context) error {
 		_, err := f.h.deleteTargetGroup(c, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(green)})
 		return err

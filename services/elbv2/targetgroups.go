@@ -399,11 +399,6 @@ func (h *handlers) modifyTargetGroup(c *api.Context, in *elb.ModifyTargetGroupIn
 	return &elb.ModifyTargetGroupOutput{TargetGroups: []types.TargetGroup{tg.TG}}, nil
 }
 
-// TargetGroupServices, when set (by the ECS wiring), lists the ARNs of the ECS
-// services whose load balancers name a target group; DeleteTargetGroup
-// refuses to delete a group that a service still uses.
-var TargetGroupServices func(tx *store.Tx, sc store.Scope, targetGroupArn string) ([]string, error)
-
 func (h *handlers) deleteTargetGroup(c *api.Context, in *elb.DeleteTargetGroupInput) (*elb.DeleteTargetGroupOutput, error) {
 	arn := aws.ToString(in.TargetGroupArn)
 	sc := c.Scope()
@@ -418,8 +413,8 @@ func (h *handlers) deleteTargetGroup(c *api.Context, in *elb.DeleteTargetGroupIn
 	if len(tg.TG.LoadBalancerArns) > 0 {
 		return nil, errTargetGroupInUse(arn)
 	}
-	if TargetGroupServices != nil {
-		users, err := TargetGroupServices(c.Tx, sc, arn)
+	if h.opts.TargetGroupServices != nil {
+		users, err := h.opts.TargetGroupServices(c.Tx, sc, arn)
 		if err != nil {
 			return nil, err
 		}

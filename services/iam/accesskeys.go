@@ -16,12 +16,14 @@ import (
 // maxAccessKeysPerUser is IAM's quota of access keys per user.
 const maxAccessKeysPerUser = 2
 
-func registerAccessKeys(s *api.Service) {
+func registerAccessKeys(s *api.Service, uses *keyUseLog) {
 	api.Handle(s, "CreateAccessKey", createAccessKey)
 	api.Handle(s, "DeleteAccessKey", deleteAccessKey)
 	api.Handle(s, "UpdateAccessKey", updateAccessKey)
 	api.Handle(s, "ListAccessKeys", listAccessKeys)
-	api.Handle(s, "GetAccessKeyLastUsed", getAccessKeyLastUsed)
+	api.Handle(s, "GetAccessKeyLastUsed", func(c *api.Context, in *iam.GetAccessKeyLastUsedInput) (*iam.GetAccessKeyLastUsedOutput, error) {
+		return getAccessKeyLastUsed(c, uses, in)
+	})
 }
 
 func accessKeyParent(account, user string) string { return account + "/" + nameKey(user) }
@@ -39,9 +41,6 @@ func userAccessKeys(c *api.Context, user string) ([]*AccessKey, error) {
 	}
 	out := make([]*AccessKey, 0, len(items))
 	for _, it := range items {
-		if at := lastUsed(it.Doc); at != nil {
-			it.Doc.LastUsed = &types.AccessKeyLastUsed{LastUsedDate: at}
-		}
 		out = append(out, it.Doc)
 	}
 	return out, nil
@@ -143,7 +142,7 @@ func listAccessKeys(c *api.Context, in *iam.ListAccessKeysInput) (*iam.ListAcces
 	return &iam.ListAccessKeysOutput{AccessKeyMetadata: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
 
-func getAccessKeyLastUsed(c *api.Context, in *iam.GetAccessKeyLastUsedInput) (*iam.GetAccessKeyLastUsedOutput, error) {
+func getAccessKeyLastUsed(c *api.Context, uses *keyUseLog, in *iam.GetAccessKeyLastUsedInput) (*iam.GetAccessKeyLastUsedOutput, error) {
 	id := aws.ToString(in.AccessKeyId)
 	k, err := AccessKeys.Get(c.Tx, store.Scope{}, id)
 	if err != nil {
@@ -153,31 +152,41 @@ func getAccessKeyLastUsed(c *api.Context, in *iam.GetAccessKeyLastUsedInput) (*i
 		return nil, apierror.WithStatus(403, "AccessDenied", "User: %s is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key %s", c.Caller.Arn, id)
 	}
 	used := &types.AccessKeyLastUsed{Region: aws.String("N/A"), ServiceName: aws.String("N/A")}
-	used.LastUsedDate = lastUsed(k)
+	used.LastUsedDate = uses.lastUsed(k)
 	return &iam.GetAccessKeyLastUsedOutput{UserName: k.UserName, AccessKeyLastUsed: used}, nil
 }
 
 // lastUsed is when a key last signed a request, from its record or from
-// this process's memory, whichever is later; nil when never.
-func lastUsed(k *AccessKey) *time.Time {
+// the server's memory, whichever is later; nil when never.
+func (l *keyUseLog) lastUsed(k *AccessKey) *time.Time {
 	var at *time.Time
 	if k.LastUsed != nil {
 		at = k.LastUsed.LastUsedDate
 	}
-	if mem, ok := keyUses.get(aws.ToString(k.AccessKeyId)); ok && (at == nil || mem.After(*at)) {
+	if mem, ok := l.get(aws.ToString(k.AccessKeyId)); ok && (at == nil || mem.After(*at)) {
 		at = aws.Time(mem)
 	}
 	return at
 }
 
-// keyUses remembers when each access key last signed a request. The resolver
-// may run in a read transaction, so the time is kept beside the store.
-var keyUses = &keyUseLog{at: map[string]time.Time{}}
+// fill sets the keys' last use from lastUsed.
+func (l *keyUseLog) fill(keys []*AccessKey) {
+	for _, k := range keys {
+		if at := l.lastUsed(k); at != nil {
+			k.LastUsed = &types.AccessKeyLastUsed{LastUsedDate: at}
+		}
+	}
+}
 
+// keyUseLog remembers when each access key last signed a request, one per
+// server. The resolver may run in a read transaction, so the time is kept
+// beside the store.
 type keyUseLog struct {
 	mu sync.Mutex
 	at map[string]time.Time
 }
+
+func newKeyUseLog() *keyUseLog { return &keyUseLog{at: map[string]time.Time{}} }
 
 func (l *keyUseLog) record(id string, at time.Time) {
 	l.mu.Lock()

@@ -68,8 +68,6 @@ func registerAccountSettings(s *api.Service) {
 	api.Handle(s, "SetSecurityTokenServicePreferences", setSecurityTokenServicePreferences)
 }
 
-func init() { RegisterSummaryCounter(tokenVersionSummary) }
-
 // aliasesOf lists the aliases the account owns (at most one).
 func aliasesOf(tx *store.Tx, account string) ([]store.Item[accountAlias], error) {
 	return accountAliases.List(tx, store.Scope{}, store.Query{Parent: account})

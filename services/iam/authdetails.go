@@ -218,7 +218,7 @@ func getAccountSummary(c *api.Context, _ *iam.GetAccountSummaryInput) (*iam.GetA
 		}
 	}
 	m["PolicyVersionsInUse"] = int32(inUse)
-	for _, counter := range summaryCounters {
+	for _, counter := range summaryCounters() {
 		extra, err := counter(c)
 		if err != nil {
 			return nil, err

@@ -12,7 +12,7 @@ import (
 
 // registerCore registers users, groups, roles, policies, instance profiles,
 // access keys, login profiles and service-linked roles.
-func registerCore(s *api.Service) {
+func registerCore(s *api.Service, uses *keyUseLog) {
 	registerUsers(s)
 	registerGroups(s)
 	registerRoles(s)
@@ -20,7 +20,7 @@ func registerCore(s *api.Service) {
 	registerInline(s)
 	registerAttachments(s)
 	registerInstanceProfiles(s)
-	registerAccessKeys(s)
+	registerAccessKeys(s, uses)
 	registerLoginProfiles(s)
 	registerTags(s)
 	registerServiceLinkedRoles(s)
@@ -28,7 +28,7 @@ func registerCore(s *api.Service) {
 }
 
 // resolveAccessKey finds the IAM user that owns an active access key.
-func resolveAccessKey(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
+func resolveAccessKey(tx *store.Tx, accessKeyID string, uses *keyUseLog) (*api.Principal, error) {
 	k, err := AccessKeys.Get(tx, store.Scope{}, accessKeyID)
 	if err != nil || k == nil || k.Status != types.StatusTypeActive {
 		return nil, err
@@ -38,7 +38,7 @@ func resolveAccessKey(tx *store.Tx, accessKeyID string) (*api.Principal, error) 
 		return nil, err
 	}
 	at := tx.Now.UTC().Truncate(time.Second)
-	keyUses.record(accessKeyID, at)
+	uses.record(accessKeyID, at)
 	// A write transaction keeps the date with the key across restarts; a read
 	// transaction refuses the write, and the in-memory record serves alone.
 	k.LastUsed = &types.AccessKeyLastUsed{LastUsedDate: &at}

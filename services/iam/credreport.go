@@ -36,8 +36,10 @@ var credentialReportColumns = []string{"user", "arn", "user_creation_time", "pas
 
 const notApplicable = "N/A"
 
-func registerCredentialReport(s *api.Service) {
-	api.Handle(s, "GenerateCredentialReport", generateCredentialReport)
+func registerCredentialReport(s *api.Service, uses *keyUseLog) {
+	api.Handle(s, "GenerateCredentialReport", func(c *api.Context, in *iam.GenerateCredentialReportInput) (*iam.GenerateCredentialReportOutput, error) {
+		return generateCredentialReport(c, uses, in)
+	})
 	api.Handle(s, "GetCredentialReport", getCredentialReport)
 }
 
@@ -50,7 +52,7 @@ func reportTime(t *time.Time) string {
 
 // generateCredentialReport builds the report at once. Like AWS it answers
 // STARTED when it begins a new report and COMPLETE while the last one is current.
-func generateCredentialReport(c *api.Context, _ *iam.GenerateCredentialReportInput) (*iam.GenerateCredentialReportOutput, error) {
+func generateCredentialReport(c *api.Context, uses *keyUseLog, _ *iam.GenerateCredentialReportInput) (*iam.GenerateCredentialReportOutput, error) {
 	s, err := loadSettings(c.Tx, c.Account())
 	if err != nil {
 		return nil, err
@@ -63,7 +65,7 @@ func generateCredentialReport(c *api.Context, _ *iam.GenerateCredentialReportInp
 	if s.CredentialReport != nil {
 		rootCreated = s.CredentialReport.RootCreated
 	}
-	content, err := buildCredentialReport(c, s.PasswordPolicy, rootCreated)
+	content, err := buildCredentialReport(c, uses, s.PasswordPolicy, rootCreated)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ func certColumns(c *api.Context, owner string) ([]string, error) {
 	return row, nil
 }
 
-func buildCredentialReport(c *api.Context, policy *types.PasswordPolicy, rootCreated time.Time) ([]byte, error) {
+func buildCredentialReport(c *api.Context, uses *keyUseLog, policy *types.PasswordPolicy, rootCreated time.Time) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write(credentialReportColumns)
@@ -155,6 +157,7 @@ func buildCredentialReport(c *api.Context, policy *types.PasswordPolicy, rootCre
 		if err != nil {
 			return nil, err
 		}
+		uses.fill(keys)
 		for i := 0; i < 2; i++ {
 			var k *AccessKey
 			if i < len(keys) {

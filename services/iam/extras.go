@@ -14,7 +14,7 @@ import (
 // registerExtras registers MFA devices, SSH keys, certificates, service-specific
 // credentials, identity providers, account settings, reports and the
 // organizations and delegation operations.
-func registerExtras(s *api.Service) {
+func registerExtras(s *api.Service, uses *keyUseLog) {
 	registerAccountSettings(s)
 	registerOIDC(s)
 	registerSAML(s)
@@ -25,7 +25,7 @@ func registerExtras(s *api.Service) {
 	registerServiceCredentials(s)
 	registerOrganizationsFeatures(s)
 	registerOutboundFederation(s)
-	registerCredentialReport(s)
+	registerCredentialReport(s, uses)
 	registerLastAccessed(s)
 	registerDelegation(s)
 	registerHumanReadableSummary(s)

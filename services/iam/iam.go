@@ -10,18 +10,20 @@ import (
 // Service is IAM with its credential resolver (access keys of IAM users).
 type Service struct {
 	*api.Service
+	// uses remembers when this server's callers last used each access key.
+	uses *keyUseLog
 }
 
 // New builds the IAM service.
 func New() *Service {
-	s := &Service{Service: api.NewService("iam")}
-	registerCore(s.Service)
-	registerExtras(s.Service)
+	s := &Service{Service: api.NewService("iam"), uses: newKeyUseLog()}
+	registerCore(s.Service, s.uses)
+	registerExtras(s.Service, s.uses)
 	registerSimulation(s.Service)
 	return s
 }
 
 // Resolve finds the IAM user behind an access key id, or returns nil.
 func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
-	return resolveAccessKey(tx, accessKeyID)
+	return resolveAccessKey(tx, accessKeyID, s.uses)
 }

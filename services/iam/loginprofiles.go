@@ -17,14 +17,10 @@ func registerLoginProfiles(s *api.Service) {
 	api.Handle(s, "ChangePassword", changePassword)
 }
 
-func checkPassword(c *api.Context, user, password string) error {
-	for _, check := range passwordChecks {
-		if err := check(c, user, password); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// checkPassword is where a console password that breaks the account's
+// password policy would be refused (PasswordPolicyViolation); no policy is
+// enforced yet.
+func checkPassword(c *api.Context, user, password string) error { return nil }
 
 func noLoginProfile(user string) error {
 	return apierror.New("NoSuchEntity", "Login Profile for User %s cannot be found.", user)

@@ -56,22 +56,23 @@ func registerMFA(s *api.Service) {
 	api.Handle(s, "ListMFADeviceTags", listMFADeviceTags)
 }
 
-func init() {
-	RegisterUserDependent(func(c *api.Context, userName string) (string, error) {
-		n, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
-		if err != nil || n == 0 {
-			return "", err
-		}
-		return "Cannot delete entity, must delete MFA device first.", nil
-	})
-	RegisterSummaryCounter(func(c *api.Context) (map[string]int32, error) {
-		all, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		used, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{Status: string(types.AssignmentStatusTypeAssigned)})
-		return map[string]int32{"MFADevices": int32(all), "MFADevicesInUse": int32(used)}, err
-	})
+// mfaDependent blocks DeleteUser while the user has MFA devices.
+func mfaDependent(c *api.Context, userName string) (string, error) {
+	n, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
+	if err != nil || n == 0 {
+		return "", err
+	}
+	return "Cannot delete entity, must delete MFA device first.", nil
+}
+
+// mfaSummary counts the account's MFA devices and those in use.
+func mfaSummary(c *api.Context) (map[string]int32, error) {
+	all, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	used, err := MFADevices.Count(c.Tx, c.GlobalScope(), store.Query{Status: string(types.AssignmentStatusTypeAssigned)})
+	return map[string]int32{"MFADevices": int32(all), "MFADevicesInUse": int32(used)}, err
 }
 
 func (d *MFADevice) assigned() bool { return d.UserName != "" }

@@ -60,16 +60,14 @@ func registerSAML(s *api.Service) {
 	api.Handle(s, "ListSAMLProviderTags", listSAMLProviderTags)
 }
 
-func init() {
-	// Providers counts the account's identity providers, SAML and OpenID Connect.
-	RegisterSummaryCounter(func(c *api.Context) (map[string]int32, error) {
-		saml, err := SAMLProviders.Count(c.Tx, c.GlobalScope(), store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		oidc, err := OIDCProviders.Count(c.Tx, c.GlobalScope(), store.Query{})
-		return map[string]int32{"Providers": int32(saml + oidc)}, err
-	})
+// providerSummary counts the account's identity providers, SAML and OpenID Connect.
+func providerSummary(c *api.Context) (map[string]int32, error) {
+	saml, err := SAMLProviders.Count(c.Tx, c.GlobalScope(), store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	oidc, err := OIDCProviders.Count(c.Tx, c.GlobalScope(), store.Query{})
+	return map[string]int32{"Providers": int32(saml + oidc)}, err
 }
 
 // samlMetadata is the part of an IdP's metadata document Longshore reads.

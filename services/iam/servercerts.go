@@ -44,11 +44,10 @@ func registerServerCertificates(s *api.Service) {
 	api.Handle(s, "ListServerCertificateTags", listServerCertificateTags)
 }
 
-func init() {
-	RegisterSummaryCounter(func(c *api.Context) (map[string]int32, error) {
-		n, err := ServerCertificates.Count(c.Tx, c.GlobalScope(), store.Query{})
-		return map[string]int32{"ServerCertificates": int32(n)}, err
-	})
+// serverCertificateSummary counts the account's server certificates.
+func serverCertificateSummary(c *api.Context) (map[string]int32, error) {
+	n, err := ServerCertificates.Count(c.Tx, c.GlobalScope(), store.Query{})
+	return map[string]int32{"ServerCertificates": int32(n)}, err
 }
 
 func (sc *ServerCertificate) meta() *types.ServerCertificateMetadata {

@@ -46,14 +46,13 @@ func registerServiceCredentials(s *api.Service) {
 	api.Handle(s, "DeleteServiceSpecificCredential", deleteServiceCredential)
 }
 
-func init() {
-	RegisterUserDependent(func(c *api.Context, userName string) (string, error) {
-		n, err := ServiceCredentials.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
-		if err != nil || n == 0 {
-			return "", err
-		}
-		return "Cannot delete entity, must delete service specific credentials first.", nil
-	})
+// serviceCredentialDependent blocks DeleteUser while the user has service-specific credentials.
+func serviceCredentialDependent(c *api.Context, userName string) (string, error) {
+	n, err := ServiceCredentials.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
+	if err != nil || n == 0 {
+		return "", err
+	}
+	return "Cannot delete entity, must delete service specific credentials first.", nil
 }
 
 // newServicePassword returns a 44-character base64 password (32 random bytes).

@@ -41,18 +41,19 @@ func registerSigningCertificates(s *api.Service) {
 	api.Handle(s, "ListSigningCertificates", listSigningCertificates)
 }
 
-func init() {
-	RegisterUserDependent(func(c *api.Context, userName string) (string, error) {
-		n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
-		if err != nil || n == 0 {
-			return "", err
-		}
-		return "Cannot delete entity, must delete signing certificates first.", nil
-	})
-	RegisterSummaryCounter(func(c *api.Context) (map[string]int32, error) {
-		n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: rootOwner})
-		return map[string]int32{"AccountSigningCertificatesPresent": min(int32(n), 1)}, err
-	})
+// signingCertificateDependent blocks DeleteUser while the user has signing certificates.
+func signingCertificateDependent(c *api.Context, userName string) (string, error) {
+	n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
+	if err != nil || n == 0 {
+		return "", err
+	}
+	return "Cannot delete entity, must delete signing certificates first.", nil
+}
+
+// signingCertificateSummary reports whether the root user has signing certificates.
+func signingCertificateSummary(c *api.Context) (map[string]int32, error) {
+	n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: rootOwner})
+	return map[string]int32{"AccountSigningCertificatesPresent": min(int32(n), 1)}, err
 }
 
 var errMalformedCertificate = apierror.New("MalformedCertificate", "Unable to parse certificate. Please ensure the certificate is in PEM format.")

@@ -45,14 +45,13 @@ func registerSSHKeys(s *api.Service) {
 	api.Handle(s, "ListSSHPublicKeys", listSSHPublicKeys)
 }
 
-func init() {
-	RegisterUserDependent(func(c *api.Context, userName string) (string, error) {
-		n, err := SSHPublicKeys.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
-		if err != nil || n == 0 {
-			return "", err
-		}
-		return "Cannot delete entity, must delete SSH public keys first.", nil
-	})
+// sshKeyDependent blocks DeleteUser while the user has SSH public keys.
+func sshKeyDependent(c *api.Context, userName string) (string, error) {
+	n, err := SSHPublicKeys.Count(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(userName)})
+	if err != nil || n == 0 {
+		return "", err
+	}
+	return "Cannot delete entity, must delete SSH public keys first.", nil
 }
 
 var (

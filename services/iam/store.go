@@ -231,34 +231,15 @@ func PutInstanceProfile(c *api.Context, p *InstanceProfile) error {
 // DeleteConflict message, or "" when nothing blocks.
 type UserDependent func(c *api.Context, userName string) (conflict string, err error)
 
-var userDependents []UserDependent
-
-// RegisterUserDependent adds a DeleteUser check. Call it from an init function.
-func RegisterUserDependent(fn UserDependent) { userDependents = append(userDependents, fn) }
+// userDependents are the DeleteUser checks, in the order they are asked.
+func userDependents() []UserDependent {
+	return []UserDependent{mfaDependent, serviceCredentialDependent, signingCertificateDependent, sshKeyDependent}
+}
 
 // SummaryCounter adds entries (e.g. "MFADevices": 2) to GetAccountSummary.
 type SummaryCounter func(c *api.Context) (map[string]int32, error)
 
-var summaryCounters []SummaryCounter
-
-// RegisterSummaryCounter adds GetAccountSummary entries. Call it from an init function.
-func RegisterSummaryCounter(fn SummaryCounter) { summaryCounters = append(summaryCounters, fn) }
-
-// PasswordCheck refuses a console password that breaks the account's password
-// policy (PasswordPolicyViolation), or returns nil.
-type PasswordCheck func(c *api.Context, userName, password string) error
-
-var passwordChecks []PasswordCheck
-
-// RegisterPasswordCheck adds a check run by CreateLoginProfile, UpdateLoginProfile
-// and ChangePassword. Call it from an init function.
-func RegisterPasswordCheck(fn PasswordCheck) { passwordChecks = append(passwordChecks, fn) }
-
-// UserRenameHook moves what another part of IAM keeps under a user's name
-// (MFA devices, SSH keys, certificates ...) when UpdateUser renames the user.
-type UserRenameHook func(c *api.Context, oldName, newName string) error
-
-var userRenameHooks []UserRenameHook
-
-// RegisterUserRenameHook adds a hook run by UpdateUser. Call it from an init function.
-func RegisterUserRenameHook(fn UserRenameHook) { userRenameHooks = append(userRenameHooks, fn) }
+// summaryCounters fill GetAccountSummary beyond the users, groups, roles and policies.
+func summaryCounters() []SummaryCounter {
+	return []SummaryCounter{tokenVersionSummary, mfaSummary, providerSummary, serverCertificateSummary, signingCertificateSummary}
+}

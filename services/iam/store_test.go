@@ -182,11 +182,12 @@ func TestResolveAccessKey(t *testing.T) {
 		out, err := createAccessKey(c, &iam.CreateAccessKeyInput{UserName: aws.String("bot")})
 		coreWantCode(t, err, "")
 		id := *out.AccessKey.AccessKeyId
-		p, err := resolveAccessKey(c.Tx, id)
+		uses := newKeyUseLog()
+		p, err := resolveAccessKey(c.Tx, id, uses)
 		if err != nil || p == nil || p.Arn != "arn:aws:iam::123456789012:user/svc/bot" || p.Account != coreTestAccount || !strings.HasPrefix(p.UserID, "AIDA") {
 			t.Fatalf("resolved %+v %v", p, err)
 		}
-		if _, ok := keyUses.get(id); !ok {
+		if _, ok := uses.get(id); !ok {
 			t.Errorf("use not recorded")
 		}
 		if k, _ := AccessKeys.Get(c.Tx, store.Scope{}, id); k == nil || k.LastUsed == nil || k.LastUsed.LastUsedDate == nil {
@@ -194,10 +195,10 @@ func TestResolveAccessKey(t *testing.T) {
 		}
 		_, err = updateAccessKey(c, &iam.UpdateAccessKeyInput{UserName: aws.String("bot"), AccessKeyId: aws.String(id), Status: types.StatusTypeInactive})
 		coreWantCode(t, err, "")
-		if p, err := resolveAccessKey(c.Tx, id); p != nil || err != nil {
+		if p, err := resolveAccessKey(c.Tx, id, uses); p != nil || err != nil {
 			t.Errorf("inactive key resolved to %+v %v", p, err)
 		}
-		if p, err := resolveAccessKey(c.Tx, "AKIAUNKNOWNUNKNOWN00"); p != nil || err != nil {
+		if p, err := resolveAccessKey(c.Tx, "AKIAUNKNOWNUNKNOWN00", uses); p != nil || err != nil {
 			t.Errorf("unknown key resolved to %+v %v", p, err)
 		}
 	})

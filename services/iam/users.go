@@ -157,11 +157,6 @@ func renameUserReferences(c *api.Context, u *User, newName string) error {
 	if err := renameUserExtras(c, oldName, newName); err != nil {
 		return err
 	}
-	for _, hook := range userRenameHooks {
-		if err := hook(c, oldName, newName); err != nil {
-			return err
-		}
-	}
 	return renameAttachments(c, types.EntityTypeUser, oldName, newName)
 }
 
@@ -188,7 +183,7 @@ func deleteUser(c *api.Context, in *iam.DeleteUserInput) (*iam.DeleteUserOutput,
 	case len(u.InlinePolicies) > 0:
 		conflict = "Cannot delete entity, must delete policies first."
 	}
-	for _, dep := range userDependents {
+	for _, dep := range userDependents() {
 		if conflict != "" {
 			break
 		}

@@ -4,22 +4,21 @@ package qrcode
 // x^8 + x^4 + x^3 + x^2 + 1 (0x11D) with generator element α = 2.
 const gfPrimitive = 0x11D
 
-var (
-	gfExp [510]byte // gfExp[i] = α^i, doubled so log sums need no modulo
-	gfLog [256]int
-)
+// gfExp[i] = α^i, doubled so log sums need no modulo; gfLog is its inverse.
+var gfExp, gfLog = gfTables()
 
-func init() {
+func gfTables() (exp [510]byte, log [256]int) {
 	x := 1
 	for i := 0; i < 255; i++ {
-		gfExp[i] = byte(x)
-		gfExp[i+255] = byte(x)
-		gfLog[x] = i
+		exp[i] = byte(x)
+		exp[i+255] = byte(x)
+		log[x] = i
 		x <<= 1
 		if x&0x100 != 0 {
 			x ^= gfPrimitive
 		}
 	}
+	return exp, log
 }
 
 func gfMul(a, b byte) byte {
