@@ -71,7 +71,7 @@ func New(cfg Config) *Set {
 
 	compute := autoscaling.EC2Compute{}
 	set.Services = append(set.Services, autoscaling.New(autoscaling.Deps{EC2: compute, MaxGroups: cfg.MaxAutoScalingGroups}))
-	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute).Start)
+	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute, ecs.Agent{}).Start)
 	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
 	return set

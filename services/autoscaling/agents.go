@@ -8,7 +8,7 @@ import (
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/catalog"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -101,7 +101,7 @@ func (e *Engine) registerInstance(c *api.Context, inst Machine) error {
 	if m != nil && m.Warm {
 		return nil
 	}
-	r := ecs.AgentRegistration{Cluster: cluster, InstanceID: id, InstanceType: inst.InstanceType, ImageID: inst.ImageID,
+	r := ecscore.AgentRegistration{Cluster: cluster, InstanceID: id, InstanceType: inst.InstanceType, ImageID: inst.ImageID,
 		Architecture: inst.Architecture, AvailabilityZone: inst.AvailabilityZone}
 	if it, ok := catalog.LookupInstanceType(r.InstanceType); ok {
 		r.CPU, r.Memory = it.RegisteredCPU(), it.RegisteredMemory()
@@ -113,7 +113,7 @@ func (e *Engine) registerInstance(c *api.Context, inst Machine) error {
 			r.AutoScalingGroupArn = aws.ToString(doc.Group.AutoScalingGroupARN)
 		}
 	}
-	arn, clusterArn, err := ecs.RegisterAgent(c, r)
+	arn, clusterArn, err := e.Agent.Register(c, r)
 	var ae *apierror.Error
 	if errors.As(err, &ae) {
 		// No such cluster (yet): the agent keeps trying, as on EC2.
@@ -134,7 +134,7 @@ func (e *Engine) registerInstance(c *api.Context, inst Machine) error {
 }
 
 func (e *Engine) setConnected(c *api.Context, a *agent, connected bool) error {
-	if err := ecs.SetAgentConnected(c, a.ContainerInstanceArn, connected); err != nil {
+	if err := e.Agent.SetConnected(c, a.ContainerInstanceArn, connected); err != nil {
 		return err
 	}
 	a.Disconnected = !connected
@@ -143,7 +143,7 @@ func (e *Engine) setConnected(c *api.Context, a *agent, connected bool) error {
 
 // forgetAgent deregisters the container instance of an instance that is gone.
 func (e *Engine) forgetAgent(c *api.Context, a *agent) error {
-	err := ecs.DeregisterAgent(c, a.ClusterArn, a.ContainerInstanceArn)
+	err := e.Agent.Deregister(c, a.ClusterArn, a.ContainerInstanceArn)
 	var ae *apierror.Error
 	if err != nil && !errors.As(err, &ae) {
 		return err

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // Template is a launch template version as a group launches it.
@@ -69,4 +70,21 @@ type Machine struct {
 	ImageID          string
 	AvailabilityZone string
 	Architecture     string
+}
+
+// ECSAgent is the ECS agent that runs on instances launched with a cluster
+// in their user data: the seam through which Auto Scaling's instances join
+// ECS without Auto Scaling importing it.
+type ECSAgent interface {
+	// Register registers the instance as a container instance and returns
+	// its ARN and its cluster's.
+	Register(c *api.Context, r ecscore.AgentRegistration) (arn, clusterArn string, err error)
+	// SetConnected records whether the agent is connected.
+	SetConnected(c *api.Context, containerInstanceArn string, connected bool) error
+	// Deregister deregisters the container instance of an instance that is gone.
+	Deregister(c *api.Context, clusterArn, containerInstanceArn string) error
+	// ManagedDraining reports whether a capacity provider drains the group's instances.
+	ManagedDraining(c *api.Context, groupArn string) (bool, error)
+	// Drain sets the container instance DRAINING and says how many tasks are left.
+	Drain(c *api.Context, containerInstanceArn string) (int, error)
 }

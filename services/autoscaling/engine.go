@@ -44,6 +44,8 @@ type Engine struct {
 	TimeScale float64
 	// EC2 is the compute groups launch on.
 	EC2 Compute
+	// Agent is the ECS agent of the instances groups launch.
+	Agent ECSAgent
 
 	once sync.Once
 	loop *loop.Loop
@@ -54,13 +56,14 @@ type Engine struct {
 	scaling          *managedScaling
 }
 
-// NewEngine builds an engine with the real clock on the compute ec2; scale
-// makes simulated durations that many times shorter.
-func NewEngine(st *store.Store, log *slog.Logger, scale float64, ec2 Compute) *Engine {
+// NewEngine builds an engine with the real clock on the compute ec2, whose
+// instances join ECS through agent; scale makes simulated durations that
+// many times shorter.
+func NewEngine(st *store.Store, log *slog.Logger, scale float64, ec2 Compute, agent ECSAgent) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: loop.Scale(scale).Factor(), EC2: ec2,
+	return &Engine{Store: st, Log: log, Timings: DefaultTimings(), Now: func() time.Time { return time.Now().UTC() }, TimeScale: loop.Scale(scale).Factor(), EC2: ec2, Agent: agent,
 		launchBlocked: map[string]time.Time{}, metricsPublished: map[string]time.Time{}, scaling: newManagedScaling()}
 }
 

@@ -92,7 +92,7 @@ func newRig(t *testing.T) *rig {
 	r.svc = New(Deps{EC2: r.ec2})
 	st.Now = func() time.Time { return r.now }
 	r.ec2.now = st.Now
-	r.e = NewEngine(st, nil, 1, r.ec2)
+	r.e = NewEngine(st, nil, 1, r.ec2, ecs.Agent{})
 	r.e.Now = func() time.Time { return r.now }
 	return r
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
 )
 
 // advance moves one instance through every lifecycle step due now. It
@@ -207,11 +206,11 @@ func (e *Engine) drain(c *api.Context, doc *groupDoc, m *member) (bool, error) {
 	if m.ContainerInstanceArn == "" || m.SkipHooks {
 		return false, nil
 	}
-	managed, err := ecs.ManagedDrainingGroup(c, aws.ToString(doc.Group.AutoScalingGroupARN))
+	managed, err := e.Agent.ManagedDraining(c, aws.ToString(doc.Group.AutoScalingGroupARN))
 	if err != nil || !managed {
 		return false, err
 	}
-	left, err := ecs.DrainAgent(c, m.ContainerInstanceArn)
+	left, err := e.Agent.Drain(c, m.ContainerInstanceArn)
 	// Managed draining gives up after 48 hours, as on AWS.
 	return left > 0 && c.Now().Before(m.StateSince.Add(e.scaled(48*time.Hour))), err
 }

@@ -13,27 +13,15 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// AgentRegistration is what the ECS agent of an EC2 instance sends when it
-// registers: its identity document and the resources it found.
-type AgentRegistration struct {
-	Cluster          string
-	InstanceID       string
-	InstanceType     string
-	ImageID          string
-	AvailabilityZone string
-	Architecture     string
-	// CPU (units) and Memory (MiB) are the registered resources (0 = the
-	// agent's figures for the instance type).
-	CPU, Memory int32
-	// AutoScalingGroupArn names the group that launched the instance; when a
-	// capacity provider of the cluster uses that group, the instance joins it.
-	AutoScalingGroupArn string
-}
+// Agent is the ECS agent of EC2 instances as Auto Scaling launches them:
+// it registers the instance with its cluster, reports its connection, drains
+// it and deregisters it (autoscaling.ECSAgent).
+type Agent struct{}
 
-// RegisterAgent registers an EC2 instance as a container instance, as its
+// Register registers an EC2 instance as a container instance, as its
 // agent does with RegisterContainerInstance, and returns the container
 // instance ARN and the cluster ARN.
-func RegisterAgent(c *api.Context, r AgentRegistration) (string, string, error) {
+func (Agent) Register(c *api.Context, r ecscore.AgentRegistration) (string, string, error) {
 	doc, _ := json.Marshal(instanceIdentity{InstanceID: r.InstanceID, InstanceType: r.InstanceType, ImageID: r.ImageID,
 		AvailabilityZone: r.AvailabilityZone, Architecture: r.Architecture, Region: c.Region, AccountID: c.Account()})
 	in := &ecs.RegisterContainerInstanceInput{Cluster: aws.String(r.Cluster), InstanceIdentityDocument: aws.String(string(doc))}
@@ -80,9 +68,9 @@ func providerOfGroup(c *api.Context, clusterArn, groupArn string) (string, error
 	return "", nil
 }
 
-// DeregisterAgent deregisters a container instance whose EC2 instance is
+// Deregister deregisters a container instance whose EC2 instance is
 // gone; the cluster manager stops its tasks.
-func DeregisterAgent(c *api.Context, clusterArn, containerInstanceArn string) error {
+func (Agent) Deregister(c *api.Context, clusterArn, containerInstanceArn string) error {
 	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" {
 		return err
@@ -92,10 +80,10 @@ func DeregisterAgent(c *api.Context, clusterArn, containerInstanceArn string) er
 	return err
 }
 
-// SetAgentConnected records whether a container instance's agent is
+// SetConnected records whether a container instance's agent is
 // connected: it disconnects when its EC2 instance stops (the cluster manager
 // then stops its tasks) and reconnects when the instance starts again.
-func SetAgentConnected(c *api.Context, containerInstanceArn string, connected bool) error {
+func (Agent) SetConnected(c *api.Context, containerInstanceArn string, connected bool) error {
 	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" || ci.AgentConnected == connected {
 		return err
@@ -105,10 +93,10 @@ func SetAgentConnected(c *api.Context, containerInstanceArn string, connected bo
 	return putContainerInstance(c, instanceClusterArn(c, containerInstanceArn), ci)
 }
 
-// DrainAgent sets a container instance DRAINING, as managed draining does
+// Drain sets a container instance DRAINING, as managed draining does
 // before its EC2 instance terminates, and returns how many of its tasks have
 // not stopped yet.
-func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
+func (Agent) Drain(c *api.Context, containerInstanceArn string) (int, error) {
 	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" {
 		return 0, err
@@ -133,9 +121,9 @@ func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
 	return n, nil
 }
 
-// ManagedDrainingGroup reports whether an active capacity provider with
+// ManagedDraining reports whether an active capacity provider with
 // managed draining uses an Auto Scaling group.
-func ManagedDrainingGroup(c *api.Context, groupArn string) (bool, error) {
+func (Agent) ManagedDraining(c *api.Context, groupArn string) (bool, error) {
 	items, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
 	if err != nil {
 		return false, err

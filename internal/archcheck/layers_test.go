@@ -1,0 +1,188 @@
+package archcheck
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The import rule of DEVELOPING.md, checked on every non-test file: a package
+// imports only from layers below its own, or from its own unit (a package and
+// the packages under it), or along one of the named edges between services.
+
+// layer is where a package stands; the longest matching prefix wins.
+var layerOf = []struct {
+	prefix string
+	rank   int
+}{
+	{"protocol", 0},
+	{"store", 0},
+	{"services/api", 1},
+	{"services/loop", 1},
+	{"services/core", 2},
+	{"services/", 3},
+	{"scheduler", 4},
+	{"services", 5}, // the composition root
+	{"server", 6},
+	{"longshoretest", 7},
+	{"", 8}, // main
+}
+
+// serviceEdges are the imports one service may make of another, each with
+// what it uses: EC2 is the one network model; the others read a neighbour's
+// documents or publish to it, as AWS's services do.
+var serviceEdges = map[string]string{
+	"services/ecs -> services/ec2":                   "subnets, security groups, ENIs of awsvpc tasks",
+	"services/ecs -> services/elbv2":                 "target groups named by services",
+	"services/ecs/control -> services/ec2":           "zones and default subnets of simulated container instances",
+	"services/ecs/control -> services/logs":          "lines appended to awslogs streams",
+	"services/elbv2 -> services/ec2":                 "subnets, security groups, ENIs of load balancers",
+	"services/ssm -> services/ec2":                   "the public AMI catalogue behind the ECS-optimized parameters",
+	"services/sts -> services/iam":                   "roles, users and their keys behind credentials",
+	"services/sts -> services/iam/policy":            "trust policy evaluation",
+	"services/autoscaling -> services/ec2":           "instances launched from launch templates",
+	"services/autoscaling -> services/elbv2":         "instances registered in target groups",
+	"services/autoscaling -> services/cloudwatch":    "group metrics and alarm-driven policies",
+	"services/appautoscaling -> services/cloudwatch": "alarms of scaling policies, published load",
+}
+
+func rankOf(pkg string) int {
+	best, rank := -1, 0
+	for _, l := range layerOf {
+		if (pkg == l.prefix || strings.HasPrefix(pkg, l.prefix) && (l.prefix == "" || strings.HasSuffix(l.prefix, "/") || pkg[len(l.prefix)] == '/')) && len(l.prefix) > best {
+			best, rank = len(l.prefix), l.rank
+		}
+	}
+	return rank
+}
+
+// unit is the package's own tree: services/iam for services/iam/policy,
+// services/core for any core package, scheduler for scheduler/placement.
+func unit(pkg string) string {
+	parts := strings.Split(pkg, "/")
+	if parts[0] == "services" && len(parts) > 1 && parts[1] != "core" {
+		return "services/" + parts[1]
+	}
+	if parts[0] == "services" && len(parts) > 1 {
+		return "services/core"
+	}
+	return parts[0]
+}
+
+func allowed(from, to string) bool {
+	if serviceEdges[from+" -> "+to] != "" {
+		return true
+	}
+	if unit(from) == unit(to) && from != "services" && to != "services" {
+		return true
+	}
+	return rankOf(to) < rankOf(from)
+}
+
+func TestImportLayers(t *testing.T) {
+	imports := map[string]map[string]bool{}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "compat-tests" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(rel)
+		if pkg == "." {
+			pkg = ""
+		}
+		for _, spec := range f.Imports {
+			p, _ := strconv.Unquote(spec.Path.Value)
+			if p != module && !strings.HasPrefix(p, module+"/") {
+				continue
+			}
+			if imports[pkg] == nil {
+				imports[pkg] = map[string]bool{}
+			}
+			imports[pkg][strings.TrimPrefix(strings.TrimPrefix(p, module), "/")] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imports) < 10 {
+		t.Fatalf("read the imports of %d packages only; is the module root two folders up?", len(imports))
+	}
+	var bad []string
+	used := map[string]bool{}
+	for from, tos := range imports {
+		for to := range tos {
+			used[from+" -> "+to] = true
+			if !allowed(from, to) {
+				bad = append(bad, from+" -> "+to)
+			}
+		}
+	}
+	sort.Strings(bad)
+	for _, b := range bad {
+		t.Errorf("forbidden import %s (see DEVELOPING.md, \"Packages and their imports\")", b)
+	}
+	for edge := range serviceEdges {
+		if !used[edge] {
+			t.Errorf("the allowed edge %s is no longer used: remove it from serviceEdges and DEVELOPING.md", edge)
+		}
+	}
+}
+
+func TestImportRuleCatchesAViolation(t *testing.T) {
+	cases := []struct {
+		from, to string
+		ok       bool
+	}{
+		{"store", "protocol", false},
+		{"protocol", "store", false},
+		{"services/api", "store", true},
+		{"services/core/ecscore", "services/ecs", false},
+		{"services/ecs", "services/core/ecscore", true},
+		{"services/ecs", "scheduler", false},
+		{"services/autoscaling", "scheduler", false},
+		{"services/appautoscaling", "services/ecs", false},
+		{"services/iam", "services/iam/policy", true},
+		{"scheduler", "services/ecs", true},
+		{"scheduler", "services", false},
+		{"services", "scheduler", true},
+		{"server", "services", true},
+		{"services", "server", false},
+		{"", "server", true},
+	}
+	for _, c := range cases {
+		if got := allowed(c.from, c.to); got != c.ok {
+			t.Errorf("allowed(%q, %q) = %v, want %v", c.from, c.to, got, c.ok)
+		}
+	}
+	if _, err := os.Stat("../../DEVELOPING.md"); err != nil {
+		t.Fatal("DEVELOPING.md, which states the rule, is missing")
+	}
+}
