@@ -157,6 +157,9 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
 	}
 	setCounts(svc, tasks, p.now)
+	if err := p.setRevisionCounts(svc); err != nil {
+		return err
+	}
 	if err := p.finishServiceDeployments(svc, rollout, &plan); err != nil {
 		return err
 	}

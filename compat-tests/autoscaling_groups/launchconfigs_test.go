@@ -71,9 +71,9 @@ func TestLaunchConfigurations(t *testing.T) {
 		t.Errorf("instance %+v", i)
 	}
 	// Its agent joins the cluster the configuration's user data names.
-	eventually(t, 10*time.Second, "the agent", func() bool {
+	harness.Eventually(t, 10*time.Second, "the agent", func() (bool, string) {
 		out, _ := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("legacy")})
-		return len(out.ContainerInstanceArns) == 1
+		return len(out.ContainerInstanceArns) == 1, ""
 	})
 	_, err = e.as.DeleteLaunchConfiguration(harness.Ctx, &autoscaling.DeleteLaunchConfigurationInput{LaunchConfigurationName: aws.String("legacy-lc")})
 	ae = harness.AssertAPIError(t, err, "ResourceInUse")

@@ -61,5 +61,7 @@ func TestE2EManagedScalingServesDistinctInstance(t *testing.T) {
 		PlacementConstraints: []types.PlacementConstraint{{Type: types.PlacementConstraintTypeDistinctInstance}}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "2 tasks RUNNING on 2 instances", func() bool { return describeService(t, client, "spread").RunningCount == 2 })
+	harness.Eventually(t, harness.Wait, "2 tasks RUNNING on 2 instances", func() (bool, string) {
+		return harness.DescribeService(t, client, cluster, "spread").RunningCount == 2, ""
+	})
 }

@@ -1,0 +1,48 @@
+package harness
+
+import (
+	"testing"
+	"time"
+)
+
+// Poll is how often Eventually looks again: short, so that tests which watch
+// a state go by (a draining target, a deployment stage) see it.
+const Poll = 20 * time.Millisecond
+
+// Wait bounds what the cluster manager does in a few passes at the default
+// time scale (tasks starting or stopping, targets registering).
+const Wait = 20 * time.Second
+
+// Eventually calls cond every Poll until it reports done, and fails the test
+// if within passes first, saying what it waited for and what cond last saw.
+func Eventually(t testing.TB, within time.Duration, what string, cond func() (done bool, seen string)) {
+	t.Helper()
+	if seen, ok := poll(within, cond); !ok {
+		t.Fatalf("%s: not within %s; last seen: %s", what, within, seen)
+	}
+}
+
+// Await is Eventually that reports a timeout as an error rather than ending
+// the test, for callers with more to check either way; it says whether cond held.
+func Await(t testing.TB, within time.Duration, what string, cond func() (done bool, seen string)) bool {
+	t.Helper()
+	seen, ok := poll(within, cond)
+	if !ok {
+		t.Errorf("%s: not within %s; last seen: %s", what, within, seen)
+	}
+	return ok
+}
+
+func poll(within time.Duration, cond func() (bool, string)) (string, bool) {
+	deadline := time.Now().Add(within)
+	for {
+		done, seen := cond()
+		if done {
+			return seen, true
+		}
+		if !time.Now().Before(deadline) {
+			return seen, false
+		}
+		time.Sleep(Poll)
+	}
+}
