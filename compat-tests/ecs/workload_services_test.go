@@ -1,6 +1,7 @@
 package ecs_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -435,17 +436,15 @@ func TestWorkloadServiceValidation(t *testing.T) {
 func (e *wlEnv) waitServiceTasks(t *testing.T, service string, n int) []string {
 	t.Helper()
 	var arns []string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	harness.Eventually(t, 10*time.Second, fmt.Sprintf("%d tasks of service %s", n, service), func() (bool, string) {
 		l, err := e.client.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String(e.cluster), ServiceName: aws.String(service)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if arns = l.TaskArns; len(arns) == n {
-			return arns
-		}
-	}
-	t.Fatalf("service %s has tasks %v, want %d", service, arns, n)
-	return nil
+		arns = l.TaskArns
+		return len(arns) == n, fmt.Sprint(arns)
+	})
+	return arns
 }
 
 func TestWorkloadServiceTasksListedByServiceName(t *testing.T) {

@@ -67,17 +67,17 @@ func TestWorkloadRunTaskFargate(t *testing.T) {
 		if aws.ToString(att.Type) != "ElasticNetworkInterface" || aws.ToString(att.Status) != "PRECREATED" {
 			t.Errorf("attachment %s %s", aws.ToString(att.Type), aws.ToString(att.Status))
 		}
-		ip := wlDetail(att, "privateIPv4Address")
+		ip := harness.Detail(att, "privateIPv4Address")
 		if !strings.HasPrefix(ip, "172.31.") || ips[ip] {
 			t.Errorf("private ip %q (seen before: %v)", ip, ips[ip])
 		}
 		ips[ip] = true
-		if !regexp.MustCompile(`^eni-[0-9a-f]{17}$`).MatchString(wlDetail(att, "networkInterfaceId")) ||
-			!regexp.MustCompile(`^([0-9a-f]{2}:){5}[0-9a-f]{2}$`).MatchString(wlDetail(att, "macAddress")) ||
-			wlDetail(att, "privateDnsName") != "ip-"+strings.ReplaceAll(ip, ".", "-")+".ec2.internal" {
+		if !regexp.MustCompile(`^eni-[0-9a-f]{17}$`).MatchString(harness.Detail(att, "networkInterfaceId")) ||
+			!regexp.MustCompile(`^([0-9a-f]{2}:){5}[0-9a-f]{2}$`).MatchString(harness.Detail(att, "macAddress")) ||
+			harness.Detail(att, "privateDnsName") != "ip-"+strings.ReplaceAll(ip, ".", "-")+".ec2.internal" {
 			t.Errorf("attachment details %+v", att.Details)
 		}
-		if s := wlDetail(att, "subnetId"); s != "subnet-aaa" && s != "subnet-bbb" {
+		if s := harness.Detail(att, "subnetId"); s != "subnet-aaa" && s != "subnet-bbb" {
 			t.Errorf("subnet %s", s)
 		}
 		if !strings.HasPrefix(aws.ToString(task.AvailabilityZone), "us-east-1") {

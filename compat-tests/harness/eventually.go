@@ -13,7 +13,7 @@ const Poll = 20 * time.Millisecond
 // time scale (tasks starting or stopping, targets registering).
 const Wait = 20 * time.Second
 
-// Eventually calls cond every Poll until it reports done, and fails the test
+// Eventually calls cond until it reports done, and fails the test
 // if within passes first, saying what it waited for and what cond last saw.
 func Eventually(t testing.TB, within time.Duration, what string, cond func() (done bool, seen string)) {
 	t.Helper()
@@ -33,9 +33,12 @@ func Await(t testing.TB, within time.Duration, what string, cond func() (done bo
 	return ok
 }
 
+// poll calls cond every Poll, or, where cond takes longer than that (a
+// command line tool), after a pause as long as its last call took.
 func poll(within time.Duration, cond func() (bool, string)) (string, bool) {
 	deadline := time.Now().Add(within)
 	for {
+		begun := time.Now()
 		done, seen := cond()
 		if done {
 			return seen, true
@@ -43,6 +46,6 @@ func poll(within time.Duration, cond func() (bool, string)) (string, bool) {
 		if !time.Now().Before(deadline) {
 			return seen, false
 		}
-		time.Sleep(Poll)
+		time.Sleep(max(Poll, time.Since(begun)))
 	}
 }
