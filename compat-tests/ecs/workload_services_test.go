@@ -413,14 +413,7 @@ func TestWorkloadServiceValidation(t *testing.T) {
 			in.Cluster = aws.String(e.cluster)
 		}
 		_, err := e.client.CreateService(harness.Ctx, &in)
-		if err == nil {
-			t.Errorf("%s: accepted", tt.name)
-			continue
-		}
-		ae := harness.AssertAPIError(t, err, tt.code)
-		if tt.msg != "" && ae.ErrorMessage() != tt.msg {
-			t.Errorf("%s: message %q, want %q", tt.name, ae.ErrorMessage(), tt.msg)
-		}
+		harness.Refused(t, tt.name, err, tt.code, tt.msg)
 	}
 	l, err := e.client.ListServices(harness.Ctx, &ecs.ListServicesInput{Cluster: aws.String(e.cluster)})
 	if err != nil {

@@ -265,14 +265,7 @@ func TestWorkloadRunTaskValidation(t *testing.T) {
 			in.Cluster = aws.String(e.cluster)
 		}
 		_, err := e.client.RunTask(harness.Ctx, &in)
-		if err == nil {
-			t.Errorf("%s: accepted", tt.name)
-			continue
-		}
-		ae := harness.AssertAPIError(t, err, tt.code)
-		if tt.msg != "" && ae.ErrorMessage() != tt.msg {
-			t.Errorf("%s: message %q, want %q", tt.name, ae.ErrorMessage(), tt.msg)
-		}
+		harness.Refused(t, tt.name, err, tt.code, tt.msg)
 	}
 	// Nothing was created by the refused calls.
 	l, err := e.client.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String(e.cluster)})

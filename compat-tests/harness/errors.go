@@ -38,3 +38,17 @@ func AssertError(t testing.TB, err error, code string, status int, message strin
 		t.Errorf("%s: message %q, want %q", code, ae.ErrorMessage(), message)
 	}
 }
+
+// Refused checks that the call named what was refused with the API error code
+// and, where given, message.
+func Refused(t testing.TB, what string, err error, code, message string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: accepted", what)
+		return
+	}
+	ae := AssertAPIError(t, err, code)
+	if message != "" && ae.ErrorMessage() != message {
+		t.Errorf("%s: message %q, want %q", what, ae.ErrorMessage(), message)
+	}
+}
