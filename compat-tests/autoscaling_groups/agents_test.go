@@ -22,9 +22,7 @@ func TestRunInstancesAgentRegisters(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("solo")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "solo")
 	userData := "Content-Type: multipart/mixed; boundary=\"XX\"\nMIME-Version: 1.0\n\n--XX\nContent-Type: text/x-shellscript; charset=\"us-ascii\"\n\n" +
 		"#!/bin/bash\necho ECS_CLUSTER=solo >> /etc/ecs/ecs.config\n--XX--\n"
 	run, err := e.ec2.RunInstances(harness.Ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0c1f44b7c2f3b0a77"), InstanceType: ec2types.InstanceTypeC5Xlarge,

@@ -26,9 +26,7 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 	e := startScaled(t, 100)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
 	cw := cloudwatch.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("prod")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "prod")
 	lt := e.launchTemplate("ecs-nodes", "m5.large", "prod")
 	_, err := e.as.CreateAutoScalingGroup(harness.Ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("ecs-nodes"),
 		MinSize: aws.Int32(0), MaxSize: aws.Int32(10), DesiredCapacity: aws.Int32(0), NewInstancesProtectedFromScaleIn: aws.Bool(true),
@@ -160,9 +158,7 @@ func TestTerminatedInstanceStopsItsTasks(t *testing.T) {
 	t.Parallel()
 	e := startScaled(t, 20)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("batch")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "batch")
 	lt := e.launchTemplate("batch", "c5.large", "batch")
 	e.createGroup("batch", lt, 1, 1, 1)
 	harness.Eventually(t, 10*time.Second, "a container instance", func() (bool, string) {
@@ -202,9 +198,7 @@ func TestManagedDraining(t *testing.T) {
 	t.Parallel()
 	e := startScaled(t, 50)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("drain")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "drain")
 	lt := e.launchTemplate("drain", "t3.medium", "drain")
 	e.createGroup("drain", lt, 0, 4, 0)
 	groupArn := aws.ToString(e.group("drain").AutoScalingGroupARN)

@@ -18,9 +18,7 @@ func TestLaunchConfigurations(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("legacy")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "legacy")
 	userData := base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\necho ECS_CLUSTER=legacy >> /etc/ecs/ecs.config\n"))
 	if _, err := e.as.CreateLaunchConfiguration(harness.Ctx, &autoscaling.CreateLaunchConfigurationInput{LaunchConfigurationName: aws.String("legacy-lc"),
 		ImageId: aws.String("ami-0c1f44b7c2f3b0a77"), InstanceType: aws.String("m5.large"), UserData: aws.String(userData)}); err != nil {

@@ -29,9 +29,7 @@ func TestRestartWithDBResumes(t *testing.T) {
 	t.Run("first run", func(t *testing.T) {
 		ls := longshoretest.StartWith(t, longshoretest.Options{DB: db})
 		client := ecs.NewFromConfig(ls.Config)
-		if _, err := client.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-			t.Fatal(err)
-		}
+		harness.CreateCluster(t, client, cluster)
 		td := fargateTaskDefinition(t, client, "web", nil)
 		fargateService(t, client, "web", td, 2, nil)
 		harness.WaitStable(t, client, cluster, "web")
