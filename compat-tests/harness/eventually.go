@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -18,7 +19,7 @@ const Wait = 20 * time.Second
 func Eventually(t testing.TB, within time.Duration, what string, cond func() (done bool, seen string)) {
 	t.Helper()
 	if seen, ok := poll(within, cond); !ok {
-		t.Fatalf("%s: not within %s; last seen: %s", what, within, seen)
+		t.Fatal(timedOut(what, within, seen))
 	}
 }
 
@@ -28,7 +29,7 @@ func Await(t testing.TB, within time.Duration, what string, cond func() (done bo
 	t.Helper()
 	seen, ok := poll(within, cond)
 	if !ok {
-		t.Errorf("%s: not within %s; last seen: %s", what, within, seen)
+		t.Error(timedOut(what, within, seen))
 	}
 	return ok
 }
@@ -48,4 +49,11 @@ func poll(within time.Duration, cond func() (bool, string)) (string, bool) {
 		}
 		time.Sleep(max(Poll, time.Since(begun)))
 	}
+}
+
+func timedOut(what string, within time.Duration, seen string) string {
+	if seen == "" {
+		return fmt.Sprintf("%s: not within %s", what, within)
+	}
+	return fmt.Sprintf("%s: not within %s; last seen: %s", what, within, seen)
 }
