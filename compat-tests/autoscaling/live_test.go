@@ -1,6 +1,7 @@
 package autoscaling_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,7 +31,10 @@ func TestLiveTargetTrackingTasksFollow(t *testing.T) {
 	}
 	ls := live(t, 60)
 	fargateService(t, ls, "web", 1)
-	harness.Eventually(t, 30*time.Second, "the first task to run", func() (bool, string) { _, r := running(t, ls, "web"); return r == 1, "" })
+	harness.Eventually(t, 30*time.Second, "the first task to run", func() (bool, string) {
+		_, r := running(t, ls, "web")
+		return r == 1, fmt.Sprintf("%d running", r)
+	})
 	client := aas.NewFromConfig(ls.Config)
 	registerTarget(t, client, "web", 1, 4)
 	if _, err := client.PutScalingPolicy(harness.Ctx, cpuPolicy("web", 70)); err != nil {

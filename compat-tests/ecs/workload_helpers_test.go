@@ -82,3 +82,6 @@ func wlCLI(t *testing.T, e *wlEnv, args ...string) (string, error) {
 	t.Helper()
 	return harness.AWSCLI(t, e.ls, nil, args...)
 }
+
+// wlDetail is harness.Detail (kept by name where a line also names subnets).
+func wlDetail(att types.Attachment, name string) string { return harness.Detail(att, name) }

@@ -77,7 +77,7 @@ func TestWorkloadRunTaskFargate(t *testing.T) {
 			harness.Detail(att, "privateDnsName") != "ip-"+strings.ReplaceAll(ip, ".", "-")+".ec2.internal" {
 			t.Errorf("attachment details %+v", att.Details)
 		}
-		if s := harness.Detail(att, "subnetId"); s != "subnet-aaa" && s != "subnet-bbb" {
+		if s := wlDetail(att, "subnetId"); s != "subnet-aaa" && s != "subnet-bbb" {
 			t.Errorf("subnet %s", s)
 		}
 		if !strings.HasPrefix(aws.ToString(task.AvailabilityZone), "us-east-1") {

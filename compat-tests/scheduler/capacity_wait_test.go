@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,10 @@ func TestTasksWaitForCapacityProvider(t *testing.T) {
 		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), CapacityProviderStrategy: strategy}); err != nil {
 		t.Fatal(err)
 	}
-	harness.Eventually(t, harness.Wait, "2 PROVISIONING tasks", func() (bool, string) { return harness.DescribeService(t, client, cluster, "api").PendingCount == 2, "" })
+	harness.Eventually(t, harness.Wait, "2 PROVISIONING tasks", func() (bool, string) {
+		n := harness.DescribeService(t, client, cluster, "api").PendingCount
+		return n == 2, fmt.Sprintf("%d pending", n)
+	})
 	tasks := harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning)
 	if len(tasks) != 2 {
 		t.Fatalf("%d tasks", len(tasks))

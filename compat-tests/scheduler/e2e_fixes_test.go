@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,6 +63,7 @@ func TestE2EManagedScalingServesDistinctInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	harness.Eventually(t, harness.Wait, "2 tasks RUNNING on 2 instances", func() (bool, string) {
-		return harness.DescribeService(t, client, cluster, "spread").RunningCount == 2, ""
+		n := harness.DescribeService(t, client, cluster, "spread").RunningCount
+		return n == 2, fmt.Sprintf("%d running", n)
 	})
 }

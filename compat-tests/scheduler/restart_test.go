@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -37,7 +38,8 @@ func TestRestartWithDBResumes(t *testing.T) {
 		// A second service stopped while its tasks are still starting.
 		fargateService(t, client, "api", td, 2, nil)
 		harness.Eventually(t, harness.Wait, "api tasks", func() (bool, string) {
-			return len(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning)) == 2, ""
+			n := len(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning))
+			return n == 2, fmt.Sprintf("%d tasks", n)
 		})
 		pending = taskArns(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning))
 	})

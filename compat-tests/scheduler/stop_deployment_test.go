@@ -49,7 +49,8 @@ func TestStopRollingDeploymentRollsBack(t *testing.T) {
 		t.Fatalf("stopped %s, want %s", aws.ToString(out.ServiceDeploymentArn), sdArn)
 	}
 	harness.Eventually(t, harness.Wait, "the rollback", func() (bool, string) {
-		return aws.ToString(harness.DescribeService(t, client, cluster, "web").TaskDefinition) == v1, ""
+		td := aws.ToString(harness.DescribeService(t, client, cluster, "web").TaskDefinition)
+		return td == v1, td
 	})
 	harness.WaitStable(t, client, cluster, "web")
 	svc := harness.DescribeService(t, client, cluster, "web")
@@ -79,7 +80,8 @@ func TestStopRollingDeploymentAborts(t *testing.T) {
 		t.Fatal(err)
 	}
 	harness.Eventually(t, harness.Wait, "the abort", func() (bool, string) {
-		return describeServiceDeployment(t, client, sdArn).Status == types.ServiceDeploymentStatusStopped, ""
+		st := describeServiceDeployment(t, client, sdArn).Status
+		return st == types.ServiceDeploymentStatusStopped, string(st)
 	})
 	svc := harness.DescribeService(t, client, cluster, "api")
 	d := svc.Deployments[0]
