@@ -104,6 +104,9 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		return err
 	}
 	setCounts(svc, tasks, p.now)
+	if err := p.setRevisionCounts(svc); err != nil {
+		return err
+	}
 	after, _ := json.Marshal(svc)
 	if bytes.Equal(before, after) {
 		return nil

@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-
 	"github.com/longshore/longshore/services/core/ecscore"
 )
 
@@ -40,4 +39,39 @@ func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 		sp += pending[id]
 	}
 	svc.RunningCount, svc.PendingCount = sr, sp
+}
+
+// setRevisionCounts carries the deployments' counts to the service revisions
+// they run, so that currentServiceRevisions follows the tasks. A revision no
+// deployment links to keeps what it had.
+func (p *clusterPass) setRevisionCounts(svc *types.Service) error {
+	if len(svc.CurrentServiceRevisions) == 0 {
+		return nil
+	}
+	type counts struct{ requested, running, pending int32 }
+	byRevision := map[string]*counts{}
+	for _, d := range svc.Deployments {
+		link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), aws.ToString(d.Id))
+		if err != nil {
+			return err
+		}
+		if link == nil || link.ServiceRevisionArn == "" {
+			continue
+		}
+		c := byRevision[link.ServiceRevisionArn]
+		if c == nil {
+			c = &counts{}
+			byRevision[link.ServiceRevisionArn] = c
+		}
+		c.requested += d.DesiredCount
+		c.running += d.RunningCount
+		c.pending += d.PendingCount
+	}
+	for i := range svc.CurrentServiceRevisions {
+		r := &svc.CurrentServiceRevisions[i]
+		if c := byRevision[aws.ToString(r.Arn)]; c != nil {
+			r.RequestedTaskCount, r.RunningTaskCount, r.PendingTaskCount = c.requested, c.running, c.pending
+		}
+	}
+	return nil
 }

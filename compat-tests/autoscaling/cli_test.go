@@ -12,14 +12,7 @@ import (
 func TestCLIStepPolicyFiredByAlarm(t *testing.T) {
 	ls := quiet(t)
 	fargateService(t, ls, "worker", 1)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := harness.AWSCLI(t, ls, nil, args...)
-		if err != nil {
-			t.Fatalf("aws %v: %v\n%s", args, err, out)
-		}
-		return out
-	}
+	run := func(args ...string) string { return harness.CLI(t, ls, args...) }
 	run("application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
 		"--resource-id", resourceID("worker"), "--min-capacity", "1", "--max-capacity", "5")
 	out := run("application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
@@ -56,14 +49,7 @@ func trimLine(s string) string {
 func TestCLITargetTrackingAndSchedule(t *testing.T) {
 	ls := quiet(t)
 	fargateService(t, ls, "web", 1)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := harness.AWSCLI(t, ls, nil, args...)
-		if err != nil {
-			t.Fatalf("aws %v: %v\n%s", args, err, out)
-		}
-		return out
-	}
+	run := func(args ...string) string { return harness.CLI(t, ls, args...) }
 	target := []string{"--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount", "--resource-id", resourceID("web")}
 	run(append([]string{"application-autoscaling", "register-scalable-target", "--min-capacity", "1", "--max-capacity", "10"}, target...)...)
 	out := run(append([]string{"application-autoscaling", "put-scaling-policy", "--policy-name", "cpu70", "--policy-type", "TargetTrackingScaling",

@@ -1,7 +1,6 @@
 package autoscaling_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/longshore/longshore/compat-tests/harness"
 	"github.com/longshore/longshore/longshoretest"
-	"github.com/longshore/longshore/services"
 	"github.com/longshore/longshore/services/appautoscaling"
 )
 
@@ -24,19 +22,13 @@ const cluster = "scaling"
 // scaling engine), for flows driven tick by tick through a test engine.
 func quiet(t *testing.T) *longshoretest.Instance {
 	t.Helper()
-	return longshoretest.StartWith(t, longshoretest.Options{Services: func(cfg services.Config) *services.Set {
-		full := services.New(cfg)
-		return &services.Set{Services: full.Services, Resolvers: full.Resolvers, Control: full.Control}
-	}})
+	return harness.StartQuiet(t)
 }
 
 // live starts Longshore with its background work at a time scale.
 func live(t *testing.T, scale float64) *longshoretest.Instance {
 	t.Helper()
-	return longshoretest.StartWith(t, longshoretest.Options{Services: func(cfg services.Config) *services.Set {
-		cfg.TimeScale = scale
-		return services.New(cfg)
-	}})
+	return harness.StartScaled(t, scale)
 }
 
 // fakeEngine is the scaling engine on a clock the test moves, at time scale 60
@@ -67,19 +59,10 @@ func (e *fakeEngine) advance(t *testing.T, d time.Duration) {
 func fargateService(t *testing.T, ls *longshoretest.Instance, name string, desired int32) {
 	t.Helper()
 	client := ecs.NewFromConfig(ls.Config)
-	if _, err := client.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-		t.Fatal(err)
-	}
-	td, err := client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String(name), NetworkMode: ecstypes.NetworkModeAwsvpc, Cpu: aws.String("256"), Memory: aws.String("512"),
-		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
-		ContainerDefinitions:    []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("public.ecr.aws/nginx/nginx:latest"), Essential: aws.Bool(true)}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String(name),
-		TaskDefinition: td.TaskDefinition.TaskDefinitionArn, DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate,
+	harness.CreateCluster(t, client, cluster)
+	td := harness.RegisterTaskDefinition(t, client, harness.FargateDefinition(name, "app", "public.ecr.aws/nginx/nginx:latest"))
+	_, err := client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String(name),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(desired), LaunchType: ecstypes.LaunchTypeFargate,
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
 			Subnets: harness.DefaultSubnets(t, ls.Config)[:1], SecurityGroups: []string{harness.DefaultSecurityGroup(t, ls.Config)}}}})
 	if err != nil {
@@ -91,11 +74,7 @@ func resourceID(service string) string { return "service/" + cluster + "/" + ser
 
 func desiredCount(t *testing.T, ls *longshoretest.Instance, service string) int32 {
 	t.Helper()
-	out, err := ecs.NewFromConfig(ls.Config).DescribeServices(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
-	if err != nil || len(out.Services) != 1 {
-		t.Fatalf("describe %s: %v", service, err)
-	}
-	return out.Services[0].DesiredCount
+	return harness.DescribeService(t, ecs.NewFromConfig(ls.Config), cluster, service).DesiredCount
 }
 
 func registerTarget(t *testing.T, client *aas.Client, service string, lo, hi int32) string {
@@ -112,8 +91,7 @@ func registerTarget(t *testing.T, client *aas.Client, service string, lo, hi int
 // setLoad sets a service's simulated CPU and memory through the control endpoint.
 func setLoad(t *testing.T, ls *longshoretest.Instance, service string, cpu, memory float64) {
 	t.Helper()
-	b, _ := json.Marshal(map[string]any{"cluster": cluster, "service": service, "cpu": cpu, "memory": memory})
-	r := harness.Raw(t, ls, "PUT", "/_longshore/ecs/load", map[string]string{"Content-Type": "application/json"}, string(b))
+	r := harness.Control(t, ls, "PUT", "/ecs/load", map[string]any{"cluster": cluster, "service": service, "cpu": cpu, "memory": memory})
 	if r.Status != 200 {
 		t.Fatalf("set load: %d %s", r.Status, r.Body)
 	}

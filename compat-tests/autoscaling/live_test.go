@@ -1,6 +1,7 @@
 package autoscaling_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -15,25 +16,10 @@ import (
 	"github.com/longshore/longshore/longshoretest"
 )
 
-// waitFor polls cond every 200 ms until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 func running(t *testing.T, ls *longshoretest.Instance, service string) (desired, running int32) {
 	t.Helper()
-	out, err := ecs.NewFromConfig(ls.Config).DescribeServices(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
-	if err != nil || len(out.Services) != 1 {
-		t.Fatalf("describe %s: %v", service, err)
-	}
-	return out.Services[0].DesiredCount, out.Services[0].RunningCount
+	svc := harness.DescribeService(t, ecs.NewFromConfig(ls.Config), cluster, service)
+	return svc.DesiredCount, svc.RunningCount
 }
 
 // With --time-scale 60 the running engine and cluster manager carry a target
@@ -45,16 +31,19 @@ func TestLiveTargetTrackingTasksFollow(t *testing.T) {
 	}
 	ls := live(t, 60)
 	fargateService(t, ls, "web", 1)
-	waitFor(t, 30*time.Second, "the first task to run", func() bool { _, r := running(t, ls, "web"); return r == 1 })
+	harness.Eventually(t, 30*time.Second, "the first task to run", func() (bool, string) {
+		_, r := running(t, ls, "web")
+		return r == 1, fmt.Sprintf("%d running", r)
+	})
 	client := aas.NewFromConfig(ls.Config)
 	registerTarget(t, client, "web", 1, 4)
 	if _, err := client.PutScalingPolicy(harness.Ctx, cpuPolicy("web", 70)); err != nil {
 		t.Fatal(err)
 	}
 	setLoad(t, ls, "web", 95, 30)
-	waitFor(t, 60*time.Second, "scale-out to the maximum with running tasks", func() bool {
+	harness.Eventually(t, 60*time.Second, "scale-out to the maximum with running tasks", func() (bool, string) {
 		d, r := running(t, ls, "web")
-		return d == 4 && r == 4
+		return d == 4 && r == 4, ""
 	})
 	if acts := activities(t, client, "web"); len(acts) < 2 {
 		t.Errorf("activities:\n%s", describeActivities(acts))
@@ -85,13 +74,13 @@ func TestLiveStepPolicyTasksFollow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A scaled minute is a second: keep publishing until the alarm has seen a full one.
-	waitFor(t, 30*time.Second, "the step policy and three running tasks", func() bool {
+	harness.Eventually(t, 30*time.Second, "the step policy and three running tasks", func() (bool, string) {
 		if _, err := cw.PutMetricData(harness.Ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("App"),
 			MetricData: []cwtypes.MetricDatum{{MetricName: aws.String("Backlog"), Value: aws.Float64(500)}}}); err != nil {
 			t.Fatal(err)
 		}
 		d, r := running(t, ls, "worker")
-		return d == 3 && r == 3
+		return d == 3 && r == 3, ""
 	})
 	out, err := harness.AWSCLI(t, ls, nil, "application-autoscaling", "describe-scaling-activities", "--service-namespace", "ecs", "--resource-id", resourceID("worker"))
 	if err != nil {

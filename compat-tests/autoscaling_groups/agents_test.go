@@ -22,9 +22,7 @@ func TestRunInstancesAgentRegisters(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("solo")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "solo")
 	userData := "Content-Type: multipart/mixed; boundary=\"XX\"\nMIME-Version: 1.0\n\n--XX\nContent-Type: text/x-shellscript; charset=\"us-ascii\"\n\n" +
 		"#!/bin/bash\necho ECS_CLUSTER=solo >> /etc/ecs/ecs.config\n--XX--\n"
 	run, err := e.ec2.RunInstances(harness.Ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0c1f44b7c2f3b0a77"), InstanceType: ec2types.InstanceTypeC5Xlarge,
@@ -35,17 +33,17 @@ func TestRunInstancesAgentRegisters(t *testing.T) {
 	}
 	id := aws.ToString(run.Instances[0].InstanceId)
 	var ci ecstypes.ContainerInstance
-	eventually(t, 10*time.Second, "the agent to register", func() bool {
+	harness.Eventually(t, 10*time.Second, "the agent to register", func() (bool, string) {
 		list, _ := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("solo")})
 		if len(list.ContainerInstanceArns) != 1 {
-			return false
+			return false, ""
 		}
 		out, err := ecsc.DescribeContainerInstances(harness.Ctx, &ecs.DescribeContainerInstancesInput{Cluster: aws.String("solo"), ContainerInstances: list.ContainerInstanceArns})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ci = out.ContainerInstances[0]
-		return true
+		return true, ""
 	})
 	attrs := map[string]string{}
 	for _, a := range ci.Attributes {
@@ -71,7 +69,7 @@ func TestRunInstancesAgentRegisters(t *testing.T) {
 	if _, err := e.ec2.StopInstances(harness.Ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the agent to disconnect", func() bool { return !describe().AgentConnected })
+	harness.Eventually(t, 10*time.Second, "the agent to disconnect", func() (bool, string) { return !describe().AgentConnected, "" })
 	w := ec2.NewInstanceStoppedWaiter(e.ec2, func(o *ec2.InstanceStoppedWaiterOptions) { o.MinDelay, o.MaxDelay = time.Second, time.Second })
 	if err := w.Wait(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}}, 10*time.Second); err != nil {
 		t.Fatal(err)
@@ -79,9 +77,9 @@ func TestRunInstancesAgentRegisters(t *testing.T) {
 	if _, err := e.ec2.StartInstances(harness.Ctx, &ec2.StartInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the agent to reconnect", func() bool { return describe().AgentConnected })
+	harness.Eventually(t, 10*time.Second, "the agent to reconnect", func() (bool, string) { return describe().AgentConnected, "" })
 	if _, err := e.ec2.TerminateInstances(harness.Ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the container instance to be deregistered", func() bool { return aws.ToString(describe().Status) == "INACTIVE" })
+	harness.Eventually(t, 10*time.Second, "the container instance to be deregistered", func() (bool, string) { return aws.ToString(describe().Status) == "INACTIVE", "" })
 }

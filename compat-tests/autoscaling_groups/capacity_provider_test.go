@@ -26,9 +26,7 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 	e := startScaled(t, 100)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
 	cw := cloudwatch.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("prod")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "prod")
 	lt := e.launchTemplate("ecs-nodes", "m5.large", "prod")
 	_, err := e.as.CreateAutoScalingGroup(harness.Ctx, &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String("ecs-nodes"),
 		MinSize: aws.Int32(0), MaxSize: aws.Int32(10), DesiredCapacity: aws.Int32(0), NewInstancesProtectedFromScaleIn: aws.Bool(true),
@@ -68,18 +66,18 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 		}
 		return out.Services[0].RunningCount
 	}
-	eventually(t, 30*time.Second, "10 running tasks", func() bool { return running() == 10 })
+	harness.Eventually(t, 30*time.Second, "10 running tasks", func() (bool, string) { return running() == 10, "" })
 	g := e.group("ecs-nodes")
 	if aws.ToInt32(g.DesiredCapacity) != 3 || len(g.Instances) != 3 {
 		t.Fatalf("group desired %d with %d instances, want 3", aws.ToInt32(g.DesiredCapacity), len(g.Instances))
 	}
-	eventually(t, 10*time.Second, "managed termination protection", func() bool {
+	harness.Eventually(t, 10*time.Second, "managed termination protection", func() (bool, string) {
 		for _, i := range e.group("ecs-nodes").Instances {
 			if !aws.ToBool(i.ProtectedFromScaleIn) {
-				return false
+				return false, ""
 			}
 		}
-		return true
+		return true, ""
 	})
 	cis, err := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("prod")})
 	if err != nil {
@@ -141,9 +139,9 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 	if _, err := ecsc.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String("prod"), Service: aws.String("api"), DesiredCount: aws.Int32(0)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 40*time.Second, "the group to scale in to 0", func() bool {
+	harness.Eventually(t, 40*time.Second, "the group to scale in to 0", func() (bool, string) {
 		g := e.group("ecs-nodes")
-		return aws.ToInt32(g.DesiredCapacity) == 0 && len(g.Instances) == 0
+		return aws.ToInt32(g.DesiredCapacity) == 0 && len(g.Instances) == 0, ""
 	})
 	active, err := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("prod"), Status: ecstypes.ContainerInstanceStatusActive})
 	if err != nil {
@@ -160,14 +158,12 @@ func TestTerminatedInstanceStopsItsTasks(t *testing.T) {
 	t.Parallel()
 	e := startScaled(t, 20)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("batch")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "batch")
 	lt := e.launchTemplate("batch", "c5.large", "batch")
 	e.createGroup("batch", lt, 1, 1, 1)
-	eventually(t, 10*time.Second, "a container instance", func() bool {
+	harness.Eventually(t, 10*time.Second, "a container instance", func() (bool, string) {
 		out, _ := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("batch")})
-		return len(out.ContainerInstanceArns) == 1
+		return len(out.ContainerInstanceArns) == 1, ""
 	})
 	if _, err := ecsc.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("job"),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("job"), Image: aws.String("busybox"), Memory: aws.Int32(256), Essential: aws.Bool(true)}}}); err != nil {
@@ -183,16 +179,16 @@ func TestTerminatedInstanceStopsItsTasks(t *testing.T) {
 		ShouldDecrementDesiredCapacity: aws.Bool(false)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, "the task to stop", func() bool {
+	harness.Eventually(t, 15*time.Second, "the task to stop", func() (bool, string) {
 		out, _ := ecsc.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String("batch"), Tasks: []string{task}})
-		return len(out.Tasks) == 1 && aws.ToString(out.Tasks[0].LastStatus) == "STOPPED"
+		return len(out.Tasks) == 1 && aws.ToString(out.Tasks[0].LastStatus) == "STOPPED", ""
 	})
 	out, _ := ecsc.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String("batch"), Tasks: []string{task}})
 	harness.Contains(t, aws.ToString(out.Tasks[0].StoppedReason), "Host EC2 (instance "+id+") stopped/terminated.")
 	// The replacement registers in its place.
-	eventually(t, 10*time.Second, "the replacement to register", func() bool {
+	harness.Eventually(t, 10*time.Second, "the replacement to register", func() (bool, string) {
 		out, _ := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("batch"), Status: ecstypes.ContainerInstanceStatusActive})
-		return len(out.ContainerInstanceArns) == 1
+		return len(out.ContainerInstanceArns) == 1, ""
 	})
 }
 
@@ -202,9 +198,7 @@ func TestManagedDraining(t *testing.T) {
 	t.Parallel()
 	e := startScaled(t, 50)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("drain")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "drain")
 	lt := e.launchTemplate("drain", "t3.medium", "drain")
 	e.createGroup("drain", lt, 0, 4, 0)
 	groupArn := aws.ToString(e.group("drain").AutoScalingGroupARN)
@@ -230,7 +224,7 @@ func TestManagedDraining(t *testing.T) {
 		out, _ := ecsc.DescribeServices(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String("drain"), Services: []string{"big"}})
 		return out.Services[0].RunningCount
 	}
-	eventually(t, 30*time.Second, "2 running tasks on 2 instances", func() bool { return running() == 2 })
+	harness.Eventually(t, 30*time.Second, "2 running tasks on 2 instances", func() (bool, string) { return running() == 2, "" })
 	victim := aws.ToString(e.group("drain").Instances[0].InstanceId)
 	tasks, _ := ecsc.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String("drain")})
 	described, _ := ecsc.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String("drain"), Tasks: tasks.TaskArns})
@@ -258,22 +252,22 @@ func TestManagedDraining(t *testing.T) {
 		}
 		return ""
 	}
-	eventually(t, 10*time.Second, "the instance to drain", func() bool { return statusOf() == "DRAINING" || statusOf() == "INACTIVE" })
-	eventually(t, 30*time.Second, "the drained instance to go", func() bool { return statusOf() == "INACTIVE" })
+	harness.Eventually(t, 10*time.Second, "the instance to drain", func() (bool, string) { return statusOf() == "DRAINING" || statusOf() == "INACTIVE", "" })
+	harness.Eventually(t, 30*time.Second, "the drained instance to go", func() (bool, string) { return statusOf() == "INACTIVE", "" })
 	// The task left by draining, before the host went away.
 	out, _ := ecsc.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String("drain"), Tasks: []string{victimTask}})
 	if len(out.Tasks) != 1 || aws.ToString(out.Tasks[0].LastStatus) != "STOPPED" || strings.Contains(aws.ToString(out.Tasks[0].StoppedReason), "stopped/terminated") {
 		t.Errorf("victim task %+v", out.Tasks)
 	}
-	eventually(t, 30*time.Second, "the task to run elsewhere", func() bool {
+	harness.Eventually(t, 30*time.Second, "the task to run elsewhere", func() (bool, string) {
 		if running() != 2 {
-			return false
+			return false, ""
 		}
 		for _, i := range e.group("drain").Instances {
 			if aws.ToString(i.InstanceId) == victim {
-				return false
+				return false, ""
 			}
 		}
-		return true
+		return true, ""
 	})
 }

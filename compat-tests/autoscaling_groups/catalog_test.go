@@ -77,7 +77,7 @@ func TestProcessesAndMetrics(t *testing.T) {
 	if _, err := e.as.ResumeProcesses(harness.Ctx, &autoscaling.ResumeProcessesInput{AutoScalingGroupName: aws.String("proc")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10e9, "launch after resume", func() bool { return len(e.group("proc").Instances) == 1 })
+	harness.Eventually(t, 10e9, "launch after resume", func() (bool, string) { return len(e.group("proc").Instances) == 1, "" })
 
 	if _, err := e.as.EnableMetricsCollection(harness.Ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String("proc"),
 		Granularity: aws.String("1Minute"), Metrics: []string{"GroupDesiredCapacity"}}); err != nil {
@@ -89,14 +89,14 @@ func TestProcessesAndMetrics(t *testing.T) {
 	// The enabled metric is published in AWS/AutoScaling.
 	cw := cloudwatch.NewFromConfig(e.ls.Config)
 	dims := []cwtypes.Dimension{{Name: aws.String("AutoScalingGroupName"), Value: aws.String("proc")}}
-	eventually(t, 70e9, "GroupDesiredCapacity in CloudWatch", func() bool {
+	harness.Eventually(t, 70e9, "GroupDesiredCapacity in CloudWatch", func() (bool, string) {
 		out, err := cw.GetMetricStatistics(harness.Ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/AutoScaling"),
 			MetricName: aws.String("GroupDesiredCapacity"), Dimensions: dims, Period: aws.Int32(60), Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum},
 			StartTime: aws.Time(time.Now().Add(-10 * time.Minute)), EndTime: aws.Time(time.Now().Add(time.Minute))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return len(out.Datapoints) > 0 && aws.ToFloat64(out.Datapoints[0].Maximum) == 1
+		return len(out.Datapoints) > 0 && aws.ToFloat64(out.Datapoints[0].Maximum) == 1, ""
 	})
 	if _, err := e.as.DisableMetricsCollection(harness.Ctx, &autoscaling.DisableMetricsCollectionInput{AutoScalingGroupName: aws.String("proc")}); err != nil {
 		t.Fatal(err)

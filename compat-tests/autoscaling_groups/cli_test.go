@@ -74,7 +74,7 @@ func TestCLIGroupFlow(t *testing.T) {
 		t.Errorf("limits %v", limits)
 	}
 	e.cli("autoscaling", "delete-auto-scaling-group", "--auto-scaling-group-name", "cli-asg", "--force-delete")
-	eventually(t, 20*time.Second, "the group to go", func() bool {
-		return len(e.cli("autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "cli-asg")["AutoScalingGroups"].([]any)) == 0
+	harness.Eventually(t, 20*time.Second, "the group to go", func() (bool, string) {
+		return len(e.cli("autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "cli-asg")["AutoScalingGroups"].([]any)) == 0, ""
 	})
 }

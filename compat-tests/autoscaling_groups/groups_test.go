@@ -136,7 +136,7 @@ func TestGroupLifecycle(t *testing.T) {
 	if _, err := e.as.SetDesiredCapacity(harness.Ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("web"), DesiredCapacity: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, "scale-in to 2", func() bool { return len(e.group("web").Instances) == 2 })
+	harness.Eventually(t, 15*time.Second, "scale-in to 2", func() (bool, string) { return len(e.group("web").Instances) == 2, "" })
 	for _, i := range e.group("web").Instances {
 		if !aws.ToBool(i.ProtectedFromScaleIn) {
 			t.Errorf("unprotected instance %s kept", aws.ToString(i.InstanceId))
@@ -160,9 +160,9 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Errorf("activity %s / %s / %s", aws.ToString(a.Description), a.StatusCode, aws.ToString(a.Cause))
 	}
 	// A replacement comes up.
-	eventually(t, 20*time.Second, "replacement", func() bool {
+	harness.Eventually(t, 20*time.Second, "replacement", func() (bool, string) {
 		g := e.group("web")
-		return len(g.Instances) == 2 && lifecycleStates(g)["InService"] == 2
+		return len(g.Instances) == 2 && lifecycleStates(g)["InService"] == 2, ""
 	})
 
 	// DescribeScalingActivities: newest first, in AWS's words, through the paginator.

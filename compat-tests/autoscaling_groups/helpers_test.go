@@ -14,7 +14,6 @@ import (
 
 	"github.com/longshore/longshore/compat-tests/harness"
 	"github.com/longshore/longshore/longshoretest"
-	"github.com/longshore/longshore/services"
 )
 
 // env is one Longshore with the clients the tests use.
@@ -32,10 +31,7 @@ func start(t *testing.T) *env {
 
 // startScaled runs Longshore with simulated time that many times faster.
 func startScaled(t *testing.T, scale float64) *env {
-	ls := longshoretest.StartWith(t, longshoretest.Options{Services: func(cfg services.Config) *services.Set {
-		cfg.TimeScale = scale
-		return services.New(cfg)
-	}})
+	ls := harness.StartScaled(t, scale)
 	return &env{t: t, ls: ls, as: autoscaling.NewFromConfig(ls.Config), ec2: ec2.NewFromConfig(ls.Config)}
 }
 
@@ -105,9 +101,9 @@ func (e *env) inService(name string, timeout time.Duration) {
 	if err := w.Wait(harness.Ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}}, timeout); err != nil {
 		e.t.Fatalf("GroupInService %s: %v (instances %v)", name, err, lifecycleStates(e.group(name)))
 	}
-	eventually(e.t, timeout, name+" in service", func() bool {
+	harness.Eventually(e.t, timeout, name+" in service", func() (bool, string) {
 		g := e.group(name)
-		return len(g.Instances) == int(aws.ToInt32(g.DesiredCapacity)) && lifecycleStates(g)["InService"] == len(g.Instances)
+		return len(g.Instances) == int(aws.ToInt32(g.DesiredCapacity)) && lifecycleStates(g)["InService"] == len(g.Instances), ""
 	})
 }
 
@@ -117,18 +113,6 @@ func lifecycleStates(g astypes.AutoScalingGroup) map[string]int {
 		n[string(i.LifecycleState)]++
 	}
 	return n
-}
-
-// eventually polls cond every 100 ms until it holds or the timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // sleepTicks lets the engine run a few passes.

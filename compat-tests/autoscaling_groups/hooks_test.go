@@ -51,7 +51,7 @@ func TestLifecycleHooks(t *testing.T) {
 	if _, err := e.as.SetDesiredCapacity(harness.Ctx, &autoscaling.SetDesiredCapacityInput{AutoScalingGroupName: aws.String("hooks"), DesiredCapacity: aws.Int32(1)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "Pending:Wait", func() bool { return lifecycleStates(e.group("hooks"))["Pending:Wait"] == 1 })
+	harness.Eventually(t, 10*time.Second, "Pending:Wait", func() (bool, string) { return lifecycleStates(e.group("hooks"))["Pending:Wait"] == 1, "" })
 	id := aws.ToString(e.group("hooks").Instances[0].InstanceId)
 	acts, _ := e.as.DescribeScalingActivities(harness.Ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("hooks")})
 	if acts.Activities[0].StatusCode != types.ScalingActivityStatusCodeMidLifecycleAction {
@@ -77,12 +77,12 @@ func TestLifecycleHooks(t *testing.T) {
 		ShouldDecrementDesiredCapacity: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "Terminating:Wait", func() bool { return lifecycleStates(e.group("hooks"))["Terminating:Wait"] == 1 })
+	harness.Eventually(t, 10*time.Second, "Terminating:Wait", func() (bool, string) { return lifecycleStates(e.group("hooks"))["Terminating:Wait"] == 1, "" })
 	if _, err := e.as.CompleteLifecycleAction(harness.Ctx, &autoscaling.CompleteLifecycleActionInput{AutoScalingGroupName: aws.String("hooks"),
 		LifecycleHookName: aws.String("drain"), InstanceId: aws.String(id), LifecycleActionResult: aws.String("ABANDON")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "terminated", func() bool { return len(e.group("hooks").Instances) == 0 })
+	harness.Eventually(t, 10*time.Second, "terminated", func() (bool, string) { return len(e.group("hooks").Instances) == 0, "" })
 
 	if _, err := e.as.DeleteLifecycleHook(harness.Ctx, &autoscaling.DeleteLifecycleHookInput{AutoScalingGroupName: aws.String("hooks"), LifecycleHookName: aws.String("drain")}); err != nil {
 		t.Fatal(err)
@@ -107,13 +107,13 @@ func TestLifecycleHookTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 60 s at 60× is a second: ABANDON terminates the instance and the group launches another.
-	eventually(t, 15*time.Second, "an abandoned launch", func() bool {
+	harness.Eventually(t, 15*time.Second, "an abandoned launch", func() (bool, string) {
 		out, _ := e.as.DescribeScalingActivities(harness.Ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("timeout")})
 		for _, a := range out.Activities {
 			if a.StatusCode == types.ScalingActivityStatusCodeCancelled {
-				return true
+				return true, ""
 			}
 		}
-		return false
+		return false, ""
 	})
 }

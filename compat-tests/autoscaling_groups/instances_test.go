@@ -60,14 +60,14 @@ func TestStandbyDetachAndHealth(t *testing.T) {
 	if _, err := e.as.SetInstanceHealth(harness.Ctx, &autoscaling.SetInstanceHealthInput{InstanceId: aws.String(ids[2]), HealthStatus: aws.String("Unhealthy")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 20*time.Second, "a replacement", func() bool {
+	harness.Eventually(t, 20*time.Second, "a replacement", func() (bool, string) {
 		g := e.group("sb")
 		for _, i := range g.Instances {
 			if aws.ToString(i.InstanceId) == ids[2] {
-				return false
+				return false, ""
 			}
 		}
-		return lifecycleStates(g)["InService"] == 2
+		return lifecycleStates(g)["InService"] == 2, ""
 	})
 	_, err = e.as.SetInstanceHealth(harness.Ctx, &autoscaling.SetInstanceHealthInput{InstanceId: aws.String(ids[0]), HealthStatus: aws.String("Sick")})
 	harness.AssertAPIError(t, err, "ValidationError")
@@ -104,7 +104,7 @@ func TestWarmPool(t *testing.T) {
 	if _, err := e.as.PutWarmPool(harness.Ctx, &autoscaling.PutWarmPoolInput{AutoScalingGroupName: aws.String("warm"), MinSize: aws.Int32(1), MaxGroupPreparedCapacity: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, "a warmed pool", func() bool {
+	harness.Eventually(t, 15*time.Second, "a warmed pool", func() (bool, string) {
 		out, err := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +115,7 @@ func TestWarmPool(t *testing.T) {
 				n++
 			}
 		}
-		return n == 2 && out.WarmPoolConfiguration.PoolState == types.WarmPoolStateStopped
+		return n == 2 && out.WarmPoolConfiguration.PoolState == types.WarmPoolStateStopped, ""
 	})
 	// Scaling out takes instances from the pool.
 	warm, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
@@ -133,9 +133,9 @@ func TestWarmPool(t *testing.T) {
 	if _, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("warm")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, "the warm pool to go", func() bool {
+	harness.Eventually(t, 15*time.Second, "the warm pool to go", func() (bool, string) {
 		out, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
-		return out.WarmPoolConfiguration == nil && len(out.Instances) == 0
+		return out.WarmPoolConfiguration == nil && len(out.Instances) == 0, ""
 	})
 	_, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("warm")})
 	harness.AssertAPIError(t, err, "ValidationError")
@@ -162,15 +162,15 @@ func TestInstanceRefresh(t *testing.T) {
 	harness.AssertAPIError(t, err, "InstanceRefreshInProgress")
 	_, err = e.as.RollbackInstanceRefresh(harness.Ctx, &autoscaling.RollbackInstanceRefreshInput{AutoScalingGroupName: aws.String("refresh")})
 	harness.AssertAPIError(t, err, "IrreversibleInstanceRefresh")
-	eventually(t, 30*time.Second, "the refresh", func() bool {
+	harness.Eventually(t, 30*time.Second, "the refresh", func() (bool, string) {
 		out, err := e.as.DescribeInstanceRefreshes(harness.Ctx, &autoscaling.DescribeInstanceRefreshesInput{AutoScalingGroupName: aws.String("refresh")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := out.InstanceRefreshes[0]
-		return aws.ToString(r.InstanceRefreshId) == aws.ToString(start.InstanceRefreshId) && r.Status == types.InstanceRefreshStatusSuccessful && aws.ToInt32(r.PercentageComplete) == 100
+		return aws.ToString(r.InstanceRefreshId) == aws.ToString(start.InstanceRefreshId) && r.Status == types.InstanceRefreshStatusSuccessful && aws.ToInt32(r.PercentageComplete) == 100, ""
 	})
-	eventually(t, 10*time.Second, "the replaced instances to go", func() bool { return len(e.group("refresh").Instances) == 2 })
+	harness.Eventually(t, 10*time.Second, "the replaced instances to go", func() (bool, string) { return len(e.group("refresh").Instances) == 2, "" })
 	g := e.group("refresh")
 	for _, i := range g.Instances {
 		if before[aws.ToString(i.InstanceId)] {

@@ -18,9 +18,7 @@ func TestLaunchConfigurations(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ecsc := ecs.NewFromConfig(e.ls.Config)
-	if _, err := ecsc.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("legacy")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, ecsc, "legacy")
 	userData := base64.StdEncoding.EncodeToString([]byte("#!/bin/bash\necho ECS_CLUSTER=legacy >> /etc/ecs/ecs.config\n"))
 	if _, err := e.as.CreateLaunchConfiguration(harness.Ctx, &autoscaling.CreateLaunchConfigurationInput{LaunchConfigurationName: aws.String("legacy-lc"),
 		ImageId: aws.String("ami-0c1f44b7c2f3b0a77"), InstanceType: aws.String("m5.large"), UserData: aws.String(userData)}); err != nil {
@@ -71,9 +69,9 @@ func TestLaunchConfigurations(t *testing.T) {
 		t.Errorf("instance %+v", i)
 	}
 	// Its agent joins the cluster the configuration's user data names.
-	eventually(t, 10*time.Second, "the agent", func() bool {
+	harness.Eventually(t, 10*time.Second, "the agent", func() (bool, string) {
 		out, _ := ecsc.ListContainerInstances(harness.Ctx, &ecs.ListContainerInstancesInput{Cluster: aws.String("legacy")})
-		return len(out.ContainerInstanceArns) == 1
+		return len(out.ContainerInstanceArns) == 1, ""
 	})
 	_, err = e.as.DeleteLaunchConfiguration(harness.Ctx, &autoscaling.DeleteLaunchConfigurationInput{LaunchConfigurationName: aws.String("legacy-lc")})
 	ae = harness.AssertAPIError(t, err, "ResourceInUse")

@@ -60,7 +60,7 @@ func TestTargetGroupsAndTrafficSources(t *testing.T) {
 		return got
 	}
 	slices.Sort(ids)
-	eventually(t, 10*time.Second, "the instances as targets", func() bool { return slices.Equal(targets(), ids) })
+	harness.Eventually(t, 10*time.Second, "the instances as targets", func() (bool, string) { return slices.Equal(targets(), ids), "" })
 	tgs, err := e.as.DescribeLoadBalancerTargetGroups(harness.Ctx, &autoscaling.DescribeLoadBalancerTargetGroupsInput{AutoScalingGroupName: aws.String("lbs")})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestTargetGroupsAndTrafficSources(t *testing.T) {
 	_, err = e.as.AttachTrafficSources(harness.Ctx, &autoscaling.AttachTrafficSourcesInput{AutoScalingGroupName: aws.String("lbs"),
 		TrafficSources: []types.TrafficSourceIdentifier{{Identifier: aws.String("arn:aws:vpc-lattice:us-east-1:000000000000:targetgroup/tg-1"), Type: aws.String("vpc-lattice")}}})
 	harness.AssertAPIError(t, err, "ValidationError")
-	eventually(t, 10*time.Second, "the instances as targets again", func() bool { return slices.Equal(targets(), ids) })
+	harness.Eventually(t, 10*time.Second, "the instances as targets again", func() (bool, string) { return slices.Equal(targets(), ids), "" })
 	ts, err := e.as.DescribeTrafficSources(harness.Ctx, &autoscaling.DescribeTrafficSourcesInput{AutoScalingGroupName: aws.String("lbs")})
 	if err != nil {
 		t.Fatal(err)
@@ -148,9 +148,9 @@ func TestELBHealthCheckReplacesUnhealthyInstances(t *testing.T) {
 	}
 	e.inService("health", 10*time.Second)
 	sick := aws.ToString(e.group("health").Instances[0].InstanceId)
-	eventually(t, 10*time.Second, "the instance as a target", func() bool {
+	harness.Eventually(t, 10*time.Second, "the instance as a target", func() (bool, string) {
 		out, _ := elbc.DescribeTargetHealth(harness.Ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(tgArn)})
-		return len(out.TargetHealthDescriptions) == 1
+		return len(out.TargetHealthDescriptions) == 1, ""
 	})
 	resp := harness.Raw(t, e.ls, "POST", "/_longshore/elbv2/target-health", map[string]string{"Content-Type": "application/json"},
 		`{"targetGroupArn":"`+tgArn+`","targetId":"`+sick+`","port":80,"state":"unhealthy"}`)
@@ -158,9 +158,9 @@ func TestELBHealthCheckReplacesUnhealthyInstances(t *testing.T) {
 		t.Fatalf("target-health: %d %s", resp.Status, resp.Body)
 	}
 	harness.Contains(t, resp.Body, `"state": "unhealthy"`)
-	eventually(t, 20*time.Second, "a healthy replacement", func() bool {
+	harness.Eventually(t, 20*time.Second, "a healthy replacement", func() (bool, string) {
 		g := e.group("health")
-		return len(g.Instances) == 1 && aws.ToString(g.Instances[0].InstanceId) != sick && g.Instances[0].LifecycleState == types.LifecycleStateInService
+		return len(g.Instances) == 1 && aws.ToString(g.Instances[0].InstanceId) != sick && g.Instances[0].LifecycleState == types.LifecycleStateInService, ""
 	})
 	acts, _ := e.as.DescribeScalingActivities(harness.Ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("health")})
 	found := false

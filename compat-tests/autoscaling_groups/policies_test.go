@@ -72,14 +72,14 @@ func TestScalingPolicies(t *testing.T) {
 		t.Errorf("desired %d after +3, want 5", d)
 	}
 	// The launches that follow quote the execution as their cause.
-	eventually(t, 10*time.Second, "an activity quoting the policy", func() bool {
+	harness.Eventually(t, 10*time.Second, "an activity quoting the policy", func() (bool, string) {
 		acts, _ := e.as.DescribeScalingActivities(harness.Ctx, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("pol")})
 		for _, a := range acts.Activities {
 			if strings.Contains(aws.ToString(a.Cause), "a user request executed policy up changing the desired capacity from 2 to 5.") {
-				return true
+				return true, ""
 			}
 		}
-		return false
+		return false, ""
 	})
 	if _, err := e.as.ExecutePolicy(harness.Ctx, &autoscaling.ExecutePolicyInput{AutoScalingGroupName: aws.String("pol"), PolicyName: simple.PolicyARN,
 		HonorCooldown: aws.Bool(false)}); err != nil {
@@ -162,10 +162,10 @@ func TestScheduledActions(t *testing.T) {
 	}
 
 	// The one-time action runs, then goes.
-	eventually(t, 10*time.Second, "the scheduled action", func() bool { return aws.ToInt32(e.group("sched").DesiredCapacity) == 2 })
-	eventually(t, 5*time.Second, "the one-time action to go", func() bool {
+	harness.Eventually(t, 10*time.Second, "the scheduled action", func() (bool, string) { return aws.ToInt32(e.group("sched").DesiredCapacity) == 2, "" })
+	harness.Eventually(t, 5*time.Second, "the one-time action to go", func() (bool, string) {
 		out, _ := e.as.DescribeScheduledActions(harness.Ctx, &autoscaling.DescribeScheduledActionsInput{AutoScalingGroupName: aws.String("sched"), ScheduledActionNames: []string{"soon"}})
-		return len(out.ScheduledUpdateGroupActions) == 0
+		return len(out.ScheduledUpdateGroupActions) == 0, ""
 	})
 
 	if _, err := e.as.DeleteScheduledAction(harness.Ctx, &autoscaling.DeleteScheduledActionInput{AutoScalingGroupName: aws.String("sched"), ScheduledActionName: aws.String("nightly")}); err != nil {

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -99,13 +98,13 @@ func TestServiceSeesFailedTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var svc types.Service
-	eventually(t, "the deployment to count failed tasks", func() bool {
+	harness.Eventually(t, harness.Wait, "the deployment to count failed tasks", func() (bool, string) {
 		out, err := e.ecs.DescribeServices(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{"web"}})
 		if err != nil || len(out.Services) != 1 {
-			return false
+			return false, ""
 		}
 		svc = out.Services[0]
-		return svc.Deployments[0].FailedTasks >= 1
+		return svc.Deployments[0].FailedTasks >= 1, ""
 	})
 	if svc.RunningCount != 0 {
 		t.Fatalf("running %d with no log group", svc.RunningCount)
@@ -121,10 +120,7 @@ func TestServiceSeesFailedTasks(t *testing.T) {
 
 	// Once the group exists, the service's next task runs.
 	e.createGroup(t, group)
-	w := ecs.NewServicesStableWaiter(e.ecs, func(o *ecs.ServicesStableWaiterOptions) { o.MinDelay, o.MaxDelay = 500*time.Millisecond, time.Second })
-	if err := w.Wait(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{"web"}}, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	harness.WaitStable(t, e.ecs, cluster, "web")
 }
 
 func TestCreateGroupOption(t *testing.T) {

@@ -1,7 +1,6 @@
 package awslogs_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -32,9 +31,7 @@ func setup(t *testing.T) env {
 	t.Helper()
 	ls := harness.Start(t)
 	e := env{ls: ls, ecs: ecs.NewFromConfig(ls.Config), logs: cwl.NewFromConfig(ls.Config)}
-	if _, err := e.ecs.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, e.ecs, cluster)
 	return e
 }
 
@@ -49,17 +46,10 @@ func (e env) createGroup(t *testing.T, name string) {
 // through awslogs with the given options.
 func (e env) taskDefinition(t *testing.T, family string, options map[string]string) string {
 	t.Helper()
-	out, err := e.ecs.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String(family), NetworkMode: types.NetworkModeAwsvpc, Cpu: aws.String("256"), Memory: aws.String("512"),
-		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
-		ExecutionRoleArn:        aws.String("arn:aws:iam::000000000000:role/ecsTaskExecutionRole"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("web"), Image: aws.String(image), Essential: aws.Bool(true),
-			LogConfiguration: &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: options}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
+	in := harness.FargateDefinition(family, "web", image)
+	in.ExecutionRoleArn = aws.String("arn:aws:iam::000000000000:role/ecsTaskExecutionRole")
+	in.ContainerDefinitions[0].LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: options}
+	return harness.RegisterTaskDefinition(t, e.ecs, in)
 }
 
 func logOptions(extra ...string) map[string]string {
@@ -86,22 +76,12 @@ func (e env) runTask(t *testing.T, td string) string {
 
 func (e env) waitRunning(t *testing.T, arn string) types.Task {
 	t.Helper()
-	w := ecs.NewTasksRunningWaiter(e.ecs, func(o *ecs.TasksRunningWaiterOptions) { o.MinDelay, o.MaxDelay = 500*time.Millisecond, time.Second })
-	out, err := w.WaitForOutput(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{arn}}, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Tasks[0]
+	return harness.WaitTasksRunning(t, e.ecs, cluster, 20*time.Second, arn)[0]
 }
 
 func (e env) waitStopped(t *testing.T, arn string) types.Task {
 	t.Helper()
-	w := ecs.NewTasksStoppedWaiter(e.ecs, func(o *ecs.TasksStoppedWaiterOptions) { o.MinDelay, o.MaxDelay = 500*time.Millisecond, time.Second })
-	out, err := w.WaitForOutput(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{arn}}, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Tasks[0]
+	return harness.WaitTasksStopped(t, e.ecs, cluster, 20*time.Second, arn)[0]
 }
 
 // messages reads a stream from its start through GetLogEvents, following
@@ -131,18 +111,5 @@ func taskID(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 // pushLines sends lines to a container's stream through the control endpoint.
 func (e env) pushLines(t *testing.T, body map[string]any) harness.Response {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	return harness.Raw(t, e.ls, "POST", "/_longshore/ecs/tasks/logs", map[string]string{"Content-Type": "application/json"}, string(b))
-}
-
-// eventually polls cond for up to 20 seconds.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	return harness.Control(t, e.ls, "POST", "/ecs/tasks/logs", body)
 }

@@ -78,21 +78,14 @@ func (s *session) file(name, content string) string {
 	return "file://" + p
 }
 
-// poll runs a --output text command every half second until it prints want,
+// poll runs a --output text command until it prints want,
 // as scripts do where the CLI has no waiter; it fails after 60 s.
 func (s *session) poll(what, want string, args ...string) {
 	s.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	harness.Eventually(s.t, 60*time.Second, what+": "+want, func() (bool, string) {
 		got := s.text(args...)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%s: still %q after 60 s, want %q", what, got, want)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		return got == want, got
+	})
 }
 
 // equal fails unless got is want.

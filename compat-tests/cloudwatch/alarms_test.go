@@ -212,11 +212,10 @@ func TestCompositeAlarmEvaluation(t *testing.T) {
 	}
 	wait := func(want types.StateValue) {
 		t.Helper()
-		for deadline := time.Now().Add(5 * time.Second); state() != want; time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("composite state %s, want %s", state(), want)
-			}
-		}
+		harness.Eventually(t, 5*time.Second, "composite state "+string(want), func() (bool, string) {
+			got := state()
+			return got == want, string(got)
+		})
 	}
 	wait(types.StateValueOk)
 	for _, n := range []string{"a", "b"} {

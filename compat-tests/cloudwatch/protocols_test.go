@@ -86,17 +86,13 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	// The engine evaluates the new alarm within a second: 42 is above 10.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	harness.Await(t, 10*time.Second, "the alarm in ALARM", func() (bool, string) {
 		out, err = harness.AWSCLI(t, ls, nil, "cloudwatch", "describe-alarms", "--alarm-names", "depth")
 		if err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
-		if strings.Contains(out, `"StateValue": "ALARM"`) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return strings.Contains(out, `"StateValue": "ALARM"`), out
+	})
 	harness.Contains(t, out, `"StateReason": "Threshold Crossed: 1 datapoint [42.0 (`)
 	out, err = harness.AWSCLI(t, ls, nil, "cloudwatch", "set-alarm-state", "--alarm-name", "missing", "--state-value", "OK", "--state-reason", "x")
 	if err == nil {

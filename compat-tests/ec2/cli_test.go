@@ -11,14 +11,7 @@ import (
 
 func TestAWSCLINetworkAndInstances(t *testing.T) {
 	ls := harness.Start(t)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := harness.AWSCLI(t, ls, nil, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(out)
-	}
+	run := func(args ...string) string { return harness.CLI(t, ls, args...) }
 	vpc := run("ec2", "create-vpc", "--cidr-block", "10.50.0.0/16", "--tag-specifications", "ResourceType=vpc,Tags=[{Key=Name,Value=cli}]", "--query", "Vpc.VpcId", "--output", "text")
 	if !strings.HasPrefix(vpc, "vpc-") {
 		t.Fatalf("vpc %q", vpc)

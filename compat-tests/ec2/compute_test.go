@@ -22,7 +22,7 @@ func TestInstanceTypesMatchTheCatalog(t *testing.T) {
 	seen := 0
 	p := ec2.NewDescribeInstanceTypesPaginator(c, &ec2.DescribeInstanceTypesInput{})
 	for p.HasMorePages() {
-		for _, it := range must[*ec2.DescribeInstanceTypesOutput](t)(p.NextPage(harness.Ctx)).InstanceTypes {
+		for _, it := range harness.Must(p.NextPage(harness.Ctx))(t).InstanceTypes {
 			seen++
 			s, ok := catalog.LookupInstanceType(string(it.InstanceType))
 			if !ok || int(aws.ToInt32(it.VCpuInfo.DefaultVCpus)) != s.VCPU || int(aws.ToInt64(it.MemoryInfo.SizeInMiB)) != s.MemMiB ||
@@ -38,7 +38,7 @@ func TestInstanceTypesMatchTheCatalog(t *testing.T) {
 
 func TestDescribeInstanceTypes(t *testing.T) {
 	c := client(t)
-	out := must[*ec2.DescribeInstanceTypesOutput](t)(c.DescribeInstanceTypes(harness.Ctx, &ec2.DescribeInstanceTypesInput{InstanceTypes: []types.InstanceType{"m5.large", "t3.micro"}}))
+	out := harness.Must(c.DescribeInstanceTypes(harness.Ctx, &ec2.DescribeInstanceTypesInput{InstanceTypes: []types.InstanceType{"m5.large", "t3.micro"}}))(t)
 	if len(out.InstanceTypes) != 2 {
 		t.Fatalf("types %d", len(out.InstanceTypes))
 	}
@@ -50,7 +50,7 @@ func TestDescribeInstanceTypes(t *testing.T) {
 	n := 0
 	p := ec2.NewDescribeInstanceTypesPaginator(c, &ec2.DescribeInstanceTypesInput{MaxResults: aws.Int32(20), Filters: []types.Filter{filter("instance-type", "c6i.*")}})
 	for p.HasMorePages() {
-		n += len(must[*ec2.DescribeInstanceTypesOutput](t)(p.NextPage(harness.Ctx)).InstanceTypes)
+		n += len(harness.Must(p.NextPage(harness.Ctx))(t).InstanceTypes)
 	}
 	if n != 9 {
 		t.Errorf("c6i types %d", n)
@@ -61,8 +61,8 @@ func TestDescribeInstanceTypes(t *testing.T) {
 
 func TestDescribeImagesOfECS(t *testing.T) {
 	c := client(t)
-	out := must[*ec2.DescribeImagesOutput](t)(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Owners: []string{"amazon"},
-		Filters: []types.Filter{filter("name", "al2023-ami-ecs-hvm-*"), filter("architecture", "arm64")}}))
+	out := harness.Must(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Owners: []string{"amazon"},
+		Filters: []types.Filter{filter("name", "al2023-ami-ecs-hvm-*"), filter("architecture", "arm64")}}))(t)
 	if len(out.Images) != 1 || !strings.HasSuffix(aws.ToString(out.Images[0].Name), "arm64") || out.Images[0].State != types.ImageStateAvailable {
 		t.Fatalf("images %+v", out.Images)
 	}
@@ -79,18 +79,18 @@ const publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsab
 
 func TestKeyPairs(t *testing.T) {
 	c := client(t)
-	created := must[*ec2.CreateKeyPairOutput](t)(c.CreateKeyPair(harness.Ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("deploy"), TagSpecifications: nameTag(types.ResourceTypeKeyPair, "deploy")}))
+	created := harness.Must(c.CreateKeyPair(harness.Ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("deploy"), TagSpecifications: nameTag(types.ResourceTypeKeyPair, "deploy")}))(t)
 	if !strings.HasPrefix(aws.ToString(created.KeyMaterial), "-----BEGIN RSA PRIVATE KEY-----") || len(aws.ToString(created.KeyFingerprint)) != 59 ||
 		!strings.HasPrefix(aws.ToString(created.KeyPairId), "key-") {
 		t.Fatalf("created %+v", created)
 	}
 	_, err := c.CreateKeyPair(harness.Ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("deploy")})
 	harness.AssertAPIError(t, err, "InvalidKeyPair.Duplicate")
-	ed := must[*ec2.CreateKeyPairOutput](t)(c.CreateKeyPair(harness.Ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("ed"), KeyType: types.KeyTypeEd25519}))
+	ed := harness.Must(c.CreateKeyPair(harness.Ctx, &ec2.CreateKeyPairInput{KeyName: aws.String("ed"), KeyType: types.KeyTypeEd25519}))(t)
 	if !strings.HasPrefix(aws.ToString(ed.KeyMaterial), "-----BEGIN PRIVATE KEY-----") {
 		t.Errorf("ed25519 material %q", aws.ToString(ed.KeyMaterial))
 	}
-	imp := must[*ec2.ImportKeyPairOutput](t)(c.ImportKeyPair(harness.Ctx, &ec2.ImportKeyPairInput{KeyName: aws.String("laptop"), PublicKeyMaterial: []byte(publicKey)}))
+	imp := harness.Must(c.ImportKeyPair(harness.Ctx, &ec2.ImportKeyPairInput{KeyName: aws.String("laptop"), PublicKeyMaterial: []byte(publicKey)}))(t)
 	if !strings.HasSuffix(aws.ToString(imp.KeyFingerprint), "=") {
 		t.Errorf("imported fingerprint %q", aws.ToString(imp.KeyFingerprint))
 	}
@@ -99,16 +99,16 @@ func TestKeyPairs(t *testing.T) {
 	if err := ec2.NewKeyPairExistsWaiter(c).Wait(harness.Ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"laptop"}}, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	desc := must[*ec2.DescribeKeyPairsOutput](t)(c.DescribeKeyPairs(harness.Ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"laptop"}, IncludePublicKey: aws.Bool(true)}))
+	desc := harness.Must(c.DescribeKeyPairs(harness.Ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"laptop"}, IncludePublicKey: aws.Bool(true)}))(t)
 	if len(desc.KeyPairs) != 1 || desc.KeyPairs[0].KeyType != types.KeyTypeEd25519 || !strings.HasPrefix(aws.ToString(desc.KeyPairs[0].PublicKey), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl") {
 		t.Fatalf("described %+v", desc.KeyPairs)
 	}
-	all := must[*ec2.DescribeKeyPairsOutput](t)(c.DescribeKeyPairs(harness.Ctx, &ec2.DescribeKeyPairsInput{Filters: []types.Filter{filter("key-type", "rsa")}}))
+	all := harness.Must(c.DescribeKeyPairs(harness.Ctx, &ec2.DescribeKeyPairsInput{Filters: []types.Filter{filter("key-type", "rsa")}}))(t)
 	if len(all.KeyPairs) != 1 || all.KeyPairs[0].PublicKey != nil || tagValue(all.KeyPairs[0].Tags, "Name") != "deploy" {
 		t.Errorf("rsa keys %+v", all.KeyPairs)
 	}
-	must[*ec2.DeleteKeyPairOutput](t)(c.DeleteKeyPair(harness.Ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String("laptop")}))
-	must[*ec2.DeleteKeyPairOutput](t)(c.DeleteKeyPair(harness.Ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String("laptop")}))
+	harness.Must(c.DeleteKeyPair(harness.Ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String("laptop")}))(t)
+	harness.Must(c.DeleteKeyPair(harness.Ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String("laptop")}))(t)
 	_, err = c.DescribeKeyPairs(harness.Ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{"laptop"}})
 	if ae := harness.AssertAPIError(t, err, "InvalidKeyPair.NotFound"); ae.ErrorMessage() != "The key pair 'laptop' does not exist" {
 		t.Errorf("message %q", ae.ErrorMessage())
@@ -121,11 +121,11 @@ func ecsUserData(cluster string) string {
 
 func TestLaunchTemplates(t *testing.T) {
 	c := client(t)
-	lt := must[*ec2.CreateLaunchTemplateOutput](t)(c.CreateLaunchTemplate(harness.Ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ecs"),
+	lt := harness.Must(c.CreateLaunchTemplate(harness.Ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ecs"),
 		VersionDescription: aws.String("first"), LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
 			InstanceType: types.InstanceTypeT3Medium, UserData: aws.String(ecsUserData("prod")),
 			IamInstanceProfile: &types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("ecsInstanceRole")}},
-		TagSpecifications: nameTag(types.ResourceTypeLaunchTemplate, "ecs")}))
+		TagSpecifications: nameTag(types.ResourceTypeLaunchTemplate, "ecs")}))(t)
 	ltID := aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
 	if !strings.HasPrefix(ltID, "lt-") || aws.ToInt64(lt.LaunchTemplate.LatestVersionNumber) != 1 || aws.ToString(lt.LaunchTemplate.CreatedBy) != "arn:aws:iam::000000000000:root" {
 		t.Fatalf("template %+v", lt.LaunchTemplate)
@@ -134,34 +134,34 @@ func TestLaunchTemplates(t *testing.T) {
 	harness.AssertAPIError(t, err, "InvalidLaunchTemplateName.AlreadyExistsException")
 	_, err = c.CreateLaunchTemplate(harness.Ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("bad"), LaunchTemplateData: &types.RequestLaunchTemplateData{UserData: aws.String("not base64!")}})
 	harness.AssertAPIError(t, err, "InvalidUserData.Malformed")
-	v2 := must[*ec2.CreateLaunchTemplateVersionOutput](t)(c.CreateLaunchTemplateVersion(harness.Ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(ltID),
-		SourceVersion: aws.String("1"), LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeM5Large}}))
+	v2 := harness.Must(c.CreateLaunchTemplateVersion(harness.Ctx, &ec2.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(ltID),
+		SourceVersion: aws.String("1"), LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeM5Large}}))(t)
 	d := v2.LaunchTemplateVersion.LaunchTemplateData
 	if aws.ToInt64(v2.LaunchTemplateVersion.VersionNumber) != 2 || d.InstanceType != types.InstanceTypeM5Large || aws.ToString(d.UserData) != ecsUserData("prod") ||
 		aws.ToString(d.IamInstanceProfile.Name) != "ecsInstanceRole" {
 		t.Fatalf("version 2 %+v", d)
 	}
-	latest := must[*ec2.DescribeLaunchTemplateVersionsOutput](t)(c.DescribeLaunchTemplateVersions(harness.Ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("ecs"), Versions: []string{"$Latest", "$Default"}}))
+	latest := harness.Must(c.DescribeLaunchTemplateVersions(harness.Ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("ecs"), Versions: []string{"$Latest", "$Default"}}))(t)
 	if len(latest.LaunchTemplateVersions) != 2 || aws.ToInt64(latest.LaunchTemplateVersions[0].VersionNumber) != 2 || !aws.ToBool(latest.LaunchTemplateVersions[1].DefaultVersion) {
 		t.Fatalf("latest/default %+v", latest.LaunchTemplateVersions)
 	}
-	must[*ec2.ModifyLaunchTemplateOutput](t)(c.ModifyLaunchTemplate(harness.Ctx, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(ltID), DefaultVersion: aws.String("2")}))
-	all := must[*ec2.DescribeLaunchTemplateVersionsOutput](t)(c.DescribeLaunchTemplateVersions(harness.Ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID),
-		Filters: []types.Filter{filter("is-default-version", "true")}}))
+	harness.Must(c.ModifyLaunchTemplate(harness.Ctx, &ec2.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(ltID), DefaultVersion: aws.String("2")}))(t)
+	all := harness.Must(c.DescribeLaunchTemplateVersions(harness.Ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID),
+		Filters: []types.Filter{filter("is-default-version", "true")}}))(t)
 	if len(all.LaunchTemplateVersions) != 1 || aws.ToInt64(all.LaunchTemplateVersions[0].VersionNumber) != 2 {
 		t.Fatalf("default after modify %+v", all.LaunchTemplateVersions)
 	}
 	_, err = c.DescribeLaunchTemplateVersions(harness.Ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID), Versions: []string{"9"}})
 	harness.AssertAPIError(t, err, "InvalidLaunchTemplateId.VersionNotFound")
-	del := must[*ec2.DeleteLaunchTemplateVersionsOutput](t)(c.DeleteLaunchTemplateVersions(harness.Ctx, &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID), Versions: []string{"1", "2"}}))
+	del := harness.Must(c.DeleteLaunchTemplateVersions(harness.Ctx, &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(ltID), Versions: []string{"1", "2"}}))(t)
 	if len(del.SuccessfullyDeletedLaunchTemplateVersions) != 1 || len(del.UnsuccessfullyDeletedLaunchTemplateVersions) != 1 {
 		t.Errorf("delete versions %+v", del)
 	}
-	lts := must[*ec2.DescribeLaunchTemplatesOutput](t)(c.DescribeLaunchTemplates(harness.Ctx, &ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{filter("tag:Name", "ecs")}}))
+	lts := harness.Must(c.DescribeLaunchTemplates(harness.Ctx, &ec2.DescribeLaunchTemplatesInput{Filters: []types.Filter{filter("tag:Name", "ecs")}}))(t)
 	if len(lts.LaunchTemplates) != 1 || aws.ToInt64(lts.LaunchTemplates[0].DefaultVersionNumber) != 2 {
 		t.Fatalf("templates %+v", lts.LaunchTemplates)
 	}
-	must[*ec2.DeleteLaunchTemplateOutput](t)(c.DeleteLaunchTemplate(harness.Ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String("ecs")}))
+	harness.Must(c.DeleteLaunchTemplate(harness.Ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String("ecs")}))(t)
 	_, err = c.DescribeLaunchTemplates(harness.Ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"ecs"}})
 	harness.AssertAPIError(t, err, "InvalidLaunchTemplateName.NotFoundException")
 	_, err = c.DescribeLaunchTemplates(harness.Ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{ltID}})
@@ -172,14 +172,14 @@ func TestInstancesLifecycle(t *testing.T) {
 	c := client(t)
 	vpc := createVpc(t, c, "10.8.0.0/16")
 	sub := createSubnet(t, c, vpc, "10.8.1.0/24", "us-east-1c")
-	sg := must[*ec2.CreateSecurityGroupOutput](t)(c.CreateSecurityGroup(harness.Ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("ecs"), Description: aws.String("ecs"), VpcId: aws.String(vpc)}))
-	lt := must[*ec2.CreateLaunchTemplateOutput](t)(c.CreateLaunchTemplate(harness.Ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ecs"),
+	sg := harness.Must(c.CreateSecurityGroup(harness.Ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("ecs"), Description: aws.String("ecs"), VpcId: aws.String(vpc)}))(t)
+	lt := harness.Must(c.CreateLaunchTemplate(harness.Ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("ecs"),
 		LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"),
 			InstanceType: types.InstanceTypeT3Medium, UserData: aws.String(ecsUserData("prod")), SecurityGroupIds: []string{aws.ToString(sg.GroupId)},
 			IamInstanceProfile: &types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("ecsInstanceRole")},
-			TagSpecifications:  []types.LaunchTemplateTagSpecificationRequest{{ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("role"), Value: aws.String("ecs")}}}}}}))
-	run := must[*ec2.RunInstancesOutput](t)(c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(2), MaxCount: aws.Int32(2), SubnetId: aws.String(sub),
-		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: aws.String("$Latest")}}))
+			TagSpecifications:  []types.LaunchTemplateTagSpecificationRequest{{ResourceType: types.ResourceTypeInstance, Tags: []types.Tag{{Key: aws.String("role"), Value: aws.String("ecs")}}}}}}))(t)
+	run := harness.Must(c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(2), MaxCount: aws.Int32(2), SubnetId: aws.String(sub),
+		LaunchTemplate: &types.LaunchTemplateSpecification{LaunchTemplateId: lt.LaunchTemplate.LaunchTemplateId, Version: aws.String("$Latest")}}))(t)
 	if len(run.Instances) != 2 || !strings.HasPrefix(aws.ToString(run.ReservationId), "r-") {
 		t.Fatalf("run %+v", run)
 	}
@@ -199,16 +199,16 @@ func TestInstancesLifecycle(t *testing.T) {
 		&ec2.DescribeInstanceStatusInput{InstanceIds: ids}, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	ud := must[*ec2.DescribeInstanceAttributeOutput](t)(c.DescribeInstanceAttribute(harness.Ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: aws.String(ids[0]), Attribute: types.InstanceAttributeNameUserData}))
+	ud := harness.Must(c.DescribeInstanceAttribute(harness.Ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: aws.String(ids[0]), Attribute: types.InstanceAttributeNameUserData}))(t)
 	if aws.ToString(ud.UserData.Value) != ecsUserData("prod") {
 		t.Errorf("user data %q", aws.ToString(ud.UserData.Value))
 	}
-	enis := must[*ec2.DescribeNetworkInterfacesOutput](t)(c.DescribeNetworkInterfaces(harness.Ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []types.Filter{filter("attachment.instance-id", ids[0])}}))
+	enis := harness.Must(c.DescribeNetworkInterfaces(harness.Ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []types.Filter{filter("attachment.instance-id", ids[0])}}))(t)
 	if len(enis.NetworkInterfaces) != 1 || enis.NetworkInterfaces[0].Status != types.NetworkInterfaceStatusInUse {
 		t.Fatalf("instance interface %+v", enis.NetworkInterfaces)
 	}
 	// Stop and start.
-	stop := must[*ec2.StopInstancesOutput](t)(c.StopInstances(harness.Ctx, &ec2.StopInstancesInput{InstanceIds: ids[:1]}))
+	stop := harness.Must(c.StopInstances(harness.Ctx, &ec2.StopInstancesInput{InstanceIds: ids[:1]}))(t)
 	if stop.StoppingInstances[0].CurrentState.Name != types.InstanceStateNameStopping || stop.StoppingInstances[0].PreviousState.Name != types.InstanceStateNameRunning {
 		t.Errorf("stop %+v", stop.StoppingInstances[0])
 	}
@@ -218,39 +218,39 @@ func TestInstancesLifecycle(t *testing.T) {
 	// A stopped instance can change type and user data; a running one cannot.
 	_, err := c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[1]), InstanceType: &types.AttributeValue{Value: aws.String("t3.large")}})
 	harness.AssertAPIError(t, err, "IncorrectInstanceState")
-	must[*ec2.ModifyInstanceAttributeOutput](t)(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[0]), InstanceType: &types.AttributeValue{Value: aws.String("t3.large")}}))
-	must[*ec2.ModifyInstanceAttributeOutput](t)(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[1]),
-		DisableApiTermination: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))
+	harness.Must(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[0]), InstanceType: &types.AttributeValue{Value: aws.String("t3.large")}}))(t)
+	harness.Must(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[1]),
+		DisableApiTermination: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
 	_, err = c.TerminateInstances(harness.Ctx, &ec2.TerminateInstancesInput{InstanceIds: ids[1:]})
 	harness.AssertAPIError(t, err, "OperationNotPermitted")
-	must[*ec2.ModifyInstanceAttributeOutput](t)(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[1]),
-		DisableApiTermination: &types.AttributeBooleanValue{Value: aws.Bool(false)}}))
-	it := must[*ec2.DescribeInstanceAttributeOutput](t)(c.DescribeInstanceAttribute(harness.Ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: aws.String(ids[0]), Attribute: types.InstanceAttributeNameInstanceType}))
+	harness.Must(c.ModifyInstanceAttribute(harness.Ctx, &ec2.ModifyInstanceAttributeInput{InstanceId: aws.String(ids[1]),
+		DisableApiTermination: &types.AttributeBooleanValue{Value: aws.Bool(false)}}))(t)
+	it := harness.Must(c.DescribeInstanceAttribute(harness.Ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: aws.String(ids[0]), Attribute: types.InstanceAttributeNameInstanceType}))(t)
 	if aws.ToString(it.InstanceType.Value) != "t3.large" {
 		t.Errorf("instance type %+v", it.InstanceType)
 	}
-	vols := must[*ec2.DescribeVolumesOutput](t)(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{Filters: []types.Filter{filter("attachment.instance-id", ids[0])}}))
+	vols := harness.Must(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{Filters: []types.Filter{filter("attachment.instance-id", ids[0])}}))(t)
 	if len(vols.Volumes) != 1 || aws.ToString(vols.Volumes[0].Attachments[0].Device) != "/dev/xvda" || vols.Volumes[0].VolumeType != types.VolumeTypeGp3 {
 		t.Errorf("root volume %+v", vols.Volumes)
 	}
-	credits := must[*ec2.DescribeInstanceCreditSpecificationsOutput](t)(c.DescribeInstanceCreditSpecifications(harness.Ctx, &ec2.DescribeInstanceCreditSpecificationsInput{InstanceIds: ids}))
+	credits := harness.Must(c.DescribeInstanceCreditSpecifications(harness.Ctx, &ec2.DescribeInstanceCreditSpecificationsInput{InstanceIds: ids}))(t)
 	if len(credits.InstanceCreditSpecifications) != 2 || aws.ToString(credits.InstanceCreditSpecifications[0].CpuCredits) != "unlimited" {
 		t.Errorf("credits %+v", credits.InstanceCreditSpecifications)
 	}
-	status := must[*ec2.DescribeInstanceStatusOutput](t)(c.DescribeInstanceStatus(harness.Ctx, &ec2.DescribeInstanceStatusInput{}))
+	status := harness.Must(c.DescribeInstanceStatus(harness.Ctx, &ec2.DescribeInstanceStatusInput{}))(t)
 	if len(status.InstanceStatuses) != 1 {
 		t.Errorf("running statuses %d", len(status.InstanceStatuses))
 	}
-	must[*ec2.StartInstancesOutput](t)(c.StartInstances(harness.Ctx, &ec2.StartInstancesInput{InstanceIds: ids[:1]}))
+	harness.Must(c.StartInstances(harness.Ctx, &ec2.StartInstancesInput{InstanceIds: ids[:1]}))(t)
 	if err := ec2.NewInstanceRunningWaiter(c, fast).Wait(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: ids[:1]}, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	// Filters and reservations.
-	byState := must[*ec2.DescribeInstancesOutput](t)(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("instance-state-name", "running"), filter("tag:role", "ecs")}}))
+	byState := harness.Must(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("instance-state-name", "running"), filter("tag:role", "ecs")}}))(t)
 	if len(byState.Reservations) != 1 || len(byState.Reservations[0].Instances) != 2 {
 		t.Fatalf("reservations %+v", byState.Reservations)
 	}
-	term := must[*ec2.TerminateInstancesOutput](t)(c.TerminateInstances(harness.Ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}))
+	term := harness.Must(c.TerminateInstances(harness.Ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}))(t)
 	if term.TerminatingInstances[0].CurrentState.Name != types.InstanceStateNameShuttingDown {
 		t.Errorf("terminate %+v", term.TerminatingInstances[0])
 	}
@@ -258,15 +258,15 @@ func TestInstancesLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Terminated instances stay visible, their interfaces and addresses are gone.
-	gone := must[*ec2.DescribeInstancesOutput](t)(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: ids}))
+	gone := harness.Must(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: ids}))(t)
 	if len(gone.Reservations[0].Instances) != 2 {
 		t.Errorf("terminated instances not visible")
 	}
-	subs := must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{sub}}))
+	subs := harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{sub}}))(t)
 	if aws.ToInt32(subs.Subnets[0].AvailableIpAddressCount) != 251 {
 		t.Errorf("addresses not returned: %d", aws.ToInt32(subs.Subnets[0].AvailableIpAddressCount))
 	}
-	vols = must[*ec2.DescribeVolumesOutput](t)(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{}))
+	vols = harness.Must(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{}))(t)
 	if len(vols.Volumes) != 0 {
 		t.Errorf("volumes after termination: %d", len(vols.Volumes))
 	}
@@ -278,11 +278,11 @@ func TestInstancesLifecycle(t *testing.T) {
 
 func TestRunInstancesDefaultsAndErrors(t *testing.T) {
 	c := client(t)
-	img := must[*ec2.DescribeImagesOutput](t)(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Filters: []types.Filter{filter("name", "amzn2-ami-ecs-hvm-*-x86_64-ebs")}}))
+	img := harness.Must(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Filters: []types.Filter{filter("name", "amzn2-ami-ecs-hvm-*-x86_64-ebs")}}))(t)
 	imageID := img.Images[0].ImageId
 	// Without a subnet, an instance lands in the default subnet of its zone, with a public address.
-	run := must[*ec2.RunInstancesOutput](t)(c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ImageId: imageID,
-		InstanceType: types.InstanceTypeM5Large, Placement: &types.Placement{AvailabilityZone: aws.String("us-east-1b")}}))
+	run := harness.Must(c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ImageId: imageID,
+		InstanceType: types.InstanceTypeM5Large, Placement: &types.Placement{AvailabilityZone: aws.String("us-east-1b")}}))(t)
 	i := run.Instances[0]
 	if !strings.HasPrefix(aws.ToString(i.PrivateIpAddress), "172.31.") || aws.ToString(i.PublicIpAddress) == "" || aws.ToString(i.Placement.AvailabilityZone) != "us-east-1b" ||
 		i.Architecture != types.ArchitectureValuesX8664 || aws.ToString(i.SecurityGroups[0].GroupName) != "default" {
@@ -299,32 +299,32 @@ func TestRunInstancesDefaultsAndErrors(t *testing.T) {
 	harness.AssertAPIError(t, err, "InvalidAMIID.Malformed")
 	_, err = c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ImageId: imageID, SecurityGroupIds: []string{"sg-0000000000000000a"}})
 	harness.AssertAPIError(t, err, "InvalidGroup.NotFound")
-	arm := must[*ec2.DescribeImagesOutput](t)(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Filters: []types.Filter{filter("name", "amzn2-ami-ecs-hvm-*-arm64-ebs")}}))
+	arm := harness.Must(c.DescribeImages(harness.Ctx, &ec2.DescribeImagesInput{Filters: []types.Filter{filter("name", "amzn2-ami-ecs-hvm-*-arm64-ebs")}}))(t)
 	_, err = c.RunInstances(harness.Ctx, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ImageId: arm.Images[0].ImageId, InstanceType: types.InstanceTypeM5Large})
 	harness.AssertAPIError(t, err, "InvalidParameterValue")
 	_, err = c.TerminateInstances(harness.Ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
 	harness.AssertAPIError(t, err, "InvalidInstanceID.NotFound")
 	// An interface attached to a running instance, then detached.
 	sub := aws.ToString(i.SubnetId)
-	eni := must[*ec2.CreateNetworkInterfaceOutput](t)(c.CreateNetworkInterface(harness.Ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: aws.String(sub)}))
-	att := must[*ec2.AttachNetworkInterfaceOutput](t)(c.AttachNetworkInterface(harness.Ctx, &ec2.AttachNetworkInterfaceInput{DeviceIndex: aws.Int32(1),
-		InstanceId: i.InstanceId, NetworkInterfaceId: eni.NetworkInterface.NetworkInterfaceId}))
+	eni := harness.Must(c.CreateNetworkInterface(harness.Ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: aws.String(sub)}))(t)
+	att := harness.Must(c.AttachNetworkInterface(harness.Ctx, &ec2.AttachNetworkInterfaceInput{DeviceIndex: aws.Int32(1),
+		InstanceId: i.InstanceId, NetworkInterfaceId: eni.NetworkInterface.NetworkInterfaceId}))(t)
 	_, err = c.DeleteNetworkInterface(harness.Ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: eni.NetworkInterface.NetworkInterfaceId})
 	harness.AssertAPIError(t, err, "InvalidNetworkInterface.InUse")
-	must[*ec2.DetachNetworkInterfaceOutput](t)(c.DetachNetworkInterface(harness.Ctx, &ec2.DetachNetworkInterfaceInput{AttachmentId: att.AttachmentId}))
+	harness.Must(c.DetachNetworkInterface(harness.Ctx, &ec2.DetachNetworkInterfaceInput{AttachmentId: att.AttachmentId}))(t)
 	if err := ec2.NewNetworkInterfaceAvailableWaiter(c).Wait(harness.Ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{aws.ToString(eni.NetworkInterface.NetworkInterfaceId)}}, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.DetachNetworkInterface(harness.Ctx, &ec2.DetachNetworkInterfaceInput{AttachmentId: att.AttachmentId})
 	harness.AssertAPIError(t, err, "InvalidAttachmentID.NotFound")
 	// An Elastic IP associated with the instance becomes its public address.
-	eip := must[*ec2.AllocateAddressOutput](t)(c.AllocateAddress(harness.Ctx, &ec2.AllocateAddressInput{}))
-	must[*ec2.AssociateAddressOutput](t)(c.AssociateAddress(harness.Ctx, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: i.InstanceId}))
-	got := must[*ec2.DescribeInstancesOutput](t)(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("ip-address", aws.ToString(eip.PublicIp))}}))
+	eip := harness.Must(c.AllocateAddress(harness.Ctx, &ec2.AllocateAddressInput{}))(t)
+	harness.Must(c.AssociateAddress(harness.Ctx, &ec2.AssociateAddressInput{AllocationId: eip.AllocationId, InstanceId: i.InstanceId}))(t)
+	got := harness.Must(c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("ip-address", aws.ToString(eip.PublicIp))}}))(t)
 	if len(got.Reservations) != 1 {
 		t.Errorf("instance by elastic ip: %d", len(got.Reservations))
 	}
-	addrs := must[*ec2.DescribeAddressesOutput](t)(c.DescribeAddresses(harness.Ctx, &ec2.DescribeAddressesInput{PublicIps: []string{aws.ToString(eip.PublicIp)}}))
+	addrs := harness.Must(c.DescribeAddresses(harness.Ctx, &ec2.DescribeAddressesInput{PublicIps: []string{aws.ToString(eip.PublicIp)}}))(t)
 	if aws.ToString(addrs.Addresses[0].InstanceId) != aws.ToString(i.InstanceId) {
 		t.Errorf("address instance %+v", addrs.Addresses[0])
 	}

@@ -13,7 +13,7 @@ import (
 // A fresh account has a default VPC as AWS creates it.
 func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 	c := client(t)
-	vpcs := must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("is-default", "true")}}))
+	vpcs := harness.Must(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("is-default", "true")}}))(t)
 	if len(vpcs.Vpcs) != 1 {
 		t.Fatalf("default vpcs: %d", len(vpcs.Vpcs))
 	}
@@ -22,7 +22,7 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 	if aws.ToString(v.CidrBlock) != "172.31.0.0/16" || v.State != types.VpcStateAvailable || !aws.ToBool(v.IsDefault) || aws.ToString(v.OwnerId) != "000000000000" {
 		t.Fatalf("default vpc %+v", v)
 	}
-	subnets := must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("vpc-id", vpcID)}}))
+	subnets := harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("vpc-id", vpcID)}}))(t)
 	if len(subnets.Subnets) != 6 {
 		t.Fatalf("us-east-1 default subnets: %d", len(subnets.Subnets))
 	}
@@ -41,8 +41,8 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 			t.Errorf("subnet arn %s", aws.ToString(s.SubnetArn))
 		}
 	}
-	groups := must[*ec2.DescribeSecurityGroupsOutput](t)(c.DescribeSecurityGroups(harness.Ctx, &ec2.DescribeSecurityGroupsInput{
-		Filters: []types.Filter{filter("vpc-id", vpcID), filter("group-name", "default")}}))
+	groups := harness.Must(c.DescribeSecurityGroups(harness.Ctx, &ec2.DescribeSecurityGroupsInput{
+		Filters: []types.Filter{filter("vpc-id", vpcID), filter("group-name", "default")}}))(t)
 	if len(groups.SecurityGroups) != 1 {
 		t.Fatalf("default groups %d", len(groups.SecurityGroups))
 	}
@@ -58,13 +58,13 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 	if aws.ToString(out.IpProtocol) != "-1" || len(out.IpRanges) != 1 || aws.ToString(out.IpRanges[0].CidrIp) != "0.0.0.0/0" {
 		t.Errorf("default egress %+v", out)
 	}
-	igws := must[*ec2.DescribeInternetGatewaysOutput](t)(c.DescribeInternetGateways(harness.Ctx, &ec2.DescribeInternetGatewaysInput{
-		Filters: []types.Filter{filter("attachment.vpc-id", vpcID)}}))
+	igws := harness.Must(c.DescribeInternetGateways(harness.Ctx, &ec2.DescribeInternetGatewaysInput{
+		Filters: []types.Filter{filter("attachment.vpc-id", vpcID)}}))(t)
 	if len(igws.InternetGateways) != 1 || string(igws.InternetGateways[0].Attachments[0].State) != "available" {
 		t.Fatalf("igws %+v", igws.InternetGateways)
 	}
-	rts := must[*ec2.DescribeRouteTablesOutput](t)(c.DescribeRouteTables(harness.Ctx, &ec2.DescribeRouteTablesInput{
-		Filters: []types.Filter{filter("vpc-id", vpcID), filter("association.main", "true")}}))
+	rts := harness.Must(c.DescribeRouteTables(harness.Ctx, &ec2.DescribeRouteTablesInput{
+		Filters: []types.Filter{filter("vpc-id", vpcID), filter("association.main", "true")}}))(t)
 	if len(rts.RouteTables) != 1 || len(rts.RouteTables[0].Routes) != 2 {
 		t.Fatalf("main route table %+v", rts.RouteTables)
 	}
@@ -73,17 +73,17 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 		aws.ToString(routes[1].GatewayId) != aws.ToString(igws.InternetGateways[0].InternetGatewayId) || aws.ToString(routes[1].DestinationCidrBlock) != "0.0.0.0/0" {
 		t.Errorf("routes %+v", routes)
 	}
-	acls := must[*ec2.DescribeNetworkAclsOutput](t)(c.DescribeNetworkAcls(harness.Ctx, &ec2.DescribeNetworkAclsInput{
-		Filters: []types.Filter{filter("vpc-id", vpcID), filter("default", "true")}}))
+	acls := harness.Must(c.DescribeNetworkAcls(harness.Ctx, &ec2.DescribeNetworkAclsInput{
+		Filters: []types.Filter{filter("vpc-id", vpcID), filter("default", "true")}}))(t)
 	if len(acls.NetworkAcls) != 1 || len(acls.NetworkAcls[0].Entries) != 4 || len(acls.NetworkAcls[0].Associations) != 6 {
 		t.Fatalf("default acl %+v", acls.NetworkAcls)
 	}
-	dopts := must[*ec2.DescribeDhcpOptionsOutput](t)(c.DescribeDhcpOptions(harness.Ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{aws.ToString(v.DhcpOptionsId)}}))
+	dopts := harness.Must(c.DescribeDhcpOptions(harness.Ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{aws.ToString(v.DhcpOptionsId)}}))(t)
 	if len(dopts.DhcpOptions) != 1 || aws.ToString(dopts.DhcpOptions[0].DhcpConfigurations[0].Values[0].Value) != "ec2.internal" {
 		t.Fatalf("dhcp %+v", dopts.DhcpOptions)
 	}
-	attrs := must[*ec2.DescribeAccountAttributesOutput](t)(c.DescribeAccountAttributes(harness.Ctx, &ec2.DescribeAccountAttributesInput{
-		AttributeNames: []types.AccountAttributeName{types.AccountAttributeNameDefaultVpc, types.AccountAttributeNameSupportedPlatforms}}))
+	attrs := harness.Must(c.DescribeAccountAttributes(harness.Ctx, &ec2.DescribeAccountAttributesInput{
+		AttributeNames: []types.AccountAttributeName{types.AccountAttributeNameDefaultVpc, types.AccountAttributeNameSupportedPlatforms}}))(t)
 	got := map[string]string{}
 	for _, a := range attrs.AccountAttributes {
 		got[aws.ToString(a.AttributeName)] = aws.ToString(a.AttributeValues[0].AttributeValue)
@@ -91,7 +91,7 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 	if got["default-vpc"] != vpcID || got["supported-platforms"] != "VPC" || len(got) != 2 {
 		t.Errorf("account attributes %v", got)
 	}
-	dns := must[*ec2.DescribeVpcAttributeOutput](t)(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: v.VpcId, Attribute: types.VpcAttributeNameEnableDnsHostnames}))
+	dns := harness.Must(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: v.VpcId, Attribute: types.VpcAttributeNameEnableDnsHostnames}))(t)
 	if !aws.ToBool(dns.EnableDnsHostnames.Value) {
 		t.Errorf("default vpc dns hostnames off")
 	}
@@ -100,15 +100,15 @@ func TestDefaultVpcAsAFreshAccountHasIt(t *testing.T) {
 func TestDefaultVpcIsPerRegion(t *testing.T) {
 	ls := harness.Start(t)
 	c := ec2.NewFromConfig(ls.Config, func(o *ec2.Options) { o.Region = "eu-central-1" })
-	subnets := must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{}))
+	subnets := harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{}))(t)
 	if len(subnets.Subnets) != 3 || aws.ToString(subnets.Subnets[0].AvailabilityZoneId) != "euc1-az1" {
 		t.Fatalf("eu-central-1 subnets %d", len(subnets.Subnets))
 	}
-	zones := must[*ec2.DescribeAvailabilityZonesOutput](t)(c.DescribeAvailabilityZones(harness.Ctx, &ec2.DescribeAvailabilityZonesInput{}))
+	zones := harness.Must(c.DescribeAvailabilityZones(harness.Ctx, &ec2.DescribeAvailabilityZonesInput{}))(t)
 	if len(zones.AvailabilityZones) != 3 || aws.ToString(zones.AvailabilityZones[2].ZoneName) != "eu-central-1c" {
 		t.Fatalf("zones %+v", zones.AvailabilityZones)
 	}
-	regions := must[*ec2.DescribeRegionsOutput](t)(c.DescribeRegions(harness.Ctx, &ec2.DescribeRegionsInput{RegionNames: []string{"us-west-2"}}))
+	regions := harness.Must(c.DescribeRegions(harness.Ctx, &ec2.DescribeRegionsInput{RegionNames: []string{"us-west-2"}}))(t)
 	if len(regions.Regions) != 1 || aws.ToString(regions.Regions[0].Endpoint) != "ec2.us-west-2.amazonaws.com" {
 		t.Fatalf("regions %+v", regions.Regions)
 	}

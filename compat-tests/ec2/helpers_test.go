@@ -15,16 +15,6 @@ func client(t *testing.T) *ec2.Client {
 	return ec2.NewFromConfig(harness.Start(t).Config)
 }
 
-func must[T any](t *testing.T) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
-
 func filter(name string, values ...string) types.Filter {
 	return types.Filter{Name: aws.String(name), Values: values}
 }

@@ -14,8 +14,8 @@ import (
 
 func TestVpcLifecycleAndValidation(t *testing.T) {
 	c := client(t)
-	out := must[*ec2.CreateVpcOutput](t)(c.CreateVpc(harness.Ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"),
-		TagSpecifications: nameTag(types.ResourceTypeVpc, "main")}))
+	out := harness.Must(c.CreateVpc(harness.Ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"),
+		TagSpecifications: nameTag(types.ResourceTypeVpc, "main")}))(t)
 	id := aws.ToString(out.Vpc.VpcId)
 	if !strings.HasPrefix(id, "vpc-") || len(id) != 21 || tagValue(out.Vpc.Tags, "Name") != "main" || aws.ToBool(out.Vpc.IsDefault) {
 		t.Fatalf("vpc %+v", out.Vpc)
@@ -37,30 +37,30 @@ func TestVpcLifecycleAndValidation(t *testing.T) {
 		}
 	}
 	// A new VPC has DNS support, no DNS host names, its own main route table, default ACL and default group.
-	attr := must[*ec2.DescribeVpcAttributeOutput](t)(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(id), Attribute: types.VpcAttributeNameEnableDnsSupport}))
+	attr := harness.Must(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(id), Attribute: types.VpcAttributeNameEnableDnsSupport}))(t)
 	if !aws.ToBool(attr.EnableDnsSupport.Value) || attr.EnableDnsHostnames != nil {
 		t.Errorf("dns support %+v", attr)
 	}
-	must[*ec2.ModifyVpcAttributeOutput](t)(c.ModifyVpcAttribute(harness.Ctx, &ec2.ModifyVpcAttributeInput{VpcId: aws.String(id),
-		EnableDnsHostnames: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))
-	attr = must[*ec2.DescribeVpcAttributeOutput](t)(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(id), Attribute: types.VpcAttributeNameEnableDnsHostnames}))
+	harness.Must(c.ModifyVpcAttribute(harness.Ctx, &ec2.ModifyVpcAttributeInput{VpcId: aws.String(id),
+		EnableDnsHostnames: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
+	attr = harness.Must(c.DescribeVpcAttribute(harness.Ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(id), Attribute: types.VpcAttributeNameEnableDnsHostnames}))(t)
 	if !aws.ToBool(attr.EnableDnsHostnames.Value) {
 		t.Errorf("dns hostnames not enabled")
 	}
-	rts := must[*ec2.DescribeRouteTablesOutput](t)(c.DescribeRouteTables(harness.Ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{filter("vpc-id", id)}}))
+	rts := harness.Must(c.DescribeRouteTables(harness.Ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{filter("vpc-id", id)}}))(t)
 	if len(rts.RouteTables) != 1 || !aws.ToBool(rts.RouteTables[0].Associations[0].Main) || len(rts.RouteTables[0].Routes) != 1 {
 		t.Errorf("main route table %+v", rts.RouteTables)
 	}
 	// Filters: wildcards, tags, unknown names.
-	got := must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("cidr", "10.0.*")}}))
+	got := harness.Must(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("cidr", "10.0.*")}}))(t)
 	if len(got.Vpcs) != 1 || aws.ToString(got.Vpcs[0].VpcId) != id {
 		t.Errorf("wildcard filter: %d", len(got.Vpcs))
 	}
-	got = must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("tag:Name", "ma?n")}}))
+	got = harness.Must(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("tag:Name", "ma?n")}}))(t)
 	if len(got.Vpcs) != 1 {
 		t.Errorf("tag filter: %d", len(got.Vpcs))
 	}
-	got = must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("tag-key", "Other")}}))
+	got = harness.Must(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("tag-key", "Other")}}))(t)
 	if len(got.Vpcs) != 0 {
 		t.Errorf("tag-key filter: %d", len(got.Vpcs))
 	}
@@ -74,12 +74,12 @@ func TestVpcLifecycleAndValidation(t *testing.T) {
 	sub := createSubnet(t, c, id, "10.0.1.0/24", "us-east-1a")
 	_, err = c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)})
 	harness.AssertAPIError(t, err, "DependencyViolation")
-	must[*ec2.DeleteSubnetOutput](t)(c.DeleteSubnet(harness.Ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sub)}))
-	must[*ec2.DeleteVpcOutput](t)(c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)}))
+	harness.Must(c.DeleteSubnet(harness.Ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sub)}))(t)
+	harness.Must(c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)}))(t)
 	_, err = c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)})
 	harness.AssertAPIError(t, err, "InvalidVpcID.NotFound")
 	// Its default group went with it.
-	groups := must[*ec2.DescribeSecurityGroupsOutput](t)(c.DescribeSecurityGroups(harness.Ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{filter("vpc-id", id)}}))
+	groups := harness.Must(c.DescribeSecurityGroups(harness.Ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{filter("vpc-id", id)}}))(t)
 	if len(groups.SecurityGroups) != 0 {
 		t.Errorf("groups left: %d", len(groups.SecurityGroups))
 	}
@@ -88,8 +88,8 @@ func TestVpcLifecycleAndValidation(t *testing.T) {
 func TestSubnetValidationAndAddressCount(t *testing.T) {
 	c := client(t)
 	vpc := createVpc(t, c, "10.1.0.0/16")
-	out := must[*ec2.CreateSubnetOutput](t)(c.CreateSubnet(harness.Ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.1.0.0/24"),
-		AvailabilityZoneId: aws.String("use1-az2"), TagSpecifications: nameTag(types.ResourceTypeSubnet, "a")}))
+	out := harness.Must(c.CreateSubnet(harness.Ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.1.0.0/24"),
+		AvailabilityZoneId: aws.String("use1-az2"), TagSpecifications: nameTag(types.ResourceTypeSubnet, "a")}))(t)
 	s := out.Subnet
 	if aws.ToString(s.AvailabilityZone) != "us-east-1b" || aws.ToInt32(s.AvailableIpAddressCount) != 251 || aws.ToBool(s.MapPublicIpOnLaunch) ||
 		aws.ToBool(s.DefaultForAz) || tagValue(s.Tags, "Name") != "a" {
@@ -116,7 +116,7 @@ func TestSubnetValidationAndAddressCount(t *testing.T) {
 	var enis []string
 	seen := map[string]bool{}
 	for i := 0; i < 3; i++ {
-		e := must[*ec2.CreateNetworkInterfaceOutput](t)(c.CreateNetworkInterface(harness.Ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: s.SubnetId, Description: aws.String("task")}))
+		e := harness.Must(c.CreateNetworkInterface(harness.Ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: s.SubnetId, Description: aws.String("task")}))(t)
 		ip := aws.ToString(e.NetworkInterface.PrivateIpAddress)
 		if seen[ip] || !strings.HasPrefix(ip, "10.1.0.") || ip == "10.1.0.0" || ip == "10.1.0.1" || ip == "10.1.0.2" || ip == "10.1.0.3" {
 			t.Errorf("address %s", ip)
@@ -124,22 +124,22 @@ func TestSubnetValidationAndAddressCount(t *testing.T) {
 		seen[ip] = true
 		enis = append(enis, aws.ToString(e.NetworkInterface.NetworkInterfaceId))
 	}
-	desc := must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(s.SubnetId)}}))
+	desc := harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(s.SubnetId)}}))(t)
 	if n := aws.ToInt32(desc.Subnets[0].AvailableIpAddressCount); n != 248 {
 		t.Errorf("free after 3 interfaces: %d", n)
 	}
 	_, err = c.DeleteSubnet(harness.Ctx, &ec2.DeleteSubnetInput{SubnetId: s.SubnetId})
 	harness.AssertAPIError(t, err, "DependencyViolation")
 	for _, id := range enis {
-		must[*ec2.DeleteNetworkInterfaceOutput](t)(c.DeleteNetworkInterface(harness.Ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: aws.String(id)}))
+		harness.Must(c.DeleteNetworkInterface(harness.Ctx, &ec2.DeleteNetworkInterfaceInput{NetworkInterfaceId: aws.String(id)}))(t)
 	}
-	desc = must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("available-ip-address-count", "251"), filter("vpc-id", vpc)}}))
+	desc = harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("available-ip-address-count", "251"), filter("vpc-id", vpc)}}))(t)
 	if len(desc.Subnets) != 1 {
 		t.Errorf("free after delete: %d subnets match", len(desc.Subnets))
 	}
-	must[*ec2.ModifySubnetAttributeOutput](t)(c.ModifySubnetAttribute(harness.Ctx, &ec2.ModifySubnetAttributeInput{SubnetId: s.SubnetId,
-		MapPublicIpOnLaunch: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))
-	desc = must[*ec2.DescribeSubnetsOutput](t)(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("map-public-ip-on-launch", "true"), filter("vpc-id", vpc)}}))
+	harness.Must(c.ModifySubnetAttribute(harness.Ctx, &ec2.ModifySubnetAttributeInput{SubnetId: s.SubnetId,
+		MapPublicIpOnLaunch: &types.AttributeBooleanValue{Value: aws.Bool(true)}}))(t)
+	desc = harness.Must(c.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{filter("map-public-ip-on-launch", "true"), filter("vpc-id", vpc)}}))(t)
 	if len(desc.Subnets) != 1 {
 		t.Errorf("map public ip not set")
 	}
@@ -168,7 +168,7 @@ func TestDescribePaginationAndDryRun(t *testing.T) {
 	harness.AssertAPIError(t, err, "InvalidNextToken")
 	_, err = c.CreateVpc(harness.Ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16"), DryRun: aws.Bool(true)})
 	harness.AssertAPIError(t, err, "DryRunOperation")
-	vpcs := must[*ec2.DescribeVpcsOutput](t)(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{}))
+	vpcs := harness.Must(c.DescribeVpcs(harness.Ctx, &ec2.DescribeVpcsInput{}))(t)
 	if len(vpcs.Vpcs) != 1 {
 		t.Errorf("dry run created a VPC")
 	}

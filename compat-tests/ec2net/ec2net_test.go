@@ -3,6 +3,7 @@
 package ec2net_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -64,19 +65,8 @@ func (e *env) network(t *testing.T, cidr string) network {
 
 func (e *env) fargateFamily(t *testing.T) {
 	t.Helper()
-	_, err := e.ecs.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String("web"), NetworkMode: ecstypes.NetworkModeAwsvpc,
-		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
-		Cpu:                     aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("nginx"),
-			Essential: aws.Bool(true), PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(80)}}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.ecs.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("apps")}); err != nil {
-		t.Fatal(err)
-	}
+	harness.RegisterTaskDefinition(t, e.ecs, harness.FargateDefinition("web", "web", "nginx", 80))
+	harness.CreateCluster(t, e.ecs, "apps")
 }
 
 func (e *env) interfaces(t *testing.T, filters ...ec2types.Filter) []ec2types.NetworkInterface {
@@ -97,37 +87,15 @@ func filter(name string, values ...string) ec2types.Filter {
 	return ec2types.Filter{Name: aws.String(name), Values: values}
 }
 
-func detail(att ecstypes.Attachment, name string) string {
-	for _, d := range att.Details {
-		if aws.ToString(d.Name) == name {
-			return aws.ToString(d.Value)
-		}
-	}
-	return ""
-}
-
 // serviceTasks waits for the service to have n tasks and describes them.
 func (e *env) serviceTasks(t *testing.T, service string, n int) []ecstypes.Task {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		l, err := e.ecs.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String("apps"), ServiceName: aws.String(service)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(l.TaskArns) != n {
-			continue
-		}
-		if n == 0 {
-			return nil
-		}
-		d, err := e.ecs.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String("apps"), Tasks: l.TaskArns})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d.Tasks
-	}
-	t.Fatalf("service %s did not reach %d tasks", service, n)
-	return nil
+	var tasks []ecstypes.Task
+	harness.Eventually(t, 15*time.Second, fmt.Sprintf("%d tasks of service %s", n, service), func() (bool, string) {
+		tasks = harness.ServiceTasks(t, e.ecs, "apps", service, "")
+		return len(tasks) == n, fmt.Sprintf("%d tasks", len(tasks))
+	})
+	return tasks
 }
 
 func TestFargateServiceENIsAppearInEC2(t *testing.T) {
@@ -148,7 +116,7 @@ func TestFargateServiceENIsAppearInEC2(t *testing.T) {
 			t.Fatalf("attachments %+v", task.Attachments)
 		}
 		att := task.Attachments[0]
-		eniID, subnet, ip := detail(att, "networkInterfaceId"), detail(att, "subnetId"), detail(att, "privateIPv4Address")
+		eniID, subnet, ip := harness.Detail(att, "networkInterfaceId"), harness.Detail(att, "subnetId"), harness.Detail(att, "privateIPv4Address")
 		if !slices.Contains(net.subnets, subnet) || !strings.HasPrefix(ip, "10.20.") {
 			t.Errorf("task in subnet %s with address %s", subnet, ip)
 		}
@@ -158,7 +126,7 @@ func TestFargateServiceENIsAppearInEC2(t *testing.T) {
 		}
 		ni := got[0]
 		if aws.ToString(ni.SubnetId) != subnet || aws.ToString(ni.VpcId) != net.vpc || aws.ToString(ni.PrivateIpAddress) != ip ||
-			aws.ToString(ni.MacAddress) != detail(att, "macAddress") || aws.ToString(ni.PrivateDnsName) != detail(att, "privateDnsName") {
+			aws.ToString(ni.MacAddress) != harness.Detail(att, "macAddress") || aws.ToString(ni.PrivateDnsName) != harness.Detail(att, "privateDnsName") {
 			t.Errorf("ENI %+v does not match attachment %+v", ni, att.Details)
 		}
 		if aws.ToString(ni.Description) != "arn:aws:ecs:us-east-1:000000000000:attachment/"+aws.ToString(att.Id) ||
@@ -184,15 +152,10 @@ func TestFargateServiceENIsAppearInEC2(t *testing.T) {
 		DesiredCount: aws.Int32(0)}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+	harness.Eventually(t, 30*time.Second, "no ENIs left after scaling to 0", func() (bool, string) {
 		left := e.interfaces(t, filter("vpc-id", net.vpc))
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ENIs left after scaling to 0: %d", len(left))
-		}
-	}
+		return len(left) == 0, fmt.Sprintf("%d ENIs", len(left))
+	})
 }
 
 func TestTaskNetworkRefusals(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 func TestInfraAgentStateChanges(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	ci := infraRegisterInstance(t, client, "ec2", "i-0agent", "t3.medium", "us-east-1a")
 	if _, err := client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("agent"),
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Memory: aws.Int32(128),
@@ -116,7 +116,7 @@ func TestInfraAgentStateChanges(t *testing.T) {
 func TestInfraAttachmentStateChanges(t *testing.T) {
 	ls := harness.Start(t)
 	client := ecs.NewFromConfig(ls.Config)
-	infraCreateCluster(t, client, "vpc")
+	harness.CreateCluster(t, client, "vpc")
 	ci := infraRegisterInstance(t, client, "vpc", "i-0eni", "t3.medium", "us-east-1a")
 	if _, err := client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("eni"), NetworkMode: types.NetworkModeAwsvpc,
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Memory: aws.Int32(128)}}}); err != nil {
@@ -150,7 +150,7 @@ func TestInfraAttachmentStateChanges(t *testing.T) {
 
 func TestInfraDiscoverPollEndpoint(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "poll")
+	harness.CreateCluster(t, client, "poll")
 	out, err := client.DiscoverPollEndpoint(harness.Ctx, &ecs.DiscoverPollEndpointInput{Cluster: aws.String("poll")})
 	if err != nil {
 		t.Fatal(err)

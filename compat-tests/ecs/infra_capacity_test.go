@@ -79,7 +79,7 @@ func TestInfraCapacityProviders(t *testing.T) {
 	}
 
 	// Cluster association and default strategy.
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	pc, err := client.PutClusterCapacityProviders(harness.Ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("ec2"),
 		CapacityProviders:               []string{"web-cp"},
 		DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("web-cp"), Weight: 1, Base: 1}}})
@@ -106,7 +106,7 @@ func TestInfraCapacityProviders(t *testing.T) {
 		CapacityProviders: []string{}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}})
 	harness.AssertAPIError(t, err, "ClusterNotFoundException")
 	// An Auto Scaling group provider serves one cluster only.
-	infraCreateCluster(t, client, "second")
+	harness.CreateCluster(t, client, "second")
 	_, err = client.PutClusterCapacityProviders(harness.Ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("second"),
 		CapacityProviders: []string{"web-cp"}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}})
 	harness.AssertAPIError(t, err, "InvalidParameterException")
@@ -176,7 +176,7 @@ func TestInfraDescribeCapacityProvidersPaginator(t *testing.T) {
 
 func TestInfraManagedInstancesProvider(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "mi")
+	harness.CreateCluster(t, client, "mi")
 	out, err := client.CreateCapacityProvider(harness.Ctx, infraManagedProvider("mi-cp", "mi"))
 	if err != nil {
 		t.Fatal(err)

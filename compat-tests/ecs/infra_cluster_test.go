@@ -33,7 +33,7 @@ func TestInfraClusterLifecycle(t *testing.T) {
 	}
 
 	// CreateCluster of an existing name answers with that cluster.
-	again := infraCreateCluster(t, client, "prod")
+	again := harness.CreateCluster(t, client, "prod")
 	if aws.ToString(again.ClusterArn) != aws.ToString(cl.ClusterArn) {
 		t.Errorf("second create %s", aws.ToString(again.ClusterArn))
 	}
@@ -147,7 +147,7 @@ func TestInfraListClustersPaginator(t *testing.T) {
 	client := infraClient(t)
 	want := map[string]bool{}
 	for _, n := range []string{"a", "b", "c", "d", "e"} {
-		want[aws.ToString(infraCreateCluster(t, client, n).ClusterArn)] = true
+		want[aws.ToString(harness.CreateCluster(t, client, n).ClusterArn)] = true
 	}
 	if _, err := client.DeleteCluster(harness.Ctx, &ecs.DeleteClusterInput{Cluster: aws.String("c")}); err != nil {
 		t.Fatal(err)
@@ -181,7 +181,7 @@ func TestInfraListClustersPaginator(t *testing.T) {
 
 func TestInfraDeleteClusterRefusesInstances(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	ci := infraRegisterInstance(t, client, "ec2", "i-0123456789abcdef0", "t3.medium", "us-east-1a")
 	_, err := client.DeleteCluster(harness.Ctx, &ecs.DeleteClusterInput{Cluster: aws.String("ec2")})
 	ae := harness.AssertAPIError(t, err, "ClusterContainsContainerInstancesException")
@@ -206,7 +206,7 @@ func TestInfraDeleteClusterRefusesInstances(t *testing.T) {
 
 func TestInfraClusterCountsAndDeleteRules(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "svc")
+	harness.CreateCluster(t, client, "svc")
 	if _, err := client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("nginx"), Memory: aws.Int32(128)}}}); err != nil {
 		t.Fatal(err)

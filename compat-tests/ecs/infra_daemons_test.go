@@ -114,7 +114,7 @@ func TestInfraDaemonTaskDefinitions(t *testing.T) {
 
 func TestInfraDaemons(t *testing.T) {
 	client := infraClient(t)
-	cl := infraCreateCluster(t, client, "mi")
+	cl := harness.CreateCluster(t, client, "mi")
 	clusterArn := cl.ClusterArn
 	cp, err := client.CreateCapacityProvider(harness.Ctx, infraManagedProvider("mi-cp", "mi"))
 	if err != nil {

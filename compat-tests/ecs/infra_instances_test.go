@@ -23,7 +23,7 @@ func infraAttr(ci *types.ContainerInstance, name string) string {
 
 func TestInfraRegisterContainerInstance(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	_, err := client.RegisterContainerInstance(harness.Ctx, &ecs.RegisterContainerInstanceInput{Cluster: aws.String("absent")})
 	harness.AssertAPIError(t, err, "ClusterNotFoundException")
 
@@ -120,9 +120,9 @@ func TestInfraRegisterContainerInstance(t *testing.T) {
 
 func TestInfraUpdateContainerAgentLatest(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	out, err := client.RegisterContainerInstance(harness.Ctx, &ecs.RegisterContainerInstanceInput{Cluster: aws.String("ec2"),
-		InstanceIdentityDocument: infraIdentity("i-0new", "t3.micro", "us-east-1a"),
+		InstanceIdentityDocument: harness.Identity("i-0new", "t3.micro", "us-east-1a"),
 		VersionInfo:              &types.VersionInfo{AgentVersion: aws.String("99.0.0")}})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestInfraUpdateContainerAgentLatest(t *testing.T) {
 	_, err = client.UpdateContainerAgent(harness.Ctx, &ecs.UpdateContainerAgentInput{Cluster: aws.String("ec2"), ContainerInstance: out.ContainerInstance.ContainerInstanceArn})
 	harness.AssertAPIError(t, err, "NoUpdateAvailableException")
 	out, err = client.RegisterContainerInstance(harness.Ctx, &ecs.RegisterContainerInstanceInput{Cluster: aws.String("ec2"),
-		InstanceIdentityDocument: infraIdentity("i-0custom", "t3.micro", "us-east-1a"),
+		InstanceIdentityDocument: harness.Identity("i-0custom", "t3.micro", "us-east-1a"),
 		VersionInfo:              &types.VersionInfo{DockerVersion: aws.String("DockerVersion: 25.0.8")}})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestInfraUpdateContainerAgentLatest(t *testing.T) {
 
 func TestInfraListContainerInstancesFilter(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	a := infraRegisterInstance(t, client, "ec2", "i-0a", "t3.micro", "us-east-1a")
 	b := infraRegisterInstance(t, client, "ec2", "i-0b", "t3.large", "us-east-1b", types.Attribute{Name: aws.String("gpu"), Value: aws.String("true")})
 	c := infraRegisterInstance(t, client, "ec2", "i-0c", "m5.large", "us-east-1c")
@@ -191,7 +191,7 @@ func TestInfraListContainerInstancesFilter(t *testing.T) {
 
 func TestInfraAttributes(t *testing.T) {
 	client := infraClient(t)
-	infraCreateCluster(t, client, "ec2")
+	harness.CreateCluster(t, client, "ec2")
 	a := infraRegisterInstance(t, client, "ec2", "i-0a", "t3.micro", "us-east-1a")
 	b := infraRegisterInstance(t, client, "ec2", "i-0b", "t3.micro", "us-east-1b")
 	idA := aws.ToString(a.ContainerInstanceArn)

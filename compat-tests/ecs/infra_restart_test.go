@@ -19,7 +19,7 @@ func TestInfraSurvivesRestart(t *testing.T) {
 	var instanceArn string
 	t.Run("before", func(t *testing.T) {
 		client := ecs.NewFromConfig(longshoretest.StartWith(t, longshoretest.Options{DB: db}).Config)
-		infraCreateCluster(t, client, "durable")
+		harness.CreateCluster(t, client, "durable")
 		if _, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition("durable")); err != nil {
 			t.Fatal(err)
 		}

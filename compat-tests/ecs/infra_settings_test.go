@@ -74,7 +74,7 @@ func TestInfraAccountSettings(t *testing.T) {
 		t.Errorf("alice's own %q", v)
 	}
 	// New clusters take containerInsights from the account.
-	cl := infraCreateCluster(t, client, "insights")
+	cl := harness.CreateCluster(t, client, "insights")
 	if len(cl.Settings) != 1 || aws.ToString(cl.Settings[0].Value) != "enabled" {
 		t.Errorf("cluster settings %+v", cl.Settings)
 	}

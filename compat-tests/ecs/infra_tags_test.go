@@ -26,7 +26,7 @@ func infraTagMap(t *testing.T, client *ecs.Client, arn string) map[string]string
 
 func TestInfraTags(t *testing.T) {
 	client := infraClient(t)
-	cl := infraCreateCluster(t, client, "tagged")
+	cl := harness.CreateCluster(t, client, "tagged")
 	td, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition("tagged"))
 	if err != nil {
 		t.Fatal(err)

@@ -23,11 +23,7 @@ func wlStart(t *testing.T) *wlEnv {
 	t.Helper()
 	ls := harness.Start(t)
 	e := &wlEnv{ls: ls, client: ecs.NewFromConfig(ls.Config), cluster: "apps"}
-	_, err := e.client.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(e.cluster),
-		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, e.client, e.cluster, "FARGATE", "FARGATE_SPOT")
 	return e
 }
 
@@ -40,19 +36,7 @@ func wlClusterArn(name string) string {
 // fargateFamily registers an awsvpc Fargate definition with one container "web" on port 80.
 func (e *wlEnv) fargateFamily(t *testing.T, family, image string) string {
 	t.Helper()
-	out, err := e.client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String(family), NetworkMode: types.NetworkModeAwsvpc,
-		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
-		Cpu:                     aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []types.ContainerDefinition{{
-			Name: aws.String("web"), Image: aws.String(image), Essential: aws.Bool(true),
-			PortMappings: []types.PortMapping{{ContainerPort: aws.Int32(80)}},
-		}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
+	return harness.RegisterTaskDefinition(t, e.client, harness.FargateDefinition(family, "web", image, 80))
 }
 
 // bridgeFamily registers an EC2 bridge-mode definition.
@@ -74,34 +58,12 @@ func (e *wlEnv) bridgeFamily(t *testing.T, family string) string {
 // registerInstance registers a container instance in the env's cluster.
 func (e *wlEnv) registerInstance(t *testing.T, instanceID, zone string) string {
 	t.Helper()
-	doc := `{"instanceId":"` + instanceID + `","instanceType":"m5.large","availabilityZone":"` + zone +
-		`","imageId":"ami-0abcdef1234567890","region":"us-east-1","architecture":"x86_64","accountId":"` + wlAccount + `"}`
-	out, err := e.client.RegisterContainerInstance(harness.Ctx, &ecs.RegisterContainerInstanceInput{
-		Cluster: aws.String(e.cluster), InstanceIdentityDocument: aws.String(doc),
-		TotalResources: []types.Resource{
-			{Name: aws.String("CPU"), Type: aws.String("INTEGER"), IntegerValue: 2048},
-			{Name: aws.String("MEMORY"), Type: aws.String("INTEGER"), IntegerValue: 7680},
-		},
-		VersionInfo: &types.VersionInfo{AgentVersion: aws.String("1.80.0"), AgentHash: aws.String("abc"), DockerVersion: aws.String("DockerVersion: 25.0.8")},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(out.ContainerInstance.ContainerInstanceArn)
+	return aws.ToString(harness.RegisterContainerInstance(t, e.client, e.cluster, instanceID, "m5.large", zone, 2048, 7680).ContainerInstanceArn)
 }
 
 func wlNetwork(subnets ...string) *types.NetworkConfiguration {
 	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
 		Subnets: subnets}}
-}
-
-func wlDetail(att types.Attachment, name string) string {
-	for _, d := range att.Details {
-		if aws.ToString(d.Name) == name {
-			return aws.ToString(d.Value)
-		}
-	}
-	return ""
 }
 
 func wlTag(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
@@ -120,3 +82,6 @@ func wlCLI(t *testing.T, e *wlEnv, args ...string) (string, error) {
 	t.Helper()
 	return harness.AWSCLI(t, e.ls, nil, args...)
 }
+
+// wlDetail is harness.Detail (kept by name where a line also names subnets).
+func wlDetail(att types.Attachment, name string) string { return harness.Detail(att, name) }

@@ -1,6 +1,7 @@
 package ecs_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -412,14 +413,7 @@ func TestWorkloadServiceValidation(t *testing.T) {
 			in.Cluster = aws.String(e.cluster)
 		}
 		_, err := e.client.CreateService(harness.Ctx, &in)
-		if err == nil {
-			t.Errorf("%s: accepted", tt.name)
-			continue
-		}
-		ae := harness.AssertAPIError(t, err, tt.code)
-		if tt.msg != "" && ae.ErrorMessage() != tt.msg {
-			t.Errorf("%s: message %q, want %q", tt.name, ae.ErrorMessage(), tt.msg)
-		}
+		harness.Refused(t, tt.name, err, tt.code, tt.msg)
 	}
 	l, err := e.client.ListServices(harness.Ctx, &ecs.ListServicesInput{Cluster: aws.String(e.cluster)})
 	if err != nil {
@@ -435,17 +429,15 @@ func TestWorkloadServiceValidation(t *testing.T) {
 func (e *wlEnv) waitServiceTasks(t *testing.T, service string, n int) []string {
 	t.Helper()
 	var arns []string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	harness.Eventually(t, 10*time.Second, fmt.Sprintf("%d tasks of service %s", n, service), func() (bool, string) {
 		l, err := e.client.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String(e.cluster), ServiceName: aws.String(service)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if arns = l.TaskArns; len(arns) == n {
-			return arns
-		}
-	}
-	t.Fatalf("service %s has tasks %v, want %d", service, arns, n)
-	return nil
+		arns = l.TaskArns
+		return len(arns) == n, fmt.Sprint(arns)
+	})
+	return arns
 }
 
 func TestWorkloadServiceTasksListedByServiceName(t *testing.T) {

@@ -39,18 +39,11 @@ func TestELBv2CLISession(t *testing.T) {
 	if states != "initial\tinitial" {
 		t.Errorf("states right after registering %q", states)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	harness.Await(t, 10*time.Second, "both targets healthy", func() (bool, string) {
 		states = cli("describe-target-health", "--target-group-arn", tgArn,
 			"--query", "TargetHealthDescriptions[?TargetHealth.State=='healthy'].Target.Id", "--output", "text")
-		if states == "172.31.7.1\t172.31.7.2" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	if states != "172.31.7.1\t172.31.7.2" {
-		t.Errorf("healthy targets %q", states)
-	}
+		return states == "172.31.7.1\t172.31.7.2", "healthy targets " + states
+	})
 	port := cli("describe-target-health", "--target-group-arn", tgArn, "--targets", "Id=172.31.7.2,Port=9090",
 		"--query", "TargetHealthDescriptions[0].Target.Port", "--output", "text")
 	if port != "9090" {

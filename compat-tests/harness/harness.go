@@ -79,6 +79,17 @@ func AWSCLI(t testing.TB, ls *longshoretest.Instance, env []string, args ...stri
 	return string(out), err
 }
 
+// CLI runs the aws CLI against the instance, fails the test if it fails,
+// and returns its output without surrounding space.
+func CLI(t testing.TB, ls *longshoretest.Instance, args ...string) string {
+	t.Helper()
+	out, err := AWSCLI(t, ls, nil, args...)
+	if err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
 func pathEnv() string {
 	p, _ := exec.Command("sh", "-c", "echo $PATH").Output()
 	return strings.TrimSpace(string(p))

@@ -23,8 +23,8 @@ func TestE2EServiceLinkedRoleKeepsGivenDescription(t *testing.T) {
 		if c.description != "" {
 			in.Description = aws.String(c.description)
 		}
-		out := coreMust(client.CreateServiceLinkedRole(harness.Ctx, in))(t)
-		got := coreMust(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: out.Role.RoleName}))(t)
+		out := harness.Must(client.CreateServiceLinkedRole(harness.Ctx, in))(t)
+		got := harness.Must(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: out.Role.RoleName}))(t)
 		if aws.ToString(out.Role.Description) != c.description || aws.ToString(got.Role.Description) != c.description {
 			t.Errorf("%s: created with %q, answered %q, read back %q", c.service, c.description,
 				aws.ToString(out.Role.Description), aws.ToString(got.Role.Description))

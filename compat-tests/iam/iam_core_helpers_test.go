@@ -1,7 +1,6 @@
 package iam_test
 
 import (
-	"errors"
 	"net/url"
 	"testing"
 
@@ -24,38 +23,6 @@ func coreStart(t *testing.T) (*longshoretest.Instance, *iam.Client) {
 	return ls, iam.NewFromConfig(ls.Config)
 }
 
-// coreStatus is the HTTP status of an API error.
-func coreStatus(err error) int {
-	var se interface{ HTTPStatusCode() int }
-	if errors.As(err, &se) {
-		return se.HTTPStatusCode()
-	}
-	return 0
-}
-
-// coreWantError checks an error's code, message and HTTP status.
-func coreWantError(t *testing.T, err error, code, message string, status int) {
-	t.Helper()
-	ae := harness.AssertAPIError(t, err, code)
-	if message != "" && ae.ErrorMessage() != message {
-		t.Errorf("%s message %q, want %q", code, ae.ErrorMessage(), message)
-	}
-	if status != 0 && coreStatus(err) != status {
-		t.Errorf("%s status %d, want %d", code, coreStatus(err), status)
-	}
-}
-
-// coreMust fails the test on err: coreMust(client.Call(...))(t).
-func coreMust[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
-
 // coreDecode URL-decodes a policy document as IAM returns it.
 func coreDecode(t *testing.T, s *string) string {
 	t.Helper()
@@ -68,5 +35,5 @@ func coreDecode(t *testing.T, s *string) string {
 
 func coreCreateRole(t *testing.T, client *iam.Client, name string) *iam.CreateRoleOutput {
 	t.Helper()
-	return coreMust(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks)}))(t)
+	return harness.Must(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks)}))(t)
 }

@@ -18,31 +18,31 @@ func TestCorePaginators(t *testing.T) {
 	const n = 3
 	var policyArns []string
 	coreCreateRole(t, client, "r")
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
-	coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("p%d", i)
-		p := coreMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read),
+		p := harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read),
 			Tags: []types.Tag{{Key: aws.String("k1"), Value: aws.String("v")}, {Key: aws.String("k2"), Value: aws.String("v")}, {Key: aws.String("k3"), Value: aws.String("v")}}}))(t)
 		policyArns = append(policyArns, aws.ToString(p.Policy.Arn))
-		coreMust(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: p.Policy.Arn}))(t)
-		coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: p.Policy.Arn}))(t)
-		coreMust(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: p.Policy.Arn}))(t)
-		coreMust(client.PutRolePolicy(harness.Ctx, &iam.PutRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
-		coreMust(client.PutUserPolicy(harness.Ctx, &iam.PutUserPolicyInput{UserName: aws.String("u"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
-		coreMust(client.PutGroupPolicy(harness.Ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("g"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
-		coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g" + name)}))(t)
-		coreMust(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: aws.String("u"), GroupName: aws.String("g" + name)}))(t)
-		coreMust(client.TagRole(harness.Ctx, &iam.TagRoleInput{RoleName: aws.String("r"), Tags: []types.Tag{{Key: aws.String(name), Value: aws.String("v")}}}))(t)
-		coreMust(client.CreateInstanceProfile(harness.Ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("ip" + name),
+		harness.Must(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: p.Policy.Arn}))(t)
+		harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: p.Policy.Arn}))(t)
+		harness.Must(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: p.Policy.Arn}))(t)
+		harness.Must(client.PutRolePolicy(harness.Ctx, &iam.PutRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
+		harness.Must(client.PutUserPolicy(harness.Ctx, &iam.PutUserPolicyInput{UserName: aws.String("u"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
+		harness.Must(client.PutGroupPolicy(harness.Ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("g"), PolicyName: aws.String(name), PolicyDocument: aws.String(coreS3Read)}))(t)
+		harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g" + name)}))(t)
+		harness.Must(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: aws.String("u"), GroupName: aws.String("g" + name)}))(t)
+		harness.Must(client.TagRole(harness.Ctx, &iam.TagRoleInput{RoleName: aws.String("r"), Tags: []types.Tag{{Key: aws.String(name), Value: aws.String("v")}}}))(t)
+		harness.Must(client.CreateInstanceProfile(harness.Ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("ip" + name),
 			Tags: []types.Tag{{Key: aws.String("k1"), Value: aws.String("v")}, {Key: aws.String("k2"), Value: aws.String("v")}, {Key: aws.String("k3"), Value: aws.String("v")}}}))(t)
 	}
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u2")}))(t)
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u3")}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u2")}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u3")}))(t)
 	for _, u := range []string{"u2", "u3"} {
-		coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String(u), PolicyArn: aws.String(policyArns[0])}))(t)
+		harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String(u), PolicyArn: aws.String(policyArns[0])}))(t)
 	}
-	coreMust(client.AddRoleToInstanceProfile(harness.Ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("ipp0"), RoleName: aws.String("r")}))(t)
+	harness.Must(client.AddRoleToInstanceProfile(harness.Ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("ipp0"), RoleName: aws.String("r")}))(t)
 
 	one := aws.Int32(1)
 	cases := []struct {

@@ -17,7 +17,7 @@ import (
 
 func TestCoreManagedPolicyVersions(t *testing.T) {
 	_, client := coreStart(t)
-	out := coreMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("s3-read"), Path: aws.String("/team/"),
+	out := harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("s3-read"), Path: aws.String("/team/"),
 		PolicyDocument: aws.String(coreS3Read), Description: aws.String("read objects")}))(t)
 	p := out.Policy
 	arn := aws.ToString(p.Arn)
@@ -26,51 +26,51 @@ func TestCoreManagedPolicyVersions(t *testing.T) {
 		t.Errorf("created policy %+v", p)
 	}
 	_, err := client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("s3-read"), PolicyDocument: aws.String(coreS3Read)})
-	coreWantError(t, err, "EntityAlreadyExists", "A policy called s3-read already exists. Duplicate names are not allowed.", 409)
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "A policy called s3-read already exists. Duplicate names are not allowed.")
 	_, err = client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("broken"), PolicyDocument: aws.String(`{"Statement": [`)})
-	coreWantError(t, err, "MalformedPolicyDocument", "", 400)
+	harness.AssertError(t, err, "MalformedPolicyDocument", 400, "")
 
 	if err := iam.NewPolicyExistsWaiter(client).Wait(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}, 10*time.Second); err != nil {
 		t.Errorf("PolicyExists waiter: %v", err)
 	}
-	got := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}))(t)
+	got := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}))(t)
 	if aws.ToString(got.Policy.Description) != "read objects" {
 		t.Errorf("description %q", aws.ToString(got.Policy.Description))
 	}
 	_, err = client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::000000000000:policy/nope")})
-	coreWantError(t, err, "NoSuchEntity", "Policy arn:aws:iam::000000000000:policy/nope was not found.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "Policy arn:aws:iam::000000000000:policy/nope was not found.")
 
 	for i := 2; i <= 5; i++ {
 		doc := strings.Replace(coreS3Read, "s3:GetObject", fmt.Sprintf("s3:GetObjectVersion%d", i), 1)
-		v := coreMust(client.CreatePolicyVersion(harness.Ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(doc), SetAsDefault: i == 3}))(t)
+		v := harness.Must(client.CreatePolicyVersion(harness.Ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(doc), SetAsDefault: i == 3}))(t)
 		if aws.ToString(v.PolicyVersion.VersionId) != fmt.Sprintf("v%d", i) {
 			t.Errorf("version id %s", aws.ToString(v.PolicyVersion.VersionId))
 		}
 	}
 	_, err = client.CreatePolicyVersion(harness.Ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(coreS3Read)})
-	coreWantError(t, err, "LimitExceeded", "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.", 409)
+	harness.AssertError(t, err, "LimitExceeded", 409, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
 
-	got = coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}))(t)
+	got = harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}))(t)
 	if aws.ToString(got.Policy.DefaultVersionId) != "v3" {
 		t.Errorf("default version %s", aws.ToString(got.Policy.DefaultVersionId))
 	}
-	pv := coreMust(client.GetPolicyVersion(harness.Ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v3")}))(t)
+	pv := harness.Must(client.GetPolicyVersion(harness.Ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v3")}))(t)
 	if !pv.PolicyVersion.IsDefaultVersion || !strings.Contains(coreDecode(t, pv.PolicyVersion.Document), "s3:GetObjectVersion3") {
 		t.Errorf("v3 %+v", pv.PolicyVersion)
 	}
 	_, err = client.DeletePolicyVersion(harness.Ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v3")})
-	coreWantError(t, err, "DeleteConflict", "Cannot delete the default version of a policy.", 409)
+	harness.AssertError(t, err, "DeleteConflict", 409, "Cannot delete the default version of a policy.")
 	_, err = client.GetPolicyVersion(harness.Ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v9")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
-	coreMust(client.SetDefaultPolicyVersion(harness.Ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v5")}))(t)
+	harness.Must(client.SetDefaultPolicyVersion(harness.Ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v5")}))(t)
 	_, err = client.DeletePolicy(harness.Ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
-	coreWantError(t, err, "DeleteConflict", "", 409)
+	harness.AssertError(t, err, "DeleteConflict", 409, "")
 
 	var ids []string
 	vp := iam.NewListPolicyVersionsPaginator(client, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn), MaxItems: aws.Int32(2)})
 	for vp.HasMorePages() {
-		for _, v := range coreMust(vp.NextPage(harness.Ctx))(t).Versions {
+		for _, v := range harness.Must(vp.NextPage(harness.Ctx))(t).Versions {
 			ids = append(ids, aws.ToString(v.VersionId))
 			if v.Document != nil {
 				t.Errorf("ListPolicyVersions returned a document")
@@ -84,40 +84,40 @@ func TestCoreManagedPolicyVersions(t *testing.T) {
 		t.Errorf("versions %v", ids)
 	}
 	for _, v := range []string{"v1", "v2", "v3", "v4"} {
-		coreMust(client.DeletePolicyVersion(harness.Ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String(v)}))(t)
+		harness.Must(client.DeletePolicyVersion(harness.Ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String(v)}))(t)
 	}
 	// Versions are never renumbered.
-	v := coreMust(client.CreatePolicyVersion(harness.Ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(coreS3Read)}))(t)
+	v := harness.Must(client.CreatePolicyVersion(harness.Ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(coreS3Read)}))(t)
 	if aws.ToString(v.PolicyVersion.VersionId) != "v6" || v.PolicyVersion.IsDefaultVersion {
 		t.Errorf("new version %+v", v.PolicyVersion)
 	}
-	coreMust(client.DeletePolicyVersion(harness.Ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v6")}))(t)
+	harness.Must(client.DeletePolicyVersion(harness.Ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v6")}))(t)
 
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
-	coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arn)}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
+	harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arn)}))(t)
 	_, err = client.DeletePolicy(harness.Ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
-	coreWantError(t, err, "DeleteConflict", "Cannot delete a policy attached to entities.", 409)
-	coreMust(client.DetachUserPolicy(harness.Ctx, &iam.DetachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arn)}))(t)
+	harness.AssertError(t, err, "DeleteConflict", 409, "Cannot delete a policy attached to entities.")
+	harness.Must(client.DetachUserPolicy(harness.Ctx, &iam.DetachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arn)}))(t)
 	_, err = client.DetachUserPolicy(harness.Ctx, &iam.DetachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arn)})
-	coreWantError(t, err, "NoSuchEntity", "Policy "+arn+" was not found.", 404)
-	coreMust(client.DeletePolicy(harness.Ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}))(t)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "Policy "+arn+" was not found.")
+	harness.Must(client.DeletePolicy(harness.Ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}))(t)
 	_, err = client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 }
 
 func TestCoreListPoliciesAndEntities(t *testing.T) {
 	_, client := coreStart(t)
-	local := coreMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("mine"), PolicyDocument: aws.String(coreS3Read)}))(t).Policy
-	coreMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("boundary"), Path: aws.String("/b/"), PolicyDocument: aws.String(coreS3Read)}))(t)
+	local := harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("mine"), PolicyDocument: aws.String(coreS3Read)}))(t).Policy
+	harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("boundary"), Path: aws.String("/b/"), PolicyDocument: aws.String(coreS3Read)}))(t)
 
-	lp := coreMust(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}))(t)
+	lp := harness.Must(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}))(t)
 	if len(lp.Policies) != 2 {
 		t.Errorf("Local scope %d policies", len(lp.Policies))
 	}
 	var awsNames []string
 	p := iam.NewListPoliciesPaginator(client, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(5)})
 	for p.HasMorePages() {
-		for _, pol := range coreMust(p.NextPage(harness.Ctx))(t).Policies {
+		for _, pol := range harness.Must(p.NextPage(harness.Ctx))(t).Policies {
 			awsNames = append(awsNames, aws.ToString(pol.PolicyName))
 			if !strings.HasPrefix(aws.ToString(pol.Arn), "arn:aws:iam::aws:policy/") {
 				t.Errorf("AWS scope returned %s", aws.ToString(pol.Arn))
@@ -132,11 +132,11 @@ func TestCoreListPoliciesAndEntities(t *testing.T) {
 			t.Errorf("AWS managed policy %s missing", want)
 		}
 	}
-	all := coreMust(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{MaxItems: aws.Int32(1000)}))(t)
+	all := harness.Must(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{MaxItems: aws.Int32(1000)}))(t)
 	if len(all.Policies) != len(awsNames)+2 {
 		t.Errorf("All scope %d, want %d", len(all.Policies), len(awsNames)+2)
 	}
-	sr := coreMust(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{PathPrefix: aws.String("/service-role/")}))(t)
+	sr := harness.Must(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{PathPrefix: aws.String("/service-role/")}))(t)
 	for _, pol := range sr.Policies {
 		if aws.ToString(pol.Path) != "/service-role/" {
 			t.Errorf("PathPrefix returned %s", aws.ToString(pol.Arn))
@@ -147,49 +147,49 @@ func TestCoreListPoliciesAndEntities(t *testing.T) {
 	}
 
 	coreCreateRole(t, client, "task")
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("dev"), Path: aws.String("/people/")}))(t)
-	coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("devs")}))(t)
-	coreMust(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: local.Arn}))(t)
-	coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("dev"), PolicyArn: local.Arn}))(t)
-	coreMust(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: local.Arn}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("dev"), Path: aws.String("/people/")}))(t)
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("devs")}))(t)
+	harness.Must(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: local.Arn}))(t)
+	harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("dev"), PolicyArn: local.Arn}))(t)
+	harness.Must(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: local.Arn}))(t)
 	// Attaching twice changes nothing.
-	coreMust(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: local.Arn}))(t)
-	coreMust(client.PutRolePermissionsBoundary(harness.Ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("task"),
+	harness.Must(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: local.Arn}))(t)
+	harness.Must(client.PutRolePermissionsBoundary(harness.Ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("task"),
 		PermissionsBoundary: aws.String("arn:aws:iam::000000000000:policy/b/boundary")}))(t)
 
-	got := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: local.Arn}))(t)
+	got := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: local.Arn}))(t)
 	if aws.ToInt32(got.Policy.AttachmentCount) != 3 {
 		t.Errorf("AttachmentCount %d", aws.ToInt32(got.Policy.AttachmentCount))
 	}
-	b := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::000000000000:policy/b/boundary")}))(t)
+	b := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::000000000000:policy/b/boundary")}))(t)
 	if aws.ToInt32(b.Policy.PermissionsBoundaryUsageCount) != 1 || aws.ToInt32(b.Policy.AttachmentCount) != 0 {
 		t.Errorf("boundary counts %d %d", aws.ToInt32(b.Policy.PermissionsBoundaryUsageCount), aws.ToInt32(b.Policy.AttachmentCount))
 	}
 
-	ents := coreMust(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn}))(t)
+	ents := harness.Must(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn}))(t)
 	if len(ents.PolicyRoles) != 1 || len(ents.PolicyUsers) != 1 || len(ents.PolicyGroups) != 1 ||
 		aws.ToString(ents.PolicyRoles[0].RoleName) != "task" || !strings.HasPrefix(aws.ToString(ents.PolicyRoles[0].RoleId), "AROA") {
 		t.Errorf("entities %+v", ents)
 	}
-	onlyRoles := coreMust(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn, EntityFilter: types.EntityTypeRole}))(t)
+	onlyRoles := harness.Must(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn, EntityFilter: types.EntityTypeRole}))(t)
 	if len(onlyRoles.PolicyRoles) != 1 || len(onlyRoles.PolicyUsers) != 0 {
 		t.Errorf("EntityFilter Role %+v", onlyRoles)
 	}
-	people := coreMust(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn, PathPrefix: aws.String("/people/")}))(t)
+	people := harness.Must(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: local.Arn, PathPrefix: aws.String("/people/")}))(t)
 	if len(people.PolicyUsers) != 1 || len(people.PolicyRoles) != 0 {
 		t.Errorf("PathPrefix /people/ %+v", people)
 	}
-	bents := coreMust(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{
+	bents := harness.Must(client.ListEntitiesForPolicy(harness.Ctx, &iam.ListEntitiesForPolicyInput{
 		PolicyArn: aws.String("arn:aws:iam::000000000000:policy/b/boundary"), PolicyUsageFilter: types.PolicyUsageTypePermissionsBoundary}))(t)
 	if len(bents.PolicyRoles) != 1 {
 		t.Errorf("boundary entities %+v", bents)
 	}
 
-	attached := coreMust(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{OnlyAttached: true}))(t)
+	attached := harness.Must(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{OnlyAttached: true}))(t)
 	if len(attached.Policies) != 2 {
 		t.Errorf("OnlyAttached %d policies", len(attached.Policies))
 	}
-	boundaries := coreMust(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{OnlyAttached: true, PolicyUsageFilter: types.PolicyUsageTypePermissionsBoundary}))(t)
+	boundaries := harness.Must(client.ListPolicies(harness.Ctx, &iam.ListPoliciesInput{OnlyAttached: true, PolicyUsageFilter: types.PolicyUsageTypePermissionsBoundary}))(t)
 	if len(boundaries.Policies) != 1 || aws.ToString(boundaries.Policies[0].PolicyName) != "boundary" {
 		t.Errorf("OnlyAttached boundaries %+v", boundaries.Policies)
 	}
@@ -198,40 +198,40 @@ func TestCoreListPoliciesAndEntities(t *testing.T) {
 func TestCoreAWSManagedPolicies(t *testing.T) {
 	ls, client := coreStart(t)
 	arn := aws.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-	p := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t).Policy
+	p := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t).Policy
 	if aws.ToString(p.Path) != "/service-role/" || aws.ToString(p.DefaultVersionId) != "v1" || aws.ToString(p.PolicyName) != "AmazonECSTaskExecutionRolePolicy" {
 		t.Errorf("policy %+v", p)
 	}
-	v := coreMust(client.GetPolicyVersion(harness.Ctx, &iam.GetPolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v1")}))(t)
+	v := harness.Must(client.GetPolicyVersion(harness.Ctx, &iam.GetPolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v1")}))(t)
 	if doc := coreDecode(t, v.PolicyVersion.Document); !strings.Contains(doc, "ecr:GetAuthorizationToken") || !strings.Contains(doc, "logs:PutLogEvents") {
 		t.Errorf("document %s", doc)
 	}
-	slr := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy")}))(t)
+	slr := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy")}))(t)
 	if aws.ToString(slr.Policy.Path) != "/aws-service-role/" {
 		t.Errorf("AmazonECSServiceRolePolicy path %s", aws.ToString(slr.Policy.Path))
 	}
-	admin := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
+	admin := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")}))(t)
 	if aws.ToString(admin.Policy.Path) != "/" {
 		t.Errorf("AdministratorAccess path %s", aws.ToString(admin.Policy.Path))
 	}
 
 	coreCreateRole(t, client, "task")
 	_, err := client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchPolicy")})
-	coreWantError(t, err, "NoSuchEntity", "Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.")
 	_, err = client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: aws.String("arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy")})
-	coreWantError(t, err, "PolicyNotAttachable", "Cannot attach a Service Role Policy to a Customer Role.", 400)
+	harness.AssertError(t, err, "PolicyNotAttachable", 400, "Cannot attach a Service Role Policy to a Customer Role.")
 	_, err = client.DeletePolicy(harness.Ctx, &iam.DeletePolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
-	coreWantError(t, err, "AccessDenied", "", 403)
+	harness.AssertError(t, err, "AccessDenied", 403, "")
 
-	coreMust(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: arn}))(t)
-	got := coreMust(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t)
+	harness.Must(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("task"), PolicyArn: arn}))(t)
+	got := harness.Must(client.GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t)
 	if aws.ToInt32(got.Policy.AttachmentCount) != 1 {
 		t.Errorf("AttachmentCount %d", aws.ToInt32(got.Policy.AttachmentCount))
 	}
 	// Attachment counts are per account.
 	cfg := ls.Config.Copy()
 	cfg.Credentials = credentials.NewStaticCredentialsProvider("111122223333", "x", "")
-	other := coreMust(iam.NewFromConfig(cfg).GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t)
+	other := harness.Must(iam.NewFromConfig(cfg).GetPolicy(harness.Ctx, &iam.GetPolicyInput{PolicyArn: arn}))(t)
 	if aws.ToInt32(other.Policy.AttachmentCount) != 0 {
 		t.Errorf("other account AttachmentCount %d", aws.ToInt32(other.Policy.AttachmentCount))
 	}
@@ -242,46 +242,46 @@ func TestCoreAttachLimit(t *testing.T) {
 	coreCreateRole(t, client, "busy")
 	var arns []string
 	for i := 0; i < 11; i++ {
-		out := coreMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String(fmt.Sprintf("p%d", i)), PolicyDocument: aws.String(coreS3Read)}))(t)
+		out := harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String(fmt.Sprintf("p%d", i)), PolicyDocument: aws.String(coreS3Read)}))(t)
 		arns = append(arns, aws.ToString(out.Policy.Arn))
 	}
 	for _, a := range arns[:10] {
-		coreMust(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("busy"), PolicyArn: aws.String(a)}))(t)
+		harness.Must(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("busy"), PolicyArn: aws.String(a)}))(t)
 	}
 	_, err := client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("busy"), PolicyArn: aws.String(arns[10])})
-	coreWantError(t, err, "LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10", 409)
+	harness.AssertError(t, err, "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerRole: 10")
 
 	var seen []string
 	p := iam.NewListAttachedRolePoliciesPaginator(client, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String("busy"), MaxItems: aws.Int32(4)})
 	for p.HasMorePages() {
-		for _, a := range coreMust(p.NextPage(harness.Ctx))(t).AttachedPolicies {
+		for _, a := range harness.Must(p.NextPage(harness.Ctx))(t).AttachedPolicies {
 			seen = append(seen, aws.ToString(a.PolicyName))
 		}
 	}
 	if len(seen) != 10 || seen[0] != "p0" || seen[9] != "p9" {
 		t.Errorf("attached %v", seen)
 	}
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
-	coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("u")}))(t)
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
 	for _, a := range arns[:10] {
-		coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(a)}))(t)
-		coreMust(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: aws.String(a)}))(t)
+		harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(a)}))(t)
+		harness.Must(client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: aws.String(a)}))(t)
 	}
 	_, err = client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("u"), PolicyArn: aws.String(arns[10])})
-	coreWantError(t, err, "LimitExceeded", "Cannot exceed quota for PoliciesPerUser: 10", 409)
+	harness.AssertError(t, err, "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerUser: 10")
 	_, err = client.AttachGroupPolicy(harness.Ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: aws.String(arns[10])})
-	coreWantError(t, err, "LimitExceeded", "Cannot exceed quota for PoliciesPerGroup: 10", 409)
+	harness.AssertError(t, err, "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerGroup: 10")
 
-	lu := coreMust(client.ListAttachedUserPolicies(harness.Ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String("u"), MaxItems: aws.Int32(3)}))(t)
+	lu := harness.Must(client.ListAttachedUserPolicies(harness.Ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String("u"), MaxItems: aws.Int32(3)}))(t)
 	if len(lu.AttachedPolicies) != 3 || !lu.IsTruncated || lu.Marker == nil {
 		t.Errorf("ListAttachedUserPolicies page %+v", lu)
 	}
-	lg := coreMust(client.ListAttachedGroupPolicies(harness.Ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String("g"), PathPrefix: aws.String("/x/")}))(t)
+	lg := harness.Must(client.ListAttachedGroupPolicies(harness.Ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String("g"), PathPrefix: aws.String("/x/")}))(t)
 	if len(lg.AttachedPolicies) != 0 {
 		t.Errorf("PathPrefix /x/ %+v", lg.AttachedPolicies)
 	}
-	coreMust(client.DetachGroupPolicy(harness.Ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: aws.String(arns[0])}))(t)
-	lg = coreMust(client.ListAttachedGroupPolicies(harness.Ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String("g")}))(t)
+	harness.Must(client.DetachGroupPolicy(harness.Ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String("g"), PolicyArn: aws.String(arns[0])}))(t)
+	lg = harness.Must(client.ListAttachedGroupPolicies(harness.Ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String("g")}))(t)
 	if len(lg.AttachedPolicies) != 9 {
 		t.Errorf("after detach %d", len(lg.AttachedPolicies))
 	}

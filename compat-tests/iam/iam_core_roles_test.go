@@ -15,7 +15,7 @@ import (
 
 func TestCoreRoles(t *testing.T) {
 	_, client := coreStart(t)
-	out := coreMust(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{
+	out := harness.Must(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{
 		RoleName: aws.String("ecsTaskExecutionRole"), Path: aws.String("/app/"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks),
 		Description: aws.String("runs tasks"),
 	}))(t)
@@ -38,7 +38,7 @@ func TestCoreRoles(t *testing.T) {
 	}
 
 	_, err := client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("ECSTASKEXECUTIONROLE"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks)})
-	coreWantError(t, err, "EntityAlreadyExists", "Role with name ECSTASKEXECUTIONROLE already exists.", 409)
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "Role with name ECSTASKEXECUTIONROLE already exists.")
 	_, err = client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("bad"), AssumeRolePolicyDocument: aws.String("{not json")})
 	harness.AssertAPIError(t, err, "MalformedPolicyDocument")
 	_, err = client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("long"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks),
@@ -47,7 +47,7 @@ func TestCoreRoles(t *testing.T) {
 	_, err = client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("bad name!"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks)})
 	harness.AssertAPIError(t, err, "ValidationError")
 
-	got := coreMust(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("ecsTaskExecutionRole")}))(t)
+	got := harness.Must(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("ecsTaskExecutionRole")}))(t)
 	if got.Role.RoleLastUsed == nil || got.Role.RoleLastUsed.LastUsedDate != nil {
 		t.Errorf("RoleLastUsed of an unused role: %+v", got.Role.RoleLastUsed)
 	}
@@ -55,16 +55,16 @@ func TestCoreRoles(t *testing.T) {
 		t.Errorf("description %q", aws.ToString(got.Role.Description))
 	}
 	_, err = client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("missing")})
-	coreWantError(t, err, "NoSuchEntity", "The role with name missing cannot be found.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The role with name missing cannot be found.")
 
-	coreMust(client.UpdateRole(harness.Ctx, &iam.UpdateRoleInput{RoleName: aws.String("ecsTaskExecutionRole"), MaxSessionDuration: aws.Int32(7200), Description: aws.String("v2")}))(t)
-	upd := coreMust(client.UpdateRoleDescription(harness.Ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String("ecsTaskExecutionRole"), Description: aws.String("v3")}))(t)
+	harness.Must(client.UpdateRole(harness.Ctx, &iam.UpdateRoleInput{RoleName: aws.String("ecsTaskExecutionRole"), MaxSessionDuration: aws.Int32(7200), Description: aws.String("v2")}))(t)
+	upd := harness.Must(client.UpdateRoleDescription(harness.Ctx, &iam.UpdateRoleDescriptionInput{RoleName: aws.String("ecsTaskExecutionRole"), Description: aws.String("v3")}))(t)
 	if aws.ToString(upd.Role.Description) != "v3" || aws.ToInt32(upd.Role.MaxSessionDuration) != 7200 {
 		t.Errorf("after updates: %q %d", aws.ToString(upd.Role.Description), aws.ToInt32(upd.Role.MaxSessionDuration))
 	}
 	ec2Trust := strings.ReplaceAll(coreTrustECSTasks, "ecs-tasks", "ec2")
-	coreMust(client.UpdateAssumeRolePolicy(harness.Ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("ecsTaskExecutionRole"), PolicyDocument: aws.String(ec2Trust)}))(t)
-	got = coreMust(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("ecsTaskExecutionRole")}))(t)
+	harness.Must(client.UpdateAssumeRolePolicy(harness.Ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("ecsTaskExecutionRole"), PolicyDocument: aws.String(ec2Trust)}))(t)
+	got = harness.Must(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("ecsTaskExecutionRole")}))(t)
 	if coreDecode(t, got.Role.AssumeRolePolicyDocument) != ec2Trust {
 		t.Errorf("trust policy not updated")
 	}
@@ -79,7 +79,7 @@ func TestCoreRoles(t *testing.T) {
 	var names []string
 	p := iam.NewListRolesPaginator(client, &iam.ListRolesInput{MaxItems: aws.Int32(3)})
 	for p.HasMorePages() {
-		page := coreMust(p.NextPage(harness.Ctx))(t)
+		page := harness.Must(p.NextPage(harness.Ctx))(t)
 		for _, r := range page.Roles {
 			names = append(names, aws.ToString(r.RoleName))
 			if r.RoleLastUsed != nil || r.Tags != nil {
@@ -90,7 +90,7 @@ func TestCoreRoles(t *testing.T) {
 	if strings.Join(names, ",") != "ecsTaskExecutionRole,r1,r2,r3" {
 		t.Errorf("ListRoles paginator %v", names)
 	}
-	app := coreMust(client.ListRoles(harness.Ctx, &iam.ListRolesInput{PathPrefix: aws.String("/app")}))(t)
+	app := harness.Must(client.ListRoles(harness.Ctx, &iam.ListRolesInput{PathPrefix: aws.String("/app")}))(t)
 	if len(app.Roles) != 1 {
 		t.Errorf("PathPrefix /app: %d roles", len(app.Roles))
 	}
@@ -100,11 +100,11 @@ func TestCoreRoleDeleteConflicts(t *testing.T) {
 	_, client := coreStart(t)
 	role := aws.String("svc")
 	coreCreateRole(t, client, "svc")
-	coreMust(client.CreateInstanceProfile(harness.Ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("svc-profile")}))(t)
-	coreMust(client.AddRoleToInstanceProfile(harness.Ctx, &iam.AddRoleToInstanceProfileInput{RoleName: role, InstanceProfileName: aws.String("svc-profile")}))(t)
+	harness.Must(client.CreateInstanceProfile(harness.Ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("svc-profile")}))(t)
+	harness.Must(client.AddRoleToInstanceProfile(harness.Ctx, &iam.AddRoleToInstanceProfileInput{RoleName: role, InstanceProfileName: aws.String("svc-profile")}))(t)
 	policyArn := aws.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-	coreMust(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: role, PolicyArn: policyArn}))(t)
-	coreMust(client.PutRolePolicy(harness.Ctx, &iam.PutRolePolicyInput{RoleName: role, PolicyName: aws.String("s3"), PolicyDocument: aws.String(coreS3Read)}))(t)
+	harness.Must(client.AttachRolePolicy(harness.Ctx, &iam.AttachRolePolicyInput{RoleName: role, PolicyArn: policyArn}))(t)
+	harness.Must(client.PutRolePolicy(harness.Ctx, &iam.PutRolePolicyInput{RoleName: role, PolicyName: aws.String("s3"), PolicyDocument: aws.String(coreS3Read)}))(t)
 
 	steps := []struct {
 		message string
@@ -125,12 +125,12 @@ func TestCoreRoleDeleteConflicts(t *testing.T) {
 	}
 	for _, s := range steps {
 		_, err := client.DeleteRole(harness.Ctx, &iam.DeleteRoleInput{RoleName: role})
-		coreWantError(t, err, "DeleteConflict", s.message, 409)
+		harness.AssertError(t, err, "DeleteConflict", 409, s.message)
 		if err := s.fix(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	coreMust(client.DeleteRole(harness.Ctx, &iam.DeleteRoleInput{RoleName: role}))(t)
+	harness.Must(client.DeleteRole(harness.Ctx, &iam.DeleteRoleInput{RoleName: role}))(t)
 	_, err := client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: role})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 }
@@ -139,16 +139,16 @@ func TestCoreInvalidMarker(t *testing.T) {
 	_, client := coreStart(t)
 	coreCreateRole(t, client, "a")
 	_, err := client.ListRoles(harness.Ctx, &iam.ListRolesInput{Marker: aws.String("not-a-marker")})
-	coreWantError(t, err, "ValidationError", "Invalid Marker.", 400)
+	harness.AssertError(t, err, "ValidationError", 400, "Invalid Marker.")
 	// A marker from one listing is not valid for another.
 	coreCreateRole(t, client, "b")
-	page := coreMust(client.ListRoles(harness.Ctx, &iam.ListRolesInput{MaxItems: aws.Int32(1)}))(t)
+	page := harness.Must(client.ListRoles(harness.Ctx, &iam.ListRolesInput{MaxItems: aws.Int32(1)}))(t)
 	if !page.IsTruncated || page.Marker == nil {
 		t.Fatalf("first page not truncated")
 	}
 	_, err = client.ListUsers(harness.Ctx, &iam.ListUsersInput{Marker: page.Marker})
 	harness.AssertAPIError(t, err, "ValidationError")
-	next := coreMust(client.ListRoles(harness.Ctx, &iam.ListRolesInput{Marker: page.Marker}))(t)
+	next := harness.Must(client.ListRoles(harness.Ctx, &iam.ListRolesInput{Marker: page.Marker}))(t)
 	if len(next.Roles) != 1 || aws.ToString(next.Roles[0].RoleName) != "b" || next.IsTruncated {
 		t.Errorf("second page %+v", next.Roles)
 	}
@@ -160,7 +160,7 @@ func TestCoreAccountsAreSeparate(t *testing.T) {
 	cfg := ls.Config.Copy()
 	cfg.Credentials = credentials.NewStaticCredentialsProvider("111122223333", "x", "")
 	other := iam.NewFromConfig(cfg)
-	list := coreMust(other.ListRoles(harness.Ctx, &iam.ListRolesInput{}))(t)
+	list := harness.Must(other.ListRoles(harness.Ctx, &iam.ListRolesInput{}))(t)
 	if len(list.Roles) != 0 {
 		t.Errorf("another account sees %d roles", len(list.Roles))
 	}
@@ -171,7 +171,7 @@ func TestCoreAccountsAreSeparate(t *testing.T) {
 	// IAM is global: any region sees the same roles.
 	west := ls.Config.Copy()
 	west.Region = "eu-west-1"
-	got := coreMust(iam.NewFromConfig(west).GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("shared-name")}))(t)
+	got := harness.Must(iam.NewFromConfig(west).GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("shared-name")}))(t)
 	if aws.ToString(got.Role.Arn) != "arn:aws:iam::000000000000:role/shared-name" {
 		t.Errorf("role from eu-west-1 %s", aws.ToString(got.Role.Arn))
 	}

@@ -14,7 +14,7 @@ import (
 
 func TestCoreUsers(t *testing.T) {
 	_, client := coreStart(t)
-	out := coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/dev/"),
+	out := harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/dev/"),
 		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("core")}}}))(t)
 	u := out.User
 	if aws.ToString(u.Arn) != "arn:aws:iam::000000000000:user/dev/alice" || aws.ToString(u.Path) != "/dev/" {
@@ -28,23 +28,23 @@ func TestCoreUsers(t *testing.T) {
 	}
 
 	_, err := client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("ALICE")})
-	coreWantError(t, err, "EntityAlreadyExists", "User with name ALICE already exists.", 409)
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "User with name ALICE already exists.")
 
-	got := coreMust(client.GetUser(harness.Ctx, &iam.GetUserInput{UserName: aws.String("alice")}))(t)
+	got := harness.Must(client.GetUser(harness.Ctx, &iam.GetUserInput{UserName: aws.String("alice")}))(t)
 	if aws.ToString(got.User.UserId) != aws.ToString(u.UserId) || len(got.User.Tags) != 1 {
 		t.Errorf("GetUser %+v", got.User)
 	}
 	_, err = client.GetUser(harness.Ctx, &iam.GetUserInput{UserName: aws.String("nobody")})
-	coreWantError(t, err, "NoSuchEntity", "The user with name nobody cannot be found.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The user with name nobody cannot be found.")
 
 	// The root caller gets its own identity without a name.
-	root := coreMust(client.GetUser(harness.Ctx, &iam.GetUserInput{}))(t)
+	root := harness.Must(client.GetUser(harness.Ctx, &iam.GetUserInput{}))(t)
 	if aws.ToString(root.User.Arn) != "arn:aws:iam::000000000000:root" {
 		t.Errorf("root user %s", aws.ToString(root.User.Arn))
 	}
 
-	coreMust(client.UpdateUser(harness.Ctx, &iam.UpdateUserInput{UserName: aws.String("alice"), NewUserName: aws.String("alice2"), NewPath: aws.String("/ops/")}))(t)
-	got = coreMust(client.GetUser(harness.Ctx, &iam.GetUserInput{UserName: aws.String("alice2")}))(t)
+	harness.Must(client.UpdateUser(harness.Ctx, &iam.UpdateUserInput{UserName: aws.String("alice"), NewUserName: aws.String("alice2"), NewPath: aws.String("/ops/")}))(t)
+	got = harness.Must(client.GetUser(harness.Ctx, &iam.GetUserInput{UserName: aws.String("alice2")}))(t)
 	if aws.ToString(got.User.Arn) != "arn:aws:iam::000000000000:user/ops/alice2" || aws.ToString(got.User.UserId) != aws.ToString(u.UserId) {
 		t.Errorf("renamed user %s %s", aws.ToString(got.User.Arn), aws.ToString(got.User.UserId))
 	}
@@ -52,13 +52,13 @@ func TestCoreUsers(t *testing.T) {
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
 	for _, n := range []string{"u1", "u2", "u3", "u4"} {
-		coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(n)}))(t)
+		harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(n)}))(t)
 	}
 	var names []string
 	p := iam.NewListUsersPaginator(client, &iam.ListUsersInput{MaxItems: aws.Int32(2)})
 	pages := 0
 	for p.HasMorePages() {
-		page := coreMust(p.NextPage(harness.Ctx))(t)
+		page := harness.Must(p.NextPage(harness.Ctx))(t)
 		pages++
 		for _, u := range page.Users {
 			names = append(names, aws.ToString(u.UserName))
@@ -70,7 +70,7 @@ func TestCoreUsers(t *testing.T) {
 	if pages != 3 || len(names) != 5 {
 		t.Errorf("paginated %d pages, users %v", pages, names)
 	}
-	ops := coreMust(client.ListUsers(harness.Ctx, &iam.ListUsersInput{PathPrefix: aws.String("/ops/")}))(t)
+	ops := harness.Must(client.ListUsers(harness.Ctx, &iam.ListUsersInput{PathPrefix: aws.String("/ops/")}))(t)
 	if len(ops.Users) != 1 || aws.ToString(ops.Users[0].UserName) != "alice2" || ops.IsTruncated {
 		t.Errorf("PathPrefix /ops/: %+v", ops.Users)
 	}
@@ -79,21 +79,21 @@ func TestCoreUsers(t *testing.T) {
 		t.Errorf("UserExists waiter: %v", err)
 	}
 
-	coreMust(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("u1")}))(t)
+	harness.Must(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("u1")}))(t)
 	_, err = client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("u1")})
-	coreWantError(t, err, "NoSuchEntity", "The user with name u1 cannot be found.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The user with name u1 cannot be found.")
 }
 
 func TestCoreUserDeleteConflicts(t *testing.T) {
 	_, client := coreStart(t)
 	user := aws.String("bob")
-	coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: user}))(t)
-	coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("devs")}))(t)
-	coreMust(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: user, GroupName: aws.String("devs")}))(t)
-	key := coreMust(client.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: user}))(t)
-	coreMust(client.CreateLoginProfile(harness.Ctx, &iam.CreateLoginProfileInput{UserName: user, Password: aws.String("Passw0rd!Passw0rd")}))(t)
-	coreMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: user, PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMFullAccess")}))(t)
-	coreMust(client.PutUserPolicy(harness.Ctx, &iam.PutUserPolicyInput{UserName: user, PolicyName: aws.String("s3"), PolicyDocument: aws.String(coreS3Read)}))(t)
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: user}))(t)
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("devs")}))(t)
+	harness.Must(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: user, GroupName: aws.String("devs")}))(t)
+	key := harness.Must(client.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: user}))(t)
+	harness.Must(client.CreateLoginProfile(harness.Ctx, &iam.CreateLoginProfileInput{UserName: user, Password: aws.String("Passw0rd!Passw0rd")}))(t)
+	harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: user, PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMFullAccess")}))(t)
+	harness.Must(client.PutUserPolicy(harness.Ctx, &iam.PutUserPolicyInput{UserName: user, PolicyName: aws.String("s3"), PolicyDocument: aws.String(coreS3Read)}))(t)
 
 	steps := []struct {
 		message string
@@ -122,31 +122,31 @@ func TestCoreUserDeleteConflicts(t *testing.T) {
 	}
 	for _, s := range steps {
 		_, err := client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: user})
-		coreWantError(t, err, "DeleteConflict", s.message, 409)
+		harness.AssertError(t, err, "DeleteConflict", 409, s.message)
 		if err := s.fix(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	coreMust(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: user}))(t)
+	harness.Must(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: user}))(t)
 }
 
 func TestCoreGroups(t *testing.T) {
 	_, client := coreStart(t)
-	g := coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("admins"), Path: aws.String("/org/")}))(t)
+	g := harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("admins"), Path: aws.String("/org/")}))(t)
 	if aws.ToString(g.Group.Arn) != "arn:aws:iam::000000000000:group/org/admins" ||
 		!regexp.MustCompile(`^AGPA[A-Z2-7]{17}$`).MatchString(aws.ToString(g.Group.GroupId)) {
 		t.Errorf("group %s %s", aws.ToString(g.Group.Arn), aws.ToString(g.Group.GroupId))
 	}
 	_, err := client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("admins")})
-	coreWantError(t, err, "EntityAlreadyExists", "Group with name admins already exists.", 409)
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "Group with name admins already exists.")
 	for _, n := range []string{"ann", "ben"} {
-		coreMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(n)}))(t)
-		coreMust(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: aws.String(n), GroupName: aws.String("admins")}))(t)
+		harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(n)}))(t)
+		harness.Must(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: aws.String(n), GroupName: aws.String("admins")}))(t)
 	}
 	_, err = client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{UserName: aws.String("nobody"), GroupName: aws.String("admins")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
-	got := coreMust(client.GetGroup(harness.Ctx, &iam.GetGroupInput{GroupName: aws.String("admins")}))(t)
+	got := harness.Must(client.GetGroup(harness.Ctx, &iam.GetGroupInput{GroupName: aws.String("admins")}))(t)
 	if len(got.Users) != 2 || aws.ToString(got.Users[0].UserName) != "ann" {
 		t.Errorf("GetGroup users %+v", got.Users)
 	}
@@ -154,44 +154,44 @@ func TestCoreGroups(t *testing.T) {
 	var members int
 	gp := iam.NewGetGroupPaginator(client, &iam.GetGroupInput{GroupName: aws.String("admins"), MaxItems: aws.Int32(1)})
 	for gp.HasMorePages() {
-		members += len(coreMust(gp.NextPage(harness.Ctx))(t).Users)
+		members += len(harness.Must(gp.NextPage(harness.Ctx))(t).Users)
 	}
 	if members != 2 {
 		t.Errorf("GetGroup paginator saw %d users", members)
 	}
-	fu := coreMust(client.ListGroupsForUser(harness.Ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ben")}))(t)
+	fu := harness.Must(client.ListGroupsForUser(harness.Ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ben")}))(t)
 	if len(fu.Groups) != 1 || aws.ToString(fu.Groups[0].GroupName) != "admins" {
 		t.Errorf("ListGroupsForUser %+v", fu.Groups)
 	}
 
 	_, err = client.DeleteGroup(harness.Ctx, &iam.DeleteGroupInput{GroupName: aws.String("admins")})
-	coreWantError(t, err, "DeleteConflict", "Cannot delete entity, must remove users from group first.", 409)
+	harness.AssertError(t, err, "DeleteConflict", 409, "Cannot delete entity, must remove users from group first.")
 
-	coreMust(client.UpdateGroup(harness.Ctx, &iam.UpdateGroupInput{GroupName: aws.String("admins"), NewGroupName: aws.String("ops")}))(t)
-	fu = coreMust(client.ListGroupsForUser(harness.Ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ann")}))(t)
+	harness.Must(client.UpdateGroup(harness.Ctx, &iam.UpdateGroupInput{GroupName: aws.String("admins"), NewGroupName: aws.String("ops")}))(t)
+	fu = harness.Must(client.ListGroupsForUser(harness.Ctx, &iam.ListGroupsForUserInput{UserName: aws.String("ann")}))(t)
 	if len(fu.Groups) != 1 || aws.ToString(fu.Groups[0].Arn) != "arn:aws:iam::000000000000:group/org/ops" {
 		t.Errorf("after rename %+v", fu.Groups)
 	}
 	for _, n := range []string{"ann", "ben"} {
-		coreMust(client.RemoveUserFromGroup(harness.Ctx, &iam.RemoveUserFromGroupInput{UserName: aws.String(n), GroupName: aws.String("ops")}))(t)
+		harness.Must(client.RemoveUserFromGroup(harness.Ctx, &iam.RemoveUserFromGroupInput{UserName: aws.String(n), GroupName: aws.String("ops")}))(t)
 	}
 	_, err = client.RemoveUserFromGroup(harness.Ctx, &iam.RemoveUserFromGroupInput{UserName: aws.String("ann"), GroupName: aws.String("ops")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
-	coreMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("other")}))(t)
-	lg := coreMust(client.ListGroups(harness.Ctx, &iam.ListGroupsInput{PathPrefix: aws.String("/org/")}))(t)
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("other")}))(t)
+	lg := harness.Must(client.ListGroups(harness.Ctx, &iam.ListGroupsInput{PathPrefix: aws.String("/org/")}))(t)
 	if len(lg.Groups) != 1 || aws.ToString(lg.Groups[0].GroupName) != "ops" {
 		t.Errorf("ListGroups /org/ %+v", lg.Groups)
 	}
 	var all int
 	p := iam.NewListGroupsPaginator(client, &iam.ListGroupsInput{MaxItems: aws.Int32(1)})
 	for p.HasMorePages() {
-		all += len(coreMust(p.NextPage(harness.Ctx))(t).Groups)
+		all += len(harness.Must(p.NextPage(harness.Ctx))(t).Groups)
 	}
 	if all != 2 {
 		t.Errorf("ListGroups paginator saw %d", all)
 	}
-	coreMust(client.DeleteGroup(harness.Ctx, &iam.DeleteGroupInput{GroupName: aws.String("ops")}))(t)
+	harness.Must(client.DeleteGroup(harness.Ctx, &iam.DeleteGroupInput{GroupName: aws.String("ops")}))(t)
 	_, err = client.GetGroup(harness.Ctx, &iam.GetGroupInput{GroupName: aws.String("ops")})
-	coreWantError(t, err, "NoSuchEntity", "The group with name ops cannot be found.", 404)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The group with name ops cannot be found.")
 }

@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"testing"
@@ -23,51 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/longshore/longshore/compat-tests/harness"
-	"github.com/longshore/longshore/longshoretest"
 )
-
-func extrasStart(t *testing.T) (*longshoretest.Instance, *iam.Client) {
-	t.Helper()
-	ls := harness.Start(t)
-	return ls, iam.NewFromConfig(ls.Config)
-}
-
-// extrasMust takes a call's results and, given the test, fails it on an
-// error or returns the value: extrasMust(client.X(ctx, in))(t).
-func extrasMust[T any](v T, err error) func(*testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
 
 func extrasCreateUser(t *testing.T, client *iam.Client, name string) {
 	t.Helper()
-	extrasMust(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(name)}))(t)
-}
-
-// extrasStatus is the HTTP status of an API error.
-func extrasStatus(err error) int {
-	var se interface{ HTTPStatusCode() int }
-	if errors.As(err, &se) {
-		return se.HTTPStatusCode()
-	}
-	return 0
-}
-
-// extrasAPIError asserts an API error's code, HTTP status and message.
-func extrasAPIError(t *testing.T, err error, code string, status int, message string) {
-	t.Helper()
-	ae := harness.AssertAPIError(t, err, code)
-	if got := extrasStatus(err); got != status {
-		t.Errorf("%s: status %d, want %d", code, got, status)
-	}
-	if message != "" && ae.ErrorMessage() != message {
-		t.Errorf("%s: message %q, want %q", code, ae.ErrorMessage(), message)
-	}
+	harness.Must(client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String(name)}))(t)
 }
 
 // extrasTOTP is the RFC 6238 code of a base32 seed at time t.

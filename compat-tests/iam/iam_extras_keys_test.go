@@ -20,10 +20,10 @@ import (
 )
 
 func TestExtrasSSHPublicKeys(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	extrasCreateUser(t, client, "dev")
 	pub, body := extrasSSHKey(t, 2048)
-	key := extrasMust(client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String(body)}))(t).SSHPublicKey
+	key := harness.Must(client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String(body)}))(t).SSHPublicKey
 	id := aws.ToString(key.SSHPublicKeyId)
 	if !regexp.MustCompile(`^APKA[A-Z0-9]{16}$`).MatchString(id) || key.Status != types.StatusTypeActive || key.UploadDate == nil ||
 		aws.ToString(key.UserName) != "dev" {
@@ -40,12 +40,12 @@ func TestExtrasSSHPublicKeys(t *testing.T) {
 	}
 
 	// Both encodings render the same key.
-	ssh := extrasMust(client.GetSSHPublicKey(harness.Ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id),
+	ssh := harness.Must(client.GetSSHPublicKey(harness.Ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id),
 		Encoding: types.EncodingTypeSsh}))(t).SSHPublicKey
 	if aws.ToString(ssh.SSHPublicKeyBody) != strings.Join(strings.Fields(body)[:2], " ") {
 		t.Errorf("SSH encoding %q", aws.ToString(ssh.SSHPublicKeyBody))
 	}
-	pemOut := extrasMust(client.GetSSHPublicKey(harness.Ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id),
+	pemOut := harness.Must(client.GetSSHPublicKey(harness.Ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id),
 		Encoding: types.EncodingTypePem}))(t).SSHPublicKey
 	block, _ := pem.Decode([]byte(aws.ToString(pemOut.SSHPublicKeyBody)))
 	if block == nil {
@@ -58,11 +58,11 @@ func TestExtrasSSHPublicKeys(t *testing.T) {
 
 	// A PEM upload is the same key: a duplicate.
 	_, err = client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: pemOut.SSHPublicKeyBody})
-	extrasAPIError(t, err, "DuplicateSSHPublicKey", 400, "")
+	harness.AssertError(t, err, "DuplicateSSHPublicKey", 400, "")
 	_, err = client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String("ssh-dss AAAAB3NzaC1kc3M=")})
-	extrasAPIError(t, err, "UnrecognizedPublicKeyEncoding", 400, "")
+	harness.AssertError(t, err, "UnrecognizedPublicKeyEncoding", 400, "")
 	_, err = client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String("ssh-rsa !!!notbase64")})
-	extrasAPIError(t, err, "InvalidPublicKey", 400, "")
+	harness.AssertError(t, err, "InvalidPublicKey", 400, "")
 	_, small := extrasSSHKey(t, 1024)
 	_, err = client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String(small)})
 	harness.AssertAPIError(t, err, "InvalidPublicKey")
@@ -70,12 +70,12 @@ func TestExtrasSSHPublicKeys(t *testing.T) {
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
 	_, body2 := extrasSSHKey(t, 2048)
-	extrasMust(client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String(body2)}))(t)
-	extrasMust(client.UpdateSSHPublicKey(harness.Ctx, &iam.UpdateSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id), Status: types.StatusTypeInactive}))(t)
+	harness.Must(client.UploadSSHPublicKey(harness.Ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyBody: aws.String(body2)}))(t)
+	harness.Must(client.UpdateSSHPublicKey(harness.Ctx, &iam.UpdateSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id), Status: types.StatusTypeInactive}))(t)
 	var keys []types.SSHPublicKeyMetadata
 	p := iam.NewListSSHPublicKeysPaginator(client, &iam.ListSSHPublicKeysInput{UserName: aws.String("dev"), MaxItems: aws.Int32(1)})
 	for p.HasMorePages() {
-		keys = append(keys, extrasMust(p.NextPage(harness.Ctx))(t).SSHPublicKeys...)
+		keys = append(keys, harness.Must(p.NextPage(harness.Ctx))(t).SSHPublicKeys...)
 	}
 	if len(keys) != 2 || aws.ToString(keys[0].SSHPublicKeyId) != id || keys[0].Status != types.StatusTypeInactive || keys[1].Status != types.StatusTypeActive {
 		t.Fatalf("keys %+v", keys)
@@ -83,68 +83,68 @@ func TestExtrasSSHPublicKeys(t *testing.T) {
 
 	_, err = client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("dev")})
 	harness.AssertAPIError(t, err, "DeleteConflict")
-	extrasMust(client.DeleteSSHPublicKey(harness.Ctx, &iam.DeleteSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id)}))(t)
+	harness.Must(client.DeleteSSHPublicKey(harness.Ctx, &iam.DeleteSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id)}))(t)
 	_, err = client.GetSSHPublicKey(harness.Ctx, &iam.GetSSHPublicKeyInput{UserName: aws.String("dev"), SSHPublicKeyId: aws.String(id), Encoding: types.EncodingTypeSsh})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "The Public Key with id "+id+" cannot be found.")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The Public Key with id "+id+" cannot be found.")
 }
 
 func TestExtrasSigningCertificates(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	extrasCreateUser(t, client, "svc")
 	certPEM, _ := extrasCert(t, "svc", time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour), true)
-	cert := extrasMust(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"),
+	cert := harness.Must(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"),
 		CertificateBody: aws.String(certPEM)}))(t).Certificate
 	id := aws.ToString(cert.CertificateId)
 	if len(id) < 24 || cert.Status != types.StatusTypeActive || aws.ToString(cert.UserName) != "svc" || cert.UploadDate == nil {
 		t.Fatalf("uploaded %+v", cert)
 	}
 	_, err := client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String(certPEM)})
-	extrasAPIError(t, err, "DuplicateCertificate", 409, "")
+	harness.AssertError(t, err, "DuplicateCertificate", 409, "")
 	_, err = client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String("not a certificate")})
-	extrasAPIError(t, err, "MalformedCertificate", 400, "")
+	harness.AssertError(t, err, "MalformedCertificate", 400, "")
 	expired, _ := extrasCert(t, "old", time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour), false)
 	_, err = client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String(expired)})
-	extrasAPIError(t, err, "InvalidCertificate", 400, "")
+	harness.AssertError(t, err, "InvalidCertificate", 400, "")
 	second, _ := extrasCert(t, "svc2", time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
-	extrasMust(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String(second)}))(t)
+	harness.Must(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String(second)}))(t)
 	third, _ := extrasCert(t, "svc3", time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
 	_, err = client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("svc"), CertificateBody: aws.String(third)})
-	extrasAPIError(t, err, "LimitExceeded", 409, "")
+	harness.AssertError(t, err, "LimitExceeded", 409, "")
 
-	extrasMust(client.UpdateSigningCertificate(harness.Ctx, &iam.UpdateSigningCertificateInput{UserName: aws.String("svc"), CertificateId: aws.String(id),
+	harness.Must(client.UpdateSigningCertificate(harness.Ctx, &iam.UpdateSigningCertificateInput{UserName: aws.String("svc"), CertificateId: aws.String(id),
 		Status: types.StatusTypeInactive}))(t)
 	var certs []types.SigningCertificate
 	p := iam.NewListSigningCertificatesPaginator(client, &iam.ListSigningCertificatesInput{UserName: aws.String("svc"), MaxItems: aws.Int32(1)})
 	for p.HasMorePages() {
-		certs = append(certs, extrasMust(p.NextPage(harness.Ctx))(t).Certificates...)
+		certs = append(certs, harness.Must(p.NextPage(harness.Ctx))(t).Certificates...)
 	}
 	if len(certs) != 2 || certs[0].Status != types.StatusTypeInactive || !strings.Contains(aws.ToString(certs[0].CertificateBody), "BEGIN CERTIFICATE") {
 		t.Fatalf("certs %+v", certs)
 	}
 
 	// The root user has its own certificates.
-	extrasMust(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{CertificateBody: aws.String(third)}))(t)
-	root := extrasMust(client.ListSigningCertificates(harness.Ctx, &iam.ListSigningCertificatesInput{}))(t).Certificates
+	harness.Must(client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{CertificateBody: aws.String(third)}))(t)
+	root := harness.Must(client.ListSigningCertificates(harness.Ctx, &iam.ListSigningCertificatesInput{}))(t).Certificates
 	if len(root) != 1 {
 		t.Fatalf("root certificates %+v", root)
 	}
-	if v := extrasMust(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["AccountSigningCertificatesPresent"]; v != 1 {
+	if v := harness.Must(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["AccountSigningCertificatesPresent"]; v != 1 {
 		t.Errorf("AccountSigningCertificatesPresent %d", v)
 	}
 
 	_, err = client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("svc")})
-	extrasAPIError(t, err, "DeleteConflict", 409, "Cannot delete entity, must delete signing certificates first.")
-	extrasMust(client.DeleteSigningCertificate(harness.Ctx, &iam.DeleteSigningCertificateInput{UserName: aws.String("svc"), CertificateId: aws.String(id)}))(t)
+	harness.AssertError(t, err, "DeleteConflict", 409, "Cannot delete entity, must delete signing certificates first.")
+	harness.Must(client.DeleteSigningCertificate(harness.Ctx, &iam.DeleteSigningCertificateInput{UserName: aws.String("svc"), CertificateId: aws.String(id)}))(t)
 	_, err = client.DeleteSigningCertificate(harness.Ctx, &iam.DeleteSigningCertificateInput{UserName: aws.String("svc"), CertificateId: aws.String(id)})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "The Certificate with id "+id+" cannot be found.")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The Certificate with id "+id+" cannot be found.")
 }
 
 func TestExtrasServerCertificates(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	notAfter := time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second)
 	certPEM, keyPEM := extrasCert(t, "www.example.com", time.Now().Add(-time.Hour), notAfter, true)
 	chainPEM, otherKey := extrasCert(t, "Example CA", time.Now().Add(-time.Hour), notAfter, false)
-	up := extrasMust(client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("www"),
+	up := harness.Must(client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("www"),
 		Path: aws.String("/cloudfront/"), CertificateBody: aws.String(certPEM), PrivateKey: aws.String(keyPEM), CertificateChain: aws.String(chainPEM),
 		Tags: []types.Tag{{Key: aws.String("site"), Value: aws.String("www")}}}))(t)
 	m := up.ServerCertificateMetadata
@@ -155,30 +155,30 @@ func TestExtrasServerCertificates(t *testing.T) {
 	}
 	_, err := client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("www"),
 		CertificateBody: aws.String(certPEM), PrivateKey: aws.String(keyPEM)})
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "The Server Certificate with name www already exists.")
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "The Server Certificate with name www already exists.")
 	_, err = client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("mismatch"),
 		CertificateBody: aws.String(certPEM), PrivateKey: aws.String(otherKey)})
-	extrasAPIError(t, err, "KeyPairMismatch", 400, "")
+	harness.AssertError(t, err, "KeyPairMismatch", 400, "")
 	_, err = client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("bad"),
 		CertificateBody: aws.String("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"), PrivateKey: aws.String(keyPEM)})
-	extrasAPIError(t, err, "MalformedCertificate", 400, "")
+	harness.AssertError(t, err, "MalformedCertificate", 400, "")
 	_, err = client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("badchain"),
 		CertificateBody: aws.String(certPEM), PrivateKey: aws.String(keyPEM), CertificateChain: aws.String("garbage")})
 	harness.AssertAPIError(t, err, "MalformedCertificate")
 
-	got := extrasMust(client.GetServerCertificate(harness.Ctx, &iam.GetServerCertificateInput{ServerCertificateName: aws.String("www")}))(t).ServerCertificate
+	got := harness.Must(client.GetServerCertificate(harness.Ctx, &iam.GetServerCertificateInput{ServerCertificateName: aws.String("www")}))(t).ServerCertificate
 	if aws.ToString(got.CertificateBody) != strings.TrimSpace(certPEM) || aws.ToString(got.CertificateChain) != chainPEM ||
 		aws.ToString(got.ServerCertificateMetadata.ServerCertificateName) != "www" {
 		t.Fatalf("get %+v", got)
 	}
 
 	// Rename and move.
-	extrasMust(client.UpdateServerCertificate(harness.Ctx, &iam.UpdateServerCertificateInput{ServerCertificateName: aws.String("www"),
+	harness.Must(client.UpdateServerCertificate(harness.Ctx, &iam.UpdateServerCertificateInput{ServerCertificateName: aws.String("www"),
 		NewServerCertificateName: aws.String("www-2026"), NewPath: aws.String("/elb/")}))(t)
 	_, err = client.GetServerCertificate(harness.Ctx, &iam.GetServerCertificateInput{ServerCertificateName: aws.String("www")})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "The Server Certificate with name www cannot be found.")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The Server Certificate with name www cannot be found.")
 	ecCert, ecKey := extrasCert(t, "api.example.com", time.Now().Add(-time.Hour), notAfter, false)
-	extrasMust(client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("api"),
+	harness.Must(client.UploadServerCertificate(harness.Ctx, &iam.UploadServerCertificateInput{ServerCertificateName: aws.String("api"),
 		CertificateBody: aws.String(ecCert), PrivateKey: aws.String(ecKey)}))(t)
 	_, err = client.UpdateServerCertificate(harness.Ctx, &iam.UpdateServerCertificateInput{ServerCertificateName: aws.String("api"),
 		NewServerCertificateName: aws.String("WWW-2026")})
@@ -187,78 +187,78 @@ func TestExtrasServerCertificates(t *testing.T) {
 	var all []types.ServerCertificateMetadata
 	p := iam.NewListServerCertificatesPaginator(client, &iam.ListServerCertificatesInput{MaxItems: aws.Int32(1)})
 	for p.HasMorePages() {
-		all = append(all, extrasMust(p.NextPage(harness.Ctx))(t).ServerCertificateMetadataList...)
+		all = append(all, harness.Must(p.NextPage(harness.Ctx))(t).ServerCertificateMetadataList...)
 	}
 	if len(all) != 2 || aws.ToString(all[0].Arn) != "arn:aws:iam::000000000000:server-certificate/elb/www-2026" {
 		t.Fatalf("list %+v", all)
 	}
-	elb := extrasMust(client.ListServerCertificates(harness.Ctx, &iam.ListServerCertificatesInput{PathPrefix: aws.String("/elb/")}))(t).ServerCertificateMetadataList
+	elb := harness.Must(client.ListServerCertificates(harness.Ctx, &iam.ListServerCertificatesInput{PathPrefix: aws.String("/elb/")}))(t).ServerCertificateMetadataList
 	if len(elb) != 1 || aws.ToString(elb[0].ServerCertificateName) != "www-2026" {
 		t.Fatalf("PathPrefix /elb/: %+v", elb)
 	}
-	if v := extrasMust(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["ServerCertificates"]; v != 2 {
+	if v := harness.Must(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["ServerCertificates"]; v != 2 {
 		t.Errorf("summary ServerCertificates %d", v)
 	}
 
 	// Tags.
-	extrasMust(client.TagServerCertificate(harness.Ctx, &iam.TagServerCertificateInput{ServerCertificateName: aws.String("www-2026"),
+	harness.Must(client.TagServerCertificate(harness.Ctx, &iam.TagServerCertificateInput{ServerCertificateName: aws.String("www-2026"),
 		Tags: []types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}))(t)
 	var tags []types.Tag
 	tp := iam.NewListServerCertificateTagsPaginator(client, &iam.ListServerCertificateTagsInput{ServerCertificateName: aws.String("www-2026"), MaxItems: aws.Int32(1)})
 	for tp.HasMorePages() {
-		tags = append(tags, extrasMust(tp.NextPage(harness.Ctx))(t).Tags...)
+		tags = append(tags, harness.Must(tp.NextPage(harness.Ctx))(t).Tags...)
 	}
 	if len(tags) != 2 {
 		t.Fatalf("tags %+v", tags)
 	}
-	extrasMust(client.UntagServerCertificate(harness.Ctx, &iam.UntagServerCertificateInput{ServerCertificateName: aws.String("www-2026"), TagKeys: []string{"site"}}))(t)
-	if tl := extrasMust(client.ListServerCertificateTags(harness.Ctx, &iam.ListServerCertificateTagsInput{ServerCertificateName: aws.String("www-2026")}))(t).Tags; len(tl) != 1 || aws.ToString(tl[0].Key) != "env" {
+	harness.Must(client.UntagServerCertificate(harness.Ctx, &iam.UntagServerCertificateInput{ServerCertificateName: aws.String("www-2026"), TagKeys: []string{"site"}}))(t)
+	if tl := harness.Must(client.ListServerCertificateTags(harness.Ctx, &iam.ListServerCertificateTagsInput{ServerCertificateName: aws.String("www-2026")}))(t).Tags; len(tl) != 1 || aws.ToString(tl[0].Key) != "env" {
 		t.Errorf("tags after untag %+v", tl)
 	}
 
-	extrasMust(client.DeleteServerCertificate(harness.Ctx, &iam.DeleteServerCertificateInput{ServerCertificateName: aws.String("www-2026")}))(t)
+	harness.Must(client.DeleteServerCertificate(harness.Ctx, &iam.DeleteServerCertificateInput{ServerCertificateName: aws.String("www-2026")}))(t)
 	_, err = client.DeleteServerCertificate(harness.Ctx, &iam.DeleteServerCertificateInput{ServerCertificateName: aws.String("www-2026")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 }
 
 func TestExtrasServiceSpecificCredentials(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	extrasCreateUser(t, client, "git")
 	extrasCreateUser(t, client, "other")
-	cred := extrasMust(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
+	cred := harness.Must(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceName: aws.String("codecommit.amazonaws.com")}))(t).ServiceSpecificCredential
 	id := aws.ToString(cred.ServiceSpecificCredentialId)
 	if !regexp.MustCompile(`^ACCA[A-Z0-9]{17}$`).MatchString(id) || aws.ToString(cred.ServiceUserName) != "git-at-000000000000" ||
 		len(aws.ToString(cred.ServicePassword)) != 44 || cred.Status != types.StatusTypeActive || cred.CreateDate == nil {
 		t.Fatalf("credential %+v", cred)
 	}
-	extrasMust(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
+	harness.Must(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceName: aws.String("codecommit.amazonaws.com")}))(t)
 	_, err := client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceName: aws.String("codecommit.amazonaws.com")})
-	extrasAPIError(t, err, "LimitExceeded", 409, "")
+	harness.AssertError(t, err, "LimitExceeded", 409, "")
 	_, err = client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceName: aws.String("s3.amazonaws.com")})
-	extrasAPIError(t, err, "NotSupportedService", 404, "")
-	bedrock := extrasMust(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("other"),
+	harness.AssertError(t, err, "NotSupportedService", 404, "")
+	bedrock := harness.Must(client.CreateServiceSpecificCredential(harness.Ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("other"),
 		ServiceName: aws.String("bedrock.amazonaws.com"), CredentialAgeDays: aws.Int32(30)}))(t).ServiceSpecificCredential
 	if bedrock.ServiceCredentialSecret == nil || bedrock.ServicePassword != nil || bedrock.ExpirationDate == nil ||
 		bedrock.ExpirationDate.Sub(*bedrock.CreateDate) != 30*24*time.Hour {
 		t.Fatalf("bedrock key %+v", bedrock)
 	}
 
-	reset := extrasMust(client.ResetServiceSpecificCredential(harness.Ctx, &iam.ResetServiceSpecificCredentialInput{UserName: aws.String("git"),
+	reset := harness.Must(client.ResetServiceSpecificCredential(harness.Ctx, &iam.ResetServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceSpecificCredentialId: aws.String(id)}))(t).ServiceSpecificCredential
 	if aws.ToString(reset.ServicePassword) == aws.ToString(cred.ServicePassword) || aws.ToString(reset.ServiceSpecificCredentialId) != id {
 		t.Errorf("reset did not change the password")
 	}
-	extrasMust(client.UpdateServiceSpecificCredential(harness.Ctx, &iam.UpdateServiceSpecificCredentialInput{UserName: aws.String("git"),
+	harness.Must(client.UpdateServiceSpecificCredential(harness.Ctx, &iam.UpdateServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceSpecificCredentialId: aws.String(id), Status: types.StatusTypeInactive}))(t)
-	list := extrasMust(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("git")}))(t).ServiceSpecificCredentials
+	list := harness.Must(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("git")}))(t).ServiceSpecificCredentials
 	if len(list) != 2 || list[0].Status != types.StatusTypeInactive {
 		t.Fatalf("list %+v", list)
 	}
-	all := extrasMust(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{AllUsers: aws.Bool(true),
+	all := harness.Must(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{AllUsers: aws.Bool(true),
 		ServiceName: aws.String("bedrock.amazonaws.com")}))(t).ServiceSpecificCredentials
 	if len(all) != 1 || aws.ToString(all[0].UserName) != "other" {
 		t.Fatalf("all users, bedrock: %+v", all)
@@ -266,12 +266,12 @@ func TestExtrasServiceSpecificCredentials(t *testing.T) {
 	// Another user's credential is not found under this user.
 	_, err = client.DeleteServiceSpecificCredential(harness.Ctx, &iam.DeleteServiceSpecificCredentialInput{UserName: aws.String("other"),
 		ServiceSpecificCredentialId: aws.String(id)})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "")
 	_, err = client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("git")})
 	harness.AssertAPIError(t, err, "DeleteConflict")
-	extrasMust(client.DeleteServiceSpecificCredential(harness.Ctx, &iam.DeleteServiceSpecificCredentialInput{UserName: aws.String("git"),
+	harness.Must(client.DeleteServiceSpecificCredential(harness.Ctx, &iam.DeleteServiceSpecificCredentialInput{UserName: aws.String("git"),
 		ServiceSpecificCredentialId: aws.String(id)}))(t)
-	if n := len(extrasMust(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("git")}))(t).ServiceSpecificCredentials); n != 1 {
+	if n := len(harness.Must(client.ListServiceSpecificCredentials(harness.Ctx, &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("git")}))(t).ServiceSpecificCredentials); n != 1 {
 		t.Errorf("%d credentials left", n)
 	}
 }

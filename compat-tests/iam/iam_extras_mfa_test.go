@@ -15,9 +15,9 @@ import (
 )
 
 func TestExtrasVirtualMFADevices(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	extrasCreateUser(t, client, "alice")
-	dev := extrasMust(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{
+	dev := harness.Must(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{
 		VirtualMFADeviceName: aws.String("alice-phone"), Path: aws.String("/staff/"),
 		Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("alice")}}}))(t).VirtualMFADevice
 	serial := aws.ToString(dev.SerialNumber)
@@ -33,32 +33,32 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 		t.Fatalf("QR code PNG: %v", err)
 	}
 	_, err = client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice-phone"), Path: aws.String("/staff/")})
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "MFADevice entity at the same path and name already exists.")
-	extrasMust(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("spare")}))(t)
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "MFADevice entity at the same path and name already exists.")
+	harness.Must(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("spare")}))(t)
 
 	// Wrong codes are refused; two consecutive codes enable the device.
 	now := time.Now()
 	_, err = client.EnableMFADevice(harness.Ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String("000000"), AuthenticationCode2: aws.String("000000")})
-	extrasAPIError(t, err, "InvalidAuthenticationCode", 403, "Authentication code for device is not valid.")
+	harness.AssertError(t, err, "InvalidAuthenticationCode", 403, "Authentication code for device is not valid.")
 	_, err = client.EnableMFADevice(harness.Ctx, &iam.EnableMFADeviceInput{UserName: aws.String("nobody"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String("000000"), AuthenticationCode2: aws.String("000000")})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "The user with name nobody cannot be found.")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The user with name nobody cannot be found.")
 	code1, code2 := extrasTOTP(t, seed, now.Add(-30*time.Second)), extrasTOTP(t, seed, now)
-	extrasMust(client.EnableMFADevice(harness.Ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
+	harness.Must(client.EnableMFADevice(harness.Ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String(code1), AuthenticationCode2: aws.String(code2)}))(t)
 	_, err = client.EnableMFADevice(harness.Ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String(code1), AuthenticationCode2: aws.String(code2)})
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "")
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "")
 
-	got := extrasMust(client.GetMFADevice(harness.Ctx, &iam.GetMFADeviceInput{SerialNumber: aws.String(serial)}))(t)
+	got := harness.Must(client.GetMFADevice(harness.Ctx, &iam.GetMFADeviceInput{SerialNumber: aws.String(serial)}))(t)
 	if aws.ToString(got.UserName) != "alice" || got.EnableDate == nil {
 		t.Fatalf("GetMFADevice %+v", got)
 	}
 	var devices []types.MFADevice
 	mp := iam.NewListMFADevicesPaginator(client, &iam.ListMFADevicesInput{UserName: aws.String("alice")})
 	for mp.HasMorePages() {
-		devices = append(devices, extrasMust(mp.NextPage(harness.Ctx))(t).MFADevices...)
+		devices = append(devices, harness.Must(mp.NextPage(harness.Ctx))(t).MFADevices...)
 	}
 	if len(devices) != 1 || aws.ToString(devices[0].SerialNumber) != serial {
 		t.Fatalf("ListMFADevices %+v", devices)
@@ -71,7 +71,7 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 		var out []types.VirtualMFADevice
 		p := iam.NewListVirtualMFADevicesPaginator(client, &iam.ListVirtualMFADevicesInput{AssignmentStatus: status, MaxItems: aws.Int32(1)})
 		for p.HasMorePages() {
-			out = append(out, extrasMust(p.NextPage(harness.Ctx))(t).VirtualMFADevices...)
+			out = append(out, harness.Must(p.NextPage(harness.Ctx))(t).VirtualMFADevices...)
 		}
 		return out
 	}
@@ -88,7 +88,7 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 	}
 
 	// Resync with the next two codes.
-	extrasMust(client.ResyncMFADevice(harness.Ctx, &iam.ResyncMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
+	harness.Must(client.ResyncMFADevice(harness.Ctx, &iam.ResyncMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String(extrasTOTP(t, seed, now.Add(30*time.Second))), AuthenticationCode2: aws.String(extrasTOTP(t, seed, now.Add(60*time.Second)))}))(t)
 	_, err = client.ResyncMFADevice(harness.Ctx, &iam.ResyncMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321")})
@@ -96,28 +96,28 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 
 	// A user with an MFA device cannot be deleted; a device in use cannot be deleted.
 	_, err = client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("alice")})
-	extrasAPIError(t, err, "DeleteConflict", 409, "Cannot delete entity, must delete MFA device first.")
+	harness.AssertError(t, err, "DeleteConflict", 409, "Cannot delete entity, must delete MFA device first.")
 	_, err = client.DeleteVirtualMFADevice(harness.Ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
-	extrasAPIError(t, err, "DeleteConflict", 409, "")
+	harness.AssertError(t, err, "DeleteConflict", 409, "")
 
-	summary := extrasMust(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap
+	summary := harness.Must(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap
 	if summary["MFADevices"] != 2 || summary["MFADevicesInUse"] != 1 {
 		t.Errorf("summary MFADevices=%d MFADevicesInUse=%d", summary["MFADevices"], summary["MFADevicesInUse"])
 	}
 
 	// Tags.
-	extrasMust(client.TagMFADevice(harness.Ctx, &iam.TagMFADeviceInput{SerialNumber: aws.String(serial),
+	harness.Must(client.TagMFADevice(harness.Ctx, &iam.TagMFADeviceInput{SerialNumber: aws.String(serial),
 		Tags: []types.Tag{{Key: aws.String("kind"), Value: aws.String("phone")}}}))(t)
 	var tags []types.Tag
 	tp := iam.NewListMFADeviceTagsPaginator(client, &iam.ListMFADeviceTagsInput{SerialNumber: aws.String(serial), MaxItems: aws.Int32(1)})
 	for tp.HasMorePages() {
-		tags = append(tags, extrasMust(tp.NextPage(harness.Ctx))(t).Tags...)
+		tags = append(tags, harness.Must(tp.NextPage(harness.Ctx))(t).Tags...)
 	}
 	if len(tags) != 2 || aws.ToString(tags[1].Key) != "kind" {
 		t.Fatalf("tags %+v", tags)
 	}
-	extrasMust(client.UntagMFADevice(harness.Ctx, &iam.UntagMFADeviceInput{SerialNumber: aws.String(serial), TagKeys: []string{"owner", "kind"}}))(t)
-	if tl := extrasMust(client.ListMFADeviceTags(harness.Ctx, &iam.ListMFADeviceTagsInput{SerialNumber: aws.String(serial)}))(t).Tags; len(tl) != 0 {
+	harness.Must(client.UntagMFADevice(harness.Ctx, &iam.UntagMFADeviceInput{SerialNumber: aws.String(serial), TagKeys: []string{"owner", "kind"}}))(t)
+	if tl := harness.Must(client.ListMFADeviceTags(harness.Ctx, &iam.ListMFADeviceTagsInput{SerialNumber: aws.String(serial)}))(t).Tags; len(tl) != 0 {
 		t.Errorf("tags after untag %+v", tl)
 	}
 	_, err = client.TagMFADevice(harness.Ctx, &iam.TagMFADeviceInput{SerialNumber: aws.String("arn:aws:iam::000000000000:mfa/ghost"),
@@ -126,15 +126,15 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 
 	// Deactivate, then delete.
 	_, err = client.DeactivateMFADevice(harness.Ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String("arn:aws:iam::000000000000:mfa/spare")})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "")
 	// Without a user name the root user's devices are meant: it has none.
 	_, err = client.DeactivateMFADevice(harness.Ctx, &iam.DeactivateMFADeviceInput{SerialNumber: aws.String(serial)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
-	extrasMust(client.DeactivateMFADevice(harness.Ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial)}))(t)
+	harness.Must(client.DeactivateMFADevice(harness.Ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("alice"), SerialNumber: aws.String(serial)}))(t)
 	_, err = client.GetMFADevice(harness.Ctx, &iam.GetMFADeviceInput{SerialNumber: aws.String(serial)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
-	extrasMust(client.DeleteVirtualMFADevice(harness.Ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)}))(t)
+	harness.Must(client.DeleteVirtualMFADevice(harness.Ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)}))(t)
 	_, err = client.DeleteVirtualMFADevice(harness.Ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
-	extrasMust(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("alice")}))(t)
+	harness.Must(client.DeleteUser(harness.Ctx, &iam.DeleteUserInput{UserName: aws.String("alice")}))(t)
 }

@@ -17,15 +17,15 @@ import (
 const extrasThumbprint = "990f4193972f2becf12ddeda5237f9c952f20d9e"
 
 func TestExtrasOpenIDConnectProviders(t *testing.T) {
-	_, client := extrasStart(t)
-	out := extrasMust(client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
+	_, client := coreStart(t)
+	out := harness.Must(client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String("https://token.actions.githubusercontent.com"), ClientIDList: []string{"sts.amazonaws.com"},
 		ThumbprintList: []string{extrasThumbprint}, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("ci")}}}))(t)
 	arn := aws.ToString(out.OpenIDConnectProviderArn)
 	if arn != "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com" {
 		t.Fatalf("arn %q", arn)
 	}
-	got := extrasMust(client.GetOpenIDConnectProvider(harness.Ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
+	got := harness.Must(client.GetOpenIDConnectProvider(harness.Ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
 	if aws.ToString(got.Url) != "token.actions.githubusercontent.com" || !slices.Equal(got.ClientIDList, []string{"sts.amazonaws.com"}) ||
 		!slices.Equal(got.ThumbprintList, []string{extrasThumbprint}) || got.CreateDate == nil || len(got.Tags) != 1 {
 		t.Fatalf("provider %+v", got)
@@ -33,9 +33,9 @@ func TestExtrasOpenIDConnectProviders(t *testing.T) {
 
 	_, err := client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String("https://token.actions.githubusercontent.com"), ThumbprintList: []string{extrasThumbprint}})
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "Provider with url https://token.actions.githubusercontent.com already exists.")
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "Provider with url https://token.actions.githubusercontent.com already exists.")
 	_, err = client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("http://insecure.example.com")})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
+	harness.AssertError(t, err, "InvalidInput", 400, "")
 	_, err = client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://x.example.com"),
 		ThumbprintList: []string{"a", "b"}})
 	harness.AssertAPIError(t, err, "ValidationError") // thumbprints are 40 characters
@@ -47,33 +47,33 @@ func TestExtrasOpenIDConnectProviders(t *testing.T) {
 		six = append(six, fmt.Sprintf("%040x", i))
 	}
 	_, err = client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("https://x.example.com"), ThumbprintList: six})
-	extrasAPIError(t, err, "LimitExceeded", 409, "")
+	harness.AssertError(t, err, "LimitExceeded", 409, "")
 
 	// Client ids: adding is idempotent, removing an absent one is fine.
 	for _, id := range []string{"app-1", "app-1", "app-2"} {
-		extrasMust(client.AddClientIDToOpenIDConnectProvider(harness.Ctx, &iam.AddClientIDToOpenIDConnectProviderInput{
+		harness.Must(client.AddClientIDToOpenIDConnectProvider(harness.Ctx, &iam.AddClientIDToOpenIDConnectProviderInput{
 			OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String(id)}))(t)
 	}
-	extrasMust(client.RemoveClientIDFromOpenIDConnectProvider(harness.Ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
+	harness.Must(client.RemoveClientIDFromOpenIDConnectProvider(harness.Ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
 		OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String("sts.amazonaws.com")}))(t)
-	extrasMust(client.RemoveClientIDFromOpenIDConnectProvider(harness.Ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
+	harness.Must(client.RemoveClientIDFromOpenIDConnectProvider(harness.Ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{
 		OpenIDConnectProviderArn: aws.String(arn), ClientID: aws.String("never-added")}))(t)
 	newPrint := strings.Repeat("ab", 20)
-	extrasMust(client.UpdateOpenIDConnectProviderThumbprint(harness.Ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{
+	harness.Must(client.UpdateOpenIDConnectProviderThumbprint(harness.Ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{
 		OpenIDConnectProviderArn: aws.String(arn), ThumbprintList: []string{newPrint}}))(t)
-	got = extrasMust(client.GetOpenIDConnectProvider(harness.Ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
+	got = harness.Must(client.GetOpenIDConnectProvider(harness.Ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
 	if !slices.Equal(got.ClientIDList, []string{"app-1", "app-2"}) || !slices.Equal(got.ThumbprintList, []string{newPrint}) {
 		t.Fatalf("after updates %v %v", got.ClientIDList, got.ThumbprintList)
 	}
 
 	// Tags.
-	extrasMust(client.TagOpenIDConnectProvider(harness.Ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn),
+	harness.Must(client.TagOpenIDConnectProvider(harness.Ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn),
 		Tags: []types.Tag{{Key: aws.String("TEAM"), Value: aws.String("platform")}, {Key: aws.String("env"), Value: aws.String("prod")}}}))(t)
 	var tags []types.Tag
 	tp := iam.NewListOpenIDConnectProviderTagsPaginator(client, &iam.ListOpenIDConnectProviderTagsInput{OpenIDConnectProviderArn: aws.String(arn), MaxItems: aws.Int32(1)})
 	pages := 0
 	for tp.HasMorePages() {
-		tags = append(tags, extrasMust(tp.NextPage(harness.Ctx))(t).Tags...)
+		tags = append(tags, harness.Must(tp.NextPage(harness.Ctx))(t).Tags...)
 		pages++
 	}
 	if pages != 2 || len(tags) != 2 || aws.ToString(tags[0].Key) != "TEAM" || aws.ToString(tags[0].Value) != "platform" {
@@ -81,29 +81,29 @@ func TestExtrasOpenIDConnectProviders(t *testing.T) {
 	}
 	_, err = client.TagOpenIDConnectProvider(harness.Ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn),
 		Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("A"), Value: aws.String("2")}}})
-	extrasAPIError(t, err, "InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+	harness.AssertError(t, err, "InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 	many := []types.Tag{}
 	for i := range 49 {
 		many = append(many, types.Tag{Key: aws.String(fmt.Sprintf("k%d", i)), Value: aws.String("v")})
 	}
 	_, err = client.TagOpenIDConnectProvider(harness.Ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn), Tags: many})
-	extrasAPIError(t, err, "LimitExceeded", 409, "")
-	extrasMust(client.UntagOpenIDConnectProvider(harness.Ctx, &iam.UntagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn),
+	harness.AssertError(t, err, "LimitExceeded", 409, "")
+	harness.Must(client.UntagOpenIDConnectProvider(harness.Ctx, &iam.UntagOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn),
 		TagKeys: []string{"team", "env"}}))(t)
-	if n := len(extrasMust(client.ListOpenIDConnectProviderTags(harness.Ctx, &iam.ListOpenIDConnectProviderTagsInput{OpenIDConnectProviderArn: aws.String(arn)}))(t).Tags); n != 0 {
+	if n := len(harness.Must(client.ListOpenIDConnectProviderTags(harness.Ctx, &iam.ListOpenIDConnectProviderTagsInput{OpenIDConnectProviderArn: aws.String(arn)}))(t).Tags); n != 0 {
 		t.Errorf("%d tags left", n)
 	}
 
-	extrasMust(client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
+	harness.Must(client.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String("https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789"), ClientIDList: []string{"sts.amazonaws.com"}}))(t)
-	list := extrasMust(client.ListOpenIDConnectProviders(harness.Ctx, &iam.ListOpenIDConnectProvidersInput{}))(t).OpenIDConnectProviderList
+	list := harness.Must(client.ListOpenIDConnectProviders(harness.Ctx, &iam.ListOpenIDConnectProvidersInput{}))(t).OpenIDConnectProviderList
 	if len(list) != 2 || aws.ToString(list[1].Arn) != "arn:aws:iam::000000000000:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789" {
 		t.Fatalf("list %+v", list)
 	}
 
-	extrasMust(client.DeleteOpenIDConnectProvider(harness.Ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
+	harness.Must(client.DeleteOpenIDConnectProvider(harness.Ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)}))(t)
 	_, err = client.GetOpenIDConnectProvider(harness.Ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "OpenIDConnect Provider not found for arn "+arn)
+	harness.AssertError(t, err, "NoSuchEntity", 404, "OpenIDConnect Provider not found for arn "+arn)
 	_, err = client.DeleteOpenIDConnectProvider(harness.Ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(arn)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 }
@@ -130,37 +130,37 @@ func extrasSAMLMetadata(t *testing.T, entityID string, validUntil string) string
 }
 
 func TestExtrasSAMLProviders(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	md := extrasSAMLMetadata(t, "https://idp.example.com/metadata", "2031-01-02T03:04:05Z")
-	out := extrasMust(client.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"),
+	out := harness.Must(client.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"),
 		SAMLMetadataDocument: aws.String(md), Tags: []types.Tag{{Key: aws.String("idp"), Value: aws.String("okta")}}}))(t)
 	arn := aws.ToString(out.SAMLProviderArn)
 	if arn != "arn:aws:iam::000000000000:saml-provider/Okta" || len(out.Tags) != 1 {
 		t.Fatalf("create %+v", out)
 	}
-	got := extrasMust(client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
+	got := harness.Must(client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
 	if aws.ToString(got.SAMLMetadataDocument) != md || got.CreateDate == nil || got.ValidUntil == nil ||
 		!got.ValidUntil.Equal(time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)) || len(aws.ToString(got.SAMLProviderUUID)) != 36 {
 		t.Fatalf("get %+v", got)
 	}
 
 	_, err := client.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Okta"), SAMLMetadataDocument: aws.String(md)})
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "")
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "")
 	_, err = client.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Bad"),
 		SAMLMetadataDocument: aws.String(strings.Repeat("<not-metadata/>", 100))})
-	extrasAPIError(t, err, "InvalidInput", 400, "Could not parse metadata")
+	harness.AssertError(t, err, "InvalidInput", 400, "Could not parse metadata")
 	_, err = client.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Short"), SAMLMetadataDocument: aws.String("<x/>")})
 	harness.AssertAPIError(t, err, "ValidationError")
 
 	// Update the metadata and manage decryption keys.
 	md2 := extrasSAMLMetadata(t, "https://idp.example.com/metadata", "")
 	_, keyPEM := extrasCert(t, "sp", time.Now().Add(-time.Hour), time.Now().Add(time.Hour), true)
-	up := extrasMust(client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn),
+	up := harness.Must(client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn),
 		SAMLMetadataDocument: aws.String(md2), AddPrivateKey: aws.String(keyPEM), AssertionEncryptionMode: types.AssertionEncryptionModeTypeRequired}))(t)
 	if aws.ToString(up.SAMLProviderArn) != arn {
 		t.Errorf("update arn %q", aws.ToString(up.SAMLProviderArn))
 	}
-	got = extrasMust(client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
+	got = harness.Must(client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
 	if aws.ToString(got.SAMLMetadataDocument) != md2 || got.ValidUntil != nil || len(got.PrivateKeyList) != 1 ||
 		got.AssertionEncryptionMode != types.AssertionEncryptionModeTypeRequired {
 		t.Fatalf("after update %+v", got)
@@ -169,37 +169,37 @@ func TestExtrasSAMLProviders(t *testing.T) {
 	// Required encryption needs a key: removing the only one fails and changes nothing.
 	_, err = client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn), RemovePrivateKey: keyID})
 	harness.AssertAPIError(t, err, "InvalidInput")
-	extrasMust(client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn), RemovePrivateKey: keyID,
+	harness.Must(client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn), RemovePrivateKey: keyID,
 		AssertionEncryptionMode: types.AssertionEncryptionModeTypeAllowed}))(t)
 	_, err = client.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn), SAMLMetadataDocument: aws.String(strings.Repeat("x", 1000))})
-	extrasAPIError(t, err, "InvalidInput", 400, "Could not parse metadata")
+	harness.AssertError(t, err, "InvalidInput", 400, "Could not parse metadata")
 
 	// Tags.
-	extrasMust(client.TagSAMLProvider(harness.Ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: aws.String(arn),
+	harness.Must(client.TagSAMLProvider(harness.Ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: aws.String(arn),
 		Tags: []types.Tag{{Key: aws.String("idp"), Value: aws.String("okta-2")}, {Key: aws.String("env"), Value: aws.String("prod")}}}))(t)
 	var tags []types.Tag
 	tp := iam.NewListSAMLProviderTagsPaginator(client, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: aws.String(arn), MaxItems: aws.Int32(1)})
 	for tp.HasMorePages() {
-		tags = append(tags, extrasMust(tp.NextPage(harness.Ctx))(t).Tags...)
+		tags = append(tags, harness.Must(tp.NextPage(harness.Ctx))(t).Tags...)
 	}
 	if len(tags) != 2 || aws.ToString(tags[0].Key) != "idp" || aws.ToString(tags[0].Value) != "okta-2" {
 		t.Fatalf("tags %+v", tags)
 	}
-	extrasMust(client.UntagSAMLProvider(harness.Ctx, &iam.UntagSAMLProviderInput{SAMLProviderArn: aws.String(arn), TagKeys: []string{"idp"}}))(t)
-	if tl := extrasMust(client.ListSAMLProviderTags(harness.Ctx, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: aws.String(arn)}))(t).Tags; len(tl) != 1 {
+	harness.Must(client.UntagSAMLProvider(harness.Ctx, &iam.UntagSAMLProviderInput{SAMLProviderArn: aws.String(arn), TagKeys: []string{"idp"}}))(t)
+	if tl := harness.Must(client.ListSAMLProviderTags(harness.Ctx, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: aws.String(arn)}))(t).Tags; len(tl) != 1 {
 		t.Errorf("tags after untag %+v", tl)
 	}
 
-	if v := extrasMust(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["Providers"]; v != 1 {
+	if v := harness.Must(client.GetAccountSummary(harness.Ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap["Providers"]; v != 1 {
 		t.Errorf("summary Providers %d", v)
 	}
-	list := extrasMust(client.ListSAMLProviders(harness.Ctx, &iam.ListSAMLProvidersInput{}))(t).SAMLProviderList
+	list := harness.Must(client.ListSAMLProviders(harness.Ctx, &iam.ListSAMLProvidersInput{}))(t).SAMLProviderList
 	if len(list) != 1 || aws.ToString(list[0].Arn) != arn || list[0].CreateDate == nil {
 		t.Fatalf("list %+v", list)
 	}
-	extrasMust(client.DeleteSAMLProvider(harness.Ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
+	harness.Must(client.DeleteSAMLProvider(harness.Ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: aws.String(arn)}))(t)
 	_, err = client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn)})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "")
 	_, err = client.DeleteSAMLProvider(harness.Ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: aws.String(arn)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 	_, err = client.GetSAMLProvider(harness.Ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String("arn:aws:iam::000000000000:role/not-a-provider")})

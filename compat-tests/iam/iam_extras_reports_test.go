@@ -14,23 +14,23 @@ import (
 )
 
 func TestExtrasCredentialReport(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	_, err := client.GetCredentialReport(harness.Ctx, &iam.GetCredentialReportInput{})
-	extrasAPIError(t, err, "ReportNotPresent", 410, "")
+	harness.AssertError(t, err, "ReportNotPresent", 410, "")
 
 	extrasCreateUser(t, client, "carol")
-	extrasMust(client.CreateLoginProfile(harness.Ctx, &iam.CreateLoginProfileInput{UserName: aws.String("carol"), Password: aws.String("Sup3r-Secret-Pw!")}))(t)
-	extrasMust(client.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("carol")}))(t)
+	harness.Must(client.CreateLoginProfile(harness.Ctx, &iam.CreateLoginProfileInput{UserName: aws.String("carol"), Password: aws.String("Sup3r-Secret-Pw!")}))(t)
+	harness.Must(client.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("carol")}))(t)
 	extrasCreateUser(t, client, "dave")
 
-	gen := extrasMust(client.GenerateCredentialReport(harness.Ctx, &iam.GenerateCredentialReportInput{}))(t)
+	gen := harness.Must(client.GenerateCredentialReport(harness.Ctx, &iam.GenerateCredentialReportInput{}))(t)
 	if gen.State != types.ReportStateTypeStarted || aws.ToString(gen.Description) == "" {
 		t.Fatalf("first generate %+v", gen)
 	}
-	if again := extrasMust(client.GenerateCredentialReport(harness.Ctx, &iam.GenerateCredentialReportInput{}))(t); again.State != types.ReportStateTypeComplete {
+	if again := harness.Must(client.GenerateCredentialReport(harness.Ctx, &iam.GenerateCredentialReportInput{}))(t); again.State != types.ReportStateTypeComplete {
 		t.Fatalf("second generate %+v", again)
 	}
-	rep := extrasMust(client.GetCredentialReport(harness.Ctx, &iam.GetCredentialReportInput{}))(t)
+	rep := harness.Must(client.GetCredentialReport(harness.Ctx, &iam.GetCredentialReportInput{}))(t)
 	if rep.ReportFormat != types.ReportFormatTypeTextCsv || rep.GeneratedTime == nil {
 		t.Fatalf("report %+v", rep)
 	}
@@ -65,19 +65,19 @@ const extrasECSPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 	`{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`
 
 func TestExtrasServiceLastAccessed(t *testing.T) {
-	_, client := extrasStart(t)
+	_, client := coreStart(t)
 	extrasCreateUser(t, client, "erin")
-	extrasMust(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("ops")}))(t)
-	extrasMust(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{GroupName: aws.String("ops"), UserName: aws.String("erin")}))(t)
-	extrasMust(client.PutGroupPolicy(harness.Ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("ops"), PolicyName: aws.String("ecs-read"),
+	harness.Must(client.CreateGroup(harness.Ctx, &iam.CreateGroupInput{GroupName: aws.String("ops")}))(t)
+	harness.Must(client.AddUserToGroup(harness.Ctx, &iam.AddUserToGroupInput{GroupName: aws.String("ops"), UserName: aws.String("erin")}))(t)
+	harness.Must(client.PutGroupPolicy(harness.Ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("ops"), PolicyName: aws.String("ecs-read"),
 		PolicyDocument: aws.String(extrasECSPolicy)}))(t)
-	pol := extrasMust(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("sqs"),
+	pol := harness.Must(client.CreatePolicy(harness.Ctx, &iam.CreatePolicyInput{PolicyName: aws.String("sqs"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}}`)}))(t).Policy
-	extrasMust(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("erin"), PolicyArn: pol.Arn}))(t)
+	harness.Must(client.AttachUserPolicy(harness.Ctx, &iam.AttachUserPolicyInput{UserName: aws.String("erin"), PolicyArn: pol.Arn}))(t)
 	userArn := "arn:aws:iam::000000000000:user/erin"
 
-	job := extrasMust(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(userArn)}))(t)
-	det := extrasMust(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId}))(t)
+	job := harness.Must(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(userArn)}))(t)
+	det := harness.Must(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId}))(t)
 	if det.JobStatus != types.JobStatusTypeCompleted || det.JobType != types.AccessAdvisorUsageGranularityTypeServiceLevel || det.JobCompletionDate == nil {
 		t.Fatalf("details %+v", det)
 	}
@@ -91,31 +91,31 @@ func TestExtrasServiceLastAccessed(t *testing.T) {
 	if aws.ToString(det.ServicesLastAccessed[0].ServiceName) != "Amazon Elastic Container Service" || det.ServicesLastAccessed[0].LastAuthenticated != nil {
 		t.Errorf("ecs entry %+v", det.ServicesLastAccessed[0])
 	}
-	page := extrasMust(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId, MaxItems: aws.Int32(2)}))(t)
+	page := harness.Must(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId, MaxItems: aws.Int32(2)}))(t)
 	if len(page.ServicesLastAccessed) != 2 || !page.IsTruncated {
 		t.Fatalf("page %+v", page)
 	}
-	rest := extrasMust(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId, Marker: page.Marker}))(t)
+	rest := harness.Must(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job.JobId, Marker: page.Marker}))(t)
 	if len(rest.ServicesLastAccessed) != 1 || rest.IsTruncated {
 		t.Fatalf("second page %+v", rest)
 	}
 
 	// A group's report names the members who could use the service.
-	gjob := extrasMust(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{
+	gjob := harness.Must(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{
 		Arn: aws.String("arn:aws:iam::000000000000:group/ops"), Granularity: types.AccessAdvisorUsageGranularityTypeActionLevel}))(t)
-	ents := extrasMust(client.GetServiceLastAccessedDetailsWithEntities(harness.Ctx, &iam.GetServiceLastAccessedDetailsWithEntitiesInput{
+	ents := harness.Must(client.GetServiceLastAccessedDetailsWithEntities(harness.Ctx, &iam.GetServiceLastAccessedDetailsWithEntitiesInput{
 		JobId: gjob.JobId, ServiceNamespace: aws.String("ecs")}))(t)
 	if len(ents.EntityDetailsList) != 1 || aws.ToString(ents.EntityDetailsList[0].EntityInfo.Arn) != userArn ||
 		ents.EntityDetailsList[0].EntityInfo.Type != types.PolicyOwnerEntityTypeUser {
 		t.Fatalf("entities %+v", ents.EntityDetailsList)
 	}
-	none := extrasMust(client.GetServiceLastAccessedDetailsWithEntities(harness.Ctx, &iam.GetServiceLastAccessedDetailsWithEntitiesInput{
+	none := harness.Must(client.GetServiceLastAccessedDetailsWithEntities(harness.Ctx, &iam.GetServiceLastAccessedDetailsWithEntitiesInput{
 		JobId: gjob.JobId, ServiceNamespace: aws.String("sqs")}))(t)
 	if len(none.EntityDetailsList) != 0 {
 		t.Errorf("sqs is not granted by the group: %+v", none.EntityDetailsList)
 	}
 
-	grants := extrasMust(client.ListPoliciesGrantingServiceAccess(harness.Ctx, &iam.ListPoliciesGrantingServiceAccessInput{
+	grants := harness.Must(client.ListPoliciesGrantingServiceAccess(harness.Ctx, &iam.ListPoliciesGrantingServiceAccessInput{
 		Arn: aws.String(userArn), ServiceNamespaces: []string{"ecs", "sqs", "s3"}}))(t).PoliciesGrantingServiceAccess
 	if len(grants) != 3 {
 		t.Fatalf("grants %+v", grants)
@@ -133,15 +133,15 @@ func TestExtrasServiceLastAccessed(t *testing.T) {
 	}
 
 	_, err := client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:iam::000000000000:role/ghost")})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "")
 	_, err = client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String("arn:aws:s3:::a-bucket-name")})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
+	harness.AssertError(t, err, "InvalidInput", 400, "")
 	_, err = client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: aws.String("11111111-2222-3333-4444-555555555555")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 	// An AWS managed policy's report lists the services it grants.
-	mjob := extrasMust(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{
+	mjob := harness.Must(client.GenerateServiceLastAccessedDetails(harness.Ctx, &iam.GenerateServiceLastAccessedDetailsInput{
 		Arn: aws.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")}))(t)
-	mdet := extrasMust(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: mjob.JobId}))(t)
+	mdet := harness.Must(client.GetServiceLastAccessedDetails(harness.Ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: mjob.JobId}))(t)
 	var mns []string
 	for _, s := range mdet.ServicesLastAccessed {
 		mns = append(mns, aws.ToString(s.ServiceNamespace))
@@ -152,7 +152,7 @@ func TestExtrasServiceLastAccessed(t *testing.T) {
 }
 
 func TestExtrasDelegationRequests(t *testing.T) {
-	ls, partner := extrasStart(t)
+	ls, partner := coreStart(t)
 	ownerCfg := ls.Config.Copy()
 	ownerCfg.Credentials = credentials.NewStaticCredentialsProvider("444455556666", "x", "")
 	owner := iam.NewFromConfig(ownerCfg)
@@ -165,25 +165,25 @@ func TestExtrasDelegationRequests(t *testing.T) {
 			Parameters: []types.PolicyParameter{{Name: aws.String("SecretArn"), Values: []string{"arn:aws:secretsmanager:us-east-1:444455556666:secret:db"}, Type: types.PolicyParameterTypeEnumString}}},
 		RequestorWorkflowId: aws.String("workflow-42"), NotificationChannel: aws.String("arn:aws:sns:us-east-1:000000000000:delegations"),
 		SessionDuration: aws.Int32(3600)}
-	created := extrasMust(partner.CreateDelegationRequest(harness.Ctx, in))(t)
+	created := harness.Must(partner.CreateDelegationRequest(harness.Ctx, in))(t)
 	id := aws.ToString(created.DelegationRequestId)
 	if len(id) < 16 || aws.ToString(created.ConsoleDeepLink) == "" {
 		t.Fatalf("created %+v", created)
 	}
 	_, err := partner.CreateDelegationRequest(harness.Ctx, in)
-	extrasAPIError(t, err, "EntityAlreadyExists", 409, "")
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "")
 
 	get := func(c *iam.Client) *types.DelegationRequest {
 		t.Helper()
-		return extrasMust(c.GetDelegationRequest(harness.Ctx, &iam.GetDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t).DelegationRequest
+		return harness.Must(c.GetDelegationRequest(harness.Ctx, &iam.GetDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t).DelegationRequest
 	}
 	if d := get(owner); d.State != types.StateTypeUnassigned || aws.ToString(d.RequestorId) != "000000000000" {
 		t.Fatalf("new request %+v", d)
 	}
 	_, err = stranger.GetDelegationRequest(harness.Ctx, &iam.GetDelegationRequestInput{DelegationRequestId: aws.String(id)})
-	extrasAPIError(t, err, "NoSuchEntity", 404, "")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "")
 	// Unowned requests are not listed for the target account.
-	if l := extrasMust(owner.ListDelegationRequests(harness.Ctx, &iam.ListDelegationRequestsInput{}))(t).DelegationRequests; len(l) != 0 {
+	if l := harness.Must(owner.ListDelegationRequests(harness.Ctx, &iam.ListDelegationRequestsInput{}))(t).DelegationRequests; len(l) != 0 {
 		t.Fatalf("listed before association: %+v", l)
 	}
 	_, err = owner.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: aws.String(id)})
@@ -191,24 +191,24 @@ func TestExtrasDelegationRequests(t *testing.T) {
 	_, err = stranger.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: aws.String(id)})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
-	extrasMust(owner.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t)
+	harness.Must(owner.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t)
 	if d := get(owner); d.State != types.StateTypeAssigned || aws.ToString(d.OwnerId) != "arn:aws:iam::444455556666:root" {
 		t.Fatalf("associated %+v", d)
 	}
-	extrasMust(owner.UpdateDelegationRequest(harness.Ctx, &iam.UpdateDelegationRequestInput{DelegationRequestId: aws.String(id), Notes: aws.String("needs approval")}))(t)
+	harness.Must(owner.UpdateDelegationRequest(harness.Ctx, &iam.UpdateDelegationRequestInput{DelegationRequestId: aws.String(id), Notes: aws.String("needs approval")}))(t)
 	if d := get(owner); d.State != types.StateTypePendingApproval || aws.ToString(d.Notes) != "needs approval" {
 		t.Fatalf("updated %+v", d)
 	}
 	_, err = owner.SendDelegationToken(harness.Ctx, &iam.SendDelegationTokenInput{DelegationRequestId: aws.String(id)})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
-	extrasMust(owner.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t)
+	harness.AssertError(t, err, "InvalidInput", 400, "")
+	harness.Must(owner.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: aws.String(id)}))(t)
 	if d := get(owner); d.State != types.StateTypeAccepted || aws.ToString(d.ApproverId) != "arn:aws:iam::444455556666:root" {
 		t.Fatalf("accepted %+v", d)
 	}
 	var listed []types.DelegationRequest
 	lin := &iam.ListDelegationRequestsInput{OwnerId: aws.String("arn:aws:iam::444455556666:root"), MaxItems: aws.Int32(1)}
 	for {
-		page := extrasMust(owner.ListDelegationRequests(harness.Ctx, lin))(t)
+		page := harness.Must(owner.ListDelegationRequests(harness.Ctx, lin))(t)
 		listed = append(listed, page.DelegationRequests...)
 		if !page.IsTruncated {
 			break
@@ -219,36 +219,36 @@ func TestExtrasDelegationRequests(t *testing.T) {
 		t.Fatalf("listed %+v", listed)
 	}
 
-	sum := extrasMust(owner.GetHumanReadableSummary(harness.Ctx, &iam.GetHumanReadableSummaryInput{
+	sum := harness.Must(owner.GetHumanReadableSummary(harness.Ctx, &iam.GetHumanReadableSummaryInput{
 		EntityArn: aws.String("arn:aws:iam::444455556666:delegation-request/" + id)}))(t)
 	if sum.SummaryState != types.SummaryStateTypeAvailable || !strings.Contains(aws.ToString(sum.SummaryContent), "Rotate the database credentials") ||
 		!strings.Contains(aws.ToString(sum.SummaryContent), "1h0m0s") {
 		t.Fatalf("summary %+v", sum)
 	}
 	_, err = owner.GetHumanReadableSummary(harness.Ctx, &iam.GetHumanReadableSummaryInput{EntityArn: aws.String("arn:aws:iam::444455556666:role/some-role")})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
+	harness.AssertError(t, err, "InvalidInput", 400, "")
 	_, err = owner.GetHumanReadableSummary(harness.Ctx, &iam.GetHumanReadableSummaryInput{EntityArn: aws.String("arn:aws:iam::444455556666:delegation-request/dr-missing-request-id")})
 	harness.AssertAPIError(t, err, "NoSuchEntity")
 
-	extrasMust(owner.SendDelegationToken(harness.Ctx, &iam.SendDelegationTokenInput{DelegationRequestId: aws.String(id)}))(t)
+	harness.Must(owner.SendDelegationToken(harness.Ctx, &iam.SendDelegationTokenInput{DelegationRequestId: aws.String(id)}))(t)
 	d := get(partner)
 	if d.State != types.StateTypeFinalized || d.ExpirationTime == nil {
 		t.Fatalf("finalized %+v", d)
 	}
 	_, err = owner.RejectDelegationRequest(harness.Ctx, &iam.RejectDelegationRequestInput{DelegationRequestId: aws.String(id)})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
+	harness.AssertError(t, err, "InvalidInput", 400, "")
 
 	// A second request is rejected.
 	in.RequestorWorkflowId = aws.String("workflow-43")
 	in.OwnerAccountId = nil
-	second := aws.ToString(extrasMust(partner.CreateDelegationRequest(harness.Ctx, in))(t).DelegationRequestId)
-	extrasMust(stranger.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: aws.String(second)}))(t)
-	extrasMust(stranger.RejectDelegationRequest(harness.Ctx, &iam.RejectDelegationRequestInput{DelegationRequestId: aws.String(second), Notes: aws.String("no thanks")}))(t)
-	r := extrasMust(partner.GetDelegationRequest(harness.Ctx, &iam.GetDelegationRequestInput{DelegationRequestId: aws.String(second), DelegationPermissionCheck: true}))(t)
+	second := aws.ToString(harness.Must(partner.CreateDelegationRequest(harness.Ctx, in))(t).DelegationRequestId)
+	harness.Must(stranger.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: aws.String(second)}))(t)
+	harness.Must(stranger.RejectDelegationRequest(harness.Ctx, &iam.RejectDelegationRequestInput{DelegationRequestId: aws.String(second), Notes: aws.String("no thanks")}))(t)
+	r := harness.Must(partner.GetDelegationRequest(harness.Ctx, &iam.GetDelegationRequestInput{DelegationRequestId: aws.String(second), DelegationPermissionCheck: true}))(t)
 	if r.DelegationRequest.State != types.StateTypeRejected || aws.ToString(r.DelegationRequest.RejectionReason) != "no thanks" ||
 		aws.ToString(r.DelegationRequest.OwnerAccountId) != "777788889999" || r.PermissionCheckStatus == "" {
 		t.Fatalf("rejected %+v", r)
 	}
 	_, err = stranger.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: aws.String(second)})
-	extrasAPIError(t, err, "InvalidInput", 400, "")
+	harness.AssertError(t, err, "InvalidInput", 400, "")
 }

@@ -1,7 +1,6 @@
 package lb_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,17 +18,7 @@ import (
 
 func TestBridgeServiceRegistersInstanceTargetsWithDynamicPorts(t *testing.T) {
 	e := start(t)
-	resp := e.control("/ecs/container-instances", map[string]any{"cluster": cluster, "instanceType": "m5.large", "count": 2})
-	if resp.Status != 200 {
-		t.Fatalf("instances: %d %s", resp.Status, resp.Body)
-	}
-	var inst struct {
-		ContainerInstanceArns []string `json:"containerInstanceArns"`
-		Ec2InstanceIds        []string `json:"ec2InstanceIds"`
-	}
-	if err := json.Unmarshal([]byte(resp.Body), &inst); err != nil {
-		t.Fatal(err)
-	}
+	inst := harness.RegisterInstances(t, e.ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "count": 2})
 	ec2Of := map[string]string{}
 	for i, arn := range inst.ContainerInstanceArns {
 		ec2Of[arn] = inst.Ec2InstanceIds[i]
@@ -62,7 +51,7 @@ func TestBridgeServiceRegistersInstanceTargetsWithDynamicPorts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Each task is a target: its instance's EC2 id and its dynamic host port.
-	eventually(t, 15*time.Second, "3 healthy instance targets", func() (bool, string) {
+	harness.Eventually(t, 15*time.Second, "3 healthy instance targets", func() (bool, string) {
 		var want []string
 		for _, tk := range e.tasks("bridge", ecstypes.DesiredStatusRunning) {
 			if aws.ToString(tk.LastStatus) != "RUNNING" || len(tk.Containers) == 0 || len(tk.Containers[0].NetworkBindings) == 0 {

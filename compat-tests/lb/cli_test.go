@@ -67,7 +67,7 @@ func TestCLIServiceBehindALB(t *testing.T) {
 		"--load-balancers", "targetGroupArn="+tgArn+",containerName=web,containerPort=80")
 
 	check := func(n int) {
-		eventually(t, 20*time.Second, "describe-target-health shows the tasks' addresses", func() (bool, string) {
+		harness.Eventually(t, 20*time.Second, "describe-target-health shows the tasks' addresses", func() (bool, string) {
 			addrs := e.runningAddresses("cli")
 			got := e.cliHealthy(t, tgArn)
 			return len(addrs) == n && strings.Join(got, ",") == strings.Join(addrs, ","), strings.Join(got, ",") + " vs " + strings.Join(addrs, ",")
@@ -77,7 +77,7 @@ func TestCLIServiceBehindALB(t *testing.T) {
 	e.cli(t, nil, "ecs", "update-service", "--cluster", cluster, "--service", "cli", "--desired-count", "3")
 	check(3)
 	e.cli(t, nil, "ecs", "update-service", "--cluster", cluster, "--service", "cli", "--desired-count", "1")
-	eventually(t, 20*time.Second, "scale-in drained", func() (bool, string) {
+	harness.Eventually(t, 20*time.Second, "scale-in drained", func() (bool, string) {
 		stopped := 0
 		for _, tk := range e.tasks("cli", ecstypes.DesiredStatusStopped) {
 			if *tk.LastStatus == "STOPPED" {

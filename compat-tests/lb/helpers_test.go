@@ -4,10 +4,8 @@
 package lb_test
 
 import (
-	"encoding/json"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -32,9 +30,7 @@ func start(t *testing.T) *env {
 	t.Helper()
 	ls := harness.Start(t)
 	e := &env{t: t, ls: ls, ecs: ecs.NewFromConfig(ls.Config), elb: elb.NewFromConfig(ls.Config)}
-	if _, err := e.ecs.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-		t.Fatal(err)
-	}
+	harness.CreateCluster(t, e.ecs, cluster)
 	return e
 }
 
@@ -119,53 +115,24 @@ func (e *env) ruleWeights(ruleArn string) map[string]int32 {
 // fargateFamily registers an awsvpc definition with container "web" on port 80.
 func (e *env) fargateFamily(family, image string) string {
 	e.t.Helper()
-	out, err := e.ecs.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String(family), NetworkMode: ecstypes.NetworkModeAwsvpc,
-		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
-		Cpu:                     aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{
-			Name: aws.String("web"), Image: aws.String(image), Essential: aws.Bool(true),
-			PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(80)}},
-		}},
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return aws.ToString(out.TaskDefinition.TaskDefinitionArn)
+	return harness.RegisterTaskDefinition(e.t, e.ecs, harness.FargateDefinition(family, "web", image, 80))
 }
 
 func (e *env) service(name string) ecstypes.Service {
 	e.t.Helper()
-	out, err := e.ecs.DescribeServices(harness.Ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{name}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return out.Services[0]
+	return harness.DescribeService(e.t, e.ecs, cluster, name)
 }
 
 // tasks describes a service's tasks with a desired status (RUNNING or STOPPED).
 func (e *env) tasks(service string, desired ecstypes.DesiredStatus) []ecstypes.Task {
 	e.t.Helper()
-	l, err := e.ecs.ListTasks(harness.Ctx, &ecs.ListTasksInput{Cluster: aws.String(cluster), ServiceName: aws.String(service), DesiredStatus: desired})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if len(l.TaskArns) == 0 {
-		return nil
-	}
-	d, err := e.ecs.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: l.TaskArns})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return d.Tasks
+	return harness.ServiceTasks(e.t, e.ecs, cluster, service, desired)
 }
 
 func eniAddress(t ecstypes.Task) string {
 	for _, a := range t.Attachments {
-		for _, d := range a.Details {
-			if aws.ToString(d.Name) == "privateIPv4Address" {
-				return aws.ToString(d.Value)
-			}
+		if addr := harness.Detail(a, "privateIPv4Address"); addr != "" {
+			return addr
 		}
 	}
 	return ""
@@ -185,36 +152,8 @@ func (e *env) health(tgArn string) map[string]string {
 	return m
 }
 
-// eventually polls cond every 20 ms until it holds or the time is up.
-func eventually(t *testing.T, within time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	last := ""
-	begun := time.Now()
-	for time.Now().Before(deadline) {
-		ok, state := cond()
-		if ok {
-			t.Logf("%s: %s", what, time.Since(begun).Round(time.Millisecond))
-			return
-		}
-		last = state
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within %s; last seen: %s", what, within, last)
-}
-
 // control posts a JSON body to a /_longshore endpoint.
 func (e *env) control(path string, body any) harness.Response {
 	e.t.Helper()
-	b, _ := json.Marshal(body)
-	return harness.Raw(e.t, e.ls, "POST", "/_longshore"+path, map[string]string{"Content-Type": "application/json"}, string(b))
-}
-
-func hasEvent(svc ecstypes.Service, msg string) bool {
-	for _, ev := range svc.Events {
-		if aws.ToString(ev.Message) == msg {
-			return true
-		}
-	}
-	return false
+	return harness.Control(e.t, e.ls, "POST", path, body)
 }

@@ -63,7 +63,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 
 	// Both tasks become healthy targets at their ENI address and port 80.
 	var addrs []string
-	eventually(t, 10*time.Second, "2 running tasks", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "2 running tasks", func() (bool, string) {
 		addrs = e.runningAddresses("web")
 		return len(addrs) == 2, strings.Join(addrs, ",")
 	})
@@ -71,7 +71,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 	for _, a := range addrs {
 		targets = append(targets, elbtypes.TargetDescription{Id: aws.String(a), Port: aws.Int32(80)})
 	}
-	eventually(t, 10*time.Second, "targets registered", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "targets registered", func() (bool, string) {
 		h := e.health(tgArn)
 		return len(h) == 2, ""
 	})
@@ -79,16 +79,16 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		func(o *elb.TargetInServiceWaiterOptions) { o.MinDelay = 200 * time.Millisecond }); err != nil {
 		t.Fatalf("TargetInService: %v", err)
 	}
-	eventually(t, 10*time.Second, "steady state after healthy targets", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "steady state after healthy targets", func() (bool, string) {
 		s := e.service("web")
-		return hasEvent(s, "(service web) has reached a steady state.") && hasEvent(s, "(service web) registered 2 targets in (target-group "+tgArn+")"), ""
+		return harness.HasEvent(s, "(service web) has reached a steady state.") && harness.HasEvent(s, "(service web) registered 2 targets in (target-group "+tgArn+")"), ""
 	})
 
 	// Scale out: 4 healthy targets, the 4 tasks' ENI addresses.
 	if _, err := e.ecs.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String("web"), DesiredCount: aws.Int32(4)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, "4 healthy targets at the tasks' addresses", func() (bool, string) {
+	harness.Eventually(t, 15*time.Second, "4 healthy targets at the tasks' addresses", func() (bool, string) {
 		addrs = e.runningAddresses("web")
 		got := healthyIDs(e.health(tgArn))
 		return len(got) == 4 && strings.Join(got, ",") == strings.Join(addrs, ","), strings.Join(got, ",") + " vs " + strings.Join(addrs, ",")
@@ -99,7 +99,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		t.Fatal(err)
 	}
 	sawDraining := false
-	eventually(t, 10*time.Second, "draining targets of DEACTIVATING tasks", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "draining targets of DEACTIVATING tasks", func() (bool, string) {
 		h := e.health(tgArn)
 		n := 0
 		for _, st := range h {
@@ -116,7 +116,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		sawDraining = n == 2 && deactivating == 2
 		return sawDraining, ""
 	})
-	eventually(t, 15*time.Second, "drained targets gone and tasks stopped", func() (bool, string) {
+	harness.Eventually(t, 15*time.Second, "drained targets gone and tasks stopped", func() (bool, string) {
 		h := e.health(tgArn)
 		stopped := 0
 		for _, tk := range e.tasks("web", ecstypes.DesiredStatusStopped) {
@@ -126,8 +126,8 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		}
 		return len(h) == 2 && len(healthyIDs(h)) == 2 && stopped == 2, ""
 	})
-	if s := e.service("web"); !hasEvent(s, "(service web) deregistered 2 targets in (target-group "+tgArn+")") ||
-		!hasEvent(s, "(service web) has begun draining connections on 2 tasks.") {
+	if s := e.service("web"); !harness.HasEvent(s, "(service web) deregistered 2 targets in (target-group "+tgArn+")") ||
+		!harness.HasEvent(s, "(service web) has begun draining connections on 2 tasks.") {
 		t.Errorf("events: %v", eventMessages(s))
 	}
 
@@ -136,7 +136,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 	if resp := e.control("/elbv2/target-health", map[string]any{"targetGroupArn": tgArn, "targetId": victim, "port": 80, "state": "unhealthy"}); resp.Status != 200 {
 		t.Fatalf("target-health: %d %s", resp.Status, resp.Body)
 	}
-	eventually(t, 10*time.Second, "unhealthy task stopped with the ELB reason", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "unhealthy task stopped with the ELB reason", func() (bool, string) {
 		for _, tk := range e.tasks("web", ecstypes.DesiredStatusStopped) {
 			if eniAddress(tk) == victim {
 				return aws.ToString(tk.StoppedReason) == "Task failed ELB health checks in (target-group "+tgArn+")", aws.ToString(tk.StoppedReason)
@@ -144,7 +144,7 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		}
 		return false, "not stopped"
 	})
-	eventually(t, 20*time.Second, "a replacement healthy in the target group", func() (bool, string) {
+	harness.Eventually(t, 20*time.Second, "a replacement healthy in the target group", func() (bool, string) {
 		addrs = e.runningAddresses("web")
 		got := healthyIDs(e.health(tgArn))
 		return len(addrs) == 2 && strings.Join(got, ",") == strings.Join(addrs, ","), strings.Join(got, ",")
@@ -196,7 +196,7 @@ func TestHealthCheckGracePeriodKeepsUnhealthyTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	var addr string
-	eventually(t, 10*time.Second, "registered", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "registered", func() (bool, string) {
 		if a := e.runningAddresses("grace"); len(a) == 1 {
 			addr = a[0]
 		}
@@ -211,7 +211,7 @@ func TestHealthCheckGracePeriodKeepsUnhealthyTask(t *testing.T) {
 	if a := e.runningAddresses("grace"); len(a) != 1 || a[0] != addr {
 		t.Fatalf("task replaced within the grace period: %v", a)
 	}
-	if s := e.service("grace"); hasEvent(s, "(service grace) has reached a steady state.") {
+	if s := e.service("grace"); harness.HasEvent(s, "(service grace) has reached a steady state.") {
 		t.Errorf("steady state with an unhealthy target: %v", eventMessages(s))
 	}
 }

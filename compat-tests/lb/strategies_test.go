@@ -39,7 +39,7 @@ func (e *env) shiftService(t *testing.T, name string, dc *ecstypes.DeploymentCon
 		t.Fatal(err)
 	}
 	e.waitDeployment(t, name, ecstypes.ServiceDeploymentStatusSuccessful)
-	eventually(t, 10*time.Second, "blue targets healthy", func() (bool, string) {
+	harness.Eventually(t, 10*time.Second, "blue targets healthy", func() (bool, string) {
 		return len(healthyIDs(e.health(s.blue))) == 2, fmt.Sprint(e.health(s.blue))
 	})
 	return s
@@ -49,7 +49,7 @@ func (e *env) shiftService(t *testing.T, name string, dc *ecstypes.DeploymentCon
 func (e *env) waitDeployment(t *testing.T, name string, want ecstypes.ServiceDeploymentStatus) ecstypes.ServiceDeployment {
 	t.Helper()
 	var sd ecstypes.ServiceDeployment
-	eventually(t, 30*time.Second, "service deployment "+string(want), func() (bool, string) {
+	harness.Eventually(t, 30*time.Second, "service deployment "+string(want), func() (bool, string) {
 		sd = e.currentDeployment(name)
 		return sd.Status == want, string(sd.Status) + " " + string(sd.LifecycleStage)
 	})
@@ -85,7 +85,7 @@ type observation struct {
 func (e *env) watch(t *testing.T, name string, s shiftSetup, until ecstypes.ServiceDeploymentStatus) []observation {
 	t.Helper()
 	var seen []observation
-	eventually(t, 40*time.Second, "deployment "+string(until), func() (bool, string) {
+	harness.Eventually(t, 40*time.Second, "deployment "+string(until), func() (bool, string) {
 		sd := e.currentDeployment(name)
 		p, q := e.ruleWeights(s.prodRule), e.ruleWeights(s.testRule)
 		o := observation{sd.LifecycleStage, [2]int32{p[s.blue], p[s.green]}, [2]int32{q[s.blue], q[s.green]}}
@@ -142,7 +142,7 @@ func TestBlueGreenShiftsListenerWeights(t *testing.T) {
 		t.Errorf("final production weights %v", p)
 	}
 	// The green tasks serve from the alternate target group; the blue ones drained.
-	eventually(t, 15*time.Second, "green healthy, blue drained", func() (bool, string) {
+	harness.Eventually(t, 15*time.Second, "green healthy, blue drained", func() (bool, string) {
 		g, b := e.health(s.green), e.health(s.blue)
 		return len(healthyIDs(g)) == 2 && len(b) == 0, fmt.Sprint(g, b)
 	})
@@ -159,7 +159,7 @@ func TestCanaryRollbackShiftsTrafficBack(t *testing.T) {
 		CanaryConfiguration: &ecstypes.CanaryConfiguration{CanaryPercent: aws.Float64(20), CanaryBakeTimeInMinutes: aws.Int32(30)}})
 	blueTD := aws.ToString(e.service("canary").TaskDefinition)
 	sdArn := e.deployRevision(t, "canary")
-	eventually(t, 20*time.Second, "canary traffic", func() (bool, string) {
+	harness.Eventually(t, 20*time.Second, "canary traffic", func() (bool, string) {
 		p := e.ruleWeights(s.prodRule)
 		return p[s.blue] == 80 && p[s.green] == 20, fmt.Sprint(p)
 	})
@@ -183,7 +183,7 @@ func TestCanaryRollbackShiftsTrafficBack(t *testing.T) {
 	if td := aws.ToString(e.service("canary").TaskDefinition); td != blueTD {
 		t.Errorf("service task definition %s, want %s", td, blueTD)
 	}
-	eventually(t, 15*time.Second, "only blue tasks serve", func() (bool, string) {
+	harness.Eventually(t, 15*time.Second, "only blue tasks serve", func() (bool, string) {
 		g, b := e.health(s.green), e.health(s.blue)
 		tasks := e.tasks("canary", ecstypes.DesiredStatusRunning)
 		for _, tk := range tasks {
@@ -280,7 +280,7 @@ func TestBlueGreenPauseHookWaitsForContinue(t *testing.T) {
 	}
 	sdArn := aws.ToString(out.Service.CurrentServiceDeployment)
 	var hook ecstypes.DeploymentLifecycleHookDetail
-	eventually(t, 20*time.Second, "paused after the test traffic shift", func() (bool, string) {
+	harness.Eventually(t, 20*time.Second, "paused after the test traffic shift", func() (bool, string) {
 		sd := e.currentDeployment("pause")
 		if sd.LifecycleStage != ecstypes.ServiceDeploymentLifecycleStagePostTestTrafficShift || len(sd.LifecycleHookDetails) != 1 {
 			return false, fmt.Sprint(sd.LifecycleStage, sd.LifecycleHookDetails)

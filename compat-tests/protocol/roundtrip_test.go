@@ -11,12 +11,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/longshore/longshore/longshoretest"
@@ -35,6 +37,8 @@ var roundTripClients = map[string]func(aws.Config) any{
 	"cloudwatch":              func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 	"ec2":                     func(c aws.Config) any { return ec2.NewFromConfig(c) },
 	"logs":                    func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
+	"autoscaling":             func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
+	"ssm":                     func(c aws.Config) any { return ssm.NewFromConfig(c) },
 }
 
 // skipRoundTrip are operations this test cannot drive: a required union input

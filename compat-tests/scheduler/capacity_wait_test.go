@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,8 +77,11 @@ func TestTasksWaitForCapacityProvider(t *testing.T) {
 		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), CapacityProviderStrategy: strategy}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "2 PROVISIONING tasks", func() bool { return describeService(t, client, "api").PendingCount == 2 })
-	tasks := serviceTasks(t, client, "api", types.DesiredStatusRunning)
+	harness.Eventually(t, harness.Wait, "2 PROVISIONING tasks", func() (bool, string) {
+		n := harness.DescribeService(t, client, cluster, "api").PendingCount
+		return n == 2, fmt.Sprintf("%d pending", n)
+	})
+	tasks := harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning)
 	if len(tasks) != 2 {
 		t.Fatalf("%d tasks", len(tasks))
 	}
@@ -89,19 +93,19 @@ func TestTasksWaitForCapacityProvider(t *testing.T) {
 	if cl := clusterCounts(t, client); cl.PendingTasksCount != 2 || cl.RunningTasksCount != 0 {
 		t.Fatalf("cluster pending %d running %d", cl.PendingTasksCount, cl.RunningTasksCount)
 	}
-	for _, e := range describeService(t, client, "api").Events {
+	for _, e := range harness.DescribeService(t, client, cluster, "api").Events {
 		if strings.Contains(aws.ToString(e.Message), "unable to place") {
 			t.Fatalf("event %q", aws.ToString(e.Message))
 		}
 	}
 
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": "us-east-1a"})
-	waitStable(t, client, "api")
-	svc := describeService(t, client, "api")
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": "us-east-1a"})
+	harness.WaitStable(t, client, cluster, "api")
+	svc := harness.DescribeService(t, client, cluster, "api")
 	if svc.RunningCount != 2 || svc.PendingCount != 0 {
 		t.Fatalf("running %d pending %d", svc.RunningCount, svc.PendingCount)
 	}
-	for _, task := range serviceTasks(t, client, "api", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning) {
 		if task.ContainerInstanceArn == nil || aws.ToString(task.CapacityProviderName) != "nodes" {
 			t.Fatalf("task not placed %+v", task)
 		}
@@ -116,9 +120,6 @@ func TestTasksWaitForCapacityProvider(t *testing.T) {
 	if len(run.Tasks) != 1 || len(run.Failures) != 0 || aws.ToString(run.Tasks[0].LastStatus) != "PROVISIONING" || run.Tasks[0].ContainerInstanceArn != nil {
 		t.Fatalf("RunTask tasks %+v failures %+v", run.Tasks, run.Failures)
 	}
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": "us-east-1a"})
-	w := ecs.NewTasksRunningWaiter(client, func(o *ecs.TasksRunningWaiterOptions) { o.MinDelay, o.MaxDelay = 500*time.Millisecond, time.Second })
-	if err := w.Wait(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{aws.ToString(run.Tasks[0].TaskArn)}}, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": "us-east-1a"})
+	harness.WaitTasksRunning(t, client, cluster, 30*time.Second, aws.ToString(run.Tasks[0].TaskArn))
 }

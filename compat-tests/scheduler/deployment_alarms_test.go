@@ -52,7 +52,7 @@ func TestDeploymentAlarmFailsAndRollsBack(t *testing.T) {
 	cfg := &types.DeploymentConfiguration{Alarms: &types.DeploymentAlarms{AlarmNames: []string{"web-5xx"}, Enable: true, Rollback: true}}
 	first := fargateService(t, client, "web", good, 2, cfg)
 	goodID := aws.ToString(first.Deployments[0].Id)
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 
 	bad := fargateTaskDefinition(t, client, "web", map[string]string{"version": "2"})
 	up, err := client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String("web"), TaskDefinition: aws.String(bad)})
@@ -62,16 +62,16 @@ func TestDeploymentAlarmFailsAndRollsBack(t *testing.T) {
 	badID := aws.ToString(up.Service.Deployments[0].Id)
 	// Once the new revision runs alone, the deployment bakes: still
 	// IN_PROGRESS (the alarm's period × evaluation periods), its alarm watched.
-	eventually(t, "the new revision to run alone", func() bool {
-		tasks := serviceTasks(t, client, "web", types.DesiredStatusRunning)
+	harness.Eventually(t, harness.Wait, "the new revision to run alone", func() (bool, string) {
+		tasks := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)
 		for _, task := range tasks {
 			if aws.ToString(task.TaskDefinitionArn) != bad || aws.ToString(task.LastStatus) != "RUNNING" {
-				return false
+				return false, ""
 			}
 		}
-		return len(tasks) == 2
+		return len(tasks) == 2, ""
 	})
-	if svc := describeService(t, client, "web"); len(svc.Deployments) != 2 || aws.ToString(svc.Deployments[0].Id) != badID ||
+	if svc := harness.DescribeService(t, client, cluster, "web"); len(svc.Deployments) != 2 || aws.ToString(svc.Deployments[0].Id) != badID ||
 		svc.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress {
 		t.Fatalf("baking deployments %+v", svc.Deployments)
 	}
@@ -79,11 +79,11 @@ func TestDeploymentAlarmFailsAndRollsBack(t *testing.T) {
 		StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the release")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the deployment alarm", func() bool {
-		return hasEvent(describeService(t, client, "web"), "(service web) (deployment "+badID+") deployment failed: alarm detected.")
+	harness.Eventually(t, harness.Wait, "the deployment alarm", func() (bool, string) {
+		return harness.HasEvent(harness.DescribeService(t, client, cluster, "web"), "(service web) (deployment "+badID+") deployment failed: alarm detected."), ""
 	})
-	svc := describeService(t, client, "web")
-	if !hasEvent(svc, "(service web) rolling back to deployment "+goodID+".") {
+	svc := harness.DescribeService(t, client, cluster, "web")
+	if !harness.HasEvent(svc, "(service web) rolling back to deployment "+goodID+".") {
 		t.Fatalf("no rollback event: %+v", svc.Events)
 	}
 	var failed *types.Deployment
@@ -101,13 +101,13 @@ func TestDeploymentAlarmFailsAndRollsBack(t *testing.T) {
 		t.Fatalf("after the alarm: %s %+v", aws.ToString(svc.TaskDefinition), svc.Deployments[0])
 	}
 	// The alarm still in ALARM does not fail the rollback itself.
-	waitStable(t, client, "web")
-	svc = describeService(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
+	svc = harness.DescribeService(t, client, cluster, "web")
 	if len(svc.Deployments) != 1 || aws.ToString(svc.Deployments[0].TaskDefinition) != good ||
 		svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted || svc.RunningCount != 2 {
 		t.Fatalf("after rollback: %+v", svc.Deployments)
 	}
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning) {
 		if aws.ToString(task.TaskDefinitionArn) != good {
 			t.Fatalf("task of %s still running", aws.ToString(task.TaskDefinitionArn))
 		}
@@ -151,7 +151,7 @@ func TestDeploymentAlarmWithoutRollbackStops(t *testing.T) {
 	v1 := fargateTaskDefinition(t, client, "api", nil)
 	cfg := &types.DeploymentConfiguration{Alarms: &types.DeploymentAlarms{AlarmNames: []string{"latency"}, Enable: true}}
 	fargateService(t, client, "api", v1, 1, cfg)
-	waitStable(t, client, "api")
+	harness.WaitStable(t, client, cluster, "api")
 	v2 := fargateTaskDefinition(t, client, "api", map[string]string{"version": "2"})
 	up, err := client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String("api"), TaskDefinition: aws.String(v2)})
 	if err != nil {
@@ -162,11 +162,11 @@ func TestDeploymentAlarmWithoutRollbackStops(t *testing.T) {
 		StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("slow")}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the deployment alarm", func() bool {
-		svc := describeService(t, client, "api")
-		return svc.Deployments[0].RolloutState == types.DeploymentRolloutStateFailed
+	harness.Eventually(t, harness.Wait, "the deployment alarm", func() (bool, string) {
+		svc := harness.DescribeService(t, client, cluster, "api")
+		return svc.Deployments[0].RolloutState == types.DeploymentRolloutStateFailed, ""
 	})
-	svc := describeService(t, client, "api")
+	svc := harness.DescribeService(t, client, cluster, "api")
 	if aws.ToString(svc.Deployments[0].Id) != id || aws.ToString(svc.TaskDefinition) != v2 {
 		t.Fatalf("without rollback the service stays on the failed deployment: %+v", svc.Deployments)
 	}

@@ -14,7 +14,7 @@ func TestNewRevisionRollsOutToCompleted(t *testing.T) {
 	_, client := setup(t)
 	v1 := fargateTaskDefinition(t, client, "web", nil)
 	fargateService(t, client, "web", v1, 3, nil)
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 	v2 := fargateTaskDefinition(t, client, "web", map[string]string{"version": "2"})
 	up, err := client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String("web"), TaskDefinition: aws.String(v2)})
 	if err != nil {
@@ -24,21 +24,21 @@ func TestNewRevisionRollsOutToCompleted(t *testing.T) {
 		t.Fatalf("deployments after update %+v", up.Service.Deployments)
 	}
 	newID := aws.ToString(up.Service.Deployments[0].Id)
-	waitStable(t, client, "web")
-	svc := describeService(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
+	svc := harness.DescribeService(t, client, cluster, "web")
 	if len(svc.Deployments) != 1 || aws.ToString(svc.Deployments[0].Id) != newID ||
 		svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted || svc.RunningCount != 3 {
 		t.Fatalf("after rollout %+v", svc.Deployments)
 	}
-	if !hasEvent(svc, "(service web) (deployment "+newID+") deployment completed.") {
+	if !harness.HasEvent(svc, "(service web) (deployment "+newID+") deployment completed.") {
 		t.Fatalf("events %+v", svc.Events)
 	}
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning) {
 		if aws.ToString(task.TaskDefinitionArn) != v2 || aws.ToString(task.StartedBy) != newID {
 			t.Fatalf("task of %s still running", aws.ToString(task.TaskDefinitionArn))
 		}
 	}
-	old := serviceTasks(t, client, "web", types.DesiredStatusStopped)
+	old := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusStopped)
 	if len(old) != 3 {
 		t.Fatalf("%d stopped tasks, want the 3 old ones", len(old))
 	}
@@ -55,24 +55,24 @@ func TestCrashLoopTripsCircuitBreakerAndRollsBack(t *testing.T) {
 	good := fargateTaskDefinition(t, client, "web", nil)
 	cfg := &types.DeploymentConfiguration{DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}}
 	fargateService(t, client, "web", good, 2, cfg)
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 	bad := fargateTaskDefinition(t, client, "web", map[string]string{"longshore.exit-after": "0s", "longshore.exit-code": "1"})
 	up, err := client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String("web"), TaskDefinition: aws.String(bad)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	badID := aws.ToString(up.Service.Deployments[0].Id)
-	eventually(t, "the circuit breaker", func() bool {
-		return hasEvent(describeService(t, client, "web"), "(service web) (deployment "+badID+") deployment failed: tasks failed to start.")
+	harness.Eventually(t, harness.Wait, "the circuit breaker", func() (bool, string) {
+		return harness.HasEvent(harness.DescribeService(t, client, cluster, "web"), "(service web) (deployment "+badID+") deployment failed: tasks failed to start."), ""
 	})
-	waitStable(t, client, "web")
-	svc := describeService(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
+	svc := harness.DescribeService(t, client, cluster, "web")
 	if aws.ToString(svc.TaskDefinition) != good || len(svc.Deployments) != 1 || aws.ToString(svc.Deployments[0].TaskDefinition) != good ||
 		svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
 		t.Fatalf("after rollback: %s %+v", aws.ToString(svc.TaskDefinition), svc.Deployments)
 	}
 	crashed := 0
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusStopped) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusStopped) {
 		if aws.ToString(task.TaskDefinitionArn) != bad {
 			continue
 		}

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,5 +62,8 @@ func TestE2EManagedScalingServesDistinctInstance(t *testing.T) {
 		PlacementConstraints: []types.PlacementConstraint{{Type: types.PlacementConstraintTypeDistinctInstance}}}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "2 tasks RUNNING on 2 instances", func() bool { return describeService(t, client, "spread").RunningCount == 2 })
+	harness.Eventually(t, harness.Wait, "2 tasks RUNNING on 2 instances", func() (bool, string) {
+		n := harness.DescribeService(t, client, cluster, "spread").RunningCount
+		return n == 2, fmt.Sprintf("%d running", n)
+	})
 }

@@ -28,7 +28,7 @@ func bridgeTaskDefinition(t *testing.T, client *ecs.Client, family string, cpu i
 func TestBridgeServiceSpreadsOverZones(t *testing.T) {
 	ls, client := setup(t)
 	for _, z := range []string{"us-east-1a", "us-east-1b", "us-east-1c"} {
-		registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": z})
+		harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "availabilityZone": z})
 	}
 	td := bridgeTaskDefinition(t, client, "web", 256)
 	_, err := client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("web"),
@@ -37,10 +37,10 @@ func TestBridgeServiceSpreadsOverZones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 	zones := map[string]bool{}
 	instances := map[string]bool{}
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning) {
 		zones[aws.ToString(task.AvailabilityZone)] = true
 		instances[aws.ToString(task.ContainerInstanceArn)] = true
 		b := task.Containers[0].NetworkBindings
@@ -51,17 +51,17 @@ func TestBridgeServiceSpreadsOverZones(t *testing.T) {
 	if len(zones) != 3 || len(instances) != 3 {
 		t.Fatalf("zones %v instances %v", zones, instances)
 	}
-	eventually(t, "instance counts", func() bool {
+	harness.Eventually(t, harness.Wait, "instance counts", func() (bool, string) {
 		d, err := client.DescribeContainerInstances(harness.Ctx, &ecs.DescribeContainerInstancesInput{Cluster: aws.String(cluster), ContainerInstances: keys(instances)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, ci := range d.ContainerInstances {
 			if ci.RunningTasksCount != 1 || remaining(ci, "CPU") != 2048-256 || remaining(ci, "MEMORY") != registered(ci, "MEMORY")-256 {
-				return false
+				return false, ""
 			}
 		}
-		return len(d.ContainerInstances) == 3
+		return len(d.ContainerInstances) == 3, ""
 	})
 }
 
@@ -91,7 +91,7 @@ func resource(rs []types.Resource, name string) int32 {
 
 func TestRunTaskReportsPlacementFailures(t *testing.T) {
 	ls, client := setup(t)
-	arns := registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "t3.small", "count": 2})
+	arns := harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "t3.small", "count": 2}).ContainerInstanceArns
 	td := bridgeTaskDefinition(t, client, "huge", 4096)
 	out, err := client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeEc2})
 	if err != nil {
@@ -115,15 +115,12 @@ func TestRunTaskReportsPlacementFailures(t *testing.T) {
 	if len(ok.Tasks) != 2 || aws.ToString(ok.Tasks[0].ContainerInstanceArn) == aws.ToString(ok.Tasks[1].ContainerInstanceArn) {
 		t.Fatalf("distinctInstance tasks %+v failures %+v", ok.Tasks, ok.Failures)
 	}
-	w := ecs.NewTasksRunningWaiter(client, func(o *ecs.TasksRunningWaiterOptions) { o.MinDelay = time.Second })
-	if err := w.Wait(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{aws.ToString(ok.Tasks[0].TaskArn)}}, 20*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	harness.WaitTasksRunning(t, client, cluster, 20*time.Second, aws.ToString(ok.Tasks[0].TaskArn))
 }
 
 func TestLostInstanceTasksAreRescheduled(t *testing.T) {
 	ls, client := setup(t)
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "count": 2})
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large", "count": 2})
 	td := bridgeTaskDefinition(t, client, "web", 256)
 	_, err := client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("web"),
 		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeEc2,
@@ -131,21 +128,21 @@ func TestLostInstanceTasksAreRescheduled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStable(t, client, "web")
-	lost := aws.ToString(serviceTasks(t, client, "web", types.DesiredStatusRunning)[0].ContainerInstanceArn)
+	harness.WaitStable(t, client, cluster, "web")
+	lost := aws.ToString(harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)[0].ContainerInstanceArn)
 	resp := harness.Raw(t, ls, "POST", "/_longshore/ecs/container-instances/fail", nil, `{"cluster":"`+cluster+`","containerInstance":"`+lost+`"}`)
 	if resp.Status != 200 {
 		t.Fatalf("%d %s", resp.Status, resp.Body)
 	}
-	waitStable(t, client, "web")
-	eventually(t, "both tasks on the healthy instance", func() bool {
-		ts := serviceTasks(t, client, "web", types.DesiredStatusRunning)
+	harness.WaitStable(t, client, cluster, "web")
+	harness.Eventually(t, harness.Wait, "both tasks on the healthy instance", func() (bool, string) {
+		ts := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)
 		for _, task := range ts {
 			if aws.ToString(task.ContainerInstanceArn) == lost {
-				return false
+				return false, ""
 			}
 		}
-		return len(ts) == 2
+		return len(ts) == 2, ""
 	})
 	d, err := client.DescribeContainerInstances(harness.Ctx, &ecs.DescribeContainerInstancesInput{Cluster: aws.String(cluster), ContainerInstances: []string{lost}})
 	if err != nil {
@@ -173,24 +170,24 @@ func TestRegisterInstancesValidates(t *testing.T) {
 
 func TestDaemonServiceRunsOnEveryInstance(t *testing.T) {
 	ls, client := setup(t)
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "c5.large", "count": 2})
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "c5.large", "count": 2})
 	td := bridgeTaskDefinition(t, client, "agent", 128)
 	_, err := client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("agent"),
 		TaskDefinition: aws.String(td), SchedulingStrategy: types.SchedulingStrategyDaemon, LaunchType: types.LaunchTypeEc2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "a daemon task per instance", func() bool {
-		svc := describeService(t, client, "agent")
-		return svc.DesiredCount == 2 && svc.RunningCount == 2
+	harness.Eventually(t, harness.Wait, "a daemon task per instance", func() (bool, string) {
+		svc := harness.DescribeService(t, client, cluster, "agent")
+		return svc.DesiredCount == 2 && svc.RunningCount == 2, ""
 	})
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "c5.large"})
-	eventually(t, "the daemon on the new instance", func() bool {
-		svc := describeService(t, client, "agent")
-		return svc.DesiredCount == 3 && svc.RunningCount == 3
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "c5.large"})
+	harness.Eventually(t, harness.Wait, "the daemon on the new instance", func() (bool, string) {
+		svc := harness.DescribeService(t, client, cluster, "agent")
+		return svc.DesiredCount == 3 && svc.RunningCount == 3, ""
 	})
 	hosts := map[string]bool{}
-	for _, task := range serviceTasks(t, client, "agent", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "agent", types.DesiredStatusRunning) {
 		hosts[aws.ToString(task.ContainerInstanceArn)] = true
 	}
 	if len(hosts) != 3 {
@@ -200,31 +197,31 @@ func TestDaemonServiceRunsOnEveryInstance(t *testing.T) {
 
 func TestDrainingInstanceTasksMove(t *testing.T) {
 	ls, client := setup(t)
-	first := registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large"})[0]
+	first := harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large"}).ContainerInstanceArns[0]
 	td := bridgeTaskDefinition(t, client, "web", 256)
 	_, err := client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("web"),
 		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeEc2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStable(t, client, "web")
-	registerInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large"})
+	harness.WaitStable(t, client, cluster, "web")
+	harness.RegisterInstances(t, ls, map[string]any{"cluster": cluster, "instanceType": "m5.large"})
 	if _, err := client.UpdateContainerInstancesState(harness.Ctx, &ecs.UpdateContainerInstancesStateInput{Cluster: aws.String(cluster),
 		ContainerInstances: []string{first}, Status: types.ContainerInstanceStatusDraining}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "tasks off the draining instance", func() bool {
-		ts := serviceTasks(t, client, "web", types.DesiredStatusRunning)
+	harness.Eventually(t, harness.Wait, "tasks off the draining instance", func() (bool, string) {
+		ts := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)
 		running := 0
 		for _, task := range ts {
 			if aws.ToString(task.ContainerInstanceArn) == first {
-				return false
+				return false, ""
 			}
 			if aws.ToString(task.LastStatus) == "RUNNING" {
 				running++
 			}
 		}
-		return running == 2
+		return running == 2, ""
 	})
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 }

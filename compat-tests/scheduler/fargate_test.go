@@ -21,11 +21,11 @@ func TestFargateServiceReachesServicesStable(t *testing.T) {
 		t.Fatalf("created %+v", created)
 	}
 	start := time.Now()
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 	if d := time.Since(start); d > 8*time.Second {
 		t.Errorf("stable after %v; tasks should run within about a second", d)
 	}
-	svc := describeService(t, client, "web")
+	svc := harness.DescribeService(t, client, cluster, "web")
 	if svc.RunningCount != 3 || svc.PendingCount != 0 || len(svc.Deployments) != 1 {
 		t.Fatalf("service %+v", svc)
 	}
@@ -33,8 +33,8 @@ func TestFargateServiceReachesServicesStable(t *testing.T) {
 	if dep.RolloutState != types.DeploymentRolloutStateCompleted || dep.RunningCount != 3 || aws.ToString(dep.Status) != "PRIMARY" {
 		t.Fatalf("deployment %+v", dep)
 	}
-	if !hasEvent(svc, "(service web) has reached a steady state.") ||
-		!hasEvent(svc, "(service web) (deployment "+aws.ToString(dep.Id)+") deployment completed.") {
+	if !harness.HasEvent(svc, "(service web) has reached a steady state.") ||
+		!harness.HasEvent(svc, "(service web) (deployment "+aws.ToString(dep.Id)+") deployment completed.") {
 		t.Fatalf("events %+v", svc.Events)
 	}
 	started := false
@@ -47,7 +47,7 @@ func TestFargateServiceReachesServicesStable(t *testing.T) {
 		t.Fatal("no 'has started 3 tasks' event")
 	}
 
-	tasks := serviceTasks(t, client, "web", types.DesiredStatusRunning)
+	tasks := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)
 	if len(tasks) != 3 {
 		t.Fatalf("%d tasks", len(tasks))
 	}
@@ -64,35 +64,26 @@ func TestFargateServiceReachesServicesStable(t *testing.T) {
 		}
 		ips[ip] = true
 	}
-	w := ecs.NewTasksRunningWaiter(client, func(o *ecs.TasksRunningWaiterOptions) { o.MinDelay = time.Second })
-	arns := []string{aws.ToString(tasks[0].TaskArn)}
-	if err := w.Wait(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: arns}, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	harness.WaitTasksRunning(t, client, cluster, 10*time.Second, aws.ToString(tasks[0].TaskArn))
 }
 
 func TestStoppedTaskIsReplaced(t *testing.T) {
 	_, client := setup(t)
 	td := fargateTaskDefinition(t, client, "web", nil)
 	fargateService(t, client, "web", td, 2, nil)
-	waitStable(t, client, "web")
-	victim := serviceTasks(t, client, "web", types.DesiredStatusRunning)[0]
+	harness.WaitStable(t, client, cluster, "web")
+	victim := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)[0]
 	if _, err := client.StopTask(harness.Ctx, &ecs.StopTaskInput{Cluster: aws.String(cluster), Task: victim.TaskArn}); err != nil {
 		t.Fatal(err)
 	}
-	w := ecs.NewTasksStoppedWaiter(client, func(o *ecs.TasksStoppedWaiterOptions) { o.MinDelay = time.Second })
-	out, err := w.WaitForOutput(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{aws.ToString(victim.TaskArn)}}, 15*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := out.Tasks[0]
+	st := harness.WaitTasksStopped(t, client, cluster, 15*time.Second, aws.ToString(victim.TaskArn))[0]
 	if st.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(st.StoppedReason) != "Task stopped by user" ||
 		st.StoppingAt == nil || st.StoppedAt == nil || st.ExecutionStoppedAt == nil || aws.ToString(st.Attachments[0].Status) != "DELETED" ||
 		aws.ToString(st.Containers[0].LastStatus) != "STOPPED" {
 		t.Fatalf("stopped task %+v", st)
 	}
-	waitStable(t, client, "web")
-	running := serviceTasks(t, client, "web", types.DesiredStatusRunning)
+	harness.WaitStable(t, client, cluster, "web")
+	running := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)
 	if len(running) != 2 {
 		t.Fatalf("%d running", len(running))
 	}
@@ -101,7 +92,7 @@ func TestStoppedTaskIsReplaced(t *testing.T) {
 			t.Fatal("the stopped task is still listed as running")
 		}
 	}
-	svc := describeService(t, client, "web")
+	svc := harness.DescribeService(t, client, cluster, "web")
 	found := false
 	for _, e := range svc.Events {
 		found = found || strings.HasPrefix(aws.ToString(e.Message), "(service web) has started 1 tasks: (task ")
@@ -115,20 +106,20 @@ func TestFailedTaskEndpointReplacesTask(t *testing.T) {
 	ls, client := setup(t)
 	td := fargateTaskDefinition(t, client, "web", nil)
 	fargateService(t, client, "web", td, 1, nil)
-	waitStable(t, client, "web")
-	victim := serviceTasks(t, client, "web", types.DesiredStatusRunning)[0]
+	harness.WaitStable(t, client, cluster, "web")
+	victim := harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)[0]
 	resp := harness.Raw(t, ls, "POST", "/_longshore/ecs/tasks/fail", nil,
 		`{"cluster":"`+cluster+`","task":"`+aws.ToString(victim.TaskArn)+`","exitCode":137,"reason":"OutOfMemoryError: Container killed due to memory usage"}`)
 	if resp.Status != 200 {
 		t.Fatalf("%d %s", resp.Status, resp.Body)
 	}
-	eventually(t, "the task to stop", func() bool {
+	harness.Eventually(t, harness.Wait, "the task to stop", func() (bool, string) {
 		d, err := client.DescribeTasks(harness.Ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: []string{aws.ToString(victim.TaskArn)}})
 		return err == nil && aws.ToString(d.Tasks[0].LastStatus) == "STOPPED" && d.Tasks[0].StopCode == types.TaskStopCodeEssentialContainerExited &&
-			aws.ToString(d.Tasks[0].StoppedReason) == "Essential container in task exited" && aws.ToInt32(d.Tasks[0].Containers[0].ExitCode) == 137
+			aws.ToString(d.Tasks[0].StoppedReason) == "Essential container in task exited" && aws.ToInt32(d.Tasks[0].Containers[0].ExitCode) == 137, ""
 	})
-	waitStable(t, client, "web")
-	if n := len(serviceTasks(t, client, "web", types.DesiredStatusRunning)); n != 1 {
+	harness.WaitStable(t, client, cluster, "web")
+	if n := len(harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)); n != 1 {
 		t.Fatalf("%d running", n)
 	}
 	bad := harness.Raw(t, ls, "POST", "/_longshore/ecs/tasks/fail", nil, `{"cluster":"nope","task":"abc"}`)
@@ -155,9 +146,9 @@ func TestCapacityProviderStrategyBaseAndWeight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStable(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
 	byProvider := map[string]int{}
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning) {
 		byProvider[aws.ToString(task.CapacityProviderName)]++
 		if task.LaunchType != types.LaunchTypeFargate {
 			t.Fatalf("launch type %s", task.LaunchType)

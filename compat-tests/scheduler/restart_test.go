@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,28 +30,29 @@ func TestRestartWithDBResumes(t *testing.T) {
 	t.Run("first run", func(t *testing.T) {
 		ls := longshoretest.StartWith(t, longshoretest.Options{DB: db})
 		client := ecs.NewFromConfig(ls.Config)
-		if _, err := client.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-			t.Fatal(err)
-		}
+		harness.CreateCluster(t, client, cluster)
 		td := fargateTaskDefinition(t, client, "web", nil)
 		fargateService(t, client, "web", td, 2, nil)
-		waitStable(t, client, "web")
-		stable = taskArns(serviceTasks(t, client, "web", types.DesiredStatusRunning))
+		harness.WaitStable(t, client, cluster, "web")
+		stable = taskArns(harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning))
 		// A second service stopped while its tasks are still starting.
 		fargateService(t, client, "api", td, 2, nil)
-		eventually(t, "api tasks", func() bool { return len(serviceTasks(t, client, "api", types.DesiredStatusRunning)) == 2 })
-		pending = taskArns(serviceTasks(t, client, "api", types.DesiredStatusRunning))
+		harness.Eventually(t, harness.Wait, "api tasks", func() (bool, string) {
+			n := len(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning))
+			return n == 2, fmt.Sprintf("%d tasks", n)
+		})
+		pending = taskArns(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning))
 	})
 	ls := longshoretest.StartWith(t, longshoretest.Options{DB: db})
 	client := ecs.NewFromConfig(ls.Config)
-	waitStable(t, client, "web", "api")
-	if got := taskArns(serviceTasks(t, client, "web", types.DesiredStatusRunning)); strings.Join(got, ",") != strings.Join(stable, ",") {
+	harness.WaitStable(t, client, cluster, "web", "api")
+	if got := taskArns(harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning)); strings.Join(got, ",") != strings.Join(stable, ",") {
 		t.Fatalf("web tasks after restart %v, want %v", got, stable)
 	}
-	if got := taskArns(serviceTasks(t, client, "api", types.DesiredStatusRunning)); strings.Join(got, ",") != strings.Join(pending, ",") {
+	if got := taskArns(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusRunning)); strings.Join(got, ",") != strings.Join(pending, ",") {
 		t.Fatalf("api tasks after restart %v, want the same %v", got, pending)
 	}
-	if n := len(serviceTasks(t, client, "api", types.DesiredStatusStopped)); n != 0 {
+	if n := len(harness.ServiceTasks(t, client, cluster, "api", types.DesiredStatusStopped)); n != 0 {
 		t.Fatalf("%d api tasks stopped across the restart", n)
 	}
 }

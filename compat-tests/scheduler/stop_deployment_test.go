@@ -16,7 +16,7 @@ func startRollout(t *testing.T, client *ecs.Client, name string) (string, string
 	t.Helper()
 	v1 := fargateTaskDefinition(t, client, name, nil)
 	fargateService(t, client, name, v1, 2, nil)
-	waitStable(t, client, name)
+	harness.WaitStable(t, client, cluster, name)
 	v2 := fargateTaskDefinition(t, client, name, map[string]string{"version": "2"})
 	up, err := client.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String(cluster), Service: aws.String(name), TaskDefinition: aws.String(v2)})
 	if err != nil {
@@ -48,15 +48,16 @@ func TestStopRollingDeploymentRollsBack(t *testing.T) {
 	if aws.ToString(out.ServiceDeploymentArn) != sdArn {
 		t.Fatalf("stopped %s, want %s", aws.ToString(out.ServiceDeploymentArn), sdArn)
 	}
-	eventually(t, "the rollback", func() bool {
-		return aws.ToString(describeService(t, client, "web").TaskDefinition) == v1
+	harness.Eventually(t, harness.Wait, "the rollback", func() (bool, string) {
+		td := aws.ToString(harness.DescribeService(t, client, cluster, "web").TaskDefinition)
+		return td == v1, td
 	})
-	waitStable(t, client, "web")
-	svc := describeService(t, client, "web")
+	harness.WaitStable(t, client, cluster, "web")
+	svc := harness.DescribeService(t, client, cluster, "web")
 	if len(svc.Deployments) != 1 || aws.ToString(svc.Deployments[0].TaskDefinition) != v1 || svc.RunningCount != 2 {
 		t.Fatalf("after rollback: %+v", svc.Deployments)
 	}
-	for _, task := range serviceTasks(t, client, "web", types.DesiredStatusRunning) {
+	for _, task := range harness.ServiceTasks(t, client, cluster, "web", types.DesiredStatusRunning) {
 		if aws.ToString(task.TaskDefinitionArn) == v2 {
 			t.Fatal("a v2 task still runs")
 		}
@@ -78,10 +79,11 @@ func TestStopRollingDeploymentAborts(t *testing.T) {
 		StopType: types.StopServiceDeploymentStopTypeAbort}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the abort", func() bool {
-		return describeServiceDeployment(t, client, sdArn).Status == types.ServiceDeploymentStatusStopped
+	harness.Eventually(t, harness.Wait, "the abort", func() (bool, string) {
+		st := describeServiceDeployment(t, client, sdArn).Status
+		return st == types.ServiceDeploymentStatusStopped, string(st)
 	})
-	svc := describeService(t, client, "api")
+	svc := harness.DescribeService(t, client, cluster, "api")
 	d := svc.Deployments[0]
 	if aws.ToString(svc.TaskDefinition) != v2 || aws.ToString(d.TaskDefinition) != v2 || d.RolloutState != types.DeploymentRolloutStateFailed ||
 		aws.ToString(d.RolloutStateReason) != "Service deployment stopped because of a stop request." {

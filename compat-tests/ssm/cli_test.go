@@ -9,14 +9,7 @@ import (
 
 func TestAWSCLIParameters(t *testing.T) {
 	ls := harness.Start(t)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := harness.AWSCLI(t, ls, nil, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(out)
-	}
+	run := func(args ...string) string { return harness.CLI(t, ls, args...) }
 	ami := run("ssm", "get-parameter", "--name", "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id", "--query", "Parameter.Value", "--output", "text")
 	if !strings.HasPrefix(ami, "ami-") {
 		t.Fatalf("ami %q", ami)

@@ -35,27 +35,6 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// fedMust takes a call's results and, given the test, fails it on an error
-// or returns the value: fedMust(client.X(ctx, in))(t).
-func fedMust[T any](v T, err error) func(*testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
-
-// fedStatus is the HTTP status of an API error.
-func fedStatus(err error) int {
-	var se interface{ HTTPStatusCode() int }
-	if errors.As(err, &se) {
-		return se.HTTPStatusCode()
-	}
-	return 0
-}
-
 // fedUnsigned is a client that sends requests without credentials, as the
 // web identity and SAML calls are made.
 func fedUnsigned(ls *longshoretest.Instance) *sts.Client {
@@ -77,7 +56,7 @@ func fedCreateRole(t *testing.T, client *iam.Client, name, trust string, maxSess
 	if maxSession > 0 {
 		in.MaxSessionDuration = aws.Int32(maxSession)
 	}
-	return aws.ToString(fedMust(client.CreateRole(harness.Ctx, in))(t).Role.Arn)
+	return aws.ToString(harness.Must(client.CreateRole(harness.Ctx, in))(t).Role.Arn)
 }
 
 const githubIssuer = "https://token.actions.githubusercontent.com"
@@ -85,7 +64,7 @@ const githubIssuer = "https://token.actions.githubusercontent.com"
 func TestSTSAssumeRoleWithWebIdentity(t *testing.T) {
 	ls := harness.Start(t)
 	admin := iam.NewFromConfig(ls.Config)
-	providerArn := aws.ToString(fedMust(admin.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
+	providerArn := aws.ToString(harness.Must(admin.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String(githubIssuer), ClientIDList: []string{"sts.amazonaws.com"}}))(t).OpenIDConnectProviderArn)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + providerArn + `"},` +
 		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},` +
@@ -97,7 +76,7 @@ func TestSTSAssumeRoleWithWebIdentity(t *testing.T) {
 		return aws.String(fedJWT(map[string]any{"iss": githubIssuer, "sub": sub, "aud": aud, "exp": exp.Unix(), "iat": now.Unix()}))
 	}
 
-	out := fedMust(client.AssumeRoleWithWebIdentity(harness.Ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roleArn),
+	out := harness.Must(client.AssumeRoleWithWebIdentity(harness.Ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roleArn),
 		RoleSessionName: aws.String("gha"), WebIdentityToken: token("repo:acme/app:ref:refs/heads/main", "sts.amazonaws.com", now.Add(time.Hour)),
 		DurationSeconds: aws.Int32(7200)}))(t)
 	if aws.ToString(out.AssumedRoleUser.Arn) != "arn:aws:sts::000000000000:assumed-role/deploy/gha" ||
@@ -113,11 +92,11 @@ func TestSTSAssumeRoleWithWebIdentity(t *testing.T) {
 	cfg := ls.Config.Copy()
 	c := out.Credentials
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
-	id := fedMust(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
+	id := harness.Must(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
 	if aws.ToString(id.Arn) != aws.ToString(out.AssumedRoleUser.Arn) {
 		t.Errorf("caller %s", aws.ToString(id.Arn))
 	}
-	role := fedMust(admin.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("deploy")}))(t).Role
+	role := harness.Must(admin.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("deploy")}))(t).Role
 	if role.RoleLastUsed == nil || role.RoleLastUsed.LastUsedDate == nil {
 		t.Errorf("RoleLastUsed not recorded")
 	}
@@ -200,13 +179,13 @@ func TestSTSAssumeRoleWithSAML(t *testing.T) {
 
 	admin := iam.NewFromConfig(ls.Config)
 	const issuer = "https://idp.example.com/metadata"
-	providerArn := aws.ToString(fedMust(admin.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Corp"),
+	providerArn := aws.ToString(harness.Must(admin.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Corp"),
 		SAMLMetadataDocument: aws.String(fedSAMLMetadata(t, issuer))}))(t).SAMLProviderArn)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + providerArn + `"},` +
 		`"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}`
 	roleArn := fedCreateRole(t, admin, "sso-admin", trust, 0)
 	otherRole := fedCreateRole(t, admin, "other", trust, 0)
-	otherProvider := aws.ToString(fedMust(admin.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Other"),
+	otherProvider := aws.ToString(harness.Must(admin.CreateSAMLProvider(harness.Ctx, &iam.CreateSAMLProviderInput{Name: aws.String("Other"),
 		SAMLMetadataDocument: aws.String(fedSAMLMetadata(t, "https://other.example.com/metadata"))}))(t).SAMLProviderArn)
 	client := fedUnsigned(ls)
 	assume := func(role, principal, fixture string) (*sts.AssumeRoleWithSAMLOutput, error) {
@@ -216,7 +195,7 @@ func TestSTSAssumeRoleWithSAML(t *testing.T) {
 
 	// Signed assertion, and signed response.
 	for _, fixture := range []string{"saml_assertion_signed.xml", "saml_response_signed.xml"} {
-		out := fedMust(assume(roleArn, providerArn, fixture))(t)
+		out := harness.Must(assume(roleArn, providerArn, fixture))(t)
 		if aws.ToString(out.AssumedRoleUser.Arn) != "arn:aws:sts::000000000000:assumed-role/sso-admin/alice" ||
 			aws.ToString(out.Subject) != "alice@example.com" || aws.ToString(out.SubjectType) != "persistent" ||
 			aws.ToString(out.Issuer) != issuer || aws.ToString(out.Audience) != "https://signin.aws.amazon.com/saml" {
@@ -230,7 +209,7 @@ func TestSTSAssumeRoleWithSAML(t *testing.T) {
 		}
 	}
 	// The IdP session's end bounds the role session.
-	short := fedMust(assume(roleArn, providerArn, "saml_session_end_signed.xml"))(t)
+	short := harness.Must(assume(roleArn, providerArn, "saml_session_end_signed.xml"))(t)
 	if d := short.Credentials.Expiration.Sub(*clock.Load()); d != 20*time.Minute {
 		t.Errorf("session bounded by SessionNotOnOrAfter lasts %v", d)
 	}
@@ -269,7 +248,7 @@ func TestSTSAssumeRoleWithSAML(t *testing.T) {
 	setClock("2030-01-01T00:30:00Z")
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	der, _ := x509.MarshalPKCS8PrivateKey(key)
-	fedMust(admin.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(providerArn),
+	harness.Must(admin.UpdateSAMLProvider(harness.Ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(providerArn),
 		AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired,
 		AddPrivateKey:           aws.String(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))}))(t)
 	_, err = assume(roleArn, providerArn, "saml_assertion_signed.xml")
@@ -286,7 +265,7 @@ func sha1Sum(s string) string {
 func TestSTSGetFederationToken(t *testing.T) {
 	ls := harness.Start(t)
 	client := sts.NewFromConfig(ls.Config)
-	out := fedMust(client.GetFederationToken(harness.Ctx, &sts.GetFederationTokenInput{Name: aws.String("bob"),
+	out := harness.Must(client.GetFederationToken(harness.Ctx, &sts.GetFederationTokenInput{Name: aws.String("bob"),
 		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}))(t)
 	if aws.ToString(out.FederatedUser.Arn) != "arn:aws:sts::000000000000:federated-user/bob" || aws.ToString(out.FederatedUser.FederatedUserId) != "000000000000:bob" ||
 		out.PackedPolicySize == nil {
@@ -299,7 +278,7 @@ func TestSTSGetFederationToken(t *testing.T) {
 	cfg := ls.Config.Copy()
 	c := out.Credentials
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
-	id := fedMust(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
+	id := harness.Must(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
 	if aws.ToString(id.Arn) != "arn:aws:sts::000000000000:federated-user/bob" || aws.ToString(id.UserId) != "000000000000:bob" {
 		t.Errorf("caller %s %s", aws.ToString(id.Arn), aws.ToString(id.UserId))
 	}
@@ -309,11 +288,11 @@ func TestSTSGetFederationToken(t *testing.T) {
 
 	// An IAM user's tokens last 12 hours by default.
 	admin := iam.NewFromConfig(ls.Config)
-	fedMust(admin.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("fed")}))(t)
-	key := fedMust(admin.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("fed")}))(t).AccessKey
+	harness.Must(admin.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("fed")}))(t)
+	key := harness.Must(admin.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("fed")}))(t).AccessKey
 	ucfg := ls.Config.Copy()
 	ucfg.Credentials = credentials.NewStaticCredentialsProvider(*key.AccessKeyId, *key.SecretAccessKey, "")
-	uout := fedMust(sts.NewFromConfig(ucfg).GetFederationToken(harness.Ctx, &sts.GetFederationTokenInput{Name: aws.String("carol")}))(t)
+	uout := harness.Must(sts.NewFromConfig(ucfg).GetFederationToken(harness.Ctx, &sts.GetFederationTokenInput{Name: aws.String("carol")}))(t)
 	if d := time.Until(*uout.Credentials.Expiration); d < 11*time.Hour || d > 13*time.Hour {
 		t.Errorf("user federation token lasts %v", d)
 	}
@@ -326,7 +305,7 @@ func TestSTSDecodeAuthorizationMessage(t *testing.T) {
 	ls := harness.Start(t)
 	client := sts.NewFromConfig(ls.Config)
 	decoded := `{"allowed":false,"explicitDeny":false,"context":{"action":"ecs:RunTask"}}`
-	out := fedMust(client.DecodeAuthorizationMessage(harness.Ctx, &sts.DecodeAuthorizationMessageInput{
+	out := harness.Must(client.DecodeAuthorizationMessage(harness.Ctx, &sts.DecodeAuthorizationMessageInput{
 		EncodedMessage: aws.String(lssts.EncodeAuthorizationMessage(decoded))}))(t)
 	if aws.ToString(out.DecodedMessage) != decoded {
 		t.Fatalf("decoded %q", aws.ToString(out.DecodedMessage))
@@ -349,13 +328,13 @@ func TestSTSAssumeRootStandaloneAccount(t *testing.T) {
 	if !strings.Contains(ae.ErrorMessage(), "root user credentials") {
 		t.Errorf("root caller message %q", ae.ErrorMessage())
 	}
-	if st := fedStatus(err); st != 403 {
+	if st := harness.Status(err); st != 403 {
 		t.Errorf("AccessDenied status %d", st)
 	}
 	// An IAM user is refused too: there is no organization to enable root sessions in.
 	admin := iam.NewFromConfig(ls.Config)
-	fedMust(admin.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("ops")}))(t)
-	key := fedMust(admin.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")}))(t).AccessKey
+	harness.Must(admin.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("ops")}))(t)
+	key := harness.Must(admin.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ops")}))(t).AccessKey
 	cfg := ls.Config.Copy()
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(*key.AccessKeyId, *key.SecretAccessKey, "")
 	_, err = sts.NewFromConfig(cfg).AssumeRoot(harness.Ctx, &sts.AssumeRootInput{TargetPrincipal: aws.String("111122223333"),
@@ -372,7 +351,7 @@ func TestSTSGetWebIdentityToken(t *testing.T) {
 	_, err := client.GetWebIdentityToken(harness.Ctx, &sts.GetWebIdentityTokenInput{Audience: []string{"https://api.example.com"}, SigningAlgorithm: aws.String("RS256")})
 	harness.AssertAPIError(t, err, "OutboundWebIdentityFederationDisabledException")
 
-	issuer := aws.ToString(fedMust(iam.NewFromConfig(ls.Config).EnableOutboundWebIdentityFederation(harness.Ctx,
+	issuer := aws.ToString(harness.Must(iam.NewFromConfig(ls.Config).EnableOutboundWebIdentityFederation(harness.Ctx,
 		&iam.EnableOutboundWebIdentityFederationInput{}))(t).IssuerIdentifier)
 	var fed *lsiam.OutboundFederation
 	if err := ls.Server.Store.Read(harness.Ctx, func(tx *store.Tx) (err error) {
@@ -387,7 +366,7 @@ func TestSTSGetWebIdentityToken(t *testing.T) {
 	}
 	for _, alg := range []string{"RS256", "ES384"} {
 		t.Run(alg, func(t *testing.T) {
-			out := fedMust(client.GetWebIdentityToken(harness.Ctx, &sts.GetWebIdentityTokenInput{Audience: []string{"https://api.example.com"},
+			out := harness.Must(client.GetWebIdentityToken(harness.Ctx, &sts.GetWebIdentityTokenInput{Audience: []string{"https://api.example.com"},
 				SigningAlgorithm: aws.String(alg), DurationSeconds: aws.Int32(600), Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("ops")}}}))(t)
 			if d := time.Until(*out.Expiration); d < 9*time.Minute || d > 11*time.Minute {
 				t.Errorf("expires in %v", d)
@@ -435,12 +414,12 @@ func TestSTSGetDelegatedAccessToken(t *testing.T) {
 	_, err := client.GetDelegatedAccessToken(harness.Ctx, &sts.GetDelegatedAccessTokenInput{TradeInToken: aws.String("dt-unknown")})
 	harness.AssertAPIError(t, err, "ExpiredTradeInTokenException")
 
-	id := fedMust(partner.CreateDelegationRequest(harness.Ctx, &iam.CreateDelegationRequestInput{OwnerAccountId: aws.String("444455556666"),
+	id := harness.Must(partner.CreateDelegationRequest(harness.Ctx, &iam.CreateDelegationRequestInput{OwnerAccountId: aws.String("444455556666"),
 		Description: aws.String("support access"), Permissions: &iamtypes.DelegationPermission{PolicyTemplateArn: aws.String("arn:aws:iam::aws:delegation-template/Support")},
 		RequestorWorkflowId: aws.String("ticket-1"), NotificationChannel: aws.String("arn:aws:sns:us-east-1:000000000000:t"), SessionDuration: aws.Int32(1800)}))(t).DelegationRequestId
-	fedMust(owner.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: id}))(t)
-	fedMust(owner.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: id}))(t)
-	fedMust(owner.SendDelegationToken(harness.Ctx, &iam.SendDelegationTokenInput{DelegationRequestId: id}))(t)
+	harness.Must(owner.AssociateDelegationRequest(harness.Ctx, &iam.AssociateDelegationRequestInput{DelegationRequestId: id}))(t)
+	harness.Must(owner.AcceptDelegationRequest(harness.Ctx, &iam.AcceptDelegationRequestInput{DelegationRequestId: id}))(t)
+	harness.Must(owner.SendDelegationToken(harness.Ctx, &iam.SendDelegationTokenInput{DelegationRequestId: id}))(t)
 
 	// AWS sends the token over the partner's SNS topic; read it from the store.
 	var token string
@@ -450,7 +429,7 @@ func TestSTSGetDelegatedAccessToken(t *testing.T) {
 	}); err != nil || token == "" {
 		t.Fatalf("token %q: %v", token, err)
 	}
-	out := fedMust(client.GetDelegatedAccessToken(harness.Ctx, &sts.GetDelegatedAccessTokenInput{TradeInToken: aws.String(token)}))(t)
+	out := harness.Must(client.GetDelegatedAccessToken(harness.Ctx, &sts.GetDelegatedAccessTokenInput{TradeInToken: aws.String(token)}))(t)
 	if aws.ToString(out.AssumedPrincipal) != "arn:aws:iam::444455556666:root" {
 		t.Fatalf("assumed principal %q", aws.ToString(out.AssumedPrincipal))
 	}
@@ -460,7 +439,7 @@ func TestSTSGetDelegatedAccessToken(t *testing.T) {
 	cfg := ls.Config.Copy()
 	c := out.Credentials
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
-	who := fedMust(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
+	who := harness.Must(sts.NewFromConfig(cfg).GetCallerIdentity(harness.Ctx, &sts.GetCallerIdentityInput{}))(t)
 	if aws.ToString(who.Account) != "444455556666" {
 		t.Errorf("delegated caller account %s", aws.ToString(who.Account))
 	}
@@ -472,15 +451,15 @@ func TestSTSGetDelegatedAccessToken(t *testing.T) {
 func TestSTSWebIdentityTokenFederatesAcrossAccounts(t *testing.T) {
 	ls := harness.Start(t)
 	// Account 000000000000 vends tokens; account 111122223333 trusts its issuer.
-	issuer := aws.ToString(fedMust(iam.NewFromConfig(ls.Config).EnableOutboundWebIdentityFederation(harness.Ctx,
+	issuer := aws.ToString(harness.Must(iam.NewFromConfig(ls.Config).EnableOutboundWebIdentityFederation(harness.Ctx,
 		&iam.EnableOutboundWebIdentityFederationInput{}))(t).IssuerIdentifier)
-	token := aws.ToString(fedMust(sts.NewFromConfig(ls.Config).GetWebIdentityToken(harness.Ctx, &sts.GetWebIdentityTokenInput{
+	token := aws.ToString(harness.Must(sts.NewFromConfig(ls.Config).GetWebIdentityToken(harness.Ctx, &sts.GetWebIdentityTokenInput{
 		Audience: []string{"partner-app"}, SigningAlgorithm: aws.String("ES384")}))(t).WebIdentityToken)
 
 	cfg := ls.Config.Copy()
 	cfg.Credentials = credentials.NewStaticCredentialsProvider("111122223333", "x", "")
 	partner := iam.NewFromConfig(cfg)
-	providerArn := aws.ToString(fedMust(partner.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
+	providerArn := aws.ToString(harness.Must(partner.CreateOpenIDConnectProvider(harness.Ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String(issuer), ClientIDList: []string{"partner-app"}}))(t).OpenIDConnectProviderArn)
 	host := strings.TrimPrefix(issuer, "https://")
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + providerArn + `"},` +
@@ -488,7 +467,7 @@ func TestSTSWebIdentityTokenFederatesAcrossAccounts(t *testing.T) {
 	roleArn := fedCreateRole(t, partner, "from-vendor", trust, 0)
 
 	client := fedUnsigned(ls)
-	out := fedMust(client.AssumeRoleWithWebIdentity(harness.Ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roleArn),
+	out := harness.Must(client.AssumeRoleWithWebIdentity(harness.Ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roleArn),
 		RoleSessionName: aws.String("vendor"), WebIdentityToken: aws.String(token)}))(t)
 	if aws.ToString(out.AssumedRoleUser.Arn) != "arn:aws:sts::111122223333:assumed-role/from-vendor/vendor" {
 		t.Fatalf("assumed %s", aws.ToString(out.AssumedRoleUser.Arn))

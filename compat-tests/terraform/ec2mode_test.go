@@ -267,13 +267,10 @@ func checkEC2ModeEmpty(t *testing.T, ls *longshoretest.Instance) {
 	if err != nil || len(lts.LaunchTemplates) != 0 {
 		t.Errorf("launch templates left: %+v %v", lts, err)
 	}
-	eventually(t, longWait, func() string {
+	harness.Await(t, longWait, "instances terminated", func() (bool, string) {
 		live, err := ec2c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{
 			{Name: aws.String("instance-state-name"), Values: []string{"pending", "running", "stopping", "stopped"}}}})
-		if err != nil || len(live.Reservations) != 0 {
-			return fmt.Sprintf("instances not terminated: %+v %v", live, err)
-		}
-		return ""
+		return err == nil && len(live.Reservations) == 0, fmt.Sprintf("%+v %v", live, err)
 	})
 	ecsc := ecs.NewFromConfig(ls.Config)
 	cps, err := ecsc.DescribeCapacityProviders(ctx, &ecs.DescribeCapacityProvidersInput{})

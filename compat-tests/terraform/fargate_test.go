@@ -383,12 +383,9 @@ func checkFargateApplied(t *testing.T, ls *longshoretest.Instance) {
 		s.DeploymentConfiguration.DeploymentCircuitBreaker == nil || !s.DeploymentConfiguration.DeploymentCircuitBreaker.Rollback {
 		t.Errorf("service: running %d, load balancers %+v, deployment %+v", s.RunningCount, s.LoadBalancers, s.DeploymentConfiguration)
 	}
-	eventually(t, longWait, func() string {
+	harness.Await(t, longWait, "the service's 2 tasks registered in its target group", func() (bool, string) {
 		h, err := elb.NewFromConfig(ls.Config).DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: s.LoadBalancers[0].TargetGroupArn})
-		if err != nil || len(h.TargetHealthDescriptions) != 2 {
-			return fmt.Sprintf("the service's 2 tasks are not registered in its target group: %s", describeTargets(h, err))
-		}
-		return ""
+		return err == nil && len(h.TargetHealthDescriptions) == 2, describeTargets(h, err)
 	})
 	pol, err := aas.NewFromConfig(ls.Config).DescribeScalingPolicies(ctx, &aas.DescribeScalingPoliciesInput{ServiceNamespace: aastypes.ServiceNamespaceEcs})
 	if err != nil || len(pol.ScalingPolicies) != 2 {

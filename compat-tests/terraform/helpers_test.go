@@ -33,25 +33,6 @@ func requireServices(t *testing.T, ls *longshoretest.Instance, names ...string) 
 	}
 }
 
-// eventually retries check until it returns "" or the deadline passes, and
-// then reports the last reason as an error (not fatal: plan and destroy
-// still run and can show more).
-func eventually(t *testing.T, within time.Duration, check func() string) bool {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		reason := check()
-		if reason == "" {
-			return true
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("after %s: %s", within, reason)
-			return false
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // longWait bounds what the cluster manager does on its own (tasks reaching
 // RUNNING, targets registering, instances joining a cluster).
 const longWait = 60 * time.Second
