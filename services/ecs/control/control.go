@@ -76,8 +76,8 @@ func (cfg Config) in(fn func(c *api.Context, body []byte) (any, error)) func(con
 		if len(body) == 0 {
 			body = []byte("{}")
 		}
-		if err := json.Unmarshal(body, &req); err != nil {
-			return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+		if err := decode(body, &req); err != nil {
+			return nil, err
 		}
 		if req.Account == "" {
 			req.Account = api.DefaultAccount
@@ -97,6 +97,31 @@ func (cfg Config) in(fn func(c *api.Context, body []byte) (any, error)) func(con
 	}
 }
 
+// decode reads a request body into req.
+func decode(body []byte, req any) error {
+	if err := json.Unmarshal(body, req); err != nil {
+		return badRequest("The request body is not valid JSON: %s", err.Error())
+	}
+	return nil
+}
+
+// member finds a document of a cluster named by ARN or by id (arnOf makes
+// the ARN of an id): the cluster's ARN, the document's, and the document
+// (nil when there is none).
+func member[T any](c *api.Context, coll store.Collection[T], cluster, ref string,
+	arnOf func(c *api.Context, clusterArn, id string) string) (clusterArn, arn string, doc *T, err error) {
+	cl, err := ecscore.GetCluster(c, aws.String(cluster))
+	if err != nil {
+		return "", "", nil, err
+	}
+	clusterArn, arn = aws.ToString(cl.ClusterArn), ref
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = arnOf(c, clusterArn, ref)
+	}
+	doc, err = coll.Get(c.Tx, c.Scope(), arn)
+	return clusterArn, arn, doc, err
+}
+
 type registerInstancesRequest struct {
 	controlRequest
 	InstanceType     string            `json:"instanceType"`
@@ -113,8 +138,8 @@ type RegisterInstancesResult struct {
 
 func (cfg Config) registerInstances(c *api.Context, body []byte) (any, error) {
 	var req registerInstancesRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+	if err := decode(body, &req); err != nil {
+		return nil, err
 	}
 	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
 	if err != nil {
@@ -244,19 +269,10 @@ type failInstanceRequest struct {
 // on the next pass and services place them elsewhere.
 func (cfg Config) failInstance(c *api.Context, body []byte) (any, error) {
 	var req failInstanceRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
-	}
-	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
-	if err != nil {
+	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	clusterArn := aws.ToString(cl.ClusterArn)
-	arn := req.ContainerInstance
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecscore.ContainerInstanceARN(c, clusterArn, arn)
-	}
-	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
+	clusterArn, arn, ci, err := member(c, ecscore.ContainerInstances, req.Cluster, req.ContainerInstance, ecscore.ContainerInstanceARN)
 	if err != nil {
 		return nil, err
 	}
@@ -284,23 +300,14 @@ type failTaskRequest struct {
 // failTask makes a task's essential container exit.
 func (cfg Config) failTask(c *api.Context, body []byte) (any, error) {
 	var req failTaskRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+	if err := decode(body, &req); err != nil {
+		return nil, err
 	}
-	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
+	clusterArn, arn, t, err := member(c, ecscore.Tasks, req.Cluster, req.Task, ecscore.TaskARN)
 	if err != nil {
 		return nil, err
 	}
-	clusterArn := aws.ToString(cl.ClusterArn)
-	arn := req.Task
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecscore.TaskARN(c, clusterArn, arn)
-	}
-	t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
+	if t == nil || aws.ToString(t.ClusterArn) != clusterArn {
 		return nil, badRequest("The referenced task was not found.")
 	}
 	if aws.ToString(t.DesiredStatus) != ecscore.TaskRunning {

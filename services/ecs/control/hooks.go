@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -31,8 +30,8 @@ type LifecycleHookResult struct {
 // service deployment (SUCCEEDED or FAILED); the deployment waits for it.
 func (cfg Config) setLifecycleHook(ctx context.Context, body []byte) (any, error) {
 	var req lifecycleHookRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+	if err := decode(body, &req); err != nil {
+		return nil, err
 	}
 	parts := strings.SplitN(req.ServiceDeploymentArn, ":", 6)
 	if len(parts) != 6 || parts[2] != "ecs" || !strings.HasPrefix(parts[5], "service-deployment/") {

@@ -1,7 +1,6 @@
 package control
 
 import (
-	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -41,26 +40,18 @@ type TaskLogsResult struct {
 // empty ones dropped, as the driver does), all stamped now.
 func (cfg Config) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	var req taskLogsRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
+	if err := decode(body, &req); err != nil {
+		return nil, err
 	}
 	events, err := pushedEvents(req.Lines, c.Now().UnixMilli())
 	if err != nil {
 		return nil, err
 	}
-	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
+	clusterArn, _, t, err := member(c, ecscore.Tasks, req.Cluster, req.Task, ecscore.TaskARN)
 	if err != nil {
 		return nil, err
 	}
-	arn := req.Task
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecscore.TaskARN(c, aws.ToString(cl.ClusterArn), arn)
-	}
-	t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil || aws.ToString(t.ClusterArn) != aws.ToString(cl.ClusterArn) {
+	if t == nil || aws.ToString(t.ClusterArn) != clusterArn {
 		return nil, badRequest("The referenced task was not found.")
 	}
 	name := req.Container
