@@ -301,7 +301,7 @@ func listClusters(c *api.Context, in *ecs.ListClustersInput) (*ecs.ListClustersO
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := listPage(c, Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
+	items, next, err := scanPage(c, Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
 	if err != nil {
 		return nil, err
 	}
