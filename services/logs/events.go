@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // AWS's limits on one PutLogEvents batch and on event times.
@@ -184,34 +185,46 @@ func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsO
 	scope := "logs:GetLogEvents:" + group + ":" + stream
 	// A token is "f/" or "b/" and a position: forward reads after it, backward before it.
 	forward := aws.ToBool(in.StartFromHead)
-	var pos int64
+	paging := logsPaging(scope, nil, limit)
 	if tok := aws.ToString(in.NextToken); tok != "" {
 		dir, rest, ok := strings.Cut(tok, "/")
-		p, err := api.DecodeToken(scope, rest)
-		if !ok || (dir != "f" && dir != "b") || err != nil {
-			return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
+		if !ok || (dir != "f" && dir != "b") {
+			return nil, paging.BadToken
 		}
-		forward, pos = dir == "f", p
+		forward, paging.Token = dir == "f", aws.String(rest)
 	}
 	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ? AND stream = ?`
 	args := []any{c.Account(), c.Region, group, stream}
 	q, args = timeRange(q, args, in.StartTime, in.EndTime)
-	switch {
-	case forward && pos > 0:
-		q += ` AND seq > ?`
-		args = append(args, pos)
-	case !forward && pos > 0:
-		q += ` AND seq < ?`
-		args = append(args, pos)
-	}
-	if forward {
-		q += ` ORDER BY seq LIMIT ?`
-	} else {
-		q += ` ORDER BY seq DESC LIMIT ?`
-	}
-	events, err := queryEvents(c, q, append(args, limit)...)
+	// The first read starts at the token's position, which the tokens handed back need.
+	var pos int64
+	read := false
+	page, _, err := api.PaginateFunc(paging, func(after int64, n int) ([]store.Item[storedEvent], error) {
+		if !read {
+			pos, read = after, true
+		}
+		q, args := q, args[:len(args):len(args)]
+		switch {
+		case forward && after > 0:
+			q += ` AND seq > ?`
+			args = append(args, after)
+		case !forward && after > 0:
+			q += ` AND seq < ?`
+			args = append(args, after)
+		}
+		if forward {
+			q += ` ORDER BY seq LIMIT ?`
+		} else {
+			q += ` ORDER BY seq DESC LIMIT ?`
+		}
+		return eventItems(queryEvents(c, q, append(args, n)...))
+	}, nil)
 	if err != nil {
 		return nil, err
+	}
+	events := make([]storedEvent, len(page))
+	for i, e := range page {
+		events[i] = *e
 	}
 	if !forward {
 		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
@@ -253,13 +266,8 @@ func filterLogEvents(c *api.Context, in *cwl.FilterLogEventsInput) (*cwl.FilterL
 	if limit == 0 {
 		limit = defaultLimit
 	}
-	scope := "logs:FilterLogEvents:" + group
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
-	}
-	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ? AND seq > ?`
-	args := []any{c.Account(), c.Region, group, after}
+	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ?`
+	args := []any{c.Account(), c.Region, group}
 	q, args = timeRange(q, args, in.StartTime, in.EndTime)
 	if p := aws.ToString(in.LogStreamNamePrefix); p != "" {
 		q += ` AND substr(stream, 1, ?) = ?`
@@ -271,25 +279,32 @@ func filterLogEvents(c *api.Context, in *cwl.FilterLogEventsInput) (*cwl.FilterL
 			args = append(args, n)
 		}
 	}
-	events, err := queryEvents(c, q+` ORDER BY seq`, args...)
+	events, next, err := api.PaginateFunc(logsPaging("logs:FilterLogEvents:"+group, in.NextToken, limit), func(after int64, n int) ([]store.Item[storedEvent], error) {
+		return eventItems(queryEvents(c, q+` AND seq > ? ORDER BY seq LIMIT ?`, append(args[:len(args):len(args)], after, n)...))
+	}, func(e *storedEvent) bool { return match(e.message) })
 	if err != nil {
 		return nil, err
 	}
-	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}}
-	var lastSeq int64
+	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}, NextToken: next}
 	for _, e := range events {
-		if !match(e.message) {
-			continue
-		}
-		if len(out.Events) == limit {
-			out.NextToken = aws.String(api.EncodeToken(scope, lastSeq))
-			break
-		}
 		out.Events = append(out.Events, types.FilteredLogEvent{
 			EventId: aws.String(padded(e.seq)), LogStreamName: aws.String(e.stream),
 			Timestamp: aws.Int64(e.ts), IngestionTime: aws.Int64(e.ingested), Message: aws.String(e.message),
 		})
-		lastSeq = e.seq
 	}
 	return out, nil
+}
+
+// logsPaging is a page of a CloudWatch Logs listing.
+func logsPaging(scope string, token *string, limit int) api.Paging {
+	return api.Paging{Listing: scope, Token: token, Size: limit, BadToken: apierror.New("InvalidParameterException", "The specified nextToken is invalid.")}
+}
+
+// eventItems positions events by their sequence number.
+func eventItems(events []storedEvent, err error) ([]store.Item[storedEvent], error) {
+	items := make([]store.Item[storedEvent], len(events))
+	for i := range events {
+		items[i] = store.Item[storedEvent]{Seq: events[i].seq, Doc: &events[i]}
+	}
+	return items, err
 }
