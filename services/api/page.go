@@ -8,8 +8,8 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// Paging describes the page a List/Describe call asks for. Every form of
-// the helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice) runs the
+// Paging describes the page a List/Describe call asks for. Every form of the
+// helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice, PaginateSorted) runs the
 // same loop: read after the token's position in chunks, keep what the filter
 // accepts, stop at Size, and hand back a token only when more items follow.
 type Paging struct {
@@ -20,7 +20,8 @@ type Paging struct {
 	Token *string
 	// Size is the page size; 0 or less returns everything that is left.
 	Size int
-	// Desc lists newest first (store order), or positions descending (PaginateItems).
+	// Desc lists newest first (store order), or positions or keys descending
+	// (PaginateItems, PaginateSorted).
 	Desc bool
 	// BadToken is the service's own answer to a token it did not issue for
 	// this listing; ErrBadToken when nil.
@@ -69,11 +70,16 @@ func PaginateFunc[T any](p Paging, read func(after int64, n int) ([]store.Item[T
 	if err != nil {
 		return nil, nil, err
 	}
-	return scan(p, after, read, keep)
+	out, last, err := scan(p, after, read, keep)
+	if err != nil || last == nil {
+		return out, nil, err
+	}
+	return out, aws.String(EncodeToken(p.Listing, last.Seq)), nil
 }
 
-// scan is the one paging loop.
-func scan[T any](p Paging, after int64, read func(after int64, n int) ([]store.Item[T], error), keep func(*T) bool) ([]*T, *string, error) {
+// scan is the one paging loop. last is the page's last item when another
+// page follows, nil when this page is the last.
+func scan[T any](p Paging, after int64, read func(after int64, n int) ([]store.Item[T], error), keep func(*T) bool) (out []*T, last *store.Item[T], err error) {
 	// One more than a page tells whether another page follows; with a filter,
 	// read more at a time so that rejected items cost fewer reads.
 	chunk := p.Size + 1
@@ -83,8 +89,7 @@ func scan[T any](p Paging, after int64, read func(after int64, n int) ([]store.I
 	if keep != nil && chunk < 100 {
 		chunk = 100
 	}
-	var out []*T
-	var last int64
+	var shown store.Item[T]
 	for {
 		items, err := read(after, chunk)
 		if err != nil {
@@ -96,10 +101,10 @@ func scan[T any](p Paging, after int64, read func(after int64, n int) ([]store.I
 				continue
 			}
 			if p.Size > 0 && len(out) == p.Size {
-				return out, aws.String(EncodeToken(p.Listing, last)), nil
+				return out, &shown, nil
 			}
 			out = append(out, it.Doc)
-			last = it.Seq
+			shown = it
 		}
 		if len(items) < chunk {
 			return out, nil, nil
@@ -138,10 +143,44 @@ func PaginateSlice[T any](items []T, p Paging, keep func(*T) bool) ([]T, *string
 		}
 		after = int64(len(items))
 	}
-	page, next, err := scan(p, after, func(after int64, n int) ([]store.Item[T], error) {
+	page, last, err := scanSlice(items, p, int(after), keep)
+	if err != nil || last == nil {
+		return page, nil, err
+	}
+	return page, aws.String(EncodeToken(p.Listing, last.Seq)), nil
+}
+
+// PaginateSorted pages a slice held in memory in key order (ascending, or
+// descending with Desc; keys unique). The token carries the last key shown,
+// so items added or removed meanwhile do not shift the next page.
+func PaginateSorted[T any](items []T, key func(*T) string, p Paging, keep func(*T) bool) ([]T, *string, error) {
+	after, err := DecodeCursor(p.Listing, aws.ToString(p.Token))
+	if err != nil {
+		return nil, nil, p.bad()
+	}
+	start := 0
+	if after != "" {
+		start = sort.Search(len(items), func(i int) bool {
+			if p.Desc {
+				return key(&items[i]) < after
+			}
+			return key(&items[i]) > after
+		})
+	}
+	page, last, err := scanSlice(items, p, start, keep)
+	if err != nil || last == nil {
+		return page, nil, err
+	}
+	return page, aws.String(EncodeCursor(p.Listing, key(last.Doc))), nil
+}
+
+// scanSlice runs the paging loop over items from index from; an item's
+// position is its index plus one.
+func scanSlice[T any](items []T, p Paging, from int, keep func(*T) bool) ([]T, *store.Item[T], error) {
+	page, last, err := scan(p, int64(from), func(after int64, n int) ([]store.Item[T], error) {
 		from := int(after)
 		to := min(from+n, len(items))
-		chunk := make([]store.Item[T], 0, to-from)
+		chunk := make([]store.Item[T], 0, max(to-from, 0))
 		for i := from; i < to; i++ {
 			chunk = append(chunk, store.Item[T]{Seq: int64(i) + 1, Doc: &items[i]})
 		}
@@ -155,5 +194,5 @@ func PaginateSlice[T any](items []T, p Paging, keep func(*T) bool) ([]T, *string
 	for _, v := range page {
 		out = append(out, *v)
 	}
-	return out, next, nil
+	return out, last, nil
 }

@@ -254,3 +254,26 @@ func BenchmarkPaginate(b *testing.B) {
 		})
 	}
 }
+
+func TestPaginateSortedResumesAfterTheLastKeyShown(t *testing.T) {
+	key := func(s *string) string { return *s }
+	items := []string{"a", "c", "e", "g"}
+	page, token, err := PaginateSorted(items, key, Paging{Listing: "k", Size: 2}, nil)
+	if err != nil || fmt.Sprint(page) != "[a c]" || token == nil {
+		t.Fatalf("first page %v token %v err %v", page, token, err)
+	}
+	// "0" and "b" arrive ahead and "c" leaves: the next page starts after "c" still.
+	page, token, _ = PaginateSorted([]string{"0", "a", "b", "e", "g", "h"}, key, Paging{Listing: "k", Size: 2, Token: token}, nil)
+	if fmt.Sprint(page) != "[e g]" || token == nil {
+		t.Errorf("second page %v token %v", page, token)
+	}
+	desc := []string{"g", "e", "c", "a"}
+	_, token, _ = PaginateSorted(desc, key, Paging{Listing: "k", Size: 3, Desc: true}, nil)
+	if page, next, _ := PaginateSorted(desc, key, Paging{Listing: "k", Size: 3, Desc: true, Token: token}, nil); fmt.Sprint(page) != "[a]" || next != nil {
+		t.Errorf("descending second page %v next %v", page, next)
+	}
+	bad := errors.New("bad")
+	if _, _, err := PaginateSorted(items, key, Paging{Listing: "other", Token: token, BadToken: bad}, nil); err != bad {
+		t.Errorf("token of another listing: %v", err)
+	}
+}
