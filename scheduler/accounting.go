@@ -7,12 +7,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/catalog"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 )
 
 // holdsResources reports whether a task still occupies its instance:
 // everything but STOPPED does, as on ECS.
-func holdsResources(t *types.Task) bool { return aws.ToString(t.LastStatus) != StateStopped }
+func holdsResources(t *types.Task) bool { return aws.ToString(t.LastStatus) != ecscore.TaskStopped }
 
 // accountInstances builds the placement view of a cluster's instances from
 // their registered resources less what their tasks hold. Tasks on bridge or
@@ -45,7 +47,7 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 			}
 		}
 		in.ENIs = 2
-		if it, ok := LookupInstanceType(in.Attributes["ecs.instance-type"]); ok {
+		if it, ok := catalog.LookupInstanceType(in.Attributes["ecs.instance-type"]); ok {
 			in.ENIs = it.TaskENIs()
 		}
 		list = append(list, in)
@@ -74,13 +76,13 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 				bound = true
 			}
 		}
-		if !bound && Live(t) && len(portMappings(tds[aws.ToString(t.TaskDefinitionArn)])) > 0 {
+		if !bound && ecscore.Live(t) && len(portMappings(tds[aws.ToString(t.TaskDefinitionArn)])) > 0 {
 			unbound = append(unbound, t)
 		}
 		switch aws.ToString(t.LastStatus) {
-		case StateRunning:
+		case ecscore.TaskRunning:
 			in.RunningTasks++
-		case StateProvisioning, StatePending, StateActivating:
+		case ecscore.TaskProvisioning, ecscore.TaskPending, ecscore.TaskActivating:
 			in.PendingTasks++
 		}
 		in.Groups[aws.ToString(t.Group)]++

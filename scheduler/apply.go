@@ -11,14 +11,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
 
 // services reconciles every service of the cluster and carries out the plans.
 func (p *clusterPass) services() error {
-	items, err := ecs.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
+	items, err := ecscore.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func (p *clusterPass) services() error {
 	for _, it := range items {
 		svc := it.Doc
 		group := "service:" + aws.ToString(svc.ServiceName)
-		if aws.ToString(svc.Status) == ServiceInactive && len(liveOf(byGroup[group])) == 0 {
+		if aws.ToString(svc.Status) == ecscore.ServiceInactive && len(liveOf(byGroup[group])) == 0 {
 			continue
 		}
 		seen[group] = true
@@ -65,7 +66,7 @@ func (p *clusterPass) services() error {
 			continue
 		}
 		for _, t := range liveOf(ts) {
-			if strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+			if strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 				p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, scalingActivityText+aws.ToString(t.StartedBy)+")")
 			}
 		}
@@ -76,7 +77,7 @@ func (p *clusterPass) services() error {
 func liveOf(ts []*types.Task) []*types.Task {
 	var out []*types.Task
 	for _, t := range ts {
-		if Live(t) {
+		if ecscore.Live(t) {
 			out = append(out, t)
 		}
 	}
@@ -84,7 +85,7 @@ func liveOf(ts []*types.Task) []*types.Task {
 }
 
 func (p *clusterPass) stop(t *types.Task, code types.TaskStopCode, reason string) {
-	if RequestStop(t, code, reason, p.now) {
+	if ecscore.RequestStop(t, code, reason, p.now) {
 		p.dirty[t] = true
 		p.wake(p.now)
 	}
@@ -106,7 +107,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		rollout[aws.ToString(d.Id)] = d.RolloutState
 	}
 	in := Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
-		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecs.NewUUID, NewDeploymentID: ecs.NewDeploymentID}
+		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecscore.NewUUID, NewDeploymentID: ecscore.NewDeploymentID}
 	if shift == nil {
 		// Rolling deployments: alarms and StopServiceDeployment are carried
 		// out here (the traffic-shifting strategies see to their own).
@@ -128,15 +129,15 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 
 	var stopped []string
 	for _, s := range plan.Stop {
-		if RequestStop(s.Task, s.Code, s.Reason, p.now) {
+		if ecscore.RequestStop(s.Task, s.Code, s.Reason, p.now) {
 			p.dirty[s.Task] = true
-			if aws.ToString(s.Task.LastStatus) == StateRunning {
+			if aws.ToString(s.Task.LastStatus) == ecscore.TaskRunning {
 				stopped = append(stopped, TaskID(aws.ToString(s.Task.TaskArn)))
 			}
 		}
 	}
 	for _, msg := range taskEvents(svc, "stopped", stopped) {
-		addEvent(svc, p.now, ecs.NewUUID(), msg)
+		addEvent(svc, p.now, ecscore.NewUUID(), msg)
 	}
 	var started []string
 	for _, s := range plan.Start {
@@ -151,7 +152,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		}
 	}
 	for _, msg := range taskEvents(svc, "started", started) {
-		addEvent(svc, p.now, ecs.NewUUID(), msg)
+		addEvent(svc, p.now, ecscore.NewUUID(), msg)
 	}
 	if len(started) > 0 || len(plan.Stop) > 0 {
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
@@ -164,7 +165,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 	if bytes.Equal(before, after) {
 		return nil
 	}
-	return ecs.Services.Put(p.c.Tx, p.c.Scope(), aws.ToString(svc.ServiceArn), ecs.ServiceIndex(svc), svc)
+	return ecscore.PutService(p.c.Tx, p.c.Scope(), svc)
 }
 
 // start launches the tasks of one StartTasks, placing EC2 tasks. A task that
@@ -211,7 +212,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			PlatformVersion: aws.ToString(dep.PlatformVersion), Group: group, StartedBy: aws.ToString(dep.Id),
 			NetworkConfiguration: dep.NetworkConfiguration, EnableExecuteCommand: svc.EnableExecuteCommand}
 		if len(strategy) > 0 {
-			spec.CapacityProviderName = PickProvider(strategy, byProvider)
+			spec.CapacityProviderName = ecscore.PickProvider(strategy, byProvider)
 			byProvider[spec.CapacityProviderName]++
 		}
 		if len(subnets) > 0 {
@@ -242,7 +243,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			if a == nil {
 				msg := unableToPlaceMessage(svc, reason)
 				if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
-					addEvent(svc, p.now, ecs.NewUUID(), msg)
+					addEvent(svc, p.now, ecscore.NewUUID(), msg)
 				}
 				p.wake(p.now.Add(p.r.timings.Resync))
 				break
@@ -258,7 +259,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			// so in the events and try again later, as ECS does.
 			msg := svcPrefix(svc) + " was unable to place a task. Reason: " + refused.Message
 			if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
-				addEvent(svc, p.now, ecs.NewUUID(), msg)
+				addEvent(svc, p.now, ecscore.NewUUID(), msg)
 			}
 			p.wake(p.now.Add(p.r.timings.Resync))
 			break

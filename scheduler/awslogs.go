@@ -16,7 +16,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/logs"
 )
 
@@ -156,7 +156,7 @@ func (p *clusterPass) advance(t *types.Task, b Behavior) (Outcome, error) {
 // (they all stop on the way to DEPROVISIONING).
 func containersExecuting(t *types.Task) bool {
 	last := aws.ToString(t.LastStatus)
-	return last != StateDeprovisioning && last != StateStopped
+	return last != ecscore.TaskDeprovisioning && last != ecscore.TaskStopped
 }
 
 // createContainers takes a task through its due changes up to the moment
@@ -169,7 +169,7 @@ func (p *clusterPass) createContainers(t *types.Task, b Behavior, targets []awsl
 		if apply == nil || at.After(p.now) {
 			break
 		}
-		if aws.ToString(t.LastStatus) == StatePending {
+		if aws.ToString(t.LastStatus) == ecscore.TaskPending {
 			return true, p.openStreams(t, targets, at)
 		}
 		apply(at, &Outcome{}) // PROVISIONING to PENDING: nothing for the outcome
@@ -182,8 +182,8 @@ func (p *clusterPass) createContainers(t *types.Task, b Behavior, targets []awsl
 // beforeContainersCreated reports whether a task wanted running has not yet created its containers.
 func beforeContainersCreated(t *types.Task) bool {
 	switch aws.ToString(t.LastStatus) {
-	case "", StateProvisioning, StatePending:
-		return Live(t)
+	case "", ecscore.TaskProvisioning, ecscore.TaskPending:
+		return ecscore.Live(t)
 	}
 	return false
 }
@@ -289,7 +289,7 @@ func validStreamName(name string) *apierror.Error {
 // the agent. Both quote the aws-sdk-go-v2 error of the call.
 func (r *loggerRefusal) reason(fargate bool) string {
 	sdk := "operation error CloudWatch Logs: " + r.call + ", https response error StatusCode: 400, RequestID: " +
-		ecs.NewUUID() + ", " + r.err.Code + ": " + r.err.Message
+		ecscore.NewUUID() + ", " + r.err.Code + ": " + r.err.Message
 	if fargate {
 		return "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log " +
 			r.what + ": " + sdk + " : exit status 1"
@@ -307,7 +307,7 @@ func failLogger(t *types.Task, ct *types.Container, reason string, at time.Time)
 	if t.PullStoppedAt == nil {
 		t.PullStoppedAt = aws.Time(at)
 	}
-	RequestStop(t, types.TaskStopCodeTaskFailedToStart, reason, at)
+	ecscore.RequestStop(t, types.TaskStopCodeTaskFailedToStart, reason, at)
 }
 
 // writeLines appends one line per container (line returns "" for none) at

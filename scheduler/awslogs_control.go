@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/logs"
 )
 
@@ -48,15 +48,15 @@ func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := ecs.GetCluster(c, aws.String(req.Cluster))
+	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
 	if err != nil {
 		return nil, err
 	}
 	arn := req.Task
 	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecs.TaskARN(c, aws.ToString(cl.ClusterArn), arn)
+		arn = ecscore.TaskARN(c, aws.ToString(cl.ClusterArn), arn)
 	}
-	t, err := ecs.Tasks.Get(c.Tx, c.Scope(), arn)
+	t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	if ct == nil {
 		return nil, badRequest("The task %s has no container named %q.", TaskID(arn), name)
 	}
-	td, err := ecs.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
+	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	}
 	// A container writes once created: from ACTIVATING until it stops.
 	last := aws.ToString(t.LastStatus)
-	if aws.ToString(ct.LastStatus) != StateRunning && !(last == StateActivating && Live(t)) {
+	if aws.ToString(ct.LastStatus) != ecscore.TaskRunning && !(last == ecscore.TaskActivating && ecscore.Live(t)) {
 		if beforeContainersCreated(t) {
 			return nil, badRequest("The container %s has not started yet (task %s is %s).", name, TaskID(arn), last)
 		}

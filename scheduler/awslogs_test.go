@@ -14,6 +14,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/logs"
 )
@@ -99,7 +100,7 @@ func (h *harness) awslogsDefinition(family string, options map[string]string, mu
 		m(td)
 	}
 	h.write(func(c *api.Context) error {
-		return ecs.TaskDefinitions.Put(c.Tx, testScope, arn, ecs.TaskDefinitionIndex(td), td)
+		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
 	})
 	return arn
 }
@@ -198,8 +199,8 @@ func firstTask(t *testing.T, h *harness) *types.Task {
 
 func (h *harness) stopTask(task *types.Task) {
 	h.write(func(c *api.Context) error {
-		RequestStop(task, types.TaskStopCodeUserInitiated, ReasonUserStopped, c.Now())
-		return ecs.Tasks.Put(c.Tx, testScope, aws.ToString(task.TaskArn), ecs.TaskIndex(task), task)
+		ecscore.RequestStop(task, types.TaskStopCodeUserInitiated, ecscore.ReasonUserStopped, c.Now())
+		return ecscore.PutTask(c.Tx, testScope, task)
 	})
 }
 
@@ -222,7 +223,7 @@ func TestAwslogsStreamAndLifecycleLines(t *testing.T) {
 	if s := h.logStreams(testRegion, "/ecs/web"); len(s) != 1 || s[0] != stream {
 		t.Fatalf("streams %v, want [%s]", s, stream)
 	}
-	if aws.ToString(task.LastStatus) != StateActivating || len(h.logEvents(testRegion, "/ecs/web", stream)) != 0 {
+	if aws.ToString(task.LastStatus) != ecscore.TaskActivating || len(h.logEvents(testRegion, "/ecs/web", stream)) != 0 {
 		t.Fatalf("task %s, events %v", aws.ToString(task.LastStatus), h.logEvents(testRegion, "/ecs/web", stream))
 	}
 	if rt := aws.ToString(task.Containers[0].RuntimeId); !regexp.MustCompile(`^` + id + `-\d{10}$`).MatchString(rt) {
@@ -239,7 +240,7 @@ func TestAwslogsStreamAndLifecycleLines(t *testing.T) {
 	h.clock.Add(time.Minute)
 	h.pass()
 	for _, task = range h.tasks() {
-		if aws.ToString(task.LastStatus) == StateStopped {
+		if aws.ToString(task.LastStatus) == ecscore.TaskStopped {
 			break
 		}
 	}
@@ -266,7 +267,7 @@ func TestAwslogsLatePassKeepsTimes(t *testing.T) {
 	h.pass()
 	var task *types.Task
 	for _, x := range h.tasks() {
-		if aws.ToString(x.LastStatus) == StateStopped {
+		if aws.ToString(x.LastStatus) == ecscore.TaskStopped {
 			task = x
 		}
 	}
@@ -289,7 +290,7 @@ func TestAwslogsMissingGroupFailsTask(t *testing.T) {
 	h.pass()
 	task := firstTask(t, h)
 	reason := aws.ToString(task.StoppedReason)
-	if Live(task) || task.StopCode != types.TaskStopCodeTaskFailedToStart || task.PullStoppedAt == nil ||
+	if ecscore.Live(task) || task.StopCode != types.TaskStopCodeTaskFailedToStart || task.PullStoppedAt == nil ||
 		!strings.HasPrefix(reason, "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: operation error CloudWatch Logs: CreateLogStream,") ||
 		!strings.HasSuffix(reason, ", ResourceNotFoundException: The specified log group does not exist. : exit status 1") {
 		t.Fatalf("task desired %s code %s reason %q", aws.ToString(task.DesiredStatus), task.StopCode, reason)
@@ -300,7 +301,7 @@ func TestAwslogsMissingGroupFailsTask(t *testing.T) {
 	h.clock.Add(testTimings.StopDelay)
 	h.pass()
 	stopped := firstTask(t, h)
-	if aws.ToString(stopped.LastStatus) != StateStopped || stopped.StartedAt != nil {
+	if aws.ToString(stopped.LastStatus) != ecscore.TaskStopped || stopped.StartedAt != nil {
 		t.Fatalf("task %s started %v", aws.ToString(stopped.LastStatus), stopped.StartedAt)
 	}
 	if svc := h.getService(svcArn); svc.Deployments[0].FailedTasks != 1 {
@@ -328,7 +329,7 @@ func TestAwslogsCreateGroup(t *testing.T) {
 		h.clock.Add(testTimings.StartDelay)
 		h.pass()
 		task := firstTask(t, h)
-		if Running(task) != c.runs {
+		if ecscore.Running(task) != c.runs {
 			t.Errorf("%q create=%s: task %s reason %q", c.group, c.create, aws.ToString(task.LastStatus), aws.ToString(task.StoppedReason))
 			continue
 		}
@@ -364,7 +365,7 @@ func TestAwslogsRegionOption(t *testing.T) {
 	h.clock.Add(testTimings.StartDelay)
 	h.pass()
 	task := onlyTask(t, h)
-	if !Running(task) {
+	if !ecscore.Running(task) {
 		t.Fatalf("task %s: %s", aws.ToString(task.LastStatus), aws.ToString(task.StoppedReason))
 	}
 	stream := "ecs/app/" + TaskID(aws.ToString(task.TaskArn))
@@ -380,7 +381,7 @@ func TestAwslogsRegionOption(t *testing.T) {
 func (h *harness) ec2Task(td string) *types.Task {
 	var task *types.Task
 	h.write(func(c *api.Context) error {
-		def, err := ecs.TaskDefinitions.Get(c.Tx, testScope, td)
+		def, err := ecscore.TaskDefinitions.Get(c.Tx, testScope, td)
 		if err != nil {
 			return err
 		}
@@ -416,7 +417,7 @@ func TestAwslogsEC2(t *testing.T) {
 	h.pass()
 	task = onlyTask(t, h)
 	rt := aws.ToString(task.Containers[0].RuntimeId)
-	if !Running(task) || !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(rt) {
+	if !ecscore.Running(task) || !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(rt) {
 		t.Fatalf("task %s runtime id %q", aws.ToString(task.LastStatus), rt)
 	}
 	if s := h.logStreams(testRegion, "/ecs/web"); len(s) != 1 || s[0] != rt {
@@ -498,7 +499,7 @@ func TestAwslogsControlEndpoint(t *testing.T) {
 
 func onlyWeb(h *harness) *types.Task {
 	for _, x := range h.tasks() {
-		if aws.ToString(x.Group) == "service:web" && Live(x) {
+		if aws.ToString(x.Group) == "service:web" && ecscore.Live(x) {
 			return x
 		}
 	}

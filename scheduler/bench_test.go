@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -211,7 +212,7 @@ func BenchmarkDescribeDuringRamp(b *testing.B) {
 				}
 				start := time.Now()
 				err := h.st.Read(context.Background(), func(tx *store.Tx) error {
-					_, err := ecs.Services.Get(tx, testScope, arns[len(lat)%len(arns)])
+					_, err := ecscore.Services.Get(tx, testScope, arns[len(lat)%len(arns)])
 					return err
 				})
 				if err != nil {
@@ -245,7 +246,7 @@ func (h *harness) smallTaskDefinition() string {
 		Status: types.TaskDefinitionStatusActive, NetworkMode: types.NetworkModeBridge,
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Cpu: 40, Memory: aws.Int32(128)}}}
 	h.write(func(c *api.Context) error {
-		return ecs.TaskDefinitions.Put(c.Tx, testScope, arn, ecs.TaskDefinitionIndex(td), td)
+		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
 	})
 	return arn
 }

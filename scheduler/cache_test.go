@@ -7,15 +7,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 func TestDocCacheDecodesOnlyChanges(t *testing.T) {
 	h := newHarness(t)
-	dc := newDocCache(ecs.Tasks)
+	dc := newDocCache(ecscore.Tasks)
 	put := func(id, status string) {
 		task := &types.Task{TaskArn: aws.String(id), ClusterArn: aws.String(testCluster), LastStatus: aws.String(status)}
-		h.write(func(c *api.Context) error { return ecs.Tasks.Put(c.Tx, testScope, id, ecs.TaskIndex(task), task) })
+		h.write(func(c *api.Context) error {
+			return ecscore.PutTask(c.Tx, testScope, task)
+		})
 	}
 	list := func() []*types.Task {
 		var out []*types.Task
@@ -34,7 +36,7 @@ func TestDocCacheDecodesOnlyChanges(t *testing.T) {
 	if third[0] != first[0] || third[1] == first[1] || aws.ToString(third[1].LastStatus) != "RUNNING" {
 		t.Fatal("a changed document was not decoded again")
 	}
-	h.write(func(c *api.Context) error { _, err := ecs.Tasks.Delete(c.Tx, testScope, "a"); return err })
+	h.write(func(c *api.Context) error { _, err := ecscore.Tasks.Delete(c.Tx, testScope, "a"); return err })
 	if got := list(); len(got) != 1 || len(dc.docs[parentKey{testScope, testCluster}]) != 1 {
 		t.Fatalf("deleted document still cached: %d listed", len(got))
 	}

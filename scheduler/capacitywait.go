@@ -7,7 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -33,7 +34,7 @@ func ProviderWaits(tx *store.Tx, sc store.Scope, name string) (bool, error) {
 	if !AutoScalingProvider(name) {
 		return false, nil
 	}
-	cp, err := ecs.CapacityProviders.Get(tx, sc, name)
+	cp, err := ecscore.CapacityProviders.Get(tx, sc, name)
 	if err != nil || cp == nil || cp.AutoScalingGroupProvider == nil {
 		return false, err
 	}
@@ -64,7 +65,7 @@ func (p *clusterPass) providerWaits(name string) (bool, error) {
 // Scaling group capacity provider and waits, PROVISIONING, for an instance
 // with room: as on ECS, it stays so until one registers.
 func WaitingForCapacity(t *types.Task) bool {
-	return Live(t) && aws.ToString(t.LastStatus) == StateProvisioning && aws.ToString(t.ContainerInstanceArn) == "" &&
+	return ecscore.Live(t) && aws.ToString(t.LastStatus) == ecscore.TaskProvisioning && aws.ToString(t.ContainerInstanceArn) == "" &&
 		t.LaunchType != types.LaunchTypeFargate && t.LaunchType != types.LaunchTypeExternal &&
 		AutoScalingProvider(aws.ToString(t.CapacityProviderName))
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
 
 func TestWaitingForCapacity(t *testing.T) {
 	waiting := func() *types.Task {
-		return &types.Task{DesiredStatus: aws.String(StateRunning), LastStatus: aws.String(StateProvisioning),
+		return &types.Task{DesiredStatus: aws.String(ecscore.TaskRunning), LastStatus: aws.String(ecscore.TaskProvisioning),
 			LaunchType: types.LaunchTypeEc2, CapacityProviderName: aws.String("asg-cp")}
 	}
 	for _, tc := range []struct {
@@ -28,8 +29,8 @@ func TestWaitingForCapacity(t *testing.T) {
 		{"placed", func(t *types.Task) { t.ContainerInstanceArn = aws.String("arn:ci") }, false},
 		{"fargate provider", func(t *types.Task) { t.CapacityProviderName = aws.String("FARGATE_SPOT") }, false},
 		{"launch type", func(t *types.Task) { t.CapacityProviderName = nil }, false},
-		{"pending", func(t *types.Task) { t.LastStatus = aws.String(StatePending) }, false},
-		{"stopping", func(t *types.Task) { t.DesiredStatus = aws.String(StateStopped) }, false},
+		{"pending", func(t *types.Task) { t.LastStatus = aws.String(ecscore.TaskPending) }, false},
+		{"stopping", func(t *types.Task) { t.DesiredStatus = aws.String(ecscore.TaskStopped) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			task := waiting()
@@ -42,7 +43,7 @@ func TestWaitingForCapacity(t *testing.T) {
 	// A waiting task does not advance however late it is.
 	task := waiting()
 	task.CreatedAt = aws.Time(t0)
-	if o := Advance(task, Behavior{}, testTimings, t0.Add(testTimings.StartDelay*10)); o.Changed || aws.ToString(task.LastStatus) != StateProvisioning {
+	if o := Advance(task, Behavior{}, testTimings, t0.Add(testTimings.StartDelay*10)); o.Changed || aws.ToString(task.LastStatus) != ecscore.TaskProvisioning {
 		t.Fatalf("waiting task advanced: %+v %s", o, aws.ToString(task.LastStatus))
 	}
 }
@@ -56,7 +57,7 @@ func (h *harness) capacityProvider(name string, managed types.ManagedScalingStat
 		AutoScalingGroupProvider: &types.AutoScalingGroupProvider{AutoScalingGroupArn: aws.String("arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:0:autoScalingGroupName/" + name),
 			ManagedScaling: &types.ManagedScaling{Status: managed}}}
 	h.write(func(c *api.Context) error {
-		return ecs.CapacityProviders.Put(c.Tx, testScope, name, store.Index{}, cp)
+		return ecscore.CapacityProviders.Put(c.Tx, testScope, name, store.Index{}, cp)
 	})
 }
 
@@ -66,12 +67,12 @@ func (h *harness) capacityService(provider string) string {
 	strategy := []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String(provider), Weight: 1}}
 	arn := h.service("web", td, 2, "", func(s *types.Service) { s.CapacityProviderStrategy = strategy })
 	h.write(func(c *api.Context) error {
-		svc, err := ecs.Services.Get(c.Tx, testScope, arn)
+		svc, err := ecscore.Services.Get(c.Tx, testScope, arn)
 		if err != nil {
 			return err
 		}
 		svc.Deployments[0].CapacityProviderStrategy = strategy
-		return ecs.Services.Put(c.Tx, testScope, arn, ecs.ServiceIndex(svc), svc)
+		return ecscore.PutService(c.Tx, testScope, svc)
 	})
 	return arn
 }
@@ -103,7 +104,7 @@ func TestRunnerTasksWaitForCapacity(t *testing.T) {
 		t.Fatalf("%d tasks, want 2 waiting", len(tasks))
 	}
 	for _, task := range tasks {
-		if aws.ToString(task.LastStatus) != StateProvisioning || task.ContainerInstanceArn != nil ||
+		if aws.ToString(task.LastStatus) != ecscore.TaskProvisioning || task.ContainerInstanceArn != nil ||
 			aws.ToString(task.CapacityProviderName) != "asg-cp" {
 			t.Fatalf("task %s on %v via %s", aws.ToString(task.LastStatus), task.ContainerInstanceArn, aws.ToString(task.CapacityProviderName))
 		}
@@ -144,7 +145,7 @@ func TestRunnerCapacityWaitTimesOut(t *testing.T) {
 	h.r.timings.CapacityWait = testTimings.StartDelay * 5
 	td := h.taskDefinition("job", types.NetworkModeBridge, nil)
 	h.write(func(c *api.Context) error {
-		def, err := ecs.TaskDefinitions.Get(c.Tx, testScope, td)
+		def, err := ecscore.TaskDefinitions.Get(c.Tx, testScope, td)
 		if err != nil {
 			return err
 		}
@@ -156,7 +157,7 @@ func TestRunnerCapacityWaitTimesOut(t *testing.T) {
 	h.clock.Add(testTimings.StartDelay * 6)
 	h.pass()
 	task := h.tasks()[0]
-	if aws.ToString(task.DesiredStatus) != StateStopped || aws.ToString(task.StoppedReason) != ReasonCapacityTimeout {
+	if aws.ToString(task.DesiredStatus) != ecscore.TaskStopped || aws.ToString(task.StoppedReason) != ReasonCapacityTimeout {
 		t.Fatalf("task %s/%s: %s", aws.ToString(task.LastStatus), aws.ToString(task.DesiredStatus), aws.ToString(task.StoppedReason))
 	}
 }
@@ -167,12 +168,12 @@ func TestRunnerWaitingTasksAreCapped(t *testing.T) {
 	h.capacityProvider("asg-cp", types.ManagedScalingStatusEnabled)
 	arn := h.capacityService("asg-cp")
 	h.write(func(c *api.Context) error {
-		svc, err := ecs.Services.Get(c.Tx, testScope, arn)
+		svc, err := ecscore.Services.Get(c.Tx, testScope, arn)
 		if err != nil {
 			return err
 		}
 		svc.DesiredCount = MaxWaitingTasks + 5
-		return ecs.Services.Put(c.Tx, testScope, arn, ecs.ServiceIndex(svc), svc)
+		return ecscore.PutService(c.Tx, testScope, svc)
 	})
 	for range 10 {
 		h.pass()

@@ -11,6 +11,8 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/catalog"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -92,14 +94,14 @@ func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
 	}
-	cl, err := ecs.GetCluster(c, aws.String(req.Cluster))
+	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
 	if err != nil {
 		return nil, err
 	}
 	if req.InstanceType == "" {
 		req.InstanceType = "m5.large"
 	}
-	it, ok := LookupInstanceType(req.InstanceType)
+	it, ok := catalog.LookupInstanceType(req.InstanceType)
 	if !ok {
 		return nil, badRequest("Unknown instance type %s.", req.InstanceType)
 	}
@@ -122,7 +124,7 @@ func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
 	for i := range count {
 		ci := simulatedInstance(c, clusterArn, req.InstanceType, it, zones[i%len(zones)], req.Attributes)
 		arn := aws.ToString(ci.ContainerInstanceArn)
-		if err := ecs.ContainerInstances.Put(c.Tx, c.Scope(), arn, ecs.ContainerInstanceIndex(clusterArn, ci), ci); err != nil {
+		if err := ecscore.PutContainerInstance(c.Tx, c.Scope(), clusterArn, ci); err != nil {
 			return nil, err
 		}
 		out.ContainerInstanceArns = append(out.ContainerInstanceArns, arn)
@@ -155,7 +157,7 @@ var capabilityAttributes = []string{
 
 // simulatedInstance builds a container instance as the agent of an EC2
 // instance of that type would register it.
-func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
+func simulatedInstance(c *api.Context, clusterArn, typeName string, it catalog.InstanceType, zone string, extra map[string]string) *types.ContainerInstance {
 	ec2ID := "i-" + api.HexID(17)
 	attrs := []types.Attribute{
 		{Name: aws.String("ecs.availability-zone"), Value: aws.String(zone)},
@@ -187,7 +189,7 @@ func simulatedInstance(c *api.Context, clusterArn, typeName string, it InstanceT
 		}
 	}
 	return &types.ContainerInstance{
-		ContainerInstanceArn: aws.String(ecs.ContainerInstanceARN(c, clusterArn, api.HexID(32))),
+		ContainerInstanceArn: aws.String(ecscore.ContainerInstanceARN(c, clusterArn, api.HexID(32))),
 		Ec2InstanceId:        aws.String(ec2ID),
 		Status:               aws.String("ACTIVE"),
 		AgentConnected:       true,
@@ -214,16 +216,16 @@ func (r *Runner) failInstance(c *api.Context, body []byte) (any, error) {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
 	}
-	cl, err := ecs.GetCluster(c, aws.String(req.Cluster))
+	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
 	if err != nil {
 		return nil, err
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	arn := req.ContainerInstance
 	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecs.ContainerInstanceARN(c, clusterArn, arn)
+		arn = ecscore.ContainerInstanceARN(c, clusterArn, arn)
 	}
-	ci, err := ecs.ContainerInstances.Get(c.Tx, c.Scope(), arn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +234,7 @@ func (r *Runner) failInstance(c *api.Context, body []byte) (any, error) {
 	}
 	ci.AgentConnected = false
 	ci.Version++
-	if err := ecs.ContainerInstances.Put(c.Tx, c.Scope(), arn, ecs.ContainerInstanceIndex(clusterArn, ci), ci); err != nil {
+	if err := ecscore.PutContainerInstance(c.Tx, c.Scope(), clusterArn, ci); err != nil {
 		return nil, err
 	}
 	return map[string]any{"containerInstanceArn": arn, "agentConnected": false}, nil
@@ -248,47 +250,41 @@ type failTaskRequest struct {
 	StopCode string `json:"stopCode"`
 }
 
-// Stopped reasons of the interruptions the fail endpoint simulates.
-const (
-	ReasonSpotInterruption  = "Your Spot Task was interrupted."
-	ReasonTerminationNotice = "Host EC2 instance received a termination notice."
-)
-
 // failTask makes a task's essential container exit.
 func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 	var req failTaskRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
 	}
-	cl, err := ecs.GetCluster(c, aws.String(req.Cluster))
+	cl, err := ecscore.GetCluster(c, aws.String(req.Cluster))
 	if err != nil {
 		return nil, err
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	arn := req.Task
 	if !strings.HasPrefix(arn, "arn:") {
-		arn = ecs.TaskARN(c, clusterArn, arn)
+		arn = ecscore.TaskARN(c, clusterArn, arn)
 	}
-	t, err := ecs.Tasks.Get(c.Tx, c.Scope(), arn)
+	t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
 		return nil, badRequest("The referenced task was not found.")
 	}
-	if !Live(t) {
+	if !ecscore.Live(t) {
 		return nil, badRequest("The task %s is already stopping.", TaskID(arn))
 	}
-	td, err := ecs.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
+	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
 	if err != nil {
 		return nil, err
 	}
 	switch types.TaskStopCode(req.StopCode) {
 	case types.TaskStopCodeSpotInterruption:
-		RequestStop(t, types.TaskStopCodeSpotInterruption, ReasonSpotInterruption, c.Now())
+		ecscore.RequestStop(t, types.TaskStopCodeSpotInterruption, ecscore.ReasonSpotInterruption, c.Now())
 		return r.putFailedTask(c, arn, t)
 	case types.TaskStopCodeTerminationNotice:
-		RequestStop(t, types.TaskStopCodeTerminationNotice, ReasonTerminationNotice, c.Now())
+		ecscore.RequestStop(t, types.TaskStopCodeTerminationNotice, ecscore.ReasonTerminationNotice, c.Now())
 		return r.putFailedTask(c, arn, t)
 	case "", types.TaskStopCodeEssentialContainerExited:
 	default:
@@ -303,21 +299,21 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 		ct := &t.Containers[i]
 		if aws.ToString(ct.Name) == name || name == "" && i == 0 {
 			ct.ExitCode = aws.Int32(code)
-			ct.LastStatus = aws.String(StateStopped)
+			ct.LastStatus = aws.String(ecscore.TaskStopped)
 			if req.Reason != "" {
 				ct.Reason = aws.String(req.Reason)
 			}
 		}
 	}
-	RequestStop(t, types.TaskStopCodeEssentialContainerExited, ReasonEssentialExited, c.Now())
+	ecscore.RequestStop(t, types.TaskStopCodeEssentialContainerExited, ecscore.ReasonEssentialExited, c.Now())
 	return r.putFailedTask(c, arn, t)
 }
 
 func (r *Runner) putFailedTask(c *api.Context, arn string, t *types.Task) (any, error) {
-	if err := ecs.Tasks.Put(c.Tx, c.Scope(), arn, ecs.TaskIndex(t), t); err != nil {
+	if err := ecscore.PutTask(c.Tx, c.Scope(), t); err != nil {
 		return nil, err
 	}
-	return map[string]any{"taskArn": arn, "desiredStatus": StateStopped, "stopCode": string(t.StopCode)}, nil
+	return map[string]any{"taskArn": arn, "desiredStatus": ecscore.TaskStopped, "stopCode": string(t.StopCode)}, nil
 }
 
 func essentialContainer(td *types.TaskDefinition) string {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // setCounts writes the running and pending counts of a service and of each
@@ -13,10 +15,10 @@ import (
 func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 	running, pending := map[string]int32{}, map[string]int32{}
 	for _, t := range tasks {
-		if !Live(t) {
+		if !ecscore.Live(t) {
 			continue
 		}
-		if Running(t) {
+		if ecscore.Running(t) {
 			running[aws.ToString(t.StartedBy)]++
 		} else {
 			pending[aws.ToString(t.StartedBy)]++
@@ -27,7 +29,7 @@ func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 		d := &svc.Deployments[i]
 		id := aws.ToString(d.Id)
 		want := svc.DesiredCount
-		if aws.ToString(d.Status) != DeploymentPrimary {
+		if aws.ToString(d.Status) != ecscore.DeploymentPrimary {
 			want = running[id] + pending[id]
 		}
 		if d.RunningCount != running[id] || d.PendingCount != pending[id] || d.DesiredCount != want {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // View is one service as a deployment strategy sees it on one pass.
@@ -33,7 +35,7 @@ type View struct {
 // Serving reports whether a task is RUNNING and, behind load balancers,
 // healthy in every target group.
 func (v *View) Serving(t *types.Task) bool {
-	if !Running(t) {
+	if !ecscore.Running(t) {
 		return false
 	}
 	if v.Healthy == nil {
@@ -107,7 +109,7 @@ func (Rolling) Step(v *View) Step {
 	// Old tasks that never got to RUNNING add no health: stop them first.
 	var oldRunning []*types.Task
 	for _, t := range oldLive {
-		if Running(t) {
+		if ecscore.Running(t) {
 			oldRunning = append(oldRunning, t)
 		} else {
 			st.Stop = append(st.Stop, t)
@@ -155,7 +157,7 @@ func percents(svc *types.Service) (int, int) {
 func ScaleInOrder(tasks []*types.Task) []*types.Task {
 	var pending, running []*types.Task
 	for _, t := range tasks {
-		if Running(t) {
+		if ecscore.Running(t) {
 			running = append(running, t)
 		} else {
 			pending = append(pending, t)

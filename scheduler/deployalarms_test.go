@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 func (f *fixture) reconcileWith(in Input) Plan {
@@ -27,9 +29,9 @@ func alarmFixture(rollback bool) *fixture {
 		Alarms: &types.DeploymentAlarms{AlarmNames: []string{"a1", "a2"}, Enable: true, Rollback: rollback}}
 	f.svc.Deployments[1].RolloutState = types.DeploymentRolloutStateCompleted
 	f.svc.TaskDefinition = aws.String("td:ecs-svc/new")
-	f.add("ecs-svc/good", StateRunning, "a")
-	f.add("ecs-svc/good", StateRunning, "b")
-	f.add("ecs-svc/new", StatePending, "a")
+	f.add("ecs-svc/good", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/good", ecscore.TaskRunning, "b")
+	f.add("ecs-svc/new", ecscore.TaskPending, "a")
 	return f
 }
 
@@ -79,7 +81,7 @@ func TestAlarmFailsAndRollsBack(t *testing.T) {
 	if got := aws.ToString(d[0].RolloutStateReason); got != "ECS deployment alarms: rolling back to deploymentId ecs-svc/good." {
 		t.Fatalf("rollback reason %q", got)
 	}
-	if d[1].RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d[1].Status) != DeploymentActive ||
+	if d[1].RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d[1].Status) != ecscore.DeploymentActive ||
 		aws.ToString(d[1].RolloutStateReason) != "ECS deployment alarms: alarm(s) in ALARM state: a2." {
 		t.Fatalf("failed deployment %+v", d[1])
 	}
@@ -167,8 +169,8 @@ func TestDeploymentBakes(t *testing.T) {
 	f.tasks = nil
 	steady := t0.Add(time.Hour - time.Minute)
 	f.svc.Deployments[0].UpdatedAt = aws.Time(steady)
-	f.add("ecs-svc/new", StateRunning, "a")
-	f.add("ecs-svc/new", StateRunning, "b")
+	f.add("ecs-svc/new", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/new", ecscore.TaskRunning, "b")
 	p := f.reconcileWith(Input{Bake: 5 * time.Minute})
 	if d := f.svc.Deployments; len(d) != 2 || d[0].RolloutState != types.DeploymentRolloutStateInProgress || !p.Next.Equal(steady.Add(5*time.Minute)) {
 		t.Fatalf("baking deployments %+v, next %v", d, p.Next)

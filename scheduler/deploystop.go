@@ -4,7 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // Reasons of a rolling deployment stopped by StopServiceDeployment.
@@ -47,11 +47,11 @@ func (p *clusterPass) primaryServiceDeployment(svc *types.Service) (*types.Servi
 	if primary == nil || primary.RolloutState != types.DeploymentRolloutStateInProgress {
 		return nil, nil
 	}
-	link, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), aws.ToString(primary.Id))
+	link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), aws.ToString(primary.Id))
 	if err != nil || link == nil {
 		return nil, err
 	}
-	return ecs.ServiceDeployments.Get(p.c.Tx, p.c.Scope(), link.ServiceDeploymentArn)
+	return ecscore.ServiceDeployments.Get(p.c.Tx, p.c.Scope(), link.ServiceDeploymentArn)
 }
 
 // stopRequest returns the status a StopServiceDeployment left on a service

@@ -5,33 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-)
 
-// Task states in lifecycle order.
-const (
-	StateProvisioning   = "PROVISIONING"
-	StatePending        = "PENDING"
-	StateActivating     = "ACTIVATING"
-	StateRunning        = "RUNNING"
-	StateDeactivating   = "DEACTIVATING"
-	StateStopping       = "STOPPING"
-	StateDeprovisioning = "DEPROVISIONING"
-	StateStopped        = "STOPPED"
-)
-
-// Stopped reasons in ECS's words.
-const (
-	ReasonEssentialExited = "Essential container in task exited"
-	ReasonUserStopped     = "Task stopped by user"
-	ReasonFailedToStart   = "CannotStartContainerError: Error response from daemon: failed to create task for container"
-)
-
-// ENI attachment states.
-const (
-	AttachmentPrecreated = "PRECREATED"
-	AttachmentAttached   = "ATTACHED"
-	AttachmentDetached   = "DETACHED"
-	AttachmentDeleted    = "DELETED"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // Outcome is what Advance did to a task.
@@ -44,20 +19,6 @@ type Outcome struct {
 	Failed bool
 	// Next is when the task next changes by itself; zero when it never does.
 	Next time.Time
-}
-
-// RequestStop asks a task to stop; Advance then takes it through the stop states.
-// A task already stopping keeps its first code and reason.
-func RequestStop(t *types.Task, code types.TaskStopCode, reason string, at time.Time) bool {
-	if aws.ToString(t.DesiredStatus) == StateStopped {
-		return false
-	}
-	t.DesiredStatus = aws.String(StateStopped)
-	t.StopCode = code
-	t.StoppedReason = aws.String(reason)
-	t.StoppingAt = aws.Time(at)
-	t.Version++
-	return true
 }
 
 // Advance moves a task through every state change due by now, stamping each
@@ -84,12 +45,12 @@ func Advance(t *types.Task, b Behavior, tm Timings, now time.Time) Outcome {
 // nextChange returns when the task changes next and how.
 func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Time, *Outcome)) {
 	last := aws.ToString(t.LastStatus)
-	if last == StateStopped {
+	if last == ecscore.TaskStopped {
 		return time.Time{}, nil
 	}
 	created := aws.ToTime(t.CreatedAt)
 	d := tm.StartDelay
-	if aws.ToString(t.DesiredStatus) == StateStopped {
+	if aws.ToString(t.DesiredStatus) == ecscore.TaskStopped {
 		if t.StoppingAt == nil {
 			// Stopped by a writer that stamped no time: start stopping now.
 			return time.Time{}, func(at time.Time, _ *Outcome) { t.StoppingAt = aws.Time(at) }
@@ -100,47 +61,47 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 		return time.Time{}, nil // placed by the pass once an instance has room
 	}
 	switch last {
-	case StateProvisioning, "":
+	case ecscore.TaskProvisioning, "":
 		return created.Add(d / 4), func(at time.Time, _ *Outcome) {
-			t.LastStatus = aws.String(StatePending)
+			t.LastStatus = aws.String(ecscore.TaskPending)
 			t.Connectivity = types.ConnectivityConnected
 			t.ConnectivityAt = aws.Time(at)
 			t.PullStartedAt = aws.Time(at)
-			setAttachments(t, AttachmentAttached)
+			setAttachments(t, ecscore.AttachmentAttached)
 		}
-	case StatePending:
+	case ecscore.TaskPending:
 		return created.Add(d / 2), func(at time.Time, _ *Outcome) {
 			t.PullStoppedAt = aws.Time(at)
 			if b.FailToStart != "" {
 				for i := range t.Containers {
 					if aws.ToString(t.Containers[i].Name) == b.FailToStart {
-						t.Containers[i].Reason = aws.String(ReasonFailedToStart)
+						t.Containers[i].Reason = aws.String(ecscore.ReasonFailedToStart)
 					}
 				}
-				RequestStop(t, types.TaskStopCodeTaskFailedToStart, ReasonFailedToStart, at)
+				ecscore.RequestStop(t, types.TaskStopCodeTaskFailedToStart, ecscore.ReasonFailedToStart, at)
 				return
 			}
-			t.LastStatus = aws.String(StateActivating)
+			t.LastStatus = aws.String(ecscore.TaskActivating)
 		}
-	case StateActivating:
+	case ecscore.TaskActivating:
 		return created.Add(d), func(at time.Time, o *Outcome) {
-			t.LastStatus = aws.String(StateRunning)
+			t.LastStatus = aws.String(ecscore.TaskRunning)
 			t.StartedAt = aws.Time(at)
 			for i := range t.Containers {
 				c := &t.Containers[i]
-				c.LastStatus = aws.String(StateRunning)
+				c.LastStatus = aws.String(ecscore.TaskRunning)
 				if b.HealthChecked[aws.ToString(c.Name)] {
 					c.HealthStatus = types.HealthStatusHealthy
 					t.HealthStatus = types.HealthStatusHealthy
 				}
 				for j := range c.ManagedAgents {
-					c.ManagedAgents[j].LastStatus = aws.String(StateRunning)
+					c.ManagedAgents[j].LastStatus = aws.String(ecscore.TaskRunning)
 					c.ManagedAgents[j].LastStartedAt = aws.Time(at)
 				}
 			}
 			o.Running = true
 		}
-	case StateRunning:
+	case ecscore.TaskRunning:
 		if b.ExitAfter == nil || t.StartedAt == nil {
 			return time.Time{}, nil
 		}
@@ -148,10 +109,10 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 			for i := range t.Containers {
 				if aws.ToString(t.Containers[i].Name) == b.Exiting {
 					t.Containers[i].ExitCode = aws.Int32(b.ExitCode)
-					t.Containers[i].LastStatus = aws.String(StateStopped)
+					t.Containers[i].LastStatus = aws.String(ecscore.TaskStopped)
 				}
 			}
-			RequestStop(t, types.TaskStopCodeEssentialContainerExited, ReasonEssentialExited, at)
+			ecscore.RequestStop(t, types.TaskStopCodeEssentialContainerExited, ecscore.ReasonEssentialExited, at)
 		}
 	}
 	return time.Time{}, nil
@@ -160,36 +121,36 @@ func nextChange(t *types.Task, b Behavior, tm Timings) (time.Time, func(time.Tim
 // stopChange is the next step of a task on its way to STOPPED.
 func stopChange(t *types.Task, last string, stopping time.Time, s time.Duration, hold time.Time) (time.Time, func(time.Time, *Outcome)) {
 	switch last {
-	case StateDeactivating:
-		return later(stopping.Add(s/4), hold), func(time.Time, *Outcome) { t.LastStatus = aws.String(StateStopping) }
-	case StateStopping:
+	case ecscore.TaskDeactivating:
+		return later(stopping.Add(s/4), hold), func(time.Time, *Outcome) { t.LastStatus = aws.String(ecscore.TaskStopping) }
+	case ecscore.TaskStopping:
 		return stopping.Add(s / 2), func(at time.Time, _ *Outcome) {
-			t.LastStatus = aws.String(StateDeprovisioning)
+			t.LastStatus = aws.String(ecscore.TaskDeprovisioning)
 			t.ExecutionStoppedAt = aws.Time(at)
 			for i := range t.Containers {
 				c := &t.Containers[i]
-				if aws.ToString(c.LastStatus) == StateRunning && c.ExitCode == nil {
+				if aws.ToString(c.LastStatus) == ecscore.TaskRunning && c.ExitCode == nil {
 					c.ExitCode = aws.Int32(0)
 				}
-				c.LastStatus = aws.String(StateStopped)
+				c.LastStatus = aws.String(ecscore.TaskStopped)
 				for j := range c.ManagedAgents {
-					c.ManagedAgents[j].LastStatus = aws.String(StateStopped)
+					c.ManagedAgents[j].LastStatus = aws.String(ecscore.TaskStopped)
 				}
 			}
-			setAttachments(t, AttachmentDetached)
+			setAttachments(t, ecscore.AttachmentDetached)
 		}
-	case StateDeprovisioning:
+	case ecscore.TaskDeprovisioning:
 		return stopping.Add(s), func(at time.Time, o *Outcome) {
-			t.LastStatus = aws.String(StateStopped)
+			t.LastStatus = aws.String(ecscore.TaskStopped)
 			t.StoppedAt = aws.Time(at)
 			t.Connectivity = types.ConnectivityDisconnected
 			t.ConnectivityAt = aws.Time(at)
-			setAttachments(t, AttachmentDeleted)
+			setAttachments(t, ecscore.AttachmentDeleted)
 			o.Stopped = true
 			o.Failed = t.StopCode == types.TaskStopCodeTaskFailedToStart || t.StopCode == types.TaskStopCodeEssentialContainerExited
 		}
 	default:
-		return stopping, func(time.Time, *Outcome) { t.LastStatus = aws.String(StateDeactivating) }
+		return stopping, func(time.Time, *Outcome) { t.LastStatus = aws.String(ecscore.TaskDeactivating) }
 	}
 }
 
@@ -207,9 +168,3 @@ func setAttachments(t *types.Task, status string) {
 		}
 	}
 }
-
-// Live reports whether a task counts toward its service: wanted RUNNING.
-func Live(t *types.Task) bool { return aws.ToString(t.DesiredStatus) == StateRunning }
-
-// Running reports whether a live task has reached RUNNING.
-func Running(t *types.Task) bool { return Live(t) && aws.ToString(t.LastStatus) == StateRunning }

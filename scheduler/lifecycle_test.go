@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -15,9 +17,9 @@ var testTimings = Timings{StartDelay: 4 * time.Second, StopDelay: 4 * time.Secon
 func newTestTask() *types.Task {
 	return &types.Task{
 		TaskArn: aws.String("arn:aws:ecs:us-east-1:000000000000:task/c/abc"), CreatedAt: aws.Time(t0),
-		LastStatus: aws.String(StateProvisioning), DesiredStatus: aws.String(StateRunning), Version: 1,
+		LastStatus: aws.String(ecscore.TaskProvisioning), DesiredStatus: aws.String(ecscore.TaskRunning), Version: 1,
 		Containers:  []types.Container{{Name: aws.String("app"), LastStatus: aws.String("PENDING")}},
-		Attachments: []types.Attachment{{Type: aws.String("ElasticNetworkInterface"), Status: aws.String(AttachmentPrecreated)}},
+		Attachments: []types.Attachment{{Type: aws.String("ElasticNetworkInterface"), Status: aws.String(ecscore.AttachmentPrecreated)}},
 	}
 }
 
@@ -28,11 +30,11 @@ func TestLifecycleStartsStepByStep(t *testing.T) {
 		last       string
 		attachment string
 	}{
-		{0, StateProvisioning, AttachmentPrecreated},
-		{time.Second, StatePending, AttachmentAttached},
-		{2 * time.Second, StateActivating, AttachmentAttached},
-		{4 * time.Second, StateRunning, AttachmentAttached},
-		{time.Hour, StateRunning, AttachmentAttached},
+		{0, ecscore.TaskProvisioning, ecscore.AttachmentPrecreated},
+		{time.Second, ecscore.TaskPending, ecscore.AttachmentAttached},
+		{2 * time.Second, ecscore.TaskActivating, ecscore.AttachmentAttached},
+		{4 * time.Second, ecscore.TaskRunning, ecscore.AttachmentAttached},
+		{time.Hour, ecscore.TaskRunning, ecscore.AttachmentAttached},
 	}
 	for _, s := range steps {
 		Advance(task, Behavior{}, testTimings, t0.Add(s.at))
@@ -47,7 +49,7 @@ func TestLifecycleStartsStepByStep(t *testing.T) {
 		!task.PullStoppedAt.Equal(t0.Add(2*time.Second)) || task.Connectivity != types.ConnectivityConnected {
 		t.Fatalf("timestamps: %+v", task)
 	}
-	if aws.ToString(task.Containers[0].LastStatus) != StateRunning {
+	if aws.ToString(task.Containers[0].LastStatus) != ecscore.TaskRunning {
 		t.Fatal("container not RUNNING")
 	}
 }
@@ -55,7 +57,7 @@ func TestLifecycleStartsStepByStep(t *testing.T) {
 func TestLateAdvanceStampsDueTimes(t *testing.T) {
 	task := newTestTask()
 	o := Advance(task, Behavior{}, testTimings, t0.Add(time.Minute))
-	if !o.Changed || !o.Running || aws.ToString(task.LastStatus) != StateRunning {
+	if !o.Changed || !o.Running || aws.ToString(task.LastStatus) != ecscore.TaskRunning {
 		t.Fatalf("outcome %+v status %s", o, aws.ToString(task.LastStatus))
 	}
 	if !task.StartedAt.Equal(t0.Add(4 * time.Second)) {
@@ -82,27 +84,27 @@ func TestStopSequence(t *testing.T) {
 	task := newTestTask()
 	Advance(task, Behavior{}, testTimings, t0.Add(10*time.Second))
 	stopAt := t0.Add(20 * time.Second)
-	if !RequestStop(task, types.TaskStopCodeUserInitiated, ReasonUserStopped, stopAt) {
+	if !ecscore.RequestStop(task, types.TaskStopCodeUserInitiated, ecscore.ReasonUserStopped, stopAt) {
 		t.Fatal("RequestStop refused")
 	}
-	if RequestStop(task, types.TaskStopCodeServiceSchedulerInitiated, "other", stopAt) {
+	if ecscore.RequestStop(task, types.TaskStopCodeServiceSchedulerInitiated, "other", stopAt) {
 		t.Fatal("a second stop request must keep the first reason")
 	}
 	for _, s := range []struct {
 		at   time.Duration
 		last string
-	}{{20 * time.Second, StateDeactivating}, {21 * time.Second, StateStopping}, {22 * time.Second, StateDeprovisioning}, {24 * time.Second, StateStopped}} {
+	}{{20 * time.Second, ecscore.TaskDeactivating}, {21 * time.Second, ecscore.TaskStopping}, {22 * time.Second, ecscore.TaskDeprovisioning}, {24 * time.Second, ecscore.TaskStopped}} {
 		o := Advance(task, Behavior{}, testTimings, t0.Add(s.at))
 		if got := aws.ToString(task.LastStatus); got != s.last {
 			t.Fatalf("at %v: %s, want %s", s.at, got, s.last)
 		}
-		if s.last == StateStopped && (!o.Stopped || o.Failed) {
+		if s.last == ecscore.TaskStopped && (!o.Stopped || o.Failed) {
 			t.Fatalf("outcome %+v", o)
 		}
 	}
-	if task.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(task.StoppedReason) != ReasonUserStopped ||
+	if task.StopCode != types.TaskStopCodeUserInitiated || aws.ToString(task.StoppedReason) != ecscore.ReasonUserStopped ||
 		!task.StoppedAt.Equal(t0.Add(24*time.Second)) || !task.ExecutionStoppedAt.Equal(t0.Add(22*time.Second)) ||
-		aws.ToInt32(task.Containers[0].ExitCode) != 0 || aws.ToString(task.Attachments[0].Status) != AttachmentDeleted {
+		aws.ToInt32(task.Containers[0].ExitCode) != 0 || aws.ToString(task.Attachments[0].Status) != ecscore.AttachmentDeleted {
 		t.Fatalf("stopped task: %+v", task)
 	}
 }
@@ -114,7 +116,7 @@ func TestFailToStart(t *testing.T) {
 		t.Fatalf("outcome %+v", o)
 	}
 	if task.StopCode != types.TaskStopCodeTaskFailedToStart || task.StartedAt != nil ||
-		aws.ToString(task.Containers[0].Reason) != ReasonFailedToStart {
+		aws.ToString(task.Containers[0].Reason) != ecscore.ReasonFailedToStart {
 		t.Fatalf("task %+v", task)
 	}
 }
@@ -130,12 +132,12 @@ func TestExitAfter(t *testing.T) {
 	}
 	task := newTestTask()
 	Advance(task, b, testTimings, t0.Add(13*time.Second))
-	if aws.ToString(task.LastStatus) != StateRunning {
+	if aws.ToString(task.LastStatus) != ecscore.TaskRunning {
 		t.Fatalf("status %s before the exit", aws.ToString(task.LastStatus))
 	}
 	o := Advance(task, b, testTimings, t0.Add(time.Minute))
 	if !o.Stopped || !o.Failed || task.StopCode != types.TaskStopCodeEssentialContainerExited ||
-		aws.ToString(task.StoppedReason) != ReasonEssentialExited || aws.ToInt32(task.Containers[0].ExitCode) != 3 ||
+		aws.ToString(task.StoppedReason) != ecscore.ReasonEssentialExited || aws.ToInt32(task.Containers[0].ExitCode) != 3 ||
 		!task.StoppingAt.Equal(t0.Add(14*time.Second)) {
 		t.Fatalf("outcome %+v task %+v", o, task)
 	}
@@ -157,7 +159,7 @@ func TestHealthCheckedContainersTurnHealthy(t *testing.T) {
 	Advance(task, BehaviorOf(td), testTimings, t0.Add(time.Minute))
 	c := task.Containers[0]
 	if task.HealthStatus != types.HealthStatusHealthy || c.HealthStatus != types.HealthStatusHealthy ||
-		aws.ToString(c.ManagedAgents[0].LastStatus) != StateRunning {
+		aws.ToString(c.ManagedAgents[0].LastStatus) != ecscore.TaskRunning {
 		t.Fatalf("task health %s container %+v", task.HealthStatus, c)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
 )
 
@@ -78,7 +79,7 @@ func (p *clusterPass) taskDefinition(arn string) (*types.TaskDefinition, error) 
 	if td, ok := p.tds[arn]; ok {
 		return td, nil
 	}
-	td, err := ecs.TaskDefinitions.Get(p.c.Tx, p.c.Scope(), arn)
+	td, err := ecscore.TaskDefinitions.Get(p.c.Tx, p.c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func (p *clusterPass) lifecycle() error {
 	}
 	kept := p.tasks[:0]
 	for _, t := range p.tasks {
-		if aws.ToString(t.LastStatus) == StateStopped {
+		if aws.ToString(t.LastStatus) == ecscore.TaskStopped {
 			expiry := aws.ToTime(t.StoppedAt).Add(p.r.timings.StoppedRetention)
 			if !expiry.After(p.now) {
 				if err := p.deleteTask(t); err != nil {
@@ -125,8 +126,8 @@ func (p *clusterPass) lifecycle() error {
 			kept = append(kept, t)
 			continue
 		}
-		if ec2, ok := lost[aws.ToString(t.ContainerInstanceArn)]; ok && Live(t) {
-			RequestStop(t, types.TaskStopCodeTerminationNotice, "Host EC2 (instance "+ec2+") stopped/terminated.", p.now)
+		if ec2, ok := lost[aws.ToString(t.ContainerInstanceArn)]; ok && ecscore.Live(t) {
+			ecscore.RequestStop(t, types.TaskStopCodeTerminationNotice, "Host EC2 (instance "+ec2+") stopped/terminated.", p.now)
 			p.dirty[t] = true
 		}
 		b, err := p.taskBehavior(t)
@@ -145,7 +146,7 @@ func (p *clusterPass) lifecycle() error {
 				return err
 			}
 			p.wake(aws.ToTime(t.StoppedAt).Add(p.r.timings.StoppedRetention))
-			if o.Failed && strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+			if o.Failed && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 				p.failures[aws.ToString(t.StartedBy)]++
 			}
 		}
@@ -159,11 +160,7 @@ func (p *clusterPass) lifecycle() error {
 func (p *clusterPass) deleteTask(t *types.Task) error {
 	arn := aws.ToString(t.TaskArn)
 	p.r.taskCache.Forget(p.c.Scope(), p.arn, arn)
-	if _, err := ecs.Tasks.Delete(p.c.Tx, p.c.Scope(), arn); err != nil {
-		return err
-	}
-	_, err := ecs.Tags.Delete(p.c.Tx, p.c.Scope(), arn)
-	return err
+	return ecscore.DeleteTask(p.c.Tx, p.c.Scope(), arn)
 }
 
 // flush writes the tasks and instances that changed. (Cluster counts are
@@ -172,14 +169,14 @@ func (p *clusterPass) flush() error {
 	sc := p.c.Scope()
 	for t := range p.dirty {
 		p.r.taskCache.Forget(sc, p.arn, aws.ToString(t.TaskArn))
-		if err := ecs.Tasks.Put(p.c.Tx, sc, aws.ToString(t.TaskArn), ecs.TaskIndex(t), t); err != nil {
+		if err := ecscore.PutTask(p.c.Tx, sc, t); err != nil {
 			return err
 		}
 	}
 	for _, in := range p.instances {
 		if writeBack(in) {
 			p.r.instanceCache.Forget(sc, p.arn, in.ARN)
-			if err := ecs.ContainerInstances.Put(p.c.Tx, sc, in.ARN, ecs.ContainerInstanceIndex(p.arn, in.Doc), in.Doc); err != nil {
+			if err := ecscore.PutContainerInstance(p.c.Tx, sc, p.arn, in.Doc); err != nil {
 				return err
 			}
 		}

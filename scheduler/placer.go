@@ -10,8 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -64,11 +65,11 @@ func (pl *placer) memberOf(expression string, in *placement.Instance) (bool, err
 // scaling those tasks get an empty Placement instead: they wait, PROVISIONING.
 func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []types.Failure, error) {
 	sc := c.Scope()
-	cis, err := ecs.ContainerInstances.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
+	cis, err := ecscore.ContainerInstances.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
 	if err != nil {
 		return nil, nil, err
 	}
-	tasks, err := ecs.Tasks.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
+	tasks, err := ecscore.Tasks.List(c.Tx, sc, store.Query{Parent: req.ClusterArn})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,7 +86,7 @@ func PlaceTasks(c *api.Context, req ecs.PlacementRequest) ([]ecs.Placement, []ty
 		ts = append(ts, it.Doc)
 		arn := aws.ToString(it.Doc.TaskDefinitionArn)
 		if _, ok := tds[arn]; !ok {
-			if tds[arn], err = ecs.TaskDefinitions.Get(c.Tx, sc, arn); err != nil {
+			if tds[arn], err = ecscore.TaskDefinitions.Get(c.Tx, sc, arn); err != nil {
 				return nil, nil, err
 			}
 		}

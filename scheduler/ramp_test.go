@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -40,7 +40,7 @@ func TestBinpackRampFillsInstancesInTurn(t *testing.T) {
 		t.Fatalf("tasks on %d instances, want 20 full ones", len(perInstance))
 	}
 	h.write(func(c *api.Context) error {
-		items, err := ecs.ContainerInstances.List(c.Tx, testScope, store.Query{Parent: testCluster})
+		items, err := ecscore.ContainerInstances.List(c.Tx, testScope, store.Query{Parent: testCluster})
 		for _, it := range items {
 			ci := it.Doc
 			n := perInstance[aws.ToString(ci.ContainerInstanceArn)]

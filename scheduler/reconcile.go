@@ -6,16 +6,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
-// Service and deployment states.
+// A container instance that takes tasks, and the text of scaling events.
 const (
-	ServiceActive       = "ACTIVE"
-	ServiceDraining     = "DRAINING"
-	ServiceInactive     = "INACTIVE"
-	DeploymentPrimary   = "PRIMARY"
-	DeploymentActive    = "ACTIVE"
-	deploymentIDPrefix  = "ecs-svc/"
 	instanceActive      = "ACTIVE"
 	scalingActivityText = "Scaling activity initiated by (deployment "
 )
@@ -100,7 +96,7 @@ func Reconcile(in Input) Plan {
 	// into the same group, or a task set's tasks, are left alone.
 	live := make([]*types.Task, 0, len(in.Tasks))
 	for _, t := range in.Tasks {
-		if Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), deploymentIDPrefix) {
+		if ecscore.Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 			live = append(live, t)
 		}
 	}
@@ -117,12 +113,12 @@ func Reconcile(in Input) Plan {
 	}
 
 	status := aws.ToString(svc.Status)
-	if status == ServiceDraining || status == ServiceInactive || primary == nil {
+	if status == ecscore.ServiceDraining || status == ecscore.ServiceInactive || primary == nil {
 		for _, t := range live {
 			p.Stop = append(p.Stop, StopTask{Task: t, Code: types.TaskStopCodeServiceSchedulerInitiated, Reason: reason()})
 		}
-		if status == ServiceDraining && allStopped(in.Tasks) {
-			svc.Status = aws.String(ServiceInactive)
+		if status == ecscore.ServiceDraining && allStopped(in.Tasks) {
+			svc.Status = aws.String(ecscore.ServiceInactive)
 			p.Changed = true
 		}
 		return p
@@ -268,12 +264,12 @@ func rollBack(svc *types.Service, primary *types.Deployment, in Input, prefix st
 	}
 	back := *target
 	back.Id = aws.String(in.NewDeploymentID())
-	back.Status = aws.String(DeploymentPrimary)
+	back.Status = aws.String(ecscore.DeploymentPrimary)
 	back.RolloutState = types.DeploymentRolloutStateInProgress
 	back.RolloutStateReason = aws.String(prefix + " " + rollingBackText + aws.ToString(target.Id) + ".")
 	back.CreatedAt, back.UpdatedAt = aws.Time(in.Now), aws.Time(in.Now)
 	back.DesiredCount, back.RunningCount, back.PendingCount, back.FailedTasks = svc.DesiredCount, 0, 0, 0
-	primary.Status = aws.String(DeploymentActive)
+	primary.Status = aws.String(ecscore.DeploymentActive)
 	svc.TaskDefinition = back.TaskDefinition
 	svc.Deployments = append([]types.Deployment{back}, svc.Deployments...)
 	addEvent(svc, in.Now, in.NewID(), rollbackMessage(svc, aws.ToString(target.Id)))
@@ -358,7 +354,7 @@ func settle(svc *types.Service, v *View, in Input, p *Plan) bool {
 
 func primaryDeployment(svc *types.Service) *types.Deployment {
 	for i := range svc.Deployments {
-		if aws.ToString(svc.Deployments[i].Status) == DeploymentPrimary {
+		if aws.ToString(svc.Deployments[i].Status) == ecscore.DeploymentPrimary {
 			return &svc.Deployments[i]
 		}
 	}
@@ -367,7 +363,7 @@ func primaryDeployment(svc *types.Service) *types.Deployment {
 
 func allStopped(ts []*types.Task) bool {
 	for _, t := range ts {
-		if aws.ToString(t.LastStatus) != StateStopped {
+		if aws.ToString(t.LastStatus) != ecscore.TaskStopped {
 			return false
 		}
 	}

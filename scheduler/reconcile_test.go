@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // fixture builds a service and its tasks for reconcile tests.
@@ -18,12 +20,12 @@ type fixture struct {
 }
 
 func newFixture(desired int32, deployments ...string) *fixture {
-	f := &fixture{svc: &types.Service{ServiceName: aws.String("web"), Status: aws.String(ServiceActive), DesiredCount: desired,
+	f := &fixture{svc: &types.Service{ServiceName: aws.String("web"), Status: aws.String(ecscore.ServiceActive), DesiredCount: desired,
 		SchedulingStrategy: types.SchedulingStrategyReplica}}
 	for i, id := range deployments {
-		st := DeploymentActive
+		st := ecscore.DeploymentActive
 		if i == 0 {
-			st = DeploymentPrimary
+			st = ecscore.DeploymentPrimary
 		}
 		f.svc.Deployments = append(f.svc.Deployments, types.Deployment{Id: aws.String(id), Status: aws.String(st),
 			TaskDefinition: aws.String("td:" + id), RolloutState: types.DeploymentRolloutStateInProgress})
@@ -34,7 +36,7 @@ func newFixture(desired int32, deployments ...string) *fixture {
 func (f *fixture) add(dep, last, zone string) *types.Task {
 	f.n++
 	t := &types.Task{TaskArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:0:task/c/t%02d", f.n)), StartedBy: aws.String(dep),
-		DesiredStatus: aws.String(StateRunning), LastStatus: aws.String(last), AvailabilityZone: aws.String(zone),
+		DesiredStatus: aws.String(ecscore.TaskRunning), LastStatus: aws.String(last), AvailabilityZone: aws.String(zone),
 		CreatedAt: aws.Time(t0.Add(time.Duration(f.n) * time.Second))}
 	f.tasks = append(f.tasks, t)
 	return t
@@ -65,9 +67,9 @@ func TestReconcileStartsDesiredCount(t *testing.T) {
 
 func TestReconcileReplacesStoppedTask(t *testing.T) {
 	f := newFixture(2, "ecs-svc/1")
-	f.add("ecs-svc/1", StateRunning, "a")
-	gone := f.add("ecs-svc/1", StateRunning, "b")
-	gone.DesiredStatus = aws.String(StateStopped)
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	gone := f.add("ecs-svc/1", ecscore.TaskRunning, "b")
+	gone.DesiredStatus = aws.String(ecscore.TaskStopped)
 	if p := f.reconcile(nil); started(p) != 1 {
 		t.Fatalf("started %d, want 1", started(p))
 	}
@@ -75,8 +77,8 @@ func TestReconcileReplacesStoppedTask(t *testing.T) {
 
 func TestReconcileSteadyStateOnce(t *testing.T) {
 	f := newFixture(2, "ecs-svc/1")
-	f.add("ecs-svc/1", StateRunning, "a")
-	f.add("ecs-svc/1", StateRunning, "b")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "b")
 	p := f.reconcile(nil)
 	if !p.Changed || f.svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
 		t.Fatalf("deployment not completed: %+v", f.svc.Deployments[0])
@@ -101,11 +103,11 @@ func eventMessages(svc *types.Service) []string {
 
 func TestScaleInBalancesZonesPendingFirst(t *testing.T) {
 	f := newFixture(2, "ecs-svc/1")
-	f.add("ecs-svc/1", StateRunning, "a")
-	f.add("ecs-svc/1", StateRunning, "a")
-	f.add("ecs-svc/1", StateRunning, "a")
-	f.add("ecs-svc/1", StateRunning, "b")
-	pending := f.add("ecs-svc/1", StatePending, "b")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "b")
+	pending := f.add("ecs-svc/1", ecscore.TaskPending, "b")
 	p := f.reconcile(nil)
 	if len(p.Stop) != 3 {
 		t.Fatalf("stops %d, want 3", len(p.Stop))
@@ -143,7 +145,7 @@ func TestRollingRespectsPercents(t *testing.T) {
 			f := newFixture(4, "ecs-svc/new", "ecs-svc/old")
 			f.svc.DeploymentConfiguration = &types.DeploymentConfiguration{MaximumPercent: aws.Int32(tc.max), MinimumHealthyPercent: aws.Int32(tc.min)}
 			for range 4 {
-				f.add("ecs-svc/old", StateRunning, "a")
+				f.add("ecs-svc/old", ecscore.TaskRunning, "a")
 			}
 			p := f.reconcile(nil)
 			if started(p) != tc.wantStart || len(p.Stop) != tc.wantStopOld {
@@ -156,14 +158,14 @@ func TestRollingRespectsPercents(t *testing.T) {
 func TestRollingCompletesAndRetiresOld(t *testing.T) {
 	f := newFixture(2, "ecs-svc/new", "ecs-svc/old")
 	f.svc.Deployments[1].RolloutState = types.DeploymentRolloutStateCompleted
-	f.add("ecs-svc/new", StateRunning, "a")
-	f.add("ecs-svc/new", StateRunning, "b")
-	old := f.add("ecs-svc/old", StateRunning, "a")
+	f.add("ecs-svc/new", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/new", ecscore.TaskRunning, "b")
+	old := f.add("ecs-svc/old", ecscore.TaskRunning, "a")
 	p := f.reconcile(nil)
 	if len(p.Stop) != 1 || p.Stop[0].Task != old {
 		t.Fatalf("want the old task stopped, got %+v", p.Stop)
 	}
-	old.DesiredStatus = aws.String(StateStopped)
+	old.DesiredStatus = aws.String(ecscore.TaskStopped)
 	f.reconcile(nil)
 	if len(f.svc.Deployments) != 1 || f.svc.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
 		t.Fatalf("deployments %+v", f.svc.Deployments)
@@ -176,7 +178,7 @@ func TestCircuitBreakerRollsBack(t *testing.T) {
 		DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}}
 	f.svc.Deployments[1].RolloutState = types.DeploymentRolloutStateCompleted
 	for range 4 {
-		f.add("ecs-svc/good", StateRunning, "a")
+		f.add("ecs-svc/good", ecscore.TaskRunning, "a")
 	}
 	if FailureThreshold(f.svc) != 3 {
 		t.Fatalf("threshold %d, want the minimum 3", FailureThreshold(f.svc))
@@ -187,11 +189,11 @@ func TestCircuitBreakerRollsBack(t *testing.T) {
 	}
 	p := f.reconcile(map[string]int{"ecs-svc/bad": 1})
 	d := f.svc.Deployments
-	if len(d) != 3 || aws.ToString(d[0].Id) != "ecs-svc/rollback" || aws.ToString(d[0].Status) != DeploymentPrimary ||
+	if len(d) != 3 || aws.ToString(d[0].Id) != "ecs-svc/rollback" || aws.ToString(d[0].Status) != ecscore.DeploymentPrimary ||
 		aws.ToString(d[0].TaskDefinition) != "td:ecs-svc/good" || aws.ToString(f.svc.TaskDefinition) != "td:ecs-svc/good" {
 		t.Fatalf("deployments after trip %+v", d)
 	}
-	if d[1].RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d[1].Status) != DeploymentActive {
+	if d[1].RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d[1].Status) != ecscore.DeploymentActive {
 		t.Fatalf("failed deployment %+v", d[1])
 	}
 	if started(p) != 4 || aws.ToString(p.Start[0].Deployment.Id) != "ecs-svc/rollback" {
@@ -224,22 +226,22 @@ func TestFailureThreshold(t *testing.T) {
 
 func TestDrainingServiceStopsAndGoesInactive(t *testing.T) {
 	f := newFixture(2, "ecs-svc/1")
-	f.svc.Status = aws.String(ServiceDraining)
-	a := f.add("ecs-svc/1", StateRunning, "a")
+	f.svc.Status = aws.String(ecscore.ServiceDraining)
+	a := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	p := f.reconcile(nil)
-	if len(p.Stop) != 1 || aws.ToString(f.svc.Status) != ServiceDraining {
+	if len(p.Stop) != 1 || aws.ToString(f.svc.Status) != ecscore.ServiceDraining {
 		t.Fatalf("plan %+v status %s", p, aws.ToString(f.svc.Status))
 	}
-	a.DesiredStatus, a.LastStatus = aws.String(StateStopped), aws.String(StateStopped)
-	if p := f.reconcile(nil); !p.Changed || aws.ToString(f.svc.Status) != ServiceInactive {
+	a.DesiredStatus, a.LastStatus = aws.String(ecscore.TaskStopped), aws.String(ecscore.TaskStopped)
+	if p := f.reconcile(nil); !p.Changed || aws.ToString(f.svc.Status) != ecscore.ServiceInactive {
 		t.Fatalf("status %s", aws.ToString(f.svc.Status))
 	}
 }
 
 func TestOrphanTasksStop(t *testing.T) {
 	f := newFixture(1, "ecs-svc/1")
-	f.add("ecs-svc/1", StateRunning, "a")
-	f.add("ecs-svc/gone", StateRunning, "a")
+	f.add("ecs-svc/1", ecscore.TaskRunning, "a")
+	f.add("ecs-svc/gone", ecscore.TaskRunning, "a")
 	p := f.reconcile(nil)
 	if len(p.Stop) != 1 || aws.ToString(p.Stop[0].Task.StartedBy) != "ecs-svc/gone" {
 		t.Fatalf("plan %+v", p)
@@ -248,9 +250,9 @@ func TestOrphanTasksStop(t *testing.T) {
 
 func TestDrainingInstanceTasksMove(t *testing.T) {
 	f := newFixture(2, "ecs-svc/1")
-	a := f.add("ecs-svc/1", StateRunning, "a")
+	a := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	a.ContainerInstanceArn = aws.String("ci-draining")
-	b := f.add("ecs-svc/1", StateRunning, "b")
+	b := f.add("ecs-svc/1", ecscore.TaskRunning, "b")
 	b.ContainerInstanceArn = aws.String("ci-ok")
 	p := Reconcile(Input{Service: f.svc, Tasks: f.tasks, Now: t0, NewID: func() string { return "x" },
 		Instances: map[string]string{"ci-draining": "DRAINING", "ci-ok": "ACTIVE"}})
@@ -258,7 +260,7 @@ func TestDrainingInstanceTasksMove(t *testing.T) {
 	if started(p) != 1 || len(p.Stop) != 0 {
 		t.Fatalf("start %d stop %d", started(p), len(p.Stop))
 	}
-	c := f.add("ecs-svc/1", StateRunning, "a")
+	c := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	c.ContainerInstanceArn = aws.String("ci-ok")
 	p = Reconcile(Input{Service: f.svc, Tasks: f.tasks, Now: t0, NewID: func() string { return "x" },
 		Instances: map[string]string{"ci-draining": "DRAINING", "ci-ok": "ACTIVE"}})
@@ -270,9 +272,9 @@ func TestDrainingInstanceTasksMove(t *testing.T) {
 func TestDaemonOnePerInstance(t *testing.T) {
 	f := newFixture(0, "ecs-svc/1")
 	f.svc.SchedulingStrategy = types.SchedulingStrategyDaemon
-	a := f.add("ecs-svc/1", StateRunning, "a")
+	a := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	a.ContainerInstanceArn = aws.String("ci-1")
-	dup := f.add("ecs-svc/1", StateRunning, "a")
+	dup := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	dup.ContainerInstanceArn = aws.String("ci-1")
 	p := Reconcile(Input{Service: f.svc, Tasks: f.tasks, Now: t0, NewID: func() string { return "x" },
 		Instances:       map[string]string{"ci-1": "ACTIVE", "ci-2": "ACTIVE"},

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -77,7 +77,7 @@ func New(cfg Config) *Runner {
 	}
 	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, log: cfg.Logger,
 		placer: newPlacer(cfg.Seed), wakeup: make(chan struct{}, 1),
-		taskCache: newDocCache(ecs.Tasks), instanceCache: newDocCache(ecs.ContainerInstances), lastChanges: -1}
+		taskCache: newDocCache(ecscore.Tasks), instanceCache: newDocCache(ecscore.ContainerInstances), lastChanges: -1}
 }
 
 // Start runs passes until ctx ends or the returned function is called.
@@ -166,7 +166,7 @@ func (r *Runner) Pass(ctx context.Context) (time.Time, error) {
 		}
 		r.budget = MaxStartsPerPass
 		for _, sc := range scopes {
-			items, err := ecs.Clusters.List(tx, sc, store.Query{})
+			items, err := ecscore.Clusters.List(tx, sc, store.Query{})
 			if err != nil {
 				return err
 			}
@@ -202,7 +202,7 @@ func (r *Runner) Pass(ctx context.Context) (time.Time, error) {
 
 // scopes lists the accounts and regions that have ECS clusters.
 func scopes(tx *store.Tx) ([]store.Scope, error) {
-	rows, err := tx.Query(`SELECT DISTINCT account, region FROM resources WHERE kind = ?`, ecs.Clusters.Kind)
+	rows, err := tx.Query(`SELECT DISTINCT account, region FROM resources WHERE kind = ?`, ecscore.Clusters.Kind)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -56,7 +56,7 @@ func newHarnessAt(t testing.TB, path string) *harness {
 	h := &harness{t: t, st: st, clock: ck, r: New(Config{Store: st, Timings: testTimings, Seed: 1})}
 	h.write(func(c *api.Context) error {
 		cl := &types.Cluster{ClusterArn: aws.String(testCluster), ClusterName: aws.String("default"), Status: aws.String("ACTIVE")}
-		return ecs.Clusters.Put(c.Tx, testScope, testCluster, ecs.ClusterIndex(cl), cl)
+		return ecscore.PutCluster(c.Tx, testScope, cl)
 	})
 	return h
 }
@@ -91,7 +91,7 @@ func (h *harness) taskDefinition(family string, mode types.NetworkMode, labels m
 		td.Cpu, td.Memory = aws.String("256"), aws.String("512")
 	}
 	h.write(func(c *api.Context) error {
-		return ecs.TaskDefinitions.Put(c.Tx, testScope, arn, ecs.TaskDefinitionIndex(td), td)
+		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
 	})
 	return arn
 }
@@ -99,7 +99,7 @@ func (h *harness) taskDefinition(family string, mode types.NetworkMode, labels m
 func (h *harness) service(name, td string, desired int32, launch types.LaunchType, mutate ...func(*types.Service)) string {
 	arn := "arn:aws:ecs:us-east-1:000000000000:service/default/" + name
 	svc := &types.Service{ServiceArn: aws.String(arn), ServiceName: aws.String(name), ClusterArn: aws.String(testCluster),
-		Status: aws.String(ServiceActive), DesiredCount: desired, TaskDefinition: aws.String(td), LaunchType: launch,
+		Status: aws.String(ecscore.ServiceActive), DesiredCount: desired, TaskDefinition: aws.String(td), LaunchType: launch,
 		SchedulingStrategy: types.SchedulingStrategyReplica}
 	if launch == types.LaunchTypeFargate {
 		svc.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-a", "subnet-b"}}}
@@ -107,25 +107,25 @@ func (h *harness) service(name, td string, desired int32, launch types.LaunchTyp
 	for _, m := range mutate {
 		m(svc)
 	}
-	svc.Deployments = []types.Deployment{{Id: aws.String("ecs-svc/1000000000000000001"), Status: aws.String(DeploymentPrimary),
+	svc.Deployments = []types.Deployment{{Id: aws.String("ecs-svc/1000000000000000001"), Status: aws.String(ecscore.DeploymentPrimary),
 		TaskDefinition: aws.String(td), DesiredCount: desired, LaunchType: launch, NetworkConfiguration: svc.NetworkConfiguration,
 		RolloutState: types.DeploymentRolloutStateInProgress, CreatedAt: aws.Time(t0)}}
 	h.write(func(c *api.Context) error {
-		return ecs.Services.Put(c.Tx, testScope, arn, ecs.ServiceIndex(svc), svc)
+		return ecscore.PutService(c.Tx, testScope, svc)
 	})
 	return arn
 }
 
 func (h *harness) getService(arn string) *types.Service {
 	var svc *types.Service
-	h.write(func(c *api.Context) (err error) { svc, err = ecs.Services.Get(c.Tx, testScope, arn); return })
+	h.write(func(c *api.Context) (err error) { svc, err = ecscore.Services.Get(c.Tx, testScope, arn); return })
 	return svc
 }
 
 func (h *harness) tasks() []*types.Task {
 	var out []*types.Task
 	h.write(func(c *api.Context) error {
-		items, err := ecs.Tasks.List(c.Tx, testScope, store.Query{Parent: testCluster})
+		items, err := ecscore.Tasks.List(c.Tx, testScope, store.Query{Parent: testCluster})
 		for _, it := range items {
 			out = append(out, it.Doc)
 		}
@@ -146,7 +146,7 @@ func TestRunnerFargateServiceReachesSteadyState(t *testing.T) {
 	subnets := map[string]int{}
 	ips := map[string]bool{}
 	for _, task := range ts {
-		if aws.ToString(task.LastStatus) != StateProvisioning || aws.ToString(task.Group) != "service:web" ||
+		if aws.ToString(task.LastStatus) != ecscore.TaskProvisioning || aws.ToString(task.Group) != "service:web" ||
 			aws.ToString(task.StartedBy) != "ecs-svc/1000000000000000001" {
 			t.Fatalf("task %+v", task)
 		}
@@ -187,13 +187,13 @@ func TestRunnerReplacesStoppedTask(t *testing.T) {
 	h.pass()
 	victim := h.tasks()[0]
 	h.write(func(c *api.Context) error {
-		RequestStop(victim, types.TaskStopCodeUserInitiated, ReasonUserStopped, c.Now())
-		return ecs.Tasks.Put(c.Tx, testScope, aws.ToString(victim.TaskArn), ecs.TaskIndex(victim), victim)
+		ecscore.RequestStop(victim, types.TaskStopCodeUserInitiated, ecscore.ReasonUserStopped, c.Now())
+		return ecscore.PutTask(c.Tx, testScope, victim)
 	})
 	h.pass()
 	live := 0
 	for _, task := range h.tasks() {
-		if Live(task) {
+		if ecscore.Live(task) {
 			live++
 		}
 	}
@@ -242,7 +242,7 @@ func TestRunnerBridgeSpreadOverZones(t *testing.T) {
 	h.pass()
 	var cis []*types.ContainerInstance
 	h.write(func(c *api.Context) error {
-		items, err := ecs.ContainerInstances.List(c.Tx, testScope, store.Query{Parent: testCluster})
+		items, err := ecscore.ContainerInstances.List(c.Tx, testScope, store.Query{Parent: testCluster})
 		for _, it := range items {
 			cis = append(cis, it.Doc)
 		}
@@ -276,10 +276,10 @@ func TestRunnerLostInstanceReschedules(t *testing.T) {
 	h.pass()
 	var moved bool
 	for _, task := range h.tasks() {
-		if Live(task) && aws.ToString(task.ContainerInstanceArn) != first {
+		if ecscore.Live(task) && aws.ToString(task.ContainerInstanceArn) != first {
 			moved = true
 		}
-		if aws.ToString(task.ContainerInstanceArn) == first && (Live(task) || task.StopCode != types.TaskStopCodeTerminationNotice) {
+		if aws.ToString(task.ContainerInstanceArn) == first && (ecscore.Live(task) || task.StopCode != types.TaskStopCodeTerminationNotice) {
 			t.Fatalf("task on the lost instance: %+v", task)
 		}
 	}
@@ -307,7 +307,7 @@ func TestRunnerFailTaskEndpoint(t *testing.T) {
 			stopped = x
 		}
 	}
-	if aws.ToString(stopped.LastStatus) != StateStopped || stopped.StopCode != types.TaskStopCodeEssentialContainerExited ||
+	if aws.ToString(stopped.LastStatus) != ecscore.TaskStopped || stopped.StopCode != types.TaskStopCodeEssentialContainerExited ||
 		aws.ToInt32(stopped.Containers[0].ExitCode) != 137 || aws.ToString(stopped.Containers[0].Reason) != "OutOfMemoryError" {
 		t.Fatalf("stopped %+v", stopped)
 	}
@@ -341,11 +341,13 @@ func TestRunnerCircuitBreakerRollsBack(t *testing.T) {
 	h.pass()
 	h.pass()
 	svc := h.getService(arn)
-	svc.Deployments[0].Status = aws.String(DeploymentActive)
-	svc.Deployments = append([]types.Deployment{{Id: aws.String("ecs-svc/2"), Status: aws.String(DeploymentPrimary), TaskDefinition: aws.String(bad),
+	svc.Deployments[0].Status = aws.String(ecscore.DeploymentActive)
+	svc.Deployments = append([]types.Deployment{{Id: aws.String("ecs-svc/2"), Status: aws.String(ecscore.DeploymentPrimary), TaskDefinition: aws.String(bad),
 		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: svc.NetworkConfiguration, RolloutState: types.DeploymentRolloutStateInProgress}}, svc.Deployments...)
 	svc.TaskDefinition = aws.String(bad)
-	h.write(func(c *api.Context) error { return ecs.Services.Put(c.Tx, testScope, arn, ecs.ServiceIndex(svc), svc) })
+	h.write(func(c *api.Context) error {
+		return ecscore.PutService(c.Tx, testScope, svc)
+	})
 	for range 20 {
 		h.pass()
 		h.clock.Add(2 * time.Second)
@@ -377,7 +379,7 @@ func TestRunnerSpotInterruption(t *testing.T) {
 			got = x
 		}
 	}
-	if got.StopCode != types.TaskStopCodeSpotInterruption || aws.ToString(got.StoppedReason) != ReasonSpotInterruption || len(h.tasks()) != 2 {
+	if got.StopCode != types.TaskStopCodeSpotInterruption || aws.ToString(got.StoppedReason) != ecscore.ReasonSpotInterruption || len(h.tasks()) != 2 {
 		t.Fatalf("task %s %q, %d tasks", got.StopCode, aws.ToString(got.StoppedReason), len(h.tasks()))
 	}
 }

@@ -4,8 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/services/ecs"
-	"github.com/longshore/longshore/store"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // finishServiceDeployments records in the service deployments (the
@@ -63,7 +62,7 @@ func (p *clusterPass) finishServiceDeployments(svc *types.Service, before map[st
 // failed it TRIGGERED, and the rollback if there is one.
 func (p *clusterPass) tripServiceDeployment(svc *types.Service, failed, rollback *types.Deployment, cause FailureCause, triggered []string) error {
 	id := aws.ToString(failed.Id)
-	link, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), id)
+	link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), id)
 	if err != nil || link == nil {
 		return err
 	}
@@ -98,20 +97,20 @@ func (p *clusterPass) tripServiceDeployment(svc *types.Service, failed, rollback
 	// The rollback deployment finishes the same service deployment.
 	back := *link
 	back.DeploymentID = aws.ToString(rollback.Id)
-	return ecs.DeploymentLinks.Put(p.c.Tx, p.c.Scope(), back.DeploymentID, store.Index{Parent: aws.ToString(svc.ServiceArn)}, &back)
+	return ecscore.PutDeploymentLink(p.c.Tx, p.c.Scope(), aws.ToString(svc.ServiceArn), &back)
 }
 
 func (p *clusterPass) updateServiceDeployment(deploymentID string, mutate func(*types.ServiceDeployment)) error {
 	sc := p.c.Scope()
-	link, err := ecs.DeploymentLinks.Get(p.c.Tx, sc, deploymentID)
+	link, err := ecscore.DeploymentLinks.Get(p.c.Tx, sc, deploymentID)
 	if err != nil || link == nil {
 		return err
 	}
-	sd, err := ecs.ServiceDeployments.Get(p.c.Tx, sc, link.ServiceDeploymentArn)
+	sd, err := ecscore.ServiceDeployments.Get(p.c.Tx, sc, link.ServiceDeploymentArn)
 	if err != nil || sd == nil {
 		return err
 	}
 	mutate(sd)
 	sd.UpdatedAt = aws.Time(p.now)
-	return ecs.ServiceDeployments.Put(p.c.Tx, sc, link.ServiceDeploymentArn, ecs.ServiceDeploymentIndex(sd), sd)
+	return ecscore.PutServiceDeployment(p.c.Tx, sc, sd)
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -78,7 +78,7 @@ func (r *Runner) setLifecycleHook(ctx context.Context, body []byte) (any, error)
 	sc := store.Scope{Account: parts[4], Region: parts[3]}
 	out := &LifecycleHookResult{ServiceDeploymentArn: req.ServiceDeploymentArn, Stage: req.Stage, Status: req.Status}
 	err := r.store.Write(ctx, func(tx *store.Tx) error {
-		sd, err := ecs.ServiceDeployments.Get(tx, sc, req.ServiceDeploymentArn)
+		sd, err := ecscore.ServiceDeployments.Get(tx, sc, req.ServiceDeploymentArn)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -69,7 +69,7 @@ func (p *clusterPass) targetGroupOf(svc *types.Service, i int, deploymentID stri
 // rolls back to the blue deployment when asked (StopServiceDeployment), when
 // a lifecycle hook fails or when the circuit breaker trips.
 func (p *clusterPass) trafficPass(svc *types.Service, tasks []*types.Task, healthy map[string]bool) (*Shift, error) {
-	if !shifting(svc) || aws.ToString(svc.Status) != ServiceActive {
+	if !shifting(svc) || aws.ToString(svc.Status) != ecscore.ServiceActive {
 		return nil, nil
 	}
 	primary := primaryDeployment(svc)
@@ -105,12 +105,12 @@ func (p *clusterPass) trafficPass(svc *types.Service, tasks []*types.Task, healt
 		}); err != nil {
 			return nil, err
 		}
-		addEvent(svc, p.now, ecs.NewUUID(), deploymentFailedMessage(svc, pid))
+		addEvent(svc, p.now, ecscore.NewUUID(), deploymentFailedMessage(svc, pid))
 		return p.rollbackShift(svc, r, sd, "ECS deployment circuit breaker: tasks failed to start.")
 	}
 	ready := 0
 	for _, t := range tasks {
-		if aws.ToString(t.StartedBy) == pid && Running(t) && (healthy == nil || healthy[aws.ToString(t.TaskArn)]) {
+		if aws.ToString(t.StartedBy) == pid && ecscore.Running(t) && (healthy == nil || healthy[aws.ToString(t.TaskArn)]) {
 			ready++
 		}
 	}
@@ -173,7 +173,7 @@ func (p *clusterPass) enterStage(sd *types.ServiceDeployment, r *shiftRecord) er
 func (p *clusterPass) newShift(svc *types.Service, primary *types.Deployment, tasks []*types.Task) (*shiftRecord, error) {
 	pid := aws.ToString(primary.Id)
 	r := &shiftRecord{DeploymentID: pid, Stage: types.ServiceDeploymentLifecycleStagePreScaleUp, StageAt: p.now}
-	if link, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), pid); err != nil {
+	if link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), pid); err != nil {
 		return nil, err
 	} else if link != nil {
 		r.ServiceDeploymentArn = link.ServiceDeploymentArn
@@ -233,7 +233,7 @@ func (p *clusterPass) newShift(svc *types.Service, primary *types.Deployment, ta
 
 func hasLiveTask(tasks []*types.Task, deploymentID string) bool {
 	for _, t := range tasks {
-		if Live(t) && aws.ToString(t.StartedBy) == deploymentID {
+		if ecscore.Live(t) && aws.ToString(t.StartedBy) == deploymentID {
 			return true
 		}
 	}
@@ -317,14 +317,14 @@ func (p *clusterPass) rollbackShift(svc *types.Service, r *shiftRecord, sd *type
 		})
 	}
 	blueID := aws.ToString(blue.Id)
-	green.Status = aws.String(DeploymentActive)
-	blue.Status = aws.String(DeploymentPrimary)
+	green.Status = aws.String(ecscore.DeploymentActive)
+	blue.Status = aws.String(ecscore.DeploymentPrimary)
 	blue.RolloutState = types.DeploymentRolloutStateInProgress
 	blue.RolloutStateReason = aws.String("ECS deployment " + blueID + " in progress.")
 	blue.DesiredCount = svc.DesiredCount
 	blue.UpdatedAt = aws.Time(p.now)
 	svc.TaskDefinition = blue.TaskDefinition
-	addEvent(svc, p.now, ecs.NewUUID(), rollbackMessage(svc, blueID))
+	addEvent(svc, p.now, ecscore.NewUUID(), rollbackMessage(svc, blueID))
 	// The blue deployment's traffic is whole again.
 	br, err := p.shiftOf(blueID)
 	if err != nil {
@@ -341,13 +341,13 @@ func (p *clusterPass) rollbackShift(svc *types.Service, r *shiftRecord, sd *type
 		return &Shift{Stage: br.Stage, Done: true}, nil
 	}
 	// The blue deployment now finishes the green one's service deployment.
-	link := &ecs.DeploymentLink{DeploymentID: blueID, ServiceDeploymentArn: aws.ToString(sd.ServiceDeploymentArn)}
-	if old, err := ecs.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), blueID); err != nil {
+	link := &ecscore.DeploymentLink{DeploymentID: blueID, ServiceDeploymentArn: aws.ToString(sd.ServiceDeploymentArn)}
+	if old, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), blueID); err != nil {
 		return nil, err
 	} else if old != nil {
 		link.ServiceRevisionArn = old.ServiceRevisionArn
 	}
-	if err := ecs.DeploymentLinks.Put(p.c.Tx, p.c.Scope(), blueID, store.Index{Parent: aws.ToString(svc.ServiceArn)}, link); err != nil {
+	if err := ecscore.PutDeploymentLink(p.c.Tx, p.c.Scope(), aws.ToString(svc.ServiceArn), link); err != nil {
 		return nil, err
 	}
 	return &Shift{Stage: br.Stage, Done: true}, p.updateSD(sd, func(sd *types.ServiceDeployment) {
@@ -364,7 +364,7 @@ func (p *clusterPass) serviceDeployment(arn string) (*types.ServiceDeployment, e
 	if arn == "" {
 		return nil, nil
 	}
-	return ecs.ServiceDeployments.Get(p.c.Tx, p.c.Scope(), arn)
+	return ecscore.ServiceDeployments.Get(p.c.Tx, p.c.Scope(), arn)
 }
 
 func (p *clusterPass) updateSD(sd *types.ServiceDeployment, mutate func(*types.ServiceDeployment)) error {
@@ -373,7 +373,7 @@ func (p *clusterPass) updateSD(sd *types.ServiceDeployment, mutate func(*types.S
 	}
 	mutate(sd)
 	sd.UpdatedAt = aws.Time(p.now)
-	return ecs.ServiceDeployments.Put(p.c.Tx, p.c.Scope(), aws.ToString(sd.ServiceDeploymentArn), ecs.ServiceDeploymentIndex(sd), sd)
+	return ecscore.PutServiceDeployment(p.c.Tx, p.c.Scope(), sd)
 }
 
 // forgetShifts deletes the records of deployments that are gone and have no
@@ -388,7 +388,7 @@ func (p *clusterPass) forgetShifts(svc *types.Service, tasks []*types.Task) erro
 	}
 	keep := map[string]bool{aws.ToString(svc.Deployments[0].Id): true}
 	for _, t := range tasks {
-		if aws.ToString(t.LastStatus) != StateStopped {
+		if aws.ToString(t.LastStatus) != ecscore.TaskStopped {
 			keep[aws.ToString(t.StartedBy)] = true
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // step is one change the stage machine made, at a fake clock's time.
@@ -168,9 +170,9 @@ func TestTrafficShiftStepKeepsBlueUntilCleanUp(t *testing.T) {
 	for _, tc := range tests {
 		f := newFixture(2, "ecs-svc/green", "ecs-svc/blue")
 		f.svc.DeploymentConfiguration = &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen}
-		f.add("ecs-svc/blue", StateRunning, "a")
-		f.add("ecs-svc/blue", StateRunning, "b")
-		f.add("ecs-svc/blue", StatePending, "a") // never served: stops at once
+		f.add("ecs-svc/blue", ecscore.TaskRunning, "a")
+		f.add("ecs-svc/blue", ecscore.TaskRunning, "b")
+		f.add("ecs-svc/blue", ecscore.TaskPending, "a") // never served: stops at once
 		p := Reconcile(Input{Service: f.svc, Tasks: f.tasks, Shift: tc.shift, Now: t0,
 			NewID: func() string { return "ev" }, NewDeploymentID: func() string { return "ecs-svc/x" }})
 		if started(p) != tc.start || len(p.Stop) != tc.stopped {
@@ -181,7 +183,7 @@ func TestTrafficShiftStepKeepsBlueUntilCleanUp(t *testing.T) {
 
 func TestSettleWaitsForHealthyTargetsAndShift(t *testing.T) {
 	f := newFixture(1, "ecs-svc/1")
-	task := f.add("ecs-svc/1", StateRunning, "a")
+	task := f.add("ecs-svc/1", ecscore.TaskRunning, "a")
 	in := Input{Service: f.svc, Tasks: f.tasks, Now: t0, Healthy: map[string]bool{aws.ToString(task.TaskArn): false},
 		NewID: func() string { return "ev" }, NewDeploymentID: func() string { return "x" }}
 	if Reconcile(in); f.svc.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress {

@@ -3,6 +3,8 @@ package scheduler
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // Shift is where a traffic-shifting deployment stands, as its strategy sees it.
@@ -45,7 +47,7 @@ func (TrafficShift) Step(v *View) Step {
 	}
 	for _, t := range old {
 		// Blue tasks serve until clean-up; those that never ran serve nothing.
-		if cleanUp || !Running(t) {
+		if cleanUp || !ecscore.Running(t) {
 			st.Stop = append(st.Stop, t)
 		}
 	}

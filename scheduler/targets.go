@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -76,7 +76,7 @@ func (p *clusterPass) serviceOfTask(t *types.Task) (*types.Service, error) {
 	lb := p.lbState()
 	if lb.services == nil {
 		lb.services = map[string]*types.Service{}
-		items, err := ecs.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
+		items, err := ecscore.Services.List(p.c.Tx, p.c.Scope(), store.Query{Parent: p.arn})
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func HostPort(t *types.Task, container string, containerPort int32) int32 {
 func (p *clusterPass) taskBehavior(t *types.Task) (Behavior, error) {
 	b := p.behavior(aws.ToString(t.TaskDefinitionArn))
 	last := aws.ToString(t.LastStatus)
-	if aws.ToString(t.DesiredStatus) != StateStopped || (last != StateRunning && last != StateDeactivating) {
+	if aws.ToString(t.DesiredStatus) != ecscore.TaskStopped || (last != ecscore.TaskRunning && last != ecscore.TaskDeactivating) {
 		return b, nil
 	}
 	svc, err := p.serviceOfTask(t)
@@ -248,7 +248,7 @@ func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[
 	svcArn := aws.ToString(svc.ServiceArn)
 	if lb := p.lb; lb != nil {
 		if n := lb.draining[svcArn]; n > 0 {
-			addEvent(svc, p.now, ecs.NewUUID(), drainingMessage(svc, n))
+			addEvent(svc, p.now, ecscore.NewUUID(), drainingMessage(svc, n))
 		}
 		addCountEvents(svc, p.now, lb.deregistered[svcArn], deregisteredMessage)
 	}
@@ -261,7 +261,7 @@ func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[
 	registered := map[string]int{}
 	var stopped []string
 	for _, t := range tasks {
-		if !Running(t) {
+		if !ecscore.Running(t) {
 			continue
 		}
 		targets, err := p.targetsOf(svc, t)
@@ -290,9 +290,9 @@ func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[
 					p.wake(aws.ToTime(t.StartedAt).Add(grace))
 					continue
 				}
-				if Live(t) {
+				if ecscore.Live(t) {
 					id := TaskID(aws.ToString(t.TaskArn))
-					addEvent(svc, p.now, ecs.NewUUID(), unhealthyMessage(svc, id, tt.Port, tt.TargetGroupArn))
+					addEvent(svc, p.now, ecscore.NewUUID(), unhealthyMessage(svc, id, tt.Port, tt.TargetGroupArn))
 					p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, ELBHealthStopReason(tt.TargetGroupArn))
 					stopped = append(stopped, id)
 				}
@@ -310,7 +310,7 @@ func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[
 	}
 	addCountEvents(svc, p.now, registered, registeredMessage)
 	for _, msg := range taskEvents(svc, "stopped", stopped) {
-		addEvent(svc, p.now, ecs.NewUUID(), msg)
+		addEvent(svc, p.now, ecscore.NewUUID(), msg)
 	}
 	return healthy, nil
 }
@@ -327,6 +327,6 @@ func addCountEvents(svc *types.Service, now time.Time, counts map[string]int, ms
 	}
 	sort.Strings(arns)
 	for _, arn := range arns {
-		addEvent(svc, now, ecs.NewUUID(), msg(svc, counts[arn], arn))
+		addEvent(svc, now, ecscore.NewUUID(), msg(svc, counts[arn], arn))
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 func TestTaskTargetAddresses(t *testing.T) {
@@ -40,15 +42,15 @@ func TestTaskTargetAddresses(t *testing.T) {
 func TestDeactivatingHeldUntilDrained(t *testing.T) {
 	task := newTestTask()
 	Advance(task, Behavior{}, testTimings, t0.Add(time.Minute))
-	RequestStop(task, types.TaskStopCodeServiceSchedulerInitiated, "scale in", t0.Add(time.Minute))
+	ecscore.RequestStop(task, types.TaskStopCodeServiceSchedulerInitiated, "scale in", t0.Add(time.Minute))
 	drained := t0.Add(time.Minute + 30*time.Second)
 	held := Behavior{DeactivateUntil: drained}
 	o := Advance(task, held, testTimings, t0.Add(time.Minute+10*time.Second))
-	if aws.ToString(task.LastStatus) != StateDeactivating || !o.Next.Equal(drained) {
+	if aws.ToString(task.LastStatus) != ecscore.TaskDeactivating || !o.Next.Equal(drained) {
 		t.Fatalf("while draining: %s next %v", aws.ToString(task.LastStatus), o.Next)
 	}
 	Advance(task, held, testTimings, drained.Add(time.Millisecond))
-	if aws.ToString(task.LastStatus) == StateDeactivating {
+	if aws.ToString(task.LastStatus) == ecscore.TaskDeactivating {
 		t.Fatal("still DEACTIVATING after the drain")
 	}
 }

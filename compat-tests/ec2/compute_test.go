@@ -11,18 +11,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
-	"github.com/longshore/longshore/scheduler"
-	ec2svc "github.com/longshore/longshore/services/ec2"
+	"github.com/longshore/longshore/services/core/catalog"
 )
 
-// One table of instance types: the cluster manager's figures are EC2's.
-func TestInstanceTypesMatchTheClusterManager(t *testing.T) {
-	for _, n := range ec2svc.InstanceTypeNames() {
-		e, _ := ec2svc.LookupInstanceType(n)
-		s, ok := scheduler.LookupInstanceType(n)
-		if !ok || s.VCPU != e.VCPU || s.MemMiB != e.MemMiB || s.ENIs != e.ENIs || s.Arch != e.Arch {
-			t.Errorf("%s: ec2 %+v scheduler %+v", n, e, s)
+// One table of instance types: what DescribeInstanceTypes reports is the
+// catalogue the cluster manager registers container instances from.
+func TestInstanceTypesMatchTheCatalog(t *testing.T) {
+	c := client(t)
+	names := catalog.InstanceTypeNames()
+	seen := 0
+	p := ec2.NewDescribeInstanceTypesPaginator(c, &ec2.DescribeInstanceTypesInput{})
+	for p.HasMorePages() {
+		for _, it := range must[*ec2.DescribeInstanceTypesOutput](t)(p.NextPage(harness.Ctx)).InstanceTypes {
+			seen++
+			s, ok := catalog.LookupInstanceType(string(it.InstanceType))
+			if !ok || int(aws.ToInt32(it.VCpuInfo.DefaultVCpus)) != s.VCPU || int(aws.ToInt64(it.MemoryInfo.SizeInMiB)) != s.MemMiB ||
+				int(aws.ToInt32(it.NetworkInfo.MaximumNetworkInterfaces)) != s.ENIs || string(it.ProcessorInfo.SupportedArchitectures[0]) != s.Arch {
+				t.Errorf("%s: ec2 %+v %+v catalog %+v", it.InstanceType, it.VCpuInfo, it.MemoryInfo, s)
+			}
 		}
+	}
+	if seen != len(names) {
+		t.Errorf("DescribeInstanceTypes lists %d types, the catalog %d", seen, len(names))
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -19,11 +19,11 @@ func ecsServiceARN(sc store.Scope, resourceID string) string {
 
 // ecsService loads the ECS service behind a resource ID; nil when there is no ACTIVE one.
 func ecsService(tx *store.Tx, sc store.Scope, resourceID string) (*ecstypes.Service, error) {
-	svc, err := ecs.Services.Get(tx, sc, ecsServiceARN(sc, resourceID))
+	svc, err := ecscore.Services.Get(tx, sc, ecsServiceARN(sc, resourceID))
 	if err != nil || svc == nil {
 		return nil, err
 	}
-	if aws.ToString(svc.Status) != "ACTIVE" {
+	if aws.ToString(svc.Status) != ecscore.ServiceActive {
 		return nil, nil
 	}
 	return svc, nil
@@ -43,8 +43,9 @@ func currentCapacity(tx *store.Tx, sc store.Scope, rec *targetRecord) (int32, er
 	return rec.Capacity, nil
 }
 
-// setCapacity changes a target's capacity. For an ECS service it writes the
-// service's desired count, which the cluster manager then carries out.
+// setCapacity changes a target's capacity. For an ECS service it sets the
+// service's desired count through ecscore.SetDesiredCount, which keeps its
+// deployments and task sets consistent; the cluster manager then carries it out.
 func setCapacity(tx *store.Tx, sc store.Scope, rec *targetRecord, n int32, now time.Time) error {
 	t := &rec.Target
 	if t.ServiceNamespace != types.ServiceNamespaceEcs {
@@ -54,18 +55,7 @@ func setCapacity(tx *store.Tx, sc store.Scope, rec *targetRecord, n int32, now t
 	if err != nil || svc == nil {
 		return err
 	}
-	svc.DesiredCount = n
-	for i := range svc.Deployments {
-		d := &svc.Deployments[i]
-		if aws.ToString(d.Status) == ecs.DeploymentPrimary && d.DesiredCount != n {
-			d.DesiredCount = n
-			d.UpdatedAt = aws.Time(now)
-		}
-	}
-	if k := len(svc.CurrentServiceRevisions); k > 0 {
-		svc.CurrentServiceRevisions[k-1].RequestedTaskCount = n
-	}
-	return ecs.Services.Put(tx, sc, aws.ToString(svc.ServiceArn), ecs.ServiceIndex(svc), svc)
+	return ecscore.SetDesiredCount(tx, sc, svc, n, now)
 }
 
 // capacityNoun is how activities name a dimension's capacity ("desired count" for ECS).

@@ -13,7 +13,7 @@ import (
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	cw "github.com/longshore/longshore/services/cloudwatch"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -96,7 +96,7 @@ func (l *LoadControl) PutServiceLoad(ctx context.Context, body []byte) (any, err
 	in.Cluster, in.Service, in.Account, in.Region = cluster, service, sc.Account, sc.Region
 	arn := ecsServiceARN(sc, "service/"+cluster+"/"+service)
 	err := l.Store.Write(ctx, func(tx *store.Tx) error {
-		svc, err := ecs.Services.Get(tx, sc, arn)
+		svc, err := ecscore.Services.Get(tx, sc, arn)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func publishMetrics(tx *store.Tx, now time.Time) error {
 		}
 		for _, it := range loads {
 			l := it.Doc
-			svc, err := ecs.Services.Get(tx, sc, it.ID)
+			svc, err := ecscore.Services.Get(tx, sc, it.ID)
 			if err != nil {
 				return err
 			}
@@ -195,7 +195,7 @@ func publishMetrics(tx *store.Tx, now time.Time) error {
 // targetsOf counts the targets of a target group: the running (else desired)
 // tasks of the ECS services that register into it.
 func targetsOf(tx *store.Tx, sc store.Scope, tgArn string) (int32, error) {
-	svcs, err := ecs.Services.List(tx, sc, store.Query{Status: "ACTIVE"})
+	svcs, err := ecscore.Services.List(tx, sc, store.Query{Status: "ACTIVE"})
 	if err != nil {
 		return 0, err
 	}

@@ -6,8 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/longshore/longshore/protocol/apierror"
-	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/store"
 )
@@ -103,7 +103,7 @@ func (e *Engine) registerInstance(c *api.Context, inst Machine) error {
 	}
 	r := ecs.AgentRegistration{Cluster: cluster, InstanceID: id, InstanceType: inst.InstanceType, ImageID: inst.ImageID,
 		Architecture: inst.Architecture, AvailabilityZone: inst.AvailabilityZone}
-	if it, ok := scheduler.LookupInstanceType(r.InstanceType); ok {
+	if it, ok := catalog.LookupInstanceType(r.InstanceType); ok {
 		r.CPU, r.Memory = it.RegisteredCPU(), it.RegisteredMemory()
 	}
 	if m != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -189,7 +189,7 @@ func (e *Engine) scheduled(c *api.Context) error {
 func (e *Engine) agentScopes(ctx context.Context, tx *store.Tx) error {
 	// Agents join clusters of their own scope: the scopes with clusters, and
 	// those whose agents may have to leave.
-	scopes, err := scopesOf(tx, ecs.Clusters.Kind)
+	scopes, err := scopesOf(tx, ecscore.Clusters.Kind)
 	if err != nil {
 		return err
 	}

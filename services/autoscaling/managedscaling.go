@@ -3,7 +3,9 @@ package autoscaling
 import (
 	"slices"
 
-	"github.com/longshore/longshore/scheduler/placement"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/services/core/placement"
 )
 
 // Bin is the room one container instance offers tasks.
@@ -17,39 +19,41 @@ type Bin struct {
 	Distinct map[string]bool
 }
 
-func (b *Bin) fits(d placement.Demand) bool {
-	if d.CPU > b.CPU || d.Memory > b.Memory || (d.ENI && b.ENIs < 1) {
-		return false
-	}
-	if b.Distinct[d.Group] && b.Groups[d.Group] {
-		return false
-	}
-	for _, p := range d.StaticPorts {
-		if b.Ports[p] {
-			return false
+// instance is the bin as placement sees it: an ACTIVE instance whose agent
+// is connected, with the bin's room left.
+func (b Bin) instance() *placement.Instance {
+	in := &placement.Instance{Status: "ACTIVE", AgentConnected: true, CPU: b.CPU, Memory: b.Memory, ENIs: b.ENIs,
+		Ports: map[int32]bool{}, Groups: map[string]int{}}
+	for p, used := range b.Ports {
+		if used {
+			in.Ports[p] = true
 		}
 	}
-	return true
+	for g, on := range b.Groups {
+		if on {
+			in.Groups[g] = 1
+		}
+	}
+	return in
 }
 
-func (b *Bin) take(d placement.Demand) {
-	b.CPU -= d.CPU
-	b.Memory -= d.Memory
-	if d.ENI {
-		b.ENIs--
+// slot is an instance being filled, with the groups placed one task per instance.
+type slot struct {
+	in       *placement.Instance
+	distinct map[string]bool
+}
+
+// take places d on the slot if placement says it fits there.
+func (s slot) take(d placement.Demand) bool {
+	var o placement.Options
+	if s.distinct[d.Group] {
+		o.Constraints = []ecstypes.PlacementConstraint{{Type: ecstypes.PlacementConstraintTypeDistinctInstance}}
 	}
-	if len(d.StaticPorts) > 0 && b.Ports == nil {
-		b.Ports = map[int32]bool{}
+	if ok, _ := placement.Fits(d, s.in, o); !ok {
+		return false
 	}
-	for _, p := range d.StaticPorts {
-		b.Ports[p] = true
-	}
-	if b.Distinct[d.Group] {
-		if b.Groups == nil {
-			b.Groups = map[string]bool{}
-		}
-		b.Groups[d.Group] = true
-	}
+	s.in.Take(d, d.StaticPorts)
+	return true
 }
 
 // ReservationInput is what ECS looks at to size a capacity provider's group.
@@ -77,7 +81,10 @@ type ReservationInput struct {
 // instance of the type are left out.
 func InstancesNeeded(in ReservationInput) int {
 	busy := in.Busy
-	free := slices.Clone(in.Free)
+	free := make([]slot, len(in.Free))
+	for i, b := range in.Free {
+		free[i] = slot{b.instance(), b.Distinct}
+	}
 	wasBusy := slices.Clone(in.FreeBusy)
 	waiting := slices.Clone(in.Waiting)
 	slices.SortStableFunc(waiting, func(a, b placement.Demand) int {
@@ -89,12 +96,11 @@ func InstancesNeeded(in ReservationInput) int {
 		}
 		return 0
 	})
-	var bins []Bin
+	var bins []slot
 	for _, d := range waiting {
 		placed := false
 		for i := range free {
-			if free[i].fits(d) {
-				free[i].take(d)
+			if free[i].take(d) {
 				if i < len(wasBusy) && !wasBusy[i] {
 					wasBusy[i] = true
 					busy++
@@ -107,8 +113,7 @@ func InstancesNeeded(in ReservationInput) int {
 			continue
 		}
 		for i := range bins {
-			if bins[i].fits(d) {
-				bins[i].take(d)
+			if bins[i].take(d) {
 				placed = true
 				break
 			}
@@ -118,9 +123,8 @@ func InstancesNeeded(in ReservationInput) int {
 		}
 		fresh := in.New
 		fresh.Ports, fresh.Groups = nil, nil
-		if fresh.fits(d) {
-			fresh.take(d)
-			bins = append(bins, fresh)
+		if s := (slot{fresh.instance(), fresh.Distinct}); s.take(d) {
+			bins = append(bins, s)
 		}
 	}
 	return busy + max(len(bins), in.Booting)

@@ -10,11 +10,11 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/scheduler"
-	"github.com/longshore/longshore/scheduler/placement"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
-	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/core/catalog"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/store"
 )
 
@@ -56,11 +56,11 @@ func newManagedScaling() *managedScaling {
 
 // run evaluates every capacity provider of a scope that uses one of its groups.
 func (ms *managedScaling) run(c *api.Context, e *Engine) error {
-	providers, err := ecs.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(ecstypes.CapacityProviderStatusActive)})
+	providers, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(ecstypes.CapacityProviderStatusActive)})
 	if err != nil || len(providers) == 0 {
 		return err
 	}
-	clusters, err := ecs.Clusters.List(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
+	clusters, err := ecscore.Clusters.List(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 		}
 	}
 	v.input.New = binOf(itype)
-	services, err := ecs.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	services, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 			daemons["service:"+aws.ToString(s.Doc.ServiceName)] = true
 		}
 	}
-	tasks, err := ecs.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 		if td, ok := tds[arn]; ok {
 			return td, nil
 		}
-		td, err := ecs.TaskDefinitions.Get(c.Tx, c.Scope(), arn)
+		td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), arn)
 		tds[arn] = td
 		return td, err
 	}
@@ -218,11 +218,11 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 	v.input.New.Distinct = distinct
 	for _, it := range tasks {
 		t := it.Doc
-		if aws.ToString(t.LastStatus) == scheduler.StateStopped {
+		if aws.ToString(t.LastStatus) == ecscore.TaskStopped {
 			continue
 		}
 		group := aws.ToString(t.Group)
-		if scheduler.Live(t) {
+		if ecscore.Live(t) {
 			if liveByGroup[group] == nil {
 				liveByGroup[group] = map[string]int{}
 			}
@@ -230,7 +230,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 		}
 		ci := aws.ToString(t.ContainerInstanceArn)
 		if ci == "" {
-			if scheduler.Live(t) && aws.ToString(t.CapacityProviderName) == name && aws.ToString(t.LastStatus) == scheduler.StateProvisioning {
+			if ecscore.Live(t) && aws.ToString(t.CapacityProviderName) == name && aws.ToString(t.LastStatus) == ecscore.TaskProvisioning {
 				td, err := taskDef(aws.ToString(t.TaskDefinitionArn))
 				if err != nil {
 					return nil, err
@@ -297,7 +297,7 @@ func (ms *managedScaling) observe(c *api.Context, doc *groupDoc, cp *ecstypes.Ca
 			continue
 		}
 		for range missing {
-			p := scheduler.PickProvider(strategy, byProvider)
+			p := ecscore.PickProvider(strategy, byProvider)
 			byProvider[p]++
 			if p == name {
 				v.input.Waiting = append(v.input.Waiting, placement.DemandOf(td, group))
@@ -358,7 +358,7 @@ func demandOf(td *ecstypes.TaskDefinition, t *ecstypes.Task) placement.Demand {
 
 // binOf is the room an instance type offers tasks, as its agent registers it.
 func binOf(instanceType string) Bin {
-	it, ok := scheduler.LookupInstanceType(instanceType)
+	it, ok := catalog.LookupInstanceType(instanceType)
 	if !ok {
 		return Bin{CPU: 2048, Memory: 3896, ENIs: 2}
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/longshore/longshore/scheduler/placement"
+	"github.com/longshore/longshore/services/core/placement"
 )
 
 func demands(n int, cpu, mem int64) []placement.Demand {

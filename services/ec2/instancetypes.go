@@ -1,7 +1,6 @@
 package ec2
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,59 +8,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/catalog"
 )
 
-// InstanceTypeSpec is what Longshore knows of an EC2 instance type: the
-// figures DescribeInstanceTypes reports and that ECS registers.
-type InstanceTypeSpec struct {
-	VCPU   int
-	MemMiB int
-	// ENIs is how many network interfaces the type can attach (one is the primary).
-	ENIs int
-	Arch string
-}
-
-// InstanceTypes are the types Longshore simulates: common sizes of the t3,
-// m5, m6i, c5, c6i and r5 families.
-var InstanceTypes = map[string]InstanceTypeSpec{
-	"t3.nano": {2, 512, 2, "x86_64"}, "t3.micro": {2, 1024, 2, "x86_64"}, "t3.small": {2, 2048, 3, "x86_64"},
-	"t3.medium": {2, 4096, 3, "x86_64"}, "t3.large": {2, 8192, 3, "x86_64"}, "t3.xlarge": {4, 16384, 4, "x86_64"},
-	"t3.2xlarge": {8, 32768, 4, "x86_64"},
-	"m5.large":   {2, 8192, 3, "x86_64"}, "m5.xlarge": {4, 16384, 4, "x86_64"}, "m5.2xlarge": {8, 32768, 4, "x86_64"},
-	"m5.4xlarge": {16, 65536, 8, "x86_64"}, "m5.8xlarge": {32, 131072, 8, "x86_64"}, "m5.12xlarge": {48, 196608, 8, "x86_64"},
-	"m5.16xlarge": {64, 262144, 15, "x86_64"}, "m5.24xlarge": {96, 393216, 15, "x86_64"},
-	"m6i.large": {2, 8192, 3, "x86_64"}, "m6i.xlarge": {4, 16384, 4, "x86_64"}, "m6i.2xlarge": {8, 32768, 4, "x86_64"},
-	"m6i.4xlarge": {16, 65536, 8, "x86_64"}, "m6i.8xlarge": {32, 131072, 8, "x86_64"}, "m6i.12xlarge": {48, 196608, 8, "x86_64"},
-	"m6i.16xlarge": {64, 262144, 15, "x86_64"}, "m6i.24xlarge": {96, 393216, 15, "x86_64"}, "m6i.32xlarge": {128, 524288, 15, "x86_64"},
-	"c5.large": {2, 4096, 3, "x86_64"}, "c5.xlarge": {4, 8192, 4, "x86_64"}, "c5.2xlarge": {8, 16384, 4, "x86_64"},
-	"c5.4xlarge": {16, 32768, 8, "x86_64"}, "c5.9xlarge": {36, 73728, 8, "x86_64"}, "c5.12xlarge": {48, 98304, 8, "x86_64"},
-	"c5.18xlarge": {72, 147456, 15, "x86_64"}, "c5.24xlarge": {96, 196608, 15, "x86_64"},
-	"c6i.large": {2, 4096, 3, "x86_64"}, "c6i.xlarge": {4, 8192, 4, "x86_64"}, "c6i.2xlarge": {8, 16384, 4, "x86_64"},
-	"c6i.4xlarge": {16, 32768, 8, "x86_64"}, "c6i.8xlarge": {32, 65536, 8, "x86_64"}, "c6i.12xlarge": {48, 98304, 8, "x86_64"},
-	"c6i.16xlarge": {64, 131072, 15, "x86_64"}, "c6i.24xlarge": {96, 196608, 15, "x86_64"}, "c6i.32xlarge": {128, 262144, 15, "x86_64"},
-	"r5.large": {2, 16384, 3, "x86_64"}, "r5.xlarge": {4, 32768, 4, "x86_64"}, "r5.2xlarge": {8, 65536, 4, "x86_64"},
-	"r5.4xlarge": {16, 131072, 8, "x86_64"}, "r5.8xlarge": {32, 262144, 8, "x86_64"}, "r5.12xlarge": {48, 393216, 8, "x86_64"},
-	"r5.16xlarge": {64, 524288, 15, "x86_64"}, "r5.24xlarge": {96, 786432, 15, "x86_64"},
-}
-
-// LookupInstanceType returns the figures of a simulated instance type.
-func LookupInstanceType(name string) (InstanceTypeSpec, bool) {
-	it, ok := InstanceTypes[strings.ToLower(name)]
-	return it, ok
-}
-
-// InstanceTypeNames lists the simulated types in name order.
-func InstanceTypeNames() []string {
-	out := make([]string, 0, len(InstanceTypes))
-	for n := range InstanceTypes {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // ipv4PerInterface is how many private addresses one interface of the type takes.
-func ipv4PerInterface(name string, it InstanceTypeSpec) int32 {
+func ipv4PerInterface(name string, it catalog.InstanceType) int32 {
 	switch name {
 	case "t3.nano", "t3.micro":
 		return 2
@@ -83,7 +34,7 @@ func ipv4PerInterface(name string, it InstanceTypeSpec) int32 {
 	return 50
 }
 
-func networkPerformance(name string, it InstanceTypeSpec) string {
+func networkPerformance(name string, it catalog.InstanceType) string {
 	switch {
 	case strings.HasPrefix(name, "t3."):
 		return "Up to 5 Gigabit"
@@ -95,7 +46,7 @@ func networkPerformance(name string, it InstanceTypeSpec) string {
 	return "25 Gigabit"
 }
 
-func instanceTypeInfo(name string, it InstanceTypeSpec) types.InstanceTypeInfo {
+func instanceTypeInfo(name string, it catalog.InstanceType) types.InstanceTypeInfo {
 	burst := strings.HasPrefix(name, "t3.")
 	threads := int32(2)
 	cores := int32(it.VCPU) / threads
@@ -134,7 +85,7 @@ func registerInstanceTypes(s *api.Service) {
 func describeInstanceTypes(c *api.Context, in *sdk.DescribeInstanceTypesInput) (*sdk.DescribeInstanceTypesOutput, error) {
 	var missing []string
 	for _, n := range in.InstanceTypes {
-		if _, ok := LookupInstanceType(string(n)); !ok {
+		if _, ok := catalog.LookupInstanceType(string(n)); !ok {
 			missing = append(missing, string(n))
 		}
 	}
@@ -142,11 +93,12 @@ func describeInstanceTypes(c *api.Context, in *sdk.DescribeInstanceTypesInput) (
 		return nil, apiErr("InvalidInstanceType", "The following supplied instance types do not exist: [%s]", strings.Join(missing, ", "))
 	}
 	var docs []*types.InstanceTypeInfo
-	for _, n := range InstanceTypeNames() {
+	for _, n := range catalog.InstanceTypeNames() {
 		if len(in.InstanceTypes) > 0 && !inList(typeNames(in.InstanceTypes), n) {
 			continue
 		}
-		info := instanceTypeInfo(n, InstanceTypes[n])
+		spec, _ := catalog.LookupInstanceType(n)
+		info := instanceTypeInfo(n, spec)
 		docs = append(docs, &info)
 	}
 	l := listing[types.InstanceTypeInfo]{op: "DescribeInstanceTypes",

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/catalog"
 	"github.com/longshore/longshore/store"
 )
 
@@ -102,7 +103,7 @@ func launch(c *api.Context, req *sdk.RunInstancesInput, requester string) (*type
 	if !inList(typeNames(types.InstanceType("").Values()), itype) {
 		return nil, invalidParam("Invalid value '%s' for InstanceType.", itype)
 	}
-	if spec, ok := LookupInstanceType(itype); ok && string(arch) != spec.Arch {
+	if spec, ok := catalog.LookupInstanceType(itype); ok && string(arch) != spec.Arch {
 		return nil, invalidParam("The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.", spec.Arch, arch)
 	}
 	if in.KeyName != nil {
@@ -208,7 +209,7 @@ func launchOne(c *api.Context, in *sdk.RunInstancesInput, p launchPlan) (*Instan
 		tenancy = in.Placement.Tenancy
 	}
 	cores, threads := int32(1), int32(2)
-	if spec, ok := LookupInstanceType(p.itype); ok {
+	if spec, ok := catalog.LookupInstanceType(p.itype); ok {
 		cores = int32(spec.VCPU) / 2
 	}
 	tokens := types.HttpTokensStateOptional

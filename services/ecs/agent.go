@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -20,7 +21,7 @@ var agentTaskStatuses = map[string]bool{"PENDING": true, "RUNNING": true, "STOPP
 
 // agentTask loads the task an agent reports on.
 func agentTask(c *api.Context, cluster, task *string) (*types.Task, error) {
-	cl, err := GetCluster(c, cluster)
+	cl, err := ecscore.GetCluster(c, cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func applyTaskStatus(c *api.Context, t *types.Task, status, reason string) {
 			t.DesiredStatus = aws.String("STOPPED")
 			t.StopCode = types.TaskStopCodeEssentialContainerExited
 			if reason == "" {
-				reason = "Essential container in task exited"
+				reason = ecscore.ReasonEssentialExited
 			}
 		}
 		if reason != "" && t.StoppedReason == nil {
@@ -103,7 +104,7 @@ func applyContainerChange(t *types.Task, name string, ch types.ContainerStateCha
 
 // applyAttachmentChange sets the status of the task attachment an ARN names.
 func applyAttachmentChange(t *types.Task, ch types.AttachmentStateChange) bool {
-	id := nameFromARN(aws.ToString(ch.AttachmentArn))
+	id := ecscore.NameFromARN(aws.ToString(ch.AttachmentArn))
 	for i := range t.Attachments {
 		if aws.ToString(t.Attachments[i].Id) == id {
 			t.Attachments[i].Status = ch.Status
@@ -145,7 +146,7 @@ func submitTaskStateChange(c *api.Context, in *ecs.SubmitTaskStateChangeInput) (
 		t.ExecutionStoppedAt = in.ExecutionStoppedAt
 	}
 	applyTaskStatus(c, t, status, aws.ToString(in.Reason))
-	if err := PutTask(c, t); err != nil {
+	if err := ecscore.UpdateTask(c.Tx, c.Scope(), t); err != nil {
 		return nil, err
 	}
 	return &ecs.SubmitTaskStateChangeOutput{Acknowledgment: aws.String(agentAck)}, nil
@@ -185,18 +186,18 @@ func submitContainerStateChange(c *api.Context, in *ecs.SubmitContainerStateChan
 	if !applyContainerChange(t, name, ch) {
 		return nil, errInvalidParameter("The referenced container %s was not found in the task.", name)
 	}
-	if err := PutTask(c, t); err != nil {
+	if err := ecscore.UpdateTask(c.Tx, c.Scope(), t); err != nil {
 		return nil, err
 	}
 	return &ecs.SubmitContainerStateChangeOutput{Acknowledgment: aws.String(agentAck)}, nil
 }
 
 func submitAttachmentStateChanges(c *api.Context, in *ecs.SubmitAttachmentStateChangesInput) (*ecs.SubmitAttachmentStateChangesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn)})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn)})
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +219,7 @@ func submitAttachmentStateChanges(c *api.Context, in *ecs.SubmitAttachmentStateC
 		}
 	}
 	for _, t := range changed {
-		if err := PutTask(c, t); err != nil {
+		if err := ecscore.UpdateTask(c.Tx, c.Scope(), t); err != nil {
 			return nil, err
 		}
 	}
@@ -227,7 +228,7 @@ func submitAttachmentStateChanges(c *api.Context, in *ecs.SubmitAttachmentStateC
 
 func discoverPollEndpoint(c *api.Context, in *ecs.DiscoverPollEndpointInput) (*ecs.DiscoverPollEndpointOutput, error) {
 	if in.Cluster != nil {
-		if _, err := GetCluster(c, in.Cluster); err != nil {
+		if _, err := ecscore.GetCluster(c, in.Cluster); err != nil {
 			return nil, err
 		}
 	}

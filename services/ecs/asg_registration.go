@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -49,7 +50,7 @@ func RegisterAgent(c *api.Context, r AgentRegistration) (string, string, error) 
 	if err != nil || provider == "" {
 		return arn, clusterArn, err
 	}
-	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), arn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
 	if err != nil || ci == nil {
 		return arn, clusterArn, err
 	}
@@ -62,11 +63,11 @@ func providerOfGroup(c *api.Context, clusterArn, groupArn string) (string, error
 	if groupArn == "" {
 		return "", nil
 	}
-	cl, err := Clusters.Get(c.Tx, c.Scope(), clusterArn)
+	cl, err := ecscore.Clusters.Get(c.Tx, c.Scope(), clusterArn)
 	if err != nil || cl == nil {
 		return "", err
 	}
-	items, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
+	items, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
 	if err != nil {
 		return "", err
 	}
@@ -82,7 +83,7 @@ func providerOfGroup(c *api.Context, clusterArn, groupArn string) (string, error
 // DeregisterAgent deregisters a container instance whose EC2 instance is
 // gone; the cluster manager stops its tasks.
 func DeregisterAgent(c *api.Context, clusterArn, containerInstanceArn string) error {
-	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" {
 		return err
 	}
@@ -95,7 +96,7 @@ func DeregisterAgent(c *api.Context, clusterArn, containerInstanceArn string) er
 // connected: it disconnects when its EC2 instance stops (the cluster manager
 // then stops its tasks) and reconnects when the instance starts again.
 func SetAgentConnected(c *api.Context, containerInstanceArn string, connected bool) error {
-	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" || ci.AgentConnected == connected {
 		return err
 	}
@@ -108,7 +109,7 @@ func SetAgentConnected(c *api.Context, containerInstanceArn string, connected bo
 // before its EC2 instance terminates, and returns how many of its tasks have
 // not stopped yet.
 func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
-	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), containerInstanceArn)
 	if err != nil || ci == nil || aws.ToString(ci.Status) == "INACTIVE" {
 		return 0, err
 	}
@@ -119,7 +120,7 @@ func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
 			return 0, err
 		}
 	}
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: instanceClusterArn(c, containerInstanceArn), Attr: containerInstanceArn})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: instanceClusterArn(c, containerInstanceArn), Attr: containerInstanceArn})
 	if err != nil {
 		return 0, err
 	}
@@ -135,7 +136,7 @@ func DrainAgent(c *api.Context, containerInstanceArn string) (int, error) {
 // ManagedDrainingGroup reports whether an active capacity provider with
 // managed draining uses an Auto Scaling group.
 func ManagedDrainingGroup(c *api.Context, groupArn string) (bool, error) {
-	items, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
+	items, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
 	if err != nil {
 		return false, err
 	}

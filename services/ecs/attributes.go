@@ -10,6 +10,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -60,7 +61,7 @@ func attributeTargets(c *api.Context, clusterArn string, attrs []types.Attribute
 }
 
 func putAttributes(c *api.Context, in *ecs.PutAttributesInput) (*ecs.PutAttributesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +109,11 @@ func targetArn(c *api.Context, clusterArn, ref string) string {
 	if strings.HasPrefix(ref, "arn:") {
 		return ref
 	}
-	return ContainerInstanceARN(c, clusterArn, ref)
+	return ecscore.ContainerInstanceARN(c, clusterArn, ref)
 }
 
 func deleteAttributes(c *api.Context, in *ecs.DeleteAttributesInput) (*ecs.DeleteAttributesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func deleteAttributes(c *api.Context, in *ecs.DeleteAttributesInput) (*ecs.Delet
 }
 
 func listAttributes(c *api.Context, in *ecs.ListAttributesInput) (*ecs.ListAttributesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func listAttributes(c *api.Context, in *ecs.ListAttributesInput) (*ecs.ListAttri
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	scope := "ecs:ListAttributes:" + clusterArn + ":" + aws.ToString(in.AttributeName) + ":" + aws.ToString(in.AttributeValue)
-	items, err := ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	items, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -28,7 +29,7 @@ func builtinCapacityProvider(c *api.Context, name string) *types.CapacityProvide
 		return nil
 	}
 	return &types.CapacityProvider{
-		CapacityProviderArn: aws.String(ARN(c, "capacity-provider", name)),
+		CapacityProviderArn: aws.String(ecscore.ARN(c, "capacity-provider", name)),
 		Name:                aws.String(name),
 		Status:              types.CapacityProviderStatusActive,
 		Type:                types.CapacityProviderType(name),
@@ -38,14 +39,14 @@ func builtinCapacityProvider(c *api.Context, name string) *types.CapacityProvide
 
 // findCapacityProvider resolves an ACTIVE capacity provider by name or ARN (nil when unknown).
 func findCapacityProvider(c *api.Context, ref string) (*types.CapacityProvider, error) {
-	name := nameFromARN(ref)
-	if strings.HasPrefix(ref, "arn:") && ref != ARN(c, "capacity-provider", name) {
+	name := ecscore.NameFromARN(ref)
+	if strings.HasPrefix(ref, "arn:") && ref != ecscore.ARN(c, "capacity-provider", name) {
 		return nil, nil
 	}
 	if cp := builtinCapacityProvider(c, name); cp != nil {
 		return cp, nil
 	}
-	cp, err := CapacityProviders.Get(c.Tx, c.Scope(), name)
+	cp, err := ecscore.CapacityProviders.Get(c.Tx, c.Scope(), name)
 	if err != nil || cp == nil || cp.Status != types.CapacityProviderStatusActive {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func findCapacityProvider(c *api.Context, ref string) (*types.CapacityProvider, 
 
 // providerCluster returns the ARN of the active cluster using a capacity provider, or "".
 func providerCluster(c *api.Context, name string) (string, error) {
-	clusters, err := Clusters.List(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
+	clusters, err := ecscore.Clusters.List(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
 	if err != nil {
 		return "", err
 	}
@@ -81,7 +82,7 @@ func createCapacityProvider(c *api.Context, in *ecs.CreateCapacityProviderInput)
 	if err := ValidateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	existing, err := CapacityProviders.Get(c.Tx, c.Scope(), name)
+	existing, err := ecscore.CapacityProviders.Get(c.Tx, c.Scope(), name)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func createCapacityProvider(c *api.Context, in *ecs.CreateCapacityProviderInput)
 	if !asgARNRE.MatchString(aws.ToString(asg.AutoScalingGroupArn)) {
 		return nil, errInvalidParameter("The specified Auto Scaling group ARN is invalid. Specify a valid ARN and try again.")
 	}
-	all, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
+	all, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func createCapacityProvider(c *api.Context, in *ecs.CreateCapacityProviderInput)
 		return nil, err
 	}
 	cp := &types.CapacityProvider{
-		CapacityProviderArn:      aws.String(ARN(c, "capacity-provider", name)),
+		CapacityProviderArn:      aws.String(ecscore.ARN(c, "capacity-provider", name)),
 		Name:                     aws.String(name),
 		Status:                   types.CapacityProviderStatusActive,
 		Type:                     types.CapacityProviderTypeEc2Autoscaling,
@@ -140,7 +141,7 @@ func storeNewCapacityProvider(c *api.Context, cp *types.CapacityProvider, tags [
 	if err := MergeResourceTags(c, arn, tags); err != nil {
 		return nil, err
 	}
-	if err := CapacityProviders.Put(c.Tx, c.Scope(), aws.ToString(cp.Name), capacityProviderIndex(cp), cp); err != nil {
+	if err := ecscore.CapacityProviders.Put(c.Tx, c.Scope(), aws.ToString(cp.Name), capacityProviderIndex(cp), cp); err != nil {
 		return nil, err
 	}
 	out, err := withProviderTags(c, cp)
@@ -156,7 +157,7 @@ func createManagedInstancesProvider(c *api.Context, name string, in *ecs.CreateC
 	if aws.ToString(in.Cluster) == "" {
 		return nil, errInvalidParameter("A cluster must be specified for a Managed Instances capacity provider.")
 	}
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +169,7 @@ func createManagedInstancesProvider(c *api.Context, name string, in *ecs.CreateC
 		return nil, errInvalidParameter("The instanceLaunchTemplate must specify an ec2InstanceProfileArn and a networkConfiguration.")
 	}
 	cp := &types.CapacityProvider{
-		CapacityProviderArn: aws.String(ARN(c, "capacity-provider", name)),
+		CapacityProviderArn: aws.String(ecscore.ARN(c, "capacity-provider", name)),
 		Name:                aws.String(name),
 		Cluster:             cl.ClusterName,
 		Status:              types.CapacityProviderStatusActive,
@@ -183,7 +184,7 @@ func createManagedInstancesProvider(c *api.Context, name string, in *ecs.CreateC
 		},
 	}
 	cl.CapacityProviders = append(cl.CapacityProviders, name)
-	if err := Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	return storeNewCapacityProvider(c, cp, in.Tags)
@@ -243,7 +244,7 @@ func withProviderTags(c *api.Context, cp *types.CapacityProvider) (*types.Capaci
 
 // getCustomCapacityProvider loads an active custom provider for Update/Delete.
 func getCustomCapacityProvider(c *api.Context, ref string) (*types.CapacityProvider, error) {
-	name := nameFromARN(ref)
+	name := ecscore.NameFromARN(ref)
 	if builtinCapacityProvider(c, name) != nil {
 		return nil, errInvalidParameter("The specified capacity provider is reserved and cannot be modified.")
 	}
@@ -313,7 +314,7 @@ func updateCapacityProvider(c *api.Context, in *ecs.UpdateCapacityProviderInput)
 		cp.AutoScalingGroupProvider = &p
 	}
 	cp.UpdateStatus = types.CapacityProviderUpdateStatusUpdateComplete
-	if err := CapacityProviders.Put(c.Tx, c.Scope(), aws.ToString(cp.Name), capacityProviderIndex(cp), cp); err != nil {
+	if err := ecscore.CapacityProviders.Put(c.Tx, c.Scope(), aws.ToString(cp.Name), capacityProviderIndex(cp), cp); err != nil {
 		return nil, err
 	}
 	out, err := withProviderTags(c, cp)
@@ -341,7 +342,7 @@ func deleteCapacityProvider(c *api.Context, in *ecs.DeleteCapacityProviderInput)
 		owner = ""
 	}
 	if owner != "" {
-		return nil, errInvalidParameter("The specified capacity provider is in use and cannot be deleted. Disassociate the capacity provider from cluster %s and try again.", nameFromARN(owner))
+		return nil, errInvalidParameter("The specified capacity provider is in use and cannot be deleted. Disassociate the capacity provider from cluster %s and try again.", ecscore.NameFromARN(owner))
 	}
 	out, err := withProviderTags(c, cp)
 	if err != nil {
@@ -350,7 +351,7 @@ func deleteCapacityProvider(c *api.Context, in *ecs.DeleteCapacityProviderInput)
 	// The deletion completes at once: later calls see it INACTIVE.
 	cp.Status = types.CapacityProviderStatusInactive
 	cp.UpdateStatus = types.CapacityProviderUpdateStatusDeleteComplete
-	if err := CapacityProviders.Put(c.Tx, c.Scope(), name, capacityProviderIndex(cp), cp); err != nil {
+	if err := ecscore.CapacityProviders.Put(c.Tx, c.Scope(), name, capacityProviderIndex(cp), cp); err != nil {
 		return nil, err
 	}
 	out.UpdateStatus = types.CapacityProviderUpdateStatusDeleteInProgress
@@ -378,10 +379,10 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 			return nil, errInvalidParameter("maxResults and nextToken cannot be used when capacityProviders is specified.")
 		}
 		for _, ref := range in.CapacityProviders {
-			name := nameFromARN(ref)
+			name := ecscore.NameFromARN(ref)
 			cp := builtinCapacityProvider(c, name)
 			if cp == nil {
-				stored, err := CapacityProviders.Get(c.Tx, c.Scope(), name)
+				stored, err := ecscore.CapacityProviders.Get(c.Tx, c.Scope(), name)
 				if err != nil {
 					return nil, err
 				}
@@ -390,7 +391,7 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 			if cp == nil || (strings.HasPrefix(ref, "arn:") && ref != aws.ToString(cp.CapacityProviderArn)) {
 				arn := ref
 				if !strings.HasPrefix(ref, "arn:") {
-					arn = ARN(c, "capacity-provider", ref)
+					arn = ecscore.ARN(c, "capacity-provider", ref)
 				}
 				out.Failures = append(out.Failures, missing(arn))
 				continue
@@ -407,7 +408,7 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 	if err != nil {
 		return nil, err
 	}
-	custom, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{})
+	custom, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{})
 	if err != nil {
 		return nil, err
 	}
@@ -436,11 +437,11 @@ func cmpOr[T any](update, current *T) *T {
 
 // releaseManagedProvider removes a Managed Instances provider from its cluster.
 func releaseManagedProvider(c *api.Context, clusterArn, name string) error {
-	cl, err := Clusters.Get(c.Tx, c.Scope(), clusterArn)
+	cl, err := ecscore.Clusters.Get(c.Tx, c.Scope(), clusterArn)
 	if err != nil || cl == nil {
 		return err
 	}
-	services, err := Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	services, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return err
 	}
@@ -459,7 +460,7 @@ func releaseManagedProvider(c *api.Context, clusterArn, name string) error {
 		return err
 	}
 	for _, it := range daemons {
-		if slices.Contains(it.Doc.CapacityProviderArns, ARN(c, "capacity-provider", name)) {
+		if slices.Contains(it.Doc.CapacityProviderArns, ecscore.ARN(c, "capacity-provider", name)) {
 			return apierror.New("ResourceInUseException", "The specified capacity provider is in use and cannot be removed.")
 		}
 	}
@@ -467,5 +468,5 @@ func releaseManagedProvider(c *api.Context, clusterArn, name string) error {
 	cl.DefaultCapacityProviderStrategy = slices.DeleteFunc(cl.DefaultCapacityProviderStrategy, func(i types.CapacityProviderStrategyItem) bool {
 		return aws.ToString(i.CapacityProvider) == name
 	})
-	return Clusters.Put(c.Tx, c.Scope(), clusterArn, ClusterIndex(cl), cl)
+	return ecscore.Clusters.Put(c.Tx, c.Scope(), clusterArn, ecscore.ClusterIndex(cl), cl)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -33,8 +34,8 @@ func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClust
 	if err := ValidateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	arn := ARN(c, "cluster", name)
-	existing, err := Clusters.Get(c.Tx, c.Scope(), arn)
+	arn := ecscore.ARN(c, "cluster", name)
+	existing, err := ecscore.Clusters.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClust
 		return &ecs.CreateClusterOutput{Cluster: out}, nil
 	}
 	if existing == nil {
-		n, err := Clusters.Count(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
+		n, err := ecscore.Clusters.Count(c.Tx, c.Scope(), store.Query{Status: "ACTIVE"})
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +87,7 @@ func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClust
 	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
 		return nil, err
 	}
-	if err := Clusters.Put(c.Tx, c.Scope(), arn, ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), arn, ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, allClusterFields)
@@ -225,7 +226,7 @@ func launchIndex(lt types.LaunchType, capacityProvider string) int {
 // clusterStatistics counts a cluster's services, tasks and container instances.
 func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) {
 	var st clusterStats
-	services, err := Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	services, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return st, err
 	}
@@ -244,7 +245,7 @@ func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) 
 			st.draining[i]++
 		}
 	}
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return st, err
 	}
@@ -259,7 +260,7 @@ func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) 
 		}
 	}
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
+		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
 		if err != nil {
 			return st, err
 		}
@@ -278,8 +279,8 @@ func describeClusters(c *api.Context, in *ecs.DescribeClustersInput) (*ecs.Descr
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []types.Cluster{}, Failures: []types.Failure{}}
 	for _, ref := range refs {
-		arn := ClusterARN(c, ref)
-		cl, err := Clusters.Get(c.Tx, c.Scope(), arn)
+		arn := ecscore.ClusterARN(c, ref)
+		cl, err := ecscore.Clusters.Get(c.Tx, c.Scope(), arn)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +302,7 @@ func listClusters(c *api.Context, in *ecs.ListClustersInput) (*ecs.ListClustersO
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := scanPage(c, Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
+	items, next, err := scanPage(c, ecscore.Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -313,13 +314,13 @@ func listClusters(c *api.Context, in *ecs.ListClustersInput) (*ecs.ListClustersO
 }
 
 func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClusterOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
 	arn := aws.ToString(cl.ClusterArn)
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
+		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +329,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 		}
 	}
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := Services.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
+		n, err := ecscore.Services.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
 		if err != nil {
 			return nil, err
 		}
@@ -336,7 +337,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 			return nil, apierror.New("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
 		}
 	}
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: arn})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: arn})
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +353,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 	if daemons > 0 {
 		return nil, errInvalidParameter("The Cluster cannot be deleted while Daemons are active.")
 	}
-	providers, err := CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
+	providers, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +371,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 	cl.DefaultCapacityProviderStrategy = []types.CapacityProviderStrategyItem{}
 	cl.Attachments = nil
 	cl.AttachmentsStatus = nil
-	if err := Clusters.Put(c.Tx, c.Scope(), arn, ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), arn, ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	out.Status = cl.Status
@@ -379,7 +380,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 }
 
 func updateCluster(c *api.Context, in *ecs.UpdateClusterInput) (*ecs.UpdateClusterOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +393,7 @@ func updateCluster(c *api.Context, in *ecs.UpdateClusterInput) (*ecs.UpdateClust
 	if err := applyClusterSettings(cl, in.Settings); err != nil {
 		return nil, err
 	}
-	if err := Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldSettings, types.ClusterFieldConfigurations})
@@ -403,14 +404,14 @@ func updateCluster(c *api.Context, in *ecs.UpdateClusterInput) (*ecs.UpdateClust
 }
 
 func updateClusterSettings(c *api.Context, in *ecs.UpdateClusterSettingsInput) (*ecs.UpdateClusterSettingsOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
 	if err := applyClusterSettings(cl, in.Settings); err != nil {
 		return nil, err
 	}
-	if err := Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldSettings})
@@ -421,14 +422,14 @@ func updateClusterSettings(c *api.Context, in *ecs.UpdateClusterSettingsInput) (
 }
 
 func putClusterCapacityProviders(c *api.Context, in *ecs.PutClusterCapacityProvidersInput) (*ecs.PutClusterCapacityProvidersOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
 	if err := setClusterCapacityProviders(c, cl, in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
 		return nil, err
 	}
-	if err := Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldAttachments})
@@ -474,7 +475,7 @@ func setClusterCapacityProviders(c *api.Context, cl *types.Cluster, names []stri
 		return err
 	}
 	// A provider that a service's strategy uses cannot be taken away.
-	services, err := Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	services, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return err
 	}
@@ -491,7 +492,7 @@ func setClusterCapacityProviders(c *api.Context, cl *types.Cluster, names []stri
 	cl.CapacityProviders = []string{}
 	cl.Attachments = nil
 	for _, ref := range names {
-		cp := providers[nameFromARN(ref)]
+		cp := providers[ecscore.NameFromARN(ref)]
 		if cp == nil {
 			cp = providers[ref]
 		}
@@ -511,7 +512,7 @@ func setClusterCapacityProviders(c *api.Context, cl *types.Cluster, names []stri
 	}
 	cl.DefaultCapacityProviderStrategy = []types.CapacityProviderStrategyItem{}
 	for _, item := range strategy {
-		item.CapacityProvider = aws.String(nameFromARN(aws.ToString(item.CapacityProvider)))
+		item.CapacityProvider = aws.String(ecscore.NameFromARN(aws.ToString(item.CapacityProvider)))
 		cl.DefaultCapacityProviderStrategy = append(cl.DefaultCapacityProviderStrategy, item)
 	}
 	if len(cl.Attachments) > 0 || len(names) > 0 {
@@ -530,7 +531,7 @@ func ValidateCapacityProviderStrategy(strategy []types.CapacityProviderStrategyI
 	seen := map[string]bool{}
 	bases, fargate, other := 0, false, false
 	for _, item := range strategy {
-		name := nameFromARN(aws.ToString(item.CapacityProvider))
+		name := ecscore.NameFromARN(aws.ToString(item.CapacityProvider))
 		if !known(name) {
 			return errInvalidParameter("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.")
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -110,31 +111,31 @@ func withGPUs(res []types.Resource, devices []types.PlatformDevice) []types.Reso
 func lookupContainerInstance(c *api.Context, clusterArn, ref string) (*types.ContainerInstance, string, error) {
 	arn := ref
 	if !strings.HasPrefix(ref, "arn:") {
-		arn = ContainerInstanceARN(c, clusterArn, ref)
+		arn = ecscore.ContainerInstanceARN(c, clusterArn, ref)
 	}
-	ci, err := ContainerInstances.Get(c.Tx, c.Scope(), arn)
+	ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, arn, err
 	}
-	if ci != nil && !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+nameFromARN(clusterArn)+"/") {
+	if ci != nil && !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+ecscore.NameFromARN(clusterArn)+"/") {
 		return nil, arn, nil
 	}
 	return ci, arn, nil
 }
 
 func putContainerInstance(c *api.Context, clusterArn string, ci *types.ContainerInstance) error {
-	return ContainerInstances.Put(c.Tx, c.Scope(), aws.ToString(ci.ContainerInstanceArn), ContainerInstanceIndex(clusterArn, ci), ci)
+	return ecscore.ContainerInstances.Put(c.Tx, c.Scope(), aws.ToString(ci.ContainerInstanceArn), ecscore.ContainerInstanceIndex(clusterArn, ci), ci)
 }
 
 // instanceClusterArn is the cluster ARN embedded in a container instance ARN.
 func instanceClusterArn(c *api.Context, ciArn string) string {
 	rest := ciArn[strings.Index(ciArn, ":container-instance/")+len(":container-instance/"):]
 	cluster, _, _ := strings.Cut(rest, "/")
-	return ARN(c, "cluster", cluster)
+	return ecscore.ARN(c, "cluster", cluster)
 }
 
 func registerContainerInstance(c *api.Context, in *ecs.RegisterContainerInstanceInput) (*ecs.RegisterContainerInstanceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func registerContainerInstance(c *api.Context, in *ecs.RegisterContainerInstance
 			return nil, errInvalidParameter("The referenced container instance %s is not valid for re-registration.", ref)
 		}
 	} else if doc.InstanceID != "" {
-		same, err := ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Attr: doc.InstanceID})
+		same, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Attr: doc.InstanceID})
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +172,7 @@ func registerContainerInstance(c *api.Context, in *ecs.RegisterContainerInstance
 	if ci == nil {
 		n := 0
 		for _, status := range []string{"ACTIVE", "DRAINING"} {
-			k, err := ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
+			k, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
 			if err != nil {
 				return nil, err
 			}
@@ -184,7 +185,7 @@ func registerContainerInstance(c *api.Context, in *ecs.RegisterContainerInstance
 			doc.InstanceID = "i-" + api.HexID(17)
 		}
 		ci = &types.ContainerInstance{
-			ContainerInstanceArn: aws.String(ContainerInstanceARN(c, clusterArn, api.HexID(32))),
+			ContainerInstanceArn: aws.String(ecscore.ContainerInstanceARN(c, clusterArn, api.HexID(32))),
 			Ec2InstanceId:        aws.String(doc.InstanceID),
 			Status:               aws.String("ACTIVE"),
 			RegisteredAt:         aws.Time(c.Now()),
@@ -286,7 +287,7 @@ func isBuiltinAttribute(name string) bool {
 
 // instanceTaskCounts counts the running and pending tasks placed on an instance.
 func instanceTaskCounts(c *api.Context, ciArn string) (running, pending int32, err error) {
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: instanceClusterArn(c, ciArn), Attr: ciArn})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: instanceClusterArn(c, ciArn), Attr: ciArn})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -340,7 +341,7 @@ func describeContainerInstance(c *api.Context, stored *types.ContainerInstance, 
 }
 
 func deregisterContainerInstance(c *api.Context, in *ecs.DeregisterContainerInstanceInput) (*ecs.DeregisterContainerInstanceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +376,7 @@ func deregisterContainerInstance(c *api.Context, in *ecs.DeregisterContainerInst
 }
 
 func describeContainerInstances(c *api.Context, in *ecs.DescribeContainerInstancesInput) (*ecs.DescribeContainerInstancesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +407,7 @@ func describeContainerInstances(c *api.Context, in *ecs.DescribeContainerInstanc
 }
 
 func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput) (*ecs.ListContainerInstancesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +440,7 @@ func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput)
 			keepErr = err
 			return false
 		}
-		tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Attr: aws.ToString(ci.ContainerInstanceArn)})
+		tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Attr: aws.ToString(ci.ContainerInstanceArn)})
 		if err != nil {
 			keepErr = err
 			return false
@@ -453,7 +454,7 @@ func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput)
 		return filter.Match(d, placed...)
 	}
 	scope := "ecs:ListContainerInstances:" + clusterArn + ":" + string(in.Status) + ":" + aws.ToString(in.Filter)
-	items, next, err := scanPage(c, ContainerInstances, store.Query{Parent: clusterArn}, scope, in.NextToken, size, keep)
+	items, next, err := scanPage(c, ecscore.ContainerInstances, store.Query{Parent: clusterArn}, scope, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -468,7 +469,7 @@ func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput)
 }
 
 func updateContainerInstancesState(c *api.Context, in *ecs.UpdateContainerInstancesStateInput) (*ecs.UpdateContainerInstancesStateOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -532,7 +533,7 @@ func olderVersion(a, b string) bool {
 }
 
 func updateContainerAgent(c *api.Context, in *ecs.UpdateContainerAgentInput) (*ecs.UpdateContainerAgentOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}

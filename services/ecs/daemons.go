@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -31,7 +32,7 @@ var (
 	// DaemonTaskDefinitions: id = ARN, Name = family, Status = status.
 	DaemonTaskDefinitions = store.Collection[types.DaemonTaskDefinition]{Kind: "ecs/daemon-task-definition"}
 	// DaemonFamilies: id = family; the last revision handed out.
-	DaemonFamilies = store.Collection[Family]{Kind: "ecs/daemon-family"}
+	DaemonFamilies = store.Collection[ecscore.Family]{Kind: "ecs/daemon-family"}
 	// DaemonDeployments: id = ARN, Parent = daemon ARN, Status = status.
 	DaemonDeployments = store.Collection[types.DaemonDeployment]{Kind: "ecs/daemon-deployment"}
 	// DaemonRevisions: id = ARN, Parent = daemon ARN.
@@ -111,7 +112,7 @@ func registerDaemonTaskDefinition(c *api.Context, in *ecs.RegisterDaemonTaskDefi
 		return nil, err
 	}
 	if fam == nil {
-		fam = &Family{Name: family}
+		fam = &ecscore.Family{Name: family}
 	}
 	fam.LastRevision++
 	if err := DaemonFamilies.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {
@@ -373,7 +374,7 @@ func daemonIndex(d *Daemon) store.Index {
 // newDaemonRevision records what a daemon runs from now on.
 func newDaemonRevision(c *api.Context, d *Daemon, td *types.DaemonTaskDefinition, propagate types.DaemonPropagateTags, managedTags, exec bool) (*types.DaemonRevision, error) {
 	rev := &types.DaemonRevision{
-		DaemonRevisionArn:       aws.String(ARN(c, "daemon-revision", nameFromARN(aws.ToString(d.Detail.ClusterArn)), d.Name, NewDeploymentIDForDaemon())),
+		DaemonRevisionArn:       aws.String(ecscore.ARN(c, "daemon-revision", ecscore.NameFromARN(aws.ToString(d.Detail.ClusterArn)), d.Name, NewDeploymentIDForDaemon())),
 		ClusterArn:              d.Detail.ClusterArn,
 		DaemonArn:               d.Detail.DaemonArn,
 		DaemonTaskDefinitionArn: td.DaemonTaskDefinitionArn,
@@ -393,7 +394,7 @@ func newDaemonRevision(c *api.Context, d *Daemon, td *types.DaemonTaskDefinition
 }
 
 // NewDeploymentIDForDaemon returns a deployment or revision id: digits, as ECS's service deployment ids.
-func NewDeploymentIDForDaemon() string { return NewDeploymentID()[len("ecs-svc/"):] }
+func NewDeploymentIDForDaemon() string { return ecscore.NewDeploymentID()[len("ecs-svc/"):] }
 
 // newDaemonDeployment starts a deployment of a daemon to a revision. The
 // cluster manager moves it on; deployments it supersedes stop.
@@ -415,7 +416,7 @@ func newDaemonDeployment(c *api.Context, d *Daemon, target *types.DaemonRevision
 		}
 	}
 	dep := &types.DaemonDeployment{
-		DaemonDeploymentArn:     aws.String(ARN(c, "daemon-deployment", nameFromARN(aws.ToString(d.Detail.ClusterArn)), d.Name, NewDeploymentIDForDaemon())),
+		DaemonDeploymentArn:     aws.String(ecscore.ARN(c, "daemon-deployment", ecscore.NameFromARN(aws.ToString(d.Detail.ClusterArn)), d.Name, NewDeploymentIDForDaemon())),
 		ClusterArn:              d.Detail.ClusterArn,
 		Status:                  types.DaemonDeploymentStatusPending,
 		DeploymentConfiguration: d.DeploymentConfiguration,
@@ -463,12 +464,12 @@ func newDaemonDeployment(c *api.Context, d *Daemon, target *types.DaemonRevision
 func daemonHostCount(c *api.Context, clusterArn string, capacityProviderArns []string) (int, error) {
 	n := 0
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		items, err := ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
+		items, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
 		if err != nil {
 			return 0, err
 		}
 		for _, it := range items {
-			if name := aws.ToString(it.Doc.CapacityProviderName); name != "" && slices.Contains(capacityProviderArns, ARN(c, "capacity-provider", name)) {
+			if name := aws.ToString(it.Doc.CapacityProviderName); name != "" && slices.Contains(capacityProviderArns, ecscore.ARN(c, "capacity-provider", name)) {
 				n++
 			}
 		}
@@ -477,7 +478,7 @@ func daemonHostCount(c *api.Context, clusterArn string, capacityProviderArns []s
 }
 
 func createDaemon(c *api.Context, in *ecs.CreateDaemonInput) (*ecs.CreateDaemonOutput, error) {
-	cl, err := GetCluster(c, in.ClusterArn)
+	cl, err := ecscore.GetCluster(c, in.ClusterArn)
 	if err != nil {
 		return nil, err
 	}
@@ -486,7 +487,7 @@ func createDaemon(c *api.Context, in *ecs.CreateDaemonInput) (*ecs.CreateDaemonO
 		return nil, errInvalidParameter("Daemon name can only contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
-	arn := ARN(c, "daemon", nameFromARN(clusterArn), name)
+	arn := ecscore.ARN(c, "daemon", ecscore.NameFromARN(clusterArn), name)
 	if existing, err := Daemons.Get(c.Tx, c.Scope(), arn); err != nil {
 		return nil, err
 	} else if existing != nil && existing.Detail.Status == types.DaemonStatusActive {
@@ -557,7 +558,7 @@ func latestDaemonRevision(c *api.Context, d *Daemon) (*types.DaemonRevision, err
 
 // daemonRunningCounts counts a daemon's running tasks per capacity provider name.
 func daemonRunningCounts(c *api.Context, d *Daemon) (map[string]int32, error) {
-	tasks, err := Tasks.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(d.Detail.ClusterArn), Name: DaemonTaskGroup(d.Name)})
+	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(d.Detail.ClusterArn), Name: DaemonTaskGroup(d.Name)})
 	if err != nil {
 		return nil, err
 	}
@@ -588,7 +589,7 @@ func describeDaemon(c *api.Context, in *ecs.DescribeDaemonInput) (*ecs.DescribeD
 		// Running tasks are counted against the revision being rolled out.
 		if i == len(detail.CurrentRevisions)-1 {
 			for j := range r.CapacityProviders {
-				r.CapacityProviders[j].RunningCount = counts[nameFromARN(aws.ToString(r.CapacityProviders[j].Arn))]
+				r.CapacityProviders[j].RunningCount = counts[ecscore.NameFromARN(aws.ToString(r.CapacityProviders[j].Arn))]
 				r.TotalRunningCount += r.CapacityProviders[j].RunningCount
 			}
 		}
@@ -604,7 +605,7 @@ func updateDaemon(c *api.Context, in *ecs.UpdateDaemonInput) (*ecs.UpdateDaemonO
 	if d.Detail.Status != types.DaemonStatusActive {
 		return nil, apierror.New("DaemonNotActiveException", "The specified daemon isn't active. You can't update a daemon that's inactive.")
 	}
-	cl, err := GetCluster(c, d.Detail.ClusterArn)
+	cl, err := ecscore.GetCluster(c, d.Detail.ClusterArn)
 	if err != nil {
 		return nil, err
 	}
@@ -674,7 +675,7 @@ func listDaemons(c *api.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutp
 	}
 	q := store.Query{}
 	if in.ClusterArn != nil {
-		cl, err := GetCluster(c, in.ClusterArn)
+		cl, err := ecscore.GetCluster(c, in.ClusterArn)
 		if err != nil {
 			return nil, err
 		}

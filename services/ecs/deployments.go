@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"crypto/rand"
-	"math/big"
 	"strings"
 	"time"
 
@@ -10,55 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
-
-// Deployment statuses and rollout states as ECS writes them.
-const (
-	DeploymentPrimary  = "PRIMARY"
-	DeploymentActive   = "ACTIVE"
-	DeploymentInactive = "INACTIVE"
-)
-
-// DeploymentLinks: id = deployment id ("ecs-svc/…"), Parent = service ARN;
-// which service deployment and revision a service's deployment belongs to.
-var DeploymentLinks = store.Collection[DeploymentLink]{Kind: "ecs/deployment-link"}
-
-// DeploymentLink ties a service's deployment (Service.Deployments) to the
-// ServiceDeployment and ServiceRevision recorded for it, so that the cluster
-// manager can finish the service deployment when the rollout completes.
-type DeploymentLink struct {
-	DeploymentID         string
-	ServiceDeploymentArn string
-	ServiceRevisionArn   string
-}
-
-// digits returns n random decimal digits, the first one non-zero.
-func digits(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		lo := int64(0)
-		if i == 0 {
-			lo = 1
-		}
-		d, _ := rand.Int(rand.Reader, big.NewInt(10-lo))
-		b[i] = byte('0' + lo + d.Int64())
-	}
-	return string(b)
-}
-
-// NewDeploymentID is a service deployment id: "ecs-svc/" and 19 digits.
-func NewDeploymentID() string { return "ecs-svc/" + digits(19) }
-
-// ServiceRevisionARN is arn:aws:ecs:REGION:ACCOUNT:service-revision/CLUSTER/SERVICE/ID.
-func ServiceRevisionARN(c *api.Context, clusterArn, serviceName, id string) string {
-	return ARN(c, "service-revision", nameFromARN(clusterArn), serviceName, id)
-}
-
-// ServiceDeploymentARN is arn:aws:ecs:REGION:ACCOUNT:service-deployment/CLUSTER/SERVICE/ID.
-func ServiceDeploymentARN(c *api.Context, clusterArn, serviceName, id string) string {
-	return ARN(c, "service-deployment", nameFromARN(clusterArn), serviceName, id)
-}
 
 // deploymentSettings are what a deployment carries that the service itself
 // does not show: Service Connect and launch-time volume configurations.
@@ -71,7 +23,7 @@ type deploymentSettings struct {
 // PrimaryDeployment returns the service's PRIMARY deployment, or nil.
 func PrimaryDeployment(svc *types.Service) *types.Deployment {
 	for i := range svc.Deployments {
-		if aws.ToString(svc.Deployments[i].Status) == DeploymentPrimary {
+		if aws.ToString(svc.Deployments[i].Status) == ecscore.DeploymentPrimary {
 			return &svc.Deployments[i]
 		}
 	}
@@ -89,10 +41,10 @@ func currentSettings(svc *types.Service) deploymentSettings {
 // newDeployment builds the PRIMARY deployment of a service's current configuration.
 func newDeployment(c *api.Context, svc *types.Service, set deploymentSettings) types.Deployment {
 	now := c.Now()
-	id := NewDeploymentID()
+	id := ecscore.NewDeploymentID()
 	d := types.Deployment{
 		Id:                          aws.String(id),
-		Status:                      aws.String(DeploymentPrimary),
+		Status:                      aws.String(ecscore.DeploymentPrimary),
 		TaskDefinition:              svc.TaskDefinition,
 		DesiredCount:                svc.DesiredCount,
 		CreatedAt:                   aws.Time(now),
@@ -134,10 +86,10 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 	// A revision is named by its deployment's number (ecs-svc/N → .../N), which clients match on.
 	revID := strings.TrimPrefix(aws.ToString(dep.Id), "ecs-svc/")
 	if revID == "" {
-		revID = digits(19)
+		revID = ecscore.NewRevisionID()
 	}
 	rev := &types.ServiceRevision{
-		ServiceRevisionArn:          aws.String(ServiceRevisionARN(c, clusterArn, name, revID)),
+		ServiceRevisionArn:          aws.String(ecscore.ServiceRevisionARN(c, clusterArn, name, revID)),
 		ServiceArn:                  svc.ServiceArn,
 		ClusterArn:                  svc.ClusterArn,
 		TaskDefinition:              svc.TaskDefinition,
@@ -158,12 +110,12 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 			rev.ContainerImages = append(rev.ContainerImages, types.ContainerImage{ContainerName: cd.Name, Image: cd.Image})
 		}
 	}
-	if err := ServiceRevisions.Put(c.Tx, c.Scope(), aws.ToString(rev.ServiceRevisionArn), store.Index{Parent: serviceArn}, rev); err != nil {
+	if err := ecscore.ServiceRevisions.Put(c.Tx, c.Scope(), aws.ToString(rev.ServiceRevisionArn), store.Index{Parent: serviceArn}, rev); err != nil {
 		return err
 	}
 
 	// Deployments still in flight are superseded by this one.
-	inflight, err := ServiceDeployments.List(c.Tx, c.Scope(), store.Query{Parent: serviceArn})
+	inflight, err := ecscore.ServiceDeployments.List(c.Tx, c.Scope(), store.Query{Parent: serviceArn})
 	if err != nil {
 		return err
 	}
@@ -174,7 +126,7 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 			sd.StatusReason = aws.String("Service deployment stopped because a newer service deployment started.")
 			sd.StoppedAt = aws.Time(now)
 			sd.UpdatedAt = aws.Time(now)
-			if err := ServiceDeployments.Put(c.Tx, c.Scope(), it.ID, ServiceDeploymentIndex(sd), sd); err != nil {
+			if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), it.ID, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
 				return err
 			}
 		}
@@ -182,7 +134,7 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 
 	cfg := svc.DeploymentConfiguration
 	sd := &types.ServiceDeployment{
-		ServiceDeploymentArn:    aws.String(ServiceDeploymentARN(c, clusterArn, name, api.RandomString(deploymentIDAlphabet, 21))),
+		ServiceDeploymentArn:    aws.String(ecscore.ServiceDeploymentARN(c, clusterArn, name, api.RandomString(deploymentIDAlphabet, 21))),
 		ServiceArn:              svc.ServiceArn,
 		ClusterArn:              svc.ClusterArn,
 		CreatedAt:               aws.Time(now),
@@ -201,12 +153,12 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 	if sd.SourceServiceRevisions == nil {
 		sd.SourceServiceRevisions = []types.ServiceRevisionSummary{}
 	}
-	if err := ServiceDeployments.Put(c.Tx, c.Scope(), aws.ToString(sd.ServiceDeploymentArn), ServiceDeploymentIndex(sd), sd); err != nil {
+	if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), aws.ToString(sd.ServiceDeploymentArn), ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
 		return err
 	}
-	link := &DeploymentLink{DeploymentID: aws.ToString(dep.Id), ServiceDeploymentArn: aws.ToString(sd.ServiceDeploymentArn),
+	link := &ecscore.DeploymentLink{DeploymentID: aws.ToString(dep.Id), ServiceDeploymentArn: aws.ToString(sd.ServiceDeploymentArn),
 		ServiceRevisionArn: aws.ToString(rev.ServiceRevisionArn)}
-	if err := DeploymentLinks.Put(c.Tx, c.Scope(), link.DeploymentID, store.Index{Parent: serviceArn}, link); err != nil {
+	if err := ecscore.DeploymentLinks.Put(c.Tx, c.Scope(), link.DeploymentID, store.Index{Parent: serviceArn}, link); err != nil {
 		return err
 	}
 	svc.CurrentServiceDeployment = sd.ServiceDeploymentArn
@@ -224,11 +176,6 @@ func currentRevisionsFrom(source []types.ServiceRevisionSummary) []types.Service
 			RunningTaskCount: s.RunningTaskCount, PendingTaskCount: s.PendingTaskCount})
 	}
 	return out
-}
-
-// ServiceDeploymentIndex is how a service deployment is indexed in the store.
-func ServiceDeploymentIndex(sd *types.ServiceDeployment) store.Index {
-	return store.Index{Parent: aws.ToString(sd.ServiceArn), Status: string(sd.Status)}
 }
 
 // CircuitBreakerThreshold is ECS's failed-task threshold for a deployment of
@@ -267,7 +214,7 @@ func alarmMonitor(cfg *types.DeploymentConfiguration) *types.ServiceDeploymentAl
 func sourceRevisions(c *api.Context, svc *types.Service) ([]types.ServiceRevisionSummary, error) {
 	out := []types.ServiceRevisionSummary{}
 	for _, d := range svc.Deployments {
-		link, err := DeploymentLinks.Get(c.Tx, c.Scope(), aws.ToString(d.Id))
+		link, err := ecscore.DeploymentLinks.Get(c.Tx, c.Scope(), aws.ToString(d.Id))
 		if err != nil {
 			return nil, err
 		}
@@ -290,8 +237,8 @@ func startDeployment(c *api.Context, svc *types.Service, td *types.TaskDefinitio
 	}
 	now := c.Now()
 	for i := range svc.Deployments {
-		if aws.ToString(svc.Deployments[i].Status) == DeploymentPrimary {
-			svc.Deployments[i].Status = aws.String(DeploymentActive)
+		if aws.ToString(svc.Deployments[i].Status) == ecscore.DeploymentPrimary {
+			svc.Deployments[i].Status = aws.String(ecscore.DeploymentActive)
 			svc.Deployments[i].UpdatedAt = aws.Time(now)
 		}
 	}

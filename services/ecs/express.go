@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -194,7 +195,7 @@ func expressNetwork(cfg *types.ExpressGatewayServiceConfiguration) *types.Networ
 }
 
 func createExpressGatewayService(c *api.Context, in *ecs.CreateExpressGatewayServiceInput) (*ecs.CreateExpressGatewayServiceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func createExpressGatewayService(c *api.Context, in *ecs.CreateExpressGatewaySer
 	svc := created.Service
 	svc.ResourceManagementType = types.ResourceManagementTypeEcs
 	svc.Tags = nil
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	cfg.TaskDefinitionArn = td.TaskDefinitionArn
@@ -266,15 +267,15 @@ func loadExpress(c *api.Context, arn string) (*types.ECSExpressGatewayService, *
 	if err != nil || ex == nil {
 		return nil, nil, err
 	}
-	svc, err := Services.Get(c.Tx, c.Scope(), arn)
+	svc, err := ecscore.Services.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, nil, err
 	}
 	if svc != nil {
 		switch aws.ToString(svc.Status) {
-		case ServiceDraining:
+		case ecscore.ServiceDraining:
 			ex.Status = &types.ExpressGatewayServiceStatus{StatusCode: types.ExpressGatewayServiceStatusCodeDraining}
-		case ServiceInactive:
+		case ecscore.ServiceInactive:
 			ex.Status = &types.ExpressGatewayServiceStatus{StatusCode: types.ExpressGatewayServiceStatusCodeInactive}
 		}
 		ex.CurrentDeployment = svc.CurrentServiceDeployment

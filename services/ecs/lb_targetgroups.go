@@ -9,6 +9,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -69,14 +70,14 @@ func validateTargetGroup(c *api.Context, td *types.TaskDefinition, arn string) e
 // ServicesUsingTargetGroup lists the ARNs of the services (not INACTIVE)
 // whose load balancers name a target group, alternate ones included.
 func ServicesUsingTargetGroup(tx *store.Tx, sc store.Scope, targetGroupArn string) ([]string, error) {
-	items, err := Services.List(tx, sc, store.Query{})
+	items, err := ecscore.Services.List(tx, sc, store.Query{})
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, it := range items {
 		svc := it.Doc
-		if aws.ToString(svc.Status) == ServiceInactive {
+		if aws.ToString(svc.Status) == ecscore.ServiceInactive {
 			continue
 		}
 		if slices.ContainsFunc(svc.LoadBalancers, func(lb types.LoadBalancer) bool {

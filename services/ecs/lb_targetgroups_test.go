@@ -10,6 +10,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
 )
 
@@ -84,13 +85,13 @@ func TestServicesUsingTargetGroup(t *testing.T) {
 				lb.AdvancedConfiguration = &types.AdvancedConfiguration{AlternateTargetGroupArn: aws.String(alt)}
 			}
 			svc.LoadBalancers = []types.LoadBalancer{lb}
-			if err := Services.Put(c.Tx, c.Scope(), *svc.ServiceArn, ServiceIndex(svc), svc); err != nil {
+			if err := ecscore.Services.Put(c.Tx, c.Scope(), *svc.ServiceArn, ecscore.ServiceIndex(svc), svc); err != nil {
 				t.Fatal(err)
 			}
 		}
-		put("a", ServiceActive, "tg-1", "tg-2")
-		put("b", ServiceInactive, "tg-3", "")
-		put("c", ServiceDraining, "tg-3", "")
+		put("a", ecscore.ServiceActive, "tg-1", "tg-2")
+		put("b", ecscore.ServiceInactive, "tg-3", "")
+		put("c", ecscore.ServiceDraining, "tg-3", "")
 		for tg, want := range map[string]string{"tg-1": "arn:svc/a", "tg-2": "arn:svc/a", "tg-3": "arn:svc/c", "tg-4": ""} {
 			got, err := ServicesUsingTargetGroup(c.Tx, c.Scope(), tg)
 			if err != nil {

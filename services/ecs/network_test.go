@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ec2"
 )
 
@@ -67,7 +68,7 @@ func TestStandInAndDefaultSubnetShareAddresses(t *testing.T) {
 		var ifs []*taskInterface
 		for i, subnet := range []string{"subnet-1", def, "subnet-1", def} {
 			cfg := &types.AwsVpcConfiguration{Subnets: []string{subnet}}
-			ni, err := createTaskInterface(c, cfg, subnet, NewUUID(), "task")
+			ni, err := createTaskInterface(c, cfg, subnet, ecscore.NewUUID(), "task")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
+	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // TaskSpec says which task NewTask builds. Callers validate the request
@@ -44,12 +44,8 @@ type TaskSpec struct {
 	Tags []types.Tag
 }
 
-// Task lifecycle values as ECS writes them.
+// Fargate platform versions.
 const (
-	TaskProvisioning = "PROVISIONING"
-	TaskRunning      = "RUNNING"
-	TaskStopped      = "STOPPED"
-	ContainerPending = "PENDING"
 	// FargatePlatformVersion is what LATEST means for Linux tasks.
 	FargatePlatformVersion = "1.4.0"
 	// FargateWindowsPlatformVersion is what LATEST means for Windows tasks.
@@ -67,7 +63,7 @@ const (
 func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 	td := spec.TaskDefinition
 	id := api.HexID(32)
-	arn := TaskARN(c, spec.ClusterArn, id)
+	arn := ecscore.TaskARN(c, spec.ClusterArn, id)
 	now := c.Now()
 	group := spec.Group
 	if group == "" {
@@ -79,8 +75,8 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 		TaskDefinitionArn:    td.TaskDefinitionArn,
 		LaunchType:           spec.LaunchType,
 		Group:                aws.String(group),
-		LastStatus:           aws.String(TaskProvisioning),
-		DesiredStatus:        aws.String(TaskRunning),
+		LastStatus:           aws.String(ecscore.TaskProvisioning),
+		DesiredStatus:        aws.String(ecscore.TaskRunning),
 		CreatedAt:            aws.Time(now),
 		Version:              1,
 		HealthStatus:         types.HealthStatusUnknown,
@@ -97,7 +93,7 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 	if spec.ContainerInstanceArn != "" {
 		t.ContainerInstanceArn = aws.String(spec.ContainerInstanceArn)
 		if t.AvailabilityZone == nil {
-			if ci, err := ContainerInstances.Get(c.Tx, c.Scope(), spec.ContainerInstanceArn); err != nil {
+			if ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), spec.ContainerInstanceArn); err != nil {
 				return nil, err
 			} else if ci != nil {
 				t.AvailabilityZone = attributeValue(ci.Attributes, "ecs.availability-zone")
@@ -143,12 +139,12 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 		t.Containers = append(t.Containers, newContainer(c, spec, id, arn, cd, eni))
 	}
 
-	if err := Tasks.Put(c.Tx, c.Scope(), arn, TaskIndex(t), t); err != nil {
+	if err := ecscore.Tasks.Put(c.Tx, c.Scope(), arn, ecscore.TaskIndex(t), t); err != nil {
 		return nil, err
 	}
 	if len(spec.Tags) > 0 {
 		tags := append([]types.Tag(nil), spec.Tags...)
-		if err := Tags.Put(c.Tx, c.Scope(), arn, taskTagIndex(spec.ClusterArn), &tags); err != nil {
+		if err := ecscore.Tags.Put(c.Tx, c.Scope(), arn, ecscore.TaskTagIndex(spec.ClusterArn), &tags); err != nil {
 			return nil, err
 		}
 		t.Tags = tags
@@ -156,13 +152,11 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 	return t, nil
 }
 
-func taskTagIndex(clusterArn string) store.Index { return store.Index{Parent: clusterArn} }
-
 // ReleaseTaskResources frees what NewTask allocated for a task (its ENI,
 // deleted from EC2, and the ENI's private address) and forgets its scale-in protection, which a stopped task
 // no longer has. The cluster manager calls it when a task is STOPPED.
 func ReleaseTaskResources(c *api.Context, t *types.Task) error {
-	if _, err := TaskProtections.Delete(c.Tx, c.Scope(), aws.ToString(t.TaskArn)); err != nil {
+	if _, err := ecscore.TaskProtections.Delete(c.Tx, c.Scope(), aws.ToString(t.TaskArn)); err != nil {
 		return err
 	}
 	for _, att := range t.Attachments {
@@ -189,7 +183,7 @@ func newENIAttachment(c *api.Context, spec TaskSpec, owner string) (*types.Attac
 	if subnet == "" {
 		return nil, nil, "", errSubnetsEmpty()
 	}
-	attID := NewUUID()
+	attID := ecscore.NewUUID()
 	var cfg *types.AwsVpcConfiguration
 	if spec.NetworkConfiguration != nil {
 		cfg = spec.NetworkConfiguration.AwsvpcConfiguration
@@ -222,11 +216,11 @@ func randomMAC() string {
 
 func newContainer(c *api.Context, spec TaskSpec, taskID, taskArn string, cd types.ContainerDefinition, eni *types.NetworkInterface) types.Container {
 	ct := types.Container{
-		ContainerArn: aws.String(ARN(c, "container", nameFromARN(spec.ClusterArn), taskID, NewUUID())),
+		ContainerArn: aws.String(ecscore.ARN(c, "container", ecscore.NameFromARN(spec.ClusterArn), taskID, ecscore.NewUUID())),
 		TaskArn:      aws.String(taskArn),
 		Name:         cd.Name,
 		Image:        cd.Image,
-		LastStatus:   aws.String(ContainerPending),
+		LastStatus:   aws.String(ecscore.ContainerPending),
 		HealthStatus: types.HealthStatusUnknown,
 		Cpu:          aws.String(strconv.Itoa(int(cd.Cpu))),
 	}
@@ -252,7 +246,7 @@ func newContainer(c *api.Context, spec TaskSpec, taskID, taskArn string, cd type
 		ct.NetworkInterfaces = []types.NetworkInterface{*eni}
 	}
 	if spec.EnableExecuteCommand {
-		ct.ManagedAgents = []types.ManagedAgent{{Name: types.ManagedAgentNameExecuteCommandAgent, LastStatus: aws.String(ContainerPending)}}
+		ct.ManagedAgents = []types.ManagedAgent{{Name: types.ManagedAgentNameExecuteCommandAgent, LastStatus: aws.String(ecscore.ContainerPending)}}
 	}
 	return ct
 }
@@ -340,15 +334,6 @@ func fargatePlatform(td *types.TaskDefinition, asked string) (family, version st
 		return family, latest
 	}
 	return family, asked
-}
-
-// NewUUID returns a random RFC 4122 version 4 UUID.
-func NewUUID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func kv(name, value string) types.KeyValuePair {

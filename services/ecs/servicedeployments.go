@@ -10,6 +10,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -26,11 +27,11 @@ func errServiceDeploymentNotFound() error {
 }
 
 func listServiceDeployments(c *api.Context, in *ecs.ListServiceDeploymentsInput) (*ecs.ListServiceDeploymentsOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := GetService(c, aws.ToString(cl.ClusterArn), aws.ToString(in.Service))
+	svc, err := ecscore.GetService(c, aws.ToString(cl.ClusterArn), aws.ToString(in.Service))
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,7 @@ func listServiceDeployments(c *api.Context, in *ecs.ListServiceDeploymentsInput)
 		return timeIn(sd.CreatedAt, after, before)
 	}
 	serviceArn := aws.ToString(svc.ServiceArn)
-	page, next, err := scanPage(c, ServiceDeployments, store.Query{Parent: serviceArn, Desc: true},
+	page, next, err := scanPage(c, ecscore.ServiceDeployments, store.Query{Parent: serviceArn, Desc: true},
 		"ecs:ListServiceDeployments:"+serviceArn, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
@@ -83,7 +84,7 @@ func describeServiceDeployments(c *api.Context, in *ecs.DescribeServiceDeploymen
 	if err := checkArnList(in.ServiceDeploymentArns, "serviceDeploymentArns"); err != nil {
 		return nil, err
 	}
-	sds, failures, err := describeByARN(c, ServiceDeployments, in.ServiceDeploymentArns)
+	sds, failures, err := describeByARN(c, ecscore.ServiceDeployments, in.ServiceDeploymentArns)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func describeServiceRevisions(c *api.Context, in *ecs.DescribeServiceRevisionsIn
 	if err := checkArnList(in.ServiceRevisionArns, "serviceRevisionArns"); err != nil {
 		return nil, err
 	}
-	revs, failures, err := describeByARN(c, ServiceRevisions, in.ServiceRevisionArns)
+	revs, failures, err := describeByARN(c, ecscore.ServiceRevisions, in.ServiceRevisionArns)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func describeServiceRevisions(c *api.Context, in *ecs.DescribeServiceRevisionsIn
 // service back (ROLLBACK, the default) or stops where it is (ABORT).
 func stopServiceDeployment(c *api.Context, in *ecs.StopServiceDeploymentInput) (*ecs.StopServiceDeploymentOutput, error) {
 	arn := aws.ToString(in.ServiceDeploymentArn)
-	sd, err := ServiceDeployments.Get(c.Tx, c.Scope(), arn)
+	sd, err := ecscore.ServiceDeployments.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func stopServiceDeployment(c *api.Context, in *ecs.StopServiceDeploymentInput) (
 		sd.Status = types.ServiceDeploymentStatusStopRequested
 	}
 	sd.UpdatedAt = aws.Time(c.Now())
-	if err := ServiceDeployments.Put(c.Tx, c.Scope(), arn, ServiceDeploymentIndex(sd), sd); err != nil {
+	if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), arn, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
 		return nil, err
 	}
 	return &ecs.StopServiceDeploymentOutput{ServiceDeploymentArn: aws.String(arn)}, nil
@@ -129,7 +130,7 @@ func stopServiceDeployment(c *api.Context, in *ecs.StopServiceDeploymentInput) (
 // continueServiceDeployment answers a lifecycle hook that waits for action.
 func continueServiceDeployment(c *api.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ContinueServiceDeploymentOutput, error) {
 	arn := aws.ToString(in.ServiceDeploymentArn)
-	sd, err := ServiceDeployments.Get(c.Tx, c.Scope(), arn)
+	sd, err := ecscore.ServiceDeployments.Get(c.Tx, c.Scope(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func continueServiceDeployment(c *api.Context, in *ecs.ContinueServiceDeployment
 			sd.Status = types.ServiceDeploymentStatusRollbackRequested
 		}
 		sd.UpdatedAt = aws.Time(c.Now())
-		if err := ServiceDeployments.Put(c.Tx, c.Scope(), arn, ServiceDeploymentIndex(sd), sd); err != nil {
+		if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), arn, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
 			return nil, err
 		}
 		return &ecs.ContinueServiceDeploymentOutput{ServiceDeploymentArn: aws.String(arn)}, nil

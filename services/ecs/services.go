@@ -10,14 +10,8 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
-)
-
-// Service statuses.
-const (
-	ServiceActive   = "ACTIVE"
-	ServiceDraining = "DRAINING"
-	ServiceInactive = "INACTIVE"
 )
 
 func registerServices(s *api.Service) {
@@ -31,29 +25,24 @@ func registerServices(s *api.Service) {
 
 var serviceNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
-// PutService stores a changed service.
-func PutService(c *api.Context, svc *types.Service) error {
-	return Services.Put(c.Tx, c.Scope(), aws.ToString(svc.ServiceArn), ServiceIndex(svc), svc)
-}
-
 func errServiceNotActive() error {
 	return apierror.New("ServiceNotActiveException", "Service was not ACTIVE.")
 }
 
 // getActiveService loads a service that must be ACTIVE.
 func getActiveService(c *api.Context, clusterArn, ref string) (*types.Service, error) {
-	svc, err := GetService(c, clusterArn, ref)
+	svc, err := ecscore.GetService(c, clusterArn, ref)
 	if err != nil {
 		return nil, err
 	}
-	if aws.ToString(svc.Status) != ServiceActive {
+	if aws.ToString(svc.Status) != ecscore.ServiceActive {
 		return nil, errServiceNotActive()
 	}
 	return svc, nil
 }
 
 func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServiceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +51,7 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 	if !serviceNameRE.MatchString(name) {
 		return nil, errInvalid("Service name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
-	arn := ServiceARN(c, clusterArn, name)
+	arn := ecscore.ServiceARN(c, clusterArn, name)
 	token := aws.ToString(in.ClientToken)
 	hash := ""
 	if token != "" {
@@ -70,9 +59,9 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		req.ClientToken = nil
 		hash = requestHash(&req)
 	}
-	if old, err := Services.Get(c.Tx, c.Scope(), arn); err != nil {
+	if old, err := ecscore.Services.Get(c.Tx, c.Scope(), arn); err != nil {
 		return nil, err
-	} else if old != nil && aws.ToString(old.Status) != ServiceInactive {
+	} else if old != nil && aws.ToString(old.Status) != ecscore.ServiceInactive {
 		// A retry with the same client token and parameters gets the service it created.
 		if prev, err := replayed(c, "CreateService", token, hash); err == nil && len(prev) == 1 && prev[0] == arn {
 			return &ecs.CreateServiceOutput{Service: old}, nil
@@ -80,8 +69,8 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		return nil, errInvalid("Creation of service was not idempotent.")
 	}
 	n := 0
-	for _, st := range []string{ServiceActive, ServiceDraining} {
-		k, err := Services.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: st})
+	for _, st := range []string{ecscore.ServiceActive, ecscore.ServiceDraining} {
+		k, err := ecscore.Services.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: st})
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +95,7 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		ServiceArn:                    aws.String(arn),
 		ServiceName:                   aws.String(name),
 		ClusterArn:                    aws.String(clusterArn),
-		Status:                        aws.String(ServiceActive),
+		Status:                        aws.String(ecscore.ServiceActive),
 		SchedulingStrategy:            strategy,
 		DeploymentController:          &types.DeploymentController{Type: controller},
 		LoadBalancers:                 nonNilLoadBalancers(in.LoadBalancers),
@@ -157,7 +146,7 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 
 	var td *types.TaskDefinition
 	if ref := aws.ToString(in.TaskDefinition); ref != "" {
-		if td, err = GetTaskDefinition(c, ref); err != nil {
+		if td, err = ecscore.GetTaskDefinition(c, ref); err != nil {
 			return nil, err
 		}
 		svc.TaskDefinition = td.TaskDefinitionArn
@@ -203,12 +192,12 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 		}
 	case types.DeploymentControllerTypeCodeDeploy:
 		ts := newTaskSet(c, svc, td, nil)
-		ts.Status = aws.String(TaskSetPrimary)
+		ts.Status = aws.String(ecscore.TaskSetPrimary)
 		ts.StartedBy = aws.String("CodeDeploy")
 		svc.TaskSets = []types.TaskSet{*ts}
 	}
 
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	if err := remember(c, "CreateService", token, hash, []string{arn}); err != nil {
@@ -216,7 +205,7 @@ func createService(c *api.Context, in *ecs.CreateServiceInput) (*ecs.CreateServi
 	}
 	if len(in.Tags) > 0 {
 		tags := append([]types.Tag(nil), in.Tags...)
-		if err := Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &tags); err != nil {
+		if err := ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &tags); err != nil {
 			return nil, err
 		}
 		svc.Tags = tags

@@ -8,11 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
 func describeServices(c *api.Context, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -29,8 +30,8 @@ func describeServices(c *api.Context, in *ecs.DescribeServicesInput) (*ecs.Descr
 	clusterArn := aws.ToString(cl.ClusterArn)
 	out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
 	for _, ref := range in.Services {
-		arn := ServiceARN(c, clusterArn, ref)
-		svc, err := Services.Get(c.Tx, c.Scope(), arn)
+		arn := ecscore.ServiceARN(c, clusterArn, ref)
+		svc, err := ecscore.Services.Get(c.Tx, c.Scope(), arn)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +50,7 @@ func describeServices(c *api.Context, in *ecs.DescribeServicesInput) (*ecs.Descr
 }
 
 func listServices(c *api.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func listServices(c *api.Context, in *ecs.ListServicesInput) (*ecs.ListServicesO
 		}
 		return true
 	}
-	page, next, err := scanPage(c, Services, store.Query{Parent: clusterArn, Status: ServiceActive},
+	page, next, err := scanPage(c, ecscore.Services, store.Query{Parent: clusterArn, Status: ecscore.ServiceActive},
 		"ecs:ListServices:"+clusterArn, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
@@ -101,7 +102,7 @@ func listServicesByNamespace(c *api.Context, in *ecs.ListServicesByNamespaceInpu
 		sc := currentSettings(s).ServiceConnect
 		return sc != nil && sameNamespace(aws.ToString(sc.Namespace), ns)
 	}
-	page, next, err := scanPage(c, Services, store.Query{Status: ServiceActive}, "ecs:ListServicesByNamespace:"+ns, in.NextToken, size, keep)
+	page, next, err := scanPage(c, ecscore.Services, store.Query{Status: ecscore.ServiceActive}, "ecs:ListServicesByNamespace:"+ns, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}

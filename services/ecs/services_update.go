@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -14,7 +15,7 @@ import (
 // PRIMARY deployment (the previous PRIMARY becomes ACTIVE); a desiredCount
 // change alone only resizes the PRIMARY deployment.
 func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServi
 		case types.DeploymentControllerTypeExternal:
 			return nil, errInvalid("Unable to update task definition on services with an EXTERNAL deployment controller. Use the task set APIs to trigger a new deployment.")
 		}
-		if td, err = GetTaskDefinition(c, ref); err != nil {
+		if td, err = ecscore.GetTaskDefinition(c, ref); err != nil {
 			return nil, err
 		}
 		if aws.ToString(td.TaskDefinitionArn) != aws.ToString(svc.TaskDefinition) {
@@ -90,7 +91,7 @@ func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServi
 	redeploy = redeploy || launchChanged
 
 	if td == nil && svc.TaskDefinition != nil && (redeploy || in.LoadBalancers != nil) {
-		if td, err = GetTaskDefinition(c, aws.ToString(svc.TaskDefinition)); err != nil {
+		if td, err = ecscore.GetTaskDefinition(c, aws.ToString(svc.TaskDefinition)); err != nil {
 			return nil, err
 		}
 	}
@@ -152,15 +153,14 @@ func updateService(c *api.Context, in *ecs.UpdateServiceInput) (*ecs.UpdateServi
 		svc.AvailabilityZoneRebalancing = in.AvailabilityZoneRebalancing
 	}
 
-	switch {
-	case redeploy && controller == types.DeploymentControllerTypeEcs:
+	if redeploy && controller == types.DeploymentControllerTypeEcs {
 		if err := startDeployment(c, svc, td, settings); err != nil {
 			return nil, err
 		}
-	default:
-		resizePrimary(c, svc)
-	}
-	if err := PutService(c, svc); err != nil {
+		if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
+			return nil, err
+		}
+	} else if err := ecscore.SetDesiredCount(c.Tx, c.Scope(), svc, svc.DesiredCount, c.Now()); err != nil {
 		return nil, err
 	}
 	return &ecs.UpdateServiceOutput{Service: svc}, nil
@@ -182,27 +182,6 @@ func codeDeployUpdatable(in *ecs.UpdateServiceInput) error {
 		return errInvalid("Unable to update service registries" + use)
 	}
 	return nil
-}
-
-// resizePrimary carries the service's desired count to its PRIMARY deployment
-// or, with task sets, to each task set's computed count.
-func resizePrimary(c *api.Context, svc *types.Service) {
-	now := c.Now()
-	for i := range svc.Deployments {
-		d := &svc.Deployments[i]
-		if aws.ToString(d.Status) == DeploymentPrimary && d.DesiredCount != svc.DesiredCount {
-			d.DesiredCount = svc.DesiredCount
-			d.UpdatedAt = aws.Time(now)
-		}
-	}
-	for i := range svc.CurrentServiceRevisions {
-		if i == len(svc.CurrentServiceRevisions)-1 {
-			svc.CurrentServiceRevisions[i].RequestedTaskCount = svc.DesiredCount
-		}
-	}
-	for i := range svc.TaskSets {
-		svc.TaskSets[i].ComputedDesiredCount = computedDesiredCount(svc.DesiredCount, svc.TaskSets[i].Scale)
-	}
 }
 
 // mergeDeploymentConfiguration overlays the members an update gives.
@@ -246,7 +225,7 @@ func mergeDeploymentConfiguration(cur, in *types.DeploymentConfiguration) *types
 // cluster manager, which marks the service INACTIVE once none is left. A
 // service with nothing to drain is INACTIVE at once.
 func deleteService(c *api.Context, in *ecs.DeleteServiceInput) (*ecs.DeleteServiceOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -259,26 +238,26 @@ func deleteService(c *api.Context, in *ecs.DeleteServiceInput) (*ecs.DeleteServi
 	}
 	now := c.Now()
 	svc.DesiredCount = 0
-	svc.Status = aws.String(ServiceDraining)
+	svc.Status = aws.String(ecscore.ServiceDraining)
 	for i := range svc.Deployments {
 		svc.Deployments[i].DesiredCount = 0
 		svc.Deployments[i].UpdatedAt = aws.Time(now)
 	}
 	for i := range svc.TaskSets {
-		svc.TaskSets[i].Status = aws.String(TaskSetDraining)
+		svc.TaskSets[i].Status = aws.String(ecscore.TaskSetDraining)
 		svc.TaskSets[i].ComputedDesiredCount = 0
 		svc.TaskSets[i].UpdatedAt = aws.Time(now)
 	}
-	live, err := Tasks.Count(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn),
-		Name: "service:" + aws.ToString(svc.ServiceName), Status: TaskRunning})
+	live, err := ecscore.Tasks.Count(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn),
+		Name: "service:" + aws.ToString(svc.ServiceName), Status: ecscore.TaskRunning})
 	if err != nil {
 		return nil, err
 	}
 	answer := *svc
 	if live == 0 {
-		svc.Status = aws.String(ServiceInactive)
+		svc.Status = aws.String(ecscore.ServiceInactive)
 	}
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	return &ecs.DeleteServiceOutput{Service: &answer}, nil

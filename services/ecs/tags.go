@@ -9,6 +9,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -36,7 +37,7 @@ func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k)
 
 // ResourceTags returns the tags of a resource ARN (nil when it has none).
 func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
-	tags, err := Tags.Get(c.Tx, c.Scope(), arn)
+	tags, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
 	if err != nil || tags == nil {
 		return nil, err
 	}
@@ -77,12 +78,12 @@ func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
 	if user > MaxTags {
 		return errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
 	}
-	return Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur)
+	return ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur)
 }
 
 // DeleteResourceTags forgets every tag of a deleted resource.
 func DeleteResourceTags(c *api.Context, arn string) error {
-	_, err := Tags.Delete(c.Tx, c.Scope(), arn)
+	_, err := ecscore.Tags.Delete(c.Tx, c.Scope(), arn)
 	return err
 }
 
@@ -125,7 +126,7 @@ func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResour
 	if len(kept) == 0 {
 		return &ecs.UntagResourceOutput{}, DeleteResourceTags(c, arn)
 	}
-	return &ecs.UntagResourceOutput{}, Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &kept)
+	return &ecs.UntagResourceOutput{}, ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &kept)
 }
 
 func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs.ListTagsForResourceOutput, error) {
@@ -165,28 +166,28 @@ func requireTaggable(c *api.Context, arn string) error {
 	var err error
 	switch resourceType(c, arn) {
 	case "cluster":
-		cl, e := Clusters.Get(c.Tx, c.Scope(), arn)
+		cl, e := ecscore.Clusters.Get(c.Tx, c.Scope(), arn)
 		if e != nil {
 			return e
 		}
 		if cl == nil || aws.ToString(cl.Status) == "INACTIVE" {
-			return ErrClusterNotFound()
+			return ecscore.ErrClusterNotFound()
 		}
 		return nil
 	case "service":
-		svc, e := Services.Get(c.Tx, c.Scope(), arn)
+		svc, e := ecscore.Services.Get(c.Tx, c.Scope(), arn)
 		found, err = svc != nil, e
 	case "task":
-		t, e := Tasks.Get(c.Tx, c.Scope(), arn)
+		t, e := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
 		found, err = t != nil, e
 	case "task-definition":
-		td, e := TaskDefinitions.Get(c.Tx, c.Scope(), arn)
+		td, e := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), arn)
 		found, err = td != nil && td.Status != types.TaskDefinitionStatusDeleteInProgress, e
 	case "container-instance":
-		ci, e := ContainerInstances.Get(c.Tx, c.Scope(), arn)
+		ci, e := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
 		found, err = ci != nil, e
 	case "capacity-provider":
-		cp, e := CapacityProviders.Get(c.Tx, c.Scope(), nameFromARN(arn))
+		cp, e := ecscore.CapacityProviders.Get(c.Tx, c.Scope(), ecscore.NameFromARN(arn))
 		found, err = cp != nil && aws.ToString(cp.CapacityProviderArn) == arn && cp.Status != types.CapacityProviderStatusInactive, e
 	case "task-set":
 		found, err = taskSetExists(c, arn)
@@ -214,7 +215,7 @@ func taskSetExists(c *api.Context, arn string) (bool, error) {
 	if len(parts) != 3 {
 		return false, nil
 	}
-	svc, err := Services.Get(c.Tx, c.Scope(), ARN(c, "service", parts[0], parts[1]))
+	svc, err := ecscore.Services.Get(c.Tx, c.Scope(), ecscore.ARN(c, "service", parts[0], parts[1]))
 	if err != nil || svc == nil {
 		return false, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -48,29 +49,29 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 		return nil, errClient("The ephemeral storage size must be between 21 GiB and 200 GiB.")
 	}
 	family := aws.ToString(td.Family)
-	fam, err := Families.Get(c.Tx, c.Scope(), family)
+	fam, err := ecscore.Families.Get(c.Tx, c.Scope(), family)
 	if err != nil {
 		return nil, err
 	}
 	if fam == nil {
-		fam = &Family{Name: family}
+		fam = &ecscore.Family{Name: family}
 	}
 	if int(fam.LastRevision) >= MaxRevisionsPerFamily {
 		return nil, errClient("Too many revisions for task definition family %s.", family)
 	}
 	fam.LastRevision++
-	if err := Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {
+	if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {
 		return nil, err
 	}
 	td.Revision = fam.LastRevision
-	arn := TaskDefinitionARN(c, family, td.Revision)
+	arn := ecscore.TaskDefinitionARN(c, family, td.Revision)
 	td.TaskDefinitionArn = aws.String(arn)
 	td.Status = types.TaskDefinitionStatusActive
 	td.RegisteredAt = aws.Time(c.Now())
 	if c.Caller.Arn != "" {
 		td.RegisteredBy = aws.String(c.Caller.Arn)
 	}
-	if err := TaskDefinitions.Put(c.Tx, c.Scope(), arn, TaskDefinitionIndex(td), td); err != nil {
+	if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), arn, ecscore.TaskDefinitionIndex(td), td); err != nil {
 		return nil, err
 	}
 	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
@@ -84,7 +85,7 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 }
 
 func describeTaskDefinition(c *api.Context, in *ecs.DescribeTaskDefinitionInput) (*ecs.DescribeTaskDefinitionOutput, error) {
-	td, err := GetTaskDefinition(c, aws.ToString(in.TaskDefinition))
+	td, err := ecscore.GetTaskDefinition(c, aws.ToString(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,7 @@ func taskDefinitionWithRevision(c *api.Context, ref string) (*types.TaskDefiniti
 		_, after, _ := strings.Cut(ref, ":")
 		return nil, errInvalidParameter("Invalid revision number. Number: %s", after)
 	}
-	td, err := TaskDefinitions.Get(c.Tx, c.Scope(), TaskDefinitionARN(c, family, rev))
+	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func deregisterTaskDefinition(c *api.Context, in *ecs.DeregisterTaskDefinitionIn
 	if td.Status == types.TaskDefinitionStatusActive {
 		td.Status = types.TaskDefinitionStatusInactive
 		td.DeregisteredAt = aws.Time(c.Now())
-		if err := TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td); err != nil {
+		if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
 			return nil, err
 		}
 	}
@@ -170,7 +171,7 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 			fail("The specified task definition identifier is invalid. Specify a valid name or ARN and try again.")
 			continue
 		}
-		td, err := TaskDefinitions.Get(c.Tx, c.Scope(), TaskDefinitionARN(c, family, rev))
+		td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +185,7 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 		}
 		td.Status = types.TaskDefinitionStatusDeleteInProgress
 		td.DeleteRequestedAt = aws.Time(c.Now())
-		if err := TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td); err != nil {
+		if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
 			return nil, err
 		}
 		out.TaskDefinitions = append(out.TaskDefinitions, *td)
@@ -194,7 +195,7 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 
 // sortedTaskDefinitions lists task definitions by family, then revision, as ECS orders them.
 func sortedTaskDefinitions(c *api.Context, q store.Query, desc bool) ([]store.Item[types.TaskDefinition], error) {
-	items, err := TaskDefinitions.List(c.Tx, c.Scope(), q)
+	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), q)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +252,7 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 		// then continue after the place its family and revision sort to.
 		var last *types.TaskDefinition
 		if seq != 0 && !slices.ContainsFunc(items, func(it store.Item[types.TaskDefinition]) bool { return it.Seq == seq }) {
-			every, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+			every, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
 			if err != nil {
 				return nil, err
 			}
@@ -293,22 +294,22 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 		status = types.TaskDefinitionFamilyStatusActive
 	}
 	scope := "ecs:ListTaskDefinitionFamilies:" + aws.ToString(in.FamilyPrefix) + ":" + string(status)
-	families, err := Families.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+	families, err := ecscore.Families.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(families, func(a, b store.Item[Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
+	slices.SortFunc(families, func(a, b store.Item[ecscore.Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
 	var countErr error
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[Family], error) {
-		start := resumeAfter(families, seq, func(*Family) bool { return false })
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[ecscore.Family], error) {
+		start := resumeAfter(families, seq, func(*ecscore.Family) bool { return false })
 		return families[start:min(start+n, len(families))], nil
-	}, func(f *Family) bool {
-		active, err := TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusActive)})
+	}, func(f *ecscore.Family) bool {
+		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusActive)})
 		if err != nil {
 			countErr = err
 			return false
 		}
-		inactive, err := TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
+		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
 		if err != nil {
 			countErr = err
 			return false

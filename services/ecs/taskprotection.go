@@ -10,12 +10,9 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
-
-// TaskProtections: id = task ARN, Parent = cluster ARN; a service task's
-// scale-in protection. The cluster manager skips protected tasks on scale-in.
-var TaskProtections = store.Collection[types.ProtectedTask]{Kind: "ecs/task-protection"}
 
 // Task protection expiry bounds, in minutes.
 const (
@@ -31,7 +28,7 @@ func registerTaskProtection(s *api.Service) {
 
 // TaskProtected reports whether a task's scale-in protection is on at now.
 func TaskProtected(c *api.Context, taskArn string, now time.Time) (bool, error) {
-	p, err := TaskProtections.Get(c.Tx, c.Scope(), taskArn)
+	p, err := ecscore.TaskProtections.Get(c.Tx, c.Scope(), taskArn)
 	if err != nil || p == nil {
 		return false, err
 	}
@@ -64,7 +61,7 @@ func protectionTargets(c *api.Context, clusterArn string, refs []string) ([]*typ
 
 func currentProtection(c *api.Context, taskArn string) (types.ProtectedTask, error) {
 	out := types.ProtectedTask{TaskArn: aws.String(taskArn)}
-	p, err := TaskProtections.Get(c.Tx, c.Scope(), taskArn)
+	p, err := ecscore.TaskProtections.Get(c.Tx, c.Scope(), taskArn)
 	if err != nil || p == nil {
 		return out, err
 	}
@@ -75,7 +72,7 @@ func currentProtection(c *api.Context, taskArn string) (types.ProtectedTask, err
 }
 
 func getTaskProtection(c *api.Context, in *ecs.GetTaskProtectionInput) (*ecs.GetTaskProtectionOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +82,7 @@ func getTaskProtection(c *api.Context, in *ecs.GetTaskProtectionInput) (*ecs.Get
 	refs := in.Tasks
 	if len(refs) == 0 {
 		// Without tasks, the answer covers every task whose protection was set.
-		items, err := TaskProtections.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn)})
+		items, err := ecscore.TaskProtections.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn)})
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +109,7 @@ func getTaskProtection(c *api.Context, in *ecs.GetTaskProtectionInput) (*ecs.Get
 }
 
 func updateTaskProtection(c *api.Context, in *ecs.UpdateTaskProtectionInput) (*ecs.UpdateTaskProtectionOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +138,7 @@ func updateTaskProtection(c *api.Context, in *ecs.UpdateTaskProtectionInput) (*e
 		if in.ProtectionEnabled {
 			p.ExpirationDate = aws.Time(c.Now().Add(time.Duration(minutes) * time.Minute))
 		}
-		if err := TaskProtections.Put(c.Tx, c.Scope(), arn, store.Index{Parent: clusterArn}, &p); err != nil {
+		if err := ecscore.TaskProtections.Put(c.Tx, c.Scope(), arn, store.Index{Parent: clusterArn}, &p); err != nil {
 			return nil, err
 		}
 		out.ProtectedTasks = append(out.ProtectedTasks, p)
@@ -154,7 +151,7 @@ func updateTaskProtection(c *api.Context, in *ecs.UpdateTaskProtectionInput) (*e
 const executeCommandUnavailable = "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again."
 
 func executeCommand(c *api.Context, in *ecs.ExecuteCommandInput) (*ecs.ExecuteCommandOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}

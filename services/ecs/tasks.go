@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -27,11 +28,11 @@ type taskLaunch struct {
 }
 
 func prepareTaskLaunch(c *api.Context, clusterRef, tdRef *string, tags []types.Tag, propagate types.PropagateTags, managed bool) (*taskLaunch, error) {
-	cl, err := GetCluster(c, clusterRef)
+	cl, err := ecscore.GetCluster(c, clusterRef)
 	if err != nil {
 		return nil, err
 	}
-	td, err := GetTaskDefinition(c, aws.ToString(tdRef))
+	td, err := ecscore.GetTaskDefinition(c, aws.ToString(tdRef))
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 	out := &ecs.RunTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
 	placements := make([]Placement, count)
 	if launch.LaunchType != types.LaunchTypeFargate {
-		n, err := ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: "ACTIVE"})
+		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: "ACTIVE"})
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +187,7 @@ func runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
 func replayRunTask(c *api.Context, arns []string) (*ecs.RunTaskOutput, error) {
 	out := &ecs.RunTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
 	for _, arn := range arns {
-		t, err := Tasks.Get(c.Tx, c.Scope(), arn)
+		t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
 		if err != nil {
 			return nil, err
 		}
@@ -218,9 +219,9 @@ func startTask(c *api.Context, in *ecs.StartTaskInput) (*ecs.StartTaskOutput, er
 	for i, ref := range in.ContainerInstances {
 		arn := ref
 		if !strings.HasPrefix(ref, "arn:") {
-			arn = ContainerInstanceARN(c, clusterArn, ref)
+			arn = ecscore.ContainerInstanceARN(c, clusterArn, ref)
 		}
-		ci, err := ContainerInstances.Get(c.Tx, c.Scope(), arn)
+		ci, err := ecscore.ContainerInstances.Get(c.Tx, c.Scope(), arn)
 		if err != nil {
 			return nil, err
 		}
@@ -253,13 +254,13 @@ func resolveTaskArn(c *api.Context, clusterArn, ref string) string {
 	if strings.HasPrefix(ref, "arn:") {
 		return ref
 	}
-	return TaskARN(c, clusterArn, ref)
+	return ecscore.TaskARN(c, clusterArn, ref)
 }
 
 // GetTask loads a task of a cluster by id or ARN; nil when there is none.
 func GetTask(c *api.Context, clusterArn, ref string) (*types.Task, error) {
 	arn := resolveTaskArn(c, clusterArn, ref)
-	t, err := Tasks.Get(c.Tx, c.Scope(), arn)
+	t, err := ecscore.Tasks.Get(c.Tx, c.Scope(), arn)
 	if err != nil || t == nil {
 		return nil, err
 	}
@@ -269,16 +270,10 @@ func GetTask(c *api.Context, clusterArn, ref string) (*types.Task, error) {
 	return t, nil
 }
 
-// PutTask stores a changed task, bumping its version as ECS does on every change.
-func PutTask(c *api.Context, t *types.Task) error {
-	t.Version++
-	return Tasks.Put(c.Tx, c.Scope(), aws.ToString(t.TaskArn), TaskIndex(t), t)
-}
-
 func errTaskNotFound() error { return errInvalid("The referenced task was not found.") }
 
 func stopTask(c *api.Context, in *ecs.StopTaskInput) (*ecs.StopTaskOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -292,16 +287,13 @@ func stopTask(c *api.Context, in *ecs.StopTaskInput) (*ecs.StopTaskOutput, error
 	if t == nil {
 		return nil, errTaskNotFound()
 	}
-	if aws.ToString(t.DesiredStatus) != TaskStopped {
+	if aws.ToString(t.DesiredStatus) != ecscore.TaskStopped {
 		reason := aws.ToString(in.Reason)
 		if reason == "" {
-			reason = "Task stopped by user"
+			reason = ecscore.ReasonUserStopped
 		}
-		t.DesiredStatus = aws.String(TaskStopped)
-		t.StopCode = types.TaskStopCodeUserInitiated
-		t.StoppedReason = aws.String(reason)
-		t.StoppingAt = aws.Time(c.Now())
-		if err := PutTask(c, t); err != nil {
+		ecscore.RequestStop(t, types.TaskStopCodeUserInitiated, reason, c.Now())
+		if err := ecscore.PutTask(c.Tx, c.Scope(), t); err != nil {
 			return nil, err
 		}
 	}
@@ -309,7 +301,7 @@ func stopTask(c *api.Context, in *ecs.StopTaskInput) (*ecs.StopTaskOutput, error
 }
 
 func describeTasks(c *api.Context, in *ecs.DescribeTasksInput) (*ecs.DescribeTasksOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +336,7 @@ func describeTasks(c *api.Context, in *ecs.DescribeTasksInput) (*ecs.DescribeTas
 }
 
 func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, error) {
-	cl, err := GetCluster(c, in.Cluster)
+	cl, err := ecscore.GetCluster(c, in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +348,7 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 	q := store.Query{Parent: clusterArn}
 	desired := string(in.DesiredStatus)
 	if desired == "" {
-		desired = TaskRunning
+		desired = ecscore.TaskRunning
 	}
 	if desired == string(types.DesiredStatusPending) {
 		// ECS accepts the filter but no task ever has PENDING as its desired status.
@@ -368,7 +360,7 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 	}
 	q.Status = desired
 	if name := aws.ToString(in.ServiceName); name != "" {
-		svc, err := GetService(c, clusterArn, name)
+		svc, err := ecscore.GetService(c, clusterArn, name)
 		if err != nil {
 			return nil, err
 		}
@@ -380,7 +372,7 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 	if ref := aws.ToString(in.ContainerInstance); ref != "" {
 		q.Attr = ref
 		if !strings.HasPrefix(ref, "arn:") {
-			q.Attr = ContainerInstanceARN(c, clusterArn, ref)
+			q.Attr = ecscore.ContainerInstanceARN(c, clusterArn, ref)
 		}
 	}
 	family, startedBy, launchType := aws.ToString(in.Family), aws.ToString(in.StartedBy), in.LaunchType
@@ -396,7 +388,7 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 			return launchType == "" || t.LaunchType == launchType
 		}
 	}
-	page, next, err := scanPage(c, Tasks, q, "ecs:ListTasks:"+clusterArn, in.NextToken, size, keep)
+	page, next, err := scanPage(c, ecscore.Tasks, q, "ecs:ListTasks:"+clusterArn, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -422,5 +414,5 @@ func taskFamily(tdArn string) string {
 // The cluster manager puts them in TaskSpec.Tags.
 func ServiceTaskTags(c *api.Context, svc *types.Service) ([]types.Tag, error) {
 	return taskTags(c, nil, svc.PropagateTags, aws.ToString(svc.TaskDefinition), aws.ToString(svc.ServiceArn),
-		svc.EnableECSManagedTags, nameFromARN(aws.ToString(svc.ClusterArn)), aws.ToString(svc.ServiceName))
+		svc.EnableECSManagedTags, ecscore.NameFromARN(aws.ToString(svc.ClusterArn)), aws.ToString(svc.ServiceName))
 }

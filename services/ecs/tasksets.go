@@ -1,22 +1,14 @@
 package ecs
 
 import (
-	"math"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
-)
-
-// Task set statuses.
-const (
-	TaskSetPrimary  = "PRIMARY"
-	TaskSetActive   = "ACTIVE"
-	TaskSetDraining = "DRAINING"
 )
 
 func registerTaskSets(s *api.Service) {
@@ -27,30 +19,17 @@ func registerTaskSets(s *api.Service) {
 	api.Handle(s, "UpdateServicePrimaryTaskSet", updateServicePrimaryTaskSet)
 }
 
-// TaskSetARN is arn:aws:ecs:REGION:ACCOUNT:task-set/CLUSTER/SERVICE/ID.
-func TaskSetARN(c *api.Context, clusterArn, serviceName, id string) string {
-	return ARN(c, "task-set", nameFromARN(clusterArn), serviceName, id)
-}
-
-// computedDesiredCount is a task set's share of the service's desired count.
-func computedDesiredCount(desired int32, scale *types.Scale) int32 {
-	if scale == nil {
-		return desired
-	}
-	return int32(math.Ceil(float64(desired) * scale.Value / 100))
-}
-
 // newTaskSet builds a task set of the service's task definition; in, when
 // given, overrides the service's launch and network settings.
 func newTaskSet(c *api.Context, svc *types.Service, td *types.TaskDefinition, in *ecs.CreateTaskSetInput) *types.TaskSet {
 	now := c.Now()
-	id := NewDeploymentID()
+	id := ecscore.NewDeploymentID()
 	ts := &types.TaskSet{
 		Id:                       aws.String(id),
-		TaskSetArn:               aws.String(TaskSetARN(c, aws.ToString(svc.ClusterArn), aws.ToString(svc.ServiceName), id)),
+		TaskSetArn:               aws.String(ecscore.TaskSetARN(c, aws.ToString(svc.ClusterArn), aws.ToString(svc.ServiceName), id)),
 		ServiceArn:               svc.ServiceArn,
 		ClusterArn:               svc.ClusterArn,
-		Status:                   aws.String(TaskSetActive),
+		Status:                   aws.String(ecscore.TaskSetActive),
 		TaskDefinition:           td.TaskDefinitionArn,
 		LaunchType:               svc.LaunchType,
 		CapacityProviderStrategy: svc.CapacityProviderStrategy,
@@ -86,7 +65,7 @@ func newTaskSet(c *api.Context, svc *types.Service, td *types.TaskDefinition, in
 	if ts.ServiceRegistries == nil {
 		ts.ServiceRegistries = []types.ServiceRegistry{}
 	}
-	ts.ComputedDesiredCount = computedDesiredCount(svc.DesiredCount, ts.Scale)
+	ts.ComputedDesiredCount = ecscore.ComputedDesiredCount(svc.DesiredCount, ts.Scale)
 	return ts
 }
 
@@ -109,7 +88,7 @@ func validateScale(s *types.Scale) error {
 // taskSetService loads the ACTIVE service of a task set call and checks that
 // its deployment controller allows task set management.
 func taskSetService(c *api.Context, clusterRef, serviceRef *string) (*types.Cluster, *types.Service, error) {
-	cl, err := GetCluster(c, clusterRef)
+	cl, err := ecscore.GetCluster(c, clusterRef)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -145,14 +124,14 @@ func createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*ecs.CreateTaskS
 	}
 	live := 0
 	for _, ts := range svc.TaskSets {
-		if aws.ToString(ts.Status) != TaskSetDraining {
+		if aws.ToString(ts.Status) != ecscore.TaskSetDraining {
 			live++
 		}
 	}
 	if live >= Quotas.TaskSetsPerService {
 		return nil, errInvalid("%d deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.", live)
 	}
-	td, err := GetTaskDefinition(c, aws.ToString(in.TaskDefinition))
+	td, err := ecscore.GetTaskDefinition(c, aws.ToString(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
@@ -190,12 +169,12 @@ func createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*ecs.CreateTaskS
 		ts.StartedBy = aws.String("CodeDeploy")
 	}
 	svc.TaskSets = append(svc.TaskSets, *ts)
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
 		tags := append([]types.Tag(nil), in.Tags...)
-		if err := Tags.Put(c.Tx, c.Scope(), aws.ToString(ts.TaskSetArn), store.Index{}, &tags); err != nil {
+		if err := ecscore.Tags.Put(c.Tx, c.Scope(), aws.ToString(ts.TaskSetArn), store.Index{}, &tags); err != nil {
 			return nil, err
 		}
 		ts.Tags = tags
@@ -213,14 +192,14 @@ func deleteTaskSet(c *api.Context, in *ecs.DeleteTaskSetInput) (*ecs.DeleteTaskS
 		return nil, errTaskSetNotFound()
 	}
 	ts := &svc.TaskSets[i]
-	if aws.ToString(ts.Status) == TaskSetPrimary && !aws.ToBool(in.Force) {
+	if aws.ToString(ts.Status) == ecscore.TaskSetPrimary && !aws.ToBool(in.Force) {
 		return nil, errInvalid("The task set is the primary task set of the service. Use force to delete it.")
 	}
-	ts.Status = aws.String(TaskSetDraining)
+	ts.Status = aws.String(ecscore.TaskSetDraining)
 	ts.ComputedDesiredCount = 0
 	ts.UpdatedAt = aws.Time(c.Now())
 	out := *ts
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	return &ecs.DeleteTaskSetOutput{TaskSet: &out}, nil
@@ -284,16 +263,16 @@ func updateTaskSet(c *api.Context, in *ecs.UpdateTaskSetInput) (*ecs.UpdateTaskS
 		return nil, err
 	}
 	ts := &svc.TaskSets[i]
-	if aws.ToString(ts.Status) == TaskSetDraining {
+	if aws.ToString(ts.Status) == ecscore.TaskSetDraining {
 		return nil, errInvalid("The task set is draining and cannot be updated.")
 	}
 	ts.Scale = in.Scale
-	ts.ComputedDesiredCount = computedDesiredCount(svc.DesiredCount, ts.Scale)
+	ts.ComputedDesiredCount = ecscore.ComputedDesiredCount(svc.DesiredCount, ts.Scale)
 	ts.StabilityStatus = types.StabilityStatusStabilizing
 	ts.StabilityStatusAt = aws.Time(c.Now())
 	ts.UpdatedAt = aws.Time(c.Now())
 	out := *ts
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	return &ecs.UpdateTaskSetOutput{TaskSet: &out}, nil
@@ -308,7 +287,7 @@ func updateServicePrimaryTaskSet(c *api.Context, in *ecs.UpdateServicePrimaryTas
 	if i < 0 {
 		return nil, errTaskSetNotFound()
 	}
-	if aws.ToString(svc.TaskSets[i].Status) == TaskSetDraining {
+	if aws.ToString(svc.TaskSets[i].Status) == ecscore.TaskSetDraining {
 		return nil, errInvalid("A draining task set cannot be made the primary task set.")
 	}
 	now := c.Now()
@@ -316,10 +295,10 @@ func updateServicePrimaryTaskSet(c *api.Context, in *ecs.UpdateServicePrimaryTas
 		ts := &svc.TaskSets[j]
 		switch {
 		case j == i:
-			ts.Status = aws.String(TaskSetPrimary)
+			ts.Status = aws.String(ecscore.TaskSetPrimary)
 			ts.UpdatedAt = aws.Time(now)
-		case aws.ToString(ts.Status) == TaskSetPrimary:
-			ts.Status = aws.String(TaskSetActive)
+		case aws.ToString(ts.Status) == ecscore.TaskSetPrimary:
+			ts.Status = aws.String(ecscore.TaskSetActive)
 			ts.UpdatedAt = aws.Time(now)
 		}
 	}
@@ -328,7 +307,7 @@ func updateServicePrimaryTaskSet(c *api.Context, in *ecs.UpdateServicePrimaryTas
 	svc.LaunchType, svc.CapacityProviderStrategy = primary.LaunchType, primary.CapacityProviderStrategy
 	svc.PlatformVersion, svc.PlatformFamily = primary.PlatformVersion, primary.PlatformFamily
 	svc.NetworkConfiguration = primary.NetworkConfiguration
-	if err := PutService(c, svc); err != nil {
+	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
 	return &ecs.UpdateServicePrimaryTaskSetOutput{TaskSet: &primary}, nil

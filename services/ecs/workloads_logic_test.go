@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
@@ -144,7 +145,7 @@ func TestComputedDesiredCount(t *testing.T) {
 		scale   *types.Scale
 		want    int32
 	}{{4, nil, 4}, {4, &types.Scale{Value: 50}, 2}, {3, &types.Scale{Value: 50}, 2}, {10, &types.Scale{Value: 0}, 0}, {10, &types.Scale{Value: 100}, 10}} {
-		if got := computedDesiredCount(tt.desired, tt.scale); got != tt.want {
+		if got := ecscore.ComputedDesiredCount(tt.desired, tt.scale); got != tt.want {
 			t.Errorf("%d × %v = %d, want %d", tt.desired, tt.scale, got, tt.want)
 		}
 	}
@@ -208,10 +209,10 @@ func TestDeploymentConfigurationDefaults(t *testing.T) {
 }
 
 func TestIDsAndARNs(t *testing.T) {
-	if id := NewDeploymentID(); !regexp.MustCompile(`^ecs-svc/[1-9][0-9]{18}$`).MatchString(id) {
+	if id := ecscore.NewDeploymentID(); !regexp.MustCompile(`^ecs-svc/[1-9][0-9]{18}$`).MatchString(id) {
 		t.Errorf("deployment id %q", id)
 	}
-	if u := NewUUID(); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(u) {
+	if u := ecscore.NewUUID(); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(u) {
 		t.Errorf("uuid %q", u)
 	}
 	for in, want := range map[string]string{
@@ -259,7 +260,7 @@ func TestNewTaskFargate(t *testing.T) {
 		td := &types.TaskDefinition{Family: aws.String("web"), TaskDefinitionArn: aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"),
 			NetworkMode: types.NetworkModeAwsvpc, Cpu: aws.String("256"), Memory: aws.String("512"),
 			ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}
-		clusterArn := ARN(c, "cluster", "prod")
+		clusterArn := ecscore.ARN(c, "cluster", "prod")
 		task, err := NewTask(c, TaskSpec{ClusterArn: clusterArn, TaskDefinition: td, LaunchType: types.LaunchTypeFargate,
 			NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
 			Tags:                 []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
@@ -294,7 +295,7 @@ func TestNewTaskFargate(t *testing.T) {
 			!regexp.MustCompile(`^arn:aws:ecs:us-east-1:123456789012:container/prod/[0-9a-f]{32}/[0-9a-f-]{36}$`).MatchString(aws.ToString(ct.ContainerArn)) {
 			t.Errorf("container %+v", ct)
 		}
-		stored, err := Tasks.Get(c.Tx, c.Scope(), aws.ToString(task.TaskArn))
+		stored, err := ecscore.Tasks.Get(c.Tx, c.Scope(), aws.ToString(task.TaskArn))
 		if err != nil || stored == nil {
 			t.Fatalf("task not stored: %v", err)
 		}
@@ -426,15 +427,15 @@ func TestQuotasAreEnforced(t *testing.T) {
 	defer func() { Quotas = saved }()
 	Quotas.ServicesPerCluster, Quotas.TasksPerService, Quotas.TasksPerRunTask = 1, 3, 2
 	withContext(t, func(c *api.Context) {
-		clusterArn := ARN(c, "cluster", "q")
+		clusterArn := ecscore.ARN(c, "cluster", "q")
 		cl := &types.Cluster{ClusterArn: aws.String(clusterArn), ClusterName: aws.String("q"), Status: aws.String("ACTIVE")}
-		if err := Clusters.Put(c.Tx, c.Scope(), clusterArn, ClusterIndex(cl), cl); err != nil {
+		if err := ecscore.Clusters.Put(c.Tx, c.Scope(), clusterArn, ecscore.ClusterIndex(cl), cl); err != nil {
 			t.Fatal(err)
 		}
-		td := &types.TaskDefinition{Family: aws.String("w"), Revision: 1, TaskDefinitionArn: aws.String(TaskDefinitionARN(c, "w", 1)),
+		td := &types.TaskDefinition{Family: aws.String("w"), Revision: 1, TaskDefinitionArn: aws.String(ecscore.TaskDefinitionARN(c, "w", 1)),
 			Status: types.TaskDefinitionStatusActive, NetworkMode: types.NetworkModeBridge, Compatibilities: []types.Compatibility{types.CompatibilityEc2},
 			ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("w"), Image: aws.String("busybox"), Memory: aws.Int32(128)}}}
-		if err := TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td); err != nil {
+		if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
 			t.Fatal(err)
 		}
 		create := func(name string, desired int32) error {

@@ -288,3 +288,18 @@ func spread(d Demand, field string, cands, all []*Instance) []*Instance {
 		return int64(counts[v])
 	})
 }
+
+// Fits reports whether in can take a task of demand d under o without placing
+// it: the same checks as Place, for callers that plan capacity (Auto
+// Scaling's managed scaling) on instances that may not exist yet.
+func Fits(d Demand, in *Instance, o Options) (bool, error) {
+	if in.Status != "ACTIVE" {
+		return false, nil
+	}
+	filters, err := o.filters()
+	if err != nil {
+		return false, err
+	}
+	reason, err := rejection(filters, d, in)
+	return reason == "", err
+}

@@ -1,4 +1,4 @@
-package scheduler
+package ecscore
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"

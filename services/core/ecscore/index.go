@@ -1,0 +1,45 @@
+package ecscore
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/store"
+)
+
+// TaskIndex is how a task is indexed in the store.
+func TaskIndex(t *types.Task) store.Index {
+	return store.Index{Parent: aws.ToString(t.ClusterArn), Name: aws.ToString(t.Group),
+		Status: aws.ToString(t.DesiredStatus), Attr: aws.ToString(t.ContainerInstanceArn)}
+}
+
+// ServiceIndex is how a service is indexed in the store.
+func ServiceIndex(s *types.Service) store.Index {
+	return store.Index{Parent: aws.ToString(s.ClusterArn), Name: aws.ToString(s.ServiceName), Status: aws.ToString(s.Status)}
+}
+
+// ClusterIndex is how a cluster is indexed in the store.
+func ClusterIndex(cl *types.Cluster) store.Index {
+	return store.Index{Name: aws.ToString(cl.ClusterName), Status: aws.ToString(cl.Status)}
+}
+
+// ContainerInstanceIndex is how a container instance is indexed in the store.
+func ContainerInstanceIndex(clusterArn string, ci *types.ContainerInstance) store.Index {
+	return store.Index{Parent: clusterArn, Status: aws.ToString(ci.Status), Attr: aws.ToString(ci.Ec2InstanceId)}
+}
+
+// TaskDefinitionIndex is how a task definition is indexed in the store.
+func TaskDefinitionIndex(td *types.TaskDefinition) store.Index {
+	return store.Index{Name: aws.ToString(td.Family), Status: string(td.Status), Attr: aws.ToString(td.Family)}
+}
+
+// ServiceDeploymentIndex is how a service deployment is indexed in the store.
+func ServiceDeploymentIndex(sd *types.ServiceDeployment) store.Index {
+	return store.Index{Parent: aws.ToString(sd.ServiceArn), Status: string(sd.Status)}
+}
+
+// DeploymentLinkIndex is how a deployment link is indexed: under its service.
+func DeploymentLinkIndex(serviceArn string) store.Index { return store.Index{Parent: serviceArn} }
+
+// TaskTagIndex is how a task's tags are indexed: under its cluster.
+func TaskTagIndex(clusterArn string) store.Index { return store.Index{Parent: clusterArn} }
