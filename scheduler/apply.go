@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -14,6 +13,7 @@ import (
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
 
@@ -91,59 +91,75 @@ func (p *clusterPass) stop(t *types.Task, code types.TaskStopCode, reason string
 	}
 }
 
-// service reconciles one service and applies its plan.
+// service observes one service, decides its plan (Decide) and applies it.
 func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status map[string]string, daemonHosts []string) error {
 	before, _ := json.Marshal(svc)
-	healthy, err := p.syncTargets(svc, tasks)
+	obs, err := p.observe(svc, tasks)
 	if err != nil {
 		return err
 	}
-	shift, err := p.trafficPass(svc, tasks, healthy)
-	if err != nil {
+	plan := Decide(Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
+		Failures: p.failures, Now: p.now, NewID: ecscore.NewUUID, NewDeploymentID: ecscore.NewDeploymentID, Observed: obs})
+	if tasks, err = p.apply(svc, tasks, &plan); err != nil {
 		return err
 	}
-	rollout := map[string]types.DeploymentRolloutState{}
-	for _, d := range svc.Deployments {
-		rollout[aws.ToString(d.Id)] = d.RolloutState
+	setCounts(svc, tasks, p.now)
+	after, _ := json.Marshal(svc)
+	if bytes.Equal(before, after) {
+		return nil
 	}
-	in := Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
-		Failures: p.failures, Healthy: healthy, Shift: shift, Now: p.now, NewID: ecscore.NewUUID, NewDeploymentID: ecscore.NewDeploymentID}
-	if shift == nil {
-		// Rolling deployments: alarms and StopServiceDeployment are carried
-		// out here (the traffic-shifting strategies see to their own).
-		var bake time.Duration
-		if in.Alarming, bake, err = alarming(svc, p.alarmState); err != nil {
-			return err
-		}
-		sd, err := p.primaryServiceDeployment(svc)
-		if err != nil {
-			return err
-		}
-		in.StopRequest = p.stopRequest(sd)
-		if sd != nil && len(sd.SourceServiceRevisions) > 0 {
-			in.Bake = bake // a first deployment has nothing to roll back to
-		}
-	}
-	plan := Reconcile(in)
-	p.wake(plan.Next)
+	return ecscore.PutService(p.c.Tx, p.c.Scope(), svc)
+}
 
-	var stopped []string
+// apply carries out a service's plan and returns the service's tasks with
+// those it started. It decides nothing: where tasks go is placement's, and
+// what ECS refuses is reported as ECS reports it.
+func (p *clusterPass) apply(svc *types.Service, tasks []*types.Task, plan *Plan) ([]*types.Task, error) {
+	sc := p.c.Scope()
+	p.wake(plan.Next)
+	for _, tc := range plan.Register {
+		if err := elbv2.RegisterTaskTarget(p.c.Tx, sc, tc.TargetGroupArn, tc.ID, tc.Port, p.r.elb); err != nil {
+			return tasks, err
+		}
+	}
+	for _, w := range plan.Weights {
+		if err := p.setWeights(w); err != nil {
+			return tasks, err
+		}
+	}
+	svcArn := aws.ToString(svc.ServiceArn)
+	for _, r := range plan.Writes.Shifts {
+		p.lbState().shifts[r.DeploymentID] = r
+		if err := shiftRecords.Put(p.c.Tx, sc, r.DeploymentID, store.Index{Parent: svcArn}, r); err != nil {
+			return tasks, err
+		}
+	}
+	for _, id := range plan.Writes.DeleteShifts {
+		delete(p.lbState().shifts, id)
+		if _, err := shiftRecords.Delete(p.c.Tx, sc, id); err != nil {
+			return tasks, err
+		}
+	}
+	for _, sd := range plan.Writes.ServiceDeployments {
+		if err := ecscore.PutServiceDeployment(p.c.Tx, sc, sd); err != nil {
+			return tasks, err
+		}
+	}
+	for _, l := range plan.Writes.Links {
+		if err := ecscore.PutDeploymentLink(p.c.Tx, sc, svcArn, l); err != nil {
+			return tasks, err
+		}
+	}
 	for _, s := range plan.Stop {
 		if ecscore.RequestStop(s.Task, s.Code, s.Reason, p.now) {
 			p.dirty[s.Task] = true
-			if aws.ToString(s.Task.LastStatus) == ecscore.TaskRunning {
-				stopped = append(stopped, TaskID(aws.ToString(s.Task.TaskArn)))
-			}
 		}
-	}
-	for _, msg := range taskEvents(svc, "stopped", stopped) {
-		addEvent(svc, p.now, ecscore.NewUUID(), msg)
 	}
 	var started []string
 	for _, s := range plan.Start {
 		ts, err := p.start(svc, s, tasks)
 		if err != nil {
-			return err
+			return tasks, err
 		}
 		for _, t := range ts {
 			tasks = append(tasks, t)
@@ -157,15 +173,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 	if len(started) > 0 || len(plan.Stop) > 0 {
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
 	}
-	setCounts(svc, tasks, p.now)
-	if err := p.finishServiceDeployments(svc, rollout, &plan); err != nil {
-		return err
-	}
-	after, _ := json.Marshal(svc)
-	if bytes.Equal(before, after) {
-		return nil
-	}
-	return ecscore.PutService(p.c.Tx, p.c.Scope(), svc)
+	return tasks, nil
 }
 
 // start launches the tasks of one StartTasks, placing EC2 tasks. A task that

@@ -119,33 +119,35 @@ func exitedLine(ct *types.Container) string {
 	return fmt.Sprintf("longshore: container %s exited with code %d", aws.ToString(ct.Name), *ct.ExitCode)
 }
 
-// advance is Advance with what the awslogs driver does for the task's
-// containers: when they are created (PENDING to ACTIVATING) it creates their
-// log streams, or fails the task when it cannot; it writes a line when they
-// start and one with the exit code when they stop. Tasks between those
-// moments cost nothing more than Advance.
-func (p *clusterPass) advance(t *types.Task, b Behavior) (Outcome, error) {
-	tm := p.r.timings
-	targets := func() []awslogsTarget { return awslogsTargets(p.tds[aws.ToString(t.TaskDefinitionArn)], p.c.Region) }
+// Observe implements TaskRuntime: Advance with what the awslogs driver
+// does for the task's containers: when they are created (PENDING to
+// ACTIVATING) it creates their log streams, or fails the task when it
+// cannot; it writes a line when they start and one with the exit code when
+// they stop. Tasks between those moments cost nothing more than Advance.
+func (s *Simulated) Observe(c *api.Context, t *types.Task, td *types.TaskDefinition, hold time.Time) (Outcome, error) {
+	b := s.behavior(td)
+	b.DeactivateUntil = hold
+	now := c.Now()
+	targets := func() []awslogsTarget { return awslogsTargets(td, c.Region) }
 	changed := false
 	if beforeContainersCreated(t) {
 		if ts := targets(); len(ts) > 0 {
 			var err error
-			if changed, err = p.createContainers(t, b, ts); err != nil {
+			if changed, err = s.createContainers(c, t, b, ts); err != nil {
 				return Outcome{}, err
 			}
 		}
 	}
 	executing := containersExecuting(t)
-	o := Advance(t, b, tm, p.now)
+	o := Advance(t, b, s.Timings, now)
 	o.Changed = o.Changed || changed
 	if o.Running {
-		if err := p.writeLines(t, targets(), aws.ToTime(t.StartedAt), startedLine); err != nil {
+		if err := writeLines(c, t, targets(), aws.ToTime(t.StartedAt), startedLine); err != nil {
 			return o, err
 		}
 	}
 	if executing && !containersExecuting(t) {
-		if err := p.writeLines(t, targets(), aws.ToTime(t.ExecutionStoppedAt), exitedLine); err != nil {
+		if err := writeLines(c, t, targets(), aws.ToTime(t.ExecutionStoppedAt), exitedLine); err != nil {
 			return o, err
 		}
 	}
@@ -162,15 +164,15 @@ func containersExecuting(t *types.Task) bool {
 // createContainers takes a task through its due changes up to the moment
 // its containers are created (its change out of PENDING), and there does the
 // driver's part first. It reports whether the task changed.
-func (p *clusterPass) createContainers(t *types.Task, b Behavior, targets []awslogsTarget) (bool, error) {
+func (s *Simulated) createContainers(c *api.Context, t *types.Task, b Behavior, targets []awslogsTarget) (bool, error) {
 	changed := false
 	for beforeContainersCreated(t) {
-		at, apply := nextChange(t, b, p.r.timings)
-		if apply == nil || at.After(p.now) {
+		at, apply := nextChange(t, b, s.Timings)
+		if apply == nil || at.After(c.Now()) {
 			break
 		}
 		if aws.ToString(t.LastStatus) == ecscore.TaskPending {
-			return true, p.openStreams(t, targets, at)
+			return true, openStreams(c, t, targets, at)
 		}
 		apply(at, &Outcome{}) // PROVISIONING to PENDING: nothing for the outcome
 		t.Version++
@@ -191,7 +193,7 @@ func beforeContainersCreated(t *types.Task) bool {
 // openStreams creates each container's log stream (and the group when asked
 // to) as the driver does when the container is created. The first that
 // fails stops the task with the agent's reason.
-func (p *clusterPass) openStreams(t *types.Task, targets []awslogsTarget, at time.Time) error {
+func openStreams(c *api.Context, t *types.Task, targets []awslogsTarget, at time.Time) error {
 	for _, a := range targets {
 		ct := taskContainer(t, a.Container)
 		if ct == nil {
@@ -200,7 +202,7 @@ func (p *clusterPass) openStreams(t *types.Task, targets []awslogsTarget, at tim
 		if ct.RuntimeId == nil {
 			ct.RuntimeId = aws.String(newRuntimeID(t))
 		}
-		refusal, err := openStream(a.in(p.c), a.Group, a.stream(t), a.CreateGroup)
+		refusal, err := openStream(a.in(c), a.Group, a.stream(t), a.CreateGroup)
 		if err != nil {
 			return err
 		}
@@ -313,9 +315,9 @@ func failLogger(t *types.Task, ct *types.Container, reason string, at time.Time)
 // writeLines appends one line per container (line returns "" for none) at
 // the given time. Lines to a stream that no longer exists are lost, as the
 // driver loses them.
-func (p *clusterPass) writeLines(t *types.Task, targets []awslogsTarget, at time.Time, line func(*types.Container) string) error {
+func writeLines(c *api.Context, t *types.Task, targets []awslogsTarget, at time.Time, line func(*types.Container) string) error {
 	if at.IsZero() {
-		at = p.now
+		at = c.Now()
 	}
 	for _, a := range targets {
 		ct := taskContainer(t, a.Container)
@@ -326,10 +328,39 @@ func (p *clusterPass) writeLines(t *types.Task, targets []awslogsTarget, at time
 		if msg == "" {
 			continue
 		}
-		_, err := logs.Append(a.in(p.c), a.Group, a.stream(t), []logs.Event{{Timestamp: at.UnixMilli(), Message: msg}})
+		_, err := logs.Append(a.in(c), a.Group, a.stream(t), []logs.Event{{Timestamp: at.UnixMilli(), Message: msg}})
 		if _, err := refused(err, ""); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// LogStream is where a container of a task writes through the awslogs
+// driver now: its group and stream, and c moved to the driver's region. A
+// container writes once created, from ACTIVATING until it stops; otherwise,
+// or when it uses another driver, the error says why.
+func LogStream(c *api.Context, t *types.Task, td *types.TaskDefinition, name string) (group, stream string, in *api.Context, err error) {
+	arn := aws.ToString(t.TaskArn)
+	ct := taskContainer(t, name)
+	if ct == nil {
+		return "", "", nil, badRequest("The task %s has no container named %q.", TaskID(arn), name)
+	}
+	var target *awslogsTarget
+	for _, a := range awslogsTargets(td, c.Region) {
+		if a.Container == name {
+			target = &a
+		}
+	}
+	if target == nil {
+		return "", "", nil, badRequest("The container %s does not use the awslogs log driver.", name)
+	}
+	last := aws.ToString(t.LastStatus)
+	if aws.ToString(ct.LastStatus) != ecscore.TaskRunning && !(last == ecscore.TaskActivating && ecscore.Live(t)) {
+		if beforeContainersCreated(t) {
+			return "", "", nil, badRequest("The container %s has not started yet (task %s is %s).", name, TaskID(arn), last)
+		}
+		return "", "", nil, badRequest("The container %s is not running (task %s is %s).", name, TaskID(arn), last)
+	}
+	return target.Group, target.stream(t), target.in(c), nil
 }

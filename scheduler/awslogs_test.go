@@ -16,6 +16,7 @@ import (
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/ecs/control"
 	"github.com/longshore/longshore/services/logs"
 )
 
@@ -426,7 +427,7 @@ func TestAwslogsEC2(t *testing.T) {
 }
 
 func (h *harness) pushLogs(body map[string]any) (any, error) {
-	var route ControlRoute
+	var route api.ControlRoute
 	for _, r := range h.r.ControlRoutes(testRegion) {
 		if r.Path == "/ecs/tasks/logs" {
 			route = r
@@ -476,7 +477,7 @@ func TestAwslogsControlEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := out.(TaskLogsResult)
+	res := out.(control.TaskLogsResult)
 	stream := "ecs/app/" + webID
 	if res.LogGroupName != "/ecs/web" || res.LogStreamName != stream || res.Events != 3 || res.Region != testRegion {
 		t.Fatalf("result %+v", res)

@@ -106,14 +106,6 @@ func applyAlarms(svc *types.Service, in Input, p *Plan) bool {
 	return true
 }
 
-// alarmState reads one alarm in the pass's account and region.
-func (p *clusterPass) alarmState(name string) (Alarm, bool, error) {
-	if p.r.alarms == nil {
-		return Alarm{}, false, nil
-	}
-	return p.r.alarms(p.c.Tx, p.c.Scope(), name)
-}
-
 // baking is settle's part for deployment alarms: a watched deployment that
 // replaces another stays IN_PROGRESS for the bake time after its tasks last
 // changed, its alarms still watched and the deployments it replaces still

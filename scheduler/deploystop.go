@@ -3,8 +3,6 @@ package scheduler
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-
-	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // Reasons of a rolling deployment stopped by StopServiceDeployment.
@@ -38,37 +36,4 @@ func applyStopRequest(svc *types.Service, in Input, p *Plan) bool {
 		p.Rollback = rollBack(svc, primary, in, stopRequestPrefix)
 	}
 	return true
-}
-
-// primaryServiceDeployment is the service deployment of a service's
-// IN_PROGRESS primary deployment, nil when there is none.
-func (p *clusterPass) primaryServiceDeployment(svc *types.Service) (*types.ServiceDeployment, error) {
-	primary := primaryDeployment(svc)
-	if primary == nil || primary.RolloutState != types.DeploymentRolloutStateInProgress {
-		return nil, nil
-	}
-	link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), aws.ToString(primary.Id))
-	if err != nil || link == nil {
-		return nil, err
-	}
-	return ecscore.ServiceDeployments.Get(p.c.Tx, p.c.Scope(), link.ServiceDeploymentArn)
-}
-
-// stopRequest returns the status a StopServiceDeployment left on a service
-// deployment, when it asks for a stop.
-func (p *clusterPass) stopRequest(sd *types.ServiceDeployment) types.ServiceDeploymentStatus {
-	if sd == nil {
-		return ""
-	}
-	switch sd.Status {
-	case types.ServiceDeploymentStatusRollbackRequested, types.ServiceDeploymentStatusStopRequested:
-		// ECS takes the request up a moment later; until then the service
-		// deployment shows it as requested.
-		if due := aws.ToTime(sd.UpdatedAt).Add(p.r.timings.StartDelay / 2); due.After(p.now) {
-			p.wake(due)
-			return ""
-		}
-		return sd.Status
-	}
-	return ""
 }

@@ -4,20 +4,30 @@
 //
 // A pass (Runner.Pass) runs in one write transaction and, per cluster:
 //
-//  1. lifecycle: Advance moves each task through PROVISIONING … RUNNING and
-//     DEACTIVATING … STOPPED as simulated time passes (Timings), following
-//     the longshore.* Docker labels (BehaviorOf); STOPPED tasks are forgotten
-//     after the retention period;
+//  1. lifecycle: the TaskRuntime (Config.Runtime; by default Simulated, which
+//     moves each task through PROVISIONING … RUNNING and DEACTIVATING …
+//     STOPPED as simulated time passes (Timings), following the longshore.*
+//     Docker labels (BehaviorOf)) starts, stops and observes each task; a
+//     stopping task's load balancer targets are deregistered (drainTargets)
+//     and hold it until drained; STOPPED tasks are forgotten after the
+//     retention period;
 //  2. accounting: the instances' remaining resources and task counts are
 //     recomputed from their tasks;
-//  3. reconcile: Reconcile, a pure function of (service, tasks, instances,
-//     now), decides which tasks to start and stop, with a DeploymentStrategy
-//     (Rolling; others plug into Strategies) and the circuit breaker;
-//  4. apply: new tasks are placed (package placement) and built with
-//     ecs.NewTask; counts, deployments and events are written back.
+//  3. per service, observe, decide, apply: observe reads what the decision
+//     needs (target health, deployment alarms, service deployments,
+//     traffic-shift records, hook results, listener weights); Decide, a pure
+//     function of (service, tasks, observed, now), returns the Plan: tasks to
+//     start and stop with their reasons, targets to register, listener
+//     weights to shift, alarm-, stop-, hook- and health-driven rollbacks,
+//     service events and the documents to write. Reconcile is its task part,
+//     with a DeploymentStrategy (Rolling; others plug into Strategies) and
+//     the circuit breaker;
+//  4. apply carries the plan out and decides nothing: new tasks are placed
+//     (package placement) and built with ecs.NewTask; counts, deployments,
+//     targets, weights and events are written back.
 //
 // A rolling deployment also fails when one of its deployment alarms is in
-// ALARM (read through Config.AlarmState; a deployment that replaces another
+// ALARM (read through Config.AlarmState before the step; a deployment that replaces another
 // bakes, IN_PROGRESS, for the alarms' evaluation time once steady, still
 // watched) or when StopServiceDeployment asks
 // (ROLLBACK or ABORT); a failure with rollback goes back to the last

@@ -28,7 +28,6 @@ type clusterPass struct {
 	instances []*placement.Instance
 	byARN     map[string]*placement.Instance
 	failures  map[string]int
-	behaviors map[string]Behavior
 	next      time.Time
 	lb        *lbPass // load balancing and traffic shifting, read lazily
 	// waitingAdded counts the tasks that start launches to wait for
@@ -39,7 +38,7 @@ type clusterPass struct {
 // runCluster reconciles one cluster and returns when it next needs a pass.
 func (r *Runner) runCluster(c *api.Context, cl *types.Cluster) (time.Time, error) {
 	p := &clusterPass{r: r, c: c, now: c.Now(), cluster: cl, arn: aws.ToString(cl.ClusterArn),
-		dirty: map[*types.Task]bool{}, tds: map[string]*types.TaskDefinition{}, failures: map[string]int{}, behaviors: map[string]Behavior{}}
+		dirty: map[*types.Task]bool{}, tds: map[string]*types.TaskDefinition{}, failures: map[string]int{}}
 	if err := p.load(); err != nil {
 		return time.Time{}, err
 	}
@@ -87,16 +86,6 @@ func (p *clusterPass) taskDefinition(arn string) (*types.TaskDefinition, error) 
 	return td, nil
 }
 
-// behavior is the simulated behaviour of a task definition's tasks.
-func (p *clusterPass) behavior(tdArn string) Behavior {
-	b, ok := p.behaviors[tdArn]
-	if !ok {
-		b = BehaviorOf(p.tds[tdArn])
-		p.behaviors[tdArn] = b
-	}
-	return b
-}
-
 func (p *clusterPass) wake(at time.Time) {
 	if !at.IsZero() && (p.next.IsZero() || at.Before(p.next)) {
 		p.next = at
@@ -130,11 +119,20 @@ func (p *clusterPass) lifecycle() error {
 			ecscore.RequestStop(t, types.TaskStopCodeTerminationNotice, "Host EC2 (instance "+ec2+") stopped/terminated.", p.now)
 			p.dirty[t] = true
 		}
-		b, err := p.taskBehavior(t)
+		hold, err := p.drain(t)
 		if err != nil {
 			return err
 		}
-		o, err := p.advance(t, b) // Advance, with the awslogs driver's part
+		td := p.tds[aws.ToString(t.TaskDefinitionArn)]
+		if ecscore.Live(t) {
+			err = p.r.runtime.Start(p.c, t, td)
+		} else {
+			err = p.r.runtime.Stop(p.c, t)
+		}
+		if err != nil {
+			return err
+		}
+		o, err := p.r.runtime.Observe(p.c, t, td, hold)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-
 	"github.com/longshore/longshore/services/core/ecscore"
 )
 
@@ -39,10 +38,15 @@ type Input struct {
 	// Healthy and Shift are passed on to the strategy (see View).
 	Healthy map[string]bool
 	Shift   *Shift
-	Now     time.Time
+	// Stopping are tasks stopped earlier in the same step: no longer live.
+	Stopping map[*types.Task]bool
+	Now      time.Time
 	// NewID makes event ids; NewDeploymentID deployment ids.
 	NewID           func() string
 	NewDeploymentID func() string
+
+	// Observed is what Decide reads besides the service and its tasks.
+	Observed
 }
 
 // StartTasks asks for Count new tasks of a deployment, on Instance when set (daemons).
@@ -59,13 +63,27 @@ type StopTask struct {
 	Reason string
 }
 
-// Plan is what one reconcile decided. Service is the input service, updated
-// (deployments, status, events); Changed says whether it differs.
+// Plan is what one step decided for a service (Decide; Reconcile fills the
+// task part). Service is the input service, updated (deployments, status,
+// events); Changed says whether Reconcile changed it.
 type Plan struct {
 	Service *types.Service
 	Start   []StartTasks
 	Stop    []StopTask
 	Changed bool
+	// Register are the targets to register; Deregister those deregistered
+	// (of stopping tasks, decided before the step and carried out with the
+	// tasks' lifecycle).
+	Register, Deregister []TargetChange
+	// Weights are the listener-rule weights the traffic shift sets, in order.
+	Weights []WeightShift
+	// Rollbacks are the deployments that failed in this step, with why and
+	// what they go back to.
+	Rollbacks []Rollback
+	// Events are the service events the step added, oldest first.
+	Events []string
+	// Writes are the other documents the step changed.
+	Writes planWrites
 	// Failed says why the primary deployment failed in this pass, if it did;
 	// Rollback is the deployment that then replaced it, if any.
 	Failed   FailureCause
@@ -85,6 +103,7 @@ const (
 	FailedByCircuitBreaker
 	FailedByAlarms
 	FailedByStopRequest
+	FailedByHook // a traffic shift's lifecycle hook
 )
 
 // Reconcile decides one pass for one service. It is pure: it reads its input,
@@ -96,7 +115,7 @@ func Reconcile(in Input) Plan {
 	// into the same group, or a task set's tasks, are left alone.
 	live := make([]*types.Task, 0, len(in.Tasks))
 	for _, t := range in.Tasks {
-		if ecscore.Live(t) && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
+		if ecscore.Live(t) && !in.Stopping[t] && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 			live = append(live, t)
 		}
 	}

@@ -29,6 +29,9 @@ type Config struct {
 	// AlarmState reads CloudWatch alarms for deployment alarms; nil leaves
 	// deployment alarms unwatched.
 	AlarmState AlarmState
+	// Runtime runs the tasks' containers; nil is the simulated runtime
+	// (NewSimulated with Timings).
+	Runtime TaskRuntime
 }
 
 // Runner is the cluster manager's loop: level-triggered passes woken by
@@ -39,6 +42,7 @@ type Runner struct {
 	timings Timings
 	elb     elbv2.Options
 	alarms  AlarmState
+	runtime TaskRuntime
 	log     *slog.Logger
 	wakeup  chan struct{}
 
@@ -75,7 +79,10 @@ func New(cfg Config) *Runner {
 	if cfg.Timings.Resync <= 0 {
 		cfg.Timings.Resync = DefaultTimings().Resync
 	}
-	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, log: cfg.Logger,
+	if cfg.Runtime == nil {
+		cfg.Runtime = NewSimulated(cfg.Timings)
+	}
+	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, runtime: cfg.Runtime, log: cfg.Logger,
 		placer: newPlacer(cfg.Seed), wakeup: make(chan struct{}, 1),
 		taskCache: newDocCache(ecscore.Tasks), instanceCache: newDocCache(ecscore.ContainerInstances), lastChanges: -1}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ecs/control"
 	"github.com/longshore/longshore/store"
 )
 
@@ -56,7 +57,7 @@ func newHarnessAt(t testing.TB, path string) *harness {
 	h := &harness{t: t, st: st, clock: ck, r: New(Config{Store: st, Timings: testTimings, Seed: 1})}
 	h.write(func(c *api.Context) error {
 		cl := &types.Cluster{ClusterArn: aws.String(testCluster), ClusterName: aws.String("default"), Status: aws.String("ACTIVE")}
-		return ecscore.PutCluster(c.Tx, testScope, cl)
+		return ecscore.Clusters.Put(c.Tx, testScope, testCluster, ecscore.ClusterIndex(cl), cl)
 	})
 	return h
 }
@@ -91,7 +92,7 @@ func (h *harness) taskDefinition(family string, mode types.NetworkMode, labels m
 		td.Cpu, td.Memory = aws.String("256"), aws.String("512")
 	}
 	h.write(func(c *api.Context) error {
-		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
+		return ecscore.TaskDefinitions.Put(c.Tx, testScope, arn, ecscore.TaskDefinitionIndex(td), td)
 	})
 	return arn
 }
@@ -111,7 +112,7 @@ func (h *harness) service(name, td string, desired int32, launch types.LaunchTyp
 		TaskDefinition: aws.String(td), DesiredCount: desired, LaunchType: launch, NetworkConfiguration: svc.NetworkConfiguration,
 		RolloutState: types.DeploymentRolloutStateInProgress, CreatedAt: aws.Time(t0)}}
 	h.write(func(c *api.Context) error {
-		return ecscore.PutService(c.Tx, testScope, svc)
+		return ecscore.Services.Put(c.Tx, testScope, arn, ecscore.ServiceIndex(svc), svc)
 	})
 	return arn
 }
@@ -188,7 +189,7 @@ func TestRunnerReplacesStoppedTask(t *testing.T) {
 	victim := h.tasks()[0]
 	h.write(func(c *api.Context) error {
 		ecscore.RequestStop(victim, types.TaskStopCodeUserInitiated, ecscore.ReasonUserStopped, c.Now())
-		return ecscore.PutTask(c.Tx, testScope, victim)
+		return ecscore.Tasks.Put(c.Tx, testScope, aws.ToString(victim.TaskArn), ecscore.TaskIndex(victim), victim)
 	})
 	h.pass()
 	live := 0
@@ -262,7 +263,7 @@ func TestRunnerLostInstanceReschedules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arns := out.(RegisterInstancesResult).ContainerInstanceArns
+	arns := out.(control.RegisterInstancesResult).ContainerInstanceArns
 	td := h.taskDefinition("web", types.NetworkModeBridge, nil)
 	h.service("web", td, 1, types.LaunchTypeEc2)
 	h.pass()
@@ -346,7 +347,7 @@ func TestRunnerCircuitBreakerRollsBack(t *testing.T) {
 		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: svc.NetworkConfiguration, RolloutState: types.DeploymentRolloutStateInProgress}}, svc.Deployments...)
 	svc.TaskDefinition = aws.String(bad)
 	h.write(func(c *api.Context) error {
-		return ecscore.PutService(c.Tx, testScope, svc)
+		return ecscore.Services.Put(c.Tx, testScope, arn, ecscore.ServiceIndex(svc), svc)
 	})
 	for range 20 {
 		h.pass()

@@ -42,13 +42,14 @@ type lbPass struct {
 	// deregistered counts, per service ARN and target group, the targets this
 	// pass deregistered; draining counts the tasks that began draining.
 	deregistered map[string]map[string]int
+	deregister   map[string][]TargetChange
 	draining     map[string]int
 }
 
 func (p *clusterPass) lbState() *lbPass {
 	if p.lb == nil {
 		p.lb = &lbPass{groups: map[string]*elbv2.TargetGroupInfo{}, shifts: map[string]*shiftRecord{},
-			deregistered: map[string]map[string]int{}, draining: map[string]int{}}
+			deregistered: map[string]map[string]int{}, deregister: map[string][]TargetChange{}, draining: map[string]int{}}
 	}
 	return p.lb
 }
@@ -106,10 +107,10 @@ func (p *clusterPass) ec2InstanceOf(ciArn string) string {
 func (p *clusterPass) targetsOf(svc *types.Service, t *types.Task) ([]taskTarget, error) {
 	var out []taskTarget
 	for i, lb := range svc.LoadBalancers {
-		tgArn, err := p.targetGroupOf(svc, i, aws.ToString(t.StartedBy))
-		if err != nil {
+		if err := p.loadShift(svc, aws.ToString(t.StartedBy)); err != nil {
 			return nil, err
 		}
+		tgArn := targetGroupOf(svc, i, aws.ToString(t.StartedBy), p.lbState().shifts)
 		if tgArn == "" {
 			continue
 		}
@@ -168,52 +169,77 @@ func HostPort(t *types.Task, container string, containerPort int32) int32 {
 	return 0
 }
 
-// taskBehavior is a task's behaviour for this pass: a stopping task of a
-// service behind load balancers is deregistered and held in DEACTIVATING
-// until its targets have drained.
-func (p *clusterPass) taskBehavior(t *types.Task) (Behavior, error) {
-	b := p.behavior(aws.ToString(t.TaskDefinitionArn))
+// drain is the load balancer part of a task's lifecycle: a stopping task
+// of a service behind load balancers is deregistered (drainTargets decides
+// which targets) and held in DEACTIVATING until its targets have drained.
+// It returns until when to hold the task.
+func (p *clusterPass) drain(t *types.Task) (time.Time, error) {
 	last := aws.ToString(t.LastStatus)
 	if aws.ToString(t.DesiredStatus) != ecscore.TaskStopped || (last != ecscore.TaskRunning && last != ecscore.TaskDeactivating) {
-		return b, nil
+		return time.Time{}, nil
 	}
 	svc, err := p.serviceOfTask(t)
 	if err != nil || svc == nil || len(svc.LoadBalancers) == 0 {
-		return b, err
+		return time.Time{}, err
 	}
-	targets, err := p.targetsOf(svc, t)
+	obs, err := p.observeTargets(svc, t)
 	if err != nil {
-		return b, err
+		return time.Time{}, err
 	}
+	deregister, hold := drainTargets(obs)
 	sc := p.c.Scope()
 	svcArn := aws.ToString(svc.ServiceArn)
-	began := false
-	for _, tt := range targets {
-		st, err := elbv2.TargetHealth(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb)
+	for _, tc := range deregister {
+		until, err := elbv2.DeregisterTaskTarget(p.c.Tx, sc, tc.TargetGroupArn, tc.ID, tc.Port, p.r.elb)
 		if err != nil {
-			return b, err
+			return hold, err
 		}
-		if !st.Registered {
-			continue
+		lb := p.lbState()
+		if lb.deregistered[svcArn] == nil {
+			lb.deregistered[svcArn] = map[string]int{}
 		}
-		until := st.DrainingUntil
-		if st.State != targetDraining {
-			if until, err = elbv2.DeregisterTaskTarget(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb); err != nil {
-				return b, err
-			}
-			lb := p.lbState()
-			if lb.deregistered[svcArn] == nil {
-				lb.deregistered[svcArn] = map[string]int{}
-			}
-			lb.deregistered[svcArn][tt.TargetGroupArn]++
-			began = true
-		}
-		b.DeactivateUntil = later(b.DeactivateUntil, until)
+		lb.deregistered[svcArn][tc.TargetGroupArn]++
+		lb.deregister[svcArn] = append(lb.deregister[svcArn], tc)
+		hold = later(hold, until)
 	}
-	if began {
+	if len(deregister) > 0 {
 		p.lbState().draining[svcArn]++
 	}
-	return b, nil
+	return hold, nil
+}
+
+// drainTargets decides, for a stopping task, which of its targets to
+// deregister (those registered and not draining yet) and until when the
+// targets already draining hold it.
+func drainTargets(obs []TargetObservation) (deregister []TargetChange, hold time.Time) {
+	for _, o := range obs {
+		if !o.Registered {
+			continue
+		}
+		if o.State != targetDraining {
+			deregister = append(deregister, TargetChange{o.TargetGroupArn, o.ID, o.Port})
+			continue
+		}
+		hold = later(hold, o.DrainingUntil)
+	}
+	return deregister, hold
+}
+
+// observeTargets reads where a service's task is registered and the health of each target.
+func (p *clusterPass) observeTargets(svc *types.Service, t *types.Task) ([]TargetObservation, error) {
+	targets, err := p.targetsOf(svc, t)
+	if err != nil || len(targets) == 0 {
+		return nil, err
+	}
+	out := make([]TargetObservation, 0, len(targets))
+	for _, tt := range targets {
+		st, err := elbv2.TargetHealth(p.c.Tx, p.c.Scope(), tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TargetObservation{taskTarget: tt, Registered: st.Registered, State: st.State, DrainingUntil: st.DrainingUntil})
+	}
+	return out, nil
 }
 
 // Event texts of ECS's load balancer integration.
@@ -240,93 +266,18 @@ func ELBHealthStopReason(tgArn string) string {
 	return "Task failed ELB health checks in (target-group " + tgArn + ")"
 }
 
-// syncTargets registers the service's RUNNING tasks in their target groups,
-// stops the tasks whose target turned unhealthy after the health check grace
-// period, and tells which tasks have every target healthy (nil when the
-// service has no load balancers).
-func (p *clusterPass) syncTargets(svc *types.Service, tasks []*types.Task) (map[string]bool, error) {
-	svcArn := aws.ToString(svc.ServiceArn)
-	if lb := p.lb; lb != nil {
-		if n := lb.draining[svcArn]; n > 0 {
-			addEvent(svc, p.now, ecscore.NewUUID(), drainingMessage(svc, n))
-		}
-		addCountEvents(svc, p.now, lb.deregistered[svcArn], deregisteredMessage)
-	}
-	if len(svc.LoadBalancers) == 0 {
-		return nil, nil
-	}
-	sc := p.c.Scope()
-	grace := p.r.elb.Scaled(time.Duration(aws.ToInt32(svc.HealthCheckGracePeriodSeconds)) * time.Second)
-	healthy := map[string]bool{}
-	registered := map[string]int{}
-	var stopped []string
-	for _, t := range tasks {
-		if !ecscore.Running(t) {
-			continue
-		}
-		targets, err := p.targetsOf(svc, t)
-		if err != nil {
-			return nil, err
-		}
-		ok, checking := true, false
-		for _, tt := range targets {
-			st, err := elbv2.TargetHealth(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb)
-			if err != nil {
-				return nil, err
-			}
-			if !st.Registered {
-				if err := elbv2.RegisterTaskTarget(p.c.Tx, sc, tt.TargetGroupArn, tt.ID, tt.Port, p.r.elb); err != nil {
-					return nil, err
-				}
-				registered[tt.TargetGroupArn]++
-				ok, checking = false, true
-				continue
-			}
-			switch st.State {
-			case targetHealthy, targetUnused:
-			case targetUnhealthy:
-				ok = false
-				if p.now.Before(aws.ToTime(t.StartedAt).Add(grace)) {
-					p.wake(aws.ToTime(t.StartedAt).Add(grace))
-					continue
-				}
-				if ecscore.Live(t) {
-					id := TaskID(aws.ToString(t.TaskArn))
-					addEvent(svc, p.now, ecscore.NewUUID(), unhealthyMessage(svc, id, tt.Port, tt.TargetGroupArn))
-					p.stop(t, types.TaskStopCodeServiceSchedulerInitiated, ELBHealthStopReason(tt.TargetGroupArn))
-					stopped = append(stopped, id)
-				}
-			case targetInitial:
-				ok, checking = false, true
-			default:
-				ok = false
-			}
-		}
-		healthy[aws.ToString(t.TaskArn)] = ok
-		if checking {
-			// Health is derived from time: look again while checks run.
-			p.wake(p.now.Add(p.healthPoll()))
-		}
-	}
-	addCountEvents(svc, p.now, registered, registeredMessage)
-	for _, msg := range taskEvents(svc, "stopped", stopped) {
-		addEvent(svc, p.now, ecscore.NewUUID(), msg)
-	}
-	return healthy, nil
-}
-
 // healthPoll is how often a pass looks again at targets that are not healthy yet.
 func (p *clusterPass) healthPoll() time.Duration {
 	return max(p.r.elb.Scaled(5*time.Second), 20*time.Millisecond)
 }
 
-func addCountEvents(svc *types.Service, now time.Time, counts map[string]int, msg func(*types.Service, int, string) string) {
+func addCountEvents(svc *types.Service, now time.Time, newID func() string, counts map[string]int, msg func(*types.Service, int, string) string) {
 	arns := make([]string, 0, len(counts))
 	for arn := range counts {
 		arns = append(arns, arn)
 	}
 	sort.Strings(arns)
 	for _, arn := range arns {
-		addEvent(svc, now, ecscore.NewUUID(), msg(svc, counts[arn], arn))
+		addEvent(svc, now, newID(), msg(svc, counts[arn], arn))
 	}
 }

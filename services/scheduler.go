@@ -6,9 +6,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/longshore/longshore/scheduler"
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
 	"github.com/longshore/longshore/services/ecs"
+	"github.com/longshore/longshore/services/ecs/control"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -37,8 +41,16 @@ func addClusterManager(set *Set, cfg Config) {
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
 		ELB: elbv2.Options{TimeScale: cfg.TimeScale}, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
 	set.starters = append(set.starters, r.Start)
-	for _, c := range r.ControlRoutes(cfg.Region) {
-		set.Control = append(set.Control, ControlRoute{Method: c.Method, Path: c.Path, Handle: c.Handle})
+	set.Control = append(set.Control, control.Routes(ECSControl(cfg.Store, cfg.Region, r))...)
+}
+
+// ECSControl is what the ECS control endpoints need of the cluster manager r.
+func ECSControl(st *store.Store, region string, r *scheduler.Runner) control.Config {
+	return control.Config{Store: st, Region: region, RecordHookResult: scheduler.RecordHookResult, Wake: r.Wake,
+		LogStream: func(c *api.Context, t *types.Task, td *types.TaskDefinition, container string) (control.LogStream, error) {
+			group, stream, in, err := scheduler.LogStream(c, t, td, container)
+			return control.LogStream{Group: group, Stream: stream, In: in}, err
+		},
 	}
 }
 

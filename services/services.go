@@ -32,11 +32,7 @@ type Config struct {
 }
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
-type ControlRoute struct {
-	Method string
-	Path   string
-	Handle func(ctx context.Context, body []byte) (any, error)
-}
+type ControlRoute = api.ControlRoute
 
 // Set is every service with what it brings.
 type Set struct {

@@ -1,4 +1,8 @@
-package scheduler
+// Package control holds the ECS control endpoints under /_longshore: what
+// simulates what has no API (EC2 instances joining a cluster, lost agents,
+// crashing containers, container output, lifecycle hook results). What they
+// need of the cluster manager comes in through Config as function values.
+package control
 
 import (
 	"context"
@@ -17,21 +21,36 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// ControlRoute is one JSON control endpoint of the cluster manager (under /_longshore).
-type ControlRoute struct {
-	Method, Path string
-	Handle       func(ctx context.Context, body []byte) (any, error)
+// Config is what the control endpoints need besides the store.
+type Config struct {
+	Store *store.Store
+	// Region is the server's region, for bodies that name none.
+	Region string
+	// LogStream says where a container of a task writes through the awslogs
+	// driver now (an InvalidParameterException when it cannot write).
+	LogStream func(c *api.Context, t *types.Task, td *types.TaskDefinition, container string) (LogStream, error)
+	// RecordHookResult checks and stores a lifecycle hook's result for a
+	// service deployment.
+	RecordHookResult func(tx *store.Tx, sc store.Scope, sd *types.ServiceDeployment, stage types.DeploymentLifecycleHookStage, status types.DeploymentLifecycleHookStatus) error
+	// Wake asks the cluster manager for a pass.
+	Wake func()
 }
 
-// ControlRoutes are the endpoints that simulate what has no API: EC2
-// instances joining a cluster, lost agents, crashing containers.
-func (r *Runner) ControlRoutes(defaultRegion string) []ControlRoute {
-	return []ControlRoute{
-		{"POST", "/ecs/container-instances", r.controlIn(defaultRegion, r.registerInstances)},
-		{"POST", "/ecs/container-instances/fail", r.controlIn(defaultRegion, r.failInstance)},
-		{"POST", "/ecs/tasks/fail", r.controlIn(defaultRegion, r.failTask)},
-		{"POST", "/ecs/lifecycle-hooks", r.setLifecycleHook},
-		{"POST", "/ecs/tasks/logs", r.controlIn(defaultRegion, r.appendTaskLogs)},
+// LogStream is where a container writes: the group and stream, in the
+// region of In (the context to write with).
+type LogStream struct {
+	Group, Stream string
+	In            *api.Context
+}
+
+// Routes are the ECS control endpoints, in a fixed order.
+func Routes(cfg Config) []api.ControlRoute {
+	return []api.ControlRoute{
+		{Method: "POST", Path: "/ecs/container-instances", Handle: cfg.in(cfg.registerInstances)},
+		{Method: "POST", Path: "/ecs/container-instances/fail", Handle: cfg.in(cfg.failInstance)},
+		{Method: "POST", Path: "/ecs/tasks/fail", Handle: cfg.in(cfg.failTask)},
+		{Method: "POST", Path: "/ecs/lifecycle-hooks", Handle: cfg.setLifecycleHook},
+		{Method: "POST", Path: "/ecs/tasks/logs", Handle: cfg.in(cfg.appendTaskLogs)},
 	}
 }
 
@@ -46,9 +65,9 @@ func badRequest(format string, args ...any) error {
 	return apierror.WithStatus(400, "InvalidParameterException", format, args...)
 }
 
-// controlIn decodes the body and runs fn in a write transaction of the
+// in decodes the body and runs fn in a write transaction of the
 // account and region it names (default 000000000000 and the server's region).
-func (r *Runner) controlIn(defaultRegion string, fn func(c *api.Context, body []byte) (any, error)) func(context.Context, []byte) (any, error) {
+func (cfg Config) in(fn func(c *api.Context, body []byte) (any, error)) func(context.Context, []byte) (any, error) {
 	return func(ctx context.Context, body []byte) (any, error) {
 		var req controlRequest
 		if len(body) == 0 {
@@ -61,10 +80,10 @@ func (r *Runner) controlIn(defaultRegion string, fn func(c *api.Context, body []
 			req.Account = api.DefaultAccount
 		}
 		if req.Region == "" {
-			req.Region = defaultRegion
+			req.Region = cfg.Region
 		}
 		var out any
-		err := r.store.Write(ctx, func(tx *store.Tx) error {
+		err := cfg.Store.Write(ctx, func(tx *store.Tx) error {
 			c := &api.Context{Context: ctx, Service: "ecs", Operation: "Control", Region: req.Region,
 				Caller: api.RootPrincipal(req.Account, ""), Tx: tx}
 			var err error
@@ -89,7 +108,7 @@ type RegisterInstancesResult struct {
 	Ec2InstanceIds        []string `json:"ec2InstanceIds"`
 }
 
-func (r *Runner) registerInstances(c *api.Context, body []byte) (any, error) {
+func (cfg Config) registerInstances(c *api.Context, body []byte) (any, error) {
 	var req registerInstancesRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -211,7 +230,7 @@ type failInstanceRequest struct {
 
 // failInstance makes an instance's agent disconnect for good: its tasks stop
 // on the next pass and services place them elsewhere.
-func (r *Runner) failInstance(c *api.Context, body []byte) (any, error) {
+func (cfg Config) failInstance(c *api.Context, body []byte) (any, error) {
 	var req failInstanceRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -251,7 +270,7 @@ type failTaskRequest struct {
 }
 
 // failTask makes a task's essential container exit.
-func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
+func (cfg Config) failTask(c *api.Context, body []byte) (any, error) {
 	var req failTaskRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -272,8 +291,8 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 	if t == nil {
 		return nil, badRequest("The referenced task was not found.")
 	}
-	if !ecscore.Live(t) {
-		return nil, badRequest("The task %s is already stopping.", TaskID(arn))
+	if aws.ToString(t.DesiredStatus) != ecscore.TaskRunning {
+		return nil, badRequest("The task %s is already stopping.", taskID(arn))
 	}
 	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
 	if err != nil {
@@ -282,10 +301,10 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 	switch types.TaskStopCode(req.StopCode) {
 	case types.TaskStopCodeSpotInterruption:
 		ecscore.RequestStop(t, types.TaskStopCodeSpotInterruption, ecscore.ReasonSpotInterruption, c.Now())
-		return r.putFailedTask(c, arn, t)
+		return putFailedTask(c, arn, t)
 	case types.TaskStopCodeTerminationNotice:
 		ecscore.RequestStop(t, types.TaskStopCodeTerminationNotice, ecscore.ReasonTerminationNotice, c.Now())
-		return r.putFailedTask(c, arn, t)
+		return putFailedTask(c, arn, t)
 	case "", types.TaskStopCodeEssentialContainerExited:
 	default:
 		return nil, badRequest("stopCode must be EssentialContainerExited, SpotInterruption or TerminationNotice.")
@@ -306,10 +325,10 @@ func (r *Runner) failTask(c *api.Context, body []byte) (any, error) {
 		}
 	}
 	ecscore.RequestStop(t, types.TaskStopCodeEssentialContainerExited, ecscore.ReasonEssentialExited, c.Now())
-	return r.putFailedTask(c, arn, t)
+	return putFailedTask(c, arn, t)
 }
 
-func (r *Runner) putFailedTask(c *api.Context, arn string, t *types.Task) (any, error) {
+func putFailedTask(c *api.Context, arn string, t *types.Task) (any, error) {
 	if err := ecscore.PutTask(c.Tx, c.Scope(), t); err != nil {
 		return nil, err
 	}
@@ -326,4 +345,9 @@ func essentialContainer(td *types.TaskDefinition) string {
 		}
 	}
 	return ""
+}
+
+// taskID is the last part of a task ARN.
+func taskID(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
 }

@@ -1,4 +1,4 @@
-package scheduler
+package control
 
 import (
 	"encoding/json"
@@ -39,7 +39,7 @@ type TaskLogsResult struct {
 // appendTaskLogs writes lines as a running container's output to its
 // awslogs stream: one event per line (lines holding newlines are split, and
 // empty ones dropped, as the driver does), all stamped now.
-func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
+func (cfg Config) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	var req taskLogsRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, badRequest("The request body is not valid JSON: %s", err.Error())
@@ -67,37 +67,20 @@ func (r *Runner) appendTaskLogs(c *api.Context, body []byte) (any, error) {
 	if name == "" && len(t.Containers) == 1 {
 		name = aws.ToString(t.Containers[0].Name)
 	}
-	ct := taskContainer(t, name)
-	if ct == nil {
-		return nil, badRequest("The task %s has no container named %q.", TaskID(arn), name)
-	}
 	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), aws.ToString(t.TaskDefinitionArn))
 	if err != nil {
 		return nil, err
 	}
-	var target *awslogsTarget
-	for _, a := range awslogsTargets(td, c.Region) {
-		if a.Container == name {
-			target = &a
-		}
-	}
-	if target == nil {
-		return nil, badRequest("The container %s does not use the awslogs log driver.", name)
-	}
-	// A container writes once created: from ACTIVATING until it stops.
-	last := aws.ToString(t.LastStatus)
-	if aws.ToString(ct.LastStatus) != ecscore.TaskRunning && !(last == ecscore.TaskActivating && ecscore.Live(t)) {
-		if beforeContainersCreated(t) {
-			return nil, badRequest("The container %s has not started yet (task %s is %s).", name, TaskID(arn), last)
-		}
-		return nil, badRequest("The container %s is not running (task %s is %s).", name, TaskID(arn), last)
-	}
-	stream := target.stream(t)
-	token, err := logs.Append(target.in(c), target.Group, stream, events)
+	target, err := cfg.LogStream(c, t, td, name)
 	if err != nil {
 		return nil, err
 	}
-	return TaskLogsResult{LogGroupName: target.Group, LogStreamName: stream, Region: target.Region,
+	stream := target.Stream
+	token, err := logs.Append(target.In, target.Group, stream, events)
+	if err != nil {
+		return nil, err
+	}
+	return TaskLogsResult{LogGroupName: target.Group, LogStreamName: stream, Region: target.In.Region,
 		Events: len(events), NextSequenceToken: token}, nil
 }
 
