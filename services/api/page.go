@@ -8,10 +8,11 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// Paging describes the page a List/Describe call asks for. Every form of the
-// helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice, PaginateSorted) runs the
-// same loop: read after the token's position in chunks, keep what the filter
-// accepts, stop at Size, and hand back a token only when more items follow.
+// Paging describes the page a List/Describe call asks for. Every form of
+// the helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice,
+// PaginateSorted) runs the same loop: read after the token's position in
+// chunks, keep what the filter accepts, stop at Size, and hand back a token
+// only when more items follow.
 type Paging struct {
 	// Listing names what the token is signed for (operation and its
 	// arguments), so that a token from another listing is refused.
