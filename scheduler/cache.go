@@ -1,7 +1,6 @@
 package scheduler
 
 import (
-	"database/sql"
 	"hash/maphash"
 	"sync"
 
@@ -15,7 +14,6 @@ import (
 // dropped (Reset), since the documents it mutated no longer match the store.
 type docCache[T any] struct {
 	coll store.Collection[T]
-	kind string
 	seed maphash.Seed
 	mu   sync.Mutex
 	// docs holds, per scope and parent, the documents by id.
@@ -33,19 +31,13 @@ type cached[T any] struct {
 }
 
 func newDocCache[T any](c store.Collection[T]) *docCache[T] {
-	return &docCache[T]{coll: c, kind: c.Kind, seed: maphash.MakeSeed(), docs: map[parentKey]map[string]cached[T]{}}
+	return &docCache[T]{coll: c, seed: maphash.MakeSeed(), docs: map[parentKey]map[string]cached[T]{}}
 }
 
 // List returns the documents with the given parent in creation order,
 // decoding only those whose stored JSON changed, and drops the cached
 // documents that are gone.
 func (dc *docCache[T]) List(tx *store.Tx, sc store.Scope, parent string) ([]*T, error) {
-	rows, err := tx.Query(`SELECT id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND parent = ? ORDER BY rowid`,
-		dc.kind, sc.Account, sc.Region, parent)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	pk := parentKey{sc, parent}
@@ -55,25 +47,21 @@ func (dc *docCache[T]) List(tx *store.Tx, sc store.Scope, parent string) ([]*T, 
 		dc.docs[pk] = known
 	}
 	var out []*T
-	for rows.Next() {
-		var id string
-		var raw sql.RawBytes
-		if err := rows.Scan(&id, &raw); err != nil {
-			return nil, err
-		}
+	err := dc.coll.ScanRaw(tx, sc, store.Query{Parent: parent}, func(id string, raw []byte) error {
 		h := maphash.Bytes(dc.seed, raw)
 		if c, ok := known[id]; ok && c.hash == h {
 			out = append(out, c.doc)
-			continue
+			return nil
 		}
 		doc, err := dc.coll.Decode(raw)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		known[id] = cached[T]{hash: h, doc: doc}
 		out = append(out, doc)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(known) > len(out) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -13,6 +11,7 @@ import (
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/services/loop"
 	"github.com/longshore/longshore/store"
 )
 
@@ -44,9 +43,8 @@ type Runner struct {
 	alarms  AlarmState
 	runtime TaskRuntime
 	log     *slog.Logger
-	wakeup  chan struct{}
+	loop    *loop.Loop
 
-	mu     sync.Mutex // one pass at a time
 	placer *placer
 
 	// Decoded documents kept between passes.
@@ -82,145 +80,75 @@ func New(cfg Config) *Runner {
 	if cfg.Runtime == nil {
 		cfg.Runtime = NewSimulated(cfg.Timings)
 	}
-	return &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, runtime: cfg.Runtime, log: cfg.Logger,
-		placer: newPlacer(cfg.Seed), wakeup: make(chan struct{}, 1),
+	r := &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, runtime: cfg.Runtime, log: cfg.Logger,
+		placer:    newPlacer(cfg.Seed),
 		taskCache: newDocCache(ecscore.Tasks), instanceCache: newDocCache(ecscore.ContainerInstances), lastChanges: -1}
+	// The timings are scaled already; the step runs on the store's clock.
+	r.loop = loop.New(loop.Config{Name: "cluster manager pass", Store: cfg.Store, Step: r.pass, Failed: r.failed,
+		Every: cfg.Timings.Resync, WakeOnWrite: true, Log: cfg.Logger})
+	return r
 }
 
-// Start runs passes until ctx ends or the returned function is called.
-func (r *Runner) Start(ctx context.Context) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	r.store.OnWrite(r.Wake)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		r.loop(ctx)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
+// Start runs passes until ctx ends or the returned function is called:
+// after every store write, when a task next changes, and every Resync.
+func (r *Runner) Start(ctx context.Context) func() { return r.loop.Start(ctx) }
 
 // Wake asks for a pass soon; wakes coalesce.
-func (r *Runner) Wake() {
-	select {
-	case r.wakeup <- struct{}{}:
-	default:
-	}
-}
-
-func (r *Runner) loop(ctx context.Context) {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-r.wakeup:
-		case <-timer.C:
-		}
-		next, err := r.safePass(ctx)
-		if err != nil && ctx.Err() == nil {
-			r.log.Error("cluster manager pass failed", "error", err)
-		}
-		delay := r.timings.Resync
-		if !next.IsZero() {
-			if d := time.Until(next); d < delay {
-				delay = max(d, time.Millisecond)
-			}
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(delay)
-	}
-}
-
-// safePass runs a pass, turning a panic into an error so that the loop lives on.
-func (r *Runner) safePass(ctx context.Context) (next time.Time, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-		}
-	}()
-	return r.Pass(ctx)
-}
+func (r *Runner) Wake() { r.loop.Wake() }
 
 // Pass reconciles every cluster of every account and region once, in one
 // write transaction, and returns when a task next changes by itself (zero
 // when none will). A pass with no write since the last one and no change due
 // returns at once.
-func (r *Runner) Pass(ctx context.Context) (time.Time, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var next time.Time
-	err := r.store.Write(ctx, func(tx *store.Tx) error {
-		var changes int64
-		if err := tx.QueryRow(`SELECT total_changes()`).Scan(&changes); err != nil {
-			return err
-		}
-		if changes == r.lastChanges && tx.Now.Before(r.nextDue) && tx.Now.Before(r.lastFull.Add(fullPassEvery)) {
-			next = r.nextDue
-			return nil
-		}
-		scopes, err := scopes(tx)
-		if err != nil {
-			return err
-		}
-		r.budget = MaxStartsPerPass
-		for _, sc := range scopes {
-			items, err := ecscore.Clusters.List(tx, sc, store.Query{})
-			if err != nil {
-				return err
-			}
-			c := &api.Context{Context: ctx, Service: "ecs", Operation: "ClusterManager", Region: sc.Region,
-				Caller: api.RootPrincipal(sc.Account, ""), Tx: tx}
-			for _, it := range items {
-				at, err := r.runCluster(c, it.Doc)
-				if err != nil {
-					return fmt.Errorf("cluster %s: %w", it.ID, err)
-				}
-				if !at.IsZero() && (next.IsZero() || at.Before(next)) {
-					next = at
-				}
-			}
-		}
-		if err := tx.QueryRow(`SELECT total_changes()`).Scan(&r.lastChanges); err != nil {
-			return err
-		}
-		r.nextDue, r.lastFull = next, tx.Now
-		if next.IsZero() {
-			r.nextDue = tx.Now.Add(fullPassEvery)
-		}
-		return nil
-	})
+func (r *Runner) Pass(ctx context.Context) (time.Time, error) { return r.loop.Once(ctx) }
+
+// pass is the loop's step: one pass in the loop's transaction.
+func (r *Runner) pass(run *loop.Run) (time.Time, error) {
+	ctx, tx := run.Ctx, run.Tx
+	changes, err := tx.Changes()
 	if err != nil {
-		// The rolled-back pass mutated cached documents.
-		r.taskCache.Reset()
-		r.instanceCache.Reset()
-		r.lastChanges = -1
+		return time.Time{}, err
 	}
-	return next, err
+	if changes == r.lastChanges && tx.Now.Before(r.nextDue) && tx.Now.Before(r.lastFull.Add(fullPassEvery)) {
+		return r.nextDue, nil
+	}
+	scopes, err := run.Scopes(ecscore.Clusters.Kind)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next time.Time
+	r.budget = MaxStartsPerPass
+	for _, sc := range scopes {
+		items, err := ecscore.Clusters.List(tx, sc, store.Query{})
+		if err != nil {
+			return time.Time{}, err
+		}
+		c := &api.Context{Context: ctx, Service: "ecs", Operation: "ClusterManager", Region: sc.Region,
+			Caller: api.RootPrincipal(sc.Account, ""), Tx: tx}
+		for _, it := range items {
+			at, err := r.runCluster(c, it.Doc)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("cluster %s: %w", it.ID, err)
+			}
+			if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
+		}
+	}
+	if r.lastChanges, err = tx.Changes(); err != nil {
+		return time.Time{}, err
+	}
+	r.nextDue, r.lastFull = next, tx.Now
+	if next.IsZero() {
+		r.nextDue = tx.Now.Add(fullPassEvery)
+	}
+	return next, nil
 }
 
-// scopes lists the accounts and regions that have ECS clusters.
-func scopes(tx *store.Tx) ([]store.Scope, error) {
-	rows, err := tx.Query(`SELECT DISTINCT account, region FROM resources WHERE kind = ?`, ecscore.Clusters.Kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Scope
-	for rows.Next() {
-		var sc store.Scope
-		if err := rows.Scan(&sc.Account, &sc.Region); err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
+// failed forgets what a pass that did not commit left behind: the cached
+// documents it mutated no longer match the store.
+func (r *Runner) failed() {
+	r.taskCache.Reset()
+	r.instanceCache.Reset()
+	r.lastChanges = -1
 }

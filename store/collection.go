@@ -60,7 +60,7 @@ func (c Collection[T]) Decode(data []byte) (*T, error) {
 // Get loads the document with id, or returns nil when there is none.
 func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
 	var doc []byte
-	err := tx.QueryRow(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+	err := tx.queryRow(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
 		c.Kind, sc.Account, sc.Region, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -77,7 +77,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+	_, err = tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, account, region, id) DO UPDATE SET
 		parent = excluded.parent, name = excluded.name, status = excluded.status, attr = excluded.attr, doc = excluded.doc`,
@@ -87,7 +87,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 
 // Delete removes the document with id and reports whether it existed.
 func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
-	res, err := tx.Exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
+	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return false, err
 	}
@@ -139,7 +139,7 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 		sb.WriteString(" LIMIT ?")
 		args = append(args, q.Limit)
 	}
-	rows, err := tx.Query(sb.String(), args...)
+	rows, err := tx.query(sb.String(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
 	sb.WriteString(`SELECT count(*) FROM resources WHERE `)
 	args := c.filter(&sb, sc, q)
 	var n int
-	err := tx.QueryRow(sb.String(), args...).Scan(&n)
+	err := tx.queryRow(sb.String(), args...).Scan(&n)
 	return n, err
 }
 

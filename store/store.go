@@ -329,7 +329,7 @@ func (s *Store) notify() {
 // Reset deletes all state, keeping the schema.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'`)
+		rows, err := tx.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'`)
 		if err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		}
 		rows.Close()
 		for _, t := range tables {
-			if _, err := tx.Exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
+			if _, err := tx.exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
 				return err
 			}
 		}
@@ -352,8 +352,8 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
-// Exec runs a statement in the transaction (for repositories with tables of their own).
-func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+// exec runs a statement in the transaction.
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if !t.write {
 		return nil, fmt.Errorf("store: write in a read transaction")
 	}
@@ -367,8 +367,8 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
-// Query runs a query in the transaction.
-func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+// query runs a query in the transaction.
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	if err := t.begin(); err != nil {
 		return nil, err
 	}
@@ -378,8 +378,8 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
-// QueryRow runs a single-row query in the transaction.
-func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+// queryRow runs a single-row query in the transaction.
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	if err := t.begin(); err != nil {
 		// A closed context makes the row report the failure on Scan.
 		ctx, cancel := context.WithCancel(t.ctx)

@@ -2,12 +2,12 @@ package appautoscaling
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
+	"sync"
 	"time"
 
 	cw "github.com/longshore/longshore/services/cloudwatch"
+	"github.com/longshore/longshore/services/loop"
 	"github.com/longshore/longshore/store"
 )
 
@@ -22,91 +22,73 @@ type Engine struct {
 	// Now is the clock (tests inject one).
 	Now func() time.Time
 
-	lastBucket time.Time
+	once sync.Once
+	loop *loop.Loop
+	// lastBucket is the minute whose metrics were last published; prevBucket
+	// is restored when the step that moved it does not commit.
+	lastBucket, prevBucket time.Time
 }
 
 // NewEngine builds an engine with the real clock.
 func NewEngine(st *store.Store, log *slog.Logger, timeScale float64) *Engine {
-	if timeScale <= 0 {
-		timeScale = 1
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{Store: st, Log: log, TimeScale: timeScale, Now: func() time.Time { return time.Now().UTC() }}
+	return &Engine{Store: st, Log: log, TimeScale: loop.Scale(timeScale).Factor(), Now: func() time.Time { return time.Now().UTC() }}
 }
 
-// interval is how often the engine looks for work: a sixth of a scaled
-// minute, between 20 ms and one second.
-func (e *Engine) interval() time.Duration {
-	d := time.Duration(float64(10*time.Second) / e.TimeScale)
-	return min(max(d, 20*time.Millisecond), time.Second)
+// runner builds the engine's loop on first use, from the fields as they are
+// then: it looks for work every sixth of a scaled minute, between 20 ms and
+// one second.
+func (e *Engine) runner() *loop.Loop {
+	e.once.Do(func() {
+		scale := loop.Scale(e.TimeScale)
+		e.loop = loop.New(loop.Config{Name: "autoscaling engine", Store: e.Store, Step: e.step, Failed: e.failed, Scale: scale,
+			Clock: loop.NowFunc(func() time.Time { return e.Now() }),
+			Every: min(max(scale.Of(10*time.Second), 20*time.Millisecond), time.Second), Log: e.Log})
+	})
+	return e.loop
 }
 
 // Start runs the engine until ctx ends or the returned function is called.
-func (e *Engine) Start(ctx context.Context) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(e.interval())
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := e.Tick(ctx); err != nil && ctx.Err() == nil {
-					e.Log.Error("autoscaling engine", "error", err)
-				}
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
+func (e *Engine) Start(ctx context.Context) func() { return e.runner().Start(ctx) }
 
-// Tick does the work due at the engine's Now, in one transaction. A panic
-// is recovered inside the transaction, so it rolls back and frees the store.
+// Tick does the work due at the engine's Now, in one transaction.
 func (e *Engine) Tick(ctx context.Context) error {
-	now := e.Now()
-	published := e.lastBucket
-	err := e.Store.Write(ctx, func(tx *store.Tx) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-			}
-		}()
-		// One datapoint per (scaled) minute, stamped with the minute's start,
-		// so that every alarm period holds exactly one however ticks jitter.
-		if bucket := now.Truncate(scaledSeconds(60, e.TimeScale)); bucket.After(e.lastBucket) {
-			if err := publishMetrics(tx, bucket); err != nil {
-				return err
-			}
-			published = bucket
-		}
-		actions, err := cw.Evaluate(tx, now, e.TimeScale)
-		if err != nil {
-			return err
-		}
-		if err := cw.RunActions(tx, now, e.TimeScale, actions); err != nil {
-			return err
-		}
-		scopes, err := cw.Scopes(tx, Scheduled.Kind)
-		if err != nil {
-			return err
-		}
-		for _, sc := range scopes {
-			if err := runScheduled(tx, sc, now, e.TimeScale); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		e.lastBucket = published
-	}
+	_, err := e.runner().Once(ctx)
 	return err
 }
+
+func (e *Engine) step(run *loop.Run) (time.Time, error) {
+	tx, now, scale := run.Tx, run.Now, run.Scale.Factor()
+	e.prevBucket = e.lastBucket
+	// One datapoint per (scaled) minute, stamped with the minute's start,
+	// so that every alarm period holds exactly one however ticks jitter.
+	if bucket := now.Truncate(run.Scale.Of(time.Minute)); bucket.After(e.lastBucket) {
+		if err := publishMetrics(tx, bucket); err != nil {
+			return time.Time{}, err
+		}
+		e.lastBucket = bucket
+	}
+	actions, err := cw.Evaluate(tx, now, scale)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := cw.RunActions(tx, now, scale, actions); err != nil {
+		return time.Time{}, err
+	}
+	scopes, err := run.Scopes(Scheduled.Kind)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, sc := range scopes {
+		if err := runScheduled(tx, sc, now, scale); err != nil {
+			return time.Time{}, err
+		}
+	}
+	return time.Time{}, nil
+}
+
+// failed forgets a publication that was rolled back, so that the next step
+// publishes that minute again.
+func (e *Engine) failed() { e.lastBucket = e.prevBucket }

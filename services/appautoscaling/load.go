@@ -137,7 +137,7 @@ func (l *LoadControl) PutTargetGroupLoad(ctx context.Context, body []byte) (any,
 // CPUUtilization and MemoryUtilization of services with a simulated load, and
 // AWS/ApplicationELB RequestCount and RequestCountPerTarget of target groups.
 func publishMetrics(tx *store.Tx, now time.Time) error {
-	scopes, err := cw.Scopes(tx, ServiceLoads.Kind)
+	scopes, err := ServiceLoads.Scopes(tx)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func publishMetrics(tx *store.Tx, now time.Time) error {
 			}
 		}
 	}
-	scopes, err = cw.Scopes(tx, TargetGroupLoads.Kind)
+	scopes, err = TargetGroupLoads.Scopes(tx)
 	if err != nil {
 		return err
 	}

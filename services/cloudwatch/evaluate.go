@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/longshore/longshore/services/loop"
 	"github.com/longshore/longshore/store"
 )
 
@@ -27,32 +28,11 @@ type Action struct {
 	HasValue bool
 }
 
-// Scopes lists the accounts and regions that hold documents of a collection kind.
-func Scopes(tx *store.Tx, kind string) ([]store.Scope, error) {
-	rows, err := tx.Query(`SELECT DISTINCT account, region FROM resources WHERE kind = ?`, kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Scope
-	for rows.Next() {
-		var sc store.Scope
-		if err := rows.Scan(&sc.Account, &sc.Region); err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
-}
-
 // Evaluate evaluates every alarm that is due at now, in every scope, moving
 // their states, and returns the actions to run. scale divides every period
 // (the --time-scale factor).
 func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
-	if scale <= 0 {
-		scale = 1
-	}
-	scopes, err := Scopes(tx, Alarms.Kind)
+	scopes, err := Alarms.Scopes(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +132,9 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 	return actions, nil
 }
 
+// scaled is an alarm period on the time scale, at least 10 ms.
 func scaled(seconds int32, scale float64) time.Duration {
-	d := time.Duration(float64(seconds) * float64(time.Second) / scale)
-	if d < 10*time.Millisecond {
-		d = 10 * time.Millisecond
-	}
-	return d
+	return max(loop.Scale(scale).Of(time.Duration(seconds)*time.Second), 10*time.Millisecond)
 }
 
 // dueActions returns the actions of an alarm that are due: those of a state it

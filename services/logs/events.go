@@ -44,12 +44,11 @@ func Append(c *api.Context, group, stream string, events []Event) (string, error
 	now := c.Now().UnixMilli()
 	var last int64
 	for _, e := range events {
-		res, err := c.Tx.Exec(`INSERT INTO log_events (account, region, grp, stream, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			c.Account(), c.Region, group, stream, e.Timestamp, now, e.Message)
+		seq, err := store.AppendLogEvent(c.Tx, c.Scope(), group, store.LogEvent{Stream: stream, Timestamp: e.Timestamp, Ingested: now, Message: e.Message})
 		if err != nil {
 			return "", err
 		}
-		last, _ = res.LastInsertId()
+		last = seq
 		if s.FirstEventTimestamp == nil || e.Timestamp < *s.FirstEventTimestamp {
 			s.FirstEventTimestamp = aws.Int64(e.Timestamp)
 		}
@@ -121,49 +120,7 @@ func putLogEvents(c *api.Context, in *cwl.PutLogEventsInput) (*cwl.PutLogEventsO
 }
 
 func deleteEvents(c *api.Context, group, stream string) error {
-	q := `DELETE FROM log_events WHERE account = ? AND region = ? AND grp = ?`
-	args := []any{c.Account(), c.Region, group}
-	if stream != "" {
-		q += ` AND stream = ?`
-		args = append(args, stream)
-	}
-	_, err := c.Tx.Exec(q, args...)
-	return err
-}
-
-type storedEvent struct {
-	seq, ts, ingested int64
-	stream, message   string
-}
-
-func queryEvents(c *api.Context, q string, args ...any) ([]storedEvent, error) {
-	rows, err := c.Tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []storedEvent
-	for rows.Next() {
-		var e storedEvent
-		if err := rows.Scan(&e.seq, &e.ts, &e.ingested, &e.stream, &e.message); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// timeRange adds the startTime (inclusive) and endTime (exclusive) conditions.
-func timeRange(q string, args []any, start, end *int64) (string, []any) {
-	if start != nil {
-		q += ` AND ts >= ?`
-		args = append(args, *start)
-	}
-	if end != nil {
-		q += ` AND ts < ?`
-		args = append(args, *end)
-	}
-	return q, args
+	return store.DeleteLogEvents(c.Tx, c.Scope(), group, stream)
 }
 
 func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsOutput, error) {
@@ -193,36 +150,25 @@ func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsO
 		}
 		forward, paging.Token = dir == "f", aws.String(rest)
 	}
-	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ? AND stream = ?`
-	args := []any{c.Account(), c.Region, group, stream}
-	q, args = timeRange(q, args, in.StartTime, in.EndTime)
 	// The first read starts at the token's position, which the tokens handed back need.
 	var pos int64
 	read := false
-	page, _, err := api.PaginateFunc(paging, func(after int64, n int) ([]store.Item[storedEvent], error) {
+	page, _, err := api.PaginateFunc(paging, func(after int64, n int) ([]store.Item[store.LogEvent], error) {
 		if !read {
 			pos, read = after, true
 		}
-		q, args := q, args[:len(args):len(args)]
-		switch {
-		case forward && after > 0:
-			q += ` AND seq > ?`
-			args = append(args, after)
-		case !forward && after > 0:
-			q += ` AND seq < ?`
-			args = append(args, after)
-		}
+		q := store.LogEventQuery{Group: group, Streams: []string{stream}, Start: in.StartTime, End: in.EndTime, Desc: !forward, Limit: n}
 		if forward {
-			q += ` ORDER BY seq LIMIT ?`
+			q.After = after
 		} else {
-			q += ` ORDER BY seq DESC LIMIT ?`
+			q.Before = after
 		}
-		return eventItems(queryEvents(c, q, append(args, n)...))
+		return eventItems(store.LogEvents(c.Tx, c.Scope(), q))
 	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	events := make([]storedEvent, len(page))
+	events := make([]store.LogEvent, len(page))
 	for i, e := range page {
 		events[i] = *e
 	}
@@ -233,12 +179,12 @@ func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsO
 	}
 	out := &cwl.GetLogEventsOutput{Events: []types.OutputLogEvent{}}
 	for _, e := range events {
-		out.Events = append(out.Events, types.OutputLogEvent{Timestamp: aws.Int64(e.ts), IngestionTime: aws.Int64(e.ingested), Message: aws.String(e.message)})
+		out.Events = append(out.Events, types.OutputLogEvent{Timestamp: aws.Int64(e.Timestamp), IngestionTime: aws.Int64(e.Ingested), Message: aws.String(e.Message)})
 	}
 	// At either end the token handed back is the one given, so clients know to stop.
 	first, last := pos, pos
 	if len(events) > 0 {
-		first, last = events[0].seq, events[len(events)-1].seq
+		first, last = events[0].Seq, events[len(events)-1].Seq
 	} else if pos == 0 {
 		first, last = 0, 0
 	}
@@ -266,30 +212,18 @@ func filterLogEvents(c *api.Context, in *cwl.FilterLogEventsInput) (*cwl.FilterL
 	if limit == 0 {
 		limit = defaultLimit
 	}
-	q := `SELECT seq, ts, ingested, stream, message FROM log_events WHERE account = ? AND region = ? AND grp = ?`
-	args := []any{c.Account(), c.Region, group}
-	q, args = timeRange(q, args, in.StartTime, in.EndTime)
-	if p := aws.ToString(in.LogStreamNamePrefix); p != "" {
-		q += ` AND substr(stream, 1, ?) = ?`
-		args = append(args, len(p), p)
-	}
-	if len(in.LogStreamNames) > 0 {
-		q += ` AND stream IN (?` + strings.Repeat(",?", len(in.LogStreamNames)-1) + `)`
-		for _, n := range in.LogStreamNames {
-			args = append(args, n)
-		}
-	}
-	events, next, err := api.PaginateFunc(logsPaging("logs:FilterLogEvents:"+group, in.NextToken, limit), func(after int64, n int) ([]store.Item[storedEvent], error) {
-		return eventItems(queryEvents(c, q+` AND seq > ? ORDER BY seq LIMIT ?`, append(args[:len(args):len(args)], after, n)...))
-	}, func(e *storedEvent) bool { return match(e.message) })
+	events, next, err := api.PaginateFunc(logsPaging("logs:FilterLogEvents:"+group, in.NextToken, limit), func(after int64, n int) ([]store.Item[store.LogEvent], error) {
+		return eventItems(store.LogEvents(c.Tx, c.Scope(), store.LogEventQuery{Group: group, Streams: in.LogStreamNames,
+			StreamPrefix: aws.ToString(in.LogStreamNamePrefix), Start: in.StartTime, End: in.EndTime, After: after, Limit: n}))
+	}, func(e *store.LogEvent) bool { return match(e.Message) })
 	if err != nil {
 		return nil, err
 	}
 	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}, NextToken: next}
 	for _, e := range events {
 		out.Events = append(out.Events, types.FilteredLogEvent{
-			EventId: aws.String(padded(e.seq)), LogStreamName: aws.String(e.stream),
-			Timestamp: aws.Int64(e.ts), IngestionTime: aws.Int64(e.ingested), Message: aws.String(e.message),
+			EventId: aws.String(padded(e.Seq)), LogStreamName: aws.String(e.Stream),
+			Timestamp: aws.Int64(e.Timestamp), IngestionTime: aws.Int64(e.Ingested), Message: aws.String(e.Message),
 		})
 	}
 	return out, nil
@@ -301,10 +235,10 @@ func logsPaging(scope string, token *string, limit int) api.Paging {
 }
 
 // eventItems positions events by their sequence number.
-func eventItems(events []storedEvent, err error) ([]store.Item[storedEvent], error) {
-	items := make([]store.Item[storedEvent], len(events))
+func eventItems(events []store.LogEvent, err error) ([]store.Item[store.LogEvent], error) {
+	items := make([]store.Item[store.LogEvent], len(events))
 	for i := range events {
-		items[i] = store.Item[storedEvent]{Seq: events[i].seq, Doc: &events[i]}
+		items[i] = store.Item[store.LogEvent]{Seq: events[i].Seq, Doc: &events[i]}
 	}
 	return items, err
 }
