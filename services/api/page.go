@@ -1,29 +1,199 @@
 package api
 
 import (
+	"sort"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/longshore/longshore/store"
 )
 
-// Page keeps the listed items that keep accepts (all when keep is nil), up to
-// limit, and returns the token that resumes at the first item left out (nil
-// when none is). desc says the items were listed newest first (store.Query.Desc).
-func Page[T any](items []store.Item[T], limit int, scope string, desc bool, keep func(*T) bool) ([]*T, *string) {
-	var out []*T
-	for _, it := range items {
-		if keep != nil && !keep(it.Doc) {
-			continue
-		}
-		if len(out) == limit {
-			// The token points just before the item, as AfterSeq reads it.
-			resume := it.Seq - 1
-			if desc {
-				resume = it.Seq + 1
-			}
-			return out, aws.String(EncodeToken(scope, resume))
-		}
-		out = append(out, it.Doc)
+// Paging describes the page a List/Describe call asks for. Every form of
+// the helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice,
+// PaginateSorted) runs the same loop: read after the token's position in
+// chunks, keep what the filter accepts, stop at Size, and hand back a token
+// only when more items follow.
+type Paging struct {
+	// Listing names what the token is signed for (operation and its
+	// arguments), so that a token from another listing is refused.
+	Listing string
+	// Token is the request's NextToken or Marker; nil or empty is the first page.
+	Token *string
+	// Size is the page size; 0 or less returns everything that is left.
+	Size int
+	// Desc lists newest first (store order), or positions or keys descending
+	// (PaginateItems, PaginateSorted).
+	Desc bool
+	// BadToken is the service's own answer to a token it did not issue for
+	// this listing; ErrBadToken when nil.
+	BadToken error
+	// PastEndOK (PaginateSlice) treats a position past the end, left by items
+	// removed meanwhile, as an empty last page instead of a bad token.
+	PastEndOK bool
+}
+
+func (p Paging) bad() error {
+	if p.BadToken != nil {
+		return p.BadToken
 	}
-	return out, nil
+	return ErrBadToken
+}
+
+// after is the position the token resumes after (0 for the first page).
+func (p Paging) after() (int64, error) {
+	pos, err := DecodeToken(p.Listing, aws.ToString(p.Token))
+	if err != nil {
+		return 0, p.bad()
+	}
+	return pos, nil
+}
+
+// Paginate pages a store collection: documents matching q, in creation order
+// (newest first with Desc or q.Desc), that keep accepts (nil keeps all). It
+// reads the store in chunks after the token's position, so one page costs
+// about what it returns however many documents the collection holds.
+func Paginate[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T], q store.Query, p Paging, keep func(*T) bool) ([]*T, *string, error) {
+	if p.Desc {
+		q.Desc = true
+	}
+	return PaginateFunc(p, func(after int64, n int) ([]store.Item[T], error) {
+		q.AfterSeq, q.Limit = after, n
+		return coll.List(tx, sc, q)
+	}, keep)
+}
+
+// PaginateFunc pages any ordered source. read returns up to n items that come
+// after position after (0: from the start), each with its position (never 0);
+// fewer than n means the source is exhausted. The token is the position of
+// the page's last item.
+func PaginateFunc[T any](p Paging, read func(after int64, n int) ([]store.Item[T], error), keep func(*T) bool) ([]*T, *string, error) {
+	after, err := p.after()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, last, err := scan(p, after, read, keep)
+	if err != nil || last == nil {
+		return out, nil, err
+	}
+	return out, aws.String(EncodeToken(p.Listing, last.Seq)), nil
+}
+
+// scan is the one paging loop. last is the page's last item when another
+// page follows, nil when this page is the last.
+func scan[T any](p Paging, after int64, read func(after int64, n int) ([]store.Item[T], error), keep func(*T) bool) (out []*T, last *store.Item[T], err error) {
+	// One more than a page tells whether another page follows; with a filter,
+	// read more at a time so that rejected items cost fewer reads.
+	chunk := p.Size + 1
+	if p.Size <= 0 {
+		chunk = 1000
+	}
+	if keep != nil && chunk < 100 {
+		chunk = 100
+	}
+	var shown store.Item[T]
+	for {
+		items, err := read(after, chunk)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, it := range items {
+			after = it.Seq
+			if keep != nil && !keep(it.Doc) {
+				continue
+			}
+			if p.Size > 0 && len(out) == p.Size {
+				return out, &shown, nil
+			}
+			out = append(out, it.Doc)
+			shown = it
+		}
+		if len(items) < chunk {
+			return out, nil, nil
+		}
+	}
+}
+
+// PaginateItems pages items held in memory, each at a stable position
+// (ascending, or descending with Desc; never 0). A token names the last item
+// returned, so items added or removed meanwhile do not shift the next page.
+func PaginateItems[T any](items []store.Item[T], p Paging, keep func(*T) bool) ([]*T, *string, error) {
+	return PaginateFunc(p, func(after int64, n int) ([]store.Item[T], error) {
+		i := 0
+		if after != 0 {
+			i = sort.Search(len(items), func(i int) bool {
+				if p.Desc {
+					return items[i].Seq < after
+				}
+				return items[i].Seq > after
+			})
+		}
+		return items[i:min(i+n, len(items))], nil
+	}, keep)
+}
+
+// PaginateSlice pages a slice held in memory (a computed or filtered list, a
+// fixed catalogue); the token is the offset of the next item.
+func PaginateSlice[T any](items []T, p Paging, keep func(*T) bool) ([]T, *string, error) {
+	after, err := p.after()
+	if err != nil {
+		return nil, nil, err
+	}
+	if after < 0 || after > int64(len(items)) {
+		if after < 0 || !p.PastEndOK {
+			return nil, nil, p.bad()
+		}
+		after = int64(len(items))
+	}
+	page, last, err := scanSlice(items, p, int(after), keep)
+	if err != nil || last == nil {
+		return page, nil, err
+	}
+	return page, aws.String(EncodeToken(p.Listing, last.Seq)), nil
+}
+
+// PaginateSorted pages a slice held in memory in key order (ascending, or
+// descending with Desc; keys unique). The token carries the last key shown,
+// so items added or removed meanwhile do not shift the next page.
+func PaginateSorted[T any](items []T, key func(*T) string, p Paging, keep func(*T) bool) ([]T, *string, error) {
+	after, err := DecodeCursor(p.Listing, aws.ToString(p.Token))
+	if err != nil {
+		return nil, nil, p.bad()
+	}
+	start := 0
+	if after != "" {
+		start = sort.Search(len(items), func(i int) bool {
+			if p.Desc {
+				return key(&items[i]) < after
+			}
+			return key(&items[i]) > after
+		})
+	}
+	page, last, err := scanSlice(items, p, start, keep)
+	if err != nil || last == nil {
+		return page, nil, err
+	}
+	return page, aws.String(EncodeCursor(p.Listing, key(last.Doc))), nil
+}
+
+// scanSlice runs the paging loop over items from index from; an item's
+// position is its index plus one.
+func scanSlice[T any](items []T, p Paging, from int, keep func(*T) bool) ([]T, *store.Item[T], error) {
+	page, last, err := scan(p, int64(from), func(after int64, n int) ([]store.Item[T], error) {
+		from := int(after)
+		to := min(from+n, len(items))
+		chunk := make([]store.Item[T], 0, max(to-from, 0))
+		for i := from; i < to; i++ {
+			chunk = append(chunk, store.Item[T]{Seq: int64(i) + 1, Doc: &items[i]})
+		}
+		return chunk, nil
+	}, keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Empty stays as the input was: nil for nil, empty for empty.
+	out := items[:0:0]
+	for _, v := range page {
+		out = append(out, *v)
+	}
+	return out, last, nil
 }

@@ -83,18 +83,14 @@ func describeScalingActivities(c *api.Context, in *applicationautoscaling.Descri
 		limit = 50
 	}
 	tokenScope := "application-autoscaling:DescribeScalingActivities:" + string(in.ServiceNamespace)
-	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errInvalidToken()
-	}
-	items, err := Activities.List(c.Tx, c.Scope(), store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId),
-		Attr: string(in.ScalableDimension), AfterSeq: after, Desc: true})
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId),
+		Attr: string(in.ScalableDimension)},
+		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, Desc: true, BadToken: errInvalidToken()}, func(a *types.ScalingActivity) bool {
+			return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
+		})
 	if err != nil {
 		return nil, err
 	}
-	page, next := api.Page(items, limit, tokenScope, true, func(a *types.ScalingActivity) bool {
-		return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
-	})
 	out := &applicationautoscaling.DescribeScalingActivitiesOutput{ScalingActivities: []types.ScalingActivity{}, NextToken: next}
 	for _, a := range page {
 		out.ScalingActivities = append(out.ScalingActivities, *a)

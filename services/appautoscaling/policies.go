@@ -240,22 +240,18 @@ func describeScalingPolicies(c *api.Context, in *applicationautoscaling.Describe
 		limit = 50
 	}
 	tokenScope := "application-autoscaling:DescribeScalingPolicies:" + string(in.ServiceNamespace)
-	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errInvalidToken()
-	}
-	items, err := Policies.List(c.Tx, c.Scope(), store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId), AfterSeq: after})
-	if err != nil {
-		return nil, err
-	}
 	names := map[string]bool{}
 	for _, n := range in.PolicyNames {
 		names[n] = true
 	}
-	page, next := api.Page(items, limit, tokenScope, false, func(d *policyRecord) bool {
-		p := d.Policy
-		return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
-	})
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
+		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *policyRecord) bool {
+			p := d.Policy
+			return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
+		})
+	if err != nil {
+		return nil, err
+	}
 	out := &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}, NextToken: next}
 	for _, d := range page {
 		p := d.Policy

@@ -114,22 +114,18 @@ func describeScheduledActions(c *api.Context, in *applicationautoscaling.Describ
 		limit = 50
 	}
 	tokenScope := "application-autoscaling:DescribeScheduledActions:" + string(in.ServiceNamespace)
-	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errInvalidToken()
-	}
-	items, err := Scheduled.List(c.Tx, c.Scope(), store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId), AfterSeq: after})
-	if err != nil {
-		return nil, err
-	}
 	names := map[string]bool{}
 	for _, n := range in.ScheduledActionNames {
 		names[n] = true
 	}
-	page, next := api.Page(items, limit, tokenScope, false, func(d *scheduledRecord) bool {
-		a := d.Action
-		return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
-	})
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
+		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *scheduledRecord) bool {
+			a := d.Action
+			return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
+		})
+	if err != nil {
+		return nil, err
+	}
 	out := &applicationautoscaling.DescribeScheduledActionsOutput{ScheduledActions: []types.ScheduledAction{}, NextToken: next}
 	for _, d := range page {
 		out.ScheduledActions = append(out.ScheduledActions, d.Action)

@@ -179,21 +179,17 @@ func describeScalableTargets(c *api.Context, in *applicationautoscaling.Describe
 		limit = 50
 	}
 	tokenScope := "application-autoscaling:DescribeScalableTargets:" + string(in.ServiceNamespace)
-	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errInvalidToken()
-	}
-	items, err := Targets.List(c.Tx, c.Scope(), store.Query{Parent: string(in.ServiceNamespace), Attr: string(in.ScalableDimension), AfterSeq: after})
-	if err != nil {
-		return nil, err
-	}
 	ids := map[string]bool{}
 	for _, id := range in.ResourceIds {
 		ids[id] = true
 	}
-	page, next := api.Page(items, limit, tokenScope, false, func(d *targetRecord) bool {
-		return len(ids) == 0 || ids[aws.ToString(d.Target.ResourceId)]
-	})
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Targets, store.Query{Parent: string(in.ServiceNamespace), Attr: string(in.ScalableDimension)},
+		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *targetRecord) bool {
+			return len(ids) == 0 || ids[aws.ToString(d.Target.ResourceId)]
+		})
+	if err != nil {
+		return nil, err
+	}
 	out := &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: []types.ScalableTarget{}, NextToken: next}
 	for _, d := range page {
 		out.ScalableTargets = append(out.ScalableTargets, d.Target)

@@ -1,6 +1,7 @@
 package autoscaling
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 
@@ -116,43 +117,39 @@ func describeActivities(c *api.Context, in *autoscaling.DescribeScalingActivitie
 	}
 	group := aws.ToString(in.AutoScalingGroupName)
 	scope := "autoscaling:DescribeScalingActivities:" + group
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := Activities.List(c.Tx, c.Scope(), store.Query{Parent: group, AfterSeq: after, Desc: true})
-	if err != nil {
-		return nil, err
-	}
 	live := map[string]bool{}
-	out := &autoscaling.DescribeScalingActivitiesOutput{Activities: []types.Activity{}}
-	for _, it := range items {
-		a := it.Doc
+	var groupErr error
+	p := asPaging(scope, in.NextToken, size)
+	p.Desc = true
+	items, next, err := api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: group}, p, func(a *types.Activity) bool {
 		if len(in.ActivityIds) > 0 && !slices.Contains(in.ActivityIds, aws.ToString(a.ActivityId)) {
-			continue
+			return false
 		}
 		name := aws.ToString(a.AutoScalingGroupName)
 		exists, known := live[name]
 		if !known {
 			g, err := Groups.Get(c.Tx, c.Scope(), name)
 			if err != nil {
-				return nil, err
+				groupErr = err
+				return false
 			}
 			exists = g != nil && aws.ToString(g.Group.AutoScalingGroupARN) == aws.ToString(a.AutoScalingGroupARN)
 			live[name] = exists
 		}
 		if !exists {
 			if !aws.ToBool(in.IncludeDeletedGroups) {
-				continue
+				return false
 			}
 			a.AutoScalingGroupState = aws.String("Deleted")
 		}
-		if len(out.Activities) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
+		return true
+	})
+	if err = cmp.Or(err, groupErr); err != nil {
+		return nil, err
+	}
+	out := &autoscaling.DescribeScalingActivitiesOutput{Activities: []types.Activity{}, NextToken: next}
+	for _, a := range items {
 		out.Activities = append(out.Activities, *a)
-		after = it.Seq
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
 )
 
 // errValidation is Auto Scaling's ValidationError, which the model does not list.
@@ -38,4 +39,9 @@ func errActivityInProgress(format string, args ...any) error {
 
 func errBadToken() error {
 	return apierror.New("InvalidNextToken", "The token is invalid.")
+}
+
+// asPaging is a page of an Auto Scaling listing.
+func asPaging(scope string, token *string, size int) api.Paging {
+	return api.Paging{Listing: scope, Token: token, Size: size, BadToken: errBadToken()}
 }

@@ -1,6 +1,7 @@
 package autoscaling
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -602,30 +603,22 @@ func describeGroups(c *api.Context, in *autoscaling.DescribeAutoScalingGroupsInp
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeAutoScalingGroups"
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := Groups.List(c.Tx, c.Scope(), store.Query{AfterSeq: after})
-	if err != nil {
+	var filterErr error
+	items, next, err := api.Paginate(c.Tx, c.Scope(), Groups, store.Query{}, asPaging(scope, in.NextToken, size), func(doc *groupDoc) bool {
+		g := &doc.Group
+		if len(in.AutoScalingGroupNames) > 0 && !slices.Contains(in.AutoScalingGroupNames, aws.ToString(g.AutoScalingGroupName)) {
+			return false
+		}
+		ok, err := matchGroupFilters(g, in.Filters)
+		filterErr = cmp.Or(filterErr, err)
+		return ok && err == nil
+	})
+	if err = cmp.Or(err, filterErr); err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeAutoScalingGroupsOutput{AutoScalingGroups: []types.AutoScalingGroup{}}
-	for _, it := range items {
-		g := &it.Doc.Group
-		if len(in.AutoScalingGroupNames) > 0 && !slices.Contains(in.AutoScalingGroupNames, aws.ToString(g.AutoScalingGroupName)) {
-			continue
-		}
-		if ok, err := matchGroupFilters(g, in.Filters); err != nil {
-			return nil, err
-		} else if !ok {
-			continue
-		}
-		if len(out.AutoScalingGroups) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
-		d, err := describeGroup(c, it.Doc)
+	out := &autoscaling.DescribeAutoScalingGroupsOutput{AutoScalingGroups: []types.AutoScalingGroup{}, NextToken: next}
+	for _, doc := range items {
+		d, err := describeGroup(c, doc)
 		if err != nil {
 			return nil, err
 		}
@@ -633,7 +626,6 @@ func describeGroups(c *api.Context, in *autoscaling.DescribeAutoScalingGroupsInp
 			d.Instances = nil
 		}
 		out.AutoScalingGroups = append(out.AutoScalingGroups, d)
-		after = it.Seq
 	}
 	return out, nil
 }

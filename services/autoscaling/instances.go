@@ -105,25 +105,15 @@ func describeInstances(c *api.Context, in *autoscaling.DescribeAutoScalingInstan
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeAutoScalingInstances"
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := Members.List(c.Tx, c.Scope(), store.Query{AfterSeq: after})
+	items, next, err := api.Paginate(c.Tx, c.Scope(), Members, store.Query{}, asPaging(scope, in.NextToken, size), func(m *member) bool {
+		return len(in.InstanceIds) == 0 || slices.Contains(in.InstanceIds, aws.ToString(m.InstanceId))
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeAutoScalingInstancesOutput{AutoScalingInstances: []types.AutoScalingInstanceDetails{}}
-	for _, it := range items {
-		if len(in.InstanceIds) > 0 && !slices.Contains(in.InstanceIds, it.ID) {
-			continue
-		}
-		if len(out.AutoScalingInstances) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
-		out.AutoScalingInstances = append(out.AutoScalingInstances, details(it.Doc))
-		after = it.Seq
+	out := &autoscaling.DescribeAutoScalingInstancesOutput{AutoScalingInstances: []types.AutoScalingInstanceDetails{}, NextToken: next}
+	for _, m := range items {
+		out.AutoScalingInstances = append(out.AutoScalingInstances, details(m))
 	}
 	return out, nil
 }

@@ -89,25 +89,15 @@ func describeLaunchConfigurations(c *api.Context, in *autoscaling.DescribeLaunch
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeLaunchConfigurations"
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := LaunchConfigs.List(c.Tx, c.Scope(), store.Query{AfterSeq: after})
+	items, next, err := api.Paginate(c.Tx, c.Scope(), LaunchConfigs, store.Query{}, asPaging(scope, in.NextToken, size), func(lc *types.LaunchConfiguration) bool {
+		return len(in.LaunchConfigurationNames) == 0 || slices.Contains(in.LaunchConfigurationNames, aws.ToString(lc.LaunchConfigurationName))
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: []types.LaunchConfiguration{}}
-	for _, it := range items {
-		if len(in.LaunchConfigurationNames) > 0 && !slices.Contains(in.LaunchConfigurationNames, it.ID) {
-			continue
-		}
-		if len(out.LaunchConfigurations) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
-		out.LaunchConfigurations = append(out.LaunchConfigurations, *it.Doc)
-		after = it.Seq
+	out := &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: []types.LaunchConfiguration{}, NextToken: next}
+	for _, lc := range items {
+		out.LaunchConfigurations = append(out.LaunchConfigurations, *lc)
 	}
 	return out, nil
 }

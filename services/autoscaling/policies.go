@@ -181,29 +181,18 @@ func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*a
 	}
 	group := aws.ToString(in.AutoScalingGroupName)
 	scope := "autoscaling:DescribePolicies:" + group
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := Policies.List(c.Tx, c.Scope(), store.Query{Parent: group, AfterSeq: after})
+	items, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), func(p *types.ScalingPolicy) bool {
+		if len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyName)) && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyARN)) {
+			return false
+		}
+		return len(in.PolicyTypes) == 0 || slices.Contains(in.PolicyTypes, aws.ToString(p.PolicyType))
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribePoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}}
-	for _, it := range items {
-		p := it.Doc
-		if len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyName)) && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyARN)) {
-			continue
-		}
-		if len(in.PolicyTypes) > 0 && !slices.Contains(in.PolicyTypes, aws.ToString(p.PolicyType)) {
-			continue
-		}
-		if len(out.ScalingPolicies) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
+	out := &autoscaling.DescribePoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}, NextToken: next}
+	for _, p := range items {
 		out.ScalingPolicies = append(out.ScalingPolicies, *p)
-		after = it.Seq
 	}
 	return out, nil
 }

@@ -131,25 +131,17 @@ func describeInstanceRefreshes(c *api.Context, in *autoscaling.DescribeInstanceR
 		return nil, err
 	}
 	scope := "autoscaling:DescribeInstanceRefreshes:" + name
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := Refreshes.List(c.Tx, c.Scope(), store.Query{Parent: name, AfterSeq: after, Desc: true})
+	p := asPaging(scope, in.NextToken, size)
+	p.Desc = true
+	items, next, err := api.Paginate(c.Tx, c.Scope(), Refreshes, store.Query{Parent: name}, p, func(r *refreshDoc) bool {
+		return len(in.InstanceRefreshIds) == 0 || slices.Contains(in.InstanceRefreshIds, aws.ToString(r.Refresh.InstanceRefreshId))
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeInstanceRefreshesOutput{InstanceRefreshes: []types.InstanceRefresh{}}
-	for _, it := range items {
-		if len(in.InstanceRefreshIds) > 0 && !slices.Contains(in.InstanceRefreshIds, aws.ToString(it.Doc.Refresh.InstanceRefreshId)) {
-			continue
-		}
-		if len(out.InstanceRefreshes) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
-		out.InstanceRefreshes = append(out.InstanceRefreshes, it.Doc.Refresh)
-		after = it.Seq
+	out := &autoscaling.DescribeInstanceRefreshesOutput{InstanceRefreshes: []types.InstanceRefresh{}, NextToken: next}
+	for _, r := range items {
+		out.InstanceRefreshes = append(out.InstanceRefreshes, r.Refresh)
 	}
 	return out, nil
 }

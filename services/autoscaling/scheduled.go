@@ -173,35 +173,25 @@ func describeScheduledActions(c *api.Context, in *autoscaling.DescribeScheduledA
 		}
 	}
 	scope := "autoscaling:DescribeScheduledActions:" + group
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
-	items, err := ScheduledAction.List(c.Tx, c.Scope(), store.Query{Parent: group, AfterSeq: after})
+	items, next, err := api.Paginate(c.Tx, c.Scope(), ScheduledAction, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), func(d *scheduledDoc) bool {
+		a := &d.Action
+		if !d.Next.IsZero() {
+			a.StartTime, a.Time = aws.Time(d.Next), aws.Time(d.Next)
+		}
+		if len(in.ScheduledActionNames) > 0 && !slices.Contains(in.ScheduledActionNames, aws.ToString(a.ScheduledActionName)) {
+			return false
+		}
+		if in.StartTime != nil && aws.ToTime(a.StartTime).Before(*in.StartTime) {
+			return false
+		}
+		return in.EndTime == nil || !aws.ToTime(a.StartTime).After(*in.EndTime)
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeScheduledActionsOutput{ScheduledUpdateGroupActions: []types.ScheduledUpdateGroupAction{}}
-	for _, it := range items {
-		a := it.Doc.Action
-		if !it.Doc.Next.IsZero() {
-			a.StartTime, a.Time = aws.Time(it.Doc.Next), aws.Time(it.Doc.Next)
-		}
-		if len(in.ScheduledActionNames) > 0 && !slices.Contains(in.ScheduledActionNames, aws.ToString(a.ScheduledActionName)) {
-			continue
-		}
-		if in.StartTime != nil && aws.ToTime(a.StartTime).Before(*in.StartTime) {
-			continue
-		}
-		if in.EndTime != nil && aws.ToTime(a.StartTime).After(*in.EndTime) {
-			continue
-		}
-		if len(out.ScheduledUpdateGroupActions) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, after))
-			break
-		}
-		out.ScheduledUpdateGroupActions = append(out.ScheduledUpdateGroupActions, a)
-		after = it.Seq
+	out := &autoscaling.DescribeScheduledActionsOutput{ScheduledUpdateGroupActions: []types.ScheduledUpdateGroupAction{}, NextToken: next}
+	for _, d := range items {
+		out.ScheduledUpdateGroupActions = append(out.ScheduledUpdateGroupActions, d.Action)
 	}
 	return out, nil
 }

@@ -154,10 +154,6 @@ func describeTags(c *api.Context, in *autoscaling.DescribeTagsInput) (*autoscali
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeTags"
-	cursor, err := api.DecodeCursor(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadToken()
-	}
 	items, err := Groups.List(c.Tx, c.Scope(), store.Query{})
 	if err != nil {
 		return nil, err
@@ -172,16 +168,10 @@ func describeTags(c *api.Context, in *autoscaling.DescribeTagsInput) (*autoscali
 	}
 	key := func(t types.TagDescription) string { return aws.ToString(t.ResourceId) + "\x00" + aws.ToString(t.Key) }
 	slices.SortFunc(all, func(a, b types.TagDescription) int { return strings.Compare(key(a), key(b)) })
-	out := &autoscaling.DescribeTagsOutput{Tags: []types.TagDescription{}}
-	for _, t := range all {
-		if cursor != "" && key(t) <= cursor {
-			continue
-		}
-		if len(out.Tags) == size {
-			out.NextToken = aws.String(api.EncodeCursor(scope, key(out.Tags[len(out.Tags)-1])))
-			break
-		}
-		out.Tags = append(out.Tags, t)
+	page, next, err := api.PaginateSorted(all, func(t *types.TagDescription) string { return key(*t) }, asPaging(scope, in.NextToken, size), nil)
+	if err != nil {
+		return nil, err
 	}
+	out := &autoscaling.DescribeTagsOutput{Tags: append([]types.TagDescription{}, page...), NextToken: next}
 	return out, nil
 }

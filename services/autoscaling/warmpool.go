@@ -55,28 +55,14 @@ func describeWarmPool(c *api.Context, in *autoscaling.DescribeWarmPoolInput) (*a
 		return nil, err
 	}
 	out := &autoscaling.DescribeWarmPoolOutput{WarmPoolConfiguration: doc.Group.WarmPoolConfiguration, Instances: []types.Instance{}}
-	start := 0
-	scope := "autoscaling:DescribeWarmPool:" + name
-	if in.NextToken != nil {
-		pos, err := api.DecodeToken(scope, *in.NextToken)
-		if err != nil || pos < 0 || pos > int64(len(members)) {
-			return nil, errBadToken()
-		}
-		start = int(pos)
+	warm, next, err := api.PaginateSlice(members, asPaging("autoscaling:DescribeWarmPool:"+name, in.NextToken, size), func(m **member) bool { return (*m).Warm })
+	if err != nil {
+		return nil, err
 	}
-	var warm []types.Instance
-	for _, m := range members {
-		if m.Warm {
-			warm = append(warm, m.Instance)
-		}
+	for _, m := range warm {
+		out.Instances = append(out.Instances, m.Instance)
 	}
-	for i := start; i < len(warm); i++ {
-		if len(out.Instances) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, int64(i)))
-			break
-		}
-		out.Instances = append(out.Instances, warm[i])
-	}
+	out.NextToken = next
 	return out, nil
 }
 

@@ -324,11 +324,6 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	if limit == 0 {
 		limit = 50
 	}
-	tokenScope := "cloudwatch:DescribeAlarms"
-	offset, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, invalidNextToken()
-	}
 	all, err := allAlarms(c.Tx, c.Scope())
 	if err != nil {
 		return nil, err
@@ -379,16 +374,17 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 		}
 		matched = append(matched, r)
 	}
-	out := &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []types.MetricAlarm{}, CompositeAlarms: []types.CompositeAlarm{}}
-	for i := int(offset); i < len(matched); i++ {
-		if i-int(offset) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, int64(i)))
-			break
-		}
-		if m := matched[i].Metric; m != nil {
+	page, next, err := api.PaginateSlice(matched, api.Paging{Listing: "cloudwatch:DescribeAlarms", Token: in.NextToken, Size: limit,
+		BadToken: invalidNextToken(), PastEndOK: true}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []types.MetricAlarm{}, CompositeAlarms: []types.CompositeAlarm{}, NextToken: next}
+	for _, r := range page {
+		if m := r.Metric; m != nil {
 			out.MetricAlarms = append(out.MetricAlarms, *m)
 		} else {
-			out.CompositeAlarms = append(out.CompositeAlarms, *matched[i].Composite)
+			out.CompositeAlarms = append(out.CompositeAlarms, *r.Composite)
 		}
 	}
 	return out, nil

@@ -24,11 +24,6 @@ func RecordAction(tx *store.Tx, sc store.Scope, now time.Time, alarm, summary, d
 }
 
 func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInput) (*cloudwatch.DescribeAlarmHistoryOutput, error) {
-	tokenScope := "cloudwatch:DescribeAlarmHistory"
-	offset, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, invalidNextToken()
-	}
 	items, err := History.List(c.Tx, c.Scope(), store.Query{Name: aws.ToString(in.AlarmName), Status: string(in.HistoryItemType)})
 	if err != nil {
 		return nil, err
@@ -71,13 +66,11 @@ func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInp
 	if limit == 0 {
 		limit = 100
 	}
-	out := &cloudwatch.DescribeAlarmHistoryOutput{AlarmHistoryItems: []types.AlarmHistoryItem{}}
-	for i := int(offset); i < len(matched); i++ {
-		if i-int(offset) == limit {
-			out.NextToken = aws.String(api.EncodeToken(tokenScope, int64(i)))
-			break
-		}
-		out.AlarmHistoryItems = append(out.AlarmHistoryItems, matched[i])
+	page, next, err := api.PaginateSlice(matched, api.Paging{Listing: "cloudwatch:DescribeAlarmHistory", Token: in.NextToken, Size: limit,
+		BadToken: invalidNextToken(), PastEndOK: true}, nil)
+	if err != nil {
+		return nil, err
 	}
+	out := &cloudwatch.DescribeAlarmHistoryOutput{AlarmHistoryItems: append([]types.AlarmHistoryItem{}, page...), NextToken: next}
 	return out, nil
 }

@@ -209,10 +209,10 @@ func getMetricData(c *api.Context, in *cloudwatch.GetMetricDataInput) (*cloudwat
 	if err != nil {
 		return nil, err
 	}
-	tokenScope := "cloudwatch:GetMetricData"
-	offset, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, invalidNextToken()
+	// A bad token is refused before any work is done.
+	p := api.Paging{Listing: "cloudwatch:GetMetricData", Token: in.NextToken, BadToken: invalidNextToken(), PastEndOK: true}
+	if _, _, err := api.PaginateSlice([]struct{}{}, p, nil); err != nil {
+		return nil, err
 	}
 	out := &cloudwatch.GetMetricDataOutput{MetricDataResults: []types.MetricDataResult{}, Messages: []types.MessageData{}}
 	for _, id := range q.returned() {
@@ -240,25 +240,33 @@ func getMetricData(c *api.Context, in *cloudwatch.GetMetricDataInput) (*cloudwat
 		}
 		out.MetricDataResults = append(out.MetricDataResults, res)
 	}
-	limit := int64(aws.ToInt32(in.MaxDatapoints))
-	if limit <= 0 {
-		limit = maxQueryDatapoints
+	p.Size = int(aws.ToInt32(in.MaxDatapoints))
+	if p.Size <= 0 {
+		p.Size = maxQueryDatapoints
 	}
-	if paginate(out.MetricDataResults, offset, limit) {
-		out.NextToken = aws.String(api.EncodeToken(tokenScope, offset+limit))
+	// Page over the datapoints of all results taken in order; the page
+	// starts at the position the first read resumes after.
+	total, first := int64(0), int64(-1)
+	for _, r := range out.MetricDataResults {
+		total += int64(len(r.Values))
 	}
-	return out, nil
-}
-
-// maxQueryDatapoints is GetMetricData's limit, and its page size by default.
-const maxQueryDatapoints = 100800
-
-// paginate keeps the datapoints [offset, offset+limit) of the results taken
-// in order; a result cut short is PartialData. It reports whether more remain.
-func paginate(results []types.MetricDataResult, offset, limit int64) bool {
-	skip, room, more := offset, limit, false
-	for i := range results {
-		r := &results[i]
+	page, next, err := api.PaginateFunc(p, func(after int64, n int) ([]store.Item[struct{}], error) {
+		if first < 0 {
+			first = after
+		}
+		var points []store.Item[struct{}]
+		for pos := after + 1; pos <= min(after+int64(n), total); pos++ {
+			points = append(points, store.Item[struct{}]{Seq: pos})
+		}
+		return points, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	// Keep the datapoints [first, first+len(page)); a result cut short is PartialData.
+	skip, room := first, int64(len(page))
+	for i := range out.MetricDataResults {
+		r := &out.MetricDataResults[i]
 		n := int64(len(r.Values))
 		from := min(skip, n)
 		skip -= from
@@ -266,8 +274,12 @@ func paginate(results []types.MetricDataResult, offset, limit int64) bool {
 		room -= to - from
 		r.Timestamps, r.Values = r.Timestamps[from:to], r.Values[from:to]
 		if to < n {
-			r.StatusCode, more = types.StatusCodePartialData, true
+			r.StatusCode = types.StatusCodePartialData
 		}
 	}
-	return more
+	out.NextToken = next
+	return out, nil
 }
+
+// maxQueryDatapoints is GetMetricData's limit, and its page size by default.
+const maxQueryDatapoints = 100800

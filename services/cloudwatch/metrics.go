@@ -124,19 +124,14 @@ func formatFloat(v float64) string { return fmt.Sprint(v) }
 const listPageSize = 500
 
 func listMetrics(c *api.Context, in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) {
-	tokenScope := "cloudwatch:ListMetrics"
-	after, err := api.DecodeToken(tokenScope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, invalidNextToken()
-	}
-	items, err := Series.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(in.Namespace), Name: aws.ToString(in.MetricName), AfterSeq: after})
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Series, store.Query{Parent: aws.ToString(in.Namespace), Name: aws.ToString(in.MetricName)},
+		api.Paging{Listing: "cloudwatch:ListMetrics", Token: in.NextToken, Size: listPageSize, BadToken: invalidNextToken()}, func(s *series) bool {
+			recent := in.RecentlyActive != types.RecentlyActivePt3h || !s.LastPut.Before(c.Now().Add(-3*time.Hour))
+			return recent && matchDimensionFilters(s.Dimensions, in.Dimensions)
+		})
 	if err != nil {
 		return nil, err
 	}
-	page, next := api.Page(items, listPageSize, tokenScope, false, func(s *series) bool {
-		recent := in.RecentlyActive != types.RecentlyActivePt3h || !s.LastPut.Before(c.Now().Add(-3*time.Hour))
-		return recent && matchDimensionFilters(s.Dimensions, in.Dimensions)
-	})
 	out := &cloudwatch.ListMetricsOutput{Metrics: []types.Metric{}, NextToken: next}
 	for _, s := range page {
 		out.Metrics = append(out.Metrics, s.metric())

@@ -168,22 +168,8 @@ func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []type
 			out = append(out, it)
 		}
 	}
-	return page(c, l.op, out, maxResults, nextToken)
-}
-
-// page cuts one page of items; the token is the offset of the next page.
-func page[T any](c *api.Context, op string, items []*T, maxResults *int32, nextToken *string) ([]*T, *string, error) {
-	scope := "ec2:" + op + ":" + c.Account() + ":" + c.Region
-	start, err := api.DecodeToken(scope, aws.ToString(nextToken))
-	if err != nil || start > int64(len(items)) {
-		return nil, nil, apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))
-	}
-	items = items[start:]
-	if maxResults == nil || *maxResults <= 0 || int(*maxResults) >= len(items) {
-		return items, nil, nil
-	}
-	n := int(*maxResults)
-	return items[:n], aws.String(api.EncodeToken(scope, start+int64(n))), nil
+	return api.PaginateSlice(out, api.Paging{Listing: "ec2:" + l.op + ":" + c.Account() + ":" + c.Region, Token: nextToken,
+		Size: int(aws.ToInt32(maxResults)), BadToken: apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))}, nil)
 }
 
 // values turns a slice of pointers into the slice of values the SDK outputs use.

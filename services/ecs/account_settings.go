@@ -204,15 +204,11 @@ func listAccountSettings(c *api.Context, in *ecs.ListAccountSettingsInput) (*ecs
 	}
 	// The settings are a fixed list, so a position in it is a stable token.
 	scope := "ecs:ListAccountSettings:" + p
-	start, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil || start > int64(len(matched)) {
-		return nil, errBadNextToken()
+	page, next, err := api.PaginateSlice(matched, ecsPaging(scope, in.NextToken, size), nil)
+	if err != nil {
+		return nil, err
 	}
-	out := &ecs.ListAccountSettingsOutput{Settings: matched[start:]}
-	if len(out.Settings) > size {
-		out.Settings = out.Settings[:size]
-		out.NextToken = aws.String(api.EncodeToken(scope, start+int64(size)))
-	}
+	out := &ecs.ListAccountSettingsOutput{Settings: page, NextToken: next}
 	if out.Settings == nil {
 		out.Settings = []types.Setting{}
 	}

@@ -160,43 +160,34 @@ func listAttributes(c *api.Context, in *ecs.ListAttributesInput) (*ecs.ListAttri
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	scope := "ecs:ListAttributes:" + clusterArn + ":" + aws.ToString(in.AttributeName) + ":" + aws.ToString(in.AttributeValue)
-	// A position is the instance's row and the attribute's index in it.
-	pos, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadNextToken()
-	}
-	afterSeq, afterIdx := pos>>16, int(pos&0xffff)
-	if pos == 0 {
-		afterIdx = -1
-	}
 	items, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
 	if err != nil {
 		return nil, err
 	}
-	out := &ecs.ListAttributesOutput{Attributes: []types.Attribute{}}
-	var lastPos int64
+	// A position is the instance's row and the attribute's index in it.
+	var attrs []store.Item[types.Attribute]
 	for _, it := range items {
-		if it.Seq < afterSeq || aws.ToString(it.Doc.Status) == "INACTIVE" {
+		if aws.ToString(it.Doc.Status) == "INACTIVE" {
 			continue
 		}
 		for i, a := range it.Doc.Attributes {
-			if it.Seq == afterSeq && i <= afterIdx {
-				continue
-			}
 			if in.AttributeName != nil && aws.ToString(a.Name) != *in.AttributeName {
 				continue
 			}
 			if in.AttributeValue != nil && aws.ToString(a.Value) != *in.AttributeValue {
 				continue
 			}
-			if len(out.Attributes) == size {
-				out.NextToken = aws.String(api.EncodeToken(scope, lastPos))
-				return out, nil
-			}
-			out.Attributes = append(out.Attributes, types.Attribute{Name: a.Name, Value: a.Value,
-				TargetId: it.Doc.ContainerInstanceArn, TargetType: types.TargetTypeContainerInstance})
-			lastPos = it.Seq<<16 | int64(i)
+			attrs = append(attrs, store.Item[types.Attribute]{Seq: it.Seq<<16 | int64(i), Doc: &types.Attribute{Name: a.Name, Value: a.Value,
+				TargetId: it.Doc.ContainerInstanceArn, TargetType: types.TargetTypeContainerInstance}})
 		}
+	}
+	page, next, err := api.PaginateItems(attrs, ecsPaging(scope, in.NextToken, size), nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.ListAttributesOutput{Attributes: []types.Attribute{}, NextToken: next}
+	for _, a := range page {
+		out.Attributes = append(out.Attributes, *a)
 	}
 	return out, nil
 }

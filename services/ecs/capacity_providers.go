@@ -408,30 +408,15 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 	if err != nil {
 		return nil, err
 	}
-	const scope = "ecs:DescribeCapacityProviders"
-	after := int64(-3)
-	if in.NextToken != nil {
-		if after, err = api.DecodeToken(scope, *in.NextToken); err != nil {
-			return nil, errBadNextToken()
-		}
-	}
 	custom, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{})
 	if err != nil {
 		return nil, err
 	}
 	items := append([]store.Item[types.CapacityProvider]{
 		{Seq: -2, Doc: builtinCapacityProvider(c, "FARGATE")}, {Seq: -1, Doc: builtinCapacityProvider(c, "FARGATE_SPOT")}}, custom...)
-	var all []*types.CapacityProvider
-	var next *string
-	for _, it := range items {
-		if it.Seq <= after {
-			continue
-		}
-		if len(all) == size {
-			next = aws.String(api.EncodeToken(scope, prevSeq(items, it.Seq)))
-			break
-		}
-		all = append(all, it.Doc)
+	all, next, err := api.PaginateItems(items, ecsPaging("ecs:DescribeCapacityProviders", in.NextToken, size), nil)
+	if err != nil {
+		return nil, err
 	}
 	for _, cp := range all {
 		if err := add(cp); err != nil {
@@ -484,16 +469,4 @@ func releaseManagedProvider(c *api.Context, clusterArn, name string) error {
 		return aws.ToString(i.CapacityProvider) == name
 	})
 	return ecscore.Clusters.Put(c.Tx, c.Scope(), clusterArn, ecscore.ClusterIndex(cl), cl)
-}
-
-// prevSeq is the position just before seq in items.
-func prevSeq(items []store.Item[types.CapacityProvider], seq int64) int64 {
-	prev := int64(-3)
-	for _, it := range items {
-		if it.Seq == seq {
-			return prev
-		}
-		prev = it.Seq
-	}
-	return prev
 }

@@ -302,7 +302,7 @@ func listClusters(c *api.Context, in *ecs.ListClustersInput) (*ecs.ListClustersO
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := listPage(c, ecscore.Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
+	items, next, err := scanPage(c, ecscore.Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -454,7 +454,7 @@ func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput)
 		return filter.Match(d, placed...)
 	}
 	scope := "ecs:ListContainerInstances:" + clusterArn + ":" + string(in.Status) + ":" + aws.ToString(in.Filter)
-	items, next, err := listPage(c, ecscore.ContainerInstances, store.Query{Parent: clusterArn}, scope, in.NextToken, size, keep)
+	items, next, err := scanPage(c, ecscore.ContainerInstances, store.Query{Parent: clusterArn}, scope, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}

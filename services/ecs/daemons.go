@@ -287,42 +287,39 @@ func listDaemonTaskDefinitions(c *api.Context, in *ecs.ListDaemonTaskDefinitions
 		return r
 	})
 	scope := "ecs:ListDaemonTaskDefinitions:" + aws.ToString(in.Family) + ":" + aws.ToString(in.FamilyPrefix) + ":" + string(in.Status) + ":" + string(in.Revision) + ":" + string(in.Sort)
-	seq, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadNextToken()
-	}
-	var last *types.DaemonTaskDefinition
-	if seq != 0 {
-		every, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range every {
-			if it.Seq == seq {
-				last = it.Doc
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[types.DaemonTaskDefinition], error) {
+		var last *types.DaemonTaskDefinition
+		if seq != 0 && !slices.ContainsFunc(items, func(it store.Item[types.DaemonTaskDefinition]) bool { return it.Seq == seq }) {
+			every, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)})
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range every {
+				if it.Seq == seq {
+					last = it.Doc
+				}
 			}
 		}
+		start := resumeAfter(items, seq, func(td *types.DaemonTaskDefinition) bool {
+			if last == nil {
+				return false
+			}
+			r := strings.Compare(aws.ToString(td.Family), aws.ToString(last.Family))
+			if r == 0 {
+				r = int(td.Revision - last.Revision)
+			}
+			if desc {
+				return r > 0
+			}
+			return r < 0
+		})
+		return items[start:min(start+n, len(items))], nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	start := resumeAfter(items, seq, func(td *types.DaemonTaskDefinition) bool {
-		if last == nil {
-			return false
-		}
-		r := strings.Compare(aws.ToString(td.Family), aws.ToString(last.Family))
-		if r == 0 {
-			r = int(td.Revision - last.Revision)
-		}
-		if desc {
-			return r > 0
-		}
-		return r < 0
-	})
-	out := &ecs.ListDaemonTaskDefinitionsOutput{DaemonTaskDefinitions: []types.DaemonTaskDefinitionSummary{}}
-	for _, it := range items[start:] {
-		if len(out.DaemonTaskDefinitions) == size {
-			out.NextToken = aws.String(api.EncodeToken(scope, items[start+size-1].Seq))
-			break
-		}
-		td := it.Doc
+	out := &ecs.ListDaemonTaskDefinitionsOutput{DaemonTaskDefinitions: []types.DaemonTaskDefinitionSummary{}, NextToken: next}
+	for _, td := range page {
 		out.DaemonTaskDefinitions = append(out.DaemonTaskDefinitions, types.DaemonTaskDefinitionSummary{
 			Arn: td.DaemonTaskDefinitionArn, RegisteredAt: td.RegisteredAt, RegisteredBy: td.RegisteredBy,
 			DeleteRequestedAt: td.DeleteRequestedAt, Status: td.Status,
@@ -693,7 +690,7 @@ func listDaemons(c *api.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutp
 		return true
 	}
 	scope := "ecs:ListDaemons:" + q.Parent + ":" + strings.Join(in.CapacityProviderArns, ",")
-	items, next, err := listPage(c, Daemons, q, scope, in.NextToken, size, keep)
+	items, next, err := scanPage(c, Daemons, q, scope, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -745,7 +742,7 @@ func listDaemonDeployments(c *api.Context, in *ecs.ListDaemonDeploymentsInput) (
 		statuses = append(statuses, string(s))
 	}
 	scope := "ecs:ListDaemonDeployments:" + daemonArn + ":" + strings.Join(statuses, ",") + ":" + createdAtKey(in.CreatedAt)
-	items, next, err := listPage(c, DaemonDeployments, store.Query{Parent: daemonArn, Desc: true}, scope, in.NextToken, size, keep)
+	items, next, err := scanPage(c, DaemonDeployments, store.Query{Parent: daemonArn, Desc: true}, scope, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
@@ -35,29 +33,15 @@ func pageSize(maxResults *int32, def, limit int) (int, error) {
 	return n, nil
 }
 
-// listPage lists one page of a collection in creation order, keeping the
-// documents keep accepts (nil keeps all). The token scope ties a token to
-// one listing so that a token from another listing is refused.
-func listPage[T any](c *api.Context, coll store.Collection[T], q store.Query, scope string,
+// scanPage lists one page of a collection in q's order with ECS's answer to a
+// bad token, keeping the documents keep accepts (nil keeps all). The scope
+// ties a token to one listing so that a token from another one is refused.
+func scanPage[T any](c *api.Context, coll store.Collection[T], q store.Query, scope string,
 	token *string, size int, keep func(*T) bool) ([]*T, *string, error) {
-	after, err := api.DecodeToken(scope, aws.ToString(token))
-	if err != nil {
-		return nil, nil, errBadNextToken()
-	}
-	q.AfterSeq = after
-	items, err := coll.List(c.Tx, c.Scope(), q)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []*T
-	for i, it := range items {
-		if keep != nil && !keep(it.Doc) {
-			continue
-		}
-		if len(out) == size {
-			return out, aws.String(api.EncodeToken(scope, items[i-1].Seq)), nil
-		}
-		out = append(out, it.Doc)
-	}
-	return out, nil, nil
+	return api.Paginate(c.Tx, c.Scope(), coll, q, ecsPaging(scope, token, size), keep)
+}
+
+// ecsPaging is a page of an ECS listing.
+func ecsPaging(scope string, token *string, size int) api.Paging {
+	return api.Paging{Listing: scope, Token: token, Size: size, BadToken: errBadNextToken()}
 }

@@ -243,47 +243,43 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	}
 	desc := in.Sort == types.SortOrderDesc
 	scope := "ecs:ListTaskDefinitions:" + aws.ToString(in.FamilyPrefix) + ":" + string(status) + ":" + string(in.Sort)
-	seq, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadNextToken()
-	}
 	items, err := sortedTaskDefinitions(c, store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Status: string(status)}, desc)
 	if err != nil {
 		return nil, err
 	}
-	// The last item shown may have left this listing (deregistered meanwhile):
-	// then continue after the place its family and revision sort to.
-	var last *types.TaskDefinition
-	if seq != 0 {
-		every, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range every {
-			if it.Seq == seq {
-				last = it.Doc
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[types.TaskDefinition], error) {
+		// The last item shown may have left this listing (deregistered meanwhile):
+		// then continue after the place its family and revision sort to.
+		var last *types.TaskDefinition
+		if seq != 0 && !slices.ContainsFunc(items, func(it store.Item[types.TaskDefinition]) bool { return it.Seq == seq }) {
+			every, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range every {
+				if it.Seq == seq {
+					last = it.Doc
+				}
 			}
 		}
+		start := resumeAfter(items, seq, func(td *types.TaskDefinition) bool {
+			if last == nil {
+				return false
+			}
+			r := cmp.Or(cmp.Compare(aws.ToString(td.Family), aws.ToString(last.Family)), cmp.Compare(td.Revision, last.Revision))
+			if desc {
+				return r > 0
+			}
+			return r < 0
+		})
+		return items[start:min(start+n, len(items))], nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	start := resumeAfter(items, seq, func(td *types.TaskDefinition) bool {
-		if last == nil {
-			return false
-		}
-		r := cmp.Or(cmp.Compare(aws.ToString(td.Family), aws.ToString(last.Family)), cmp.Compare(td.Revision, last.Revision))
-		if desc {
-			return r > 0
-		}
-		return r < 0
-	})
-	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}}
-	for _, it := range items[start:] {
-		if len(out.TaskDefinitionArns) == size {
-			break
-		}
-		out.TaskDefinitionArns = append(out.TaskDefinitionArns, aws.ToString(it.Doc.TaskDefinitionArn))
-	}
-	if end := start + len(out.TaskDefinitionArns); end < len(items) && end > 0 {
-		out.NextToken = aws.String(api.EncodeToken(scope, items[end-1].Seq))
+	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}, NextToken: next}
+	for _, td := range page {
+		out.TaskDefinitionArns = append(out.TaskDefinitionArns, aws.ToString(td.TaskDefinitionArn))
 	}
 	return out, nil
 }
@@ -298,39 +294,40 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 		status = types.TaskDefinitionFamilyStatusActive
 	}
 	scope := "ecs:ListTaskDefinitionFamilies:" + aws.ToString(in.FamilyPrefix) + ":" + string(status)
-	seq, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, errBadNextToken()
-	}
 	families, err := ecscore.Families.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
 	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(families, func(a, b store.Item[ecscore.Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
-	start := resumeAfter(families, seq, func(*ecscore.Family) bool { return false })
-	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}}
-	last := -1
-	for i := start; i < len(families) && len(out.Families) < size; i++ {
-		name := families[i].Doc.Name
-		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: name, Status: string(types.TaskDefinitionStatusActive)})
+	var countErr error
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[ecscore.Family], error) {
+		start := resumeAfter(families, seq, func(*ecscore.Family) bool { return false })
+		return families[start:min(start+n, len(families))], nil
+	}, func(f *ecscore.Family) bool {
+		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusActive)})
 		if err != nil {
-			return nil, err
+			countErr = err
+			return false
 		}
-		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: name, Status: string(types.TaskDefinitionStatusInactive)})
+		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
 		if err != nil {
-			return nil, err
+			countErr = err
+			return false
 		}
-		last = i
 		switch {
 		case status == types.TaskDefinitionFamilyStatusActive && active == 0,
 			status == types.TaskDefinitionFamilyStatusInactive && (active > 0 || inactive == 0),
 			status == types.TaskDefinitionFamilyStatusAll && active+inactive == 0:
-			continue
+			return false
 		}
-		out.Families = append(out.Families, name)
+		return true
+	})
+	if err = cmp.Or(err, countErr); err != nil {
+		return nil, err
 	}
-	if last >= 0 && last < len(families)-1 && len(out.Families) == size {
-		out.NextToken = aws.String(api.EncodeToken(scope, families[last].Seq))
+	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}, NextToken: next}
+	for _, f := range page {
+		out.Families = append(out.Families, f.Name)
 	}
 	return out, nil
 }

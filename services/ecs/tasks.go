@@ -352,8 +352,9 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 	}
 	if desired == string(types.DesiredStatusPending) {
 		// ECS accepts the filter but no task ever has PENDING as its desired status.
-		if _, err := api.DecodeToken("ecs:ListTasks:"+clusterArn, aws.ToString(in.NextToken)); err != nil {
-			return nil, errBadNextToken()
+		// A token is still checked: paging nothing refuses one this listing did not issue.
+		if _, _, err := api.PaginateSlice([]string{}, api.Paging{Listing: "ecs:ListTasks:" + clusterArn, Token: in.NextToken, BadToken: errBadNextToken(), PastEndOK: true}, nil); err != nil {
+			return nil, err
 		}
 		return &ecs.ListTasksOutput{TaskArns: []string{}}, nil
 	}

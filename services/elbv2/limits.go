@@ -65,7 +65,7 @@ func (h *handlers) describeAccountLimits(c *api.Context, in *elb.DescribeAccount
 	for i, l := range accountLimits {
 		all[i] = types.Limit{Name: aws.String(l.name), Max: aws.String(strconv.Itoa(l.max))}
 	}
-	pg, next, err := page(c, "", all, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(all, markerPaging(c, "", in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

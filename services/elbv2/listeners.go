@@ -319,7 +319,7 @@ func (h *handlers) describeListeners(c *api.Context, in *elb.DescribeListenersIn
 	default:
 		return nil, errValidation("You must specify either listener ARNs or a load balancer ARN")
 	}
-	pg, next, err := page(c, aws.ToString(in.LoadBalancerArn), found, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(found, markerPaging(c, aws.ToString(in.LoadBalancerArn), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func (h *handlers) describeListenerCertificates(c *api.Context, in *elb.Describe
 		certs = append(certs, types.Certificate{CertificateArn: d.CertificateArn, IsDefault: aws.Bool(true)})
 	}
 	certs = append(certs, l.Certificates...)
-	pg, next, err := page(c, *l.L.ListenerArn, certs, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(certs, markerPaging(c, *l.L.ListenerArn, in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

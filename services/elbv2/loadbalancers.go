@@ -353,7 +353,7 @@ func (h *handlers) describeLoadBalancers(c *api.Context, in *elb.DescribeLoadBal
 	for i, lb := range found {
 		views[i] = lb.view(c.Now())
 	}
-	pg, next, err := page(c, strings.Join(in.LoadBalancerArns, ",")+"|"+strings.Join(in.Names, ","), views, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(views, markerPaging(c, strings.Join(in.LoadBalancerArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func TestPage(t *testing.T) {
 	var got []int
 	var marker *string
 	for pages := 0; ; pages++ {
-		pg, next, err := page(c, "all", items, marker, aws.Int32(2))
+		pg, next, err := api.PaginateSlice(items, markerPaging(c, "all", marker, aws.Int32(2)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestPage(t *testing.T) {
 	if len(got) != 5 || got[4] != 5 {
 		t.Errorf("items %v", got)
 	}
-	_, next, _ := page(c, "all", items, nil, aws.Int32(2))
+	_, next, _ := api.PaginateSlice(items, markerPaging(c, "all", nil, aws.Int32(2)), nil)
 	cases := []struct {
 		name   string
 		c      *api.Context
@@ -44,7 +44,7 @@ func TestPage(t *testing.T) {
 		{"other account", &api.Context{Operation: "DescribeLoadBalancers", Region: "us-east-1", Caller: api.RootPrincipal("000000000000", "")}, "all", next},
 	}
 	for _, tc := range cases {
-		if _, _, err := page(tc.c, tc.scope, items, tc.marker, nil); err == nil {
+		if _, _, err := api.PaginateSlice(items, markerPaging(tc.c, tc.scope, tc.marker, nil), nil); err == nil {
 			t.Errorf("%s: marker accepted", tc.name)
 		}
 	}

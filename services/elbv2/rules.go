@@ -146,7 +146,7 @@ func (h *handlers) describeRules(c *api.Context, in *elb.DescribeRulesInput) (*e
 	default:
 		return nil, errValidation("You must specify either listener ARN or rule ARNs")
 	}
-	pg, next, err := page(c, aws.ToString(in.ListenerArn)+"|"+strings.Join(in.RuleArns, ","), found, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(found, markerPaging(c, aws.ToString(in.ListenerArn)+"|"+strings.Join(in.RuleArns, ","), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

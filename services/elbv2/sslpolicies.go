@@ -129,7 +129,7 @@ func (h *handlers) describeSSLPolicies(c *api.Context, in *elb.DescribeSSLPolici
 			found = append(found, p.sdk())
 		}
 	}
-	pg, next, err := page(c, string(in.LoadBalancerType)+"|"+strings.Join(in.Names, ","), found, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(found, markerPaging(c, string(in.LoadBalancerType)+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

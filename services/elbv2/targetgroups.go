@@ -372,7 +372,7 @@ func (h *handlers) describeTargetGroups(c *api.Context, in *elb.DescribeTargetGr
 	for i, tg := range found {
 		views[i] = tg.TG
 	}
-	pg, next, err := page(c, aws.ToString(in.LoadBalancerArn)+"|"+strings.Join(in.TargetGroupArns, ",")+"|"+strings.Join(in.Names, ","), views, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(views, markerPaging(c, aws.ToString(in.LoadBalancerArn)+"|"+strings.Join(in.TargetGroupArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func (h *handlers) describeTrustStores(c *api.Context, in *elb.DescribeTrustStor
 			}
 		}
 	}
-	pg, next, err := page(c, strings.Join(in.TrustStoreArns, ",")+"|"+strings.Join(in.Names, ","), found, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(found, markerPaging(c, strings.Join(in.TrustStoreArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (h *handlers) describeTrustStoreRevocations(c *api.Context, in *elb.Describ
 			found = append(found, ts.revocationView(r))
 		}
 	}
-	pg, next, err := page(c, *ts.TS.TrustStoreArn, found, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(found, markerPaging(c, *ts.TS.TrustStoreArn, in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +326,7 @@ func (h *handlers) describeTrustStoreAssociations(c *api.Context, in *elb.Descri
 	for _, arn := range users {
 		assoc = append(assoc, types.TrustStoreAssociation{ResourceArn: aws.String(arn)})
 	}
-	pg, next, err := page(c, *ts.TS.TrustStoreArn, assoc, in.Marker, in.PageSize)
+	pg, next, err := api.PaginateSlice(assoc, markerPaging(c, *ts.TS.TrustStoreArn, in.Marker, in.PageSize), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -34,22 +34,16 @@ func registerExtras(s *api.Service, uses *keyUseLog) {
 // defaultMaxItems is IAM's page size when MaxItems is not given.
 const defaultMaxItems = 100
 
-// pageByMarker cuts one Marker/MaxItems page out of a full listing. listing
-// names the listing so that a marker from another one is refused.
+// pageByMarker cuts one Marker/MaxItems page out of a full listing, with
+// InvalidInput for a bad marker. listing names the listing so that a marker
+// from another one is refused.
 func pageByMarker[T any](listing string, items []T, marker *string, maxItems *int32) (page []T, next *string, truncated bool, err error) {
-	start, err := api.DecodeToken(listing, aws.ToString(marker))
-	if err != nil || start > int64(len(items)) {
-		return nil, nil, false, apierror.New("InvalidInput", "Invalid Marker.")
-	}
-	n := int64(defaultMaxItems)
+	n := defaultMaxItems
 	if maxItems != nil {
-		n = int64(*maxItems)
+		n = int(*maxItems)
 	}
-	end := start + n
-	if end >= int64(len(items)) {
-		return items[start:], nil, false, nil
-	}
-	return items[start:end], aws.String(api.EncodeToken(listing, end)), true, nil
+	page, next, err = api.PaginateSlice(items, api.Paging{Listing: listing, Token: marker, Size: n, BadToken: apierror.New("InvalidInput", "Invalid Marker.")}, nil)
+	return page, next, next != nil, err
 }
 
 // maxTagsPerEntity is IAM's quota of tags on any taggable entity.

@@ -4,10 +4,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // entityARN builds arn:aws:iam::ACCOUNT:KIND/path/name.
@@ -52,30 +51,24 @@ type paging struct {
 // paginate cuts a page out of items. pos gives each item's position (strictly
 // increasing); the Marker holds the last returned position, signed for listing.
 func paginate[T any](c *api.Context, listing string, items []T, pos func(i int, v T) int64, marker *string, maxItems *int32) ([]T, paging, error) {
-	scope := "iam:" + c.Account() + ":" + listing
-	after, err := api.DecodeToken(scope, aws.ToString(marker))
-	if err != nil {
-		return nil, paging{}, apierror.New("ValidationError", "Invalid Marker.")
-	}
 	limit := 100
 	if maxItems != nil && *maxItems > 0 {
 		limit = int(*maxItems)
 	}
-	var out []T
-	var pg paging
-	for i, v := range items {
-		p := pos(i, v)
-		if p <= after {
-			continue
-		}
-		if len(out) == limit {
-			pg.Truncated = true
-			pg.Marker = aws.String(api.EncodeToken(scope, pos(i-1, items[i-1])))
-			break
-		}
-		out = append(out, v)
+	positioned := make([]store.Item[T], len(items))
+	for i := range items {
+		positioned[i] = store.Item[T]{Seq: pos(i, items[i]), Doc: &items[i]}
 	}
-	return out, pg, nil
+	page, next, err := api.PaginateItems(positioned, api.Paging{Listing: "iam:" + c.Account() + ":" + listing, Token: marker, Size: limit,
+		BadToken: apierror.New("ValidationError", "Invalid Marker.")}, nil)
+	if err != nil {
+		return nil, paging{}, err
+	}
+	var out []T
+	for _, v := range page {
+		out = append(out, *v)
+	}
+	return out, paging{Truncated: next != nil, Marker: next}, nil
 }
 
 // byIndex positions items of an in-document list by their index.

@@ -142,24 +142,35 @@ func getLogEvents(c *api.Context, in *cwl.GetLogEventsInput) (*cwl.GetLogEventsO
 	scope := "logs:GetLogEvents:" + group + ":" + stream
 	// A token is "f/" or "b/" and a position: forward reads after it, backward before it.
 	forward := aws.ToBool(in.StartFromHead)
-	var pos int64
+	paging := logsPaging(scope, nil, limit)
 	if tok := aws.ToString(in.NextToken); tok != "" {
 		dir, rest, ok := strings.Cut(tok, "/")
-		p, err := api.DecodeToken(scope, rest)
-		if !ok || (dir != "f" && dir != "b") || err != nil {
-			return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
+		if !ok || (dir != "f" && dir != "b") {
+			return nil, paging.BadToken
 		}
-		forward, pos = dir == "f", p
+		forward, paging.Token = dir == "f", aws.String(rest)
 	}
-	q := store.LogEventQuery{Group: group, Streams: []string{stream}, Start: in.StartTime, End: in.EndTime, Desc: !forward, Limit: limit}
-	if forward {
-		q.After = pos
-	} else {
-		q.Before = pos
-	}
-	events, err := store.LogEvents(c.Tx, c.Scope(), q)
+	// The first read starts at the token's position, which the tokens handed back need.
+	var pos int64
+	read := false
+	page, _, err := api.PaginateFunc(paging, func(after int64, n int) ([]store.Item[store.LogEvent], error) {
+		if !read {
+			pos, read = after, true
+		}
+		q := store.LogEventQuery{Group: group, Streams: []string{stream}, Start: in.StartTime, End: in.EndTime, Desc: !forward, Limit: n}
+		if forward {
+			q.After = after
+		} else {
+			q.Before = after
+		}
+		return eventItems(store.LogEvents(c.Tx, c.Scope(), q))
+	}, nil)
 	if err != nil {
 		return nil, err
+	}
+	events := make([]store.LogEvent, len(page))
+	for i, e := range page {
+		events[i] = *e
 	}
 	if !forward {
 		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
@@ -201,31 +212,33 @@ func filterLogEvents(c *api.Context, in *cwl.FilterLogEventsInput) (*cwl.FilterL
 	if limit == 0 {
 		limit = defaultLimit
 	}
-	scope := "logs:FilterLogEvents:" + group
-	after, err := api.DecodeToken(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
-	}
-	events, err := store.LogEvents(c.Tx, c.Scope(), store.LogEventQuery{Group: group, Streams: in.LogStreamNames,
-		StreamPrefix: aws.ToString(in.LogStreamNamePrefix), Start: in.StartTime, End: in.EndTime, After: after})
+	events, next, err := api.PaginateFunc(logsPaging("logs:FilterLogEvents:"+group, in.NextToken, limit), func(after int64, n int) ([]store.Item[store.LogEvent], error) {
+		return eventItems(store.LogEvents(c.Tx, c.Scope(), store.LogEventQuery{Group: group, Streams: in.LogStreamNames,
+			StreamPrefix: aws.ToString(in.LogStreamNamePrefix), Start: in.StartTime, End: in.EndTime, After: after, Limit: n}))
+	}, func(e *store.LogEvent) bool { return match(e.Message) })
 	if err != nil {
 		return nil, err
 	}
-	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}}
-	var lastSeq int64
+	out := &cwl.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}, NextToken: next}
 	for _, e := range events {
-		if !match(e.Message) {
-			continue
-		}
-		if len(out.Events) == limit {
-			out.NextToken = aws.String(api.EncodeToken(scope, lastSeq))
-			break
-		}
 		out.Events = append(out.Events, types.FilteredLogEvent{
 			EventId: aws.String(padded(e.Seq)), LogStreamName: aws.String(e.Stream),
 			Timestamp: aws.Int64(e.Timestamp), IngestionTime: aws.Int64(e.Ingested), Message: aws.String(e.Message),
 		})
-		lastSeq = e.Seq
 	}
 	return out, nil
+}
+
+// logsPaging is a page of a CloudWatch Logs listing.
+func logsPaging(scope string, token *string, limit int) api.Paging {
+	return api.Paging{Listing: scope, Token: token, Size: limit, BadToken: apierror.New("InvalidParameterException", "The specified nextToken is invalid.")}
+}
+
+// eventItems positions events by their sequence number.
+func eventItems(events []store.LogEvent, err error) ([]store.Item[store.LogEvent], error) {
+	items := make([]store.Item[store.LogEvent], len(events))
+	for i := range events {
+		items[i] = store.Item[store.LogEvent]{Seq: events[i].Seq, Doc: &events[i]}
+	}
+	return items, err
 }

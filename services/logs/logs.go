@@ -179,10 +179,6 @@ func describeLogGroups(c *api.Context, in *cwl.DescribeLogGroupsInput) (*cwl.Des
 	if limit == 0 {
 		limit = 50
 	}
-	after, err := api.DecodeCursor("logs:DescribeLogGroups", aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
-	}
 	all, err := Groups.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.LogGroupNamePrefix)})
 	if err != nil {
 		return nil, err
@@ -195,26 +191,22 @@ func describeLogGroups(c *api.Context, in *cwl.DescribeLogGroupsInput) (*cwl.Des
 		wanted[n] = true
 	}
 	pattern := strings.ToLower(aws.ToString(in.LogGroupNamePattern))
-	out := &cwl.DescribeLogGroupsOutput{LogGroups: []types.LogGroup{}}
-	for _, it := range all {
-		if it.ID <= after && after != "" {
-			continue
-		}
-		g := it.Doc
-		if pattern != "" && !strings.Contains(strings.ToLower(it.ID), pattern) {
-			continue
-		}
-		if len(wanted) > 0 && !wanted[it.ID] {
-			continue
-		}
-		if in.LogGroupClass != "" && g.LogGroupClass != in.LogGroupClass {
-			continue
-		}
-		if len(out.LogGroups) == limit {
-			out.NextToken = aws.String(api.EncodeCursor("logs:DescribeLogGroups", aws.ToString(out.LogGroups[limit-1].LogGroupName)))
-			break
-		}
-		out.LogGroups = append(out.LogGroups, g.LogGroup)
+	page, next, err := api.PaginateSorted(all, func(it *store.Item[Group]) string { return it.ID },
+		logsPaging("logs:DescribeLogGroups", in.NextToken, limit), func(it *store.Item[Group]) bool {
+			if pattern != "" && !strings.Contains(strings.ToLower(it.ID), pattern) {
+				return false
+			}
+			if len(wanted) > 0 && !wanted[it.ID] {
+				return false
+			}
+			return in.LogGroupClass == "" || it.Doc.LogGroupClass == in.LogGroupClass
+		})
+	if err != nil {
+		return nil, err
+	}
+	out := &cwl.DescribeLogGroupsOutput{LogGroups: []types.LogGroup{}, NextToken: next}
+	for _, it := range page {
+		out.LogGroups = append(out.LogGroups, it.Doc.LogGroup)
 	}
 	return out, nil
 }

@@ -87,10 +87,6 @@ func describeLogStreams(c *api.Context, in *cwl.DescribeLogStreamsInput) (*cwl.D
 		limit = 50
 	}
 	scope := "logs:DescribeLogStreams:" + group + ":" + string(in.OrderBy)
-	after, err := api.DecodeCursor(scope, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, apierror.New("InvalidParameterException", "The specified nextToken is invalid.")
-	}
 	items, err := Streams.List(c.Tx, c.Scope(), store.Query{Parent: group, NamePrefix: aws.ToString(in.LogStreamNamePrefix)})
 	if err != nil {
 		return nil, err
@@ -109,16 +105,14 @@ func describeLogStreams(c *api.Context, in *cwl.DescribeLogStreamsInput) (*cwl.D
 		}
 		return key(items[i].Doc) < key(items[j].Doc)
 	})
-	out := &cwl.DescribeLogStreamsOutput{LogStreams: []types.LogStream{}}
-	for _, it := range items {
-		k := key(it.Doc)
-		if after != "" && ((!desc && k <= after) || (desc && k >= after)) {
-			continue
-		}
-		if len(out.LogStreams) == limit {
-			out.NextToken = aws.String(api.EncodeCursor(scope, key(&Stream{LogStream: out.LogStreams[limit-1]})))
-			break
-		}
+	p := logsPaging(scope, in.NextToken, limit)
+	p.Desc = desc
+	page, next, err := api.PaginateSorted(items, func(it *store.Item[Stream]) string { return key(it.Doc) }, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &cwl.DescribeLogStreamsOutput{LogStreams: []types.LogStream{}, NextToken: next}
+	for _, it := range page {
 		out.LogStreams = append(out.LogStreams, it.Doc.LogStream)
 	}
 	return out, nil

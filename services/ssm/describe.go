@@ -73,21 +73,13 @@ func hasLabel(labels []string, l string) bool {
 	return false
 }
 
-// page cuts a page out of a filtered list; the token is the offset of the next page.
-func page[T any](scope string, items []T, maxResults *int32, def int, token *string) ([]T, *string, error) {
-	start, err := api.DecodeToken(scope, aws.ToString(token))
-	if err != nil || start > int64(len(items)) {
-		return nil, nil, apiErr("InvalidNextToken", "The specified token isn't valid.")
-	}
+// ssmPaging is a page of an SSM listing: def items unless maxResults says otherwise.
+func ssmPaging(scope string, maxResults *int32, def int, token *string) api.Paging {
 	n := def
 	if maxResults != nil {
 		n = int(*maxResults)
 	}
-	items = items[start:]
-	if len(items) <= n {
-		return items, nil, nil
-	}
-	return items[:n], aws.String(api.EncodeToken(scope, start+int64(n))), nil
+	return api.Paging{Listing: scope, Token: token, Size: n, BadToken: apiErr("InvalidNextToken", "The specified token isn't valid.")}
 }
 
 func allParameters(c *api.Context) ([]*parameter, error) {
@@ -140,7 +132,7 @@ func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.D
 		}
 		metas = append(metas, m)
 	}
-	out, next, err := page("ssm:DescribeParameters:"+c.Account(), metas, in.MaxResults, 10, in.NextToken)
+	out, next, err := api.PaginateSlice(metas, ssmPaging("ssm:DescribeParameters:"+c.Account(), in.MaxResults, 10, in.NextToken), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +187,7 @@ func getParametersByPath(c *api.Context, in *sdk.GetParametersByPathInput) (*sdk
 			params = append(params, wire(c, &p.Latest, "", aws.ToBool(in.WithDecryption)))
 		}
 	}
-	out, next, err := page("ssm:GetParametersByPath:"+path, params, in.MaxResults, 10, in.NextToken)
+	out, next, err := api.PaginateSlice(params, ssmPaging("ssm:GetParametersByPath:"+path, in.MaxResults, 10, in.NextToken), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -295,25 +295,13 @@ func getParameterHistory(c *api.Context, in *sdk.GetParameterHistoryInput) (*sdk
 	} else if p == nil {
 		return nil, notFound()
 	}
-	start, err := api.DecodeToken("ssm:GetParameterHistory:"+name, aws.ToString(in.NextToken))
-	if err != nil {
-		return nil, apiErr("InvalidNextToken", "The specified token isn't valid.")
-	}
-	limit := 50
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	items, err := versions.List(c.Tx, c.Scope(), store.Query{Parent: name, AfterSeq: start, Limit: limit + 1})
+	items, next, err := api.Paginate(c.Tx, c.Scope(), versions, store.Query{Parent: name},
+		ssmPaging("ssm:GetParameterHistory:"+name, in.MaxResults, 50, in.NextToken), nil)
 	if err != nil {
 		return nil, err
 	}
-	out := &sdk.GetParameterHistoryOutput{Parameters: []types.ParameterHistory{}}
-	for i, it := range items {
-		if i == limit {
-			out.NextToken = aws.String(api.EncodeToken("ssm:GetParameterHistory:"+name, items[i-1].Seq))
-			break
-		}
-		v := it.Doc
+	out := &sdk.GetParameterHistoryOutput{Parameters: []types.ParameterHistory{}, NextToken: next}
+	for _, v := range items {
 		value := v.Value
 		if v.Type == string(types.ParameterTypeSecureString) && !aws.ToBool(in.WithDecryption) {
 			value = sealed(v)
