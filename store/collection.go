@@ -116,6 +116,30 @@ type Item[T any] struct {
 
 // List returns the documents matching q in creation order.
 func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
+	query, args := c.listQuery(sc, q)
+	rows, err := tx.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item[T]
+	for rows.Next() {
+		var it Item[T]
+		var doc []byte
+		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
+			return nil, err
+		}
+		if it.Doc, err = c.Decode(doc); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// listQuery is List's statement: q's page in creation order (the migrations
+// give every filter an index that ends in rowid, so a page reads only itself).
+func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
 	var sb strings.Builder
 	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE `)
 	args := c.filter(&sb, sc, q)
@@ -139,24 +163,7 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 		sb.WriteString(" LIMIT ?")
 		args = append(args, q.Limit)
 	}
-	rows, err := tx.query(sb.String(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item[T]
-	for rows.Next() {
-		var it Item[T]
-		var doc []byte
-		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
-			return nil, err
-		}
-		if it.Doc, err = c.Decode(doc); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return sb.String(), args
 }
 
 // Count returns how many documents match q (ignoring its paging fields).

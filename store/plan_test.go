@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// A page of one parent's documents reads that parent's rows in creation order
+// through an index, whatever the kind holds under other parents: no scan of
+// the kind and no sort of all its rows.
+func TestListPlansReadOnlyThePage(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	cases := map[string]Query{
+		"whole kind":      {AfterSeq: 10, Limit: 101},
+		"one parent":      {Parent: "small", AfterSeq: 10, Limit: 101},
+		"parent, status":  {Parent: "small", Status: "ACTIVE", Limit: 101},
+		"one parent desc": {Parent: "small", Desc: true, AfterSeq: 1 << 40, Limit: 101},
+		"attr":            {Attr: "x", Limit: 101},
+		"name":            {Name: "n", Limit: 101},
+	}
+	err := s.Read(ctx, func(tx *Tx) error {
+		for name, q := range cases {
+			query, args := counters.listQuery(sc, q)
+			rows, err := tx.query("EXPLAIN QUERY PLAN "+query, args...)
+			if err != nil {
+				return err
+			}
+			var plan []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					rows.Close()
+					return err
+				}
+				plan = append(plan, detail)
+			}
+			rows.Close()
+			got := strings.Join(plan, "; ")
+			if !strings.Contains(got, "USING INDEX") || strings.Contains(got, "TEMP B-TREE") {
+				t.Errorf("%s: plan %q reads more than the page", name, got)
+			}
+			if q.Parent != "" && !strings.Contains(got, "parent=?") {
+				t.Errorf("%s: plan %q does not seek the parent", name, got)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
