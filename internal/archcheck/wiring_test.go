@@ -1,13 +1,8 @@
-// Package archcheck holds tests of the code's architecture.
 package archcheck
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,42 +99,13 @@ type checker struct {
 }
 
 func TestNoWiringThroughPackageState(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatal(err)
-	}
 	c := &checker{pkgs: map[string]*pkg{}, busy: map[string]bool{}}
-	fset := token.NewFileSet()
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, filepath.Dir(path))
-		c.add(filepath.ToSlash(rel), f)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	fset, files := moduleSources(t)
+	for _, f := range files {
+		c.add(f.dir, f.file)
 	}
 	if len(c.pkgs) < 10 {
-		t.Fatalf("found only %d packages under %s", len(c.pkgs), root)
+		t.Fatalf("found only %d packages", len(c.pkgs))
 	}
 	var problems []string
 	seen := map[string]bool{}
