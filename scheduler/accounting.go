@@ -24,28 +24,7 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 	list := make([]*placement.Instance, 0, len(cis))
 	byARN := make(map[string]*placement.Instance, len(cis))
 	for i, ci := range cis {
-		in := &placement.Instance{
-			ARN: aws.ToString(ci.ContainerInstanceArn), EC2InstanceID: aws.ToString(ci.Ec2InstanceId),
-			Status: aws.ToString(ci.Status), AgentConnected: ci.AgentConnected, RegisteredAt: aws.ToTime(ci.RegisteredAt),
-			Attributes: map[string]string{}, Ports: map[int32]bool{}, Groups: map[string]int{}, Order: i, Doc: ci,
-		}
-		for _, a := range ci.Attributes {
-			in.Attributes[aws.ToString(a.Name)] = aws.ToString(a.Value)
-		}
-		for _, r := range ci.RegisteredResources {
-			switch aws.ToString(r.Name) {
-			case "CPU":
-				in.CPU = int64(r.IntegerValue)
-			case "MEMORY":
-				in.Memory = int64(r.IntegerValue)
-			case "PORTS", "PORTS_UDP":
-				for _, p := range r.StringSetValue {
-					if n, err := strconv.Atoi(p); err == nil {
-						in.Ports[int32(n)] = true
-					}
-				}
-			}
-		}
+		in := placement.FromRegistration(ci, i)
 		in.ENIs = 2
 		if it, ok := catalog.LookupInstanceType(in.Attributes["ecs.instance-type"]); ok {
 			in.ENIs = it.TaskENIs()

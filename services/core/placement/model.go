@@ -103,6 +103,18 @@ func DemandOf(td *types.TaskDefinition, group string) Demand {
 // FromContainerInstance builds a placement instance from the stored document,
 // using its remainingResources. group counts, if known, come from the caller.
 func FromContainerInstance(ci *types.ContainerInstance, order int) *Instance {
+	in := fromDocument(ci, order, ci.RemainingResources)
+	in.RunningTasks, in.PendingTasks = int(ci.RunningTasksCount), int(ci.PendingTasksCount)
+	return in
+}
+
+// FromRegistration builds a placement instance with all its registered
+// resources free and no tasks, for a caller that accounts tasks itself.
+func FromRegistration(ci *types.ContainerInstance, order int) *Instance {
+	return fromDocument(ci, order, ci.RegisteredResources)
+}
+
+func fromDocument(ci *types.ContainerInstance, order int, resources []types.Resource) *Instance {
 	in := &Instance{
 		ARN:            aws.ToString(ci.ContainerInstanceArn),
 		EC2InstanceID:  aws.ToString(ci.Ec2InstanceId),
@@ -111,8 +123,6 @@ func FromContainerInstance(ci *types.ContainerInstance, order int) *Instance {
 		RegisteredAt:   aws.ToTime(ci.RegisteredAt),
 		Attributes:     map[string]string{},
 		Ports:          map[int32]bool{},
-		RunningTasks:   int(ci.RunningTasksCount),
-		PendingTasks:   int(ci.PendingTasksCount),
 		Groups:         map[string]int{},
 		Order:          order,
 		Doc:            ci,
@@ -120,7 +130,7 @@ func FromContainerInstance(ci *types.ContainerInstance, order int) *Instance {
 	for _, a := range ci.Attributes {
 		in.Attributes[aws.ToString(a.Name)] = aws.ToString(a.Value)
 	}
-	for _, r := range ci.RemainingResources {
+	for _, r := range resources {
 		switch aws.ToString(r.Name) {
 		case "CPU":
 			in.CPU = int64(r.IntegerValue)
