@@ -33,19 +33,18 @@ func (e *env) groups(n int) []string {
 	return out
 }
 
-// A subnet EC2 does not know is SubnetNotFound, on create and on SetSubnets.
-// The code is AWS's as the Java SDK reported it ("Service:
-// AmazonElasticLoadBalancingV2; Status Code: 400; Error Code: SubnetNotFound",
-// github.com/mozilla/fxa-dev issue 449; also floci-io/floci pull 1244, which
-// matched ELBv2 to AWS: "returning SubnetNotFound when a specified subnet does
-// not exist"). The message has not been seen quoted; it stays the one
-// Longshore gives a malformed id.
+// A subnet EC2 does not know is SubnetNotFound, on create and on SetSubnets,
+// with EC2's code as the message. Recorded from AWS by the Java SDK, which
+// prints "<message> (Service: …; Error Code: <code>; …)":
+// "InvalidSubnetID.NotFound (Service: AmazonElasticLoadBalancingV2; Status
+// Code: 400; Error Code: SubnetNotFound; …)" (github.com/mozilla/fxa-dev
+// issue 449; CloudFormation shows the same message in aws/aws-cdk issue 3676).
 func TestNetworkRefsUnknownSubnet(t *testing.T) {
 	e := start(t)
 	real := e.subnets()
 	_, err := e.c.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: []string{real[0], "subnet-0feedfacefeedface"}})
 	ae := harness.AssertAPIError(t, err, "SubnetNotFound")
-	if ae != nil && ae.ErrorMessage() != "The subnet ID 'subnet-0feedfacefeedface' is not valid" {
+	if ae != nil && ae.ErrorMessage() != "InvalidSubnetID.NotFound" {
 		t.Errorf("message %q", ae.ErrorMessage())
 	}
 	lb := e.alb("web")

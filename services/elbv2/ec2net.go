@@ -35,8 +35,9 @@ func resolveLBNetwork(c *api.Context, mappings []types.SubnetMapping) (*lbNetwor
 	for _, m := range mappings {
 		id := aws.ToString(m.SubnetId)
 		s, err := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, id)
-		if strings.HasPrefix(errCode(err), "InvalidSubnetID.") {
-			return nil, apiErr("SubnetNotFound", "The subnet ID '%s' is not valid", id)
+		if code := errCode(err); strings.HasPrefix(code, "InvalidSubnetID.") {
+			// ELBv2 relays EC2's code as its message (see TestNetworkRefsUnknownSubnet).
+			return nil, apiErr("SubnetNotFound", "%s", code)
 		}
 		if err != nil {
 			return nil, err
