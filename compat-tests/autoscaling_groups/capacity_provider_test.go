@@ -138,7 +138,7 @@ func TestCapacityProviderScalesGroupFromZero(t *testing.T) {
 		lo, hi = min(lo, aws.ToFloat64(d.Minimum)), max(hi, aws.ToFloat64(d.Maximum))
 	}
 	if n := len(stats.Datapoints); n < 1 || n > 2 || hi != 200 || lo != 100 {
-		t.Errorf("reservation datapoints %+v", stats.Datapoints)
+		t.Errorf("reservation datapoints lo %v hi %v %+v", lo, hi, stats.Datapoints)
 	}
 
 	// Back to zero: the tasks stop, the instances lose their protection, and

@@ -47,11 +47,18 @@ func (g *scaleInGate) observe(now time.Time, below bool, delay time.Duration) bo
 // reservation metric and the group's desired capacity.
 type managedScaling struct {
 	gates     map[string]*scaleInGate
-	published map[string]time.Time
+	published map[string]publishedReservation
+}
+
+// publishedReservation is the last CapacityProviderReservation datapoint a
+// capacity provider published.
+type publishedReservation struct {
+	bucket time.Time
+	value  float64
 }
 
 func newManagedScaling() *managedScaling {
-	return &managedScaling{gates: map[string]*scaleInGate{}, published: map[string]time.Time{}}
+	return &managedScaling{gates: map[string]*scaleInGate{}, published: map[string]publishedReservation{}}
 }
 
 // run evaluates every capacity provider of a scope that uses one of its groups.
@@ -118,13 +125,16 @@ func (ms *managedScaling) provider(c *api.Context, e *Engine, cp *ecstypes.Capac
 	reservation := Reservation(m, n)
 	key := c.Scope().Account + "/" + c.Region + "/" + clusterArn + "/" + aws.ToString(cp.Name)
 	bucket := c.Now().Truncate(max(e.scaled(time.Minute), time.Millisecond))
-	if bucket.After(ms.published[key]) {
+	// A new minute gets a datapoint, and so does a change within the minute:
+	// on a scaled clock a group can fill within one minute, and the tasks
+	// that waited for it must still show in the metric.
+	if last := ms.published[key]; bucket.After(last.bucket) || reservation != last.value {
 		if err := cloudwatch.Publish(c.Tx, c.Scope(), cloudwatch.Datum{Namespace: "AWS/ECS/ManagedScaling", MetricName: "CapacityProviderReservation",
 			Dimensions: []cwtypes.Dimension{{Name: aws.String("CapacityProviderName"), Value: cp.Name}, {Name: aws.String("ClusterName"), Value: cl.ClusterName}},
 			Time:       bucket, Value: reservation, Unit: cwtypes.StandardUnitPercent}); err != nil {
 			return err
 		}
-		ms.published[key] = bucket
+		ms.published[key] = publishedReservation{bucket: bucket, value: reservation}
 	}
 	policy, err := ensureManagedPolicy(c, doc, cp, cl)
 	if err != nil {
