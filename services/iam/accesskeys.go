@@ -132,12 +132,9 @@ func listAccessKeys(c *api.Context, in *iam.ListAccessKeysInput) (*iam.ListAcces
 	for _, k := range keys {
 		meta = append(meta, types.AccessKeyMetadata{AccessKeyId: k.AccessKeyId, CreateDate: k.CreateDate, Status: k.Status, UserName: k.UserName})
 	}
-	page, pg, err := paginate(c, "ListAccessKeys:"+nameKey(*u.UserName), meta, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListAccessKeys:"+nameKey(*u.UserName), meta, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.AccessKeyMetadata{}
 	}
 	return &iam.ListAccessKeysOutput{AccessKeyMetadata: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

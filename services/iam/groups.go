@@ -54,12 +54,9 @@ func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, err
 		}
 		users = append(users, userSummary(u))
 	}
-	page, pg, err := paginate(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.User{}
 	}
 	out := g.Group
 	return &iam.GetGroupOutput{Group: &out, Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
@@ -139,12 +136,9 @@ func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput,
 			seqs = append(seqs, it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Group{}
 	}
 	return &iam.ListGroupsOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
@@ -219,12 +213,9 @@ func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.Lis
 		}
 		groups = append(groups, g.Group)
 	}
-	page, pg, err := paginate(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Group{}
 	}
 	return &iam.ListGroupsForUserOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

@@ -71,5 +71,15 @@ func paginate[T any](c *api.Context, listing string, items []T, pos func(i int, 
 	return out, paging{Truncated: next != nil, Marker: next}, nil
 }
 
+// paginateList is paginate for a list member an answer always carries: an
+// empty page is an empty list, not an absent one.
+func paginateList[T any](c *api.Context, listing string, items []T, pos func(i int, v T) int64, marker *string, maxItems *int32) ([]T, paging, error) {
+	out, pg, err := paginate(c, listing, items, pos, marker, maxItems)
+	if out == nil {
+		out = []T{}
+	}
+	return out, pg, err
+}
+
 // byIndex positions items of an in-document list by their index.
 func byIndex[T any](i int, _ T) int64 { return int64(i) + 1 }

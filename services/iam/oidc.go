@@ -43,10 +43,24 @@ func registerOIDC(s *api.Service) {
 	api.Handle(s, "AddClientIDToOpenIDConnectProvider", addClientIDToOIDCProvider)
 	api.Handle(s, "RemoveClientIDFromOpenIDConnectProvider", removeClientIDFromOIDCProvider)
 	api.Handle(s, "UpdateOpenIDConnectProviderThumbprint", updateOIDCThumbprint)
-	api.Handle(s, "TagOpenIDConnectProvider", tagOIDCProvider)
-	api.Handle(s, "UntagOpenIDConnectProvider", untagOIDCProvider)
-	api.Handle(s, "ListOpenIDConnectProviderTags", listOIDCProviderTags)
+	api.Handle(s, "TagOpenIDConnectProvider", func(c *api.Context, in *iam.TagOpenIDConnectProviderInput) (*iam.TagOpenIDConnectProviderOutput, error) {
+		return &iam.TagOpenIDConnectProviderOutput{}, oidcProviderTags.tag(c, in.OpenIDConnectProviderArn, in.Tags)
+	})
+	api.Handle(s, "UntagOpenIDConnectProvider", func(c *api.Context, in *iam.UntagOpenIDConnectProviderInput) (*iam.UntagOpenIDConnectProviderOutput, error) {
+		return &iam.UntagOpenIDConnectProviderOutput{}, oidcProviderTags.untag(c, in.OpenIDConnectProviderArn, in.TagKeys)
+	})
+	api.Handle(s, "ListOpenIDConnectProviderTags", func(c *api.Context, in *iam.ListOpenIDConnectProviderTagsInput) (*iam.ListOpenIDConnectProviderTagsOutput, error) {
+		tags, pg, err := oidcProviderTags.list(c, in.OpenIDConnectProviderArn, in.Marker, in.MaxItems)
+		return &iam.ListOpenIDConnectProviderTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+const oidcTagsQuota = "TagsPerOpenIdConnectProvider"
+
+var oidcProviderTags = taggable[OIDCProvider]{rules: quotaTagRules(oidcTagsQuota),
+	load: loadOIDCProvider, loadToChange: loadOIDCProvider, save: putOIDCProvider,
+	tags:    func(p *OIDCProvider) *[]types.Tag { return &p.Tags },
+	listing: func(p *OIDCProvider) string { return "iam:ListOpenIDConnectProviderTags:" + p.Arn }}
 
 // oidcProviderKey turns an issuer URL into the provider's key: host and path,
 // without scheme or trailing slash.
@@ -137,7 +151,7 @@ func createOIDCProvider(c *api.Context, in *iam.CreateOpenIDConnectProviderInput
 	if err := checkOIDCLists(clientIDs, thumbprints); err != nil {
 		return nil, err
 	}
-	tags, err := withTags(nil, in.Tags, "TagsPerOpenIdConnectProvider")
+	tags, err := withTags(nil, in.Tags, oidcTagsQuota)
 	if err != nil {
 		return nil, err
 	}
@@ -220,44 +234,4 @@ func updateOIDCThumbprint(c *api.Context, in *iam.UpdateOpenIDConnectProviderThu
 		return nil, err
 	}
 	return &iam.UpdateOpenIDConnectProviderThumbprintOutput{}, putOIDCProvider(c, p)
-}
-
-func tagOIDCProvider(c *api.Context, in *iam.TagOpenIDConnectProviderInput) (*iam.TagOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	if p.Tags, err = withTags(p.Tags, in.Tags, "TagsPerOpenIdConnectProvider"); err != nil {
-		return nil, err
-	}
-	return &iam.TagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
-}
-
-func untagOIDCProvider(c *api.Context, in *iam.UntagOpenIDConnectProviderInput) (*iam.UntagOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	p.Tags = withoutTags(p.Tags, in.TagKeys)
-	return &iam.UntagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
-}
-
-func listOIDCProviderTags(c *api.Context, in *iam.ListOpenIDConnectProviderTagsInput) (*iam.ListOpenIDConnectProviderTagsOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListOpenIDConnectProviderTags:"+p.Arn, orEmptyTags(p.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListOpenIDConnectProviderTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
-}
-
-// orEmptyTags makes a nil tag list an empty one (Tags is a required member of list-tag answers).
-func orEmptyTags(tags []types.Tag) []types.Tag {
-	if tags == nil {
-		return []types.Tag{}
-	}
-	return tags
 }

@@ -182,12 +182,9 @@ func listPolicies(c *api.Context, in *iam.ListPoliciesInput) (*iam.ListPoliciesO
 			add(it.Doc, localPolicySeq+it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Policy{}
 	}
 	return &iam.ListPoliciesOutput{Policies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
@@ -284,12 +281,9 @@ func listPolicyVersions(c *api.Context, in *iam.ListPolicyVersionsInput) (*iam.L
 	for i := len(p.Versions) - 1; i >= 0; i-- {
 		versions = append(versions, versionSummary(p.Versions[i]))
 	}
-	page, pg, err := paginate(c, "ListPolicyVersions:"+aws.ToString(p.Arn), versions, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListPolicyVersions:"+aws.ToString(p.Arn), versions, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.PolicyVersion{}
 	}
 	return &iam.ListPolicyVersionsOutput{Versions: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

@@ -55,10 +55,22 @@ func registerSAML(s *api.Service) {
 	api.Handle(s, "ListSAMLProviders", listSAMLProviders)
 	api.Handle(s, "UpdateSAMLProvider", updateSAMLProvider)
 	api.Handle(s, "DeleteSAMLProvider", deleteSAMLProvider)
-	api.Handle(s, "TagSAMLProvider", tagSAMLProvider)
-	api.Handle(s, "UntagSAMLProvider", untagSAMLProvider)
-	api.Handle(s, "ListSAMLProviderTags", listSAMLProviderTags)
+	api.Handle(s, "TagSAMLProvider", func(c *api.Context, in *iam.TagSAMLProviderInput) (*iam.TagSAMLProviderOutput, error) {
+		return &iam.TagSAMLProviderOutput{}, samlProviderTags.tag(c, in.SAMLProviderArn, in.Tags)
+	})
+	api.Handle(s, "UntagSAMLProvider", func(c *api.Context, in *iam.UntagSAMLProviderInput) (*iam.UntagSAMLProviderOutput, error) {
+		return &iam.UntagSAMLProviderOutput{}, samlProviderTags.untag(c, in.SAMLProviderArn, in.TagKeys)
+	})
+	api.Handle(s, "ListSAMLProviderTags", func(c *api.Context, in *iam.ListSAMLProviderTagsInput) (*iam.ListSAMLProviderTagsOutput, error) {
+		tags, pg, err := samlProviderTags.list(c, in.SAMLProviderArn, in.Marker, in.MaxItems)
+		return &iam.ListSAMLProviderTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+var samlProviderTags = taggable[SAMLProvider]{rules: quotaTagRules(samlTagsQuota),
+	load: loadSAMLProvider, loadToChange: loadSAMLProvider, save: putSAMLProvider,
+	tags:    func(p *SAMLProvider) *[]types.Tag { return &p.Tags },
+	listing: func(p *SAMLProvider) string { return "iam:ListSAMLProviderTags:" + p.Arn }}
 
 // providerSummary counts the account's identity providers, SAML and OpenID Connect.
 func providerSummary(c *api.Context) (map[string]int32, error) {
@@ -287,36 +299,4 @@ func deleteSAMLProvider(c *api.Context, in *iam.DeleteSAMLProviderInput) (*iam.D
 	}
 	_, err = SAMLProviders.Delete(c.Tx, c.GlobalScope(), p.Name)
 	return &iam.DeleteSAMLProviderOutput{}, err
-}
-
-func tagSAMLProvider(c *api.Context, in *iam.TagSAMLProviderInput) (*iam.TagSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	if p.Tags, err = withTags(p.Tags, in.Tags, samlTagsQuota); err != nil {
-		return nil, err
-	}
-	return &iam.TagSAMLProviderOutput{}, putSAMLProvider(c, p)
-}
-
-func untagSAMLProvider(c *api.Context, in *iam.UntagSAMLProviderInput) (*iam.UntagSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	p.Tags = withoutTags(p.Tags, in.TagKeys)
-	return &iam.UntagSAMLProviderOutput{}, putSAMLProvider(c, p)
-}
-
-func listSAMLProviderTags(c *api.Context, in *iam.ListSAMLProviderTagsInput) (*iam.ListSAMLProviderTagsOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListSAMLProviderTags:"+p.Arn, orEmptyTags(p.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListSAMLProviderTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
 }

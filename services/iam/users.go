@@ -216,12 +216,9 @@ func listUsers(c *api.Context, in *iam.ListUsersInput) (*iam.ListUsersOutput, er
 			seqs = append(seqs, it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListUsers", users, func(i int, _ types.User) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListUsers", users, func(i int, _ types.User) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.User{}
 	}
 	return &iam.ListUsersOutput{Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
