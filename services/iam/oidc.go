@@ -29,6 +29,9 @@ type OIDCProvider struct {
 // OIDCProviders is keyed by the provider's URL without scheme.
 var OIDCProviders = store.Collection[OIDCProvider]{Kind: "iam/oidc-provider"}
 
+var oidcProviderKind = providerKind[OIDCProvider]{providers: OIDCProviders, key: func(p *OIDCProvider) string { return p.URL },
+	quotaName: "OpenIdConnectProvidersPerAccount", quota: maxOIDCProviders}
+
 const (
 	maxOIDCProviders   = 100
 	maxOIDCClientIDs   = 100
@@ -86,8 +89,8 @@ func validOIDCURL(raw string) error {
 // loadOIDCProvider finds a provider of the caller's account by ARN.
 func loadOIDCProvider(c *api.Context, arn string) (*OIDCProvider, error) {
 	prefix := iamARN(c, "oidc-provider/")
-	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":oidc-provider/") {
-		return nil, apierror.New("InvalidInput", "Invalid ARN: %s", arn)
+	if err := checkProviderARN(arn, "oidc-provider"); err != nil {
+		return nil, err
 	}
 	var p *OIDCProvider
 	if strings.HasPrefix(arn, prefix) {
@@ -155,15 +158,8 @@ func createOIDCProvider(c *api.Context, in *iam.CreateOpenIDConnectProviderInput
 	if err != nil {
 		return nil, err
 	}
-	if old, err := OIDCProviders.Get(c.Tx, c.GlobalScope(), key); err != nil {
+	if err := oidcProviderKind.checkNew(c, key, apierror.New("EntityAlreadyExists", "Provider with url %s already exists.", raw)); err != nil {
 		return nil, err
-	} else if old != nil {
-		return nil, apierror.New("EntityAlreadyExists", "Provider with url %s already exists.", raw)
-	}
-	if n, err := OIDCProviders.Count(c.Tx, c.GlobalScope(), store.Query{}); err != nil {
-		return nil, err
-	} else if n >= maxOIDCProviders {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", maxOIDCProviders)
 	}
 	p := &OIDCProvider{Arn: iamARN(c, "oidc-provider/"+key), URL: key, ClientIDs: clientIDs, Thumbprints: thumbprints,
 		CreateDate: c.Now().UTC().Truncate(time.Second), Tags: tags}
@@ -183,24 +179,14 @@ func getOIDCProvider(c *api.Context, in *iam.GetOpenIDConnectProviderInput) (*ia
 }
 
 func listOIDCProviders(c *api.Context, _ *iam.ListOpenIDConnectProvidersInput) (*iam.ListOpenIDConnectProvidersOutput, error) {
-	items, err := OIDCProviders.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := &iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: []types.OpenIDConnectProviderListEntry{}}
-	for _, it := range items {
-		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, types.OpenIDConnectProviderListEntry{Arn: aws.String(it.Doc.Arn)})
-	}
-	return out, nil
+	list, err := listProviders(c, oidcProviderKind, func(p *OIDCProvider) types.OpenIDConnectProviderListEntry {
+		return types.OpenIDConnectProviderListEntry{Arn: aws.String(p.Arn)}
+	})
+	return &iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: list}, err
 }
 
 func deleteOIDCProvider(c *api.Context, in *iam.DeleteOpenIDConnectProviderInput) (*iam.DeleteOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	_, err = OIDCProviders.Delete(c.Tx, c.GlobalScope(), p.URL)
-	return &iam.DeleteOpenIDConnectProviderOutput{}, err
+	return &iam.DeleteOpenIDConnectProviderOutput{}, oidcProviderKind.delete(c, loadOIDCProvider, aws.ToString(in.OpenIDConnectProviderArn))
 }
 
 func addClientIDToOIDCProvider(c *api.Context, in *iam.AddClientIDToOpenIDConnectProviderInput) (*iam.AddClientIDToOpenIDConnectProviderOutput, error) {

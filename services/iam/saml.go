@@ -42,6 +42,9 @@ type samlPrivateKey struct {
 // SAMLProviders is keyed by provider name.
 var SAMLProviders = store.Collection[SAMLProvider]{Kind: "iam/saml-provider"}
 
+var samlProviderKind = providerKind[SAMLProvider]{providers: SAMLProviders, key: func(p *SAMLProvider) string { return p.Name },
+	quotaName: "SAMLProvidersPerAccount", quota: maxSAMLProviders}
+
 const (
 	maxSAMLProviders       = 100
 	maxSAMLPrivateKeys     = 2
@@ -153,8 +156,8 @@ func GetSAMLProviderByARN(tx *store.Tx, account, arn string) (*SAMLProvider, err
 }
 
 func loadSAMLProvider(c *api.Context, arn string) (*SAMLProvider, error) {
-	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":saml-provider/") {
-		return nil, apierror.New("InvalidInput", "Invalid ARN: %s", arn)
+	if err := checkProviderARN(arn, "saml-provider"); err != nil {
+		return nil, err
 	}
 	p, err := GetSAMLProviderByARN(c.Tx, c.Account(), arn)
 	if err != nil {
@@ -200,15 +203,8 @@ func createSAMLProvider(c *api.Context, in *iam.CreateSAMLProviderInput) (*iam.C
 	if err != nil {
 		return nil, err
 	}
-	if old, err := SAMLProviders.Get(c.Tx, c.GlobalScope(), name); err != nil {
+	if err := samlProviderKind.checkNew(c, name, apierror.New("EntityAlreadyExists", "SAMLProvider named %s already exists", name)); err != nil {
 		return nil, err
-	} else if old != nil {
-		return nil, apierror.New("EntityAlreadyExists", "SAMLProvider named %s already exists", name)
-	}
-	if n, err := SAMLProviders.Count(c.Tx, c.GlobalScope(), store.Query{}); err != nil {
-		return nil, err
-	} else if n >= maxSAMLProviders {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for SAMLProvidersPerAccount: %d", maxSAMLProviders)
 	}
 	p := &SAMLProvider{Arn: iamARN(c, "saml-provider/"+name), Name: name, UUID: api.UUID(),
 		CreateDate: c.Now().UTC().Truncate(time.Second), AssertionEncryptionMode: in.AssertionEncryptionMode}
@@ -244,16 +240,10 @@ func getSAMLProvider(c *api.Context, in *iam.GetSAMLProviderInput) (*iam.GetSAML
 }
 
 func listSAMLProviders(c *api.Context, _ *iam.ListSAMLProvidersInput) (*iam.ListSAMLProvidersOutput, error) {
-	items, err := SAMLProviders.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := &iam.ListSAMLProvidersOutput{SAMLProviderList: []types.SAMLProviderListEntry{}}
-	for _, it := range items {
-		out.SAMLProviderList = append(out.SAMLProviderList, types.SAMLProviderListEntry{Arn: aws.String(it.Doc.Arn),
-			CreateDate: aws.Time(it.Doc.CreateDate), ValidUntil: it.Doc.ValidUntil})
-	}
-	return out, nil
+	list, err := listProviders(c, samlProviderKind, func(p *SAMLProvider) types.SAMLProviderListEntry {
+		return types.SAMLProviderListEntry{Arn: aws.String(p.Arn), CreateDate: aws.Time(p.CreateDate), ValidUntil: p.ValidUntil}
+	})
+	return &iam.ListSAMLProvidersOutput{SAMLProviderList: list}, err
 }
 
 func updateSAMLProvider(c *api.Context, in *iam.UpdateSAMLProviderInput) (*iam.UpdateSAMLProviderOutput, error) {
@@ -293,10 +283,5 @@ func updateSAMLProvider(c *api.Context, in *iam.UpdateSAMLProviderInput) (*iam.U
 }
 
 func deleteSAMLProvider(c *api.Context, in *iam.DeleteSAMLProviderInput) (*iam.DeleteSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	_, err = SAMLProviders.Delete(c.Tx, c.GlobalScope(), p.Name)
-	return &iam.DeleteSAMLProviderOutput{}, err
+	return &iam.DeleteSAMLProviderOutput{}, samlProviderKind.delete(c, loadSAMLProvider, aws.ToString(in.SAMLProviderArn))
 }
