@@ -46,13 +46,9 @@ func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, err
 	if err != nil {
 		return nil, err
 	}
-	var users []types.User
-	for _, m := range g.Members {
-		u, err := GetUser(c, m)
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, userSummary(u))
+	users, err := loadAll(c, g.Members, GetUser, userSummary)
+	if err != nil {
+		return nil, err
 	}
 	page, pg, err := paginateList(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
@@ -205,17 +201,27 @@ func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.Lis
 	if err != nil {
 		return nil, err
 	}
-	var groups []types.Group
-	for _, gn := range u.Groups {
-		g, err := GetGroup(c, gn)
-		if err != nil {
-			return nil, err
-		}
-		groups = append(groups, g.Group)
+	groups, err := loadAll(c, u.Groups, GetGroup, func(g *Group) types.Group { return g.Group })
+	if err != nil {
+		return nil, err
 	}
 	page, pg, err := paginateList(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
 	return &iam.ListGroupsForUserOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+// loadAll loads each named entity and shows it as view, failing on the first
+// that cannot be loaded.
+func loadAll[T, V any](c *api.Context, names []string, load func(*api.Context, string) (*T, error), view func(*T) V) ([]V, error) {
+	var out []V
+	for _, name := range names {
+		v, err := load(c, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, view(v))
+	}
+	return out, nil
 }

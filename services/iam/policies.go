@@ -198,6 +198,17 @@ func findVersion(p *ManagedPolicy, id string) (int, error) {
 	return -1, apierror.New("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", aws.ToString(p.Arn), id)
 }
 
+// loadVersion loads the policy load finds by arn and the index of its version
+// id: one of any policy to read it, of a customer-managed one to change it.
+func loadVersion(c *api.Context, load func(*api.Context, string) (*ManagedPolicy, error), arn, id *string) (*ManagedPolicy, int, error) {
+	p, err := load(c, aws.ToString(arn))
+	if err != nil {
+		return nil, -1, err
+	}
+	i, err := findVersion(p, aws.ToString(id))
+	return p, i, err
+}
+
 // versionSummary is a policy version without its document.
 func versionSummary(v types.PolicyVersion) types.PolicyVersion {
 	v.Document = nil
@@ -242,11 +253,7 @@ func makeDefault(p *ManagedPolicy, i int, v types.PolicyVersion) {
 }
 
 func getPolicyVersion(c *api.Context, in *iam.GetPolicyVersionInput) (*iam.GetPolicyVersionOutput, error) {
-	p, err := GetPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, GetPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -256,11 +263,7 @@ func getPolicyVersion(c *api.Context, in *iam.GetPolicyVersionInput) (*iam.GetPo
 }
 
 func deletePolicyVersion(c *api.Context, in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
-	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, getLocalPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +292,7 @@ func listPolicyVersions(c *api.Context, in *iam.ListPolicyVersionsInput) (*iam.L
 }
 
 func setDefaultPolicyVersion(c *api.Context, in *iam.SetDefaultPolicyVersionInput) (*iam.SetDefaultPolicyVersionOutput, error) {
-	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, getLocalPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
