@@ -81,11 +81,7 @@ func updateGroup(c *api.Context, in *iam.UpdateGroupInput) (*iam.UpdateGroupOutp
 			if err != nil {
 				return nil, err
 			}
-			for i, gn := range u.Groups {
-				if nameKey(gn) == nameKey(oldName) {
-					u.Groups[i] = newName
-				}
-			}
+			renameIn(u.Groups, oldName, newName)
 			if err := PutUser(c, u); err != nil {
 				return nil, err
 			}
@@ -148,10 +144,8 @@ func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserTo
 	if err != nil {
 		return nil, err
 	}
-	for _, gn := range u.Groups {
-		if nameKey(gn) == nameKey(*g.GroupName) {
-			return &iam.AddUserToGroupOutput{}, nil
-		}
+	if nameIndex(u.Groups, *g.GroupName) >= 0 {
+		return &iam.AddUserToGroupOutput{}, nil
 	}
 	if len(u.Groups) >= maxGroupsPerUser {
 		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
@@ -173,23 +167,11 @@ func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam
 	if err != nil {
 		return nil, err
 	}
-	found := false
-	for i, gn := range u.Groups {
-		if nameKey(gn) == nameKey(*g.GroupName) {
-			u.Groups = append(u.Groups[:i:i], u.Groups[i+1:]...)
-			found = true
-			break
-		}
-	}
-	if !found {
+	var member bool
+	if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {
 		return nil, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
 	}
-	for i, m := range g.Members {
-		if nameKey(m) == nameKey(*u.UserName) {
-			g.Members = append(g.Members[:i:i], g.Members[i+1:]...)
-			break
-		}
-	}
+	g.Members, _ = withoutName(g.Members, *u.UserName)
 	if err := PutUser(c, u); err != nil {
 		return nil, err
 	}

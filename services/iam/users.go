@@ -135,11 +135,7 @@ func renameUserReferences(c *api.Context, u *User, newName string) error {
 		if err != nil {
 			return err
 		}
-		for i, m := range g.Members {
-			if nameKey(m) == nameKey(oldName) {
-				g.Members[i] = newName
-			}
-		}
+		renameIn(g.Members, oldName, newName)
 		if err := PutGroup(c, g); err != nil {
 			return err
 		}
