@@ -81,8 +81,13 @@ func createAccessKey(c *api.Context, in *iam.CreateAccessKeyInput) (*iam.CreateA
 	return &iam.CreateAccessKeyOutput{AccessKey: &out}, nil
 }
 
-// userAccessKey loads one of a user's access keys.
-func userAccessKey(c *api.Context, u *User, id string) (*AccessKey, error) {
+// targetAccessKey loads access key id of the user a request acts on (see targetUser).
+func targetAccessKey(c *api.Context, userName, accessKeyID *string) (*AccessKey, error) {
+	u, err := targetUser(c, userName)
+	if err != nil {
+		return nil, err
+	}
+	id := aws.ToString(accessKeyID)
 	k, err := AccessKeys.Get(c.Tx, store.Scope{}, id)
 	if err != nil {
 		return nil, err
@@ -94,11 +99,7 @@ func userAccessKey(c *api.Context, u *User, id string) (*AccessKey, error) {
 }
 
 func deleteAccessKey(c *api.Context, in *iam.DeleteAccessKeyInput) (*iam.DeleteAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := userAccessKey(c, u, aws.ToString(in.AccessKeyId))
+	k, err := targetAccessKey(c, in.UserName, in.AccessKeyId)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +108,7 @@ func deleteAccessKey(c *api.Context, in *iam.DeleteAccessKeyInput) (*iam.DeleteA
 }
 
 func updateAccessKey(c *api.Context, in *iam.UpdateAccessKeyInput) (*iam.UpdateAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := userAccessKey(c, u, aws.ToString(in.AccessKeyId))
+	k, err := targetAccessKey(c, in.UserName, in.AccessKeyId)
 	if err != nil {
 		return nil, err
 	}

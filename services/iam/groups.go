@@ -136,46 +136,48 @@ func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput,
 }
 
 func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserToGroupOutput, error) {
-	g, err := GetGroup(c, aws.ToString(in.GroupName))
-	if err != nil {
-		return nil, err
-	}
-	u, err := GetUser(c, aws.ToString(in.UserName))
-	if err != nil {
-		return nil, err
-	}
-	if nameIndex(u.Groups, *g.GroupName) >= 0 {
-		return &iam.AddUserToGroupOutput{}, nil
-	}
-	if len(u.Groups) >= maxGroupsPerUser {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
-	}
-	u.Groups = append(u.Groups, *g.GroupName)
-	g.Members = append(g.Members, *u.UserName)
-	if err := PutUser(c, u); err != nil {
-		return nil, err
-	}
-	return &iam.AddUserToGroupOutput{}, PutGroup(c, g)
+	return &iam.AddUserToGroupOutput{}, changeMembership(c, in.GroupName, in.UserName, func(g *Group, u *User) (bool, error) {
+		if nameIndex(u.Groups, *g.GroupName) >= 0 {
+			return false, nil
+		}
+		if len(u.Groups) >= maxGroupsPerUser {
+			return false, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+		}
+		u.Groups = append(u.Groups, *g.GroupName)
+		g.Members = append(g.Members, *u.UserName)
+		return true, nil
+	})
 }
 
 func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam.RemoveUserFromGroupOutput, error) {
-	g, err := GetGroup(c, aws.ToString(in.GroupName))
+	return &iam.RemoveUserFromGroupOutput{}, changeMembership(c, in.GroupName, in.UserName, func(g *Group, u *User) (bool, error) {
+		var member bool
+		if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {
+			return false, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
+		}
+		g.Members, _ = withoutName(g.Members, *u.UserName)
+		return true, nil
+	})
+}
+
+// changeMembership loads a group and a user and lets edit change both sides
+// of the membership; when edit reports a change, both are saved (the user first).
+func changeMembership(c *api.Context, groupName, userName *string, edit func(*Group, *User) (changed bool, err error)) error {
+	g, err := GetGroup(c, aws.ToString(groupName))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	u, err := GetUser(c, aws.ToString(in.UserName))
+	u, err := GetUser(c, aws.ToString(userName))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var member bool
-	if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {
-		return nil, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
+	if changed, err := edit(g, u); err != nil || !changed {
+		return err
 	}
-	g.Members, _ = withoutName(g.Members, *u.UserName)
 	if err := PutUser(c, u); err != nil {
-		return nil, err
+		return err
 	}
-	return &iam.RemoveUserFromGroupOutput{}, PutGroup(c, g)
+	return PutGroup(c, g)
 }
 
 func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.ListGroupsForUserOutput, error) {
