@@ -59,11 +59,7 @@ func targetUser(c *api.Context, name *string) (*User, error) {
 }
 
 func createAccessKey(c *api.Context, in *iam.CreateAccessKeyInput) (*iam.CreateAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := userAccessKeys(c, *u.UserName)
+	u, keys, err := targetUserKeys(c, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +75,16 @@ func createAccessKey(c *api.Context, in *iam.CreateAccessKeyInput) (*iam.CreateA
 	}
 	out := k.AccessKey
 	return &iam.CreateAccessKeyOutput{AccessKey: &out}, nil
+}
+
+// targetUserKeys loads the user a request acts on (see targetUser) and its access keys.
+func targetUserKeys(c *api.Context, userName *string) (*User, []*AccessKey, error) {
+	u, err := targetUser(c, userName)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := userAccessKeys(c, *u.UserName)
+	return u, keys, err
 }
 
 // targetAccessKey loads access key id of the user a request acts on (see targetUser).
@@ -117,11 +123,7 @@ func updateAccessKey(c *api.Context, in *iam.UpdateAccessKeyInput) (*iam.UpdateA
 }
 
 func listAccessKeys(c *api.Context, in *iam.ListAccessKeysInput) (*iam.ListAccessKeysOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := userAccessKeys(c, *u.UserName)
+	u, keys, err := targetUserKeys(c, in.UserName)
 	if err != nil {
 		return nil, err
 	}
