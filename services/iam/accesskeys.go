@@ -59,11 +59,7 @@ func targetUser(c *api.Context, name *string) (*User, error) {
 }
 
 func createAccessKey(c *api.Context, in *iam.CreateAccessKeyInput) (*iam.CreateAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := userAccessKeys(c, *u.UserName)
+	u, keys, err := targetUserKeys(c, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +77,23 @@ func createAccessKey(c *api.Context, in *iam.CreateAccessKeyInput) (*iam.CreateA
 	return &iam.CreateAccessKeyOutput{AccessKey: &out}, nil
 }
 
-// userAccessKey loads one of a user's access keys.
-func userAccessKey(c *api.Context, u *User, id string) (*AccessKey, error) {
+// targetUserKeys loads the user a request acts on (see targetUser) and its access keys.
+func targetUserKeys(c *api.Context, userName *string) (*User, []*AccessKey, error) {
+	u, err := targetUser(c, userName)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := userAccessKeys(c, *u.UserName)
+	return u, keys, err
+}
+
+// targetAccessKey loads access key id of the user a request acts on (see targetUser).
+func targetAccessKey(c *api.Context, userName, accessKeyID *string) (*AccessKey, error) {
+	u, err := targetUser(c, userName)
+	if err != nil {
+		return nil, err
+	}
+	id := aws.ToString(accessKeyID)
 	k, err := AccessKeys.Get(c.Tx, store.Scope{}, id)
 	if err != nil {
 		return nil, err
@@ -94,11 +105,7 @@ func userAccessKey(c *api.Context, u *User, id string) (*AccessKey, error) {
 }
 
 func deleteAccessKey(c *api.Context, in *iam.DeleteAccessKeyInput) (*iam.DeleteAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := userAccessKey(c, u, aws.ToString(in.AccessKeyId))
+	k, err := targetAccessKey(c, in.UserName, in.AccessKeyId)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +114,7 @@ func deleteAccessKey(c *api.Context, in *iam.DeleteAccessKeyInput) (*iam.DeleteA
 }
 
 func updateAccessKey(c *api.Context, in *iam.UpdateAccessKeyInput) (*iam.UpdateAccessKeyOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := userAccessKey(c, u, aws.ToString(in.AccessKeyId))
+	k, err := targetAccessKey(c, in.UserName, in.AccessKeyId)
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +123,7 @@ func updateAccessKey(c *api.Context, in *iam.UpdateAccessKeyInput) (*iam.UpdateA
 }
 
 func listAccessKeys(c *api.Context, in *iam.ListAccessKeysInput) (*iam.ListAccessKeysOutput, error) {
-	u, err := targetUser(c, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := userAccessKeys(c, *u.UserName)
+	u, keys, err := targetUserKeys(c, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +131,9 @@ func listAccessKeys(c *api.Context, in *iam.ListAccessKeysInput) (*iam.ListAcces
 	for _, k := range keys {
 		meta = append(meta, types.AccessKeyMetadata{AccessKeyId: k.AccessKeyId, CreateDate: k.CreateDate, Status: k.Status, UserName: k.UserName})
 	}
-	page, pg, err := paginate(c, "ListAccessKeys:"+nameKey(*u.UserName), meta, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListAccessKeys:"+nameKey(*u.UserName), meta, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.AccessKeyMetadata{}
 	}
 	return &iam.ListAccessKeysOutput{AccessKeyMetadata: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

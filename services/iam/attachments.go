@@ -124,170 +124,62 @@ func pageAttached(c *api.Context, listing string, list []types.AttachedPolicy, p
 			idx = append(idx, int64(i)+1)
 		}
 	}
-	out, pg, err := paginate(c, listing, sel, func(i int, _ types.AttachedPolicy) int64 { return idx[i] }, marker, maxItems)
-	if out == nil {
-		out = []types.AttachedPolicy{}
+	return paginateList(c, listing, sel, func(i int, _ types.AttachedPolicy) int64 { return idx[i] }, marker, maxItems)
+}
+
+// checkRolePolicyAttachable refuses to attach a service role policy to a role
+// a customer created.
+func checkRolePolicyAttachable(c *api.Context, arn string) error {
+	if strings.HasPrefix(arn, awsPolicyARNPrefix+"aws-service-role/") {
+		if _, err := GetPolicy(c, arn); err == nil {
+			return apierror.New("PolicyNotAttachable", "Cannot attach a Service Role Policy to a Customer Role.")
+		}
 	}
-	return out, pg, err
+	return nil
 }
 
 func registerAttachments(s *api.Service) {
 	api.Handle(s, "AttachUserPolicy", func(c *api.Context, in *iam.AttachUserPolicyInput) (*iam.AttachUserPolicyOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.AttachedPolicies, err = attach(c, u.AttachedPolicies, aws.ToString(in.PolicyArn), types.EntityTypeUser, *u.UserName, *u.UserId); err != nil {
-			return nil, err
-		}
-		return &iam.AttachUserPolicyOutput{}, PutUser(c, u)
+		return &iam.AttachUserPolicyOutput{}, userPrincipal.attachPolicy(c, in.UserName, in.PolicyArn)
 	})
 	api.Handle(s, "DetachUserPolicy", func(c *api.Context, in *iam.DetachUserPolicyInput) (*iam.DetachUserPolicyOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.AttachedPolicies, err = detach(c, u.AttachedPolicies, aws.ToString(in.PolicyArn), types.EntityTypeUser, *u.UserName); err != nil {
-			return nil, err
-		}
-		return &iam.DetachUserPolicyOutput{}, PutUser(c, u)
+		return &iam.DetachUserPolicyOutput{}, userPrincipal.detachPolicy(c, in.UserName, in.PolicyArn)
 	})
 	api.Handle(s, "ListAttachedUserPolicies", func(c *api.Context, in *iam.ListAttachedUserPoliciesInput) (*iam.ListAttachedUserPoliciesOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		page, pg, err := pageAttached(c, "ListAttachedUserPolicies:"+nameKey(*u.UserName), u.AttachedPolicies, in.PathPrefix, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		page, pg, err := userPrincipal.listAttachedPolicies(c, in.UserName, in.PathPrefix, in.Marker, in.MaxItems)
+		return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 	api.Handle(s, "AttachGroupPolicy", func(c *api.Context, in *iam.AttachGroupPolicyInput) (*iam.AttachGroupPolicyOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		if g.AttachedPolicies, err = attach(c, g.AttachedPolicies, aws.ToString(in.PolicyArn), types.EntityTypeGroup, *g.GroupName, *g.GroupId); err != nil {
-			return nil, err
-		}
-		return &iam.AttachGroupPolicyOutput{}, PutGroup(c, g)
+		return &iam.AttachGroupPolicyOutput{}, groupPrincipal.attachPolicy(c, in.GroupName, in.PolicyArn)
 	})
 	api.Handle(s, "DetachGroupPolicy", func(c *api.Context, in *iam.DetachGroupPolicyInput) (*iam.DetachGroupPolicyOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		if g.AttachedPolicies, err = detach(c, g.AttachedPolicies, aws.ToString(in.PolicyArn), types.EntityTypeGroup, *g.GroupName); err != nil {
-			return nil, err
-		}
-		return &iam.DetachGroupPolicyOutput{}, PutGroup(c, g)
+		return &iam.DetachGroupPolicyOutput{}, groupPrincipal.detachPolicy(c, in.GroupName, in.PolicyArn)
 	})
 	api.Handle(s, "ListAttachedGroupPolicies", func(c *api.Context, in *iam.ListAttachedGroupPoliciesInput) (*iam.ListAttachedGroupPoliciesOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		page, pg, err := pageAttached(c, "ListAttachedGroupPolicies:"+nameKey(*g.GroupName), g.AttachedPolicies, in.PathPrefix, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		page, pg, err := groupPrincipal.listAttachedPolicies(c, in.GroupName, in.PathPrefix, in.Marker, in.MaxItems)
+		return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 	api.Handle(s, "AttachRolePolicy", func(c *api.Context, in *iam.AttachRolePolicyInput) (*iam.AttachRolePolicyOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		arn := aws.ToString(in.PolicyArn)
-		if strings.HasPrefix(arn, awsPolicyARNPrefix+"aws-service-role/") {
-			if _, err := GetPolicy(c, arn); err == nil {
-				return nil, apierror.New("PolicyNotAttachable", "Cannot attach a Service Role Policy to a Customer Role.")
-			}
-		}
-		if r.AttachedPolicies, err = attach(c, r.AttachedPolicies, arn, types.EntityTypeRole, *r.RoleName, *r.RoleId); err != nil {
-			return nil, err
-		}
-		return &iam.AttachRolePolicyOutput{}, PutRole(c, r)
+		return &iam.AttachRolePolicyOutput{}, rolePrincipal.attachPolicy(c, in.RoleName, in.PolicyArn)
 	})
 	api.Handle(s, "DetachRolePolicy", func(c *api.Context, in *iam.DetachRolePolicyInput) (*iam.DetachRolePolicyOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.AttachedPolicies, err = detach(c, r.AttachedPolicies, aws.ToString(in.PolicyArn), types.EntityTypeRole, *r.RoleName); err != nil {
-			return nil, err
-		}
-		return &iam.DetachRolePolicyOutput{}, PutRole(c, r)
+		return &iam.DetachRolePolicyOutput{}, rolePrincipal.detachPolicy(c, in.RoleName, in.PolicyArn)
 	})
 	api.Handle(s, "ListAttachedRolePolicies", func(c *api.Context, in *iam.ListAttachedRolePoliciesInput) (*iam.ListAttachedRolePoliciesOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		page, pg, err := pageAttached(c, "ListAttachedRolePolicies:"+nameKey(*r.RoleName), r.AttachedPolicies, in.PathPrefix, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		page, pg, err := rolePrincipal.listAttachedPolicies(c, in.RoleName, in.PathPrefix, in.Marker, in.MaxItems)
+		return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 
 	api.Handle(s, "PutUserPermissionsBoundary", func(c *api.Context, in *iam.PutUserPermissionsBoundaryInput) (*iam.PutUserPermissionsBoundaryOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.PermissionsBoundary != nil {
-			if err := removeAttachment(c, aws.ToString(u.PermissionsBoundary.PermissionsBoundaryArn), types.EntityTypeUser, *u.UserName, true); err != nil {
-				return nil, err
-			}
-		}
-		if u.PermissionsBoundary, err = setBoundary(c, types.EntityTypeUser, *u.UserName, *u.UserId, aws.ToString(in.PermissionsBoundary)); err != nil {
-			return nil, err
-		}
-		return &iam.PutUserPermissionsBoundaryOutput{}, PutUser(c, u)
+		return &iam.PutUserPermissionsBoundaryOutput{}, userPrincipal.putBoundary(c, in.UserName, in.PermissionsBoundary)
 	})
 	api.Handle(s, "DeleteUserPermissionsBoundary", func(c *api.Context, in *iam.DeleteUserPermissionsBoundaryInput) (*iam.DeleteUserPermissionsBoundaryOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.PermissionsBoundary == nil {
-			return &iam.DeleteUserPermissionsBoundaryOutput{}, nil
-		}
-		if err := removeAttachment(c, aws.ToString(u.PermissionsBoundary.PermissionsBoundaryArn), types.EntityTypeUser, *u.UserName, true); err != nil {
-			return nil, err
-		}
-		u.PermissionsBoundary = nil
-		return &iam.DeleteUserPermissionsBoundaryOutput{}, PutUser(c, u)
+		return &iam.DeleteUserPermissionsBoundaryOutput{}, userPrincipal.deleteBoundary(c, in.UserName)
 	})
 	api.Handle(s, "PutRolePermissionsBoundary", func(c *api.Context, in *iam.PutRolePermissionsBoundaryInput) (*iam.PutRolePermissionsBoundaryOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.PermissionsBoundary != nil {
-			if err := removeAttachment(c, aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn), types.EntityTypeRole, *r.RoleName, true); err != nil {
-				return nil, err
-			}
-		}
-		if r.PermissionsBoundary, err = setBoundary(c, types.EntityTypeRole, *r.RoleName, *r.RoleId, aws.ToString(in.PermissionsBoundary)); err != nil {
-			return nil, err
-		}
-		return &iam.PutRolePermissionsBoundaryOutput{}, PutRole(c, r)
+		return &iam.PutRolePermissionsBoundaryOutput{}, rolePrincipal.putBoundary(c, in.RoleName, in.PermissionsBoundary)
 	})
 	api.Handle(s, "DeleteRolePermissionsBoundary", func(c *api.Context, in *iam.DeleteRolePermissionsBoundaryInput) (*iam.DeleteRolePermissionsBoundaryOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.PermissionsBoundary == nil {
-			return &iam.DeleteRolePermissionsBoundaryOutput{}, nil
-		}
-		if err := removeAttachment(c, aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn), types.EntityTypeRole, *r.RoleName, true); err != nil {
-			return nil, err
-		}
-		r.PermissionsBoundary = nil
-		return &iam.DeleteRolePermissionsBoundaryOutput{}, PutRole(c, r)
+		return &iam.DeleteRolePermissionsBoundaryOutput{}, rolePrincipal.deleteBoundary(c, in.RoleName)
 	})
 }

@@ -90,6 +90,23 @@ func withoutTags(existing []types.Tag, keys []string) []types.Tag {
 	return out
 }
 
+// quotaTagRules are the tag rules of identity providers, MFA devices and
+// server certificates: quotaName names the tag quota in LimitExceeded,
+// untagging ignores reserved keys, and markers are pageByMarker's.
+func quotaTagRules(quotaName string) tagRules {
+	return tagRules{
+		merge:  func(have, add []types.Tag) ([]types.Tag, error) { return withTags(have, add, quotaName) },
+		remove: func(have []types.Tag, keys []string) ([]types.Tag, error) { return withoutTags(have, keys), nil },
+		page: func(_ *api.Context, listing string, tags []types.Tag, marker *string, maxItems *int32) ([]types.Tag, paging, error) {
+			if tags == nil {
+				tags = []types.Tag{} // Tags is a required member of list-tag answers
+			}
+			page, next, truncated, err := pageByMarker(listing, tags, marker, maxItems)
+			return page, paging{Truncated: truncated, Marker: next}, err
+		},
+	}
+}
+
 // defaultPath is "/" when a request gives no path.
 func defaultPath(p *string) string {
 	if p == nil || *p == "" {

@@ -46,20 +46,13 @@ func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, err
 	if err != nil {
 		return nil, err
 	}
-	var users []types.User
-	for _, m := range g.Members {
-		u, err := GetUser(c, m)
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, userSummary(u))
-	}
-	page, pg, err := paginate(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
+	users, err := loadAll(c, g.Members, GetUser, userSummary)
 	if err != nil {
 		return nil, err
 	}
-	if page == nil {
-		page = []types.User{}
+	page, pg, err := paginateList(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
 	}
 	out := g.Group
 	return &iam.GetGroupOutput{Group: &out, Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
@@ -88,11 +81,7 @@ func updateGroup(c *api.Context, in *iam.UpdateGroupInput) (*iam.UpdateGroupOutp
 			if err != nil {
 				return nil, err
 			}
-			for i, gn := range u.Groups {
-				if nameKey(gn) == nameKey(oldName) {
-					u.Groups[i] = newName
-				}
-			}
+			renameIn(u.Groups, oldName, newName)
 			if err := PutUser(c, u); err != nil {
 				return nil, err
 			}
@@ -139,71 +128,56 @@ func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput,
 			seqs = append(seqs, it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Group{}
 	}
 	return &iam.ListGroupsOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
 
 func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserToGroupOutput, error) {
-	g, err := GetGroup(c, aws.ToString(in.GroupName))
-	if err != nil {
-		return nil, err
-	}
-	u, err := GetUser(c, aws.ToString(in.UserName))
-	if err != nil {
-		return nil, err
-	}
-	for _, gn := range u.Groups {
-		if nameKey(gn) == nameKey(*g.GroupName) {
-			return &iam.AddUserToGroupOutput{}, nil
+	return &iam.AddUserToGroupOutput{}, changeMembership(c, in.GroupName, in.UserName, func(g *Group, u *User) (bool, error) {
+		if nameIndex(u.Groups, *g.GroupName) >= 0 {
+			return false, nil
 		}
-	}
-	if len(u.Groups) >= maxGroupsPerUser {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
-	}
-	u.Groups = append(u.Groups, *g.GroupName)
-	g.Members = append(g.Members, *u.UserName)
-	if err := PutUser(c, u); err != nil {
-		return nil, err
-	}
-	return &iam.AddUserToGroupOutput{}, PutGroup(c, g)
+		if len(u.Groups) >= maxGroupsPerUser {
+			return false, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+		}
+		u.Groups = append(u.Groups, *g.GroupName)
+		g.Members = append(g.Members, *u.UserName)
+		return true, nil
+	})
 }
 
 func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam.RemoveUserFromGroupOutput, error) {
-	g, err := GetGroup(c, aws.ToString(in.GroupName))
-	if err != nil {
-		return nil, err
-	}
-	u, err := GetUser(c, aws.ToString(in.UserName))
-	if err != nil {
-		return nil, err
-	}
-	found := false
-	for i, gn := range u.Groups {
-		if nameKey(gn) == nameKey(*g.GroupName) {
-			u.Groups = append(u.Groups[:i:i], u.Groups[i+1:]...)
-			found = true
-			break
+	return &iam.RemoveUserFromGroupOutput{}, changeMembership(c, in.GroupName, in.UserName, func(g *Group, u *User) (bool, error) {
+		var member bool
+		if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {
+			return false, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
 		}
+		g.Members, _ = withoutName(g.Members, *u.UserName)
+		return true, nil
+	})
+}
+
+// changeMembership loads a group and a user and lets edit change both sides
+// of the membership; when edit reports a change, both are saved (the user first).
+func changeMembership(c *api.Context, groupName, userName *string, edit func(*Group, *User) (changed bool, err error)) error {
+	g, err := GetGroup(c, aws.ToString(groupName))
+	if err != nil {
+		return err
 	}
-	if !found {
-		return nil, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
+	u, err := GetUser(c, aws.ToString(userName))
+	if err != nil {
+		return err
 	}
-	for i, m := range g.Members {
-		if nameKey(m) == nameKey(*u.UserName) {
-			g.Members = append(g.Members[:i:i], g.Members[i+1:]...)
-			break
-		}
+	if changed, err := edit(g, u); err != nil || !changed {
+		return err
 	}
 	if err := PutUser(c, u); err != nil {
-		return nil, err
+		return err
 	}
-	return &iam.RemoveUserFromGroupOutput{}, PutGroup(c, g)
+	return PutGroup(c, g)
 }
 
 func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.ListGroupsForUserOutput, error) {
@@ -211,20 +185,27 @@ func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.Lis
 	if err != nil {
 		return nil, err
 	}
-	var groups []types.Group
-	for _, gn := range u.Groups {
-		g, err := GetGroup(c, gn)
-		if err != nil {
-			return nil, err
-		}
-		groups = append(groups, g.Group)
-	}
-	page, pg, err := paginate(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
+	groups, err := loadAll(c, u.Groups, GetGroup, func(g *Group) types.Group { return g.Group })
 	if err != nil {
 		return nil, err
 	}
-	if page == nil {
-		page = []types.Group{}
+	page, pg, err := paginateList(c, "ListGroupsForUser:"+nameKey(*u.UserName), groups, byIndex, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
 	}
 	return &iam.ListGroupsForUserOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+}
+
+// loadAll loads each named entity and shows it as view, failing on the first
+// that cannot be loaded.
+func loadAll[T, V any](c *api.Context, names []string, load func(*api.Context, string) (*T, error), view func(*T) V) ([]V, error) {
+	var out []V
+	for _, name := range names {
+		v, err := load(c, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, view(v))
+	}
+	return out, nil
 }

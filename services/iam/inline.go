@@ -4,7 +4,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/longshore/longshore/protocol/apierror"
@@ -64,149 +63,52 @@ func inlineNames(c *api.Context, listing string, list []InlinePolicy, marker *st
 	for _, p := range list {
 		names = append(names, p.Name)
 	}
-	out, pg, err := paginate(c, listing, names, byIndex, marker, maxItems)
-	if out == nil {
-		out = []string{}
-	}
-	return out, pg, err
+	return paginateList(c, listing, names, byIndex, marker, maxItems)
 }
 
 func registerInline(s *api.Service) {
 	api.Handle(s, "PutUserPolicy", func(c *api.Context, in *iam.PutUserPolicyInput) (*iam.PutUserPolicyOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.InlinePolicies, err = putInline(u.InlinePolicies, aws.ToString(in.PolicyName), aws.ToString(in.PolicyDocument), "user", *u.UserName, maxInlineUser); err != nil {
-			return nil, err
-		}
-		return &iam.PutUserPolicyOutput{}, PutUser(c, u)
+		return &iam.PutUserPolicyOutput{}, userPrincipal.putInlinePolicy(c, in.UserName, in.PolicyName, in.PolicyDocument)
 	})
 	api.Handle(s, "GetUserPolicy", func(c *api.Context, in *iam.GetUserPolicyInput) (*iam.GetUserPolicyOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(u.InlinePolicies, aws.ToString(in.PolicyName), "user")
-		if err != nil {
-			return nil, err
-		}
-		p := u.InlinePolicies[i]
-		return &iam.GetUserPolicyOutput{UserName: u.UserName, PolicyName: aws.String(p.Name), PolicyDocument: aws.String(encodeDocument(p.Document))}, nil
+		user, policy, doc, err := userPrincipal.getInlinePolicy(c, in.UserName, in.PolicyName)
+		return &iam.GetUserPolicyOutput{UserName: user, PolicyName: policy, PolicyDocument: doc}, err
 	})
 	api.Handle(s, "DeleteUserPolicy", func(c *api.Context, in *iam.DeleteUserPolicyInput) (*iam.DeleteUserPolicyOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(u.InlinePolicies, aws.ToString(in.PolicyName), "user")
-		if err != nil {
-			return nil, err
-		}
-		u.InlinePolicies = append(u.InlinePolicies[:i:i], u.InlinePolicies[i+1:]...)
-		return &iam.DeleteUserPolicyOutput{}, PutUser(c, u)
+		return &iam.DeleteUserPolicyOutput{}, userPrincipal.deleteInlinePolicy(c, in.UserName, in.PolicyName)
 	})
 	api.Handle(s, "ListUserPolicies", func(c *api.Context, in *iam.ListUserPoliciesInput) (*iam.ListUserPoliciesOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		names, pg, err := inlineNames(c, "ListUserPolicies:"+nameKey(*u.UserName), u.InlinePolicies, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListUserPoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		names, pg, err := userPrincipal.listInlinePolicies(c, in.UserName, in.Marker, in.MaxItems)
+		return &iam.ListUserPoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 
 	api.Handle(s, "PutGroupPolicy", func(c *api.Context, in *iam.PutGroupPolicyInput) (*iam.PutGroupPolicyOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		if g.InlinePolicies, err = putInline(g.InlinePolicies, aws.ToString(in.PolicyName), aws.ToString(in.PolicyDocument), "group", *g.GroupName, maxInlineGroup); err != nil {
-			return nil, err
-		}
-		return &iam.PutGroupPolicyOutput{}, PutGroup(c, g)
+		return &iam.PutGroupPolicyOutput{}, groupPrincipal.putInlinePolicy(c, in.GroupName, in.PolicyName, in.PolicyDocument)
 	})
 	api.Handle(s, "GetGroupPolicy", func(c *api.Context, in *iam.GetGroupPolicyInput) (*iam.GetGroupPolicyOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(g.InlinePolicies, aws.ToString(in.PolicyName), "group")
-		if err != nil {
-			return nil, err
-		}
-		p := g.InlinePolicies[i]
-		return &iam.GetGroupPolicyOutput{GroupName: g.GroupName, PolicyName: aws.String(p.Name), PolicyDocument: aws.String(encodeDocument(p.Document))}, nil
+		group, policy, doc, err := groupPrincipal.getInlinePolicy(c, in.GroupName, in.PolicyName)
+		return &iam.GetGroupPolicyOutput{GroupName: group, PolicyName: policy, PolicyDocument: doc}, err
 	})
 	api.Handle(s, "DeleteGroupPolicy", func(c *api.Context, in *iam.DeleteGroupPolicyInput) (*iam.DeleteGroupPolicyOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(g.InlinePolicies, aws.ToString(in.PolicyName), "group")
-		if err != nil {
-			return nil, err
-		}
-		g.InlinePolicies = append(g.InlinePolicies[:i:i], g.InlinePolicies[i+1:]...)
-		return &iam.DeleteGroupPolicyOutput{}, PutGroup(c, g)
+		return &iam.DeleteGroupPolicyOutput{}, groupPrincipal.deleteInlinePolicy(c, in.GroupName, in.PolicyName)
 	})
 	api.Handle(s, "ListGroupPolicies", func(c *api.Context, in *iam.ListGroupPoliciesInput) (*iam.ListGroupPoliciesOutput, error) {
-		g, err := GetGroup(c, aws.ToString(in.GroupName))
-		if err != nil {
-			return nil, err
-		}
-		names, pg, err := inlineNames(c, "ListGroupPolicies:"+nameKey(*g.GroupName), g.InlinePolicies, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListGroupPoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		names, pg, err := groupPrincipal.listInlinePolicies(c, in.GroupName, in.Marker, in.MaxItems)
+		return &iam.ListGroupPoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 
 	api.Handle(s, "PutRolePolicy", func(c *api.Context, in *iam.PutRolePolicyInput) (*iam.PutRolePolicyOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.InlinePolicies, err = putInline(r.InlinePolicies, aws.ToString(in.PolicyName), aws.ToString(in.PolicyDocument), "role", *r.RoleName, maxInlineRole); err != nil {
-			return nil, err
-		}
-		return &iam.PutRolePolicyOutput{}, PutRole(c, r)
+		return &iam.PutRolePolicyOutput{}, rolePrincipal.putInlinePolicy(c, in.RoleName, in.PolicyName, in.PolicyDocument)
 	})
 	api.Handle(s, "GetRolePolicy", func(c *api.Context, in *iam.GetRolePolicyInput) (*iam.GetRolePolicyOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(r.InlinePolicies, aws.ToString(in.PolicyName), "role")
-		if err != nil {
-			return nil, err
-		}
-		p := r.InlinePolicies[i]
-		return &iam.GetRolePolicyOutput{RoleName: r.RoleName, PolicyName: aws.String(p.Name), PolicyDocument: aws.String(encodeDocument(p.Document))}, nil
+		role, policy, doc, err := rolePrincipal.getInlinePolicy(c, in.RoleName, in.PolicyName)
+		return &iam.GetRolePolicyOutput{RoleName: role, PolicyName: policy, PolicyDocument: doc}, err
 	})
 	api.Handle(s, "DeleteRolePolicy", func(c *api.Context, in *iam.DeleteRolePolicyInput) (*iam.DeleteRolePolicyOutput, error) {
-		r, err := modifiableRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		i, err := findInline(r.InlinePolicies, aws.ToString(in.PolicyName), "role")
-		if err != nil {
-			return nil, err
-		}
-		r.InlinePolicies = append(r.InlinePolicies[:i:i], r.InlinePolicies[i+1:]...)
-		return &iam.DeleteRolePolicyOutput{}, PutRole(c, r)
+		return &iam.DeleteRolePolicyOutput{}, rolePrincipal.deleteInlinePolicy(c, in.RoleName, in.PolicyName)
 	})
 	api.Handle(s, "ListRolePolicies", func(c *api.Context, in *iam.ListRolePoliciesInput) (*iam.ListRolePoliciesOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		names, pg, err := inlineNames(c, "ListRolePolicies:"+nameKey(*r.RoleName), r.InlinePolicies, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListRolePoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		names, pg, err := rolePrincipal.listInlinePolicies(c, in.RoleName, in.Marker, in.MaxItems)
+		return &iam.ListRolePoliciesOutput{PolicyNames: names, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 }

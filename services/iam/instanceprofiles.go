@@ -130,11 +130,8 @@ func instanceProfilesForRole(c *api.Context, role string) ([]store.Item[Instance
 	}
 	var out []store.Item[InstanceProfile]
 	for _, it := range items {
-		for _, rn := range it.Doc.RoleNames {
-			if nameKey(rn) == nameKey(role) {
-				out = append(out, it)
-				break
-			}
+		if nameIndex(it.Doc.RoleNames, role) >= 0 {
+			out = append(out, it)
 		}
 	}
 	return out, nil
@@ -165,10 +162,8 @@ func addRoleToInstanceProfile(c *api.Context, in *iam.AddRoleToInstanceProfileIn
 	if err != nil {
 		return nil, err
 	}
-	for _, rn := range p.RoleNames {
-		if nameKey(rn) == nameKey(*r.RoleName) {
-			return nil, apierror.New("EntityAlreadyExists", "Role %s already exists in instance profile %s.", *r.RoleName, *p.InstanceProfileName)
-		}
+	if nameIndex(p.RoleNames, *r.RoleName) >= 0 {
+		return nil, apierror.New("EntityAlreadyExists", "Role %s already exists in instance profile %s.", *r.RoleName, *p.InstanceProfileName)
 	}
 	if len(p.RoleNames) >= maxRolesPerInstanceProfile {
 		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", maxRolesPerInstanceProfile)
@@ -183,11 +178,9 @@ func removeRoleFromInstanceProfile(c *api.Context, in *iam.RemoveRoleFromInstanc
 		return nil, err
 	}
 	name := aws.ToString(in.RoleName)
-	for i, rn := range p.RoleNames {
-		if nameKey(rn) == nameKey(name) {
-			p.RoleNames = append(p.RoleNames[:i:i], p.RoleNames[i+1:]...)
-			return &iam.RemoveRoleFromInstanceProfileOutput{}, PutInstanceProfile(c, p)
-		}
+	var held bool
+	if p.RoleNames, held = withoutName(p.RoleNames, name); held {
+		return &iam.RemoveRoleFromInstanceProfileOutput{}, PutInstanceProfile(c, p)
 	}
 	if _, err := GetRole(c, name); err != nil {
 		return nil, err

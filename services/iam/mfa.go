@@ -51,10 +51,22 @@ func registerMFA(s *api.Service) {
 	api.Handle(s, "GetMFADevice", getMFADevice)
 	api.Handle(s, "ListMFADevices", listMFADevices)
 	api.Handle(s, "ListVirtualMFADevices", listVirtualMFADevices)
-	api.Handle(s, "TagMFADevice", tagMFADevice)
-	api.Handle(s, "UntagMFADevice", untagMFADevice)
-	api.Handle(s, "ListMFADeviceTags", listMFADeviceTags)
+	api.Handle(s, "TagMFADevice", func(c *api.Context, in *iam.TagMFADeviceInput) (*iam.TagMFADeviceOutput, error) {
+		return &iam.TagMFADeviceOutput{}, mfaDeviceTags.tag(c, in.SerialNumber, in.Tags)
+	})
+	api.Handle(s, "UntagMFADevice", func(c *api.Context, in *iam.UntagMFADeviceInput) (*iam.UntagMFADeviceOutput, error) {
+		return &iam.UntagMFADeviceOutput{}, mfaDeviceTags.untag(c, in.SerialNumber, in.TagKeys)
+	})
+	api.Handle(s, "ListMFADeviceTags", func(c *api.Context, in *iam.ListMFADeviceTagsInput) (*iam.ListMFADeviceTagsOutput, error) {
+		tags, pg, err := mfaDeviceTags.list(c, in.SerialNumber, in.Marker, in.MaxItems)
+		return &iam.ListMFADeviceTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+var mfaDeviceTags = taggable[MFADevice]{rules: quotaTagRules(mfaTagsQuota),
+	load: loadMFADevice, loadToChange: loadMFADevice, save: putMFADevice,
+	tags:    func(d *MFADevice) *[]types.Tag { return &d.Tags },
+	listing: func(d *MFADevice) string { return "iam:ListMFADeviceTags:" + d.SerialNumber }}
 
 // mfaDependent blocks DeleteUser while the user has MFA devices.
 func mfaDependent(c *api.Context, userName string) (string, error) {
@@ -303,36 +315,4 @@ func listVirtualMFADevices(c *api.Context, in *iam.ListVirtualMFADevicesInput) (
 		return nil, err
 	}
 	return &iam.ListVirtualMFADevicesOutput{VirtualMFADevices: page, Marker: next, IsTruncated: truncated}, nil
-}
-
-func tagMFADevice(c *api.Context, in *iam.TagMFADeviceInput) (*iam.TagMFADeviceOutput, error) {
-	d, err := loadMFADevice(c, aws.ToString(in.SerialNumber))
-	if err != nil {
-		return nil, err
-	}
-	if d.Tags, err = withTags(d.Tags, in.Tags, mfaTagsQuota); err != nil {
-		return nil, err
-	}
-	return &iam.TagMFADeviceOutput{}, putMFADevice(c, d)
-}
-
-func untagMFADevice(c *api.Context, in *iam.UntagMFADeviceInput) (*iam.UntagMFADeviceOutput, error) {
-	d, err := loadMFADevice(c, aws.ToString(in.SerialNumber))
-	if err != nil {
-		return nil, err
-	}
-	d.Tags = withoutTags(d.Tags, in.TagKeys)
-	return &iam.UntagMFADeviceOutput{}, putMFADevice(c, d)
-}
-
-func listMFADeviceTags(c *api.Context, in *iam.ListMFADeviceTagsInput) (*iam.ListMFADeviceTagsOutput, error) {
-	d, err := loadMFADevice(c, aws.ToString(in.SerialNumber))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListMFADeviceTags:"+d.SerialNumber, orEmptyTags(d.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListMFADeviceTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
 }

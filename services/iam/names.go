@@ -2,6 +2,7 @@ package iam
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/longshore/longshore/protocol/apierror"
@@ -20,6 +21,31 @@ func pathOrRoot(p *string) string {
 		return "/"
 	}
 	return *p
+}
+
+// nameIndex is the index of name in names, compared as IAM compares names
+// (without case), or -1.
+func nameIndex(names []string, name string) int {
+	return slices.IndexFunc(names, func(n string) bool { return nameKey(n) == nameKey(name) })
+}
+
+// withoutName drops name from names (the first match, without case); removed
+// says whether it was there.
+func withoutName(names []string, name string) (out []string, removed bool) {
+	i := nameIndex(names, name)
+	if i < 0 {
+		return names, false
+	}
+	return append(names[:i:i], names[i+1:]...), true
+}
+
+// renameIn replaces every oldName in names (without case) with newName.
+func renameIn(names []string, oldName, newName string) {
+	for i, n := range names {
+		if nameKey(n) == nameKey(oldName) {
+			names[i] = newName
+		}
+	}
 }
 
 // hasPathPrefix applies a PathPrefix filter (none, or "/", lists everything).
@@ -69,6 +95,16 @@ func paginate[T any](c *api.Context, listing string, items []T, pos func(i int, 
 		out = append(out, *v)
 	}
 	return out, paging{Truncated: next != nil, Marker: next}, nil
+}
+
+// paginateList is paginate for a list member an answer always carries: an
+// empty page is an empty list, not an absent one.
+func paginateList[T any](c *api.Context, listing string, items []T, pos func(i int, v T) int64, marker *string, maxItems *int32) ([]T, paging, error) {
+	out, pg, err := paginate(c, listing, items, pos, marker, maxItems)
+	if out == nil {
+		out = []T{}
+	}
+	return out, pg, err
 }
 
 // byIndex positions items of an in-document list by their index.

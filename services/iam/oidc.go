@@ -29,6 +29,9 @@ type OIDCProvider struct {
 // OIDCProviders is keyed by the provider's URL without scheme.
 var OIDCProviders = store.Collection[OIDCProvider]{Kind: "iam/oidc-provider"}
 
+var oidcProviderKind = providerKind[OIDCProvider]{providers: OIDCProviders, key: func(p *OIDCProvider) string { return p.URL },
+	quotaName: "OpenIdConnectProvidersPerAccount", quota: maxOIDCProviders}
+
 const (
 	maxOIDCProviders   = 100
 	maxOIDCClientIDs   = 100
@@ -43,10 +46,24 @@ func registerOIDC(s *api.Service) {
 	api.Handle(s, "AddClientIDToOpenIDConnectProvider", addClientIDToOIDCProvider)
 	api.Handle(s, "RemoveClientIDFromOpenIDConnectProvider", removeClientIDFromOIDCProvider)
 	api.Handle(s, "UpdateOpenIDConnectProviderThumbprint", updateOIDCThumbprint)
-	api.Handle(s, "TagOpenIDConnectProvider", tagOIDCProvider)
-	api.Handle(s, "UntagOpenIDConnectProvider", untagOIDCProvider)
-	api.Handle(s, "ListOpenIDConnectProviderTags", listOIDCProviderTags)
+	api.Handle(s, "TagOpenIDConnectProvider", func(c *api.Context, in *iam.TagOpenIDConnectProviderInput) (*iam.TagOpenIDConnectProviderOutput, error) {
+		return &iam.TagOpenIDConnectProviderOutput{}, oidcProviderTags.tag(c, in.OpenIDConnectProviderArn, in.Tags)
+	})
+	api.Handle(s, "UntagOpenIDConnectProvider", func(c *api.Context, in *iam.UntagOpenIDConnectProviderInput) (*iam.UntagOpenIDConnectProviderOutput, error) {
+		return &iam.UntagOpenIDConnectProviderOutput{}, oidcProviderTags.untag(c, in.OpenIDConnectProviderArn, in.TagKeys)
+	})
+	api.Handle(s, "ListOpenIDConnectProviderTags", func(c *api.Context, in *iam.ListOpenIDConnectProviderTagsInput) (*iam.ListOpenIDConnectProviderTagsOutput, error) {
+		tags, pg, err := oidcProviderTags.list(c, in.OpenIDConnectProviderArn, in.Marker, in.MaxItems)
+		return &iam.ListOpenIDConnectProviderTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+const oidcTagsQuota = "TagsPerOpenIdConnectProvider"
+
+var oidcProviderTags = taggable[OIDCProvider]{rules: quotaTagRules(oidcTagsQuota),
+	load: loadOIDCProvider, loadToChange: loadOIDCProvider, save: putOIDCProvider,
+	tags:    func(p *OIDCProvider) *[]types.Tag { return &p.Tags },
+	listing: func(p *OIDCProvider) string { return "iam:ListOpenIDConnectProviderTags:" + p.Arn }}
 
 // oidcProviderKey turns an issuer URL into the provider's key: host and path,
 // without scheme or trailing slash.
@@ -72,8 +89,8 @@ func validOIDCURL(raw string) error {
 // loadOIDCProvider finds a provider of the caller's account by ARN.
 func loadOIDCProvider(c *api.Context, arn string) (*OIDCProvider, error) {
 	prefix := iamARN(c, "oidc-provider/")
-	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":oidc-provider/") {
-		return nil, apierror.New("InvalidInput", "Invalid ARN: %s", arn)
+	if err := checkProviderARN(arn, "oidc-provider"); err != nil {
+		return nil, err
 	}
 	var p *OIDCProvider
 	if strings.HasPrefix(arn, prefix) {
@@ -137,19 +154,12 @@ func createOIDCProvider(c *api.Context, in *iam.CreateOpenIDConnectProviderInput
 	if err := checkOIDCLists(clientIDs, thumbprints); err != nil {
 		return nil, err
 	}
-	tags, err := withTags(nil, in.Tags, "TagsPerOpenIdConnectProvider")
+	tags, err := withTags(nil, in.Tags, oidcTagsQuota)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := OIDCProviders.Get(c.Tx, c.GlobalScope(), key); err != nil {
+	if err := oidcProviderKind.checkNew(c, key, apierror.New("EntityAlreadyExists", "Provider with url %s already exists.", raw)); err != nil {
 		return nil, err
-	} else if old != nil {
-		return nil, apierror.New("EntityAlreadyExists", "Provider with url %s already exists.", raw)
-	}
-	if n, err := OIDCProviders.Count(c.Tx, c.GlobalScope(), store.Query{}); err != nil {
-		return nil, err
-	} else if n >= maxOIDCProviders {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", maxOIDCProviders)
 	}
 	p := &OIDCProvider{Arn: iamARN(c, "oidc-provider/"+key), URL: key, ClientIDs: clientIDs, Thumbprints: thumbprints,
 		CreateDate: c.Now().UTC().Truncate(time.Second), Tags: tags}
@@ -169,24 +179,14 @@ func getOIDCProvider(c *api.Context, in *iam.GetOpenIDConnectProviderInput) (*ia
 }
 
 func listOIDCProviders(c *api.Context, _ *iam.ListOpenIDConnectProvidersInput) (*iam.ListOpenIDConnectProvidersOutput, error) {
-	items, err := OIDCProviders.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := &iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: []types.OpenIDConnectProviderListEntry{}}
-	for _, it := range items {
-		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, types.OpenIDConnectProviderListEntry{Arn: aws.String(it.Doc.Arn)})
-	}
-	return out, nil
+	list, err := listProviders(c, oidcProviderKind, func(p *OIDCProvider) types.OpenIDConnectProviderListEntry {
+		return types.OpenIDConnectProviderListEntry{Arn: aws.String(p.Arn)}
+	})
+	return &iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: list}, err
 }
 
 func deleteOIDCProvider(c *api.Context, in *iam.DeleteOpenIDConnectProviderInput) (*iam.DeleteOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	_, err = OIDCProviders.Delete(c.Tx, c.GlobalScope(), p.URL)
-	return &iam.DeleteOpenIDConnectProviderOutput{}, err
+	return &iam.DeleteOpenIDConnectProviderOutput{}, oidcProviderKind.delete(c, loadOIDCProvider, aws.ToString(in.OpenIDConnectProviderArn))
 }
 
 func addClientIDToOIDCProvider(c *api.Context, in *iam.AddClientIDToOpenIDConnectProviderInput) (*iam.AddClientIDToOpenIDConnectProviderOutput, error) {
@@ -220,44 +220,4 @@ func updateOIDCThumbprint(c *api.Context, in *iam.UpdateOpenIDConnectProviderThu
 		return nil, err
 	}
 	return &iam.UpdateOpenIDConnectProviderThumbprintOutput{}, putOIDCProvider(c, p)
-}
-
-func tagOIDCProvider(c *api.Context, in *iam.TagOpenIDConnectProviderInput) (*iam.TagOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	if p.Tags, err = withTags(p.Tags, in.Tags, "TagsPerOpenIdConnectProvider"); err != nil {
-		return nil, err
-	}
-	return &iam.TagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
-}
-
-func untagOIDCProvider(c *api.Context, in *iam.UntagOpenIDConnectProviderInput) (*iam.UntagOpenIDConnectProviderOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	p.Tags = withoutTags(p.Tags, in.TagKeys)
-	return &iam.UntagOpenIDConnectProviderOutput{}, putOIDCProvider(c, p)
-}
-
-func listOIDCProviderTags(c *api.Context, in *iam.ListOpenIDConnectProviderTagsInput) (*iam.ListOpenIDConnectProviderTagsOutput, error) {
-	p, err := loadOIDCProvider(c, aws.ToString(in.OpenIDConnectProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListOpenIDConnectProviderTags:"+p.Arn, orEmptyTags(p.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListOpenIDConnectProviderTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
-}
-
-// orEmptyTags makes a nil tag list an empty one (Tags is a required member of list-tag answers).
-func orEmptyTags(tags []types.Tag) []types.Tag {
-	if tags == nil {
-		return []types.Tag{}
-	}
-	return tags
 }

@@ -182,12 +182,9 @@ func listPolicies(c *api.Context, in *iam.ListPoliciesInput) (*iam.ListPoliciesO
 			add(it.Doc, localPolicySeq+it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Policy{}
 	}
 	return &iam.ListPoliciesOutput{Policies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
@@ -199,6 +196,17 @@ func findVersion(p *ManagedPolicy, id string) (int, error) {
 		}
 	}
 	return -1, apierror.New("NoSuchEntity", "Policy %s version %s does not exist or is not attachable.", aws.ToString(p.Arn), id)
+}
+
+// loadVersion loads the policy load finds by arn and the index of its version
+// id: one of any policy to read it, of a customer-managed one to change it.
+func loadVersion(c *api.Context, load func(*api.Context, string) (*ManagedPolicy, error), arn, id *string) (*ManagedPolicy, int, error) {
+	p, err := load(c, aws.ToString(arn))
+	if err != nil {
+		return nil, -1, err
+	}
+	i, err := findVersion(p, aws.ToString(id))
+	return p, i, err
 }
 
 // versionSummary is a policy version without its document.
@@ -245,11 +253,7 @@ func makeDefault(p *ManagedPolicy, i int, v types.PolicyVersion) {
 }
 
 func getPolicyVersion(c *api.Context, in *iam.GetPolicyVersionInput) (*iam.GetPolicyVersionOutput, error) {
-	p, err := GetPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, GetPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -259,11 +263,7 @@ func getPolicyVersion(c *api.Context, in *iam.GetPolicyVersionInput) (*iam.GetPo
 }
 
 func deletePolicyVersion(c *api.Context, in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
-	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, getLocalPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -284,22 +284,15 @@ func listPolicyVersions(c *api.Context, in *iam.ListPolicyVersionsInput) (*iam.L
 	for i := len(p.Versions) - 1; i >= 0; i-- {
 		versions = append(versions, versionSummary(p.Versions[i]))
 	}
-	page, pg, err := paginate(c, "ListPolicyVersions:"+aws.ToString(p.Arn), versions, byIndex, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListPolicyVersions:"+aws.ToString(p.Arn), versions, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.PolicyVersion{}
 	}
 	return &iam.ListPolicyVersionsOutput{Versions: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
 
 func setDefaultPolicyVersion(c *api.Context, in *iam.SetDefaultPolicyVersionInput) (*iam.SetDefaultPolicyVersionOutput, error) {
-	p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-	if err != nil {
-		return nil, err
-	}
-	i, err := findVersion(p, aws.ToString(in.VersionId))
+	p, i, err := loadVersion(c, getLocalPolicy, in.PolicyArn, in.VersionId)
 	if err != nil {
 		return nil, err
 	}

@@ -196,12 +196,9 @@ func listRoles(c *api.Context, in *iam.ListRolesInput) (*iam.ListRolesOutput, er
 			seqs = append(seqs, it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListRoles", roles, func(i int, _ types.Role) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListRoles", roles, func(i int, _ types.Role) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.Role{}
 	}
 	return &iam.ListRolesOutput{Roles: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

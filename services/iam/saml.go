@@ -42,6 +42,9 @@ type samlPrivateKey struct {
 // SAMLProviders is keyed by provider name.
 var SAMLProviders = store.Collection[SAMLProvider]{Kind: "iam/saml-provider"}
 
+var samlProviderKind = providerKind[SAMLProvider]{providers: SAMLProviders, key: func(p *SAMLProvider) string { return p.Name },
+	quotaName: "SAMLProvidersPerAccount", quota: maxSAMLProviders}
+
 const (
 	maxSAMLProviders       = 100
 	maxSAMLPrivateKeys     = 2
@@ -55,10 +58,22 @@ func registerSAML(s *api.Service) {
 	api.Handle(s, "ListSAMLProviders", listSAMLProviders)
 	api.Handle(s, "UpdateSAMLProvider", updateSAMLProvider)
 	api.Handle(s, "DeleteSAMLProvider", deleteSAMLProvider)
-	api.Handle(s, "TagSAMLProvider", tagSAMLProvider)
-	api.Handle(s, "UntagSAMLProvider", untagSAMLProvider)
-	api.Handle(s, "ListSAMLProviderTags", listSAMLProviderTags)
+	api.Handle(s, "TagSAMLProvider", func(c *api.Context, in *iam.TagSAMLProviderInput) (*iam.TagSAMLProviderOutput, error) {
+		return &iam.TagSAMLProviderOutput{}, samlProviderTags.tag(c, in.SAMLProviderArn, in.Tags)
+	})
+	api.Handle(s, "UntagSAMLProvider", func(c *api.Context, in *iam.UntagSAMLProviderInput) (*iam.UntagSAMLProviderOutput, error) {
+		return &iam.UntagSAMLProviderOutput{}, samlProviderTags.untag(c, in.SAMLProviderArn, in.TagKeys)
+	})
+	api.Handle(s, "ListSAMLProviderTags", func(c *api.Context, in *iam.ListSAMLProviderTagsInput) (*iam.ListSAMLProviderTagsOutput, error) {
+		tags, pg, err := samlProviderTags.list(c, in.SAMLProviderArn, in.Marker, in.MaxItems)
+		return &iam.ListSAMLProviderTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+var samlProviderTags = taggable[SAMLProvider]{rules: quotaTagRules(samlTagsQuota),
+	load: loadSAMLProvider, loadToChange: loadSAMLProvider, save: putSAMLProvider,
+	tags:    func(p *SAMLProvider) *[]types.Tag { return &p.Tags },
+	listing: func(p *SAMLProvider) string { return "iam:ListSAMLProviderTags:" + p.Arn }}
 
 // providerSummary counts the account's identity providers, SAML and OpenID Connect.
 func providerSummary(c *api.Context) (map[string]int32, error) {
@@ -141,8 +156,8 @@ func GetSAMLProviderByARN(tx *store.Tx, account, arn string) (*SAMLProvider, err
 }
 
 func loadSAMLProvider(c *api.Context, arn string) (*SAMLProvider, error) {
-	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":saml-provider/") {
-		return nil, apierror.New("InvalidInput", "Invalid ARN: %s", arn)
+	if err := checkProviderARN(arn, "saml-provider"); err != nil {
+		return nil, err
 	}
 	p, err := GetSAMLProviderByARN(c.Tx, c.Account(), arn)
 	if err != nil {
@@ -188,15 +203,8 @@ func createSAMLProvider(c *api.Context, in *iam.CreateSAMLProviderInput) (*iam.C
 	if err != nil {
 		return nil, err
 	}
-	if old, err := SAMLProviders.Get(c.Tx, c.GlobalScope(), name); err != nil {
+	if err := samlProviderKind.checkNew(c, name, apierror.New("EntityAlreadyExists", "SAMLProvider named %s already exists", name)); err != nil {
 		return nil, err
-	} else if old != nil {
-		return nil, apierror.New("EntityAlreadyExists", "SAMLProvider named %s already exists", name)
-	}
-	if n, err := SAMLProviders.Count(c.Tx, c.GlobalScope(), store.Query{}); err != nil {
-		return nil, err
-	} else if n >= maxSAMLProviders {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for SAMLProvidersPerAccount: %d", maxSAMLProviders)
 	}
 	p := &SAMLProvider{Arn: iamARN(c, "saml-provider/"+name), Name: name, UUID: api.UUID(),
 		CreateDate: c.Now().UTC().Truncate(time.Second), AssertionEncryptionMode: in.AssertionEncryptionMode}
@@ -232,16 +240,10 @@ func getSAMLProvider(c *api.Context, in *iam.GetSAMLProviderInput) (*iam.GetSAML
 }
 
 func listSAMLProviders(c *api.Context, _ *iam.ListSAMLProvidersInput) (*iam.ListSAMLProvidersOutput, error) {
-	items, err := SAMLProviders.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := &iam.ListSAMLProvidersOutput{SAMLProviderList: []types.SAMLProviderListEntry{}}
-	for _, it := range items {
-		out.SAMLProviderList = append(out.SAMLProviderList, types.SAMLProviderListEntry{Arn: aws.String(it.Doc.Arn),
-			CreateDate: aws.Time(it.Doc.CreateDate), ValidUntil: it.Doc.ValidUntil})
-	}
-	return out, nil
+	list, err := listProviders(c, samlProviderKind, func(p *SAMLProvider) types.SAMLProviderListEntry {
+		return types.SAMLProviderListEntry{Arn: aws.String(p.Arn), CreateDate: aws.Time(p.CreateDate), ValidUntil: p.ValidUntil}
+	})
+	return &iam.ListSAMLProvidersOutput{SAMLProviderList: list}, err
 }
 
 func updateSAMLProvider(c *api.Context, in *iam.UpdateSAMLProviderInput) (*iam.UpdateSAMLProviderOutput, error) {
@@ -281,42 +283,5 @@ func updateSAMLProvider(c *api.Context, in *iam.UpdateSAMLProviderInput) (*iam.U
 }
 
 func deleteSAMLProvider(c *api.Context, in *iam.DeleteSAMLProviderInput) (*iam.DeleteSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	_, err = SAMLProviders.Delete(c.Tx, c.GlobalScope(), p.Name)
-	return &iam.DeleteSAMLProviderOutput{}, err
-}
-
-func tagSAMLProvider(c *api.Context, in *iam.TagSAMLProviderInput) (*iam.TagSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	if p.Tags, err = withTags(p.Tags, in.Tags, samlTagsQuota); err != nil {
-		return nil, err
-	}
-	return &iam.TagSAMLProviderOutput{}, putSAMLProvider(c, p)
-}
-
-func untagSAMLProvider(c *api.Context, in *iam.UntagSAMLProviderInput) (*iam.UntagSAMLProviderOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	p.Tags = withoutTags(p.Tags, in.TagKeys)
-	return &iam.UntagSAMLProviderOutput{}, putSAMLProvider(c, p)
-}
-
-func listSAMLProviderTags(c *api.Context, in *iam.ListSAMLProviderTagsInput) (*iam.ListSAMLProviderTagsOutput, error) {
-	p, err := loadSAMLProvider(c, aws.ToString(in.SAMLProviderArn))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListSAMLProviderTags:"+p.Arn, orEmptyTags(p.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListSAMLProviderTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
+	return &iam.DeleteSAMLProviderOutput{}, samlProviderKind.delete(c, loadSAMLProvider, aws.ToString(in.SAMLProviderArn))
 }

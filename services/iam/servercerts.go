@@ -39,10 +39,24 @@ func registerServerCertificates(s *api.Service) {
 	api.Handle(s, "UpdateServerCertificate", updateServerCertificate)
 	api.Handle(s, "DeleteServerCertificate", deleteServerCertificate)
 	api.Handle(s, "ListServerCertificates", listServerCertificates)
-	api.Handle(s, "TagServerCertificate", tagServerCertificate)
-	api.Handle(s, "UntagServerCertificate", untagServerCertificate)
-	api.Handle(s, "ListServerCertificateTags", listServerCertificateTags)
+	api.Handle(s, "TagServerCertificate", func(c *api.Context, in *iam.TagServerCertificateInput) (*iam.TagServerCertificateOutput, error) {
+		return &iam.TagServerCertificateOutput{}, serverCertificateTags.tag(c, in.ServerCertificateName, in.Tags)
+	})
+	api.Handle(s, "UntagServerCertificate", func(c *api.Context, in *iam.UntagServerCertificateInput) (*iam.UntagServerCertificateOutput, error) {
+		return &iam.UntagServerCertificateOutput{}, serverCertificateTags.untag(c, in.ServerCertificateName, in.TagKeys)
+	})
+	api.Handle(s, "ListServerCertificateTags", func(c *api.Context, in *iam.ListServerCertificateTagsInput) (*iam.ListServerCertificateTagsOutput, error) {
+		tags, pg, err := serverCertificateTags.list(c, in.ServerCertificateName, in.Marker, in.MaxItems)
+		return &iam.ListServerCertificateTagsOutput{Tags: tags, Marker: pg.Marker, IsTruncated: pg.Truncated}, err
+	})
 }
+
+var serverCertificateTags = taggable[ServerCertificate]{rules: quotaTagRules(serverCertTagsQuota),
+	load: loadServerCertificate, loadToChange: loadServerCertificate, save: putServerCertificate,
+	tags: func(sc *ServerCertificate) *[]types.Tag { return &sc.Tags },
+	listing: func(sc *ServerCertificate) string {
+		return "iam:ListServerCertificateTags:" + aws.ToString(sc.meta().Arn)
+	}}
 
 // serverCertificateSummary counts the account's server certificates.
 func serverCertificateSummary(c *api.Context) (map[string]int32, error) {
@@ -232,36 +246,4 @@ func listServerCertificates(c *api.Context, in *iam.ListServerCertificatesInput)
 		return nil, err
 	}
 	return &iam.ListServerCertificatesOutput{ServerCertificateMetadataList: page, Marker: next, IsTruncated: truncated}, nil
-}
-
-func tagServerCertificate(c *api.Context, in *iam.TagServerCertificateInput) (*iam.TagServerCertificateOutput, error) {
-	sc, err := loadServerCertificate(c, aws.ToString(in.ServerCertificateName))
-	if err != nil {
-		return nil, err
-	}
-	if sc.Tags, err = withTags(sc.Tags, in.Tags, serverCertTagsQuota); err != nil {
-		return nil, err
-	}
-	return &iam.TagServerCertificateOutput{}, putServerCertificate(c, sc)
-}
-
-func untagServerCertificate(c *api.Context, in *iam.UntagServerCertificateInput) (*iam.UntagServerCertificateOutput, error) {
-	sc, err := loadServerCertificate(c, aws.ToString(in.ServerCertificateName))
-	if err != nil {
-		return nil, err
-	}
-	sc.Tags = withoutTags(sc.Tags, in.TagKeys)
-	return &iam.UntagServerCertificateOutput{}, putServerCertificate(c, sc)
-}
-
-func listServerCertificateTags(c *api.Context, in *iam.ListServerCertificateTagsInput) (*iam.ListServerCertificateTagsOutput, error) {
-	sc, err := loadServerCertificate(c, aws.ToString(in.ServerCertificateName))
-	if err != nil {
-		return nil, err
-	}
-	page, next, truncated, err := pageByMarker("iam:ListServerCertificateTags:"+aws.ToString(sc.meta().Arn), orEmptyTags(sc.Tags), in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListServerCertificateTagsOutput{Tags: page, Marker: next, IsTruncated: truncated}, nil
 }

@@ -83,138 +83,115 @@ func removeTags(have []types.Tag, keys []string) ([]types.Tag, error) {
 	return out, nil
 }
 
-// pageTags is a page of an entity's tags.
-func pageTags(c *api.Context, listing string, tags []types.Tag, marker *string, maxItems *int32) ([]types.Tag, paging, error) {
-	out, pg, err := paginate(c, listing, tags, byIndex, marker, maxItems)
-	if out == nil {
-		out = []types.Tag{}
-	}
-	return out, pg, err
+// tagRules are how one family of IAM entities merges, removes and pages tags:
+// users, roles, policies and instance profiles share one set, identity
+// providers (with their own quota names and markers) another.
+type tagRules struct {
+	merge  func(have, add []types.Tag) ([]types.Tag, error)
+	remove func(have []types.Tag, keys []string) ([]types.Tag, error)
+	page   func(c *api.Context, listing string, tags []types.Tag, marker *string, maxItems *int32) ([]types.Tag, paging, error)
 }
+
+var entityTagRules = tagRules{merge: mergeTags, remove: removeTags,
+	page: func(c *api.Context, listing string, tags []types.Tag, marker *string, maxItems *int32) ([]types.Tag, paging, error) {
+		return paginateList(c, listing, tags, byIndex, marker, maxItems)
+	}}
+
+// taggable is one kind of entity with Tag, Untag and List...Tags operations.
+type taggable[T any] struct {
+	rules tagRules
+	load  func(c *api.Context, id string) (*T, error)
+	// loadToChange loads an entity about to be tagged or untagged.
+	loadToChange func(c *api.Context, id string) (*T, error)
+	save         func(c *api.Context, v *T) error
+	tags         func(v *T) *[]types.Tag
+	// listing names the entity's tag listing, which its markers are signed for.
+	listing func(v *T) string
+}
+
+func (k taggable[T]) tag(c *api.Context, id *string, add []types.Tag) error {
+	return k.change(c, id, func(have []types.Tag) ([]types.Tag, error) { return k.rules.merge(have, add) })
+}
+
+func (k taggable[T]) untag(c *api.Context, id *string, keys []string) error {
+	return k.change(c, id, func(have []types.Tag) ([]types.Tag, error) { return k.rules.remove(have, keys) })
+}
+
+func (k taggable[T]) change(c *api.Context, id *string, edit func([]types.Tag) ([]types.Tag, error)) error {
+	v, err := k.loadToChange(c, aws.ToString(id))
+	if err != nil {
+		return err
+	}
+	tags := k.tags(v)
+	if *tags, err = edit(*tags); err != nil {
+		return err
+	}
+	return k.save(c, v)
+}
+
+func (k taggable[T]) list(c *api.Context, id, marker *string, maxItems *int32) ([]types.Tag, paging, error) {
+	v, err := k.load(c, aws.ToString(id))
+	if err != nil {
+		return nil, paging{}, err
+	}
+	return k.rules.page(c, k.listing(v), *k.tags(v), marker, maxItems)
+}
+
+var (
+	userTags = taggable[User]{rules: entityTagRules, load: GetUser, loadToChange: GetUser, save: PutUser,
+		tags:    func(u *User) *[]types.Tag { return &u.Tags },
+		listing: func(u *User) string { return "ListUserTags:" + nameKey(*u.UserName) }}
+	roleTags = taggable[Role]{rules: entityTagRules, load: GetRole, loadToChange: GetRole, save: PutRole,
+		tags:    func(r *Role) *[]types.Tag { return &r.Tags },
+		listing: func(r *Role) string { return "ListRoleTags:" + nameKey(*r.RoleName) }}
+	// Only a customer-managed policy can be tagged; any can be listed.
+	policyTags = taggable[ManagedPolicy]{rules: entityTagRules, load: GetPolicy, loadToChange: getLocalPolicy, save: PutPolicy,
+		tags:    func(p *ManagedPolicy) *[]types.Tag { return &p.Tags },
+		listing: func(p *ManagedPolicy) string { return "ListPolicyTags:" + aws.ToString(p.Arn) }}
+	instanceProfileTags = taggable[InstanceProfile]{rules: entityTagRules, load: GetInstanceProfile, loadToChange: GetInstanceProfile, save: PutInstanceProfile,
+		tags:    func(p *InstanceProfile) *[]types.Tag { return &p.Tags },
+		listing: func(p *InstanceProfile) string { return "ListInstanceProfileTags:" + nameKey(*p.InstanceProfileName) }}
+)
 
 func registerTags(s *api.Service) {
 	api.Handle(s, "TagUser", func(c *api.Context, in *iam.TagUserInput) (*iam.TagUserOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.Tags, err = mergeTags(u.Tags, in.Tags); err != nil {
-			return nil, err
-		}
-		return &iam.TagUserOutput{}, PutUser(c, u)
+		return &iam.TagUserOutput{}, userTags.tag(c, in.UserName, in.Tags)
 	})
 	api.Handle(s, "UntagUser", func(c *api.Context, in *iam.UntagUserInput) (*iam.UntagUserOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		if u.Tags, err = removeTags(u.Tags, in.TagKeys); err != nil {
-			return nil, err
-		}
-		return &iam.UntagUserOutput{}, PutUser(c, u)
+		return &iam.UntagUserOutput{}, userTags.untag(c, in.UserName, in.TagKeys)
 	})
 	api.Handle(s, "ListUserTags", func(c *api.Context, in *iam.ListUserTagsInput) (*iam.ListUserTagsOutput, error) {
-		u, err := GetUser(c, aws.ToString(in.UserName))
-		if err != nil {
-			return nil, err
-		}
-		tags, pg, err := pageTags(c, "ListUserTags:"+nameKey(*u.UserName), u.Tags, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListUserTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		tags, pg, err := userTags.list(c, in.UserName, in.Marker, in.MaxItems)
+		return &iam.ListUserTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 	api.Handle(s, "TagRole", func(c *api.Context, in *iam.TagRoleInput) (*iam.TagRoleOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.Tags, err = mergeTags(r.Tags, in.Tags); err != nil {
-			return nil, err
-		}
-		return &iam.TagRoleOutput{}, PutRole(c, r)
+		return &iam.TagRoleOutput{}, roleTags.tag(c, in.RoleName, in.Tags)
 	})
 	api.Handle(s, "UntagRole", func(c *api.Context, in *iam.UntagRoleInput) (*iam.UntagRoleOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if r.Tags, err = removeTags(r.Tags, in.TagKeys); err != nil {
-			return nil, err
-		}
-		return &iam.UntagRoleOutput{}, PutRole(c, r)
+		return &iam.UntagRoleOutput{}, roleTags.untag(c, in.RoleName, in.TagKeys)
 	})
 	api.Handle(s, "ListRoleTags", func(c *api.Context, in *iam.ListRoleTagsInput) (*iam.ListRoleTagsOutput, error) {
-		r, err := GetRole(c, aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		tags, pg, err := pageTags(c, "ListRoleTags:"+nameKey(*r.RoleName), r.Tags, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListRoleTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		tags, pg, err := roleTags.list(c, in.RoleName, in.Marker, in.MaxItems)
+		return &iam.ListRoleTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 	api.Handle(s, "TagPolicy", func(c *api.Context, in *iam.TagPolicyInput) (*iam.TagPolicyOutput, error) {
-		p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-		if err != nil {
-			return nil, err
-		}
-		if p.Tags, err = mergeTags(p.Tags, in.Tags); err != nil {
-			return nil, err
-		}
-		return &iam.TagPolicyOutput{}, PutPolicy(c, p)
+		return &iam.TagPolicyOutput{}, policyTags.tag(c, in.PolicyArn, in.Tags)
 	})
 	api.Handle(s, "UntagPolicy", func(c *api.Context, in *iam.UntagPolicyInput) (*iam.UntagPolicyOutput, error) {
-		p, err := getLocalPolicy(c, aws.ToString(in.PolicyArn))
-		if err != nil {
-			return nil, err
-		}
-		if p.Tags, err = removeTags(p.Tags, in.TagKeys); err != nil {
-			return nil, err
-		}
-		return &iam.UntagPolicyOutput{}, PutPolicy(c, p)
+		return &iam.UntagPolicyOutput{}, policyTags.untag(c, in.PolicyArn, in.TagKeys)
 	})
 	api.Handle(s, "ListPolicyTags", func(c *api.Context, in *iam.ListPolicyTagsInput) (*iam.ListPolicyTagsOutput, error) {
-		p, err := GetPolicy(c, aws.ToString(in.PolicyArn))
-		if err != nil {
-			return nil, err
-		}
-		tags, pg, err := pageTags(c, "ListPolicyTags:"+aws.ToString(p.Arn), p.Tags, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListPolicyTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		tags, pg, err := policyTags.list(c, in.PolicyArn, in.Marker, in.MaxItems)
+		return &iam.ListPolicyTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 	api.Handle(s, "TagInstanceProfile", func(c *api.Context, in *iam.TagInstanceProfileInput) (*iam.TagInstanceProfileOutput, error) {
-		p, err := GetInstanceProfile(c, aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		if p.Tags, err = mergeTags(p.Tags, in.Tags); err != nil {
-			return nil, err
-		}
-		return &iam.TagInstanceProfileOutput{}, PutInstanceProfile(c, p)
+		return &iam.TagInstanceProfileOutput{}, instanceProfileTags.tag(c, in.InstanceProfileName, in.Tags)
 	})
 	api.Handle(s, "UntagInstanceProfile", func(c *api.Context, in *iam.UntagInstanceProfileInput) (*iam.UntagInstanceProfileOutput, error) {
-		p, err := GetInstanceProfile(c, aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		if p.Tags, err = removeTags(p.Tags, in.TagKeys); err != nil {
-			return nil, err
-		}
-		return &iam.UntagInstanceProfileOutput{}, PutInstanceProfile(c, p)
+		return &iam.UntagInstanceProfileOutput{}, instanceProfileTags.untag(c, in.InstanceProfileName, in.TagKeys)
 	})
 	api.Handle(s, "ListInstanceProfileTags", func(c *api.Context, in *iam.ListInstanceProfileTagsInput) (*iam.ListInstanceProfileTagsOutput, error) {
-		p, err := GetInstanceProfile(c, aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		tags, pg, err := pageTags(c, "ListInstanceProfileTags:"+nameKey(*p.InstanceProfileName), p.Tags, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListInstanceProfileTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+		tags, pg, err := instanceProfileTags.list(c, in.InstanceProfileName, in.Marker, in.MaxItems)
+		return &iam.ListInstanceProfileTagsOutput{Tags: tags, IsTruncated: pg.Truncated, Marker: pg.Marker}, err
 	})
 }

@@ -135,11 +135,7 @@ func renameUserReferences(c *api.Context, u *User, newName string) error {
 		if err != nil {
 			return err
 		}
-		for i, m := range g.Members {
-			if nameKey(m) == nameKey(oldName) {
-				g.Members[i] = newName
-			}
-		}
+		renameIn(g.Members, oldName, newName)
 		if err := PutGroup(c, g); err != nil {
 			return err
 		}
@@ -216,12 +212,9 @@ func listUsers(c *api.Context, in *iam.ListUsersInput) (*iam.ListUsersOutput, er
 			seqs = append(seqs, it.Seq)
 		}
 	}
-	page, pg, err := paginate(c, "ListUsers", users, func(i int, _ types.User) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, pg, err := paginateList(c, "ListUsers", users, func(i int, _ types.User) int64 { return seqs[i] }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
-	}
-	if page == nil {
-		page = []types.User{}
 	}
 	return &iam.ListUsersOutput{Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

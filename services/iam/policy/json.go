@@ -240,94 +240,84 @@ func (p *jparser) hex4() (rune, bool) {
 const maxDepth = 64
 
 func (p *jparser) object() (*jnode, error) {
-	if p.depth++; p.depth > maxDepth {
-		return nil, jsonError{}
-	}
-	defer func() { p.depth-- }()
-	n := &jnode{kind: jObject, start: p.pos}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.s) && p.s[p.pos] == '}' {
-		n.end = p.pos
-		p.pos++
-		return n, nil
-	}
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.s) || p.s[p.pos] != '"' {
-			return nil, jsonError{}
-		}
-		key, err := p.string()
-		if err != nil {
-			return nil, err
-		}
-		if n.get(key) != nil {
-			return nil, jsonError{}
-		}
-		p.skipSpace()
-		if p.pos >= len(p.s) || p.s[p.pos] != ':' {
-			return nil, jsonError{}
-		}
-		p.pos++
-		p.skipSpace()
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		n.keys = append(n.keys, key)
-		n.vals = append(n.vals, v)
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return nil, jsonError{}
-		}
-		if p.s[p.pos] == ',' {
-			p.pos++
-			continue
-		}
-		if p.s[p.pos] == '}' {
-			n.end = p.pos
-			p.pos++
-			return n, nil
-		}
-		return nil, jsonError{}
-	}
+	return p.container(jObject, '}', p.objectMember)
 }
 
 func (p *jparser) array() (*jnode, error) {
+	return p.container(jArray, ']', p.arrayMember)
+}
+
+// container parses an object or an array from its opening character: members
+// read by member, separated by commas, up to closer.
+func (p *jparser) container(kind jkind, closer byte, member func(n *jnode) error) (*jnode, error) {
 	if p.depth++; p.depth > maxDepth {
 		return nil, jsonError{}
 	}
 	defer func() { p.depth-- }()
-	n := &jnode{kind: jArray, start: p.pos}
+	n := &jnode{kind: kind, start: p.pos}
 	p.pos++
 	p.skipSpace()
-	if p.pos < len(p.s) && p.s[p.pos] == ']' {
+	if p.pos < len(p.s) && p.s[p.pos] == closer {
 		n.end = p.pos
 		p.pos++
 		return n, nil
 	}
 	for {
 		p.skipSpace()
-		v, err := p.value()
-		if err != nil {
+		if err := member(n); err != nil {
 			return nil, err
 		}
-		n.vals = append(n.vals, v)
 		p.skipSpace()
 		if p.pos >= len(p.s) {
 			return nil, jsonError{}
 		}
-		if p.s[p.pos] == ',' {
+		switch p.s[p.pos] {
+		case ',':
 			p.pos++
-			continue
-		}
-		if p.s[p.pos] == ']' {
+		case closer:
 			n.end = p.pos
 			p.pos++
 			return n, nil
+		default:
+			return nil, jsonError{}
 		}
-		return nil, jsonError{}
 	}
+}
+
+// objectMember reads `"key": value` into n, refusing a repeated key.
+func (p *jparser) objectMember(n *jnode) error {
+	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
+		return jsonError{}
+	}
+	key, err := p.string()
+	if err != nil {
+		return err
+	}
+	if n.get(key) != nil {
+		return jsonError{}
+	}
+	p.skipSpace()
+	if p.pos >= len(p.s) || p.s[p.pos] != ':' {
+		return jsonError{}
+	}
+	p.pos++
+	p.skipSpace()
+	v, err := p.value()
+	if err != nil {
+		return err
+	}
+	n.keys = append(n.keys, key)
+	n.vals = append(n.vals, v)
+	return nil
+}
+
+func (p *jparser) arrayMember(n *jnode) error {
+	v, err := p.value()
+	if err != nil {
+		return err
+	}
+	n.vals = append(n.vals, v)
+	return nil
 }
 
 // position converts a byte offset to AWS's line and column: lines count from
