@@ -232,20 +232,12 @@ func validateTracking(ns types.ServiceNamespace, tt *types.TargetTrackingScaling
 }
 
 func describeScalingPolicies(c *api.Context, in *applicationautoscaling.DescribeScalingPoliciesInput) (*applicationautoscaling.DescribeScalingPoliciesOutput, error) {
-	if in.ScalableDimension != "" && in.ResourceId == nil {
-		return nil, errValidation("ResourceId is required when ScalableDimension is specified")
+	if err := checkDimensionFilter(in.ScalableDimension, in.ResourceId); err != nil {
+		return nil, err
 	}
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScalingPolicies:" + string(in.ServiceNamespace)
-	names := map[string]bool{}
-	for _, n := range in.PolicyNames {
-		names[n] = true
-	}
+	names := nameSet(in.PolicyNames)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *policyRecord) bool {
+		describePaging("DescribeScalingPolicies", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *policyRecord) bool {
 			p := d.Policy
 			return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
 		})

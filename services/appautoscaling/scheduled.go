@@ -106,20 +106,12 @@ func deleteScheduledAction(c *api.Context, in *applicationautoscaling.DeleteSche
 }
 
 func describeScheduledActions(c *api.Context, in *applicationautoscaling.DescribeScheduledActionsInput) (*applicationautoscaling.DescribeScheduledActionsOutput, error) {
-	if in.ScalableDimension != "" && in.ResourceId == nil {
-		return nil, errValidation("ResourceId is required when ScalableDimension is specified")
+	if err := checkDimensionFilter(in.ScalableDimension, in.ResourceId); err != nil {
+		return nil, err
 	}
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScheduledActions:" + string(in.ServiceNamespace)
-	names := map[string]bool{}
-	for _, n := range in.ScheduledActionNames {
-		names[n] = true
-	}
+	names := nameSet(in.ScheduledActionNames)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *scheduledRecord) bool {
+		describePaging("DescribeScheduledActions", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *scheduledRecord) bool {
 			a := d.Action
 			return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
 		})

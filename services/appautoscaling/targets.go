@@ -174,17 +174,9 @@ func deregisterScalableTarget(c *api.Context, in *applicationautoscaling.Deregis
 }
 
 func describeScalableTargets(c *api.Context, in *applicationautoscaling.DescribeScalableTargetsInput) (*applicationautoscaling.DescribeScalableTargetsOutput, error) {
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScalableTargets:" + string(in.ServiceNamespace)
-	ids := map[string]bool{}
-	for _, id := range in.ResourceIds {
-		ids[id] = true
-	}
+	ids := nameSet(in.ResourceIds)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Targets, store.Query{Parent: string(in.ServiceNamespace), Attr: string(in.ScalableDimension)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *targetRecord) bool {
+		describePaging("DescribeScalableTargets", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *targetRecord) bool {
 			return len(ids) == 0 || ids[aws.ToString(d.Target.ResourceId)]
 		})
 	if err != nil {

@@ -175,13 +175,9 @@ func findPolicy(c *api.Context, group, ref string) (*types.ScalingPolicy, error)
 }
 
 func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*autoscaling.DescribePoliciesOutput, error) {
-	size, err := maxRecords(in.MaxRecords, 50, 100)
-	if err != nil {
-		return nil, err
-	}
 	group := aws.ToString(in.AutoScalingGroupName)
 	scope := "autoscaling:DescribePolicies:" + group
-	items, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), func(p *types.ScalingPolicy) bool {
+	policies, next, err := describeDocs(c, Policies, store.Query{Parent: group}, scope, in.MaxRecords, in.NextToken, func(p *types.ScalingPolicy) bool {
 		if len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyName)) && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyARN)) {
 			return false
 		}
@@ -190,11 +186,7 @@ func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*a
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribePoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}, NextToken: next}
-	for _, p := range items {
-		out.ScalingPolicies = append(out.ScalingPolicies, *p)
-	}
-	return out, nil
+	return &autoscaling.DescribePoliciesOutput{ScalingPolicies: policies, NextToken: next}, nil
 }
 
 func deletePolicy(c *api.Context, in *autoscaling.DeletePolicyInput) (*autoscaling.DeletePolicyOutput, error) {
