@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/scaling"
 	"github.com/longshore/longshore/store"
 )
 
@@ -215,35 +216,10 @@ func Adjust(current int32, adjustmentType string, adjustment int32, minMagnitude
 	case AdjustExact:
 		return adjustment
 	case AdjustPercent:
-		delta := float64(current) * float64(adjustment) / 100
-		// Fractions between -1 and 1 round away from zero; larger ones toward zero.
-		var d int32
-		switch {
-		case delta > 0 && delta < 1:
-			d = 1
-		case delta < 0 && delta > -1:
-			d = -1
-		default:
-			d = int32(delta)
-		}
-		if minMagnitude > 0 && d != 0 && abs(d) < minMagnitude {
-			if d > 0 {
-				d = minMagnitude
-			} else {
-				d = -minMagnitude
-			}
-		}
-		return current + d
+		return current + scaling.PercentChange(current, adjustment, minMagnitude)
 	default:
 		return current + adjustment
 	}
-}
-
-func abs(n int32) int32 {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // stepAdjustment picks the step whose interval holds value - threshold.
