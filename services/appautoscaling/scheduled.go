@@ -16,24 +16,16 @@ import (
 // maxScheduledPerTarget is AWS's quota of scheduled actions per scalable target.
 const maxScheduledPerTarget = 200
 
-func scheduledKey(ns types.ServiceNamespace, dim types.ScalableDimension, resourceID, name string) string {
-	return targetKey(ns, dim, resourceID) + "|" + name
-}
-
 func putScheduledAction(c *api.Context, in *applicationautoscaling.PutScheduledActionInput) (*applicationautoscaling.PutScheduledActionOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.ScheduledActionName)
 	sc, now := c.Scope(), c.Now()
 	if err := checkResource(ns, dim, id); err != nil {
 		return nil, err
 	}
-	target, err := getTarget(c.Tx, sc, ns, dim, id)
-	if err != nil {
+	if _, err := mustTarget(c.Tx, sc, ns, dim, id); err != nil {
 		return nil, err
 	}
-	if target == nil {
-		return nil, errNoTarget(ns, id, dim)
-	}
-	key := scheduledKey(ns, dim, id, name)
+	key := targetItemKey(ns, dim, id, name)
 	rec, err := Scheduled.Get(c.Tx, sc, key)
 	if err != nil {
 		return nil, err
@@ -95,7 +87,7 @@ func putScheduledAction(c *api.Context, in *applicationautoscaling.PutScheduledA
 
 func deleteScheduledAction(c *api.Context, in *applicationautoscaling.DeleteScheduledActionInput) (*applicationautoscaling.DeleteScheduledActionOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.ScheduledActionName)
-	ok, err := Scheduled.Delete(c.Tx, c.Scope(), scheduledKey(ns, dim, id, name))
+	ok, err := Scheduled.Delete(c.Tx, c.Scope(), targetItemKey(ns, dim, id, name))
 	if err != nil {
 		return nil, err
 	}
