@@ -75,19 +75,15 @@ func recordNotScaled(tx *store.Tx, sc store.Scope, now time.Time, rec *targetRec
 }
 
 func describeScalingActivities(c *api.Context, in *applicationautoscaling.DescribeScalingActivitiesInput) (*applicationautoscaling.DescribeScalingActivitiesOutput, error) {
-	if in.ScalableDimension != "" && in.ResourceId == nil {
-		return nil, errValidation("ResourceId is required when ScalableDimension is specified")
+	if err := checkDimensionFilter(in.ScalableDimension, in.ResourceId); err != nil {
+		return nil, err
 	}
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScalingActivities:" + string(in.ServiceNamespace)
+	paging := describePaging("DescribeScalingActivities", in.ServiceNamespace, in.NextToken, in.MaxResults)
+	paging.Desc = true // newest first
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId),
-		Attr: string(in.ScalableDimension)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, Desc: true, BadToken: errInvalidToken()}, func(a *types.ScalingActivity) bool {
-			return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
-		})
+		Attr: string(in.ScalableDimension)}, paging, func(a *types.ScalingActivity) bool {
+		return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
+	})
 	if err != nil {
 		return nil, err
 	}

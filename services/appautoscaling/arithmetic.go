@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+
+	"github.com/longshore/longshore/services/core/scaling"
 )
 
 // clamp keeps a capacity within a target's bounds.
@@ -78,24 +80,7 @@ func stepCapacity(current int32, cfg *types.StepScalingPolicyConfiguration, adj 
 	case types.AdjustmentTypeExactCapacity:
 		return adj
 	case types.AdjustmentTypePercentChangeInCapacity:
-		delta := float64(current) * float64(adj) / 100
-		var d int32
-		switch {
-		case delta > 0 && delta < 1:
-			d = 1
-		case delta < 0 && delta > -1:
-			d = -1
-		default:
-			d = int32(math.Trunc(delta))
-		}
-		if m := aws.ToInt32(cfg.MinAdjustmentMagnitude); m > 0 {
-			if d > 0 && d < m {
-				d = m
-			} else if d < 0 && -d < m {
-				d = -m
-			}
-		}
-		return current + d
+		return current + scaling.PercentChange(current, adj, aws.ToInt32(cfg.MinAdjustmentMagnitude))
 	}
 	return current + adj
 }

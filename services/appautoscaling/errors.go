@@ -3,9 +3,11 @@ package appautoscaling
 import (
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
 )
 
 func errValidation(format string, args ...any) error {
@@ -14,6 +16,34 @@ func errValidation(format string, args ...any) error {
 
 func errInvalidToken() error {
 	return apierror.New("InvalidNextTokenException", "Invalid NextToken")
+}
+
+// describePaging is how every Describe call of the service pages: 50 results
+// unless MaxResults says otherwise, tokens bound to the call and namespace.
+func describePaging(op string, ns types.ServiceNamespace, token *string, maxResults *int32) api.Paging {
+	size := int(aws.ToInt32(maxResults))
+	if size == 0 {
+		size = 50
+	}
+	return api.Paging{Listing: "application-autoscaling:" + op + ":" + string(ns), Token: token, Size: size, BadToken: errInvalidToken()}
+}
+
+// checkDimensionFilter refuses a dimension filter without the resource it
+// narrows, as AWS does.
+func checkDimensionFilter(dim types.ScalableDimension, resourceID *string) error {
+	if dim != "" && resourceID == nil {
+		return errValidation("ResourceId is required when ScalableDimension is specified")
+	}
+	return nil
+}
+
+// nameSet is a Describe call's list of names or IDs as a set; empty selects all.
+func nameSet(names []string) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	return set
 }
 
 // errNoTarget is AWS's answer for a scalable target that is not registered.

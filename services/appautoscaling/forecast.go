@@ -31,7 +31,7 @@ func getPredictiveScalingForecast(c *api.Context, in *applicationautoscaling.Get
 	if end.Sub(start) > maxForecastSpan {
 		return nil, errValidation("The time range between StartTime and EndTime must not exceed 30 days")
 	}
-	rec, err := Policies.Get(c.Tx, sc, policyKey(ns, dim, id, name))
+	rec, err := Policies.Get(c.Tx, sc, targetItemKey(ns, dim, id, name))
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +42,9 @@ func getPredictiveScalingForecast(c *api.Context, in *applicationautoscaling.Get
 	if rec.Policy.PolicyType != types.PolicyTypePredictiveScaling || pc == nil {
 		return nil, errValidation("Policy %s is not a predictive scaling policy", name)
 	}
-	target, err := getTarget(c.Tx, sc, ns, dim, id)
+	target, err := mustTarget(c.Tx, sc, ns, dim, id)
 	if err != nil {
 		return nil, err
-	}
-	if target == nil {
-		return nil, errNoTarget(ns, id, dim)
 	}
 	current, err := currentCapacity(c.Tx, sc, target)
 	if err != nil {

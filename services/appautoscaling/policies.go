@@ -19,22 +19,14 @@ import (
 // maxPoliciesPerTarget is AWS's quota of scaling policies per scalable target.
 const maxPoliciesPerTarget = 50
 
-func policyKey(ns types.ServiceNamespace, dim types.ScalableDimension, resourceID, name string) string {
-	return targetKey(ns, dim, resourceID) + "|" + name
-}
-
 func putScalingPolicy(c *api.Context, in *applicationautoscaling.PutScalingPolicyInput) (*applicationautoscaling.PutScalingPolicyOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.PolicyName)
 	sc, now := c.Scope(), c.Now()
 	if err := checkResource(ns, dim, id); err != nil {
 		return nil, err
 	}
-	target, err := getTarget(c.Tx, sc, ns, dim, id)
-	if err != nil {
+	if _, err := mustTarget(c.Tx, sc, ns, dim, id); err != nil {
 		return nil, err
-	}
-	if target == nil {
-		return nil, errNoTarget(ns, id, dim)
 	}
 	if ns == types.ServiceNamespaceEcs {
 		if svc, err := ecsService(c.Tx, sc, id); err != nil {
@@ -50,7 +42,7 @@ func putScalingPolicy(c *api.Context, in *applicationautoscaling.PutScalingPolic
 	if err := validatePolicy(kind, ns, in); err != nil {
 		return nil, err
 	}
-	key := policyKey(ns, dim, id, name)
+	key := targetItemKey(ns, dim, id, name)
 	rec, err := Policies.Get(c.Tx, sc, key)
 	if err != nil {
 		return nil, err
@@ -232,20 +224,12 @@ func validateTracking(ns types.ServiceNamespace, tt *types.TargetTrackingScaling
 }
 
 func describeScalingPolicies(c *api.Context, in *applicationautoscaling.DescribeScalingPoliciesInput) (*applicationautoscaling.DescribeScalingPoliciesOutput, error) {
-	if in.ScalableDimension != "" && in.ResourceId == nil {
-		return nil, errValidation("ResourceId is required when ScalableDimension is specified")
+	if err := checkDimensionFilter(in.ScalableDimension, in.ResourceId); err != nil {
+		return nil, err
 	}
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScalingPolicies:" + string(in.ServiceNamespace)
-	names := map[string]bool{}
-	for _, n := range in.PolicyNames {
-		names[n] = true
-	}
+	names := nameSet(in.PolicyNames)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *policyRecord) bool {
+		describePaging("DescribeScalingPolicies", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *policyRecord) bool {
 			p := d.Policy
 			return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
 		})
@@ -275,7 +259,7 @@ func describeScalingPolicies(c *api.Context, in *applicationautoscaling.Describe
 
 func deleteScalingPolicy(c *api.Context, in *applicationautoscaling.DeleteScalingPolicyInput) (*applicationautoscaling.DeleteScalingPolicyOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.PolicyName)
-	key := policyKey(ns, dim, id, name)
+	key := targetItemKey(ns, dim, id, name)
 	rec, err := Policies.Get(c.Tx, c.Scope(), key)
 	if err != nil {
 		return nil, err

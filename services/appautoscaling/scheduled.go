@@ -16,24 +16,16 @@ import (
 // maxScheduledPerTarget is AWS's quota of scheduled actions per scalable target.
 const maxScheduledPerTarget = 200
 
-func scheduledKey(ns types.ServiceNamespace, dim types.ScalableDimension, resourceID, name string) string {
-	return targetKey(ns, dim, resourceID) + "|" + name
-}
-
 func putScheduledAction(c *api.Context, in *applicationautoscaling.PutScheduledActionInput) (*applicationautoscaling.PutScheduledActionOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.ScheduledActionName)
 	sc, now := c.Scope(), c.Now()
 	if err := checkResource(ns, dim, id); err != nil {
 		return nil, err
 	}
-	target, err := getTarget(c.Tx, sc, ns, dim, id)
-	if err != nil {
+	if _, err := mustTarget(c.Tx, sc, ns, dim, id); err != nil {
 		return nil, err
 	}
-	if target == nil {
-		return nil, errNoTarget(ns, id, dim)
-	}
-	key := scheduledKey(ns, dim, id, name)
+	key := targetItemKey(ns, dim, id, name)
 	rec, err := Scheduled.Get(c.Tx, sc, key)
 	if err != nil {
 		return nil, err
@@ -95,7 +87,7 @@ func putScheduledAction(c *api.Context, in *applicationautoscaling.PutScheduledA
 
 func deleteScheduledAction(c *api.Context, in *applicationautoscaling.DeleteScheduledActionInput) (*applicationautoscaling.DeleteScheduledActionOutput, error) {
 	ns, dim, id, name := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId), aws.ToString(in.ScheduledActionName)
-	ok, err := Scheduled.Delete(c.Tx, c.Scope(), scheduledKey(ns, dim, id, name))
+	ok, err := Scheduled.Delete(c.Tx, c.Scope(), targetItemKey(ns, dim, id, name))
 	if err != nil {
 		return nil, err
 	}
@@ -106,20 +98,12 @@ func deleteScheduledAction(c *api.Context, in *applicationautoscaling.DeleteSche
 }
 
 func describeScheduledActions(c *api.Context, in *applicationautoscaling.DescribeScheduledActionsInput) (*applicationautoscaling.DescribeScheduledActionsOutput, error) {
-	if in.ScalableDimension != "" && in.ResourceId == nil {
-		return nil, errValidation("ResourceId is required when ScalableDimension is specified")
+	if err := checkDimensionFilter(in.ScalableDimension, in.ResourceId); err != nil {
+		return nil, err
 	}
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScheduledActions:" + string(in.ServiceNamespace)
-	names := map[string]bool{}
-	for _, n := range in.ScheduledActionNames {
-		names[n] = true
-	}
+	names := nameSet(in.ScheduledActionNames)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *scheduledRecord) bool {
+		describePaging("DescribeScheduledActions", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *scheduledRecord) bool {
 			a := d.Action
 			return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
 		})

@@ -56,6 +56,12 @@ func targetKey(ns types.ServiceNamespace, dim types.ScalableDimension, resourceI
 	return string(ns) + "|" + string(dim) + "|" + resourceID
 }
 
+// targetItemKey identifies a named item of a scalable target (a scaling
+// policy or a scheduled action) within a scope.
+func targetItemKey(ns types.ServiceNamespace, dim types.ScalableDimension, resourceID, name string) string {
+	return targetKey(ns, dim, resourceID) + "|" + name
+}
+
 func targetIndex(t *types.ScalableTarget) store.Index {
 	return store.Index{Parent: string(t.ServiceNamespace), Name: aws.ToString(t.ResourceId), Attr: string(t.ScalableDimension)}
 }

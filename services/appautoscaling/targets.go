@@ -24,6 +24,18 @@ func getTarget(tx *store.Tx, sc store.Scope, ns types.ServiceNamespace, dim type
 	return Targets.Get(tx, sc, targetKey(ns, dim, resourceID))
 }
 
+// mustTarget is a registered scalable target, with AWS's error when there is none.
+func mustTarget(tx *store.Tx, sc store.Scope, ns types.ServiceNamespace, dim types.ScalableDimension, resourceID string) (*targetRecord, error) {
+	rec, err := getTarget(tx, sc, ns, dim, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, errNoTarget(ns, resourceID, dim)
+	}
+	return rec, nil
+}
+
 func putTarget(tx *store.Tx, sc store.Scope, rec *targetRecord) error {
 	t := &rec.Target
 	return Targets.Put(tx, sc, targetKey(t.ServiceNamespace, t.ScalableDimension, aws.ToString(t.ResourceId)), targetIndex(t), rec)
@@ -134,12 +146,9 @@ func clampToBounds(tx *store.Tx, sc store.Scope, now time.Time, rec *targetRecor
 func deregisterScalableTarget(c *api.Context, in *applicationautoscaling.DeregisterScalableTargetInput) (*applicationautoscaling.DeregisterScalableTargetOutput, error) {
 	ns, dim, id := in.ServiceNamespace, in.ScalableDimension, aws.ToString(in.ResourceId)
 	sc := c.Scope()
-	rec, err := getTarget(c.Tx, sc, ns, dim, id)
+	rec, err := mustTarget(c.Tx, sc, ns, dim, id)
 	if err != nil {
 		return nil, err
-	}
-	if rec == nil {
-		return nil, errNoTarget(ns, id, dim)
 	}
 	// Deregistering deletes the target's policies (and their alarms) and scheduled actions.
 	pols, err := Policies.List(c.Tx, sc, store.Query{Parent: string(ns), Name: id})
@@ -174,17 +183,9 @@ func deregisterScalableTarget(c *api.Context, in *applicationautoscaling.Deregis
 }
 
 func describeScalableTargets(c *api.Context, in *applicationautoscaling.DescribeScalableTargetsInput) (*applicationautoscaling.DescribeScalableTargetsOutput, error) {
-	limit := int(aws.ToInt32(in.MaxResults))
-	if limit == 0 {
-		limit = 50
-	}
-	tokenScope := "application-autoscaling:DescribeScalableTargets:" + string(in.ServiceNamespace)
-	ids := map[string]bool{}
-	for _, id := range in.ResourceIds {
-		ids[id] = true
-	}
+	ids := nameSet(in.ResourceIds)
 	page, next, err := api.Paginate(c.Tx, c.Scope(), Targets, store.Query{Parent: string(in.ServiceNamespace), Attr: string(in.ScalableDimension)},
-		api.Paging{Listing: tokenScope, Token: in.NextToken, Size: limit, BadToken: errInvalidToken()}, func(d *targetRecord) bool {
+		describePaging("DescribeScalableTargets", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *targetRecord) bool {
 			return len(ids) == 0 || ids[aws.ToString(d.Target.ResourceId)]
 		})
 	if err != nil {

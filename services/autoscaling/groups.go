@@ -669,6 +669,24 @@ func maxRecords(v *int32, def, maxN int) (int, error) {
 	return int(*v), nil
 }
 
+// describeDocs pages a collection whose documents are what a Describe call
+// returns, copied out by value: MaxRecords 50 by default, at most 100.
+func describeDocs[T any](c *api.Context, coll store.Collection[T], q store.Query, scope string, maxRecordsIn *int32, token *string, keep func(*T) bool) ([]T, *string, error) {
+	size, err := maxRecords(maxRecordsIn, 50, 100)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next, err := api.Paginate(c.Tx, c.Scope(), coll, q, asPaging(scope, token, size), keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	docs := make([]T, 0, len(items))
+	for _, it := range items {
+		docs = append(docs, *it)
+	}
+	return docs, next, nil
+}
+
 func setDesiredCapacity(c *api.Context, in *autoscaling.SetDesiredCapacityInput) (*autoscaling.SetDesiredCapacityOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := loadGroup(c, name)

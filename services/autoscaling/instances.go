@@ -237,44 +237,85 @@ func setInstanceHealth(c *api.Context, in *autoscaling.SetInstanceHealthInput) (
 	return &autoscaling.SetInstanceHealthOutput{}, putMember(c, m)
 }
 
+// errSizes is AWS's refusal of a request that would take a group's desired
+// capacity outside its bounds; action names the request ("detach", "attach").
+func errSizes(g *types.AutoScalingGroup, name, action string, n int) error {
+	return errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To %s %d instances, please update the AutoScalingGroup sizes appropriately.",
+		name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), aws.ToInt32(g.DesiredCapacity), action, n)
+}
+
+// shrinkForRequest lowers the desired capacity by one for an instance a user
+// request takes out of service, and returns what the activity's cause adds.
+func shrinkForRequest(g *types.AutoScalingGroup, name, action string, n int) (string, error) {
+	desired := aws.ToInt32(g.DesiredCapacity)
+	if desired-1 < aws.ToInt32(g.MinSize) {
+		return "", errSizes(g, name, action, n)
+	}
+	g.DesiredCapacity = aws.Int32(desired - 1)
+	return ", shrinking the capacity from " + itoa(desired) + " to " + itoa(desired-1), nil
+}
+
+// moveRequested applies a user request to the named instances of a group one
+// at a time, recording a completed activity for each. move checks the member,
+// adjusts the group and returns the activity's description and cause; settle
+// stores what becomes of the member once its activity is recorded.
+func moveRequested(c *api.Context, doc *groupDoc, name string, ids []string,
+	move func(id string, m *member) (description, cause string, err error), settle func(m *member) error) ([]types.Activity, error) {
+	activities := []types.Activity{}
+	for _, id := range ids {
+		m, err := groupMember(c, name, id)
+		if err != nil {
+			return nil, err
+		}
+		description, cause, err := move(id, m)
+		if err != nil {
+			return nil, err
+		}
+		a, err := recordActivity(c, doc, description, cause, m)
+		if err != nil {
+			return nil, err
+		}
+		if err := settle(m); err != nil {
+			return nil, err
+		}
+		activities = append(activities, *a)
+	}
+	return activities, nil
+}
+
+// settleAs puts a moved member in its new lifecycle state.
+func settleAs(c *api.Context, state types.LifecycleState) func(m *member) error {
+	return func(m *member) error {
+		m.LifecycleState = state
+		m.StateSince = c.Now()
+		return putMember(c, m)
+	}
+}
+
 func enterStandby(c *api.Context, in *autoscaling.EnterStandbyInput) (*autoscaling.EnterStandbyOutput, error) {
 	name := aws.ToString(in.AutoScalingGroupName)
 	doc, err := mustGroup(c, name)
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.EnterStandbyOutput{Activities: []types.Activity{}}
-	g := &doc.Group
-	for _, id := range in.InstanceIds {
-		m, err := groupMember(c, name, id)
-		if err != nil {
-			return nil, err
-		}
+	activities, err := moveRequested(c, doc, name, in.InstanceIds, func(id string, m *member) (string, string, error) {
 		if m.LifecycleState != types.LifecycleStateInService {
-			return nil, errValidation("The instance %s is not in InService.", id)
+			return "", "", errValidation("The instance %s is not in InService.", id)
 		}
 		cause := "At " + stamp(c.Now()) + " instance " + id + " was moved to standby in response to a user request"
 		if aws.ToBool(in.ShouldDecrementDesiredCapacity) {
-			desired := aws.ToInt32(g.DesiredCapacity)
-			if desired-1 < aws.ToInt32(g.MinSize) {
-				return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To place into standby %d instances, please update the AutoScalingGroup sizes appropriately.",
-					name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, len(in.InstanceIds))
+			shrunk, err := shrinkForRequest(&doc.Group, name, "place into standby", len(in.InstanceIds))
+			if err != nil {
+				return "", "", err
 			}
-			cause += ", shrinking the capacity from " + itoa(desired) + " to " + itoa(desired-1)
-			g.DesiredCapacity = aws.Int32(desired - 1)
+			cause += shrunk
 		}
-		a, err := recordActivity(c, doc, "Moving EC2 instance to Standby: "+id, cause+".", m)
-		if err != nil {
-			return nil, err
-		}
-		m.LifecycleState = types.LifecycleStateStandby
-		m.StateSince = c.Now()
-		if err := putMember(c, m); err != nil {
-			return nil, err
-		}
-		out.Activities = append(out.Activities, *a)
+		return "Moving EC2 instance to Standby: " + id, cause + ".", nil
+	}, settleAs(c, types.LifecycleStateStandby))
+	if err != nil {
+		return nil, err
 	}
-	return out, putGroup(c, doc)
+	return &autoscaling.EnterStandbyOutput{Activities: activities}, putGroup(c, doc)
 }
 
 func exitStandby(c *api.Context, in *autoscaling.ExitStandbyInput) (*autoscaling.ExitStandbyOutput, error) {
@@ -283,35 +324,23 @@ func exitStandby(c *api.Context, in *autoscaling.ExitStandbyInput) (*autoscaling
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.ExitStandbyOutput{Activities: []types.Activity{}}
 	g := &doc.Group
-	for _, id := range in.InstanceIds {
-		m, err := groupMember(c, name, id)
-		if err != nil {
-			return nil, err
-		}
+	activities, err := moveRequested(c, doc, name, in.InstanceIds, func(id string, m *member) (string, string, error) {
 		if m.LifecycleState != types.LifecycleStateStandby {
-			return nil, errValidation("The instance %s is not in Standby.", id)
+			return "", "", errValidation("The instance %s is not in Standby.", id)
 		}
 		desired := aws.ToInt32(g.DesiredCapacity)
 		if desired+1 > aws.ToInt32(g.MaxSize) {
-			return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To exit from standby %d instances, please update the AutoScalingGroup sizes appropriately.",
-				name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, len(in.InstanceIds))
+			return "", "", errSizes(g, name, "exit from standby", len(in.InstanceIds))
 		}
 		g.DesiredCapacity = aws.Int32(desired + 1)
 		cause := "At " + stamp(c.Now()) + " instance " + id + " was moved out of standby in response to a user request, increasing the capacity from " + itoa(desired) + " to " + itoa(desired+1) + "."
-		a, err := recordActivity(c, doc, "Moving EC2 instance out of Standby: "+id, cause, m)
-		if err != nil {
-			return nil, err
-		}
-		m.LifecycleState = types.LifecycleStateInService
-		m.StateSince = c.Now()
-		if err := putMember(c, m); err != nil {
-			return nil, err
-		}
-		out.Activities = append(out.Activities, *a)
+		return "Moving EC2 instance out of Standby: " + id, cause, nil
+	}, settleAs(c, types.LifecycleStateInService))
+	if err != nil {
+		return nil, err
 	}
-	return out, putGroup(c, doc)
+	return &autoscaling.ExitStandbyOutput{Activities: activities}, putGroup(c, doc)
 }
 
 func detachInstances(c *api.Context, in *autoscaling.DetachInstancesInput) (*autoscaling.DetachInstancesOutput, error) {
@@ -323,36 +352,27 @@ func detachInstances(c *api.Context, in *autoscaling.DetachInstancesInput) (*aut
 	if len(in.InstanceIds) > 20 {
 		return nil, errValidation("The number of instance ids that may be passed in is limited to 20.")
 	}
-	out := &autoscaling.DetachInstancesOutput{Activities: []types.Activity{}}
-	g := &doc.Group
-	for _, id := range in.InstanceIds {
-		m, err := groupMember(c, name, id)
-		if err != nil {
-			return nil, err
-		}
+	activities, err := moveRequested(c, doc, name, in.InstanceIds, func(id string, m *member) (string, string, error) {
 		if m.LifecycleState != types.LifecycleStateInService && m.LifecycleState != types.LifecycleStateStandby {
-			return nil, errValidation("The instance %s is not in InService or Standby.", id)
+			return "", "", errValidation("The instance %s is not in InService or Standby.", id)
 		}
 		cause := "At " + stamp(c.Now()) + " instance " + id + " was detached in response to a user request"
 		if aws.ToBool(in.ShouldDecrementDesiredCapacity) && counted(m) {
-			desired := aws.ToInt32(g.DesiredCapacity)
-			if desired-1 < aws.ToInt32(g.MinSize) {
-				return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To detach %d instances, please update the AutoScalingGroup sizes appropriately.",
-					name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, len(in.InstanceIds))
+			shrunk, err := shrinkForRequest(&doc.Group, name, "detach", len(in.InstanceIds))
+			if err != nil {
+				return "", "", err
 			}
-			cause += ", shrinking the capacity from " + itoa(desired) + " to " + itoa(desired-1)
-			g.DesiredCapacity = aws.Int32(desired - 1)
+			cause += shrunk
 		}
-		a, err := recordActivity(c, doc, "Detaching EC2 instance: "+id, cause+".", m)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := Members.Delete(c.Tx, c.Scope(), id); err != nil {
-			return nil, err
-		}
-		out.Activities = append(out.Activities, *a)
+		return "Detaching EC2 instance: " + id, cause + ".", nil
+	}, func(m *member) error {
+		_, err := Members.Delete(c.Tx, c.Scope(), aws.ToString(m.InstanceId))
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, putGroup(c, doc)
+	return &autoscaling.DetachInstancesOutput{Activities: activities}, putGroup(c, doc)
 }
 
 func (h *handlers) attachInstances(c *api.Context, in *autoscaling.AttachInstancesInput) (*autoscaling.AttachInstancesOutput, error) {
@@ -377,9 +397,8 @@ func (h *handlers) attachInstances(c *api.Context, in *autoscaling.AttachInstanc
 	}
 	g := &doc.Group
 	desired := aws.ToInt32(g.DesiredCapacity)
-	if n := int32(len(in.InstanceIds)); desired+n > aws.ToInt32(g.MaxSize) {
-		return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To attach %d instances, please update the AutoScalingGroup sizes appropriately.",
-			name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, n)
+	if n := len(in.InstanceIds); desired+int32(n) > aws.ToInt32(g.MaxSize) {
+		return nil, errSizes(g, name, "attach", n)
 	}
 	for _, id := range in.InstanceIds {
 		mach, ok := byID[id]

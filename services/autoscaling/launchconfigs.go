@@ -84,22 +84,14 @@ func (h *handlers) createLaunchConfiguration(c *api.Context, in *autoscaling.Cre
 }
 
 func describeLaunchConfigurations(c *api.Context, in *autoscaling.DescribeLaunchConfigurationsInput) (*autoscaling.DescribeLaunchConfigurationsOutput, error) {
-	size, err := maxRecords(in.MaxRecords, 50, 100)
-	if err != nil {
-		return nil, err
-	}
 	const scope = "autoscaling:DescribeLaunchConfigurations"
-	items, next, err := api.Paginate(c.Tx, c.Scope(), LaunchConfigs, store.Query{}, asPaging(scope, in.NextToken, size), func(lc *types.LaunchConfiguration) bool {
+	lcs, next, err := describeDocs(c, LaunchConfigs, store.Query{}, scope, in.MaxRecords, in.NextToken, func(lc *types.LaunchConfiguration) bool {
 		return len(in.LaunchConfigurationNames) == 0 || slices.Contains(in.LaunchConfigurationNames, aws.ToString(lc.LaunchConfigurationName))
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: []types.LaunchConfiguration{}, NextToken: next}
-	for _, lc := range items {
-		out.LaunchConfigurations = append(out.LaunchConfigurations, *lc)
-	}
-	return out, nil
+	return &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: lcs, NextToken: next}, nil
 }
 
 func deleteLaunchConfiguration(c *api.Context, in *autoscaling.DeleteLaunchConfigurationInput) (*autoscaling.DeleteLaunchConfigurationOutput, error) {

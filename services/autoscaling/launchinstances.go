@@ -51,8 +51,7 @@ func (h *handlers) launchInstances(c *api.Context, in *autoscaling.LaunchInstanc
 		return nil, errValidation("RequestedCapacity must be at least 1.")
 	}
 	if desired+n > aws.ToInt32(g.MaxSize) {
-		return nil, errValidation("AutoScalingGroup %s has min-size=%d, max-size=%d, and desired-size=%d. To launch %d instances, please update the AutoScalingGroup sizes appropriately.",
-			name, aws.ToInt32(g.MinSize), aws.ToInt32(g.MaxSize), desired, n)
+		return nil, errSizes(g, name, "launch", int(n))
 	}
 	for _, z := range in.AvailabilityZones {
 		if !slices.Contains(g.AvailabilityZones, z) {

@@ -184,13 +184,21 @@ func attachmentState(c *api.Context, group string) (string, error) {
 	return "Added", nil
 }
 
-func describeTargetGroups(c *api.Context, in *autoscaling.DescribeLoadBalancerTargetGroupsInput) (*autoscaling.DescribeLoadBalancerTargetGroupsOutput, error) {
-	name := aws.ToString(in.AutoScalingGroupName)
+// groupAttachments reads a group and the state its load balancing attachments are in.
+func groupAttachments(c *api.Context, name string) (*groupDoc, string, error) {
 	doc, err := mustGroup(c, name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	state, err := attachmentState(c, name)
+	if err != nil {
+		return nil, "", err
+	}
+	return doc, state, nil
+}
+
+func describeTargetGroups(c *api.Context, in *autoscaling.DescribeLoadBalancerTargetGroupsInput) (*autoscaling.DescribeLoadBalancerTargetGroupsOutput, error) {
+	doc, state, err := groupAttachments(c, aws.ToString(in.AutoScalingGroupName))
 	if err != nil {
 		return nil, err
 	}
@@ -202,12 +210,7 @@ func describeTargetGroups(c *api.Context, in *autoscaling.DescribeLoadBalancerTa
 }
 
 func describeTrafficSources(c *api.Context, in *autoscaling.DescribeTrafficSourcesInput) (*autoscaling.DescribeTrafficSourcesOutput, error) {
-	name := aws.ToString(in.AutoScalingGroupName)
-	doc, err := mustGroup(c, name)
-	if err != nil {
-		return nil, err
-	}
-	state, err := attachmentState(c, name)
+	doc, state, err := groupAttachments(c, aws.ToString(in.AutoScalingGroupName))
 	if err != nil {
 		return nil, err
 	}

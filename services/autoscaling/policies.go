@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/scaling"
 	"github.com/longshore/longshore/store"
 )
 
@@ -175,13 +176,9 @@ func findPolicy(c *api.Context, group, ref string) (*types.ScalingPolicy, error)
 }
 
 func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*autoscaling.DescribePoliciesOutput, error) {
-	size, err := maxRecords(in.MaxRecords, 50, 100)
-	if err != nil {
-		return nil, err
-	}
 	group := aws.ToString(in.AutoScalingGroupName)
 	scope := "autoscaling:DescribePolicies:" + group
-	items, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), func(p *types.ScalingPolicy) bool {
+	policies, next, err := describeDocs(c, Policies, store.Query{Parent: group}, scope, in.MaxRecords, in.NextToken, func(p *types.ScalingPolicy) bool {
 		if len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyName)) && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyARN)) {
 			return false
 		}
@@ -190,11 +187,7 @@ func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*a
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribePoliciesOutput{ScalingPolicies: []types.ScalingPolicy{}, NextToken: next}
-	for _, p := range items {
-		out.ScalingPolicies = append(out.ScalingPolicies, *p)
-	}
-	return out, nil
+	return &autoscaling.DescribePoliciesOutput{ScalingPolicies: policies, NextToken: next}, nil
 }
 
 func deletePolicy(c *api.Context, in *autoscaling.DeletePolicyInput) (*autoscaling.DeletePolicyOutput, error) {
@@ -223,35 +216,10 @@ func Adjust(current int32, adjustmentType string, adjustment int32, minMagnitude
 	case AdjustExact:
 		return adjustment
 	case AdjustPercent:
-		delta := float64(current) * float64(adjustment) / 100
-		// Fractions between -1 and 1 round away from zero; larger ones toward zero.
-		var d int32
-		switch {
-		case delta > 0 && delta < 1:
-			d = 1
-		case delta < 0 && delta > -1:
-			d = -1
-		default:
-			d = int32(delta)
-		}
-		if minMagnitude > 0 && d != 0 && abs(d) < minMagnitude {
-			if d > 0 {
-				d = minMagnitude
-			} else {
-				d = -minMagnitude
-			}
-		}
-		return current + d
+		return current + scaling.PercentChange(current, adjustment, minMagnitude)
 	default:
 		return current + adjustment
 	}
-}
-
-func abs(n int32) int32 {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // stepAdjustment picks the step whose interval holds value - threshold.

@@ -40,6 +40,28 @@ func checkTags(tags []types.Tag) error {
 	return nil
 }
 
+// editGroupTags applies a tag request group by group, in the order the
+// request first names each, and stores every group it edits.
+func editGroupTags(c *api.Context, tags []types.Tag, edit func(doc *groupDoc, name string, tags []types.Tag) error) error {
+	by, order, err := tagsByGroup(c, tags)
+	if err != nil {
+		return err
+	}
+	for _, name := range order {
+		doc, err := mustGroup(c, name)
+		if err != nil {
+			return err
+		}
+		if err := edit(doc, name, by[name]); err != nil {
+			return err
+		}
+		if err := putGroup(c, doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // upsertTag sets a tag on a group's list, replacing one with the same key.
 func upsertTag(tags []types.TagDescription, group string, t types.Tag) []types.TagDescription {
 	d := types.TagDescription{Key: t.Key, Value: aws.String(aws.ToString(t.Value)), ResourceId: aws.String(group),
@@ -76,49 +98,27 @@ func createOrUpdateTags(c *api.Context, in *autoscaling.CreateOrUpdateTagsInput)
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	by, order, err := tagsByGroup(c, in.Tags)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range order {
-		doc, err := mustGroup(c, name)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range by[name] {
+	return &autoscaling.CreateOrUpdateTagsOutput{}, editGroupTags(c, in.Tags, func(doc *groupDoc, name string, tags []types.Tag) error {
+		for _, t := range tags {
 			doc.Group.Tags = upsertTag(doc.Group.Tags, name, t)
 		}
 		if len(doc.Group.Tags) > MaxTags {
-			return nil, errLimitExceeded("The number of tags on AutoScalingGroup %s would exceed the limit of %d.", name, MaxTags)
+			return errLimitExceeded("The number of tags on AutoScalingGroup %s would exceed the limit of %d.", name, MaxTags)
 		}
-		if err := putGroup(c, doc); err != nil {
-			return nil, err
-		}
-	}
-	return &autoscaling.CreateOrUpdateTagsOutput{}, nil
+		return nil
+	})
 }
 
 func deleteTags(c *api.Context, in *autoscaling.DeleteTagsInput) (*autoscaling.DeleteTagsOutput, error) {
-	by, order, err := tagsByGroup(c, in.Tags)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range order {
-		doc, err := mustGroup(c, name)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range by[name] {
+	return &autoscaling.DeleteTagsOutput{}, editGroupTags(c, in.Tags, func(doc *groupDoc, _ string, tags []types.Tag) error {
+		for _, t := range tags {
 			doc.Group.Tags = slices.DeleteFunc(doc.Group.Tags, func(d types.TagDescription) bool {
 				// A value given must match; without one the key goes.
 				return aws.ToString(d.Key) == aws.ToString(t.Key) && (t.Value == nil || aws.ToString(d.Value) == aws.ToString(t.Value))
 			})
 		}
-		if err := putGroup(c, doc); err != nil {
-			return nil, err
-		}
-	}
-	return &autoscaling.DeleteTagsOutput{}, nil
+		return nil
+	})
 }
 
 var tagFilterNames = []string{"auto-scaling-group", "key", "value", "propagate-at-launch"}

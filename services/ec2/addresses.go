@@ -56,18 +56,21 @@ func addressByPublicIP(c *api.Context, ip string) (*types.Address, error) {
 	return nil, apiErr("InvalidAddress.NotFound", "Address '%s' not found.", ip)
 }
 
+// requestedAddress is the address a request names, by allocation ID when it
+// gives one, else by public IP.
+func requestedAddress(c *api.Context, allocationID, publicIP *string) (*types.Address, error) {
+	if allocationID != nil {
+		return findAddress(c, *allocationID)
+	}
+	return addressByPublicIP(c, aws.ToString(publicIP))
+}
+
 func clearAssociation(a *types.Address) {
 	a.AssociationId, a.InstanceId, a.NetworkInterfaceId, a.NetworkInterfaceOwnerId, a.PrivateIpAddress = nil, nil, nil, nil, nil
 }
 
 func releaseAddress(c *api.Context, in *sdk.ReleaseAddressInput) (*sdk.ReleaseAddressOutput, error) {
-	var a *types.Address
-	var err error
-	if in.AllocationId != nil {
-		a, err = findAddress(c, *in.AllocationId)
-	} else {
-		a, err = addressByPublicIP(c, aws.ToString(in.PublicIp))
-	}
+	a, err := requestedAddress(c, in.AllocationId, in.PublicIp)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +81,7 @@ func releaseAddress(c *api.Context, in *sdk.ReleaseAddressInput) (*sdk.ReleaseAd
 }
 
 func associateAddress(c *api.Context, in *sdk.AssociateAddressInput) (*sdk.AssociateAddressOutput, error) {
-	var a *types.Address
-	var err error
-	if in.AllocationId != nil {
-		a, err = findAddress(c, *in.AllocationId)
-	} else {
-		a, err = addressByPublicIP(c, aws.ToString(in.PublicIp))
-	}
+	a, err := requestedAddress(c, in.AllocationId, in.PublicIp)
 	if err != nil {
 		return nil, err
 	}

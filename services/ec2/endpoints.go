@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 func registerEndpoints(s *api.Service) {
@@ -179,13 +178,9 @@ var endpointListing = listing[types.VpcEndpoint]{op: "DescribeVpcEndpoints",
 }
 
 func describeVpcEndpoints(c *api.Context, in *sdk.DescribeVpcEndpointsInput) (*sdk.DescribeVpcEndpointsOutput, error) {
-	docs, err := endpointKind.list(c, store.Query{})
+	out, next, err := endpointListing.describe(c, endpointKind, in.VpcEndpointIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := endpointListing.run(c, docs, in.VpcEndpointIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeVpcEndpointsOutput{VpcEndpoints: values(out), NextToken: next}, nil
+	return &sdk.DescribeVpcEndpointsOutput{VpcEndpoints: out, NextToken: next}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // fields are a resource's values under each filter name its Describe call knows.
@@ -170,6 +171,20 @@ func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []type
 	}
 	return api.PaginateSlice(out, api.Paging{Listing: "ec2:" + l.op + ":" + c.Account() + ":" + c.Region, Token: nextToken,
 		Size: int(aws.ToInt32(maxResults)), BadToken: apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))}, nil)
+}
+
+// describe is the whole of most Describe calls: every document of the kind,
+// selected, filtered and paged by the listing.
+func (l listing[T]) describe(c *api.Context, k kind[T], ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]T, *string, error) {
+	docs, err := k.list(c, store.Query{})
+	if err != nil {
+		return nil, nil, err
+	}
+	out, next, err := l.run(c, docs, ids, filters, maxResults, nextToken)
+	if err != nil {
+		return nil, nil, err
+	}
+	return values(out), next, nil
 }
 
 // values turns a slice of pointers into the slice of values the SDK outputs use.

@@ -120,15 +120,11 @@ var igwListing = listing[types.InternetGateway]{op: "DescribeInternetGateways",
 }
 
 func describeInternetGateways(c *api.Context, in *sdk.DescribeInternetGatewaysInput) (*sdk.DescribeInternetGatewaysOutput, error) {
-	docs, err := igwKind.list(c, store.Query{})
+	out, next, err := igwListing.describe(c, igwKind, in.InternetGatewayIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := igwListing.run(c, docs, in.InternetGatewayIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeInternetGatewaysOutput{InternetGateways: values(out), NextToken: next}, nil
+	return &sdk.DescribeInternetGatewaysOutput{InternetGateways: out, NextToken: next}, nil
 }
 
 func createNatGateway(c *api.Context, in *sdk.CreateNatGatewayInput) (*sdk.CreateNatGatewayOutput, error) {

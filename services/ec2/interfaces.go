@@ -288,15 +288,11 @@ func describeNetworkInterfaces(c *api.Context, in *sdk.DescribeNetworkInterfaces
 	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
-	docs, err := eniKind.list(c, store.Query{})
+	out, next, err := interfaceListing.describe(c, eniKind, in.NetworkInterfaceIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := interfaceListing.run(c, docs, in.NetworkInterfaceIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeNetworkInterfacesOutput{NetworkInterfaces: values(out), NextToken: next}, nil
+	return &sdk.DescribeNetworkInterfacesOutput{NetworkInterfaces: out, NextToken: next}, nil
 }
 
 func attachNetworkInterface(c *api.Context, in *sdk.AttachNetworkInterfaceInput) (*sdk.AttachNetworkInterfaceOutput, error) {

@@ -81,15 +81,11 @@ var aclListing = listing[types.NetworkAcl]{op: "DescribeNetworkAcls",
 }
 
 func describeNetworkAcls(c *api.Context, in *sdk.DescribeNetworkAclsInput) (*sdk.DescribeNetworkAclsOutput, error) {
-	docs, err := aclKind.list(c, store.Query{})
+	out, next, err := aclListing.describe(c, aclKind, in.NetworkAclIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := aclListing.run(c, docs, in.NetworkAclIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeNetworkAclsOutput{NetworkAcls: values(out), NextToken: next}, nil
+	return &sdk.DescribeNetworkAclsOutput{NetworkAcls: out, NextToken: next}, nil
 }
 
 var dhcpListing = listing[types.DhcpOptions]{op: "DescribeDhcpOptions",
@@ -112,13 +108,9 @@ var dhcpListing = listing[types.DhcpOptions]{op: "DescribeDhcpOptions",
 }
 
 func describeDhcpOptions(c *api.Context, in *sdk.DescribeDhcpOptionsInput) (*sdk.DescribeDhcpOptionsOutput, error) {
-	docs, err := dhcpKind.list(c, store.Query{})
+	out, next, err := dhcpListing.describe(c, dhcpKind, in.DhcpOptionsIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := dhcpListing.run(c, docs, in.DhcpOptionsIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeDhcpOptionsOutput{DhcpOptions: values(out), NextToken: next}, nil
+	return &sdk.DescribeDhcpOptionsOutput{DhcpOptions: out, NextToken: next}, nil
 }

@@ -307,20 +307,16 @@ func forgetSubnetAssociations(c *api.Context, subnetID string) error {
 		return err
 	}
 	for _, rt := range rts {
-		var kept []types.RouteTableAssociation
-		for _, a := range rt.Associations {
-			if aws.ToString(a.SubnetId) != subnetID {
-				kept = append(kept, a)
-			}
+		kept, dropped := withoutSubnet(rt.Associations, func(a types.RouteTableAssociation) *string { return a.SubnetId }, subnetID)
+		if !dropped {
+			continue
 		}
-		if len(kept) != len(rt.Associations) {
-			rt.Associations = kept
-			if rt.Associations == nil {
-				rt.Associations = []types.RouteTableAssociation{}
-			}
-			if err := putRouteTable(c, rt); err != nil {
-				return err
-			}
+		if kept == nil {
+			kept = []types.RouteTableAssociation{}
+		}
+		rt.Associations = kept
+		if err := putRouteTable(c, rt); err != nil {
+			return err
 		}
 	}
 	acls, err := aclKind.list(c, store.Query{})
@@ -328,20 +324,28 @@ func forgetSubnetAssociations(c *api.Context, subnetID string) error {
 		return err
 	}
 	for _, a := range acls {
-		var kept []types.NetworkAclAssociation
-		for _, as := range a.Associations {
-			if aws.ToString(as.SubnetId) != subnetID {
-				kept = append(kept, as)
-			}
+		kept, dropped := withoutSubnet(a.Associations, func(as types.NetworkAclAssociation) *string { return as.SubnetId }, subnetID)
+		if !dropped {
+			continue
 		}
-		if len(kept) != len(a.Associations) {
-			a.Associations = kept
-			if err := aclKind.put(c, a); err != nil {
-				return err
-			}
+		a.Associations = kept
+		if err := aclKind.put(c, a); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// withoutSubnet drops a subnet's associations from a list, and says whether
+// it dropped any; nothing kept is nil.
+func withoutSubnet[A any](associations []A, subnetOf func(A) *string, subnetID string) ([]A, bool) {
+	var kept []A
+	for _, a := range associations {
+		if aws.ToString(subnetOf(a)) != subnetID {
+			kept = append(kept, a)
+		}
+	}
+	return kept, len(kept) != len(associations)
 }
 
 func routeTableFields(rt *types.RouteTable) fields {
@@ -383,13 +387,9 @@ var routeTableListing = listing[types.RouteTable]{op: "DescribeRouteTables",
 }
 
 func describeRouteTables(c *api.Context, in *sdk.DescribeRouteTablesInput) (*sdk.DescribeRouteTablesOutput, error) {
-	docs, err := routeTableKind.list(c, store.Query{})
+	out, next, err := routeTableListing.describe(c, routeTableKind, in.RouteTableIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := routeTableListing.run(c, docs, in.RouteTableIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeRouteTablesOutput{RouteTables: values(out), NextToken: next}, nil
+	return &sdk.DescribeRouteTablesOutput{RouteTables: out, NextToken: next}, nil
 }

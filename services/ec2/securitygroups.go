@@ -290,15 +290,11 @@ var ruleListing = listing[types.SecurityGroupRule]{op: "DescribeSecurityGroupRul
 }
 
 func describeSecurityGroupRules(c *api.Context, in *sdk.DescribeSecurityGroupRulesInput) (*sdk.DescribeSecurityGroupRulesOutput, error) {
-	docs, err := ruleKind.list(c, store.Query{})
+	out, next, err := ruleListing.describe(c, ruleKind, in.SecurityGroupRuleIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := ruleListing.run(c, docs, in.SecurityGroupRuleIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeSecurityGroupRulesOutput{SecurityGroupRules: values(out), NextToken: next}, nil
+	return &sdk.DescribeSecurityGroupRulesOutput{SecurityGroupRules: out, NextToken: next}, nil
 }
 
 // defaultGroup is a VPC's default security group.

@@ -76,53 +76,48 @@ func targetOf(id string) (tagTarget, error) {
 }
 
 func createTags(c *api.Context, in *sdk.CreateTagsInput) (*sdk.CreateTagsOutput, error) {
-	for _, id := range in.Resources {
-		t, err := targetOf(id)
-		if err != nil {
-			return nil, err
-		}
-		tags, ok, err := t.getTags(c, id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, notFound(id)
-		}
+	return &sdk.CreateTagsOutput{}, retag(c, in.Resources, func(tags []types.Tag) ([]types.Tag, error) {
 		merged := mergeTags(tags, in.Tags)
-		if err := checkTags(merged); err != nil {
-			return nil, err
-		}
-		if err := t.setTags(c, id, merged); err != nil {
-			return nil, err
-		}
-	}
-	return &sdk.CreateTagsOutput{}, nil
+		return merged, checkTags(merged)
+	})
 }
 
 func deleteTags(c *api.Context, in *sdk.DeleteTagsInput) (*sdk.DeleteTagsOutput, error) {
-	for _, id := range in.Resources {
-		t, err := targetOf(id)
-		if err != nil {
-			return nil, err
-		}
-		tags, ok, err := t.getTags(c, id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, notFound(id)
-		}
+	return &sdk.DeleteTagsOutput{}, retag(c, in.Resources, func(tags []types.Tag) ([]types.Tag, error) {
 		var kept []types.Tag
 		for _, tag := range tags {
 			if !removesTag(in.Tags, tag) {
 				kept = append(kept, tag)
 			}
 		}
-		if err := t.setTags(c, id, kept); err != nil {
-			return nil, err
+		return kept, nil
+	})
+}
+
+// retag rewrites the tags of each resource named, in turn; a resource that
+// does not exist, or new tags that are refused, stop the request there.
+func retag(c *api.Context, ids []string, rewrite func(tags []types.Tag) ([]types.Tag, error)) error {
+	for _, id := range ids {
+		t, err := targetOf(id)
+		if err != nil {
+			return err
+		}
+		tags, ok, err := t.getTags(c, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound(id)
+		}
+		tags, err = rewrite(tags)
+		if err != nil {
+			return err
+		}
+		if err := t.setTags(c, id, tags); err != nil {
+			return err
 		}
 	}
-	return &sdk.DeleteTagsOutput{}, nil
+	return nil
 }
 
 // removesTag: a key alone removes the tag; a key and a value only when the value matches.

@@ -213,15 +213,11 @@ var vpcListing = listing[types.Vpc]{op: "DescribeVpcs",
 }
 
 func describeVpcs(c *api.Context, in *sdk.DescribeVpcsInput) (*sdk.DescribeVpcsOutput, error) {
-	all, err := vpcKind.list(c, store.Query{})
+	out, next, err := vpcListing.describe(c, vpcKind, in.VpcIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	out, next, err := vpcListing.run(c, all, in.VpcIds, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.DescribeVpcsOutput{Vpcs: values(out), NextToken: next}, nil
+	return &sdk.DescribeVpcsOutput{Vpcs: out, NextToken: next}, nil
 }
 
 func loadVpcAttrs(c *api.Context, id string) (*vpcAttributes, error) {
