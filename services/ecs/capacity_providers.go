@@ -184,7 +184,7 @@ func createManagedInstancesProvider(c *api.Context, name string, in *ecs.CreateC
 		},
 	}
 	cl.CapacityProviders = append(cl.CapacityProviders, name)
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	return storeNewCapacityProvider(c, cp, in.Tags)
@@ -468,5 +468,5 @@ func releaseManagedProvider(c *api.Context, clusterArn, name string) error {
 	cl.DefaultCapacityProviderStrategy = slices.DeleteFunc(cl.DefaultCapacityProviderStrategy, func(i types.CapacityProviderStrategyItem) bool {
 		return aws.ToString(i.CapacityProvider) == name
 	})
-	return ecscore.Clusters.Put(c.Tx, c.Scope(), clusterArn, ecscore.ClusterIndex(cl), cl)
+	return ecscore.PutCluster(c.Tx, c.Scope(), cl)
 }

@@ -87,7 +87,7 @@ func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClust
 	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
 		return nil, err
 	}
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), arn, ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, allClusterFields)
@@ -371,7 +371,7 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 	cl.DefaultCapacityProviderStrategy = []types.CapacityProviderStrategyItem{}
 	cl.Attachments = nil
 	cl.AttachmentsStatus = nil
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), arn, ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	out.Status = cl.Status
@@ -393,7 +393,7 @@ func updateCluster(c *api.Context, in *ecs.UpdateClusterInput) (*ecs.UpdateClust
 	if err := applyClusterSettings(cl, in.Settings); err != nil {
 		return nil, err
 	}
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldSettings, types.ClusterFieldConfigurations})
@@ -411,7 +411,7 @@ func updateClusterSettings(c *api.Context, in *ecs.UpdateClusterSettingsInput) (
 	if err := applyClusterSettings(cl, in.Settings); err != nil {
 		return nil, err
 	}
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldSettings})
@@ -429,7 +429,7 @@ func putClusterCapacityProviders(c *api.Context, in *ecs.PutClusterCapacityProvi
 	if err := setClusterCapacityProviders(c, cl, in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
 		return nil, err
 	}
-	if err := ecscore.Clusters.Put(c.Tx, c.Scope(), aws.ToString(cl.ClusterArn), ecscore.ClusterIndex(cl), cl); err != nil {
+	if err := ecscore.PutCluster(c.Tx, c.Scope(), cl); err != nil {
 		return nil, err
 	}
 	out, err := describeOneCluster(c, cl, []types.ClusterField{types.ClusterFieldAttachments})

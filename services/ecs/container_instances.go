@@ -124,7 +124,7 @@ func lookupContainerInstance(c *api.Context, clusterArn, ref string) (*types.Con
 }
 
 func putContainerInstance(c *api.Context, clusterArn string, ci *types.ContainerInstance) error {
-	return ecscore.ContainerInstances.Put(c.Tx, c.Scope(), aws.ToString(ci.ContainerInstanceArn), ecscore.ContainerInstanceIndex(clusterArn, ci), ci)
+	return ecscore.PutContainerInstance(c.Tx, c.Scope(), clusterArn, ci)
 }
 
 // instanceClusterArn is the cluster ARN embedded in a container instance ARN.

@@ -126,7 +126,7 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 			sd.StatusReason = aws.String("Service deployment stopped because a newer service deployment started.")
 			sd.StoppedAt = aws.Time(now)
 			sd.UpdatedAt = aws.Time(now)
-			if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), it.ID, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
+			if err := ecscore.PutServiceDeployment(c.Tx, c.Scope(), sd); err != nil {
 				return err
 			}
 		}
@@ -153,12 +153,12 @@ func recordServiceDeployment(c *api.Context, svc *types.Service, dep *types.Depl
 	if sd.SourceServiceRevisions == nil {
 		sd.SourceServiceRevisions = []types.ServiceRevisionSummary{}
 	}
-	if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), aws.ToString(sd.ServiceDeploymentArn), ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
+	if err := ecscore.PutServiceDeployment(c.Tx, c.Scope(), sd); err != nil {
 		return err
 	}
 	link := &ecscore.DeploymentLink{DeploymentID: aws.ToString(dep.Id), ServiceDeploymentArn: aws.ToString(sd.ServiceDeploymentArn),
 		ServiceRevisionArn: aws.ToString(rev.ServiceRevisionArn)}
-	if err := ecscore.DeploymentLinks.Put(c.Tx, c.Scope(), link.DeploymentID, store.Index{Parent: serviceArn}, link); err != nil {
+	if err := ecscore.PutDeploymentLink(c.Tx, c.Scope(), serviceArn, link); err != nil {
 		return err
 	}
 	svc.CurrentServiceDeployment = sd.ServiceDeploymentArn

@@ -137,7 +137,7 @@ func NewTask(c *api.Context, spec TaskSpec) (*types.Task, error) {
 		t.Containers = append(t.Containers, newContainer(c, spec, id, arn, cd, eni))
 	}
 
-	if err := ecscore.Tasks.Put(c.Tx, c.Scope(), arn, ecscore.TaskIndex(t), t); err != nil {
+	if err := ecscore.PutTask(c.Tx, c.Scope(), t); err != nil {
 		return nil, err
 	}
 	if len(spec.Tags) > 0 {

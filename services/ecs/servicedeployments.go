@@ -121,7 +121,7 @@ func stopServiceDeployment(c *api.Context, in *ecs.StopServiceDeploymentInput) (
 		sd.Status = types.ServiceDeploymentStatusStopRequested
 	}
 	sd.UpdatedAt = aws.Time(c.Now())
-	if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), arn, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
+	if err := ecscore.PutServiceDeployment(c.Tx, c.Scope(), sd); err != nil {
 		return nil, err
 	}
 	return &ecs.StopServiceDeploymentOutput{ServiceDeploymentArn: aws.String(arn)}, nil
@@ -149,7 +149,7 @@ func continueServiceDeployment(c *api.Context, in *ecs.ContinueServiceDeployment
 			sd.Status = types.ServiceDeploymentStatusRollbackRequested
 		}
 		sd.UpdatedAt = aws.Time(c.Now())
-		if err := ecscore.ServiceDeployments.Put(c.Tx, c.Scope(), arn, ecscore.ServiceDeploymentIndex(sd), sd); err != nil {
+		if err := ecscore.PutServiceDeployment(c.Tx, c.Scope(), sd); err != nil {
 			return nil, err
 		}
 		return &ecs.ContinueServiceDeploymentOutput{ServiceDeploymentArn: aws.String(arn)}, nil

@@ -71,7 +71,7 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 	if c.Caller.Arn != "" {
 		td.RegisteredBy = aws.String(c.Caller.Arn)
 	}
-	if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), arn, ecscore.TaskDefinitionIndex(td), td); err != nil {
+	if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
 		return nil, err
 	}
 	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
@@ -147,7 +147,7 @@ func deregisterTaskDefinition(c *api.Context, in *ecs.DeregisterTaskDefinitionIn
 	if td.Status == types.TaskDefinitionStatusActive {
 		td.Status = types.TaskDefinitionStatusInactive
 		td.DeregisteredAt = aws.Time(c.Now())
-		if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
 			return nil, err
 		}
 	}
@@ -185,7 +185,7 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 		}
 		td.Status = types.TaskDefinitionStatusDeleteInProgress
 		td.DeleteRequestedAt = aws.Time(c.Now())
-		if err := ecscore.TaskDefinitions.Put(c.Tx, c.Scope(), aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
 			return nil, err
 		}
 		out.TaskDefinitions = append(out.TaskDefinitions, *td)
