@@ -276,45 +276,14 @@ func listDaemonTaskDefinitions(c *api.Context, in *ecs.ListDaemonTaskDefinitions
 		})
 	}
 	desc := in.Sort == types.SortOrderDesc
-	slices.SortFunc(items, func(a, b store.Item[types.DaemonTaskDefinition]) int {
-		r := strings.Compare(aws.ToString(a.Doc.Family), aws.ToString(b.Doc.Family))
-		if r == 0 {
-			r = int(a.Doc.Revision - b.Doc.Revision)
-		}
-		if desc {
-			return -r
-		}
-		return r
-	})
+	order := byFamilyRevision(func(td *types.DaemonTaskDefinition) string { return aws.ToString(td.Family) },
+		func(td *types.DaemonTaskDefinition) int32 { return td.Revision }, desc)
+	slices.SortFunc(items, func(a, b store.Item[types.DaemonTaskDefinition]) int { return order(a.Doc, b.Doc) })
 	scope := "ecs:ListDaemonTaskDefinitions:" + aws.ToString(in.Family) + ":" + aws.ToString(in.FamilyPrefix) + ":" + string(in.Status) + ":" + string(in.Revision) + ":" + string(in.Sort)
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[types.DaemonTaskDefinition], error) {
-		var last *types.DaemonTaskDefinition
-		if seq != 0 && !slices.ContainsFunc(items, func(it store.Item[types.DaemonTaskDefinition]) bool { return it.Seq == seq }) {
-			every, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)})
-			if err != nil {
-				return nil, err
-			}
-			for _, it := range every {
-				if it.Seq == seq {
-					last = it.Doc
-				}
-			}
-		}
-		start := resumeAfter(items, seq, func(td *types.DaemonTaskDefinition) bool {
-			if last == nil {
-				return false
-			}
-			r := strings.Compare(aws.ToString(td.Family), aws.ToString(last.Family))
-			if r == 0 {
-				r = int(td.Revision - last.Revision)
-			}
-			if desc {
-				return r > 0
-			}
-			return r < 0
-		})
-		return items[start:min(start+n, len(items))], nil
-	}, nil)
+	every := func() ([]store.Item[types.DaemonTaskDefinition], error) {
+		return DaemonTaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)})
+	}
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), sortedSource(items, order, every), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -199,38 +199,56 @@ func sortedTaskDefinitions(c *api.Context, q store.Query, desc bool) ([]store.It
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(items, func(a, b store.Item[types.TaskDefinition]) int {
-		r := cmp.Or(cmp.Compare(aws.ToString(a.Doc.Family), aws.ToString(b.Doc.Family)), cmp.Compare(a.Doc.Revision, b.Doc.Revision))
+	order := byFamilyRevision(tdFamily, tdRevision, desc)
+	slices.SortFunc(items, func(a, b store.Item[types.TaskDefinition]) int { return order(a.Doc, b.Doc) })
+	return items, nil
+}
+
+// sortedSource pages items kept in the listing's order (order). A token
+// names an item, not an offset, so rows added or removed meanwhile do not
+// shift the next page. When the item a token names has left the listing,
+// every finds it among all documents of the kind, and the page starts at the
+// first item that does not sort before it (at the start when it is gone
+// altogether).
+func sortedSource[T any](items []store.Item[T], order func(a, b *T) int,
+	every func() ([]store.Item[T], error)) func(seq int64, n int) ([]store.Item[T], error) {
+	return func(seq int64, n int) ([]store.Item[T], error) {
+		start := 0
+		if seq != 0 {
+			if i := slices.IndexFunc(items, func(it store.Item[T]) bool { return it.Seq == seq }); i >= 0 {
+				start = i + 1
+			} else if all, err := every(); err != nil {
+				return nil, err
+			} else if j := slices.IndexFunc(all, func(it store.Item[T]) bool { return it.Seq == seq }); j >= 0 {
+				last := all[j].Doc
+				start = len(items)
+				if i := slices.IndexFunc(items, func(it store.Item[T]) bool { return order(it.Doc, last) >= 0 }); i >= 0 {
+					start = i
+				}
+			}
+		}
+		return items[start:min(start+n, len(items))], nil
+	}
+}
+
+// byFamilyRevision orders task definitions (and daemon task definitions) by
+// family, then revision, descending when desc.
+func byFamilyRevision[T any](family func(*T) string, revision func(*T) int32, desc bool) func(a, b *T) int {
+	return func(a, b *T) int {
+		r := cmp.Or(cmp.Compare(family(a), family(b)), cmp.Compare(revision(a), revision(b)))
 		if desc {
 			return -r
 		}
 		return r
-	})
-	return items, nil
+	}
 }
 
-// resumeAfter returns the index just past the item with position seq (0 for
-// no token). The token names an item, not an offset, so rows added or
-// removed meanwhile do not shift the next page. When the item has left the
-// listing, the page starts at the first item that before does not place
-// ahead of it.
-func resumeAfter[T any](items []store.Item[T], seq int64, before func(a *T) bool) int {
-	if seq == 0 {
-		return 0
-	}
-	for i, it := range items {
-		if it.Seq == seq {
-			return i + 1
-		}
-	}
-	// The item is gone: continue at the first one that sorts after where it was.
-	for i, it := range items {
-		if !before(it.Doc) {
-			return i
-		}
-	}
-	return len(items)
-}
+// noEvery is for listings whose documents never leave (families stay):
+// a token naming an unknown item starts over.
+func noEvery[T any]() ([]store.Item[T], error) { return nil, nil }
+
+func tdFamily(td *types.TaskDefinition) string  { return aws.ToString(td.Family) }
+func tdRevision(td *types.TaskDefinition) int32 { return td.Revision }
 
 func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
 	size, err := pageSize(in.MaxResults, 100, 100)
@@ -247,33 +265,11 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[types.TaskDefinition], error) {
-		// The last item shown may have left this listing (deregistered meanwhile):
-		// then continue after the place its family and revision sort to.
-		var last *types.TaskDefinition
-		if seq != 0 && !slices.ContainsFunc(items, func(it store.Item[types.TaskDefinition]) bool { return it.Seq == seq }) {
-			every, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
-			if err != nil {
-				return nil, err
-			}
-			for _, it := range every {
-				if it.Seq == seq {
-					last = it.Doc
-				}
-			}
-		}
-		start := resumeAfter(items, seq, func(td *types.TaskDefinition) bool {
-			if last == nil {
-				return false
-			}
-			r := cmp.Or(cmp.Compare(aws.ToString(td.Family), aws.ToString(last.Family)), cmp.Compare(td.Revision, last.Revision))
-			if desc {
-				return r > 0
-			}
-			return r < 0
-		})
-		return items[start:min(start+n, len(items))], nil
-	}, nil)
+	every := func() ([]store.Item[types.TaskDefinition], error) {
+		return ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+	}
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size),
+		sortedSource(items, byFamilyRevision(tdFamily, tdRevision, desc), every), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -300,10 +296,8 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 	}
 	slices.SortFunc(families, func(a, b store.Item[ecscore.Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
 	var countErr error
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), func(seq int64, n int) ([]store.Item[ecscore.Family], error) {
-		start := resumeAfter(families, seq, func(*ecscore.Family) bool { return false })
-		return families[start:min(start+n, len(families))], nil
-	}, func(f *ecscore.Family) bool {
+	byName := func(a, b *ecscore.Family) int { return cmp.Compare(a.Name, b.Name) }
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), sortedSource(families, byName, noEvery[ecscore.Family]), func(f *ecscore.Family) bool {
 		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusActive)})
 		if err != nil {
 			countErr = err
