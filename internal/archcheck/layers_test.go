@@ -59,7 +59,7 @@ func rankOf(pkg string) int {
 }
 
 // unit is the package's own tree: services/iam for services/iam/policy,
-// services/core for any core package, scheduler for scheduler/placement.
+// services/core for any core package, scheduler for its subpackages.
 func unit(pkg string) string {
 	parts := strings.Split(pkg, "/")
 	if parts[0] == "services" && len(parts) > 1 && parts[1] != "core" {
