@@ -14,18 +14,7 @@ import (
 // scalingConfig is what a team writes to autoscale a Fargate service: a
 // scalable target, a CPU target tracking policy, a step policy fired by an
 // alarm on a queue metric, and a scheduled action for the morning peak.
-const scalingConfig = `
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "default-for-az"
-    values = ["true"]
-  }
-}
-
+const scalingConfig = harness.DefaultNetworkHCL + `
 data "aws_security_group" "default" {
   vpc_id = data.aws_vpc.default.id
   name   = "default"

@@ -53,15 +53,11 @@ func (e *env) launchTemplate(name, instanceType, cluster string) string {
 // defaultSubnets returns the default VPC's subnets in us-east-1a and us-east-1b.
 func (e *env) defaultSubnets() []string {
 	e.t.Helper()
-	out, err := e.ec2.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{
-		{Name: aws.String("default-for-az"), Values: []string{"true"}},
-		{Name: aws.String("availability-zone"), Values: []string{"us-east-1a", "us-east-1b"}}}})
-	if err != nil {
-		e.t.Fatalf("DescribeSubnets: %v", err)
-	}
 	var ids []string
-	for _, s := range out.Subnets {
-		ids = append(ids, aws.ToString(s.SubnetId))
+	for _, s := range harness.DefaultSubnetDetails(e.t, e.ls.Config) {
+		if z := aws.ToString(s.AvailabilityZone); z == "us-east-1a" || z == "us-east-1b" {
+			ids = append(ids, aws.ToString(s.SubnetId))
+		}
 	}
 	if len(ids) != 2 {
 		e.t.Fatalf("want 2 default subnets, got %v", ids)

@@ -16,18 +16,7 @@ func TestELBv2Terraform(t *testing.T) {
 		t.Skip("the aws provider waits 30 s twice for a new load balancer; skipped in -short mode")
 	}
 	ls := harness.Start(t)
-	tf := harness.StartTerraform(t, ls, `
-data "aws_vpc" "default" {
-  default = true
-}
-
-data "aws_subnets" "default" {
-  filter {
-    name   = "default-for-az"
-    values = ["true"]
-  }
-}
-
+	tf := harness.StartTerraform(t, ls, harness.DefaultNetworkHCL+`
 resource "aws_lb" "web" {
   name               = "tf-web"
   load_balancer_type = "application"

@@ -14,6 +14,22 @@ import (
 // per availability zone; tests that need a network and have none of their
 // own use it, as a configuration with no network does in AWS.
 
+// DefaultNetworkHCL declares, for a Terraform configuration with no network of
+// its own, the default VPC (data.aws_vpc.default) and its default subnets
+// (data.aws_subnets.default).
+const DefaultNetworkHCL = `
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "default-for-az"
+    values = ["true"]
+  }
+}
+`
+
 // DefaultSubnets returns the default VPC's default subnets, ordered by zone.
 func DefaultSubnets(t testing.TB, cfg aws.Config) []string {
 	t.Helper()

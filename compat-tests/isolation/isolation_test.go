@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -23,23 +21,18 @@ type server struct {
 	name string
 	ls   *longshoretest.Instance
 	ecs  *ecs.Client
-	ec2  *ec2.Client
 	iam  *iam.Client
 }
 
 func start(t *testing.T, name string, scale float64) *server {
 	ls := longshoretest.StartWith(t, longshoretest.Options{TimeScale: scale})
-	return &server{name: name, ls: ls, ecs: ecs.NewFromConfig(ls.Config), ec2: ec2.NewFromConfig(ls.Config), iam: iam.NewFromConfig(ls.Config)}
+	return &server{name: name, ls: ls, ecs: ecs.NewFromConfig(ls.Config), iam: iam.NewFromConfig(ls.Config)}
 }
 
 // runTask starts one Fargate task in the default VPC's subnets of cluster.
 func (s *server) runTask(t *testing.T, cluster string) string {
 	t.Helper()
-	subnets, err := s.ec2.DescribeSubnets(harness.Ctx, &ec2.DescribeSubnetsInput{
-		Filters: []ec2types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
-	if err != nil || len(subnets.Subnets) == 0 {
-		t.Fatalf("%s: default subnets: %v %v", s.name, subnets, err)
-	}
+	subnets := harness.DefaultSubnets(t, s.ls.Config)
 	td, err := s.ecs.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{
 		Family: aws.String("app"), NetworkMode: types.NetworkModeAwsvpc, Cpu: aws.String("256"), Memory: aws.String("512"),
 		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
@@ -51,7 +44,7 @@ func (s *server) runTask(t *testing.T, cluster string) string {
 	}
 	out, err := s.ecs.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: td.TaskDefinition.TaskDefinitionArn,
 		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-			Subnets: []string{aws.ToString(subnets.Subnets[0].SubnetId)}}}})
+			Subnets: subnets[:1]}}})
 	if err != nil || len(out.Tasks) != 1 {
 		t.Fatalf("%s: RunTask: %v %v", s.name, out, err)
 	}
