@@ -104,9 +104,14 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		return err
 	}
 	setCounts(svc, tasks, p.now)
-	if err := p.setRevisionCounts(svc); err != nil {
-		return err
+	links := obs.Links
+	for _, l := range plan.Writes.Links {
+		if links == nil {
+			links = map[string]*ecscore.DeploymentLink{}
+		}
+		links[l.DeploymentID] = l
 	}
+	setRevisionCounts(svc, links)
 	after, _ := json.Marshal(svc)
 	if bytes.Equal(before, after) {
 		return nil

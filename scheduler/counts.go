@@ -42,19 +42,14 @@ func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 }
 
 // setRevisionCounts carries the deployments' counts to the service revisions
-// they run, so that currentServiceRevisions follows the tasks. A revision no
-// deployment links to keeps what it had.
-func (p *clusterPass) setRevisionCounts(svc *types.Service) error {
-	if len(svc.CurrentServiceRevisions) == 0 {
-		return nil
-	}
+// they run (links: each deployment's link, as the step left them), so that
+// currentServiceRevisions follows the tasks. A revision no deployment links
+// to keeps what it had.
+func setRevisionCounts(svc *types.Service, links map[string]*ecscore.DeploymentLink) {
 	type counts struct{ requested, running, pending int32 }
 	byRevision := map[string]*counts{}
 	for _, d := range svc.Deployments {
-		link, err := ecscore.DeploymentLinks.Get(p.c.Tx, p.c.Scope(), aws.ToString(d.Id))
-		if err != nil {
-			return err
-		}
+		link := links[aws.ToString(d.Id)]
 		if link == nil || link.ServiceRevisionArn == "" {
 			continue
 		}
@@ -73,5 +68,4 @@ func (p *clusterPass) setRevisionCounts(svc *types.Service) error {
 			r.RequestedTaskCount, r.RunningTaskCount, r.PendingTaskCount = c.requested, c.running, c.pending
 		}
 	}
-	return nil
 }

@@ -57,8 +57,13 @@ func (p *clusterPass) observe(svc *types.Service, tasks []*types.Task) (Observed
 	for _, d := range svc.Deployments {
 		inProgress = inProgress || d.RolloutState == types.DeploymentRolloutStateInProgress
 	}
-	if inProgress {
-		o.Links, o.ServiceDeployments = map[string]*ecscore.DeploymentLink{}, map[string]*types.ServiceDeployment{}
+	// The links also tell which revision each deployment runs, whose counts
+	// follow the tasks.
+	if inProgress || len(svc.CurrentServiceRevisions) > 0 {
+		o.Links = map[string]*ecscore.DeploymentLink{}
+		if inProgress {
+			o.ServiceDeployments = map[string]*types.ServiceDeployment{}
+		}
 		for _, d := range svc.Deployments {
 			id := aws.ToString(d.Id)
 			link, err := ecscore.DeploymentLinks.Get(p.c.Tx, sc, id)
@@ -69,7 +74,7 @@ func (p *clusterPass) observe(svc *types.Service, tasks []*types.Task) (Observed
 				continue
 			}
 			o.Links[id] = link
-			if _, ok := o.ServiceDeployments[link.ServiceDeploymentArn]; ok {
+			if _, ok := o.ServiceDeployments[link.ServiceDeploymentArn]; ok || !inProgress {
 				continue
 			}
 			sd, err := ecscore.ServiceDeployments.Get(p.c.Tx, sc, link.ServiceDeploymentArn)
