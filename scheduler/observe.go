@@ -26,14 +26,13 @@ func (p *clusterPass) observe(svc *types.Service, tasks []*types.Task) (Observed
 	shift := shifting(svc)
 	primary := primaryDeployment(svc)
 	if shift || len(svc.LoadBalancers) > 0 {
-		for _, d := range svc.Deployments {
-			if err := p.loadShift(svc, aws.ToString(d.Id)); err != nil {
-				return o, err
-			}
-		}
 		o.Shifts = map[string]*shiftRecord{}
 		for _, d := range svc.Deployments {
-			if r := p.lbState().shifts[aws.ToString(d.Id)]; r != nil {
+			id := aws.ToString(d.Id)
+			if err := p.loadShift(svc, id); err != nil {
+				return o, err
+			}
+			if r := p.lbState().shifts[id]; r != nil {
 				o.Shifts[r.DeploymentID] = r
 			}
 		}

@@ -48,6 +48,16 @@ func Internal() *Error {
 		Status: http.StatusInternalServerError, Receiver: true}
 }
 
+// CodeOf is the code of an API error, "" for any other error or nil, for
+// callers that react to one refusal of another service and pass the rest on.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
 // As extracts an *Error from err, mapping anything else to InternalFailure.
 func As(err error) *Error {
 	var e *Error

@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,8 +36,8 @@ func resolveAwsvpcNetwork(c *api.Context, cfg *types.AwsVpcConfiguration) (*awsv
 	}
 	for _, id := range cfg.Subnets {
 		s, err := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, id)
-		if code, ok := ec2Code(err); ok {
-			return nil, errInvalid("Error retrieving subnet information for [%s]: %s (ErrorCode: %s)", id, ec2Message(err), code)
+		if apierror.CodeOf(err) != "" {
+			return nil, errRetrieving("subnet", id, apierror.As(err))
 		}
 		if err != nil {
 			return nil, err
@@ -50,8 +49,8 @@ func resolveAwsvpcNetwork(c *api.Context, cfg *types.AwsVpcConfiguration) (*awsv
 	}
 	for _, g := range cfg.SecurityGroups {
 		err := ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, n.vpc, []string{g})
-		if code, ok := ec2Code(err); ok {
-			return nil, errInvalid("Error retrieving security group information for [%s]: %s (ErrorCode: %s)", g, ec2Message(err), code)
+		if apierror.CodeOf(err) != "" {
+			return nil, errRetrieving("security group", g, apierror.As(err))
 		}
 		if err != nil {
 			return nil, err
@@ -60,21 +59,10 @@ func resolveAwsvpcNetwork(c *api.Context, cfg *types.AwsVpcConfiguration) (*awsv
 	return n, nil
 }
 
-// ec2Code is the error code of an EC2 refusal.
-func ec2Code(err error) (string, bool) {
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		return ae.Code, true
-	}
-	return "", false
-}
-
-func ec2Message(err error) string {
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		return ae.Message
-	}
-	return err.Error()
+// errRetrieving is ECS's answer to a subnet or security group EC2 refuses
+// (what: "subnet" or "security group"), quoting EC2's error.
+func errRetrieving(what, id string, ec2Err *apierror.Error) error {
+	return errInvalid("Error retrieving %s information for [%s]: %s (ErrorCode: %s)", what, id, ec2Err.Message, ec2Err.Code)
 }
 
 // taskInterface is the ENI of an awsvpc task as its attachment reports it.
@@ -94,11 +82,11 @@ func createTaskInterface(c *api.Context, cfg *types.AwsVpcConfiguration, subnet,
 		spec.SecurityGroups = cfg.SecurityGroups
 	}
 	eni, err := ec2.CreateInterface(c.Tx, c.Account(), c.Region, spec)
-	if code, ok := ec2Code(err); ok && strings.HasPrefix(code, "InsufficientFreeAddresses") {
+	switch code := apierror.CodeOf(err); {
+	case strings.HasPrefix(code, "InsufficientFreeAddresses"):
 		return nil, errInvalid("There are insufficient free IP addresses in subnet %s to launch the task.", subnet)
-	}
-	if code, ok := ec2Code(err); ok && strings.HasPrefix(code, "InvalidSubnetID.") {
-		return nil, errInvalid("Error retrieving subnet information for [%s]: %s (ErrorCode: %s)", subnet, ec2Message(err), code)
+	case strings.HasPrefix(code, "InvalidSubnetID."):
+		return nil, errRetrieving("subnet", subnet, apierror.As(err))
 	}
 	if err != nil {
 		return nil, err
@@ -113,7 +101,7 @@ func releaseTaskInterface(c *api.Context, eniID string) error {
 		return nil
 	}
 	err := ec2.DeleteInterface(c.Tx, c.Account(), c.Region, eniID)
-	if code, ok := ec2Code(err); ok && strings.HasPrefix(code, "InvalidNetworkInterfaceID.") {
+	if strings.HasPrefix(apierror.CodeOf(err), "InvalidNetworkInterfaceID.") {
 		return nil
 	}
 	return err

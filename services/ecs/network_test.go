@@ -8,6 +8,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ec2"
@@ -50,7 +51,7 @@ func TestResolveAwsvpcNetwork(t *testing.T) {
 		for _, tt := range tests {
 			n, err := resolveAwsvpcNetwork(c, &tt.cfg)
 			if tt.wantErr != "" {
-				if code, _ := ec2Code(err); code != "InvalidParameterException" || ec2Message(err) != tt.wantErr {
+				if apierror.CodeOf(err) != "InvalidParameterException" || apierror.As(err).Message != tt.wantErr {
 					t.Errorf("%s: err %v", tt.name, err)
 				}
 				continue

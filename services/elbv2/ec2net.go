@@ -1,7 +1,6 @@
 package elbv2
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,7 +34,7 @@ func resolveLBNetwork(c *api.Context, mappings []types.SubnetMapping) (*lbNetwor
 	for _, m := range mappings {
 		id := aws.ToString(m.SubnetId)
 		s, err := ec2.LookupSubnet(c.Tx, c.Account(), c.Region, id)
-		if code := errCode(err); strings.HasPrefix(code, "InvalidSubnetID.") {
+		if code := apierror.CodeOf(err); strings.HasPrefix(code, "InvalidSubnetID.") {
 			// ELBv2 relays EC2's code as its message (see TestNetworkRefsUnknownSubnet).
 			return nil, apiErr("SubnetNotFound", "%s", code)
 		}
@@ -63,14 +62,14 @@ func resolveLBNetwork(c *api.Context, mappings []types.SubnetMapping) (*lbNetwor
 func (n *lbNetwork) checkGroups(c *api.Context, sgs []string) error {
 	for _, g := range sgs {
 		err := ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, "", []string{g})
-		if errCode(err) != "" {
+		if apierror.CodeOf(err) != "" {
 			return apiErr("InvalidSecurityGroup", "The security group '%s' does not exist", g)
 		}
 		if err != nil {
 			return err
 		}
 		err = ec2.CheckSecurityGroups(c.Tx, c.Account(), c.Region, n.vpc, []string{g})
-		if errCode(err) != "" {
+		if apierror.CodeOf(err) != "" {
 			return errInvalidConfig("Security group '%s' does not belong to VPC '%s'", g, n.vpc)
 		}
 		if err != nil {
@@ -109,8 +108,8 @@ func createLBInterfaces(c *api.Context, lb *loadBalancer, mappings []types.Subne
 		spec := ec2.InterfaceSpec{SubnetID: subnet, Description: desc, RequesterID: lbENIRequester, InterfaceType: itype,
 			SecurityGroups: lb.LB.SecurityGroups, PrivateIP: wanted[subnet]}
 		eni, err := ec2.CreateInterface(c.Tx, c.Account(), c.Region, spec)
-		if code := errCode(err); code != "" {
-			return errInvalidConfig("%s", apiMessage(err))
+		if code := apierror.CodeOf(err); code != "" {
+			return errInvalidConfig("%s", apierror.As(err).Message)
 		}
 		if err != nil {
 			return err
@@ -127,26 +126,10 @@ func createLBInterfaces(c *api.Context, lb *loadBalancer, mappings []types.Subne
 func deleteLBInterfaces(c *api.Context, lb *loadBalancer) error {
 	for _, id := range lb.ENIs {
 		err := ec2.DeleteInterface(c.Tx, c.Account(), c.Region, id)
-		if err != nil && !strings.HasPrefix(errCode(err), "InvalidNetworkInterfaceID.") {
+		if err != nil && !strings.HasPrefix(apierror.CodeOf(err), "InvalidNetworkInterfaceID.") {
 			return err
 		}
 	}
 	lb.ENIs = nil
 	return nil
-}
-
-func errCode(err error) string {
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		return ae.Code
-	}
-	return ""
-}
-
-func apiMessage(err error) string {
-	var ae *apierror.Error
-	if errors.As(err, &ae) {
-		return ae.Message
-	}
-	return err.Error()
 }

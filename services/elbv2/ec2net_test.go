@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
@@ -45,7 +46,7 @@ func TestResolveLBNetwork(t *testing.T) {
 		}
 		for _, tt := range tests {
 			n, err := resolveLBNetwork(c, tt.mappings)
-			if errCode(err) != tt.code || (tt.code == "" && err != nil) {
+			if apierror.CodeOf(err) != tt.code || (tt.code == "" && err != nil) {
 				t.Errorf("%s: err %v", tt.name, err)
 				continue
 			}
@@ -62,7 +63,7 @@ func TestResolveLBNetwork(t *testing.T) {
 			}
 		}
 		n := &lbNetwork{vpc: defVpc}
-		if err := n.checkGroups(c, []string{"sg-0123456789abcdef0"}); errCode(err) != "InvalidSecurityGroup" {
+		if err := n.checkGroups(c, []string{"sg-0123456789abcdef0"}); apierror.CodeOf(err) != "InvalidSecurityGroup" {
 			t.Errorf("unknown group: %v", err)
 		}
 		g, _ := n.defaultGroup(c)

@@ -11,6 +11,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/store"
@@ -228,7 +229,7 @@ func (h *handlers) createTargetGroup(c *api.Context, in *elb.CreateTargetGroupIn
 			return nil, errValidation("The VPC ID '%s' is not found", *in.VpcId)
 		}
 		// The VPC is EC2's; AWS answers an unknown one as a malformed one.
-		if _, err := ec2.LookupVpc(c.Tx, c.Account(), c.Region, *in.VpcId); strings.HasPrefix(errCode(err), "InvalidVpcID.") {
+		if _, err := ec2.LookupVpc(c.Tx, c.Account(), c.Region, *in.VpcId); strings.HasPrefix(apierror.CodeOf(err), "InvalidVpcID.") {
 			return nil, errValidation("The VPC ID '%s' is not found", *in.VpcId)
 		} else if err != nil {
 			return nil, err
