@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/core/placement"
 	"github.com/longshore/longshore/services/ecs"
@@ -99,7 +100,7 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		return err
 	}
 	plan := Decide(Input{Service: svc, Tasks: tasks, Instances: status, DaemonInstances: daemonHosts,
-		Failures: p.failures, Now: p.now, NewID: ecscore.NewUUID, NewDeploymentID: ecscore.NewDeploymentID, Observed: obs})
+		Failures: p.failures, Now: p.now, NewID: api.UUID, NewDeploymentID: ecscore.NewDeploymentID, Observed: obs})
 	if tasks, err = p.apply(svc, tasks, &plan); err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func (p *clusterPass) apply(svc *types.Service, tasks []*types.Task, plan *Plan)
 		}
 	}
 	for _, msg := range taskEvents(svc, "started", started) {
-		addEvent(svc, p.now, ecscore.NewUUID(), msg)
+		addEvent(svc, p.now, api.UUID(), msg)
 	}
 	if len(started) > 0 || len(plan.Stop) > 0 {
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
@@ -259,7 +260,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			if a == nil {
 				msg := unableToPlaceMessage(svc, reason)
 				if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
-					addEvent(svc, p.now, ecscore.NewUUID(), msg)
+					addEvent(svc, p.now, api.UUID(), msg)
 				}
 				p.wake(p.now.Add(p.r.timings.Resync))
 				break
@@ -275,7 +276,7 @@ func (p *clusterPass) start(svc *types.Service, s StartTasks, tasks []*types.Tas
 			// so in the events and try again later, as ECS does.
 			msg := svcPrefix(svc) + " was unable to place a task. Reason: " + refused.Message
 			if len(svc.Events) == 0 || aws.ToString(svc.Events[0].Message) != msg {
-				addEvent(svc, p.now, ecscore.NewUUID(), msg)
+				addEvent(svc, p.now, api.UUID(), msg)
 			}
 			p.wake(p.now.Add(p.r.timings.Resync))
 			break

@@ -291,7 +291,7 @@ func validStreamName(name string) *apierror.Error {
 // the agent. Both quote the aws-sdk-go-v2 error of the call.
 func (r *loggerRefusal) reason(fargate bool) string {
 	sdk := "operation error CloudWatch Logs: " + r.call + ", https response error StatusCode: 400, RequestID: " +
-		ecscore.NewUUID() + ", " + r.err.Code + ": " + r.err.Message
+		api.UUID() + ", " + r.err.Code + ": " + r.err.Message
 	if fargate {
 		return "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log " +
 			r.what + ": " + sdk + " : exit status 1"

@@ -10,7 +10,6 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/ec2"
 )
 
@@ -77,7 +76,7 @@ func TestTaskInterfacesComeFromEC2(t *testing.T) {
 		var ifs []*taskInterface
 		for i := range 4 {
 			cfg := &types.AwsVpcConfiguration{Subnets: []string{id}}
-			ni, err := createTaskInterface(c, cfg, id, ecscore.NewUUID())
+			ni, err := createTaskInterface(c, cfg, id, api.UUID())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +102,7 @@ func TestTaskInterfacesComeFromEC2(t *testing.T) {
 				t.Errorf("second release: %v", err)
 			}
 		}
-		if _, err := createTaskInterface(c, &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}, "subnet-1", ecscore.NewUUID()); err == nil {
+		if _, err := createTaskInterface(c, &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}, "subnet-1", api.UUID()); err == nil {
 			t.Error("an ENI in a subnet EC2 does not know was created")
 		}
 	})

@@ -179,7 +179,7 @@ func newENIAttachment(c *api.Context, spec TaskSpec) (*types.Attachment, *types.
 	if subnet == "" {
 		return nil, nil, "", errSubnetsEmpty()
 	}
-	attID := ecscore.NewUUID()
+	attID := api.UUID()
 	var cfg *types.AwsVpcConfiguration
 	if spec.NetworkConfiguration != nil {
 		cfg = spec.NetworkConfiguration.AwsvpcConfiguration
@@ -205,7 +205,7 @@ func newENIAttachment(c *api.Context, spec TaskSpec) (*types.Attachment, *types.
 
 func newContainer(c *api.Context, spec TaskSpec, taskID, taskArn string, cd types.ContainerDefinition, eni *types.NetworkInterface) types.Container {
 	ct := types.Container{
-		ContainerArn: aws.String(ecscore.ARN(c, "container", ecscore.NameFromARN(spec.ClusterArn), taskID, ecscore.NewUUID())),
+		ContainerArn: aws.String(ecscore.ARN(c, "container", ecscore.NameFromARN(spec.ClusterArn), taskID, api.UUID())),
 		TaskArn:      aws.String(taskArn),
 		Name:         cd.Name,
 		Image:        cd.Image,

@@ -151,7 +151,7 @@ func TestIDsAndARNs(t *testing.T) {
 	if id := ecscore.NewDeploymentID(); !regexp.MustCompile(`^ecs-svc/[1-9][0-9]{18}$`).MatchString(id) {
 		t.Errorf("deployment id %q", id)
 	}
-	if u := ecscore.NewUUID(); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(u) {
+	if u := api.UUID(); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(u) {
 		t.Errorf("uuid %q", u)
 	}
 	for in, want := range map[string]string{

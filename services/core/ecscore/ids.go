@@ -2,7 +2,6 @@ package ecscore
 
 import (
 	"crypto/rand"
-	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -70,15 +69,6 @@ func ServiceRevisionARN(c *api.Context, clusterArn, serviceName, id string) stri
 // ServiceDeploymentARN is arn:aws:ecs:REGION:ACCOUNT:service-deployment/CLUSTER/SERVICE/ID.
 func ServiceDeploymentARN(c *api.Context, clusterArn, serviceName, id string) string {
 	return ARN(c, "service-deployment", NameFromARN(clusterArn), serviceName, id)
-}
-
-// NewUUID returns a random RFC 4122 version 4 UUID.
-func NewUUID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // NewDeploymentID is a service deployment id: "ecs-svc/" and 19 digits.
