@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/longshore/longshore/protocol/model"
 )
@@ -82,8 +81,6 @@ func lowerFirst(s string) string {
 	}
 	return string(s[0]-'A'+'a') + s[1:]
 }
-
-var timeType = reflect.TypeOf(time.Time{})
 
 // deref follows pointers and interfaces; ok is false for a nil value.
 func deref(v reflect.Value) (reflect.Value, bool) {

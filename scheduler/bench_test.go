@@ -24,7 +24,6 @@ import (
 type heapWatch struct {
 	mu   sync.Mutex
 	peak uint64
-	stop chan struct{}
 }
 
 func (h *heapWatch) sample() {

@@ -31,7 +31,6 @@ var (
 	grpcCodeRE  = regexp.MustCompile(`^\d{1,2}(?:-\d{1,2})?(?:,\d{1,2}(?:-\d{1,2})?)*$`)
 	hcPortRE    = regexp.MustCompile(`^(?:traffic-port|\d{1,5})$`)
 	albProtocol = []types.ProtocolEnum{types.ProtocolEnumHttp, types.ProtocolEnumHttps}
-	nlbProtocol = []types.ProtocolEnum{types.ProtocolEnumTcp, types.ProtocolEnumTls, types.ProtocolEnumUdp, types.ProtocolEnumTcpUdp}
 )
 
 // healthCheckSettings are the members that CreateTargetGroup and ModifyTargetGroup share.

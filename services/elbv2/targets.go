@@ -62,11 +62,7 @@ var (
 	lambdaArnRE  = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]+)?$`)
 )
 
-// clock gathers what the health state machine needs for one target.
-func (h *handlers) clock(tg *targetGroup, t *target) healthClock {
-	return clockFor(h.opts, tg, t)
-}
-
+// clockFor gathers what the health state machine needs for one target.
 func clockFor(o Options, tg *targetGroup, t *target) healthClock {
 	delay, _ := strconv.Atoi(tg.Attributes["deregistration_delay.timeout_seconds"])
 	return healthClock{
