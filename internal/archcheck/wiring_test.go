@@ -27,7 +27,6 @@ var readOnly = map[string]string{
 	"protocol.AWSQuery":                        "stateless codec value",
 	"protocol.EC2Query":                        "stateless codec value",
 	"protocol/model.loaded":                    "cache of the parsed embedded models, the same for every server",
-	"protocol.timeType":                        "reflect.Type of time.Time: constant",
 	"protocol.plainString":                     "reflect.Type of string: constant",
 	"protocol/model.Names":                     "list of embedded models: constant",
 	"compat-tests/harness.Ctx":                 "context.Background for test helpers: constant",
