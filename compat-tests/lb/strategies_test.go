@@ -86,10 +86,13 @@ func (e *env) watch(t *testing.T, name string, s shiftSetup, until ecstypes.Serv
 	t.Helper()
 	var seen []observation
 	harness.Eventually(t, 40*time.Second, "deployment "+string(until), func() (bool, string) {
-		sd := e.currentDeployment(name)
+		// Stage and weights come from separate calls: keep a sample only when the
+		// stage is the same before and after the weights were read.
+		before := e.currentDeployment(name)
 		p, q := e.ruleWeights(s.prodRule), e.ruleWeights(s.testRule)
+		sd := e.currentDeployment(name)
 		o := observation{sd.LifecycleStage, [2]int32{p[s.blue], p[s.green]}, [2]int32{q[s.blue], q[s.green]}}
-		if len(seen) == 0 || seen[len(seen)-1] != o {
+		if before.LifecycleStage == sd.LifecycleStage && (len(seen) == 0 || seen[len(seen)-1] != o) {
 			seen = append(seen, o)
 		}
 		return sd.Status == until, fmt.Sprint(sd.Status, seen)
