@@ -16,6 +16,7 @@ import (
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
+	"github.com/longshore/longshore/services/servicediscovery"
 	"github.com/longshore/longshore/services/ssm"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
@@ -74,6 +75,7 @@ func New(cfg Config) *Set {
 	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute, ecs.Agent{}).Start)
 	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
+	set.Services = append(set.Services, servicediscovery.New())
 	return set
 }
 

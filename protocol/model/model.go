@@ -17,7 +17,7 @@ import (
 var files embed.FS
 
 // Names lists the services whose models are embedded, as their folders are named.
-var Names = []string{"ecs", "application-autoscaling", "elbv2", "iam", "sts", "autoscaling", "cloudwatch", "ec2", "logs", "ssm"}
+var Names = []string{"ecs", "application-autoscaling", "elbv2", "iam", "sts", "autoscaling", "cloudwatch", "ec2", "logs", "ssm", "servicediscovery"}
 
 // Service is one AWS API model.
 type Service struct {
