@@ -139,6 +139,9 @@ func (p *clusterPass) lifecycle() error {
 		if o.Changed {
 			p.dirty[t] = true
 		}
+		if err := p.discovery(t, o.Changed); err != nil {
+			return err
+		}
 		if o.Stopped {
 			if err := ecs.ReleaseTaskResources(p.c, t); err != nil {
 				return err

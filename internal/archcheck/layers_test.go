@@ -46,6 +46,8 @@ var serviceEdges = map[string]string{
 	"services/autoscaling -> services/elbv2":         "instances registered in target groups",
 	"services/autoscaling -> services/cloudwatch":    "group metrics and alarm-driven policies",
 	"services/appautoscaling -> services/cloudwatch": "alarms of scaling policies, published load",
+	"services/ecs -> services/servicediscovery":      "Cloud Map namespaces and services behind Service Connect",
+	"services/servicediscovery -> services/ec2":      "the VPC of a private DNS namespace",
 }
 
 func rankOf(pkg string) int {

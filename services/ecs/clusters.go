@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"regexp"
 	"slices"
 	"strconv"
@@ -74,7 +72,9 @@ func createCluster(c *api.Context, in *ecs.CreateClusterInput) (*ecs.CreateClust
 		return nil, err
 	}
 	if in.ServiceConnectDefaults != nil {
-		cl.ServiceConnectDefaults = serviceConnectDefaults(c, in.ServiceConnectDefaults)
+		if cl.ServiceConnectDefaults, err = serviceConnectDefaults(c, in.ServiceConnectDefaults); err != nil {
+			return nil, err
+		}
 	}
 	if len(in.CapacityProviders) > 0 || len(in.DefaultCapacityProviderStrategy) > 0 {
 		if err := setClusterCapacityProviders(c, cl, in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
@@ -132,19 +132,6 @@ func applyClusterSettings(cl *types.Cluster, settings []types.ClusterSetting) er
 		}
 	}
 	return nil
-}
-
-// serviceConnectDefaults resolves a namespace name to a Cloud Map namespace ARN, as ECS does.
-func serviceConnectDefaults(c *api.Context, req *types.ClusterServiceConnectDefaultsRequest) *types.ClusterServiceConnectDefaults {
-	ns := aws.ToString(req.Namespace)
-	if ns == "" {
-		return nil
-	}
-	if !strings.HasPrefix(ns, "arn:") {
-		sum := sha256.Sum256([]byte(c.Account() + "/" + c.Region + "/" + ns))
-		ns = "arn:aws:servicediscovery:" + c.Region + ":" + c.Account() + ":namespace/ns-" + hex.EncodeToString(sum[:])[:16]
-	}
-	return &types.ClusterServiceConnectDefaults{Namespace: aws.String(ns)}
 }
 
 var allClusterFields = []types.ClusterField{types.ClusterFieldAttachments, types.ClusterFieldConfigurations,
@@ -388,7 +375,9 @@ func updateCluster(c *api.Context, in *ecs.UpdateClusterInput) (*ecs.UpdateClust
 		cl.Configuration = in.Configuration
 	}
 	if in.ServiceConnectDefaults != nil {
-		cl.ServiceConnectDefaults = serviceConnectDefaults(c, in.ServiceConnectDefaults)
+		if cl.ServiceConnectDefaults, err = serviceConnectDefaults(c, in.ServiceConnectDefaults); err != nil {
+			return nil, err
+		}
 	}
 	if err := applyClusterSettings(cl, in.Settings); err != nil {
 		return nil, err

@@ -18,6 +18,9 @@ type deploymentSettings struct {
 	ServiceConnect *types.ServiceConnectConfiguration
 	Volumes        []types.ServiceVolumeConfiguration
 	VpcLattice     []types.VpcLatticeConfiguration
+
+	// SCResources are the Cloud Map services behind ServiceConnect.
+	SCResources []types.ServiceConnectServiceResource
 }
 
 // PrimaryDeployment returns the service's PRIMARY deployment, or nil.
@@ -33,7 +36,8 @@ func PrimaryDeployment(svc *types.Service) *types.Deployment {
 // currentSettings are the settings of the service's PRIMARY deployment.
 func currentSettings(svc *types.Service) deploymentSettings {
 	if d := PrimaryDeployment(svc); d != nil {
-		return deploymentSettings{ServiceConnect: d.ServiceConnectConfiguration, Volumes: d.VolumeConfigurations, VpcLattice: d.VpcLatticeConfigurations}
+		return deploymentSettings{ServiceConnect: d.ServiceConnectConfiguration, SCResources: d.ServiceConnectResources,
+			Volumes: d.VolumeConfigurations, VpcLattice: d.VpcLatticeConfigurations}
 	}
 	return deploymentSettings{}
 }
@@ -53,6 +57,7 @@ func newDeployment(c *api.Context, svc *types.Service, set deploymentSettings) t
 		CapacityProviderStrategy:    svc.CapacityProviderStrategy,
 		NetworkConfiguration:        svc.NetworkConfiguration,
 		ServiceConnectConfiguration: set.ServiceConnect,
+		ServiceConnectResources:     set.SCResources,
 		VolumeConfigurations:        set.Volumes,
 		VpcLatticeConfigurations:    set.VpcLattice,
 		RolloutState:                types.DeploymentRolloutStateInProgress,

@@ -184,8 +184,12 @@ func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*e
 
 	switch controller {
 	case types.DeploymentControllerTypeEcs:
-		dep := newDeployment(c, svc, deploymentSettings{ServiceConnect: in.ServiceConnectConfiguration,
-			Volumes: in.VolumeConfigurations, VpcLattice: in.VpcLatticeConfigurations})
+		set := deploymentSettings{ServiceConnect: in.ServiceConnectConfiguration,
+			Volumes: in.VolumeConfigurations, VpcLattice: in.VpcLatticeConfigurations}
+		if set.SCResources, err = serviceConnectResources(c, clusterArn, in.ServiceConnectConfiguration); err != nil {
+			return nil, err
+		}
+		dep := newDeployment(c, svc, set)
 		svc.Deployments = []types.Deployment{dep}
 		if err := recordServiceDeployment(c, svc, &dep, td, nil); err != nil {
 			return nil, err

@@ -78,6 +78,9 @@ func (h *handlers) updateService(c *api.Context, in *ecs.UpdateServiceInput) (*e
 	settings := currentSettings(svc)
 	if in.ServiceConnectConfiguration != nil {
 		settings.ServiceConnect = in.ServiceConnectConfiguration
+		if settings.SCResources, err = serviceConnectResources(c, aws.ToString(svc.ClusterArn), in.ServiceConnectConfiguration); err != nil {
+			return nil, err
+		}
 		redeploy = true
 	}
 	if in.VolumeConfigurations != nil {

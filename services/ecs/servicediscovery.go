@@ -1,0 +1,79 @@
+package ecs
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/servicediscovery"
+)
+
+// Service Connect and service registries live in Cloud Map: a cluster's
+// default namespace is a real namespace (an HTTP namespace is created for a
+// name that has none), a service's Service Connect services are Cloud Map
+// services in its namespace, and the cluster manager registers the tasks.
+
+func errNamespaceNotFound(ref string) error {
+	return apierror.New("NamespaceNotFoundException", "Failed to retrieve namespace for %s", ref)
+}
+
+// serviceConnectDefaults resolves a cluster's default namespace: a name
+// becomes the ARN of the Cloud Map namespace of that name, created as an
+// HTTP namespace when there is none; an ARN must name an existing one.
+func serviceConnectDefaults(c *api.Context, req *types.ClusterServiceConnectDefaultsRequest) (*types.ClusterServiceConnectDefaults, error) {
+	ref := aws.ToString(req.Namespace)
+	if ref == "" {
+		return nil, nil
+	}
+	ns, err := servicediscovery.ResolveNamespace(c, ref, true)
+	if apierror.CodeOf(err) == servicediscovery.CodeNamespaceNotFound {
+		return nil, errNamespaceNotFound(ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.ClusterServiceConnectDefaults{Namespace: ns.Arn}, nil
+}
+
+// serviceConnectResources finds (or creates) the Cloud Map services behind a
+// service's Service Connect configuration: one per entry that serves a
+// port, named by its discovery name (its port name when none is given), in
+// the configuration's namespace or else the cluster's default one.
+func serviceConnectResources(c *api.Context, clusterArn string, sc *types.ServiceConnectConfiguration) ([]types.ServiceConnectServiceResource, error) {
+	if sc == nil || !sc.Enabled {
+		return nil, nil
+	}
+	ref := aws.ToString(sc.Namespace)
+	if ref == "" {
+		cl, err := ecscore.GetCluster(c, aws.String(clusterArn))
+		if err != nil {
+			return nil, err
+		}
+		if cl.ServiceConnectDefaults == nil || aws.ToString(cl.ServiceConnectDefaults.Namespace) == "" {
+			return nil, errInvalid("Service Connect namespace is not specified and the cluster has no default Service Connect namespace.")
+		}
+		ref = aws.ToString(cl.ServiceConnectDefaults.Namespace)
+	}
+	ns, err := servicediscovery.ResolveNamespace(c, ref, false)
+	if apierror.CodeOf(err) == servicediscovery.CodeNamespaceNotFound {
+		return nil, errNamespaceNotFound(ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := []types.ServiceConnectServiceResource{}
+	for _, s := range sc.Services {
+		name := aws.ToString(s.DiscoveryName)
+		if name == "" {
+			name = aws.ToString(s.PortName)
+		}
+		svc, err := servicediscovery.EnsureService(c, ns, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, types.ServiceConnectServiceResource{DiscoveryName: aws.String(name), DiscoveryArn: svc.Arn})
+	}
+	return out, nil
+}
