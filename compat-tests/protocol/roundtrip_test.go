@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -39,12 +40,15 @@ var roundTripClients = map[string]func(aws.Config) any{
 	"logs":                    func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"autoscaling":             func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 	"ssm":                     func(c aws.Config) any { return ssm.NewFromConfig(c) },
+	"servicediscovery":        func(c aws.Config) any { return servicediscovery.NewFromConfig(c) },
 }
 
 // skipRoundTrip are operations this test cannot drive: a required union input
 // (Go cannot name the variant types from the model), or an event stream on a
-// host-prefixed endpoint (stream-HOST), which would leave loopback.
-var skipRoundTrip = map[string]bool{"logs:PutIntegration": true, "logs:GetLogObject": true, "logs:StartLiveTail": true}
+// host-prefixed endpoint (stream-HOST), which would leave loopback, as Cloud
+// Map's discovery calls (data-HOST) would.
+var skipRoundTrip = map[string]bool{"logs:PutIntegration": true, "logs:GetLogObject": true, "logs:StartLiveTail": true,
+	"servicediscovery:DiscoverInstances": true, "servicediscovery:DiscoverInstancesRevision": true}
 
 // echo records the input each operation decoded and answers a filled output.
 type echo struct {

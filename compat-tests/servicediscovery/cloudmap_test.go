@@ -4,6 +4,7 @@
 package servicediscovery_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -287,4 +288,18 @@ func TestDNSNamespaces(t *testing.T) {
 	}
 	_, err = c.UpdateHttpNamespace(harness.Ctx, &sd.UpdateHttpNamespaceInput{Id: priv.Id, Namespace: &types.HttpNamespaceChange{Description: aws.String("x")}})
 	harness.AssertAPIError(t, err, "InvalidInput")
+}
+
+// Health reports every Cloud Map operation implemented.
+func TestHealthReportsCloudMap(t *testing.T) {
+	ls := harness.Start(t)
+	var h struct {
+		Services map[string]struct{ Operations, Implemented int } `json:"services"`
+	}
+	if err := json.Unmarshal([]byte(harness.Raw(t, ls, "GET", "/_longshore/health", nil, "").Body), &h); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Services["servicediscovery"]; got.Operations != 30 || got.Implemented != 30 {
+		t.Errorf("servicediscovery %d/%d, want 30/30", got.Implemented, got.Operations)
+	}
 }
