@@ -95,6 +95,7 @@ func (p *clusterPass) stop(t *types.Task, code types.TaskStopCode, reason string
 // service observes one service, decides its plan (Decide) and applies it.
 func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status map[string]string, daemonHosts []string) error {
 	before, _ := json.Marshal(svc)
+	draining := aws.ToString(svc.Status) == ecscore.ServiceDraining
 	obs, err := p.observe(svc, tasks)
 	if err != nil {
 		return err
@@ -113,6 +114,11 @@ func (p *clusterPass) service(svc *types.Service, tasks []*types.Task, status ma
 		links[l.DeploymentID] = l
 	}
 	setRevisionCounts(svc, links)
+	if draining && aws.ToString(svc.Status) == ecscore.ServiceInactive {
+		if err := ecs.ReleaseServiceConnect(p.c, svc); err != nil {
+			return err
+		}
+	}
 	after, _ := json.Marshal(svc)
 	if bytes.Equal(before, after) {
 		return nil

@@ -213,8 +213,10 @@ func TestNamespacesServicesAndInstances(t *testing.T) {
 	// A namespace with services, a service with instances, refuse deletion.
 	_, err = c.DeleteNamespace(harness.Ctx, &sd.DeleteNamespaceInput{Id: aws.String(nsID)})
 	harness.AssertAPIError(t, err, "ResourceInUse")
+	// "ResourceInUse: Service contains registered instances; delete the
+	// instances before deleting the service" (hashicorp/terraform-provider-aws#4853).
 	_, err = c.DeleteService(harness.Ctx, &sd.DeleteServiceInput{Id: aws.String(sid)})
-	harness.AssertAPIError(t, err, "ResourceInUse")
+	harness.AssertError(t, err, "ResourceInUse", 400, "Service contains registered instances; delete the instances before deleting the service")
 	for _, id := range []string{"i-0", "i-1", "i-2"} {
 		out := harness.Must(c.DeregisterInstance(harness.Ctx, &sd.DeregisterInstanceInput{ServiceId: aws.String(sid), InstanceId: aws.String(id)}))(t)
 		if op := waitOperation(t, c, aws.ToString(out.OperationId)); op.Type != types.OperationTypeDeregisterInstance {

@@ -135,6 +135,14 @@ func TestServiceConnectAndRegistries(t *testing.T) {
 		a, b := instancesOf(t, c, scArn), instancesOf(t, c, aws.ToString(registry.Arn))
 		return len(a) == 0 && len(b) == 0, fmt.Sprintf("service connect %v; registry %v", a, b)
 	})
+	// The Cloud Map service ECS made for Service Connect goes with the ECS
+	// service, so that the namespace can be deleted; the registry the user
+	// made stays.
+	harness.Eventually(t, 60*time.Second, "service connect service released", func() (bool, string) {
+		_, err := c.GetService(harness.Ctx, &sd.GetServiceInput{Id: aws.String(scArn)})
+		return err != nil, fmt.Sprint(err)
+	})
+	harness.Must(c.GetService(harness.Ctx, &sd.GetServiceInput{Id: registry.Arn}))(t)
 	// ECS lists the services of a namespace by its ARN.
 	list := harness.Must(e.ListServicesByNamespace(harness.Ctx, &ecs.ListServicesByNamespaceInput{Namespace: aws.String("internal")}))(t)
 	if len(list.ServiceArns) != 0 {

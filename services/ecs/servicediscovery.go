@@ -8,6 +8,7 @@ import (
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/services/servicediscovery"
+	"github.com/longshore/longshore/store"
 )
 
 // Service Connect and service registries live in Cloud Map: a cluster's
@@ -76,4 +77,40 @@ func serviceConnectResources(c *api.Context, clusterArn string, sc *types.Servic
 		out = append(out, types.ServiceConnectServiceResource{DiscoveryName: aws.String(name), DiscoveryArn: svc.Arn})
 	}
 	return out, nil
+}
+
+// ReleaseServiceConnect deletes the Cloud Map services that ECS created for
+// an inactive service's Service Connect configurations, unless another
+// service of the region still uses them, so that the namespace can go.
+func ReleaseServiceConnect(c *api.Context, svc *types.Service) error {
+	arns := map[string]bool{}
+	for _, d := range svc.Deployments {
+		for _, r := range d.ServiceConnectResources {
+			arns[aws.ToString(r.DiscoveryArn)] = true
+		}
+	}
+	if len(arns) == 0 {
+		return nil
+	}
+	others, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{})
+	if err != nil {
+		return err
+	}
+	for _, it := range others {
+		o := it.Doc
+		if aws.ToString(o.ServiceArn) == aws.ToString(svc.ServiceArn) || aws.ToString(o.Status) == ecscore.ServiceInactive {
+			continue
+		}
+		for _, d := range o.Deployments {
+			for _, r := range d.ServiceConnectResources {
+				delete(arns, aws.ToString(r.DiscoveryArn))
+			}
+		}
+	}
+	for arn := range arns {
+		if err := servicediscovery.ReleaseManagedService(c, arn); err != nil {
+			return err
+		}
+	}
+	return nil
 }

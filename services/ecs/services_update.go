@@ -259,6 +259,9 @@ func deleteService(c *api.Context, in *ecs.DeleteServiceInput) (*ecs.DeleteServi
 	answer := *svc
 	if live == 0 {
 		svc.Status = aws.String(ecscore.ServiceInactive)
+		if err := ReleaseServiceConnect(c, svc); err != nil {
+			return nil, err
+		}
 	}
 	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err

@@ -108,3 +108,29 @@ func DeregisterTask(c *api.Context, serviceRef, instanceID string) error {
 	}
 	return err
 }
+
+// ReleaseManagedService deletes a service that ECS created for Service
+// Connect (tagged AmazonECSManaged) once no instance is left in it; other
+// services, and services still holding instances, stay.
+func ReleaseManagedService(c *api.Context, ref string) error {
+	s, err := loadService(c, ref)
+	if apierror.CodeOf(err) == CodeServiceNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	managed := false
+	for _, t := range s.Tags {
+		managed = managed || aws.ToString(t.Key) == "AmazonECSManaged" && aws.ToString(t.Value) == "true"
+	}
+	if !managed {
+		return nil
+	}
+	n, err := instances.Count(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(s.Id)})
+	if err != nil || n > 0 {
+		return err
+	}
+	_, err = services.Delete(c.Tx, c.Scope(), aws.ToString(s.Id))
+	return err
+}
