@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/services/core/ecscore"
+	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/servicediscovery"
 )
 
@@ -45,6 +46,11 @@ func (p *clusterPass) discovery(t *types.Task, changed bool) error {
 		if err != nil {
 			return err
 		}
+	}
+	// The last task of a deleted service takes the Cloud Map services ECS
+	// made for it along.
+	if !running && aws.ToString(svc.Status) != ecscore.ServiceActive {
+		return ecs.ReleaseServiceConnect(p.c, svc)
 	}
 	return nil
 }

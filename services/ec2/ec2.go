@@ -56,6 +56,8 @@ func New(o Options) *api.Service {
 	registerLaunchTemplates(s)
 	registerInstances(s)
 	registerVolumes(s)
+	registerIPv6(s)
+	registerRecords(s)
 	// Every EC2 call may create the account's default VPC on first use, so none is read-only.
 	for _, h := range s.Handlers {
 		h.Writes()

@@ -23,6 +23,13 @@ var notFoundErrors = map[string][2]string{
 	"lt":         {"InvalidLaunchTemplateId.NotFound", "The specified launch template, with template ID %s, does not exist."},
 	"i":          {"InvalidInstanceID.NotFound", "The instance ID '%s' does not exist"},
 	"ami":        {"InvalidAMIID.NotFound", "The image id '[%s]' does not exist"},
+	// Network records (records.go).
+	"eigw":           {"InvalidEgressOnlyInternetGatewayId.NotFound", "The egressOnlyInternetGateway ID '%s' does not exist"},
+	"cgw":            {"InvalidCustomerGatewayID.NotFound", "The customerGateway ID '%s' does not exist"},
+	"vgw":            {"InvalidVpnGatewayID.NotFound", "The vpnGateway ID '%s' does not exist"},
+	"fl":             {"InvalidFlowLogId.NotFound", "The flow log ID '%s' does not exist"},
+	"cr":             {"InvalidCapacityReservationId.NotFound", "The capacity reservation ID '%s' does not exist"},
+	"vpcbpa-exclude": {"InvalidVpcBlockPublicAccessExclusionId.NotFound", "The exclusion ID '%s' does not exist"},
 }
 
 // notFound is EC2's error for an id of a known kind that does not exist, or

@@ -116,6 +116,11 @@ func createSubnetHandler(c *api.Context, in *sdk.CreateSubnetInput) (*sdk.Create
 	if err != nil {
 		return nil, err
 	}
+	if in.Ipv6CidrBlock != nil {
+		if _, err := addSubnetIPv6(c, s, *in.Ipv6CidrBlock); err != nil {
+			return nil, err
+		}
+	}
 	return &sdk.CreateSubnetOutput{Subnet: s}, nil
 }
 

@@ -94,6 +94,12 @@ func createVpcHandler(c *api.Context, in *sdk.CreateVpcInput) (*sdk.CreateVpcOut
 	if err != nil {
 		return nil, err
 	}
+	if aws.ToBool(in.AmazonProvidedIpv6CidrBlock) {
+		addAmazonIPv6(c, v)
+		if err := vpcKind.put(c, v); err != nil {
+			return nil, err
+		}
+	}
 	out := *v
 	out.State = types.VpcStatePending
 	return &sdk.CreateVpcOutput{Vpc: &out}, nil
@@ -198,6 +204,7 @@ func vpcFields(v *types.Vpc) fields {
 			f.add("cidr-block-association.state", string(a.CidrBlockState.State))
 		}
 	}
+	ipv6Fields(f, v)
 	return f
 }
 
