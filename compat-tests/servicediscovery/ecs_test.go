@@ -131,16 +131,13 @@ func TestServiceConnectAndRegistries(t *testing.T) {
 	harness.Must(e.UpdateService(harness.Ctx, &ecs.UpdateServiceInput{Cluster: aws.String("sc"), Service: aws.String("api"), DesiredCount: aws.Int32(1)}))(t)
 	registered(1)
 	harness.Must(e.DeleteService(harness.Ctx, &ecs.DeleteServiceInput{Cluster: aws.String("sc"), Service: aws.String("api"), Force: aws.Bool(true)}))(t)
-	harness.Eventually(t, 60*time.Second, "instances deregistered", func() (bool, string) {
-		a, b := instancesOf(t, c, scArn), instancesOf(t, c, aws.ToString(registry.Arn))
-		return len(a) == 0 && len(b) == 0, fmt.Sprintf("service connect %v; registry %v", a, b)
-	})
-	// The Cloud Map service ECS made for Service Connect goes with the ECS
-	// service, so that the namespace can be deleted; the registry the user
-	// made stays.
-	harness.Eventually(t, 60*time.Second, "service connect service released", func() (bool, string) {
+	// The registry loses the tasks; the Cloud Map service ECS made for
+	// Service Connect goes with the ECS service, so that the namespace can be
+	// deleted; the registry the user made stays.
+	harness.Eventually(t, 60*time.Second, "instances deregistered, service connect service released", func() (bool, string) {
+		b := instancesOf(t, c, aws.ToString(registry.Arn))
 		_, err := c.GetService(harness.Ctx, &sd.GetServiceInput{Id: aws.String(scArn)})
-		return err != nil, fmt.Sprint(err)
+		return len(b) == 0 && err != nil, fmt.Sprintf("registry %v; service connect service: %v", b, err)
 	})
 	harness.Must(c.GetService(harness.Ctx, &sd.GetServiceInput{Id: registry.Arn}))(t)
 	// ECS lists the services of a namespace by its ARN.
