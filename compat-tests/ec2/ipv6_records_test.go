@@ -199,3 +199,33 @@ func TestNetworkRecords(t *testing.T) {
 		InternetGatewayExclusionMode: types.InternetGatewayExclusionModeAllowEgress})
 	harness.AssertAPIError(t, err, "InvalidVpcID.NotFound")
 }
+
+// TestEndpointServicesAndDNSOptions: the region's endpoint services include
+// those beyond the container set, and an endpoint keeps its DNS options as sent.
+func TestEndpointServicesAndDNSOptions(t *testing.T) {
+	c := client(t)
+	all := harness.Must(c.DescribeVpcEndpointServices(harness.Ctx, &ec2.DescribeVpcEndpointServicesInput{}))(t).ServiceNames
+	for _, want := range []string{"lambda", "servicediscovery", "eks", "events", "states", "rds", "elasticfilesystem", "kinesis-streams"} {
+		if !inSlice(all, "com.amazonaws.us-east-1."+want) {
+			t.Errorf("endpoint service %s missing", want)
+		}
+	}
+	v := createVpc(t, c, "10.60.0.0/16")
+	sub := harness.Must(c.CreateSubnet(harness.Ctx, &ec2.CreateSubnetInput{VpcId: aws.String(v), CidrBlock: aws.String("10.60.1.0/24")}))(t).Subnet
+	ep := harness.Must(c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), VpcEndpointType: types.VpcEndpointTypeInterface,
+		ServiceName: aws.String("com.amazonaws.us-east-1.lambda"), SubnetIds: []string{aws.ToString(sub.SubnetId)},
+		DnsOptions: &types.DnsOptionsSpecification{DnsRecordIpType: types.DnsRecordIpTypeIpv4, PrivateDnsOnlyForInboundResolverEndpoint: aws.Bool(false)}}))(t).VpcEndpoint
+	got := harness.Must(c.DescribeVpcEndpoints(harness.Ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{aws.ToString(ep.VpcEndpointId)}}))(t).VpcEndpoints[0]
+	if got.DnsOptions == nil || got.DnsOptions.DnsRecordIpType != types.DnsRecordIpTypeIpv4 || got.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint == nil {
+		t.Errorf("dns options %+v", got.DnsOptions)
+	}
+}
+
+func inSlice(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -58,6 +58,7 @@ func createVpcEndpoint(c *api.Context, in *sdk.CreateVpcEndpointInput) (*sdk.Cre
 		PolicyDocument: aws.String(policy), RequesterManaged: aws.Bool(false), PrivateDnsEnabled: aws.Bool(false),
 		RouteTableIds: []string{}, SubnetIds: []string{}, NetworkInterfaceIds: []string{}, Groups: []types.SecurityGroupIdentifier{},
 		DnsEntries: []types.DnsEntry{}, IpAddressType: types.IpAddressTypeIpv4}
+	echoEndpointOptions(e, in)
 	switch etype {
 	case types.VpcEndpointTypeGateway:
 		if !knownEndpointService(svc, types.VpcEndpointTypeGateway) {

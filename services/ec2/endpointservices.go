@@ -13,10 +13,40 @@ import (
 	"github.com/longshore/longshore/services/api"
 )
 
-// endpointServices are the AWS services offering VPC endpoints that
-// container workloads use; s3 and dynamodb also offer gateway endpoints.
-var endpointServices = []string{"autoscaling", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry",
-	"elasticloadbalancing", "execute-api", "kms", "logs", "monitoring", "s3", "secretsmanager", "sns", "sqs", "ssm", "ssmmessages", "sts", "xray"}
+// endpointServices are the AWS services that offer VPC endpoints in a
+// region, as DescribeVpcEndpointServices lists them (com.amazonaws.REGION.
+// followed by these names); s3 and dynamodb also offer gateway endpoints.
+var endpointServices = []string{"access-analyzer", "acm-pca", "airflow.api", "airflow.env", "airflow.ops", "analytics-omics",
+	"app-integrations", "appconfig", "appconfigdata", "application-autoscaling", "applicationinsights", "apprunner", "apprunner.requests",
+	"appstream.api", "appstream.streaming", "appsync-api", "aps", "aps-workspaces", "athena", "auditmanager", "autoscaling",
+	"autoscaling-plans", "backup", "backup-gateway", "batch", "bedrock", "bedrock-agent", "bedrock-agent-runtime", "bedrock-runtime",
+	"billingconductor", "braket", "cassandra", "cassandra-fips", "cloudcontrolapi", "cloudcontrolapi-fips", "cloudformation",
+	"cloudhsmv2", "cloudtrail", "codeartifact.api", "codeartifact.repositories", "codebuild", "codebuild-fips", "codecommit",
+	"codecommit-fips", "codedeploy", "codedeploy-commands-secure", "codeguru-profiler", "codeguru-reviewer", "codepipeline",
+	"codestar-connections.api", "comprehend", "comprehendmedical", "config", "connect-campaigns", "dataexchange", "datasync",
+	"detective", "devops-guru", "dms", "dms-fips", "ds", "dynamodb", "ebs", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "ecs",
+	"ecs-agent", "ecs-telemetry", "eks", "eks-auth", "elastic-inference.runtime", "elasticache", "elasticache-fips",
+	"elasticbeanstalk", "elasticbeanstalk-health", "elasticfilesystem", "elasticfilesystem-fips", "elasticloadbalancing",
+	"elasticmapreduce", "email-smtp", "emr-containers", "emr-serverless", "emrwal.prod", "events", "evidently", "evidently-dataplane",
+	"execute-api", "finspace", "finspace-api", "firehose", "fis", "forecast", "forecast-fips", "forecastquery", "forecastquery-fips",
+	"frauddetector", "fsx", "fsx-fips", "git-codecommit", "git-codecommit-fips", "glue", "glue.dashboard", "grafana", "grafana-workspace",
+	"greengrass", "groundstation", "guardduty-data", "guardduty-data-fips", "healthlake", "iam", "identitystore", "imagebuilder",
+	"inspector2", "iot.data", "iot.fleethub.api", "iotfleetwise", "iotroborunner", "iotsitewise.api", "iotsitewise.data",
+	"iottwinmaker.api", "iottwinmaker.data", "kafka", "kafka-fips", "kendra", "kendra-ranking", "kinesis-firehose", "kinesis-streams",
+	"kms", "kms-fips", "lakeformation", "lambda", "license-manager", "license-manager-fips", "logs", "lookoutequipment",
+	"lookoutmetrics", "lookoutvision", "m2", "macie2", "managedblockchain-query", "memory-db", "memorydb-fips", "mgn", "migrationhub-orchestrator",
+	"migrationhub-strategy", "monitoring", "mq", "neptune-graph", "network-firewall", "network-firewall-fips", "nimble", "oam",
+	"omics-analytics", "omics-control-storage", "omics-storage", "omics-tags", "omics-workflows", "panorama", "payment-cryptography.controlplane",
+	"payment-cryptography.dataplane", "pca-connector-ad", "personalize", "personalize-events", "personalize-runtime", "pinpoint",
+	"pinpoint-sms-voice-v2", "pipes", "pipes-data", "pipes-fips", "polly", "private-networks", "profile", "proton", "qldb.session",
+	"quicksight-website", "rbin", "rds", "rds-data", "redshift", "redshift-data", "redshift-data-fips", "redshift-fips",
+	"redshift-serverless", "redshift-serverless-fips", "rekognition", "rekognition-fips", "resource-groups", "robomaker", "rolesanywhere",
+	"rum", "rum-dataplane", "s3", "s3-outposts", "sagemaker.api", "sagemaker.featurestore-runtime", "sagemaker.metrics",
+	"sagemaker.runtime", "sagemaker.runtime-fips", "scheduler", "schemas", "sdb", "secretsmanager", "securityhub", "securitylake",
+	"servicecatalog", "servicecatalog-appregistry", "servicediscovery", "servicediscovery-fips", "signin", "simspaceweaver", "snow-device-management",
+	"sns", "sqs", "ssm", "ssm-contacts", "ssm-incidents", "ssmmessages", "states", "storagegateway", "sts", "sync-states", "synthetics",
+	"tnb", "textract", "textract-fips", "transcribe", "transcribestreaming", "transfer", "transfer.server", "translate",
+	"verifiedpermissions", "vpc-lattice", "wisdom", "workspaces", "workspaces-web", "xray"}
 
 func endpointServiceTypes(svc string) []types.ServiceType {
 	switch svc {
@@ -122,4 +152,19 @@ func describeVpcEndpointServices(c *api.Context, in *sdk.DescribeVpcEndpointServ
 		}
 	}
 	return res, nil
+}
+
+// echoEndpointOptions keeps an endpoint's IP address type and DNS options
+// as the request sent them; an interface endpoint sent none resolves over
+// IPv4.
+func echoEndpointOptions(e *types.VpcEndpoint, in *sdk.CreateVpcEndpointInput) {
+	if in.IpAddressType != "" {
+		e.IpAddressType = in.IpAddressType
+	}
+	if o := in.DnsOptions; o != nil {
+		e.DnsOptions = &types.DnsOptions{DnsRecordIpType: o.DnsRecordIpType,
+			PrivateDnsOnlyForInboundResolverEndpoint: o.PrivateDnsOnlyForInboundResolverEndpoint}
+	} else if e.VpcEndpointType == types.VpcEndpointTypeInterface {
+		e.DnsOptions = &types.DnsOptions{DnsRecordIpType: types.DnsRecordIpTypeIpv4}
+	}
 }
