@@ -182,7 +182,11 @@ func (tk *task) run() {
 	}
 	for _, s := range tk.specs {
 		s.Host.NetworkMode = container.NetworkMode(tk.network)
-		resp, err := cli.ContainerCreate(ctx, s.Config, s.Host, &network.NetworkingConfig{}, nil, tk.containerName(s.Name))
+		// Not cancelled by a shutdown: a create the daemon finishes must be
+		// known, so that the shutdown removes the container.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		resp, err := cli.ContainerCreate(cctx, s.Config, s.Host, &network.NetworkingConfig{}, nil, tk.containerName(s.Name))
+		cancel()
 		if err != nil {
 			tk.setFailed(s.Name, "CannotCreateContainerError: Error response from daemon: "+daemonMessage(err))
 			return
