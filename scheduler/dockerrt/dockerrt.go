@@ -336,6 +336,13 @@ func (r *Runtime) Start(c *api.Context, t *types.Task, td *types.TaskDefinition)
 		tk.fail("", "CannotCreateContainerError: "+err.Error())
 		return nil
 	}
+	for _, s := range specs {
+		// Adoption after a restart finds the containers' tokens here.
+		s.Config.Labels[labelMetaToken] = tk.metaTokens[s.Name]
+		if tk.credsToken != "" {
+			s.Config.Labels[labelCredsToken] = tk.credsToken
+		}
+	}
 	tk.specs = specs
 	tk.network = r.ep.network
 	r.wg.Add(1)
@@ -371,7 +378,6 @@ func (r *Runtime) reattach(c *api.Context, t *types.Task, td *types.TaskDefiniti
 		tk.fail("", "")
 		return nil
 	}
-	r.taskEnvLocked(tk, t) // tokens again, for the containers' endpoint
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -408,6 +414,7 @@ func (r *Runtime) taskEnvLocked(tk *task, t *types.Task) taskEnv {
 	}
 	if tk.role != "" {
 		tok := randomUUID()
+		tk.credsToken = tok
 		r.tokens[tok] = tokenRef{task: tk}
 		if r.ep.relative {
 			env.CredsEnv = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/" + tok

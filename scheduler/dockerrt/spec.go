@@ -30,6 +30,8 @@ const (
 	// restart needs to know of a container.
 	labelEssential  = "longshore.essential"
 	labelPortPrefix = "longshore.aws-host-port."
+	labelMetaToken  = "longshore.metadata-token"
+	labelCredsToken = "longshore.credentials-token"
 )
 
 // defaultStopTimeout is how long ECS waits after SIGTERM before SIGKILL when

@@ -37,6 +37,7 @@ type task struct {
 	specs       []*ctrSpec
 	network     string
 	metaTokens  map[string]string
+	credsToken  string
 
 	stopCh   chan struct{}
 	stopOnce sync.Once
@@ -544,6 +545,14 @@ func (tk *task) adopt(list []container.Summary) {
 			}
 		}
 		tk.specs = append(tk.specs, spec)
+		tk.r.mu.Lock()
+		if tok := in.Config.Labels[labelMetaToken]; tok != "" {
+			tk.r.tokens[tok] = tokenRef{task: tk, container: name}
+		}
+		if tok := in.Config.Labels[labelCredsToken]; tok != "" && tk.role != "" {
+			tk.r.tokens[tok] = tokenRef{task: tk}
+		}
+		tk.r.mu.Unlock()
 		running := in.State.Running
 		if !running {
 			c.Exited, c.ExitCode = true, in.State.ExitCode
