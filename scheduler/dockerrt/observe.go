@@ -20,7 +20,17 @@ const ReasonUnhealthy = "Task failed container health checks"
 
 // advance brings the task document up to what its containers did: each
 // state change it makes is stamped with the pass's time.
+// Then it writes the lines the containers printed since the last pass
+// (their streams exist from the change out of PENDING).
 func advance(c *api.Context, t *types.Task, td *types.TaskDefinition, tk *task, s snapshot, hold time.Time) (scheduler.Outcome, error) {
+	o, err := advanceStates(c, t, td, tk, s, hold)
+	if err != nil || tk == nil || len(s.lines) == 0 {
+		return o, err
+	}
+	return o, appendLines(c, t, td, s.lines)
+}
+
+func advanceStates(c *api.Context, t *types.Task, td *types.TaskDefinition, tk *task, s snapshot, hold time.Time) (scheduler.Outcome, error) {
 	var o scheduler.Outcome
 	now := c.Now()
 	change := func() { o.Changed = true; t.Version++ }
@@ -29,11 +39,6 @@ func advance(c *api.Context, t *types.Task, td *types.TaskDefinition, tk *task, 
 	}
 	if ecscore.Live(t) && scheduler.WaitingForCapacity(t) {
 		return o, nil
-	}
-	if tk != nil && aws.ToString(t.LastStatus) != "" && aws.ToString(t.LastStatus) != ecscore.TaskProvisioning {
-		if err := appendLines(c, t, td, s.lines); err != nil {
-			return o, err
-		}
 	}
 	for i := 0; i < 8; i++ {
 		last := aws.ToString(t.LastStatus)

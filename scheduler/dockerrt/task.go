@@ -568,12 +568,14 @@ func (tk *task) adopt(list []container.Summary) {
 }
 
 // pullReason is the stopped reason ECS gives when an image cannot be found:
-// Fargate's agent fails to resolve the reference; on EC2, Docker refuses
-// the pull (see "CannotPullContainer task errors", ECS developer guide).
+// Fargate's agent fails to resolve the reference after its retries (as
+// users report it, e.g. ActionIQ/terraform-aws-retool-ecs-fargate#20); on
+// EC2, Docker refuses the pull (ECS developer guide, "CannotPullContainer
+// task errors").
 func pullReason(image string, fargate bool) string {
 	ref := fullRef(image)
 	if fargate {
-		return "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " +
+		return "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref " +
 			ref + ": " + ref + ": not found"
 	}
 	repo := image

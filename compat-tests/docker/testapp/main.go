@@ -7,6 +7,7 @@
 //	exit N           print a line and exit with code N after a moment
 //	health ok|fail   a health check command: exit 0 or 1
 //	meta             print the task ARN the metadata endpoint v4 reports, then serve
+//	env NAMES...     print NAME=value for each, the working directory and the uid, then serve
 //	whoami           print the caller identity STS reports through the SDK's own credential chain, then serve
 package main
 
@@ -49,6 +50,13 @@ func main() {
 		meta()
 	case "whoami":
 		whoami()
+	case "env":
+		for _, n := range args[1:] {
+			fmt.Printf("ENV %s=%s\n", n, os.Getenv(n))
+		}
+		wd, _ := os.Getwd()
+		fmt.Println("CWD", wd)
+		fmt.Println("UID", os.Getuid())
 	}
 	serve()
 }
