@@ -25,7 +25,7 @@ var layerOf = []struct {
 	{"services/", 3},
 	{"scheduler", 4},
 	{"scheduler/dockerrt", 4}, // the Docker task runtime, beside the cluster manager
-	{"services", 5}, // the composition root
+	{"services", 5},           // the composition root
 	{"server", 6},
 	{"longshoretest", 7},
 	{"", 8}, // main
