@@ -35,7 +35,7 @@ func TestDockerDefinitionReachesTheContainer(t *testing.T) {
 	td := harness.RegisterTaskDefinition(t, e.ecs, in)
 	arn := e.runTask("def", td, &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{{Name: aws.String("app"),
 		Environment: []types.KeyValuePair{{Name: aws.String("TARGET"), Value: aws.String("override")}}}}})
-	harness.WaitTasksRunning(t, e.ecs, "def", 30*time.Second, arn)
+	harness.WaitTasksRunning(t, e.ecs, "def", 60*time.Second, arn)
 	e.waitLine(arn, "UID", 15*time.Second)
 	got := strings.Join(e.logLines(arn, "app"), "\n")
 	for _, want := range []string{"ENV GREETING=hello", "ENV TARGET=override", "ENV TOKEN=s3cr3t", "ENV AWS_ENDPOINT_URL=http://169.254.170.2", "CWD /tmp", "UID 1234"} {
@@ -57,7 +57,7 @@ func TestDockerMissingImageCannotPull(t *testing.T) {
 	e.cluster("pull")
 	td := harness.RegisterTaskDefinition(t, e.ecs, harness.FargateDefinition("pull", "app", "longshore-absent:1.0"))
 	arn := e.runTask("pull", td, nil)
-	tk := harness.WaitTasksStopped(t, e.ecs, "pull", 30*time.Second, arn)[0]
+	tk := harness.WaitTasksStopped(t, e.ecs, "pull", 60*time.Second, arn)[0]
 	want := "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/longshore-absent:1.0: docker.io/library/longshore-absent:1.0: not found"
 	if got := aws.ToString(tk.StoppedReason); got != want {
 		t.Errorf("stoppedReason %q, want %q", got, want)

@@ -26,6 +26,7 @@ import (
 // removes its orphans. A container then killed from outside (docker kill)
 // stops its task with exit code 137, and the service replaces it.
 func TestDockerRestartAdoptsAndDockerKillIsReplaced(t *testing.T) {
+	t.Parallel()
 	needDocker(t)
 	db := filepath.Join(t.TempDir(), "longshore.db")
 
@@ -49,7 +50,7 @@ func TestDockerRestartAdoptsAndDockerKillIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	var arn string
-	harness.Eventually(t, 30*time.Second, "the service's task running", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "the service's task running", func() (bool, string) {
 		for _, tk := range harness.ServiceTasks(t, first.ecs, "keep", "keep", "") {
 			if aws.ToString(tk.LastStatus) == "RUNNING" {
 				arn = aws.ToString(tk.TaskArn)
@@ -88,12 +89,12 @@ func TestDockerRestartAdoptsAndDockerKillIsReplaced(t *testing.T) {
 	if err := cli.ContainerKill(harness.Ctx, kept[0].ID, "KILL"); err != nil {
 		t.Fatal(err)
 	}
-	stopped := harness.WaitTasksStopped(t, e.ecs, "keep", 30*time.Second, arn)[0]
+	stopped := harness.WaitTasksStopped(t, e.ecs, "keep", 60*time.Second, arn)[0]
 	if aws.ToString(stopped.StoppedReason) != "Essential container in task exited" || aws.ToInt32(stopped.Containers[0].ExitCode) != 137 {
 		t.Errorf("stopped with %q, exit code %d; want the essential container's exit and 137",
 			aws.ToString(stopped.StoppedReason), aws.ToInt32(stopped.Containers[0].ExitCode))
 	}
-	harness.Eventually(t, 30*time.Second, "a replacement running", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "a replacement running", func() (bool, string) {
 		for _, tk := range harness.ServiceTasks(t, e.ecs, "keep", "keep", "") {
 			if aws.ToString(tk.TaskArn) != arn && aws.ToString(tk.LastStatus) == "RUNNING" {
 				return true, ""
@@ -106,6 +107,7 @@ func TestDockerRestartAdoptsAndDockerKillIsReplaced(t *testing.T) {
 // The AWS CLI drives the same: run-task with a command override, and the
 // container's output through logs get-log-events.
 func TestDockerCLIRunTaskOutputInLogs(t *testing.T) {
+	t.Parallel() // mostly waits for the CLI to start
 	e := start(t)
 	e.cluster("cli")
 	harness.RegisterTaskDefinition(t, e.ecs, appDefinition("cli", "serve"))
@@ -115,7 +117,7 @@ func TestDockerCLIRunTaskOutputInLogs(t *testing.T) {
 		"--overrides", `{"containerOverrides":[{"name":"app","command":["echo","via","the","cli"]}]}`,
 		"--query", "tasks[0].taskArn", "--output", "text")
 	arn := out
-	harness.WaitTasksRunning(t, e.ecs, "cli", 30*time.Second, arn)
+	harness.WaitTasksRunning(t, e.ecs, "cli", 60*time.Second, arn)
 	e.waitLine(arn, "via the cli", 15*time.Second)
 	got := harness.CLI(t, e.ls, "logs", "get-log-events", "--log-group-name", logGroup,
 		"--log-stream-name", "app/app/"+arn[strings.LastIndex(arn, "/")+1:], "--query", "events[].message", "--output", "text")

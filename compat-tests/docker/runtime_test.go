@@ -28,7 +28,7 @@ func TestDockerFargateServiceRunsThreeContainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tasks []types.Task
-	harness.Eventually(t, 30*time.Second, "3 running tasks", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "3 running tasks", func() (bool, string) {
 		tasks = harness.ServiceTasks(t, e.ecs, "web", "web", "")
 		running := 0
 		for _, tk := range tasks {
@@ -94,7 +94,7 @@ func TestDockerCommandOverrideShowsInLogs(t *testing.T) {
 	td := harness.RegisterTaskDefinition(t, e.ecs, appDefinition("jobs", "serve"))
 	arn := e.runTask("jobs", td, &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{
 		{Name: aws.String("app"), Command: []string{"echo", "hello", "from", "the", "override"}}}})
-	harness.WaitTasksRunning(t, e.ecs, "jobs", 30*time.Second, arn)
+	harness.WaitTasksRunning(t, e.ecs, "jobs", 60*time.Second, arn)
 	e.waitLine(arn, "hello from the override", 10*time.Second)
 }
 
@@ -110,7 +110,7 @@ func TestDockerEssentialExitIsReportedAndReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stopped types.Task
-	harness.Eventually(t, 30*time.Second, "a stopped task", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "a stopped task", func() (bool, string) {
 		ts := harness.ServiceTasks(t, e.ecs, "crash", "crash", types.DesiredStatusStopped)
 		for _, tk := range ts {
 			if aws.ToString(tk.LastStatus) == "STOPPED" {
@@ -131,7 +131,7 @@ func TestDockerEssentialExitIsReportedAndReplaced(t *testing.T) {
 	if c := stopped.Containers[0]; aws.ToInt32(c.ExitCode) != 3 || aws.ToString(c.LastStatus) != "STOPPED" {
 		t.Errorf("container exitCode %v lastStatus %s, want 3 STOPPED", aws.ToInt32(c.ExitCode), aws.ToString(c.LastStatus))
 	}
-	harness.Eventually(t, 30*time.Second, "a replacement task", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "a replacement task", func() (bool, string) {
 		all := append(harness.ServiceTasks(t, e.ecs, "crash", "crash", types.DesiredStatusStopped),
 			harness.ServiceTasks(t, e.ecs, "crash", "crash", "")...)
 		return len(all) >= 2, fmt.Sprint(len(all), " tasks")
@@ -141,6 +141,7 @@ func TestDockerEssentialExitIsReportedAndReplaced(t *testing.T) {
 // A health check that fails marks the task UNHEALTHY, and the service
 // replaces it.
 func TestDockerFailingHealthCheckIsReplaced(t *testing.T) {
+	t.Parallel() // mostly waits for the health check's interval
 	e := start(t)
 	e.cluster("sick")
 	in := appDefinition("sick", "serve")
@@ -194,14 +195,14 @@ func TestDockerMetadataAndTaskRoleInsideTheContainer(t *testing.T) {
 	plain := harness.RegisterTaskDefinition(t, e.ecs, appDefinition("plain", "whoami"))
 	noRole := e.runTask("meta", plain, nil)
 
-	if got, want := e.waitLine(metaTask, "META ", 30*time.Second), "META "+metaTask+" 1"; got != want {
+	if got, want := e.waitLine(metaTask, "META ", 60*time.Second), "META "+metaTask+" 1"; got != want {
 		t.Errorf("metadata endpoint: %q, want %q", got, want)
 	}
 	id := whoTask[strings.LastIndex(whoTask, "/")+1:]
-	if got, want := e.waitLine(whoTask, "WHOAMI", 30*time.Second), "WHOAMI arn:aws:sts::000000000000:assumed-role/app-task/"+id; got != want {
+	if got, want := e.waitLine(whoTask, "WHOAMI", 60*time.Second), "WHOAMI arn:aws:sts::000000000000:assumed-role/app-task/"+id; got != want {
 		t.Errorf("caller identity: %q, want %q", got, want)
 	}
-	if got := e.waitLine(noRole, "WHOAMI", 30*time.Second); !strings.HasPrefix(got, "WHOAMI ERR") {
+	if got := e.waitLine(noRole, "WHOAMI", 60*time.Second); !strings.HasPrefix(got, "WHOAMI ERR") {
 		t.Errorf("a task without a role: %q, want no credentials", got)
 	}
 }
@@ -222,7 +223,7 @@ func TestDockerBridgeServiceGetsDynamicPorts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tasks []types.Task
-	harness.Eventually(t, 30*time.Second, "2 running tasks", func() (bool, string) {
+	harness.Eventually(t, 60*time.Second, "2 running tasks", func() (bool, string) {
 		tasks = harness.ServiceTasks(t, e.ecs, "ec2", "bridge", "")
 		n := 0
 		for _, tk := range tasks {
@@ -250,12 +251,14 @@ func TestDockerBridgeServiceGetsDynamicPorts(t *testing.T) {
 			t.Errorf("binding %+v matches no task's dynamic port on its instance", b)
 		}
 		real[b.HostAddress] = true
-		resp, err := http.Get("http://" + b.HostAddress)
-		if err != nil {
-			t.Errorf("%s: %v", b.HostAddress, err)
-			continue
-		}
-		resp.Body.Close()
+		harness.Eventually(t, 20*time.Second, "the task answering at "+b.HostAddress, func() (bool, string) {
+			resp, err := http.Get("http://" + b.HostAddress)
+			if err != nil {
+				return false, err.Error()
+			}
+			resp.Body.Close()
+			return resp.StatusCode == 200, resp.Status
+		})
 	}
 	if len(real) != 2 {
 		t.Errorf("real addresses %v, want 2 distinct", real)
@@ -269,7 +272,7 @@ func TestDockerResetRemovesOnlyItsContainers(t *testing.T) {
 	e.cluster("reset")
 	td := harness.RegisterTaskDefinition(t, e.ecs, appDefinition("reset", "serve"))
 	arn := e.runTask("reset", td, nil)
-	harness.WaitTasksRunning(t, e.ecs, "reset", 30*time.Second, arn)
+	harness.WaitTasksRunning(t, e.ecs, "reset", 60*time.Second, arn)
 	mine := containersOf(t, arn)
 	if len(mine) != 1 {
 		t.Fatalf("%d containers for the task", len(mine))
