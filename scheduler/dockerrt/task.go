@@ -364,7 +364,9 @@ func (tk *task) follow(ctx context.Context, c *ctr, since time.Time) {
 		for sc.Scan() {
 			ts, msg := splitTimestamp(sc.Text())
 			tk.update(func() {
-				tk.lines[c.Name] = append(tk.lines[c.Name], logs.Event{Timestamp: ts.UnixMilli(), Message: msg})
+				if len(tk.lines[c.Name]) < maxPendingLines {
+					tk.lines[c.Name] = append(tk.lines[c.Name], logs.Event{Timestamp: ts.UnixMilli(), Message: msg})
+				}
 			})
 		}
 	}()
@@ -394,6 +396,11 @@ func (tk *task) follow(ctx context.Context, c *ctr, since time.Time) {
 		})
 	}()
 }
+
+// maxPendingLines bounds the lines a container keeps between two passes;
+// past it lines are dropped, as the awslogs driver drops them when its
+// buffer is full (non-blocking mode).
+const maxPendingLines = 10000
 
 // splitTimestamp splits Docker's RFC 3339 prefix off a log line.
 func splitTimestamp(line string) (time.Time, string) {
