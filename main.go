@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/longshore/longshore/scheduler/dockerrt"
 	"github.com/longshore/longshore/server"
 )
 
@@ -76,6 +77,11 @@ func run(args []string) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *runtime == "docker" {
+		if err := dockerrt.New(dockerrt.Config{}).Ping(ctx); err != nil {
+			return fmt.Errorf("--runtime docker: no Docker Engine answers: %w", err)
+		}
+	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
 		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime}, nil)
 }
