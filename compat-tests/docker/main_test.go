@@ -61,7 +61,7 @@ func setup() error {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "app")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testapp")
+	cmd := exec.Command("go", "build", "-o", bin, "./testapp")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the test program: %v\n%s", err, out)
