@@ -87,12 +87,21 @@ func TestDockerFargateServiceRunsThreeContainers(t *testing.T) {
 }
 
 // RunTask's command override reaches the container: its output shows in
-// CloudWatch Logs, in the stream PREFIX/CONTAINER/TASK-ID.
+// CloudWatch Logs, in the stream PREFIX/CONTAINER/TASK-ID. Longshore's
+// clean shutdown (the end of the test) removes the container.
 func TestDockerCommandOverrideShowsInLogs(t *testing.T) {
+	var arn string
+	t.Cleanup(func() { // runs after the instance's own cleanup, its shutdown
+		if arn != "" && skipReason == "" {
+			if left := containersOf(t, arn); len(left) != 0 {
+				t.Errorf("%d containers left after shutdown", len(left))
+			}
+		}
+	})
 	e := start(t)
 	e.cluster("jobs")
 	td := harness.RegisterTaskDefinition(t, e.ecs, appDefinition("jobs", "serve"))
-	arn := e.runTask("jobs", td, &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{
+	arn = e.runTask("jobs", td, &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{
 		{Name: aws.String("app"), Command: []string{"echo", "hello", "from", "the", "override"}}}})
 	harness.WaitTasksRunning(t, e.ecs, "jobs", 60*time.Second, arn)
 	e.waitLine(arn, "hello from the override", 10*time.Second)
