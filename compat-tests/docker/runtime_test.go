@@ -189,6 +189,7 @@ func TestDockerFailingHealthCheckIsReplaced(t *testing.T) {
 // Longshore (AWS_ENDPOINT_URL) as assumed-role/ROLE/TASK-ID. A task
 // without a role gets no credentials.
 func TestDockerMetadataAndTaskRoleInsideTheContainer(t *testing.T) {
+	t.Parallel() // mostly waits for the SDK inside the containers
 	e := start(t)
 	e.cluster("meta")
 	role, err := iam.NewFromConfig(e.ls.Config).CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("app-task"),
