@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/longshore/longshore/scheduler/dockerrt"
 	"github.com/longshore/longshore/server"
 )
 
@@ -62,8 +63,12 @@ func run(args []string) error {
 	startDelay := fs.Duration("task-start-delay", envDuration("LONGSHORE_TASK_START_DELAY", 0), "simulated time from PROVISIONING to RUNNING; 0 = 1s (LONGSHORE_TASK_START_DELAY)")
 	stopDelay := fs.Duration("task-stop-delay", envDuration("LONGSHORE_TASK_STOP_DELAY", 0), "simulated time from DEACTIVATING to STOPPED; 0 = 1s (LONGSHORE_TASK_STOP_DELAY)")
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
+	runtime := fs.String("runtime", env("LONGSHORE_RUNTIME", "simulated"), "how ECS tasks run: simulated, or docker for real containers (LONGSHORE_RUNTIME)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *runtime != "simulated" && *runtime != "docker" {
+		return fmt.Errorf("--runtime: %q is neither simulated nor docker", *runtime)
 	}
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(strings.ToUpper(*level))); err != nil {
@@ -72,8 +77,13 @@ func run(args []string) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *runtime == "docker" {
+		if err := dockerrt.New(dockerrt.Config{}).Ping(ctx); err != nil {
+			return fmt.Errorf("--runtime docker: no Docker Engine answers: %w", err)
+		}
+	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -57,6 +58,8 @@ type Runner struct {
 	lastChanges       int64
 	nextDue, lastFull time.Time
 	budget            int
+	// poked asks the next pass to run in full (a WatchedRuntime's tasks changed).
+	poked atomic.Bool
 }
 
 // MaxStartsPerPass bounds the tasks one pass starts, so that a large ramp
@@ -86,6 +89,9 @@ func New(cfg Config) *Runner {
 	// The timings are scaled already; the step runs on the store's clock.
 	r.loop = loop.New(loop.Config{Name: "cluster manager pass", Store: cfg.Store, Step: r.pass, Failed: r.failed,
 		Every: cfg.Timings.Resync, WakeOnWrite: true, Log: cfg.Logger})
+	if w, ok := cfg.Runtime.(WatchedRuntime); ok {
+		w.Watch(r.poke)
+	}
 	return r
 }
 
@@ -109,7 +115,7 @@ func (r *Runner) pass(run *loop.Run) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	if changes == r.lastChanges && tx.Now.Before(r.nextDue) && tx.Now.Before(r.lastFull.Add(fullPassEvery)) {
+	if !r.poked.Swap(false) && changes == r.lastChanges && tx.Now.Before(r.nextDue) && tx.Now.Before(r.lastFull.Add(fullPassEvery)) {
 		return r.nextDue, nil
 	}
 	scopes, err := run.Scopes(ecscore.Clusters.Kind)
@@ -133,6 +139,11 @@ func (r *Runner) pass(run *loop.Run) (time.Time, error) {
 			if !at.IsZero() && (next.IsZero() || at.Before(next)) {
 				next = at
 			}
+		}
+	}
+	if w, ok := r.runtime.(WatchedRuntime); ok {
+		if err := w.PassDone(&api.Context{Context: ctx, Service: "ecs", Operation: "ClusterManager", Tx: tx}); err != nil {
+			return time.Time{}, err
 		}
 	}
 	if r.lastChanges, err = tx.Changes(); err != nil {

@@ -31,6 +31,8 @@ type Config struct {
 	// TaskStartDelay, TaskStopDelay and TimeScale time simulated tasks (zero = defaults).
 	TaskStartDelay, TaskStopDelay time.Duration
 	TimeScale                     float64
+	// Runtime runs ECS tasks: "simulated" (default) or "docker".
+	Runtime string
 }
 
 // Server is a running Longshore.
@@ -58,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 		build = cfg.Services
 	}
 	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
-		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale})
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, Runtime: cfg.Runtime})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)
@@ -70,6 +72,7 @@ func New(cfg Config) (*Server, error) {
 	s.control(m.PathPrefix("/_longshore").Subrouter())
 	m.PathPrefix("/").Handler(d)
 	s.Handler = withAccessLog(cfg.Logger, m)
+	set.Serving(s.Handler)
 	return s, nil
 }
 

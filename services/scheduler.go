@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/scheduler"
+	"github.com/longshore/longshore/scheduler/dockerrt"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/cloudwatch"
 	"github.com/longshore/longshore/services/ecs/control"
@@ -31,8 +32,17 @@ func schedulerTimings(cfg Config) scheduler.Timings {
 // addClusterManager wires the cluster manager in: its loop as a starter and
 // its control endpoints. elb is the ELBv2 service's options (its time scale).
 func addClusterManager(set *Set, cfg Config, elb elbv2.Options) {
+	var rt scheduler.TaskRuntime
+	if cfg.Runtime == RuntimeDocker {
+		d := dockerrt.New(dockerrt.Config{Store: cfg.Store, Logger: cfg.Logger})
+		set.starters = append(set.starters, d.Run)
+		set.serving = append(set.serving, d.Serve)
+		set.Control = append(set.Control, d.PortsRoute())
+		set.TaskAddress = d.Address
+		rt = d
+	}
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
-		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
+		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale), Runtime: rt})
 	set.starters = append(set.starters, r.Start)
 	set.Control = append(set.Control, control.Routes(ECSControl(cfg.Store, cfg.Region, r))...)
 }

@@ -5,6 +5,7 @@ package services
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/longshore/longshore/scheduler"
@@ -36,7 +37,15 @@ type Config struct {
 	// MaxAutoScalingGroups is the quota of Auto Scaling groups per account
 	// and region (0: AWS's default).
 	MaxAutoScalingGroups int
+	// Runtime runs ECS tasks: RuntimeSimulated ("" too) or RuntimeDocker.
+	Runtime string
 }
+
+// The task runtimes: simulated tasks, or real Docker containers.
+const (
+	RuntimeSimulated = "simulated"
+	RuntimeDocker    = "docker"
+)
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
 type ControlRoute = api.ControlRoute
@@ -47,6 +56,19 @@ type Set struct {
 	Resolvers []api.CredentialResolver
 	Control   []ControlRoute
 	starters  []func(context.Context) func()
+	// TaskAddress, with the Docker runtime, resolves where an ECS task's
+	// AWS-side address (private IP or EC2 instance, and port) is reached on
+	// this machine; nil with simulated tasks.
+	TaskAddress func(host string, port int32) (string, bool)
+	serving     []func(http.Handler)
+}
+
+// Serving hands the services Longshore's own HTTP handler, once built: the
+// Docker runtime serves it to containers as their AWS endpoint.
+func (s *Set) Serving(h http.Handler) {
+	for _, fn := range s.serving {
+		fn(h)
+	}
 }
 
 // New builds the services and their background work, each with its

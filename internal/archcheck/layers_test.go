@@ -24,7 +24,8 @@ var layerOf = []struct {
 	{"services/core", 2},
 	{"services/", 3},
 	{"scheduler", 4},
-	{"services", 5}, // the composition root
+	{"scheduler/dockerrt", 4}, // the Docker task runtime, beside the cluster manager
+	{"services", 5},           // the composition root
 	{"server", 6},
 	{"longshoretest", 7},
 	{"", 8}, // main
