@@ -46,6 +46,8 @@ type Options struct {
 	Services func(services.Config) *services.Set
 	// TimeScale makes all simulated time that many times faster (0 or 1 = real time).
 	TimeScale float64
+	// EnforceIAM verifies signatures and enforces IAM policies (--enforce-iam).
+	EnforceIAM bool
 }
 
 // Start runs Longshore on a free loopback port until the test ends.
@@ -66,7 +68,7 @@ func StartWith(t testing.TB, o Options) *Instance {
 			o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale})
+	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale, EnforceIAM: o.EnforceIAM})
 	if err != nil {
 		t.Fatalf("longshoretest: %v", err)
 	}

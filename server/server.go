@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/longshore/longshore/services"
+	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/store"
 )
 
@@ -31,6 +32,9 @@ type Config struct {
 	// TaskStartDelay, TaskStopDelay and TimeScale time simulated tasks (zero = defaults).
 	TaskStartDelay, TaskStopDelay time.Duration
 	TimeScale                     float64
+	// EnforceIAM verifies SigV4 signatures and authorizes every call with
+	// the caller's IAM policies (off: any caller may do anything).
+	EnforceIAM bool
 }
 
 // Server is a running Longshore.
@@ -39,6 +43,7 @@ type Server struct {
 	Handler http.Handler
 	log     *slog.Logger
 	svcs    *services.Set
+	enforce *authz.Enforcer // nil unless Config.EnforceIAM
 }
 
 // New opens the store and wires every service behind one handler.
@@ -65,6 +70,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	d := &dispatcher{routes: rt, store: st, region: cfg.Region, resolvers: set.Resolvers, log: cfg.Logger}
 	s := &Server{Store: st, log: cfg.Logger, svcs: set}
+	if cfg.EnforceIAM {
+		if d.enforce, err = authz.New(cfg.Logger, set.Services); err != nil {
+			st.Close()
+			return nil, err
+		}
+		s.enforce = d.enforce
+	}
 	m := mux.NewRouter()
 	m.SkipClean(true)
 	s.control(m.PathPrefix("/_longshore").Subrouter())

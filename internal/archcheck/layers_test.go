@@ -46,6 +46,9 @@ var serviceEdges = map[string]string{
 	"services/autoscaling -> services/elbv2":         "instances registered in target groups",
 	"services/autoscaling -> services/cloudwatch":    "group metrics and alarm-driven policies",
 	"services/appautoscaling -> services/cloudwatch": "alarms of scaling policies, published load",
+	"services/authz -> services/iam":                 "users, roles, keys and policies behind IAM enforcement",
+	"services/authz -> services/iam/policy":          "policy evaluation of each call",
+	"services/authz -> services/sts":                 "temporary credentials and their session policies",
 }
 
 func rankOf(pkg string) int {
