@@ -128,10 +128,15 @@ func (e *Enforcer) resolve(tx *store.Tx, keyID string) (*Identity, error) {
 		if err != nil || k == nil {
 			return nil, err
 		}
+		u, err := iam.Users.Get(tx, store.Scope{Account: k.Account}, strings.ToLower(aws.ToString(k.UserName)))
+		if err != nil || u == nil {
+			return nil, err
+		}
+		arn := aws.ToString(u.Arn)
 		id := &Identity{Kind: User, Secret: aws.ToString(k.SecretAccessKey), Inactive: k.Status != iamtypes.StatusTypeActive,
-			SourceArn: k.UserArn, UserName: aws.ToString(k.UserName),
-			Principal: api.Principal{Account: k.Account, Arn: k.UserArn, UserID: k.UserID, AccessKeyID: keyID}}
-		id.principal = policy.Principal{ARN: k.UserArn, Account: k.Account}
+			SourceArn: arn, UserName: aws.ToString(u.UserName),
+			Principal: api.Principal{Account: k.Account, Arn: arn, UserID: aws.ToString(u.UserId), AccessKeyID: keyID}}
+		id.principal = policy.Principal{ARN: arn, Account: k.Account}
 		return id, e.policies(tx, id, nil)
 	case strings.HasPrefix(keyID, "ASIA"):
 		s, err := sts.LookupSession(tx, keyID)

@@ -1,0 +1,132 @@
+package iamenforce_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/longshore/longshore/compat-tests/harness"
+)
+
+const clusterARN = "arn:aws:ecs:us-east-1:" + account + ":cluster/"
+
+// A user allowed only ecs:List* and ecs:Describe* on one cluster reads it and
+// is denied, in AWS's words, anything else. The message format is the one
+// of the IAM User Guide's "Troubleshoot access denied error messages":
+// "User: <arn> is not authorized to perform: <action> on resource: <arn>
+// because no identity-based policy allows the <action> action".
+func TestReadOnlyOnOneCluster(t *testing.T) {
+	ls := start(t)
+	root := ecs.NewFromConfig(ls.Config)
+	harness.CreateCluster(t, root, "team")
+	harness.CreateCluster(t, root, "other")
+
+	doc := policy(
+		allow([]string{"ecs:List*", "ecs:Describe*"}, []string{clusterARN + "team", "arn:aws:ecs:*:*:*/team/*"}),
+		map[string]any{"Effect": "Allow", "Action": []string{"ecs:ListServices", "ecs:ListTasks"}, "Resource": "*",
+			"Condition": map[string]any{"ArnEquals": map[string]any{"ecs:cluster": clusterARN + "team"}}},
+	)
+	key, secret := user(t, ls, "reader", doc)
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+	userARN := "arn:aws:iam::" + account + ":user/reader"
+
+	out, err := dev.DescribeClusters(harness.Ctx, &ecs.DescribeClustersInput{Clusters: []string{"team"}})
+	if err != nil || len(out.Clusters) != 1 {
+		t.Fatalf("DescribeClusters team: %v %+v", err, out)
+	}
+	if _, err := dev.ListServices(harness.Ctx, &ecs.ListServicesInput{Cluster: aws.String("team")}); err != nil {
+		t.Fatalf("ListServices team: %v", err)
+	}
+
+	_, err = dev.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String("team"), ServiceName: aws.String("web"),
+		TaskDefinition: aws.String("web:1"), DesiredCount: aws.Int32(1)})
+	denied(t, err, "AccessDeniedException", "User: "+userARN+" is not authorized to perform: ecs:CreateService on resource: "+
+		"arn:aws:ecs:us-east-1:"+account+":service/team/web because no identity-based policy allows the ecs:CreateService action")
+
+	_, err = dev.DescribeClusters(harness.Ctx, &ecs.DescribeClustersInput{Clusters: []string{"other"}})
+	denied(t, err, "AccessDeniedException", "User: "+userARN+" is not authorized to perform: ecs:DescribeClusters on resource: "+
+		clusterARN+"other because no identity-based policy allows the ecs:DescribeClusters action")
+
+	_, err = dev.ListServices(harness.Ctx, &ecs.ListServicesInput{Cluster: aws.String("other")})
+	denied(t, err, "AccessDeniedException", "User: "+userARN+" is not authorized to perform: ecs:ListServices on resource: * "+
+		"because no identity-based policy allows the ecs:ListServices action")
+
+	// The decision log names the deciding statement.
+	resp := harness.Raw(t, ls, "GET", "/_longshore/iam/decisions", nil, "")
+	if resp.Status != 200 || !strings.Contains(resp.Body, `"action": "ecs:ListServices"`) || !strings.Contains(resp.Body, `"policy": "inline"`) {
+		t.Fatalf("decisions: %d %s", resp.Status, resp.Body)
+	}
+}
+
+// An explicit Deny wins over an Allow, and says so.
+func TestExplicitDeny(t *testing.T) {
+	ls := start(t)
+	root := ecs.NewFromConfig(ls.Config)
+	harness.CreateCluster(t, root, "prod")
+	doc := policy(allow("ecs:*", "*"),
+		map[string]any{"Sid": "NoDelete", "Effect": "Deny", "Action": "ecs:DeleteCluster", "Resource": "*"})
+	key, secret := user(t, ls, "ops", doc)
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+	_, err := dev.DeleteCluster(harness.Ctx, &ecs.DeleteClusterInput{Cluster: aws.String("prod")})
+	denied(t, err, "AccessDeniedException", "User: arn:aws:iam::"+account+":user/ops is not authorized to perform: ecs:DeleteCluster on resource: "+
+		clusterARN+"prod with an explicit deny in an identity-based policy")
+	if _, err := dev.ListClusters(harness.Ctx, &ecs.ListClustersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	resp := harness.Raw(t, ls, "GET", "/_longshore/iam/decisions", nil, "")
+	if !strings.Contains(resp.Body, `"sid": "NoDelete"`) {
+		t.Fatalf("decisions lack the deny's Sid: %s", resp.Body)
+	}
+}
+
+// RegisterTaskDefinition needs iam:PassRole on its task role, with
+// iam:PassedToService ecs-tasks.amazonaws.com (ECS developer guide, "Task IAM
+// role": "the iam:PassRole permission for the task role").
+func TestPassRole(t *testing.T) {
+	ls := start(t)
+	iamRoot := iam.NewFromConfig(ls.Config)
+	for _, name := range []string{"app", "admin"} {
+		if _, err := iamRoot.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String(name),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roleARN := "arn:aws:iam::" + account + ":role/"
+	doc := policy(allow("ecs:RegisterTaskDefinition", "*"),
+		map[string]any{"Effect": "Allow", "Action": "iam:PassRole", "Resource": roleARN + "app",
+			"Condition": map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "ecs-tasks.amazonaws.com"}}})
+	key, secret := user(t, ls, "deployer", doc)
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+
+	in := harness.FargateDefinition("web", "web", "nginx")
+	in.TaskRoleArn = aws.String(roleARN + "app")
+	if _, err := dev.RegisterTaskDefinition(harness.Ctx, in); err != nil {
+		t.Fatalf("passing the allowed role: %v", err)
+	}
+	in = harness.FargateDefinition("web", "web", "nginx")
+	in.TaskRoleArn = aws.String(roleARN + "admin")
+	_, err := dev.RegisterTaskDefinition(harness.Ctx, in)
+	denied(t, err, "AccessDeniedException", "User: arn:aws:iam::"+account+":user/deployer is not authorized to perform: iam:PassRole on resource: "+
+		roleARN+"admin because no identity-based policy allows the iam:PassRole action")
+}
+
+// A condition on aws:RequestTag: the user may create clusters only tagged team=blue.
+func TestRequestTagCondition(t *testing.T) {
+	ls := start(t)
+	doc := policy(map[string]any{"Effect": "Allow", "Action": "ecs:CreateCluster", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/team": "blue"}}})
+	key, secret := user(t, ls, "tagger", doc)
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+	if _, err := dev.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("blue"),
+		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}); err != nil {
+		t.Fatalf("tagged create: %v", err)
+	}
+	_, err := dev.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("red"),
+		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}}})
+	denied(t, err, "AccessDeniedException", "User: arn:aws:iam::"+account+":user/tagger is not authorized to perform: ecs:CreateCluster on resource: * "+
+		"because no identity-based policy allows the ecs:CreateCluster action")
+}
