@@ -185,6 +185,13 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	if h == nil {
 		return nil, apierror.NotImplemented(c.svc.Name, c.op)
 	}
+	var caller api.Principal
+	var id *authz.Identity
+	if d.enforce != nil {
+		if caller, id, err = d.authenticate(r, c); err != nil {
+			return nil, err
+		}
+	}
 	op := c.svc.Model.Operations[c.op]
 	in := reflect.New(h.InputType).Interface()
 	if err := c.codec.Decode(op, &c.input, in); err != nil {
@@ -214,7 +221,8 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 		ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
 			RequestID: rid, Tx: tx}
 		if d.enforce != nil {
-			err = d.enforceIAM(ctx, r, c, in)
+			ctx.Caller = caller
+			err = d.authorize(ctx, r, c, id, in)
 		} else {
 			ctx.Caller, err = d.principal(tx, c.cred)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/services/sts"
+	"github.com/longshore/longshore/store"
 )
 
 // IAM enforcement (Config.EnforceIAM): every request's SigV4 signature is
@@ -114,10 +115,16 @@ func authError(c call, f authFault, msg string) *apierror.Error {
 }
 
 // authenticate verifies the request's signature and returns its caller.
-func (d *dispatcher) authenticate(ctx *api.Context, r *http.Request, c call) (api.Principal, *authz.Identity, error) {
+// It runs before the input is decoded, as AWS's front door does; an
+// identity not yet resolved is read in a transaction of its own.
+func (d *dispatcher) authenticate(r *http.Request, c call) (api.Principal, *authz.Identity, error) {
 	sig, se := parseSignature(r)
 	if _, rule := d.enforce.Table().Action(c.svc.Name, c.svc.signingName, c.op); rule != nil && rule.Unsigned && se == sigMissing {
-		p, err := d.principal(ctx.Tx, c.cred)
+		var p api.Principal
+		err := d.store.Read(r.Context(), func(tx *store.Tx) (err error) {
+			p, err = d.principal(tx, c.cred)
+			return err
+		})
 		return p, nil, err
 	}
 	switch se {
@@ -135,14 +142,20 @@ func (d *dispatcher) authenticate(ctx *api.Context, r *http.Request, c call) (ap
 		}
 		return api.RootPrincipal(account, key), nil, nil
 	}
-	id, err := d.enforce.Identify(ctx.Tx, key)
-	if err != nil {
-		return api.Principal{}, nil, err
+	id := d.enforce.Cached(key)
+	if id == nil {
+		err := d.store.Read(r.Context(), func(tx *store.Tx) (err error) {
+			id, err = d.enforce.Identify(tx, key)
+			return err
+		})
+		if err != nil {
+			return api.Principal{}, nil, err
+		}
 	}
 	if id == nil || id.Inactive || id.Token != "" && sig.SessionToken != id.Token {
 		return api.Principal{}, nil, authError(c, faultToken, "")
 	}
-	now := ctx.Now()
+	now := d.store.Now()
 	if id.Kind == authz.Session && !id.Expiration.IsZero() && now.After(id.Expiration) {
 		return api.Principal{}, nil, authError(c, faultExpired, "")
 	}
@@ -155,15 +168,10 @@ func (d *dispatcher) authenticate(ctx *api.Context, r *http.Request, c call) (ap
 	return id.Principal, id, nil
 }
 
-// enforceIAM is the dispatcher's enforcement step: it runs in the handler's
-// transaction, after the input is decoded and before the handler.
-func (d *dispatcher) enforceIAM(ctx *api.Context, r *http.Request, c call, in any) error {
-	p, id, err := d.authenticate(ctx, r, c)
-	if err != nil {
-		return err
-	}
-	ctx.Caller = p
-	err = d.enforce.Authorize(ctx, authz.Request{Identity: id, Service: c.svc.Service, SigningName: c.svc.signingName,
+// authorize is the dispatcher's authorization step: it runs in the
+// handler's transaction, after the input is decoded and before the handler.
+func (d *dispatcher) authorize(ctx *api.Context, r *http.Request, c call, id *authz.Identity, in any) error {
+	err := d.enforce.Authorize(ctx, authz.Request{Identity: id, Service: c.svc.Service, SigningName: c.svc.signingName,
 		Operation: c.op, Region: ctx.Region, Input: in, SourceIP: authz.SourceIP(r.RemoteAddr), Secure: r.TLS != nil, Now: ctx.Now()})
 	var denial *authz.Denial
 	if errors.As(err, &denial) {

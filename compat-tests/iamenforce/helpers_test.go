@@ -5,6 +5,9 @@ package iamenforce_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,3 +75,7 @@ func denied(t *testing.T, err error, code, message string) {
 		t.Fatalf("%s message:\n got %q\nwant %q", code, ae.ErrorMessage(), message)
 	}
 }
+
+func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+func copyBody(w io.Writer, resp *http.Response) (int64, error) { return io.Copy(w, resp.Body) }

@@ -97,16 +97,26 @@ type Identity struct {
 	principal policy.Principal
 }
 
-// Identify returns the identity behind an access key id, or nil when no
-// user key or session has it.
-func (e *Enforcer) Identify(tx *store.Tx, keyID string) (*Identity, error) {
+// Cached returns the identity behind an access key id if it is resolved
+// and current, or nil.
+func (e *Enforcer) Cached(keyID string) *Identity {
 	gen := e.gen.Load()
 	e.mu.Lock()
 	id, ok := e.ids[keyID]
 	e.mu.Unlock()
 	if ok && id.gen == gen {
+		return id
+	}
+	return nil
+}
+
+// Identify returns the identity behind an access key id, or nil when no
+// user key or session has it.
+func (e *Enforcer) Identify(tx *store.Tx, keyID string) (*Identity, error) {
+	if id := e.Cached(keyID); id != nil {
 		return id, nil
 	}
+	gen := e.gen.Load()
 	id, err := e.resolve(tx, keyID)
 	if err != nil || id == nil {
 		return nil, err
