@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services"
 	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/store"
@@ -62,20 +63,26 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Services != nil {
 		build = cfg.Services
 	}
+	var enforce *authz.Enforcer
+	var execRole scheduler.RoleCheck
+	if cfg.EnforceIAM {
+		if enforce, err = authz.New(cfg.Logger, nil); err != nil {
+			st.Close()
+			return nil, err
+		}
+		execRole = enforce.RoleCheck
+	}
 	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
-		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale})
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, ExecutionRole: execRole})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)
 	}
 	d := &dispatcher{routes: rt, store: st, region: cfg.Region, resolvers: set.Resolvers, log: cfg.Logger}
 	s := &Server{Store: st, log: cfg.Logger, svcs: set}
-	if cfg.EnforceIAM {
-		if d.enforce, err = authz.New(cfg.Logger, set.Services); err != nil {
-			st.Close()
-			return nil, err
-		}
-		s.enforce = d.enforce
+	if enforce != nil {
+		enforce.SetServices(set.Services)
+		d.enforce, s.enforce = enforce, enforce
 	}
 	m := mux.NewRouter()
 	m.SkipClean(true)

@@ -32,7 +32,7 @@ func schedulerTimings(cfg Config) scheduler.Timings {
 // its control endpoints. elb is the ELBv2 service's options (its time scale).
 func addClusterManager(set *Set, cfg Config, elb elbv2.Options) {
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
-		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale)})
+		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale), ExecutionRole: cfg.ExecutionRole})
 	set.starters = append(set.starters, r.Start)
 	set.Control = append(set.Control, control.Routes(ECSControl(cfg.Store, cfg.Region, r))...)
 }

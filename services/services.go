@@ -35,6 +35,9 @@ type Config struct {
 	// MaxAutoScalingGroups is the quota of Auto Scaling groups per account
 	// and region (0: AWS's default).
 	MaxAutoScalingGroups int
+	// ExecutionRole checks what the ECS agent does with tasks' execution
+	// roles (IAM enforcement); nil checks nothing.
+	ExecutionRole scheduler.RoleCheck
 }
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).

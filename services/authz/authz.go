@@ -42,18 +42,59 @@ type Enforcer struct {
 // maxIdentities bounds the identity cache; it is emptied when full.
 const maxIdentities = 4096
 
-// New builds an enforcer over the services a server speaks.
+// New builds an enforcer over the services a server speaks (SetServices
+// gives them when they are built after it).
 func New(log *slog.Logger, services []*api.Service) (*Enforcer, error) {
 	t, err := LoadTable()
 	if err != nil {
 		return nil, err
 	}
-	e := &Enforcer{log: log, table: t, services: map[string]*api.Service{}, ids: map[string]*Identity{}}
-	for _, s := range services {
-		e.services[s.Name] = s
-	}
+	e := &Enforcer{log: log, table: t, ids: map[string]*Identity{}}
+	e.SetServices(services)
 	e.decisions.buf = make([]Decision, ringSize)
 	return e, nil
+}
+
+// SetServices names the services whose operations read resource tags.
+func (e *Enforcer) SetServices(services []*api.Service) {
+	m := map[string]*api.Service{}
+	for _, s := range services {
+		m[s.Name] = s
+	}
+	e.services = m
+}
+
+// RoleCheck decides an action of a role's session (the ECS agent acting
+// with a task's execution role) and returns AWS's denial message, or ""
+// when the role's policies allow it. A role that does not exist may do
+// nothing.
+func (e *Enforcer) RoleCheck(c *api.Context, roleArn, session, action, resource string) string {
+	account := c.Account()
+	key := "role\x00" + roleArn
+	id := e.Cached(key)
+	if id == nil {
+		id = &Identity{Kind: Session, SourceArn: roleArn}
+		id.Principal.Account = account
+		if err := e.policies(c.Tx, id, nil); err != nil {
+			return err.Error()
+		}
+		id.gen = e.gen.Load()
+		e.mu.Lock()
+		if len(e.ids) >= maxIdentities {
+			e.ids = map[string]*Identity{}
+		}
+		e.ids[key] = id
+		e.mu.Unlock()
+	}
+	sess := *id
+	name := roleArn[strings.LastIndex(roleArn, "/")+1:]
+	sess.Principal = api.Principal{Account: account, Arn: "arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session}
+	sess.principal = policy.Principal{ARN: sess.Principal.Arn, Account: account, RoleARN: roleArn}
+	ctx := e.baseContext(Request{Identity: &sess, Region: c.Region, Now: c.Now(), Secure: true})
+	if err := e.decide(&sess, action, resource, ctx); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // Table returns the authorization table.
