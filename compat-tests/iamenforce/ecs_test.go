@@ -120,6 +120,7 @@ func TestRequestTagCondition(t *testing.T) {
 	doc := policy(map[string]any{"Effect": "Allow", "Action": "ecs:CreateCluster", "Resource": "*",
 		"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/team": "blue"}}})
 	key, secret := user(t, ls, "tagger", doc)
+	ecsServiceLinkedRole(t, ls)
 	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
 	if _, err := dev.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("blue"),
 		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}); err != nil {
@@ -129,4 +130,29 @@ func TestRequestTagCondition(t *testing.T) {
 		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}}})
 	denied(t, err, "AccessDeniedException", "User: arn:aws:iam::"+account+":user/tagger is not authorized to perform: ecs:CreateCluster on resource: * "+
 		"because no identity-based policy allows the ecs:CreateCluster action")
+}
+
+// ECS needs its service-linked role: in an account without it, a caller who
+// may not create it gets ECS's InvalidParameterException; one who may
+// (iam:CreateServiceLinkedRole with iam:AWSServiceName) has it made. The
+// text is ECS's, as users quote it (awslabs/fargatecli issue 35).
+func TestServiceLinkedRole(t *testing.T) {
+	ls := start(t)
+	key, secret := user(t, ls, "plain", policy(allow("ecs:CreateCluster", "*")))
+	plain := ecs.NewFromConfig(as(ls, key, secret, ""))
+	_, err := plain.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("a")})
+	denied(t, err, "InvalidParameterException", "Unable to assume the service linked role. Please verify that the ECS service linked role exists.")
+
+	key2, secret2 := user(t, ls, "admin", policy(allow("ecs:CreateCluster", "*"),
+		map[string]any{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": "ecs.amazonaws.com"}}}))
+	if _, err := ecs.NewFromConfig(as(ls, key2, secret2, "")).CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("b")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iam.NewFromConfig(ls.Config).GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForECS")}); err != nil {
+		t.Fatalf("the service-linked role was not made: %v", err)
+	}
+	if _, err := plain.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("a")}); err != nil {
+		t.Fatalf("once the role exists: %v", err)
+	}
 }

@@ -67,6 +67,16 @@ func user(t *testing.T, ls *longshoretest.Instance, name, doc string) (key, secr
 	return *out.AccessKey.AccessKeyId, *out.AccessKey.SecretAccessKey
 }
 
+// ecsServiceLinkedRole creates ECS's service-linked role, as the account's
+// first cluster does.
+func ecsServiceLinkedRole(t *testing.T, ls *longshoretest.Instance) {
+	t.Helper()
+	if _, err := iam.NewFromConfig(ls.Config).CreateServiceLinkedRole(harness.Ctx, &iam.CreateServiceLinkedRoleInput{
+		AWSServiceName: aws.String("ecs.amazonaws.com")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // denied checks an AccessDenied error's code and exact message.
 func denied(t *testing.T, err error, code, message string) {
 	t.Helper()

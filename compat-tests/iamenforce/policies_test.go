@@ -24,6 +24,7 @@ func TestPermissionsBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	key, secret := user(t, ls, "bounded", policy(allow("ecs:*", "*")))
+	ecsServiceLinkedRole(t, ls)
 	if _, err := root.PutUserPermissionsBoundary(harness.Ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("bounded"),
 		PermissionsBoundary: pol.Policy.Arn}); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/iam/policy"
@@ -336,10 +337,16 @@ func (d *Denial) Error() string { return d.Message }
 // context the resource tags are read in.
 func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 	id := req.Identity
+	action, rule := e.table.Action(req.Service.Name, req.SigningName, req.Operation)
 	if id == nil || id.Kind == Root {
+		if rule != nil && rule.SLR != nil {
+			// Root may do anything, and AWS makes the role it needs.
+			if _, err := iam.EnsureServiceLinkedRole(ctx.Tx, ctx.Caller.Account, rule.SLR.Service); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	action, rule := e.table.Action(req.Service.Name, req.SigningName, req.Operation)
 	if rule != nil && rule.Free {
 		return nil
 	}
@@ -388,6 +395,11 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 			return err
 		}
 	}
+	if rule != nil && rule.SLR != nil {
+		if err := e.serviceLinkedRole(ctx, id, rule.SLR, req); err != nil {
+			return err
+		}
+	}
 	if rule != nil {
 		for _, p := range rule.Pass {
 			for _, role := range e.passedRoles(ctx, p, req.Input, account) {
@@ -400,6 +412,28 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 		}
 	}
 	return nil
+}
+
+// serviceLinkedRole creates the service-linked role an operation needs when
+// the account lacks it and the caller may create it; otherwise the call
+// fails with the service's refusal.
+func (e *Enforcer) serviceLinkedRole(ctx *api.Context, id *Identity, slr *SLRRule, req Request) error {
+	account := id.Principal.Account
+	r, err := iam.Roles.Get(ctx.Tx, store.Scope{Account: account}, strings.ToLower(slr.Role))
+	if err != nil || r != nil {
+		return err
+	}
+	c := e.baseContext(req)
+	c.Set("iam:AWSServiceName", slr.Service)
+	arn := "arn:aws:iam::" + account + ":role/aws-service-role/" + slr.Service + "/" + slr.Role
+	if e.decide(id, "iam:CreateServiceLinkedRole", arn, c) != nil {
+		return apierror.New(slr.Code, "%s", slr.Message)
+	}
+	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, slr.Service)
+	if err == nil {
+		e.Invalidate()
+	}
+	return err
 }
 
 // baseContext holds the global condition keys of a request.

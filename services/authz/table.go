@@ -62,6 +62,18 @@ type OpRule struct {
 	// Unsigned operations are called without credentials
 	// (AssumeRoleWithWebIdentity, AssumeRoleWithSAML).
 	Unsigned bool `json:"unsigned,omitempty"`
+	// SLR is the service-linked role the operation needs: AWS creates it
+	// when missing if the caller may iam:CreateServiceLinkedRole, and
+	// refuses the call otherwise.
+	SLR *SLRRule `json:"slr,omitempty"`
+}
+
+// SLRRule names a service-linked role and the service's refusal without it.
+type SLRRule struct {
+	Service string `json:"service"` // ecs.amazonaws.com
+	Role    string `json:"role"`    // AWSServiceRoleForECS
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // PassRule is a role-valued member and the service it is passed to.
