@@ -62,8 +62,29 @@ const (
 	msgEC2Auth      = "AWS was not able to validate the provided access credentials"
 )
 
+// ec2Denial is EC2's UnauthorizedOperation text: reads name no resource
+// and carry no encoded message; changes carry the encoded details that
+// sts:DecodeAuthorizationMessage reads.
+func ec2Denial(c call, msg string, d *authz.Denial) string {
+	if d == nil {
+		return "You are not authorized to perform this operation."
+	}
+	if strings.HasPrefix(c.op, "Describe") || strings.HasPrefix(c.op, "Get") || strings.HasPrefix(c.op, "List") {
+		return "You are not authorized to perform this operation. User: " + d.Principal + " is not authorized to perform: " + d.Action + " " + d.Reason
+	}
+	detail, _ := json.Marshal(map[string]any{"allowed": false, "explicitDeny": strings.Contains(d.Reason, "explicit deny"),
+		"context": map[string]any{"principal": map[string]string{"arn": d.Principal}, "action": d.Action, "resource": d.Resource}})
+	return "You are not authorized to perform this operation. " + msg + ". Encoded authorization failure message: " +
+		sts.EncodeAuthorizationMessage(string(detail))
+}
+
 // authError builds a refusal in the request's protocol family.
 func authError(c call, f authFault, msg string) *apierror.Error {
+	return authErrorWith(c, f, msg, nil)
+}
+
+// authErrorWith is authError for a denial, whose parts EC2 words apart.
+func authErrorWith(c call, f authFault, msg string, denial *authz.Denial) *apierror.Error {
 	fam := familyOf(c)
 	type entry struct {
 		status int
@@ -103,9 +124,7 @@ func authError(c call, f authFault, msg string) *apierror.Error {
 			faultDenied:     {http.StatusForbidden, "UnauthorizedOperation", ""},
 		}[f]
 		if f == faultDenied {
-			detail, _ := json.Marshal(map[string]any{"allowed": false, "explicitDeny": strings.Contains(msg, "explicit deny"), "message": msg})
-			msg = "You are not authorized to perform this operation. " + msg + ". Encoded authorization failure message: " +
-				sts.EncodeAuthorizationMessage(string(detail))
+			msg = ec2Denial(c, msg, denial)
 		}
 	}
 	if e.msg != "" {
@@ -179,7 +198,7 @@ func (d *dispatcher) authorize(ctx *api.Context, r *http.Request, c call, id *au
 		Operation: c.op, Region: ctx.Region, Input: in, SourceIP: authz.SourceIP(r.RemoteAddr), Secure: r.TLS != nil, Now: ctx.Now()})
 	var denial *authz.Denial
 	if errors.As(err, &denial) {
-		return authError(c, faultDenied, denial.Message)
+		return authErrorWith(c, faultDenied, denial.Message, denial)
 	}
 	return err
 }

@@ -221,3 +221,24 @@ func TestPresignedQuery(t *testing.T) {
 		t.Fatalf("presigned with a wrong secret: %d %s", status, body)
 	}
 }
+
+// A denial in each protocol: JSON's AccessDeniedException, query's
+// AccessDenied (CloudWatch's CBOR keeps it, being query-compatible), and
+// EC2's UnauthorizedOperation, which for a read names no resource.
+func TestDenialInEveryProtocol(t *testing.T) {
+	ls := start(t)
+	key, secret := user(t, ls, "nobody", "")
+	who := "User: arn:aws:iam::" + account + ":user/nobody is not authorized to perform: "
+	want := map[string]struct{ code, text string }{
+		"json":  {"AccessDeniedException", who + "ecs:ListClusters on resource: * because no identity-based policy allows the ecs:ListClusters action"},
+		"query": {"AccessDenied", who + "iam:ListUsers on resource: arn:aws:iam::" + account + ":user/ because no identity-based policy allows the iam:ListUsers action"},
+		"ec2":   {"UnauthorizedOperation", "You are not authorized to perform this operation. " + who + "ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action"},
+		"cbor":  {"AccessDenied", who + "cloudwatch:ListMetrics on resource: * because no identity-based policy allows the cloudwatch:ListMetrics action"},
+	}
+	for _, w := range wires {
+		r := send(t, ls, w, key, secret, "", time.Now(), "")
+		if got := codeOf(r); got != want[w.name].code || !strings.Contains(r.Body, want[w.name].text) {
+			t.Errorf("%s: want %s %q, got %d %s: %q", w.name, want[w.name].code, want[w.name].text, r.Status, got, r.Body)
+		}
+	}
+}

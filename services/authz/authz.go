@@ -326,9 +326,10 @@ type Request struct {
 	Now         time.Time
 }
 
-// Denial is a refused request with AWS's message.
+// Denial is a refused request with AWS's message and its parts.
 type Denial struct {
-	Message string
+	Message                            string
+	Principal, Action, Resource, Reason string
 }
 
 func (d *Denial) Error() string { return d.Message }
@@ -568,7 +569,8 @@ func (e *Enforcer) decide(id *Identity, action, resource string, c policy.Contex
 	var denial error
 	if res.Decision != policy.Allowed {
 		d.Reason = reason(action, res)
-		denial = &Denial{Message: "User: " + id.Principal.Arn + " is not authorized to perform: " + action + " on resource: " + resource + " " + d.Reason}
+		denial = &Denial{Message: "User: " + id.Principal.Arn + " is not authorized to perform: " + action + " on resource: " + resource + " " + d.Reason,
+			Principal: id.Principal.Arn, Action: action, Resource: resource, Reason: d.Reason}
 	}
 	e.decisions.add(d)
 	e.log.Debug("iam decision", "principal", d.Principal, "action", action, "resource", resource, "result", d.Result,
