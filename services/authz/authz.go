@@ -328,7 +328,7 @@ type Request struct {
 
 // Denial is a refused request with AWS's message and its parts.
 type Denial struct {
-	Message                            string
+	Message                             string
 	Principal, Action, Resource, Reason string
 }
 
