@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -154,5 +156,33 @@ func TestServiceLinkedRole(t *testing.T) {
 	}
 	if _, err := plain.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String("a")}); err != nil {
 		t.Fatalf("once the role exists: %v", err)
+	}
+}
+
+// RunInstances with an instance profile passes the profile's role to EC2:
+// the caller needs iam:PassRole on it (EC2 user guide, "IAM roles for Amazon
+// EC2": "permission to pass the role"), and EC2 refuses in its own words.
+func TestPassRoleThroughInstanceProfile(t *testing.T) {
+	ls := start(t)
+	root := iam.NewFromConfig(ls.Config)
+	if _, err := root.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("web"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.CreateInstanceProfile(harness.Ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AddRoleToInstanceProfile(harness.Ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web"), RoleName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	key, secret := user(t, ls, "launcher", policy(allow([]string{"ec2:RunInstances", "ec2:Describe*"}, "*")))
+	dev := ec2.NewFromConfig(as(ls, key, secret, ""))
+	_, err := dev.RunInstances(harness.Ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-12345678"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		InstanceType: ec2types.InstanceTypeT3Micro, IamInstanceProfile: &ec2types.IamInstanceProfileSpecification{Name: aws.String("web")}})
+	ae := harness.AssertAPIError(t, err, "UnauthorizedOperation")
+	want := "You are not authorized to perform this operation. User: arn:aws:iam::" + account + ":user/launcher is not authorized to perform: iam:PassRole on resource: arn:aws:iam::" +
+		account + ":role/web because no identity-based policy allows the iam:PassRole action. Encoded authorization failure message: "
+	if !strings.HasPrefix(ae.ErrorMessage(), want) {
+		t.Fatalf("got %q\nwant prefix %q", ae.ErrorMessage(), want)
 	}
 }
