@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/longshore/longshore/services"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // The cost of IAM enforcement per request: the same signed DescribeClusters
@@ -123,4 +126,59 @@ func TestEnforceBenchRequestIsAuthorized(t *testing.T) {
 	if d := s.enforce.Decisions(); len(d) != 3 || d[0].Result != "explicitDeny" || d[0].Sid != "NoDelete" {
 		t.Fatalf("decisions: %+v", d)
 	}
+}
+
+// BenchmarkEnforceSteps isolates what enforcement adds to a request: the
+// signature check and the authorization, run against a transaction the
+// handler opens anyway ("tx" is that transaction alone, to subtract).
+func BenchmarkEnforceSteps(b *testing.B) {
+	const target = "AmazonEC2ContainerServiceV20141113.DescribeClusters"
+	const body = `{"clusters":["default"]}`
+	s, err := New(Config{EnforceIAM: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	key, secret := benchUser(b, s.Handler)
+	rt := newRoutes()
+	for _, svc := range s.svcs.Services {
+		rt.add(svc)
+	}
+	d := &dispatcher{routes: rt, store: s.Store, region: "us-east-1", resolvers: s.svcs.Resolvers, log: s.log, enforce: s.enforce}
+	r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+	for k, v := range signedHeaders(b, key, secret, target, body) {
+		r.Header.Set(k, v)
+	}
+	c, err := d.route(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := c.svc.Handlers[c.op]
+	in := reflect.New(h.InputType).Interface()
+	if err := c.codec.Decode(c.svc.Model.Operations[c.op], &c.input, in); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("tx", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			d.store.Read(ctx, func(tx *store.Tx) error { return nil })
+		}
+	})
+	b.Run("tx+enforcement", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			p, id, err := d.authenticate(r, c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = d.store.Read(ctx, func(tx *store.Tx) error {
+				actx := &api.Context{Context: ctx, Service: c.svc.Name, Operation: c.op, Region: "us-east-1", Tx: tx, Caller: p}
+				return d.authorize(actx, r, c, id, in)
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -91,6 +91,7 @@ func (e *Enforcer) RoleCheck(c *api.Context, roleArn, session, action, resource 
 	name := roleArn[strings.LastIndex(roleArn, "/")+1:]
 	sess.Principal = api.Principal{Account: account, Arn: "arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session}
 	sess.principal = policy.Principal{ARN: sess.Principal.Arn, Account: account, RoleARN: roleArn}
+	sess.static = nil
 	ctx := e.baseContext(Request{Identity: &sess, Region: c.Region, Now: c.Now(), Secure: true})
 	if err := e.decide(&sess, action, resource, ctx); err != nil {
 		return err.Error()
@@ -137,6 +138,8 @@ type Identity struct {
 	resourceTags bool
 	// principal is the evaluator's view of the caller.
 	principal policy.Principal
+	// static is staticContext, built once the identity is resolved.
+	static policy.Context
 }
 
 // Cached returns the identity behind an access key id if it is resolved
@@ -164,6 +167,7 @@ func (e *Enforcer) Identify(tx *store.Tx, keyID string) (*Identity, error) {
 		return nil, err
 	}
 	id.gen = gen
+	id.static = id.staticContext()
 	e.mu.Lock()
 	if len(e.ids) >= maxIdentities {
 		e.ids = map[string]*Identity{}
@@ -440,15 +444,40 @@ func (e *Enforcer) serviceLinkedRole(ctx *api.Context, id *Identity, slr *SLRRul
 // baseContext holds the global condition keys of a request.
 func (e *Enforcer) baseContext(req Request) policy.Context {
 	id := req.Identity
-	c := policy.Context{}
-	now := req.Now.UTC()
-	c.Set("aws:CurrentTime", now.Format(time.RFC3339))
-	c.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	c.Set("aws:SecureTransport", strconv.FormatBool(req.Secure))
-	if req.SourceIP != "" {
-		c.Set("aws:SourceIp", req.SourceIP)
+	static := id.static
+	if static == nil {
+		static = id.staticContext()
 	}
-	c.Set("aws:RequestedRegion", req.Region)
+	c := make(policy.Context, len(static)+8)
+	for k, v := range static {
+		c[k] = v
+	}
+	now := req.Now.UTC()
+	// Keys written lower-case, as Context.Set stores them.
+	c["aws:currenttime"] = []string{now.Format(time.RFC3339)}
+	c["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	if req.Secure {
+		c["aws:securetransport"] = trueValue
+	} else {
+		c["aws:securetransport"] = falseValue
+	}
+	if req.SourceIP != "" {
+		c["aws:sourceip"] = []string{req.SourceIP}
+	}
+	c["aws:requestedregion"] = []string{req.Region}
+	return c
+}
+
+// Shared values of aws:SecureTransport; contexts are only read.
+var (
+	trueValue  = []string{"true"}
+	falseValue = []string{"false"}
+)
+
+// staticContext holds the condition keys that are the same for every
+// request of an identity: who it is and its principal tags.
+func (id *Identity) staticContext() policy.Context {
+	c := policy.Context{}
 	c.Set("aws:PrincipalAccount", id.Principal.Account)
 	c.Set("aws:userid", id.Principal.UserID)
 	c.Set("aws:PrincipalArn", id.Principal.Arn)
@@ -460,7 +489,6 @@ func (e *Enforcer) baseContext(req Request) policy.Context {
 		} else if strings.Contains(id.Principal.Arn, ":federated-user/") {
 			c.Set("aws:PrincipalType", "FederatedUser")
 		}
-		c.Set("aws:TokenIssueTime", now.Format(time.RFC3339))
 	}
 	if id.UserName != "" {
 		c.Set("aws:username", id.UserName)
