@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/longshore/longshore/compat-tests/harness"
@@ -110,4 +111,28 @@ func TestResourceTagCondition(t *testing.T) {
 	}
 	_, err := dev.UpdateClusterSettings(harness.Ctx, &ecs.UpdateClusterSettingsInput{Cluster: aws.String("prod"), Settings: settings})
 	harness.AssertAPIError(t, err, "AccessDeniedException")
+}
+
+// aws:PrincipalTag and policy variables: a user tagged team=blue may tag
+// what it creates only with its own team.
+func TestPrincipalTagVariable(t *testing.T) {
+	ls := start(t)
+	ecsServiceLinkedRole(t, ls)
+	doc := policy(map[string]any{"Effect": "Allow", "Action": "ecs:CreateCluster", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}})
+	key, secret := user(t, ls, "blue", doc)
+	if _, err := iam.NewFromConfig(ls.Config).TagUser(harness.Ctx, &iam.TagUserInput{UserName: aws.String("blue"),
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}); err != nil {
+		t.Fatal(err)
+	}
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+	tagged := func(team string) error {
+		_, err := dev.CreateCluster(harness.Ctx, &ecs.CreateClusterInput{ClusterName: aws.String(team),
+			Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String(team)}}})
+		return err
+	}
+	if err := tagged("blue"); err != nil {
+		t.Fatalf("own team: %v", err)
+	}
+	harness.AssertAPIError(t, tagged("red"), "AccessDeniedException")
 }
