@@ -136,3 +136,30 @@ func TestPrincipalTagVariable(t *testing.T) {
 	}
 	harness.AssertAPIError(t, tagged("red"), "AccessDeniedException")
 }
+
+// sts:AssumeRole within an account: a trust policy that names the user
+// allows it alone; one that trusts only the account needs the user's own
+// policies to allow sts:AssumeRole too (IAM User Guide, "Cross account
+// resource access" / policy evaluation for roles in the same account).
+func TestAssumeRoleTrust(t *testing.T) {
+	ls := start(t)
+	root := iam.NewFromConfig(ls.Config)
+	key, secret := user(t, ls, "nopolicy", "")
+	trust := func(principal string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`)
+	}
+	for name, p := range map[string]string{"named": "arn:aws:iam::" + account + ":user/nopolicy", "account": "arn:aws:iam::" + account + ":root"} {
+		if _, err := root.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: trust(p)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := sts.NewFromConfig(as(ls, key, secret, ""))
+	if _, err := client.AssumeRole(harness.Ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/named"),
+		RoleSessionName: aws.String("s1")}); err != nil {
+		t.Fatalf("trust naming the user: %v", err)
+	}
+	_, err := client.AssumeRole(harness.Ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/account"),
+		RoleSessionName: aws.String("s2")})
+	denied(t, err, "AccessDenied", "User: arn:aws:iam::"+account+":user/nopolicy is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::"+
+		account+":role/account because no identity-based policy allows the sts:AssumeRole action")
+}

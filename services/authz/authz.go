@@ -6,6 +6,7 @@
 package authz
 
 import (
+	"errors"
 	"log/slog"
 	"net/netip"
 	"reflect"
@@ -334,6 +335,8 @@ type Request struct {
 type Denial struct {
 	Message                             string
 	Principal, Action, Resource, Reason string
+	// Explicit: a Deny statement decided.
+	Explicit bool
 }
 
 func (d *Denial) Error() string { return d.Message }
@@ -397,6 +400,10 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 			c = e.withResourceTags(ctx, req.Service.Name, prefix, res, base)
 		}
 		if err := e.decide(id, action, res, c); err != nil {
+			var d *Denial
+			if rule != nil && rule.Trust && errors.As(err, &d) && !d.Explicit && trustNames(ctx, id, res) {
+				continue // the role's trust policy names the caller: no identity policy is needed
+			}
 			return err
 		}
 	}
@@ -417,6 +424,37 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 		}
 	}
 	return nil
+}
+
+// trustNames reports whether a role of the caller's own account trusts the
+// caller by name (its user or role ARN) in an Allow statement: IAM then
+// needs no identity policy to allow sts:AssumeRole, whereas a trust policy
+// naming only the account leaves the decision to identity policies.
+func trustNames(ctx *api.Context, id *Identity, roleArn string) bool {
+	r, err := iam.GetRoleByARN(ctx.Tx, id.Principal.Account, roleArn)
+	if err != nil || r == nil {
+		return false
+	}
+	doc, err := policy.ParseCached(aws.ToString(r.AssumeRolePolicyDocument))
+	if err != nil {
+		return false
+	}
+	for _, st := range doc.Statements {
+		if st.Effect != policy.Allow || st.Principal == nil || st.NotPrincipal {
+			continue
+		}
+		for _, pe := range st.Principal.Entries {
+			if pe.Type != "AWS" {
+				continue
+			}
+			for _, v := range pe.Values {
+				if v == id.Principal.Arn || id.principal.RoleARN != "" && v == id.principal.RoleARN {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // serviceLinkedRole creates the service-linked role an operation needs when
@@ -598,7 +636,7 @@ func (e *Enforcer) decide(id *Identity, action, resource string, c policy.Contex
 	if res.Decision != policy.Allowed {
 		d.Reason = reason(action, res)
 		denial = &Denial{Message: "User: " + id.Principal.Arn + " is not authorized to perform: " + action + " on resource: " + resource + " " + d.Reason,
-			Principal: id.Principal.Arn, Action: action, Resource: resource, Reason: d.Reason}
+			Principal: id.Principal.Arn, Action: action, Resource: resource, Reason: d.Reason, Explicit: res.Decision == policy.ExplicitDeny}
 	}
 	e.decisions.add(d)
 	e.log.Debug("iam decision", "principal", d.Principal, "action", action, "resource", resource, "result", d.Result,

@@ -66,6 +66,9 @@ type OpRule struct {
 	// when missing if the caller may iam:CreateServiceLinkedRole, and
 	// refuses the call otherwise.
 	SLR *SLRRule `json:"slr,omitempty"`
+	// Trust: the resource is a role whose trust policy, when it names the
+	// caller, allows without an identity policy (sts:AssumeRole).
+	Trust bool `json:"trust,omitempty"`
 }
 
 // SLRRule names a service-linked role and the service's refusal without it.
