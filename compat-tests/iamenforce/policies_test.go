@@ -163,3 +163,24 @@ func TestAssumeRoleTrust(t *testing.T) {
 	denied(t, err, "AccessDenied", "User: arn:aws:iam::"+account+":user/nopolicy is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::"+
 		account+":role/account because no identity-based policy allows the sts:AssumeRole action")
 }
+
+// aws:SourceIp and aws:SecureTransport come from the connection: a local
+// caller over plain HTTP.
+func TestConnectionKeys(t *testing.T) {
+	ls := start(t)
+	doc := policy(
+		map[string]any{"Effect": "Allow", "Action": "ecs:ListClusters", "Resource": "*",
+			"Condition": map[string]any{"IpAddress": map[string]any{"aws:SourceIp": "127.0.0.0/8"}}},
+		map[string]any{"Effect": "Allow", "Action": "ecs:DescribeClusters", "Resource": "*"},
+		map[string]any{"Sid": "TLSOnly", "Effect": "Deny", "Action": "ecs:DescribeClusters", "Resource": "*",
+			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
+	)
+	key, secret := user(t, ls, "net", doc)
+	dev := ecs.NewFromConfig(as(ls, key, secret, ""))
+	if _, err := dev.ListClusters(harness.Ctx, &ecs.ListClustersInput{}); err != nil {
+		t.Fatalf("from loopback: %v", err)
+	}
+	_, err := dev.DescribeClusters(harness.Ctx, &ecs.DescribeClustersInput{Clusters: []string{"default"}})
+	denied(t, err, "AccessDeniedException", "User: arn:aws:iam::"+account+":user/net is not authorized to perform: ecs:DescribeClusters on resource: "+
+		clusterARN+"default with an explicit deny in an identity-based policy")
+}
