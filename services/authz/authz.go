@@ -473,9 +473,6 @@ func (e *Enforcer) serviceLinkedRole(ctx *api.Context, id *Identity, slr *SLRRul
 		return apierror.New(slr.Code, "%s", slr.Message)
 	}
 	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, slr.Service)
-	if err == nil {
-		e.Invalidate()
-	}
 	return err
 }
 
