@@ -87,7 +87,8 @@ func TestExplicitDeny(t *testing.T) {
 
 // RegisterTaskDefinition needs iam:PassRole on its task role, with
 // iam:PassedToService ecs-tasks.amazonaws.com (ECS developer guide, "Task IAM
-// role": "the iam:PassRole permission for the task role").
+// role"). The denial's text is the one users quote from RegisterTaskDefinition
+// (ministryofjustice/modernisation-platform pull request 8443).
 func TestPassRole(t *testing.T) {
 	ls := start(t)
 	iamRoot := iam.NewFromConfig(ls.Config)

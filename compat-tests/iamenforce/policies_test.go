@@ -139,8 +139,9 @@ func TestPrincipalTagVariable(t *testing.T) {
 
 // sts:AssumeRole within an account: a trust policy that names the user
 // allows it alone; one that trusts only the account needs the user's own
-// policies to allow sts:AssumeRole too (IAM User Guide, "Cross account
-// resource access" / policy evaluation for roles in the same account).
+// policies to allow sts:AssumeRole too (IAM User Guide, policy evaluation
+// logic: a resource-based policy that names the principal needs no
+// identity-based policy; one that names the account does).
 func TestAssumeRoleTrust(t *testing.T) {
 	ls := start(t)
 	root := iam.NewFromConfig(ls.Config)
