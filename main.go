@@ -51,6 +51,15 @@ func envFloat(name string, def float64) float64 {
 	return def
 }
 
+// envBool is a boolean from the environment (1, true, yes, on), false when unset.
+func envBool(name string) bool {
+	switch strings.ToLower(env(name, "")) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
 func run(args []string) error {
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(env("LONGSHORE_LISTEN", "127.0.0.1:4566"))
@@ -62,6 +71,7 @@ func run(args []string) error {
 	level := fs.String("log-level", env("LONGSHORE_LOG_LEVEL", "info"), "debug, info, warn or error (LONGSHORE_LOG_LEVEL)")
 	startDelay := fs.Duration("task-start-delay", envDuration("LONGSHORE_TASK_START_DELAY", 0), "simulated time from PROVISIONING to RUNNING; 0 = 1s (LONGSHORE_TASK_START_DELAY)")
 	stopDelay := fs.Duration("task-stop-delay", envDuration("LONGSHORE_TASK_STOP_DELAY", 0), "simulated time from DEACTIVATING to STOPPED; 0 = 1s (LONGSHORE_TASK_STOP_DELAY)")
+	enforceIAM := fs.Bool("enforce-iam", envBool("LONGSHORE_ENFORCE_IAM"), "verify SigV4 signatures and enforce IAM policies on every call (LONGSHORE_ENFORCE_IAM)")
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
 	runtime := fs.String("runtime", env("LONGSHORE_RUNTIME", "simulated"), "how ECS tasks run: simulated, or docker for real containers (LONGSHORE_RUNTIME)")
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +93,7 @@ func run(args []string) error {
 		}
 	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime, EnforceIAM: *enforceIAM}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

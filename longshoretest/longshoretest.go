@@ -48,6 +48,8 @@ type Options struct {
 	TimeScale float64
 	// Runtime runs ECS tasks: "simulated" (default) or "docker" (real containers).
 	Runtime string
+	// EnforceIAM verifies signatures and enforces IAM policies (--enforce-iam).
+	EnforceIAM bool
 }
 
 // Start runs Longshore on a free loopback port until the test ends.
@@ -68,7 +70,7 @@ func StartWith(t testing.TB, o Options) *Instance {
 			o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale, Runtime: o.Runtime})
+	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale, Runtime: o.Runtime, EnforceIAM: o.EnforceIAM})
 	if err != nil {
 		t.Fatalf("longshoretest: %v", err)
 	}

@@ -131,9 +131,9 @@ func (s *Simulated) Observe(c *api.Context, t *types.Task, td *types.TaskDefinit
 	targets := func() []awslogsTarget { return awslogsTargets(td, c.Region) }
 	changed := false
 	if beforeContainersCreated(t) {
-		if ts := targets(); len(ts) > 0 {
+		if ts := targets(); len(ts) > 0 || s.ExecutionRole != nil && needsExecutionRole(td) {
 			var err error
-			if changed, err = s.createContainers(c, t, b, ts); err != nil {
+			if changed, err = s.createContainers(c, t, td, b, ts); err != nil {
 				return Outcome{}, err
 			}
 		}
@@ -164,7 +164,7 @@ func containersExecuting(t *types.Task) bool {
 // createContainers takes a task through its due changes up to the moment
 // its containers are created (its change out of PENDING), and there does the
 // driver's part first. It reports whether the task changed.
-func (s *Simulated) createContainers(c *api.Context, t *types.Task, b Behavior, targets []awslogsTarget) (bool, error) {
+func (s *Simulated) createContainers(c *api.Context, t *types.Task, td *types.TaskDefinition, b Behavior, targets []awslogsTarget) (bool, error) {
 	changed := false
 	for beforeContainersCreated(t) {
 		at, apply := nextChange(t, b, s.Timings)
@@ -172,7 +172,10 @@ func (s *Simulated) createContainers(c *api.Context, t *types.Task, b Behavior, 
 			break
 		}
 		if aws.ToString(t.LastStatus) == ecscore.TaskPending {
-			return true, openStreams(c, t, targets, at)
+			if !s.checkSecrets(c, t, td, at) {
+				return true, nil
+			}
+			return true, s.openStreams(c, t, td, targets, at)
 		}
 		apply(at, &Outcome{}) // PROVISIONING to PENDING: nothing for the outcome
 		t.Version++
@@ -193,7 +196,7 @@ func beforeContainersCreated(t *types.Task) bool {
 // openStreams creates each container's log stream (and the group when asked
 // to) as the driver does when the container is created. The first that
 // fails stops the task with the agent's reason.
-func openStreams(c *api.Context, t *types.Task, targets []awslogsTarget, at time.Time) error {
+func (s *Simulated) openStreams(c *api.Context, t *types.Task, td *types.TaskDefinition, targets []awslogsTarget, at time.Time) error {
 	for _, a := range targets {
 		ct := taskContainer(t, a.Container)
 		if ct == nil {
@@ -202,9 +205,12 @@ func openStreams(c *api.Context, t *types.Task, targets []awslogsTarget, at time
 		if ct.RuntimeId == nil {
 			ct.RuntimeId = aws.String(newRuntimeID(t))
 		}
-		refusal, err := openStream(a.in(c), a.Group, a.stream(t), a.CreateGroup)
-		if err != nil {
-			return err
+		refusal := s.logStreamDenied(a.in(c), t, td, a.Group, a.stream(t))
+		var err error
+		if refusal == nil {
+			if refusal, err = openStream(a.in(c), a.Group, a.stream(t), a.CreateGroup); err != nil {
+				return err
+			}
 		}
 		if refusal != nil {
 			failLogger(t, ct, refusal.reason(t.LaunchType == types.LaunchTypeFargate), at)

@@ -32,6 +32,9 @@ type Config struct {
 	// Runtime runs the tasks' containers; nil is the simulated runtime
 	// (NewSimulated with Timings).
 	Runtime TaskRuntime
+	// ExecutionRole checks the agent's calls with tasks' execution roles
+	// (IAM enforcement); nil checks nothing.
+	ExecutionRole RoleCheck
 }
 
 // Runner is the cluster manager's loop: level-triggered passes woken by
@@ -81,7 +84,9 @@ func New(cfg Config) *Runner {
 		cfg.Timings.Resync = DefaultTimings().Resync
 	}
 	if cfg.Runtime == nil {
-		cfg.Runtime = NewSimulated(cfg.Timings)
+		sim := NewSimulated(cfg.Timings)
+		sim.ExecutionRole = cfg.ExecutionRole
+		cfg.Runtime = sim
 	}
 	r := &Runner{store: cfg.Store, timings: cfg.Timings, elb: cfg.ELB, alarms: cfg.AlarmState, runtime: cfg.Runtime, log: cfg.Logger,
 		placer:    newPlacer(cfg.Seed),

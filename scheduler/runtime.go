@@ -36,6 +36,10 @@ type TaskRuntime interface {
 // exits.
 type Simulated struct {
 	Timings Timings
+	// ExecutionRole, when set (IAM enforcement), checks what the agent does
+	// with a task's execution role: reading its secrets, creating its log
+	// streams.
+	ExecutionRole RoleCheck
 	// behaviors caches BehaviorOf by task definition ARN (revisions never change).
 	behaviors map[string]Behavior
 }

@@ -36,8 +36,12 @@ func (s *Server) control(r *mux.Router) {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 			return
 		}
+		if s.enforce != nil {
+			s.enforce.Invalidate()
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 	}).Methods(http.MethodPost)
+	r.HandleFunc("/iam/decisions", s.decisions).Methods(http.MethodGet)
 	for _, c := range s.svcs.Control {
 		c := c
 		r.HandleFunc(c.Path, func(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,7 @@ import (
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/protocol/model"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/store"
 )
 
@@ -28,6 +29,7 @@ type call struct {
 	op    string
 	cred  credential
 	input protocol.Input
+	raw   []byte // the body as it arrived, which a SigV4 signature covers
 }
 
 // dispatcher serves AWS API requests: route → decode → validate → handler in one transaction → encode.
@@ -37,6 +39,10 @@ type dispatcher struct {
 	region    string
 	resolvers []api.CredentialResolver
 	log       *slog.Logger
+	// enforce verifies signatures and authorizes calls; nil when IAM
+	// enforcement is off.
+	enforce *authz.Enforcer
+	keys    signingKeys
 }
 
 func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -79,6 +85,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	if len(body) > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
+	c.raw = body
 	if body, err = decodeContentEncoding(r, body); err != nil {
 		return c, err
 	}
@@ -178,6 +185,13 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	if h == nil {
 		return nil, apierror.NotImplemented(c.svc.Name, c.op)
 	}
+	var caller api.Principal
+	var id *authz.Identity
+	if d.enforce != nil {
+		if caller, id, err = d.authenticate(r, c); err != nil {
+			return nil, err
+		}
+	}
 	op := c.svc.Model.Operations[c.op]
 	in := reflect.New(h.InputType).Interface()
 	if err := c.codec.Decode(op, &c.input, in); err != nil {
@@ -206,12 +220,21 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 		}()
 		ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
 			RequestID: rid, Tx: tx}
-		if ctx.Caller, err = d.principal(tx, c.cred); err != nil {
+		if d.enforce != nil {
+			ctx.Caller = caller
+			err = d.authorize(ctx, r, c, id, in)
+		} else {
+			ctx.Caller, err = d.principal(tx, c.cred)
+		}
+		if err != nil {
 			return err
 		}
 		out, err = h.Call(ctx, in)
 		return err
 	})
+	if d.enforce != nil && err == nil && !h.ReadOnly && c.svc.Name == "iam" {
+		d.enforce.Invalidate() // policies, keys or tags may have changed
+	}
 	var ae *apierror.Error
 	if err != nil && !errors.As(err, &ae) {
 		d.log.Error("request failed", "service", c.svc.Name, "operation", c.op, "request_id", rid, "error", err)

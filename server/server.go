@@ -13,7 +13,9 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/longshore/longshore/scheduler"
 	"github.com/longshore/longshore/services"
+	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/store"
 )
 
@@ -33,6 +35,9 @@ type Config struct {
 	TimeScale                     float64
 	// Runtime runs ECS tasks: "simulated" (default) or "docker".
 	Runtime string
+	// EnforceIAM verifies SigV4 signatures and authorizes every call with
+	// the caller's IAM policies (off: any caller may do anything).
+	EnforceIAM bool
 }
 
 // Server is a running Longshore.
@@ -41,6 +46,7 @@ type Server struct {
 	Handler http.Handler
 	log     *slog.Logger
 	svcs    *services.Set
+	enforce *authz.Enforcer // nil unless Config.EnforceIAM
 }
 
 // New opens the store and wires every service behind one handler.
@@ -59,14 +65,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Services != nil {
 		build = cfg.Services
 	}
+	var enforce *authz.Enforcer
+	var execRole scheduler.RoleCheck
+	if cfg.EnforceIAM {
+		if enforce, err = authz.New(cfg.Logger, nil); err != nil {
+			st.Close()
+			return nil, err
+		}
+		execRole = enforce.RoleCheck
+	}
 	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
-		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, Runtime: cfg.Runtime})
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, Runtime: cfg.Runtime, ExecutionRole: execRole})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)
 	}
 	d := &dispatcher{routes: rt, store: st, region: cfg.Region, resolvers: set.Resolvers, log: cfg.Logger}
 	s := &Server{Store: st, log: cfg.Logger, svcs: set}
+	if enforce != nil {
+		enforce.SetServices(set.Services)
+		d.enforce, s.enforce = enforce, enforce
+	}
 	m := mux.NewRouter()
 	m.SkipClean(true)
 	s.control(m.PathPrefix("/_longshore").Subrouter())

@@ -42,7 +42,7 @@ func addClusterManager(set *Set, cfg Config, elb elbv2.Options) {
 		rt = d
 	}
 	r := scheduler.New(scheduler.Config{Store: cfg.Store, Timings: schedulerTimings(cfg), Logger: cfg.Logger,
-		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale), Runtime: rt})
+		ELB: elb, AlarmState: cloudWatchAlarms(cfg.TimeScale), Runtime: rt, ExecutionRole: cfg.ExecutionRole})
 	set.starters = append(set.starters, r.Start)
 	set.Control = append(set.Control, control.Routes(ECSControl(cfg.Store, cfg.Region, r))...)
 }

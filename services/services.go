@@ -39,6 +39,9 @@ type Config struct {
 	MaxAutoScalingGroups int
 	// Runtime runs ECS tasks: RuntimeSimulated ("" too) or RuntimeDocker.
 	Runtime string
+	// ExecutionRole checks what the ECS agent does with tasks' execution
+	// roles (IAM enforcement); nil checks nothing.
+	ExecutionRole scheduler.RoleCheck
 }
 
 // The task runtimes: simulated tasks, or real Docker containers.

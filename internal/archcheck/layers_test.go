@@ -49,6 +49,9 @@ var serviceEdges = map[string]string{
 	"services/appautoscaling -> services/cloudwatch": "alarms of scaling policies, published load",
 	"services/ecs -> services/servicediscovery":      "Cloud Map namespaces and services behind Service Connect",
 	"services/servicediscovery -> services/ec2":      "the VPC of a private DNS namespace",
+	"services/authz -> services/iam":                 "users, roles, keys and policies behind IAM enforcement",
+	"services/authz -> services/iam/policy":          "policy evaluation of each call",
+	"services/authz -> services/sts":                 "temporary credentials and their session policies",
 }
 
 func rankOf(pkg string) int {

@@ -163,3 +163,13 @@ const (
 	attachPolicy   = "policy"
 	attachBoundary = "boundary"
 )
+
+// ManagedPolicyDocument returns the default version's document of the managed
+// policy with the given ARN (an AWS managed policy or one of account's).
+func ManagedPolicyDocument(tx *store.Tx, account, arn string) (string, error) {
+	p, err := getPolicy(tx, account, arn)
+	if err != nil {
+		return "", err
+	}
+	return p.defaultDocument(), nil
+}

@@ -88,7 +88,9 @@ func assumeFederated(c *api.Context, fa federatedAssumption) (*assumedRole, erro
 	}
 	roleID := aws.ToString(role.RoleId)
 	arn := "arn:aws:sts::" + account + ":assumed-role/" + aws.ToString(role.RoleName) + "/" + fa.SessionName
-	creds, err := issue(c, account, arn, roleID+":"+fa.SessionName, d)
+	creds, err := issue(c, account, arn, roleID+":"+fa.SessionName, d, func(s *Session) {
+		s.SourceArn, s.Policy = aws.ToString(role.Arn), aws.ToString(fa.Policy)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +129,12 @@ func getFederationToken(c *api.Context, in *sts.GetFederationTokenInput) (*sts.G
 	}
 	account := c.Caller.Account
 	arn, userID := federatedUserArn(account, name), account+":"+name
-	creds, err := issue(c, account, arn, userID, d)
+	creds, err := issue(c, account, arn, userID, d, func(s *Session) {
+		s.SourceArn, s.Policy = c.Caller.Arn, aws.ToString(in.Policy)
+		for _, p := range in.PolicyArns {
+			s.PolicyArns = append(s.PolicyArns, aws.ToString(p.Arn))
+		}
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,18 @@ type Session struct {
 	Account         string
 	Arn             string
 	UserID          string
+	// SourceArn is the role (or user) whose policies the session carries;
+	// Policy and PolicyArns are its session policies and Tags its session tags.
+	SourceArn  string            `json:",omitempty"`
+	Policy     string            `json:",omitempty"`
+	PolicyArns []string          `json:",omitempty"`
+	Tags       map[string]string `json:",omitempty"`
+}
+
+// LookupSession returns the temporary credentials with the given access key
+// id, or nil.
+func LookupSession(tx *store.Tx, accessKeyID string) (*Session, error) {
+	return sessions.Get(tx, store.Scope{}, accessKeyID)
 }
 
 var sessions = store.Collection[Session]{Kind: "sts/session"}
@@ -80,7 +92,7 @@ func getAccessKeyInfo(c *api.Context, in *sts.GetAccessKeyInfoInput) (*sts.GetAc
 }
 
 // issue stores and returns new temporary credentials for an identity.
-func issue(c *api.Context, account, arn, userID string, d time.Duration) (*types.Credentials, error) {
+func issue(c *api.Context, account, arn, userID string, d time.Duration, with ...func(*Session)) (*types.Credentials, error) {
 	sess := &Session{
 		AccessKeyID:     api.UniqueID("ASIA"),
 		SecretAccessKey: api.Secret(),
@@ -89,6 +101,9 @@ func issue(c *api.Context, account, arn, userID string, d time.Duration) (*types
 		Account:         account,
 		Arn:             arn,
 		UserID:          userID,
+	}
+	for _, f := range with {
+		f(sess)
 	}
 	if err := sessions.Put(c.Tx, store.Scope{}, sess.AccessKeyID, store.Index{Name: account}, sess); err != nil {
 		return nil, err
@@ -109,7 +124,7 @@ func getSessionToken(c *api.Context, in *sts.GetSessionTokenInput) (*sts.GetSess
 	if strings.Contains(c.Caller.Arn, ":assumed-role/") {
 		return nil, apierror.New("AccessDenied", "Cannot call GetSessionToken with session credentials")
 	}
-	creds, err := issue(c, c.Caller.Account, c.Caller.Arn, c.Caller.UserID, d)
+	creds, err := issue(c, c.Caller.Account, c.Caller.Arn, c.Caller.UserID, d, func(s *Session) { s.SourceArn = c.Caller.Arn })
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +157,18 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 	}
 	roleName, roleID := aws.ToString(role.RoleName), aws.ToString(role.RoleId)
 	arn := "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + session
-	creds, err := issue(c, account, arn, roleID+":"+session, d)
+	creds, err := issue(c, account, arn, roleID+":"+session, d, func(s *Session) {
+		s.SourceArn, s.Policy = aws.ToString(role.Arn), aws.ToString(in.Policy)
+		for _, p := range in.PolicyArns {
+			s.PolicyArns = append(s.PolicyArns, aws.ToString(p.Arn))
+		}
+		for _, t := range in.Tags {
+			if s.Tags == nil {
+				s.Tags = map[string]string{}
+			}
+			s.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
