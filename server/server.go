@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/longshore/longshore/server/ui"
 	"github.com/longshore/longshore/services"
 	"github.com/longshore/longshore/store"
 )
@@ -39,6 +40,7 @@ type Server struct {
 	Handler http.Handler
 	log     *slog.Logger
 	svcs    *services.Set
+	ui      *ui.UI
 }
 
 // New opens the store and wires every service behind one handler.
@@ -70,11 +72,19 @@ func New(cfg Config) (*Server, error) {
 	s.control(m.PathPrefix("/_longshore").Subrouter())
 	m.PathPrefix("/").Handler(d)
 	s.Handler = withAccessLog(cfg.Logger, m)
+	// The dashboard, /_longshore/ui/ (its event streams stay out of the access log).
+	s.ui = ui.New(ui.Config{Store: st, Services: set.Services, Region: cfg.Region, Logger: cfg.Logger})
+	s.Handler = s.ui.Mount(s.Handler)
 	return s, nil
 }
 
-// Start begins the background work (the cluster manager) and returns a stop function.
-func (s *Server) Start(ctx context.Context) func() { return s.svcs.Start(ctx) }
+// Start begins the background work (the cluster manager, the dashboard's
+// change feed) and returns a stop function.
+func (s *Server) Start(ctx context.Context) func() {
+	stopUI := s.ui.Start(ctx)
+	stop := s.svcs.Start(ctx)
+	return func() { stop(); stopUI() }
+}
 
 // Close releases the store.
 func (s *Server) Close() error { return s.Store.Close() }
@@ -98,7 +108,8 @@ func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
 	hs := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version)
+	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version,
+		"dashboard", "http://"+ln.Addr().String()+ui.Prefix+"/")
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
