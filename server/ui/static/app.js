@@ -199,7 +199,7 @@ function confirmAction(title, text, fields, act, okLabel) {
       ? h("select", { id, name: f.name }, f.options.map((o) => h("option", { value: o, selected: o === f.value }, o)))
       : h("input", { id, name: f.name, type: f.type || "text", value: f.value ?? "", min: f.min, max: f.max, step: f.step, required: true });
     return [h("label", { for: id }, f.label), input];
-  }));
+  }).flat());
   pending = act;
   dialog.showModal();
   const first = box.querySelector("input, select");
