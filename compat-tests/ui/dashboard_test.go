@@ -145,7 +145,7 @@ func TestServiceViewScreenshot(t *testing.T) {
 	p.goTo("service", "arn:aws:ecs:us-east-1:000000000000:service/shop/web")
 	p.waitTrue(30*time.Second, "three running tasks", `document.querySelectorAll(".service-tasks tbody tr").length === 3 && document.getElementById("running").textContent === "3"`)
 	p.run(chromedp.EmulateViewport(1280, 900))
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
