@@ -26,6 +26,7 @@ var layerOf = []struct {
 	{"scheduler", 4},
 	{"services", 5}, // the composition root
 	{"server", 6},
+	{"server/ui", 6}, // the dashboard: reads the store and the services' Describe handlers
 	{"longshoretest", 7},
 	{"", 8}, // main
 }
@@ -143,6 +144,8 @@ func TestImportRuleCatchesAViolation(t *testing.T) {
 		{"server", "services", true},
 		{"services", "server", false},
 		{"", "server", true},
+		{"server/ui", "services/ecs", true},
+		{"services/ecs", "server/ui", false},
 	}
 	for _, c := range cases {
 		if got := allowed(c.from, c.to); got != c.ok {
