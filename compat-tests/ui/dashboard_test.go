@@ -71,6 +71,12 @@ func TestDashboardLive(t *testing.T) {
 	p.noHorizontalScroll(390, "service")
 	p.noHorizontalScroll(1280, "service")
 
+	// The stopped task's own view: its container, stopped, with its exit code.
+	p.goTo("task", "arn:aws:ecs:us-east-1:000000000000:task/ui/"+victim)
+	p.waitTrue(10*time.Second, "the stopped task's container", `document.querySelector("main h1").textContent.includes(`+fmt.Sprintf("%q", victim)+`) &&
+		[...document.querySelectorAll("main table tbody tr")].some(r => r.textContent.includes("app") && r.textContent.includes("STOPPED"))`)
+	p.noHorizontalScroll(390, "task")
+
 	// Fail the instance holding the most tasks: they move to the other one.
 	p.goTo("cluster", clusterArn)
 	p.waitTrue(20*time.Second, "four running tasks again", `document.querySelectorAll("[data-instance] .task.RUNNING").length === 4`)

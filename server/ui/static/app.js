@@ -127,7 +127,7 @@ function render(first) {
   } catch (err) {
     content = [h("p", { class: "error" }, "This view could not be drawn: " + err.message)];
   }
-  main.replaceChildren(...[].concat(content));
+  main.replaceChildren(...[].concat(content).flat(Infinity).filter((x) => x !== null && x !== undefined && x !== false));
   if (focusKey) {
     const again = main.querySelector('[data-key="' + CSS.escape(focusKey) + '"]');
     if (again) again.focus();
