@@ -86,6 +86,7 @@ type hub struct {
 	// server shutting down does not wait for open pages).
 	stopped  chan struct{}
 	stopOnce sync.Once
+	listen   sync.Once
 
 	// reads counts documents and sections read for patches (tests).
 	reads atomic.Int64
@@ -94,7 +95,6 @@ type hub struct {
 func newHub(st *store.Store, services map[string]*api.Service, log *slog.Logger) *hub {
 	h := &hub{st: st, services: services, views: allViews(), log: log, interval: 150 * time.Millisecond,
 		states: map[key]*viewState{}, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
-	st.OnChange(h.onChange)
 	return h
 }
 
@@ -147,6 +147,9 @@ func (h *hub) join(k key) (*subscriber, bool) {
 		return nil, false
 	}
 	s := &subscriber{ch: make(chan []byte, 64)}
+	// The store records changes only once someone listens: a server whose
+	// dashboard is never opened pays nothing for it.
+	h.listen.Do(func() { h.st.OnChange(h.onChange) })
 	h.mu.Lock()
 	st := h.states[k]
 	if st == nil {
