@@ -104,6 +104,10 @@ func TestDashboardLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.goTo("service", serviceArn)
+	p.click("#set-desired")
+	p.confirm(map[string]string{"desired": "2"})
+	p.waitTrue(20*time.Second, "the desired count of 2 with two tasks running",
+		`document.getElementById("desired").textContent === "2" && document.getElementById("running").textContent === "2"`)
 	p.waitTrue(5*time.Second, "the scaling policy and its alarms", `document.querySelectorAll(".alarms tbody tr").length === 2`)
 	p.click("#set-load")
 	p.confirm(map[string]string{"cpu": "95", "memory": "40"})
