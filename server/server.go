@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/longshore/longshore/scheduler"
+	"github.com/longshore/longshore/server/ui"
 	"github.com/longshore/longshore/services"
 	"github.com/longshore/longshore/services/authz"
 	"github.com/longshore/longshore/store"
@@ -47,6 +48,7 @@ type Server struct {
 	log     *slog.Logger
 	svcs    *services.Set
 	enforce *authz.Enforcer // nil unless Config.EnforceIAM
+	ui      *ui.UI
 }
 
 // New opens the store and wires every service behind one handler.
@@ -91,12 +93,20 @@ func New(cfg Config) (*Server, error) {
 	s.control(m.PathPrefix("/_longshore").Subrouter())
 	m.PathPrefix("/").Handler(d)
 	s.Handler = withAccessLog(cfg.Logger, m)
+	// The dashboard, /_longshore/ui/ (its event streams stay out of the access log).
+	s.ui = ui.New(ui.Config{Store: st, Services: set.Services, Region: cfg.Region, Logger: cfg.Logger})
+	s.Handler = s.ui.Mount(s.Handler)
 	set.Serving(s.Handler)
 	return s, nil
 }
 
-// Start begins the background work (the cluster manager) and returns a stop function.
-func (s *Server) Start(ctx context.Context) func() { return s.svcs.Start(ctx) }
+// Start begins the background work (the cluster manager, the dashboard's
+// change feed) and returns a stop function.
+func (s *Server) Start(ctx context.Context) func() {
+	stopUI := s.ui.Start(ctx)
+	stop := s.svcs.Start(ctx)
+	return func() { stop(); stopUI() }
+}
 
 // Close releases the store.
 func (s *Server) Close() error { return s.Store.Close() }
@@ -120,7 +130,8 @@ func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
 	hs := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version)
+	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version,
+		"dashboard", "http://"+ln.Addr().String()+ui.Prefix+"/")
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

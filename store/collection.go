@@ -82,6 +82,9 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 		ON CONFLICT (kind, account, region, id) DO UPDATE SET
 		parent = excluded.parent, name = excluded.name, status = excluded.status, attr = excluded.attr, doc = excluded.doc`,
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
+	if err == nil {
+		tx.record(Change{Kind: c.Kind, Scope: sc, ID: id, Parent: ix.Parent})
+	}
 	return err
 }
 
@@ -92,6 +95,9 @@ func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
 		return false, err
 	}
 	n, _ := res.RowsAffected()
+	if n > 0 {
+		tx.record(Change{Kind: c.Kind, Scope: sc, ID: id, Deleted: true})
+	}
 	return n > 0, nil
 }
 

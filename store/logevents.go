@@ -32,6 +32,7 @@ func AppendLogEvent(tx *Tx, sc Scope, group string, e LogEvent) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	tx.record(Change{Kind: LogEventKind, Scope: sc, ID: e.Stream, Parent: group})
 	return res.LastInsertId()
 }
 

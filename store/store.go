@@ -35,8 +35,10 @@ type Store struct {
 	// Now is the clock for transactions; tests may replace it.
 	Now func() time.Time
 
-	hookMu  sync.Mutex
-	onWrite []func()
+	hookMu   sync.Mutex
+	onWrite  []func()
+	onChange []func([]Change)
+	feed     changeFeed
 }
 
 // Open opens the database at path and migrates it. An empty path keeps the
@@ -242,6 +244,8 @@ type Tx struct {
 	locked bool
 	// unprepared are queries this transaction ran without a cached statement.
 	unprepared []string
+	// changes are the documents written, for OnChange (recorded only while someone listens).
+	changes []Change
 }
 
 // begin opens the SQL transaction on first use.
@@ -306,6 +310,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if t.wrote {
 		s.notify()
+		s.publish(t.changes)
 	}
 	return nil
 }
@@ -343,6 +348,7 @@ func (s *Store) Reset(ctx context.Context) error {
 			tables = append(tables, n)
 		}
 		rows.Close()
+		tx.record(Change{})
 		for _, t := range tables {
 			if _, err := tx.exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
 				return err

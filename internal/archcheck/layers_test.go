@@ -27,6 +27,7 @@ var layerOf = []struct {
 	{"scheduler/dockerrt", 4}, // the Docker task runtime, beside the cluster manager
 	{"services", 5},           // the composition root
 	{"server", 6},
+	{"server/ui", 6}, // the dashboard: reads the store and the services' Describe handlers
 	{"longshoretest", 7},
 	{"", 8}, // main
 }
@@ -149,6 +150,8 @@ func TestImportRuleCatchesAViolation(t *testing.T) {
 		{"server", "services", true},
 		{"services", "server", false},
 		{"", "server", true},
+		{"server/ui", "services/ecs", true},
+		{"services/ecs", "server/ui", false},
 	}
 	for _, c := range cases {
 		if got := allowed(c.from, c.to); got != c.ok {
