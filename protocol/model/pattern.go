@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // Pattern is a model string pattern made enforceable with Go's RE2 engine.
@@ -25,14 +24,10 @@ type Pattern struct {
 	none []*regexp.Regexp // none may match
 }
 
-// MatchString reports whether the whole of s satisfies the pattern. A value
-// that is not valid UTF-8 never does: AWS's Java front ends decode text
-// before they match it, and a byte they cannot decode is no character a
-// pattern admits.
+// MatchString reports whether the whole of s satisfies the pattern. A byte
+// that is not UTF-8 matches as U+FFFD, as it does once AWS's Java front ends
+// have decoded the request: only patterns admitting U+FFFD admit it.
 func (p *Pattern) MatchString(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
 	for _, re := range p.all {
 		if !re.MatchString(s) {
 			return false

@@ -69,9 +69,9 @@ func TestTranslatedPatterns(t *testing.T) {
 		ok, bad []string
 	}{
 		// IAM pathType: \u escapes.
-		{`(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`, []string{"/", "/a/", "/division_abc/sub/"}, []string{"test", "/a", "a/", "/a b/", "/\u00e9/"}},
+		{`(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`, []string{"/", "/a/", "/division_abc/sub/"}, []string{"test", "/a", "a/", "/a b/", "/\u00e9/", "/\xff/"}},
 		// Surrogate pairs and a class reaching U+FFFD.
-		{`[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`, []string{"", "abc", "\U0001F600", "\ufffd"}, []string{"a\x00", "\x01", "a\xffb"}},
+		{`[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`, []string{"", "abc", "\U0001F600", "\ufffd", "a\xffb"}, []string{"a\x00", "\x01"}},
 		// STS arnType: \u10000-\u10FFFF.
 		{`[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+`, []string{"arn:aws:iam::1:role/x", "\U0001F600"}, []string{"", "a\x00b", "\u0080"}},
 		// Java's ASCII-only POSIX class.

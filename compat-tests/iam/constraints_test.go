@@ -1,0 +1,49 @@
+package iam_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/longshore/longshore/compat-tests/harness"
+)
+
+// TestModelPatternsWithJavaEscapesAreEnforced checks IAM patterns written
+// with \uXXXX escapes and lookaheads, which Go's regexp cannot compile as
+// written. Source: the IAM model (../shared/aws-models, iam service-2.json)
+// and the API reference of CreateVirtualMFADevice ("Path ... Pattern:
+// (\u002F)|(\u002F[\u0021-\u007E]+\u002F)") and CreateAccountAlias
+// ("Pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"); the message form is
+// the one recorded against AWS in LocalStack's tests/aws/services/sts/test_sts.snapshot.json
+// ("1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed
+// to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*").
+func TestModelPatternsWithJavaEscapesAreEnforced(t *testing.T) {
+	_, client := coreStart(t)
+	_, err := client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{
+		VirtualMFADeviceName: aws.String("phone"), Path: aws.String("test")})
+	harness.AssertError(t, err, "ValidationError", 400,
+		`1 validation error detected: Value 'test' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+	out := harness.Must(client.ListVirtualMFADevices(harness.Ctx, &iam.ListVirtualMFADevicesInput{}))(t)
+	if len(out.VirtualMFADevices) != 0 {
+		t.Fatalf("refused device stored: %+v", out.VirtualMFADevices)
+	}
+	harness.Must(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{
+		VirtualMFADeviceName: aws.String("phone"), Path: aws.String("/team/")}))(t)
+
+	_, err = client.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("bob"), Path: aws.String("/a b/")})
+	harness.AssertError(t, err, "ValidationError", 400, "")
+	_, err = client.ListUsers(harness.Ctx, &iam.ListUsersInput{PathPrefix: aws.String("users")})
+	harness.AssertError(t, err, "ValidationError", 400,
+		`1 validation error detected: Value 'users' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`)
+
+	_, err = client.CreateAccountAlias(harness.Ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("my--alias")})
+	harness.AssertError(t, err, "ValidationError", 400,
+		`1 validation error detected: Value 'my--alias' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`)
+	harness.Must(client.CreateAccountAlias(harness.Ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("my-alias")}))(t)
+
+	// Latin-1 is admitted by [\u0020-\u00FF]-style classes, other scripts are not.
+	_, err = client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`),
+		Description: aws.String("도구")})
+	harness.AssertError(t, err, "ValidationError", 400, "")
+}
