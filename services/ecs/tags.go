@@ -35,11 +35,17 @@ func ValidateTags(tags []types.Tag) error {
 
 func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
-// ResourceTags returns the tags of a resource ARN (nil when it has none).
+// ResourceTags returns the tags of a resource ARN, an empty list when it has
+// none: wherever ECS returns a resource's tags it answers "tags": [] for an
+// untagged one (the AWS CLI's awscli/examples/ecs describe-clusters.rst,
+// describe-task-definition.rst, describe-capacity-providers.rst).
 func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
 	tags, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
-	if err != nil || tags == nil {
+	if err != nil {
 		return nil, err
+	}
+	if tags == nil || *tags == nil {
+		return []types.Tag{}, nil
 	}
 	return *tags, nil
 }
