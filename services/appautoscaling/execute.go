@@ -33,7 +33,7 @@ const defaultCooldown = 300
 // (…:scalingPolicy:UUID:resource/NAMESPACE/…); EC2 Auto Scaling's name an
 // autoScalingGroupName instead.
 func isPolicyARN(arn string) bool {
-	return strings.HasPrefix(arn, "arn:aws:autoscaling:") && strings.Contains(arn, ":scalingPolicy:") && strings.Contains(arn, ":resource/")
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":autoscaling:") && strings.Contains(arn, ":scalingPolicy:") && strings.Contains(arn, ":resource/")
 }
 
 // RunScalingAction is the alarm action runner of Application Auto Scaling policies.

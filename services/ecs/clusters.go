@@ -142,7 +142,7 @@ func serviceConnectDefaults(c *api.Context, req *types.ClusterServiceConnectDefa
 	}
 	if !strings.HasPrefix(ns, "arn:") {
 		sum := sha256.Sum256([]byte(c.Account() + "/" + c.Region + "/" + ns))
-		ns = "arn:aws:servicediscovery:" + c.Region + ":" + c.Account() + ":namespace/ns-" + hex.EncodeToString(sum[:])[:16]
+		ns = c.ARNPrefix() + "servicediscovery:" + c.Region + ":" + c.Account() + ":namespace/ns-" + hex.EncodeToString(sum[:])[:16]
 	}
 	return &types.ClusterServiceConnectDefaults{Namespace: aws.String(ns)}
 }

@@ -153,7 +153,7 @@ func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs
 // resourceType returns the resource type of an ECS ARN of the caller's
 // account and region ("cluster", "task-definition" …), or "" when it is not one.
 func resourceType(c *api.Context, arn string) string {
-	prefix := "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":"
+	prefix := c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":"
 	if !strings.HasPrefix(arn, prefix) {
 		return ""
 	}

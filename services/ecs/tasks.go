@@ -227,7 +227,7 @@ func startTask(c *api.Context, in *ecs.StartTaskInput) (*ecs.StartTaskOutput, er
 		if err != nil {
 			return nil, err
 		}
-		if ci == nil || !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+aws.ToString(tl.cluster.ClusterName)+"/") {
+		if ci == nil || !strings.HasPrefix(arn, c.ARNPrefix()+"ecs:"+c.Region+":"+c.Account()+":container-instance/"+aws.ToString(tl.cluster.ClusterName)+"/") {
 			out.Failures = append(out.Failures, missing(ref))
 			continue
 		}

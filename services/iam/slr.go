@@ -101,7 +101,7 @@ func newServiceLinkedRole(c *api.Context, service string, suffix, description *s
 	path := "/aws-service-role/" + service + "/"
 	r := &Role{Role: types.Role{
 		RoleName: aws.String(name), Path: aws.String(path), RoleId: aws.String(api.UniqueID("AROA")),
-		Arn: aws.String(entityARN(c.Account(), "role", path, name)), CreateDate: nowSecond(c),
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "role", path, name)), CreateDate: nowSecond(c),
 		AssumeRolePolicyDocument: aws.String(slrTrustPolicy(service)), Description: description,
 		MaxSessionDuration: aws.Int32(defaultMaxSessionDuration),
 	}, ServiceName: service}

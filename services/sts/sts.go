@@ -61,7 +61,7 @@ func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, err
 func getCallerIdentity(c *api.Context, _ *sts.GetCallerIdentityInput) (*sts.GetCallerIdentityOutput, error) {
 	return &sts.GetCallerIdentityOutput{
 		Account: aws.String(c.Caller.Account),
-		Arn:     aws.String(c.Caller.Arn),
+		Arn:     aws.String(api.InPartition(c.Caller.Arn, c.Partition())),
 		UserId:  aws.String(c.Caller.UserID),
 	}, nil
 }
@@ -141,7 +141,7 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 		return nil, err
 	}
 	roleName, roleID := aws.ToString(role.RoleName), aws.ToString(role.RoleId)
-	arn := "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + session
+	arn := c.ARNPrefix() + "sts::" + account + ":assumed-role/" + roleName + "/" + session
 	creds, err := issue(c, account, arn, roleID+":"+session, d)
 	if err != nil {
 		return nil, err
