@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -54,5 +55,22 @@ func TestIdentitiesFollowTheRegionsPartition(t *testing.T) {
 		if aws.ToString(fed.FederatedUser.Arn) != p+"sts::000000000000:federated-user/fed" {
 			t.Errorf("%s: federated user %s", tc.region, aws.ToString(fed.FederatedUser.Arn))
 		}
+	}
+}
+
+// TestGetAccessKeyInfoNamesTheKeysAccount checks that GetAccessKeyInfo
+// answers the account owning an IAM user's access key, whoever asks. Source:
+// the STS API reference of GetAccessKeyInfo ("Returns the account identifier
+// for the specified access key ID").
+func TestGetAccessKeyInfoNamesTheKeysAccount(t *testing.T) {
+	ls := harness.Start(t)
+	other := ls.Config.Copy()
+	other.Credentials = credentials.NewStaticCredentialsProvider("111122223333", "x", "")
+	im := iam.NewFromConfig(other)
+	harness.Must(im.CreateUser(harness.Ctx, &iam.CreateUserInput{UserName: aws.String("dev")}))(t)
+	key := harness.Must(im.CreateAccessKey(harness.Ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")}))(t).AccessKey
+	out := harness.Must(sts.NewFromConfig(ls.Config).GetAccessKeyInfo(harness.Ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: key.AccessKeyId}))(t)
+	if aws.ToString(out.Account) != "111122223333" {
+		t.Fatalf("account %s", aws.ToString(out.Account))
 	}
 }

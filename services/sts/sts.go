@@ -73,6 +73,11 @@ func getAccessKeyInfo(c *api.Context, in *sts.GetAccessKeyInfoInput) (*sts.GetAc
 		return nil, err
 	} else if sess != nil {
 		account = sess.Account
+	} else if k, err := iam.AccessKeys.Get(c.Tx, store.Scope{}, key); err != nil {
+		return nil, err
+	} else if k != nil {
+		// An IAM user's access key belongs to the user's account.
+		account = k.Account
 	} else if key == c.Caller.AccessKeyID {
 		account = c.Caller.Account
 	}
