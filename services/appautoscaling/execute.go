@@ -78,6 +78,17 @@ func executeAction(tx *store.Tx, now time.Time, scale float64, a cw.Action) erro
 			return nil
 		}
 		goal := aws.ToFloat64(tt.TargetValue)
+		if strings.Contains(a.Alarm, "-ProvisionedCapacity") {
+			return nil // watches capacity changed elsewhere; it scales nothing
+		}
+		if _, ok := dynamoMetricOf(p); ok {
+			// DynamoDB's alarms watch consumed units per minute: utilization
+			// is that over the provisioned capacity.
+			if current <= 0 {
+				return nil
+			}
+			a.Value = a.Value / 60 / float64(current) * 100
+		}
 		if strings.Contains(a.Alarm, "-AlarmHigh-") {
 			scaleOut = true
 			if inCooldown(target.LastScaleOut, tt.ScaleOutCooldown, now, scale) {
