@@ -1,7 +1,9 @@
 package iam_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -46,4 +48,35 @@ func TestModelPatternsWithJavaEscapesAreEnforced(t *testing.T) {
 	_, err = client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`),
 		Description: aws.String("도구")})
 	harness.AssertError(t, err, "ValidationError", 400, "")
+}
+
+// TestIAMErrorTextsAsAWS checks error texts of IAM. Sources:
+// PermissionsBoundaryType "Policy" in the AWS CLI's awscli/examples/iam/create-user.rst;
+// "ARN ... is not valid." (InvalidInput), IAM's answer to a malformed ARN;
+// the signing-certificate quota "Cannot exceed quota for CertificatesPerUser: 2",
+// asserted by moto's AWS-verified test_iam_signing_certificates (iam_aws_verified).
+func TestIAMErrorTextsAsAWS(t *testing.T) {
+	_, client := coreStart(t)
+	harness.Must(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks)}))(t)
+	_, err := client.PutRolePermissionsBoundary(harness.Ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("r"),
+		PermissionsBoundary: aws.String("not-an-arn-of-any-policy")})
+	harness.AssertError(t, err, "InvalidInput", 400, "ARN not-an-arn-of-any-policy is not valid.")
+	harness.Must(client.PutRolePermissionsBoundary(harness.Ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("r"),
+		PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")}))(t)
+	got := harness.Must(client.GetRole(harness.Ctx, &iam.GetRoleInput{RoleName: aws.String("r")}))(t).Role
+	if got.PermissionsBoundary == nil || got.PermissionsBoundary.PermissionsBoundaryType != "Policy" {
+		t.Fatalf("boundary %+v", got.PermissionsBoundary)
+	}
+
+	extrasCreateUser(t, client, "certs")
+	for i := 0; i < 3; i++ {
+		body, _ := extrasCert(t, fmt.Sprintf("c%d.example.com", i), time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+		_, err := client.UploadSigningCertificate(harness.Ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("certs"), CertificateBody: aws.String(body)})
+		if i < 2 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			harness.AssertError(t, err, "LimitExceeded", 409, "Cannot exceed quota for CertificatesPerUser: 2")
+		}
+	}
 }
