@@ -80,3 +80,23 @@ func TestIAMErrorTextsAsAWS(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceLinkedRoleForCustomResources checks the service-linked role of
+// Application Auto Scaling's custom resources. Source: the Application Auto
+// Scaling User Guide, "Service-linked roles" (AWSServiceRoleForApplicationAutoScaling_CustomResource,
+// trusted by custom-resource.application-autoscaling.amazonaws.com, with the
+// AWS managed policy AWSApplicationAutoScalingCustomResourcePolicy: execute-api:Invoke,
+// cloudwatch:PutMetricAlarm, DescribeAlarms and DeleteAlarms, version v1 of 2018-06-04).
+func TestServiceLinkedRoleForCustomResources(t *testing.T) {
+	_, client := coreStart(t)
+	r := harness.Must(client.CreateServiceLinkedRole(harness.Ctx, &iam.CreateServiceLinkedRoleInput{
+		AWSServiceName: aws.String("custom-resource.application-autoscaling.amazonaws.com")}))(t).Role
+	if aws.ToString(r.RoleName) != "AWSServiceRoleForApplicationAutoScaling_CustomResource" ||
+		aws.ToString(r.Path) != "/aws-service-role/custom-resource.application-autoscaling.amazonaws.com/" {
+		t.Fatalf("role %s %s", aws.ToString(r.RoleName), aws.ToString(r.Path))
+	}
+	att := harness.Must(client.ListAttachedRolePolicies(harness.Ctx, &iam.ListAttachedRolePoliciesInput{RoleName: r.RoleName}))(t)
+	if len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyArn) != "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoScalingCustomResourcePolicy" {
+		t.Fatalf("attached %+v", att.AttachedPolicies)
+	}
+}

@@ -27,6 +27,8 @@ var linkedServices = map[string]linkedService{
 	"elasticloadbalancing.amazonaws.com": {RoleName: "AWSServiceRoleForElasticLoadBalancing", Policy: "AWSElasticLoadBalancingServiceRolePolicy",
 		Description: "Allows ELB to call AWS services on your behalf."},
 	"ecs.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_ECSService", Policy: "AWSApplicationAutoscalingECSServicePolicy"},
+	"custom-resource.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_CustomResource",
+		Policy: "AWSApplicationAutoScalingCustomResourcePolicy"},
 	"autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForAutoScaling", Policy: "AutoScalingServiceRolePolicy", CustomSuffix: true,
 		Description: "Default Service-Linked Role enables access to AWS Services and Resources used or managed by Auto Scaling"},
 }
