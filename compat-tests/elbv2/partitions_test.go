@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
@@ -34,5 +35,28 @@ func TestLoadBalancersFollowTheRegionsPartition(t *testing.T) {
 		if dns := aws.ToString(lb.DNSName); !strings.HasPrefix(dns, "web-") || !strings.HasSuffix(dns, tc.suffix) {
 			t.Errorf("%s: DNS name %s", tc.region, dns)
 		}
+	}
+}
+
+// TestListenerErrorsAsAWS checks two CreateListener refusals. Sources:
+// "ValidationError: Listener protocol 'TCP' must be one of 'HTTPS, HTTP'"
+// for an application load balancer (hashicorp/terraform#18126), and
+// "TargetGroupNotFound: Target groups 'arn:aws:elasticloadbalancing:...' not
+// found" naming the missing group (AWS Load Balancer Controller logs quoted in
+// public repositories).
+func TestListenerErrorsAsAWS(t *testing.T) {
+	e := start(t)
+	lb := e.alb(unique("errs"))
+	tg := e.targetGroup(unique("tg"), types.ProtocolEnumHttp, types.TargetTypeEnumInstance)
+	_, err := e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumTcp,
+		Port: aws.Int32(80), DefaultActions: forward(tg.TargetGroupArn)})
+	harness.AssertError(t, err, "ValidationError", 400, "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'")
+	missing := strings.Replace(aws.ToString(tg.TargetGroupArn), "/"+aws.ToString(tg.TargetGroupName)+"/", "/nope/", 1)
+	_, err = e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttp,
+		Port: aws.Int32(80), DefaultActions: forward(aws.String(missing))})
+	harness.AssertError(t, err, "TargetGroupNotFound", 400, "Target groups '"+missing+"' not found")
+	ls := harness.Must(e.c.DescribeListeners(harness.Ctx, &elb.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn}))(t)
+	if len(ls.Listeners) != 0 {
+		t.Fatalf("refused listeners stored: %+v", ls.Listeners)
 	}
 }
