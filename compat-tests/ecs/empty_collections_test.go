@@ -69,3 +69,29 @@ func TestUntaggedTaskSetAnswersEmptyTags(t *testing.T) {
 		t.Fatalf("task sets %+v", out.TaskSets)
 	}
 }
+
+// TestTaskSetARNsCanBeTagged checks TagResource, ListTagsForResource and
+// UntagResource on a task set's ARN. Source: the ECS API reference of
+// TagResource ("Supported resources are Amazon ECS capacity providers, tasks,
+// services, task definitions, clusters, container instances, and task sets"
+// ... resourceArn of a task set).
+func TestTaskSetARNsCanBeTagged(t *testing.T) {
+	e := wlStart(t)
+	td := e.fargateFamily(t, "web", "nginx:1")
+	harness.Must(e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String(e.cluster), ServiceName: aws.String("ext"),
+		DesiredCount: aws.Int32(0), DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeExternal}}))(t)
+	ts := harness.Must(e.client.CreateTaskSet(harness.Ctx, &ecs.CreateTaskSetInput{Cluster: aws.String(e.cluster), Service: aws.String("ext"),
+		TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0))}))(t).TaskSet
+	harness.Must(e.client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: ts.TaskSetArn,
+		Tags: []types.Tag{{Key: aws.String("stage"), Value: aws.String("blue")}, {Key: aws.String("team"), Value: aws.String("a")}}}))(t)
+	harness.Must(e.client.UntagResource(harness.Ctx, &ecs.UntagResourceInput{ResourceArn: ts.TaskSetArn, TagKeys: []string{"team"}}))(t)
+	lt := harness.Must(e.client.ListTagsForResource(harness.Ctx, &ecs.ListTagsForResourceInput{ResourceArn: ts.TaskSetArn}))(t)
+	if len(lt.Tags) != 1 || aws.ToString(lt.Tags[0].Key) != "stage" || aws.ToString(lt.Tags[0].Value) != "blue" {
+		t.Fatalf("tags %+v", lt.Tags)
+	}
+	out := harness.Must(e.client.DescribeTaskSets(harness.Ctx, &ecs.DescribeTaskSetsInput{Cluster: aws.String(e.cluster), Service: aws.String("ext"),
+		TaskSets: []string{aws.ToString(ts.TaskSetArn)}, Include: []types.TaskSetField{types.TaskSetFieldTags}}))(t)
+	if len(out.TaskSets) != 1 || len(out.TaskSets[0].Tags) != 1 {
+		t.Fatalf("described tags %+v", out.TaskSets)
+	}
+}

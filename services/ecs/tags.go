@@ -215,10 +215,11 @@ func requireTaggable(c *api.Context, arn string) error {
 	return nil
 }
 
-// taskSetExists looks a task set ARN (task-set/CLUSTER/SERVICE/ID) up in its service.
+// taskSetExists looks a task set ARN (task-set/CLUSTER/SERVICE/ID, the ID
+// itself "ecs-svc/NUMBER") up in its service.
 func taskSetExists(c *api.Context, arn string) (bool, error) {
 	parts := strings.Split(arn[strings.Index(arn, ":task-set/")+len(":task-set/"):], "/")
-	if len(parts) != 3 {
+	if len(parts) < 3 {
 		return false, nil
 	}
 	svc, err := ecscore.Services.Get(c.Tx, c.Scope(), ecscore.ARN(c, "service", parts[0], parts[1]))
