@@ -116,7 +116,7 @@ func (w *validator) value(sh *model.Shape, v reflect.Value, depth int) {
 	case "string":
 		s := v.String()
 		if !sh.IsEnumValue(s) {
-			w.add(quote(s), "Member must satisfy enum value set: ["+strings.Join(sh.Enum, ", ")+"]")
+			w.add(quote(s), "Member must satisfy enum value set: ["+strings.Join(sh.EnumListed, ", ")+"]")
 			return
 		}
 		if sh.Min != nil || sh.Max != nil {
@@ -152,24 +152,98 @@ var plainString = reflect.TypeOf("")
 
 func quote(s string) string { return "'" + s + "'" }
 
-func render(v reflect.Value) string {
-	switch v.Kind() {
-	case reflect.String:
-		return quote(v.String())
-	case reflect.Slice, reflect.Map:
-		return quote(fmt.Sprint(v.Interface()))
+// render shows a value as AWS's Java front ends print it in a validation
+// message: the value's toString in quotes. A list prints as [a, b], a map as
+// {k=v}, a structure as its shape's name with its members in model order,
+// Tag(key=k, value=null), never as Go values (CloudWatch Logs' recorded
+// "Value '[MetricTransformation(metricName=metric1, ..., dimensions=null)]'").
+func render(sh *model.Shape, v reflect.Value) string {
+	var b strings.Builder
+	javaString(&b, sh, v, 0)
+	return quote(b.String())
+}
+
+func javaString(b *strings.Builder, sh *model.Shape, v reflect.Value, depth int) {
+	v, ok := deref(v)
+	if !ok || depth > maxDepth {
+		b.WriteString("null")
+		return
 	}
 	if t, ok := v.Interface().(time.Time); ok {
-		return quote(t.String())
+		b.WriteString(t.UTC().Format("Mon Jan 02 15:04:05 MST 2006"))
+		return
 	}
-	return quote(fmt.Sprint(v.Interface()))
+	switch {
+	case sh != nil && sh.Type == "structure" && v.Kind() == reflect.Struct:
+		b.WriteString(sh.Name + "(")
+		for i, f := range fieldsOf(sh, v.Type()) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f.name + "=")
+			fv := v.Field(f.index)
+			if isAbsent(fv) && isNilable(fv) {
+				b.WriteString("null")
+				continue
+			}
+			javaString(b, f.member.Shape, fv, depth+1)
+		}
+		b.WriteString(")")
+	case sh != nil && sh.Type == "blob" || v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8:
+		fmt.Fprintf(b, "java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]", v.Len(), v.Len())
+	case v.Kind() == reflect.Slice || v.Kind() == reflect.Array:
+		var elem *model.Shape
+		if sh != nil && sh.Member != nil {
+			elem = sh.Member.Shape
+		}
+		b.WriteString("[")
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			javaString(b, elem, v.Index(i), depth+1)
+		}
+		b.WriteString("]")
+	case v.Kind() == reflect.Map:
+		var key, val *model.Shape
+		if sh != nil && sh.Key != nil && sh.Value != nil {
+			key, val = sh.Key.Shape, sh.Value.Shape
+		}
+		b.WriteString("{")
+		for i, k := range sortedKeys(v) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			javaString(b, key, k, depth+1)
+			b.WriteString("=")
+			javaString(b, val, v.MapIndex(k), depth+1)
+		}
+		b.WriteString("}")
+	case v.Kind() == reflect.String:
+		b.WriteString(v.String())
+	case v.Kind() == reflect.Float32 || v.Kind() == reflect.Float64:
+		b.WriteString(javaDouble(v.Float()))
+	case v.Kind() == reflect.Struct || v.Kind() == reflect.Interface:
+		b.WriteString("null") // a union or document the model does not describe here
+	default:
+		fmt.Fprint(b, v.Interface())
+	}
+}
+
+// javaDouble prints a double as Java's Double.toString does for ordinary magnitudes: 1.0, 0.5.
+func javaDouble(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".eEIN") {
+		s += ".0"
+	}
+	return s
 }
 
 func (w *validator) size(sh *model.Shape, n int, v reflect.Value) {
 	if sh.Min != nil && float64(n) < *sh.Min {
-		w.add(render(v), "Member must have length greater than or equal to "+num(*sh.Min))
+		w.add(render(sh, v), "Member must have length greater than or equal to "+num(*sh.Min))
 	} else if sh.Max != nil && float64(n) > *sh.Max {
-		w.add(render(v), "Member must have length less than or equal to "+num(*sh.Max))
+		w.add(render(sh, v), "Member must have length less than or equal to "+num(*sh.Max))
 	}
 }
 

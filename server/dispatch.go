@@ -229,6 +229,8 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 		if err != nil {
 			return err
 		}
+		// A principal's ARN is in the partition of the region it calls.
+		ctx.Caller.Arn = api.InPartition(ctx.Caller.Arn, api.Partition(region))
 		out, err = h.Call(ctx, in)
 		return err
 	})

@@ -99,8 +99,9 @@ func TestELBv2ListenersAndDefaultActions(t *testing.T) {
 	if ae.ErrorMessage() != "The following target groups cannot be associated with more than one load balancer: "+*blue.TargetGroupArn {
 		t.Errorf("message %q", ae.ErrorMessage())
 	}
+	// AWS: "ValidationError: Listener protocol 'TCP' must be one of 'HTTPS, HTTP'" (hashicorp/terraform#18126).
 	_, err = e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: "TCP", Port: aws.Int32(82), DefaultActions: forward(tcp.TargetGroupArn)})
-	harness.AssertAPIError(t, err, "UnsupportedProtocol")
+	harness.AssertError(t, err, "ValidationError", 400, "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'")
 
 	p := elb.NewDescribeListenersPaginator(e.c, &elb.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn, PageSize: aws.Int32(2)})
 	var ports []int32
@@ -241,8 +242,9 @@ func TestELBv2NetworkListenersAndAttributes(t *testing.T) {
 	}
 	_, err = e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn, Protocol: "TCP", Port: aws.Int32(80), AlpnPolicy: []string{"HTTP2Preferred"}, DefaultActions: forward(tcp.TargetGroupArn)})
 	harness.AssertAPIError(t, err, "ValidationError")
+	// AWS: "ValidationError: Listener protocol 'HTTP' must be one of 'TLS, TCP, TCP_UDP, UDP'" (pulumi/pulumi-aws#1193).
 	_, err = e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn, Protocol: "HTTP", Port: aws.Int32(80), DefaultActions: forward(tcp.TargetGroupArn)})
-	harness.AssertAPIError(t, err, "UnsupportedProtocol")
+	harness.AssertAPIError(t, err, "ValidationError")
 	l2, err := e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn, Protocol: "TCP", Port: aws.Int32(5432), DefaultActions: forward(tcp.TargetGroupArn)})
 	if err != nil {
 		t.Fatal(err)

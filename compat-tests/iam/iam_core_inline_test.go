@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
@@ -81,7 +80,7 @@ func TestCorePermissionsBoundaries(t *testing.T) {
 	boundary := aws.String("arn:aws:iam::aws:policy/PowerUserAccess")
 	out := harness.Must(client.CreateRole(harness.Ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(coreTrustECSTasks), PermissionsBoundary: boundary}))(t)
 	if out.Role.PermissionsBoundary == nil || aws.ToString(out.Role.PermissionsBoundary.PermissionsBoundaryArn) != *boundary ||
-		out.Role.PermissionsBoundary.PermissionsBoundaryType != types.PermissionsBoundaryAttachmentTypePolicy {
+		out.Role.PermissionsBoundary.PermissionsBoundaryType != "Policy" {
 		t.Errorf("CreateRole boundary %+v", out.Role.PermissionsBoundary)
 	}
 	harness.Must(client.DeleteRolePermissionsBoundary(harness.Ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("r")}))(t)

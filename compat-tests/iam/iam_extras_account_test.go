@@ -58,8 +58,11 @@ func TestExtrasPasswordPolicy(t *testing.T) {
 	_, client := coreStart(t)
 	_, err := client.GetAccountPasswordPolicy(harness.Ctx, &iam.GetAccountPasswordPolicyInput{})
 	harness.AssertError(t, err, "NoSuchEntity", 404, "The Password Policy with domain name 000000000000 cannot be found.")
+	// DeleteAccountPasswordPolicy has its own text (AWS Tools for PowerShell,
+	// Remove-IAMAccountPasswordPolicy: "The account policy with name
+	// PasswordPolicy cannot be found.").
 	_, err = client.DeleteAccountPasswordPolicy(harness.Ctx, &iam.DeleteAccountPasswordPolicyInput{})
-	harness.AssertError(t, err, "NoSuchEntity", 404, "The Password Policy with domain name 000000000000 cannot be found.")
+	harness.AssertError(t, err, "NoSuchEntity", 404, "The account policy with name PasswordPolicy cannot be found.")
 
 	// With no members the policy takes AWS's defaults.
 	harness.Must(client.UpdateAccountPasswordPolicy(harness.Ctx, &iam.UpdateAccountPasswordPolicyInput{}))(t)

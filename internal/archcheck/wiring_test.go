@@ -64,6 +64,9 @@ var readOnly = map[string]string{
 	"services/appautoscaling.ecsMetricTypes":   "metric names: lookup table",
 	"services/appautoscaling.monthNames":       "cron month names: lookup table",
 	"services/appautoscaling.dayNames":         "cron day names: lookup table",
+	"protocol/model.posixClasses":              "Java POSIX classes and their RE2 names: lookup table",
+	"protocol/model.handTranslated":            "RE2 translations of model patterns: lookup table",
+	"services/elbv2.listenerProtocolsListed":   "listener protocols as ELB lists them: lookup table",
 }
 
 // knownResults are the kinds of what functions outside the module return,

@@ -6,7 +6,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +24,9 @@ type Service struct {
 	Metadata   Metadata
 	Operations map[string]*Operation
 	Shapes     map[string]*Shape
+	// PatternErrors names the shapes whose pattern could not be translated
+	// (and so is not enforced), with the reason; the model tests require it empty.
+	PatternErrors map[string]error
 	// errorsByCode maps a wire error code (the error trait's code, else the shape name) to its shape.
 	errorsByCode map[string]*Shape
 }
@@ -56,16 +58,18 @@ type Operation struct {
 
 // Shape is a resolved model shape.
 type Shape struct {
-	Name            string
-	Type            string // structure, list, map, string, integer, long, boolean, double, float, timestamp, blob
-	Members         []*Member
-	Required        map[string]bool
-	Member          *Member // list element
-	Key, Value      *Member // map entries
-	Enum            []string
+	Name       string
+	Type       string // structure, list, map, string, integer, long, boolean, double, float, timestamp, blob
+	Members    []*Member
+	Required   map[string]bool
+	Member     *Member // list element
+	Key, Value *Member // map entries
+	Enum       []string
+	// EnumListed is Enum in the order AWS's validation messages list it.
+	EnumListed      []string
 	enumSet         map[string]bool
 	Min, Max        *float64
-	Pattern         *regexp.Regexp
+	Pattern         *Pattern
 	PatternText     string
 	Flattened       bool
 	LocationName    string
@@ -212,15 +216,21 @@ func parse(name string, data []byte) (*Service, error) {
 			LocationName: rs.LocationName, TimestampFormat: rs.TimestampFormat, Exception: rs.Exception,
 			Union: rs.Union, Document: rs.Document, PatternText: rs.Pattern}
 		if len(rs.Enum) > 0 {
+			sh.EnumListed = listedOrder(rs.Enum)
 			sh.enumSet = make(map[string]bool, len(rs.Enum))
 			for _, e := range rs.Enum {
 				sh.enumSet[e] = true
 			}
 		}
 		if rs.Pattern != "" {
-			// AWS matches the whole value; patterns Go cannot compile are not enforced.
-			if re, err := regexp.Compile(`^(?:` + rs.Pattern + `)$`); err == nil {
-				sh.Pattern = re
+			// AWS matches the whole value.
+			if p, err := CompilePattern(rs.Pattern); err == nil {
+				sh.Pattern = p
+			} else {
+				if svc.PatternErrors == nil {
+					svc.PatternErrors = map[string]error{}
+				}
+				svc.PatternErrors[n] = err
 			}
 		}
 		if rs.Exception || rs.Error != nil {

@@ -8,13 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
 
 // ecsServiceARN maps "service/CLUSTER/SERVICE" to the ECS service ARN.
 func ecsServiceARN(sc store.Scope, resourceID string) string {
-	return "arn:aws:ecs:" + sc.Region + ":" + sc.Account + ":" + resourceID
+	return "arn:" + api.Partition(sc.Region) + ":ecs:" + sc.Region + ":" + sc.Account + ":" + resourceID
 }
 
 // ecsService loads the ECS service behind a resource ID; nil when there is no ACTIVE one.

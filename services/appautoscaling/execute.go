@@ -33,7 +33,7 @@ const defaultCooldown = 300
 // (…:scalingPolicy:UUID:resource/NAMESPACE/…); EC2 Auto Scaling's name an
 // autoScalingGroupName instead.
 func isPolicyARN(arn string) bool {
-	return strings.HasPrefix(arn, "arn:aws:autoscaling:") && strings.Contains(arn, ":scalingPolicy:") && strings.Contains(arn, ":resource/")
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":autoscaling:") && strings.Contains(arn, ":scalingPolicy:") && strings.Contains(arn, ":resource/")
 }
 
 // RunScalingAction is the alarm action runner of Application Auto Scaling policies.
@@ -78,6 +78,17 @@ func executeAction(tx *store.Tx, now time.Time, scale float64, a cw.Action) erro
 			return nil
 		}
 		goal := aws.ToFloat64(tt.TargetValue)
+		if strings.Contains(a.Alarm, "-ProvisionedCapacity") {
+			return nil // watches capacity changed elsewhere; it scales nothing
+		}
+		if _, ok := dynamoMetricOf(p); ok {
+			// DynamoDB's alarms watch consumed units per minute: utilization
+			// is that over the provisioned capacity.
+			if current <= 0 {
+				return nil
+			}
+			a.Value = a.Value / 60 / float64(current) * 100
+		}
 		if strings.Contains(a.Alarm, "-AlarmHigh-") {
 			scaleOut = true
 			if inCooldown(target.LastScaleOut, tt.ScaleOutCooldown, now, scale) {

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // resourcePatterns are the resource ID formats each scalable dimension accepts.
@@ -55,8 +57,9 @@ func checkResource(ns types.ServiceNamespace, dim types.ScalableDimension, resou
 }
 
 // serviceLinkedRole is the role Application Auto Scaling uses for a namespace.
-func serviceLinkedRole(account string, ns types.ServiceNamespace, dim types.ScalableDimension) string {
-	base := "arn:aws:iam::" + account + ":role/aws-service-role/"
+func serviceLinkedRole(sc store.Scope, ns types.ServiceNamespace, dim types.ScalableDimension) string {
+	account := sc.Account
+	base := "arn:" + api.Partition(sc.Region) + ":iam::" + account + ":role/aws-service-role/"
 	switch ns {
 	case types.ServiceNamespaceEcs:
 		return base + "ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"
@@ -85,7 +88,7 @@ func serviceLinkedRole(account string, ns types.ServiceNamespace, dim types.Scal
 	case types.ServiceNamespaceCustomResource:
 		return base + "custom-resource.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_CustomResource"
 	case types.ServiceNamespaceEmr:
-		return "arn:aws:iam::" + account + ":role/EMR_AutoScaling_DefaultRole"
+		return "arn:" + api.Partition(sc.Region) + ":iam::" + account + ":role/EMR_AutoScaling_DefaultRole"
 	case types.ServiceNamespaceWorkspaces:
 		return base + "workspaces.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_WorkSpacesPool"
 	}

@@ -85,15 +85,15 @@ func uuid() string {
 
 // targetARN builds a scalable target ARN.
 func targetARN(sc store.Scope) string {
-	return "arn:aws:application-autoscaling:" + sc.Region + ":" + sc.Account + ":scalable-target/" + api.HexID(36)
+	return "arn:" + api.Partition(sc.Region) + ":application-autoscaling:" + sc.Region + ":" + sc.Account + ":scalable-target/" + api.HexID(36)
 }
 
 // policyARN builds a scaling policy ARN, as AWS does under the autoscaling service.
 func policyARN(sc store.Scope, ns types.ServiceNamespace, resourceID, name string) string {
-	return "arn:aws:autoscaling:" + sc.Region + ":" + sc.Account + ":scalingPolicy:" + uuid() + ":resource/" + string(ns) + "/" + resourceID + ":policyName/" + name
+	return "arn:" + api.Partition(sc.Region) + ":autoscaling:" + sc.Region + ":" + sc.Account + ":scalingPolicy:" + uuid() + ":resource/" + string(ns) + "/" + resourceID + ":policyName/" + name
 }
 
 // scheduledActionARN builds a scheduled action ARN.
 func scheduledActionARN(sc store.Scope, ns types.ServiceNamespace, resourceID, name string) string {
-	return "arn:aws:autoscaling:" + sc.Region + ":" + sc.Account + ":scheduledAction:" + uuid() + ":resource/" + string(ns) + "/" + resourceID + ":scheduledActionName/" + name
+	return "arn:" + api.Partition(sc.Region) + ":autoscaling:" + sc.Region + ":" + sc.Account + ":scheduledAction:" + uuid() + ":resource/" + string(ns) + "/" + resourceID + ":scheduledActionName/" + name
 }

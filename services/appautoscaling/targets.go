@@ -74,7 +74,7 @@ func (h *handlers) registerScalableTarget(c *api.Context, in *applicationautosca
 		}
 		rec = &targetRecord{Target: types.ScalableTarget{
 			ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String(id), CreationTime: aws.Time(now),
-			ScalableTargetARN: aws.String(targetARN(sc)), RoleARN: aws.String(serviceLinkedRole(sc.Account, ns, dim)),
+			ScalableTargetARN: aws.String(targetARN(sc)), RoleARN: aws.String(serviceLinkedRole(sc, ns, dim)),
 			SuspendedState: &types.SuspendedState{DynamicScalingInSuspended: aws.Bool(false), DynamicScalingOutSuspended: aws.Bool(false), ScheduledScalingSuspended: aws.Bool(false)},
 		}, Capacity: aws.ToInt32(in.MinCapacity)}
 	}

@@ -30,7 +30,7 @@ func registerGroups(s *api.Service, h *handlers) {
 
 // GroupARN is a group's ARN; the id part is a UUID fixed at creation.
 func GroupARN(c *api.Context, id, name string) string {
-	return "arn:aws:autoscaling:" + c.Region + ":" + c.Account() + ":autoScalingGroup:" + id + ":autoScalingGroupName/" + name
+	return c.ARNPrefix() + "autoscaling:" + c.Region + ":" + c.Account() + ":autoScalingGroup:" + id + ":autoScalingGroupName/" + name
 }
 
 // GroupNameFromARN returns the name in a group ARN, or the reference itself.
@@ -42,7 +42,7 @@ func GroupNameFromARN(ref string) string {
 }
 
 func serviceLinkedRole(c *api.Context) string {
-	return "arn:aws:iam::" + c.Account() + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+	return c.ARNPrefix() + "iam::" + c.Account() + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 }
 
 // loadGroup returns a group that exists (and is not being deleted), or nil.

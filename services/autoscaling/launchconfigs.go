@@ -41,7 +41,7 @@ func (h *handlers) createLaunchConfiguration(c *api.Context, in *autoscaling.Cre
 	}
 	lc := &types.LaunchConfiguration{
 		LaunchConfigurationName: aws.String(name), CreatedTime: aws.Time(c.Now()),
-		LaunchConfigurationARN: aws.String("arn:aws:autoscaling:" + c.Region + ":" + c.Account() + ":launchConfiguration:" + newUUID() + ":launchConfigurationName/" + name),
+		LaunchConfigurationARN: aws.String(c.ARNPrefix() + "autoscaling:" + c.Region + ":" + c.Account() + ":launchConfiguration:" + newUUID() + ":launchConfigurationName/" + name),
 		ImageId:                in.ImageId, InstanceType: in.InstanceType, KeyName: in.KeyName, SecurityGroups: nonNil(in.SecurityGroups),
 		UserData: aws.String(aws.ToString(in.UserData)), IamInstanceProfile: in.IamInstanceProfile, AssociatePublicIpAddress: in.AssociatePublicIpAddress,
 		BlockDeviceMappings: in.BlockDeviceMappings, EbsOptimized: aws.Bool(aws.ToBool(in.EbsOptimized)), InstanceMonitoring: in.InstanceMonitoring,

@@ -34,7 +34,7 @@ func registerPolicies(s *api.Service) {
 }
 
 func policyARN(c *api.Context, group, name string) string {
-	return "arn:aws:autoscaling:" + c.Region + ":" + c.Account() + ":scalingPolicy:" + newUUID() + ":autoScalingGroupName/" + group + ":policyName/" + name
+	return c.ARNPrefix() + "autoscaling:" + c.Region + ":" + c.Account() + ":scalingPolicy:" + newUUID() + ":autoScalingGroupName/" + group + ":policyName/" + name
 }
 
 func policyKey(group, name string) string { return group + "/" + name }

@@ -107,7 +107,7 @@ func storeScheduled(c *api.Context, group string, s scheduleSpec) error {
 	if err != nil {
 		return err
 	}
-	arn := "arn:aws:autoscaling:" + c.Region + ":" + c.Account() + ":scheduledUpdateGroupAction:" + newUUID() +
+	arn := c.ARNPrefix() + "autoscaling:" + c.Region + ":" + c.Account() + ":scheduledUpdateGroupAction:" + newUUID() +
 		":autoScalingGroupName/" + group + ":scheduledActionName/" + s.Name
 	if existing != nil {
 		arn = aws.ToString(existing.Action.ScheduledActionARN)

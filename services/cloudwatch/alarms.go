@@ -196,6 +196,13 @@ func validateMetricAlarm(tx *store.Tx, sc store.Scope, in *cloudwatch.PutMetricA
 		if in.Namespace == nil {
 			return missingParameter("Namespace")
 		}
+		// AWS: "ValidationError: MetricName must not contain Non-ASCII characters."
+		if !printableASCII(*in.MetricName) {
+			return apierror.New("ValidationError", "MetricName must not contain Non-ASCII characters.")
+		}
+		if !printableASCII(*in.Namespace) {
+			return apierror.New("ValidationError", "Namespace must not contain Non-ASCII characters.")
+		}
 		if in.Period == nil {
 			return missingParameter("Period")
 		}

@@ -33,5 +33,5 @@ func New() *api.Service {
 
 // AlarmARN is the ARN of an alarm in a scope.
 func AlarmARN(sc store.Scope, name string) string {
-	return "arn:aws:cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm:" + name
+	return "arn:" + api.Partition(sc.Region) + ":cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm:" + name
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/loop"
 	"github.com/longshore/longshore/store"
 )
@@ -111,7 +112,7 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 				to = types.StateValueAlarm
 			}
 			if to != r.state() {
-				reason := "arn:aws:cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm rule " + aws.ToString(r.Composite.AlarmRule) + " evaluated to " + strings.ToLower(string(to))
+				reason := "arn:" + api.Partition(sc.Region) + ":cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm rule " + aws.ToString(r.Composite.AlarmRule) + " evaluated to " + strings.ToLower(string(to))
 				if err := transition(tx, sc, now, r, to, reason, nil); err != nil {
 					return nil, err
 				}

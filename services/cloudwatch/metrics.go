@@ -29,6 +29,9 @@ func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwat
 	if len(in.MetricData) == 0 {
 		return nil, missingParameter("MetricData")
 	}
+	if err := asciiParams(in.Namespace, in.MetricData); err != nil {
+		return nil, err
+	}
 	now := c.Now()
 	type batch struct {
 		name string
@@ -234,4 +237,47 @@ func getMetricStatistics(c *api.Context, in *cloudwatch.GetMetricStatisticsInput
 		out.Datapoints = append(out.Datapoints, dp)
 	}
 	return out, nil
+}
+
+// asciiParams refuses metric names, namespaces and dimensions that are not
+// printable ASCII: CloudWatch answers "The value for parameter
+// MetricData.member.10.Dimensions.member.3.Value contains non-ASCII
+// characters." A byte that is not UTF-8, or a control character such as NUL,
+// is refused the same way.
+func asciiParams(ns *string, data []types.MetricDatum) error {
+	check := func(name string, v *string) error {
+		if v != nil && !printableASCII(*v) {
+			return invalidValue("The value for parameter %s contains non-ASCII characters.", name)
+		}
+		return nil
+	}
+	if err := check("Namespace", ns); err != nil {
+		return err
+	}
+	for i, d := range data {
+		field := fmt.Sprintf("MetricData.member.%d", i+1)
+		if err := check(field+".MetricName", d.MetricName); err != nil {
+			return err
+		}
+		for j, dim := range d.Dimensions {
+			dimField := fmt.Sprintf("%s.Dimensions.member.%d", field, j+1)
+			if err := check(dimField+".Name", dim.Name); err != nil {
+				return err
+			}
+			if err := check(dimField+".Value", dim.Value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// printableASCII reports whether s holds printable ASCII only (space to '~').
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

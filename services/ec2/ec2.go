@@ -86,5 +86,5 @@ func validationError(vs []protocol.Violation) *apierror.Error {
 func newID(prefix string) string { return prefix + "-" + api.HexID(17) }
 
 func arn(c *api.Context, resource string) string {
-	return "arn:aws:ec2:" + c.Region + ":" + c.Account() + ":" + resource
+	return c.ARNPrefix() + "ec2:" + c.Region + ":" + c.Account() + ":" + resource
 }

@@ -149,7 +149,7 @@ func launch(c *api.Context, req *sdk.RunInstancesInput, requester string) (*type
 	if p := in.IamInstanceProfile; p != nil && (p.Arn != nil || p.Name != nil) {
 		a := aws.ToString(p.Arn)
 		if a == "" {
-			a = "arn:aws:iam::" + c.Account() + ":instance-profile/" + aws.ToString(p.Name)
+			a = c.ARNPrefix() + "iam::" + c.Account() + ":instance-profile/" + aws.ToString(p.Name)
 		}
 		profile = &types.IamInstanceProfile{Arn: aws.String(a), Id: aws.String(api.UniqueID("AIPA"))}
 	}

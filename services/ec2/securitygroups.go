@@ -118,6 +118,12 @@ func createSecurityGroup(c *api.Context, in *sdk.CreateSecurityGroupInput) (*sdk
 		return nil, invalidParam("Value (%s) for parameter groupName is invalid. Group names may not exceed 255 characters.", name)
 	case len(desc) > 255:
 		return nil, invalidParam("Value for parameter description is invalid. Descriptions may not exceed 255 characters.")
+	case !asciiText(name):
+		return nil, invalidParam("Value (%s) for parameter GroupName is invalid. Character sets beyond ASCII are not supported.", strings.ToValidUTF8(name, "\uFFFD"))
+	case !asciiText(desc):
+		return nil, invalidParam("Value (%s) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.", strings.ToValidUTF8(desc, "\uFFFD"))
+	case hasControl(name):
+		return nil, invalidParam("Value (%s) for parameter GroupName is invalid. Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*", strings.Map(visible, name))
 	}
 	n, err := groups.Count(c.Tx, c.Scope(), store.Query{Parent: vpcID, Name: name})
 	if err != nil {
@@ -307,4 +313,28 @@ func defaultGroup(c *api.Context, vpcID string) (*types.SecurityGroup, error) {
 		return nil, apiErr("InvalidGroup.NotFound", "The security group 'default' does not exist in VPC '%s'", vpcID)
 	}
 	return gs[0], nil
+}
+
+// asciiText reports whether s holds ASCII only; a byte that is not UTF-8 is
+// beyond ASCII too.
+func asciiText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasControl reports whether s holds an ASCII control character (NUL, tab, ...).
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0
+}
+
+// visible shows a control character as a space, so an error message stays printable.
+func visible(r rune) rune {
+	if r < 0x20 || r == 0x7f {
+		return ' '
+	}
+	return r
 }

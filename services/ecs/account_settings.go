@@ -52,7 +52,7 @@ var (
 	assumedRoleRE  = regexp.MustCompile(`^arn:aws[a-z-]*:sts::(\d{12}):assumed-role/([^/]+)/.+$`)
 )
 
-func rootARN(c *api.Context) string { return "arn:aws:iam::" + c.Account() + ":root" }
+func rootARN(c *api.Context) string { return c.ARNPrefix() + "iam::" + c.Account() + ":root" }
 
 // settingPrincipal is the principal a call is about: the given ARN or the caller.
 func settingPrincipal(c *api.Context, ref *string) (string, error) {

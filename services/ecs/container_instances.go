@@ -117,7 +117,7 @@ func lookupContainerInstance(c *api.Context, clusterArn, ref string) (*types.Con
 	if err != nil {
 		return nil, arn, err
 	}
-	if ci != nil && !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+ecscore.NameFromARN(clusterArn)+"/") {
+	if ci != nil && !strings.HasPrefix(arn, c.ARNPrefix()+"ecs:"+c.Region+":"+c.Account()+":container-instance/"+ecscore.NameFromARN(clusterArn)+"/") {
 		return nil, arn, nil
 	}
 	return ci, arn, nil

@@ -58,7 +58,7 @@ func registerDaemons(s *api.Service) {
 }
 
 func daemonTaskDefinitionARN(c *api.Context, family string, revision int32) string {
-	return "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":daemon-task-definition/" + family + ":" + strconv.Itoa(int(revision))
+	return c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":daemon-task-definition/" + family + ":" + strconv.Itoa(int(revision))
 }
 
 func registerDaemonTaskDefinition(c *api.Context, in *ecs.RegisterDaemonTaskDefinitionInput) (*ecs.RegisterDaemonTaskDefinitionOutput, error) {

@@ -77,7 +77,7 @@ func createTaskInterface(c *api.Context, cfg *types.AwsVpcConfiguration, subnet,
 		return nil, err
 	}
 	spec := ec2.InterfaceSpec{SubnetID: subnet, RequesterID: taskENIRequester, InterfaceType: "interface",
-		Description: "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":attachment/" + attachmentID}
+		Description: c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":attachment/" + attachmentID}
 	if cfg != nil {
 		spec.SecurityGroups = cfg.SecurityGroups
 	}

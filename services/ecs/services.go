@@ -276,7 +276,7 @@ func applyLaunch(svc *types.Service, l *Launch, td *types.TaskDefinition, platfo
 func applyRole(c *api.Context, svc *types.Service, role string, td *types.TaskDefinition) error {
 	if role == "" {
 		if len(svc.LoadBalancers) > 0 || (td != nil && td.NetworkMode == types.NetworkModeAwsvpc) {
-			svc.RoleArn = aws.String("arn:aws:iam::" + c.Account() + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")
+			svc.RoleArn = aws.String(c.ARNPrefix() + "iam::" + c.Account() + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")
 		}
 		return nil
 	}
@@ -284,7 +284,7 @@ func applyRole(c *api.Context, svc *types.Service, role string, td *types.TaskDe
 		return errInvalid("You cannot specify an IAM role for services that require a service linked role.")
 	}
 	if !strings.HasPrefix(role, "arn:") {
-		role = "arn:aws:iam::" + c.Account() + ":role/" + role
+		role = c.ARNPrefix() + "iam::" + c.Account() + ":role/" + role
 	}
 	svc.RoleArn = aws.String(role)
 	return nil

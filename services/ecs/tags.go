@@ -35,11 +35,17 @@ func ValidateTags(tags []types.Tag) error {
 
 func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
-// ResourceTags returns the tags of a resource ARN (nil when it has none).
+// ResourceTags returns the tags of a resource ARN, an empty list when it has
+// none: wherever ECS returns a resource's tags it answers "tags": [] for an
+// untagged one (the AWS CLI's awscli/examples/ecs describe-clusters.rst,
+// describe-task-definition.rst, describe-capacity-providers.rst).
 func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
 	tags, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
-	if err != nil || tags == nil {
+	if err != nil {
 		return nil, err
+	}
+	if tags == nil || *tags == nil {
+		return []types.Tag{}, nil
 	}
 	return *tags, nil
 }
@@ -147,7 +153,7 @@ func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs
 // resourceType returns the resource type of an ECS ARN of the caller's
 // account and region ("cluster", "task-definition" …), or "" when it is not one.
 func resourceType(c *api.Context, arn string) string {
-	prefix := "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":"
+	prefix := c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":"
 	if !strings.HasPrefix(arn, prefix) {
 		return ""
 	}
@@ -209,10 +215,11 @@ func requireTaggable(c *api.Context, arn string) error {
 	return nil
 }
 
-// taskSetExists looks a task set ARN (task-set/CLUSTER/SERVICE/ID) up in its service.
+// taskSetExists looks a task set ARN (task-set/CLUSTER/SERVICE/ID, the ID
+// itself "ecs-svc/NUMBER") up in its service.
 func taskSetExists(c *api.Context, arn string) (bool, error) {
 	parts := strings.Split(arn[strings.Index(arn, ":task-set/")+len(":task-set/"):], "/")
-	if len(parts) != 3 {
+	if len(parts) < 3 {
 		return false, nil
 	}
 	svc, err := ecscore.Services.Get(c.Tx, c.Scope(), ecscore.ARN(c, "service", parts[0], parts[1]))

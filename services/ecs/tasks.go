@@ -180,6 +180,7 @@ func (h *handlers) runTask(c *api.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOu
 	if err := remember(c, "RunTask", token, hash, arns); err != nil {
 		return nil, err
 	}
+	TaskTagLists(out.Tasks)
 	return out, nil
 }
 
@@ -195,6 +196,7 @@ func replayRunTask(c *api.Context, arns []string) (*ecs.RunTaskOutput, error) {
 			out.Tasks = append(out.Tasks, *t)
 		}
 	}
+	TaskTagLists(out.Tasks)
 	return out, nil
 }
 
@@ -225,7 +227,7 @@ func startTask(c *api.Context, in *ecs.StartTaskInput) (*ecs.StartTaskOutput, er
 		if err != nil {
 			return nil, err
 		}
-		if ci == nil || !strings.HasPrefix(arn, "arn:aws:ecs:"+c.Region+":"+c.Account()+":container-instance/"+aws.ToString(tl.cluster.ClusterName)+"/") {
+		if ci == nil || !strings.HasPrefix(arn, c.ARNPrefix()+"ecs:"+c.Region+":"+c.Account()+":container-instance/"+aws.ToString(tl.cluster.ClusterName)+"/") {
 			out.Failures = append(out.Failures, missing(ref))
 			continue
 		}
@@ -246,6 +248,7 @@ func startTask(c *api.Context, in *ecs.StartTaskInput) (*ecs.StartTaskOutput, er
 		}
 		out.Tasks = append(out.Tasks, *t)
 	}
+	TaskTagLists(out.Tasks)
 	return out, nil
 }
 
@@ -297,6 +300,9 @@ func stopTask(c *api.Context, in *ecs.StopTaskInput) (*ecs.StopTaskOutput, error
 			return nil, err
 		}
 	}
+	if t.Tags == nil {
+		t.Tags = []types.Tag{}
+	}
 	return &ecs.StopTaskOutput{Task: t}, nil
 }
 
@@ -332,6 +338,7 @@ func describeTasks(c *api.Context, in *ecs.DescribeTasksInput) (*ecs.DescribeTas
 		}
 		out.Tasks = append(out.Tasks, *t)
 	}
+	TaskTagLists(out.Tasks)
 	return out, nil
 }
 
@@ -415,4 +422,16 @@ func taskFamily(tdArn string) string {
 func ServiceTaskTags(c *api.Context, svc *types.Service) ([]types.Tag, error) {
 	return taskTags(c, nil, svc.PropagateTags, aws.ToString(svc.TaskDefinition), aws.ToString(svc.ServiceArn),
 		svc.EnableECSManagedTags, ecscore.NameFromARN(aws.ToString(svc.ClusterArn)), aws.ToString(svc.ServiceName))
+}
+
+// TaskTagLists gives every task a tags list: ECS answers "tags": [] for a
+// task without tags wherever it returns tasks (RunTask, StartTask, StopTask,
+// DescribeTasks; the AWS CLI's awscli/examples/ecs run-task.rst,
+// start-task.rst, stop-task.rst and describe-tasks.rst).
+func TaskTagLists(tasks []types.Task) {
+	for i := range tasks {
+		if tasks[i].Tags == nil {
+			tasks[i].Tags = []types.Tag{}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
 )
@@ -145,9 +146,14 @@ func normalizeForward(tx *store.Tx, sc store.Scope, ac actionContext, a *types.A
 		if t.Weight == nil {
 			t.Weight = aws.Int32(1)
 		}
-		tg, err := lookupTargetGroup(tx, sc, arn)
+		tg, err := targetGroups.Get(tx, sc, arn)
 		if err != nil {
 			return err
+		}
+		if tg == nil {
+			// AWS names the missing group: "TargetGroupNotFound: Target groups
+			// 'arn:aws:elasticloadbalancing:...:targetgroup/...' not found".
+			return apierror.New("TargetGroupNotFound", "Target groups '%s' not found", arn)
 		}
 		if err := compatible(ac, tg); err != nil {
 			return err

@@ -10,15 +10,7 @@ import (
 )
 
 // partition is the ARN partition of a region.
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+func partition(region string) string { return api.Partition(region) }
 
 func arnBase(sc store.Scope) string {
 	return "arn:" + partition(sc.Region) + ":elasticloadbalancing:" + sc.Region + ":" + sc.Account + ":"

@@ -31,6 +31,16 @@ var listenerProtocols = map[types.LoadBalancerTypeEnum][]types.ProtocolEnum{
 		types.ProtocolEnumQuic, types.ProtocolEnumTcpQuic},
 }
 
+// listenerProtocolsListed is how ELB lists a type's listener protocols when
+// it refuses another: "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'"
+// (an application load balancer, hashicorp/terraform#18126) and "Listener
+// protocol 'HTTP' must be one of 'TLS, TCP, TCP_UDP, UDP'" (a network load
+// balancer, pulumi/pulumi-aws#1193); QUIC and TCP_QUIC, added since, follow.
+var listenerProtocolsListed = map[types.LoadBalancerTypeEnum]string{
+	types.LoadBalancerTypeEnumApplication: "HTTPS, HTTP",
+	types.LoadBalancerTypeEnumNetwork:     "TLS, TCP, TCP_UDP, UDP, QUIC, TCP_QUIC",
+}
+
 func secure(p types.ProtocolEnum) bool {
 	return p == types.ProtocolEnumHttps || p == types.ProtocolEnumTls
 }
@@ -79,7 +89,7 @@ func applyListenerSettings(c *api.Context, lb *loadBalancer, l *listener, s list
 		}
 		if s.Protocol != "" {
 			if !slices.Contains(listenerProtocols[t], s.Protocol) {
-				return errUnsupportedProtocol("Protocol '%s' is not supported for load balancers of type '%s'", s.Protocol, t)
+				return errValidation("Listener protocol '%s' must be one of '%s'", s.Protocol, listenerProtocolsListed[t])
 			}
 			udpLike := slices.Contains([]types.ProtocolEnum{types.ProtocolEnumUdp, types.ProtocolEnumTcpUdp, types.ProtocolEnumQuic, types.ProtocolEnumTcpQuic}, s.Protocol)
 			if udpLike && lb.LB.IpAddressType == types.IpAddressTypeDualstack && lb.LB.EnablePrefixForIpv6SourceNat != types.EnablePrefixForIpv6SourceNatEnumOn {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/longshore/longshore/services/api"
 )
 
 func digest(parts ...string) []byte {
@@ -22,10 +24,7 @@ func dnsName(lb *types.LoadBalancer, region string) string {
 	if lb.Scheme == types.LoadBalancerSchemeEnumInternal {
 		name = "internal-" + name
 	}
-	suffix := ".amazonaws.com"
-	if partition(region) == "aws-cn" {
-		suffix = ".amazonaws.com.cn"
-	}
+	suffix := "." + api.DNSSuffix(region)
 	switch lb.Type {
 	case types.LoadBalancerTypeEnumNetwork:
 		return name + "-" + lastSegment(*lb.LoadBalancerArn) + ".elb." + region + suffix

@@ -73,7 +73,9 @@ func applyHealthCheckDefaults(tg *types.TargetGroup, hc healthCheckSettings) err
 	if tg.HealthCheckEnabled == nil {
 		tg.HealthCheckEnabled = aws.Bool(true)
 	}
-	if tg.HealthCheckPort == nil {
+	// A lambda target group has no health-check port (the AWS CLI's
+	// awscli/examples/elbv2/create-target-group.rst, example 2).
+	if tg.HealthCheckPort == nil && tg.TargetType != types.TargetTypeEnumLambda {
 		tg.HealthCheckPort = aws.String("traffic-port")
 	}
 	tg.HealthyThresholdCount, tg.UnhealthyThresholdCount = aws.Int32(5), aws.Int32(2)
@@ -281,7 +283,7 @@ func (h *handlers) createTargetGroup(c *api.Context, in *elb.CreateTargetGroupIn
 	if len(existing) > 0 {
 		have := existing[0].Doc
 		if sameTargetGroup(&have.TG, &tg) {
-			return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{have.TG}}, nil
+			return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{createdView(have.TG)}}, nil
 		}
 		return nil, errDuplicateTargetGroupName(name)
 	}
@@ -300,7 +302,17 @@ func (h *handlers) createTargetGroup(c *api.Context, in *elb.CreateTargetGroupIn
 	if err := putTags(c.Tx, sc, *tg.TargetGroupArn, in.Tags); err != nil {
 		return nil, err
 	}
-	return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{tg}}, nil
+	return &elb.CreateTargetGroupOutput{TargetGroups: []types.TargetGroup{createdView(tg)}}, nil
+}
+
+// createdView is a target group as CreateTargetGroup answers it: without an
+// empty LoadBalancerArns, which DescribeTargetGroups writes (every example of
+// the AWS CLI's awscli/examples/elbv2/create-target-group.rst omits it).
+func createdView(tg types.TargetGroup) types.TargetGroup {
+	if len(tg.LoadBalancerArns) == 0 {
+		tg.LoadBalancerArns = nil
+	}
+	return tg
 }
 
 // sameTargetGroup tells whether a create request repeats an existing group's settings.

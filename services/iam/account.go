@@ -201,7 +201,9 @@ func deleteAccountPasswordPolicy(c *api.Context, _ *iam.DeleteAccountPasswordPol
 		return nil, err
 	}
 	if s.PasswordPolicy == nil {
-		return nil, noPasswordPolicy(c.Account())
+		// DeleteAccountPasswordPolicy's own text (AWS Tools for PowerShell's
+		// Remove-IAMAccountPasswordPolicy example), unlike GetAccountPasswordPolicy's.
+		return nil, apierror.New("NoSuchEntity", "The account policy with name PasswordPolicy cannot be found.")
 	}
 	s.PasswordPolicy = nil
 	return &iam.DeleteAccountPasswordPolicyOutput{}, saveSettings(c.Tx, c.Account(), s)

@@ -58,6 +58,9 @@ func renameAttachments(c *api.Context, t types.EntityType, oldName, newName stri
 
 // setBoundary checks a permissions boundary ARN and records its use.
 func setBoundary(c *api.Context, t types.EntityType, name, id, arn string) (*types.AttachedPermissionsBoundary, error) {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) < 6 || parts[0] != "arn" {
+		return nil, invalidARN(arn)
+	}
 	if _, err := GetPolicy(c, arn); err != nil {
 		return nil, apierror.New("NoSuchEntity", "Scope ARN: %s does not exist or is not attachable.", arn)
 	}
@@ -65,8 +68,13 @@ func setBoundary(c *api.Context, t types.EntityType, name, id, arn string) (*typ
 		return nil, err
 	}
 	return &types.AttachedPermissionsBoundary{PermissionsBoundaryArn: aws.String(arn),
-		PermissionsBoundaryType: types.PermissionsBoundaryAttachmentTypePolicy}, nil
+		PermissionsBoundaryType: boundaryTypePolicy}, nil
 }
+
+// boundaryTypePolicy is the PermissionsBoundaryType IAM answers: "Policy"
+// (the AWS CLI's awscli/examples/iam/create-user.rst), not the model's
+// PermissionsBoundaryPolicy.
+const boundaryTypePolicy types.PermissionsBoundaryAttachmentType = "Policy"
 
 // policyPathOf is the path inside a managed policy's ARN.
 func policyPathOf(arn string) string {

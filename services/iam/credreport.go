@@ -122,7 +122,7 @@ func buildCredentialReport(c *api.Context, uses *keyUseLog, policy *types.Passwo
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write(credentialReportColumns)
-	root := []string{"<root_account>", "arn:aws:iam::" + c.Account() + ":root", reportTime(&rootCreated), "not_supported", "no_information",
+	root := []string{"<root_account>", c.ARNPrefix() + "iam::" + c.Account() + ":root", reportTime(&rootCreated), "not_supported", "no_information",
 		"not_supported", "not_supported", "false"}
 	root = append(root, keyColumns(nil)...)
 	root = append(root, keyColumns(nil)...)

@@ -280,7 +280,7 @@ func registerHumanReadableSummary(s *api.Service) {
 func getHumanReadableSummary(c *api.Context, in *iam.GetHumanReadableSummaryInput) (*iam.GetHumanReadableSummaryOutput, error) {
 	arn := aws.ToString(in.EntityArn)
 	_, id, ok := strings.Cut(arn, ":delegation-request/")
-	if !ok || !strings.HasPrefix(arn, "arn:aws:iam::") {
+	if !ok || !iamARNRE.MatchString(arn) {
 		return nil, apierror.New("InvalidInput", "Entity %s is not supported. The only supported entity type is delegation-request.", arn)
 	}
 	d, err := loadDelegation(c, id)

@@ -117,7 +117,7 @@ func defaultPath(p *string) string {
 
 // iamARN builds an ARN of the caller's account: arn:aws:iam::ACCOUNT:resource.
 func iamARN(c *api.Context, resource string) string {
-	return "arn:aws:iam::" + c.Account() + ":" + resource
+	return c.ARNPrefix() + "iam::" + c.Account() + ":" + resource
 }
 
 // requireUser fails with NoSuchEntity unless the user exists.

@@ -33,7 +33,7 @@ func createGroup(c *api.Context, in *iam.CreateGroupInput) (*iam.CreateGroupOutp
 	}
 	path := pathOrRoot(in.Path)
 	g := &Group{Group: types.Group{GroupName: aws.String(name), Path: aws.String(path), GroupId: aws.String(api.UniqueID("AGPA")),
-		Arn: aws.String(entityARN(c.Account(), "group", path, name)), CreateDate: nowSecond(c)}}
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "group", path, name)), CreateDate: nowSecond(c)}}
 	if err := PutGroup(c, g); err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func updateGroup(c *api.Context, in *iam.UpdateGroupInput) (*iam.UpdateGroupOutp
 		}
 		g.GroupName = aws.String(newName)
 	}
-	g.Arn = aws.String(entityARN(c.Account(), "group", *g.Path, *g.GroupName))
+	g.Arn = aws.String(entityARN(c.Partition(), c.Account(), "group", *g.Path, *g.GroupName))
 	return &iam.UpdateGroupOutput{}, PutGroup(c, g)
 }
 

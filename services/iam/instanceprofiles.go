@@ -55,7 +55,7 @@ func createInstanceProfile(c *api.Context, in *iam.CreateInstanceProfileInput) (
 	path := pathOrRoot(in.Path)
 	p := &InstanceProfile{InstanceProfile: types.InstanceProfile{
 		InstanceProfileName: aws.String(name), Path: aws.String(path), InstanceProfileId: aws.String(api.UniqueID("AIPA")),
-		Arn: aws.String(entityARN(c.Account(), "instance-profile", path, name)), CreateDate: nowSecond(c), Tags: in.Tags,
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "instance-profile", path, name)), CreateDate: nowSecond(c), Tags: in.Tags,
 	}}
 	if err := PutInstanceProfile(c, p); err != nil {
 		return nil, err

@@ -19,12 +19,13 @@ func noSuchPolicy(arn string) error {
 
 // getPolicy finds a managed policy of account (or of AWS) by ARN, with its counts.
 func getPolicy(tx *store.Tx, account, arn string) (*ManagedPolicy, error) {
+	norm := anyPartition(arn)
 	var p *ManagedPolicy
-	if strings.HasPrefix(arn, awsPolicyARNPrefix) {
-		p = awsManagedPolicy(arn)
+	if strings.HasPrefix(norm, awsPolicyARNPrefix) {
+		p = awsManagedPolicy(norm)
 	} else {
 		prefix := "arn:aws:iam::" + account + ":policy/"
-		if !strings.HasPrefix(arn, prefix) {
+		if !strings.HasPrefix(norm, prefix) {
 			return nil, noSuchPolicy(arn)
 		}
 		name := arn[strings.LastIndex(arn, "/")+1:]

@@ -66,6 +66,10 @@ var awsManagedPolicies = []awsPolicy{
 		Description: "Policy granting permissions to Application Auto Scaling to access ECS and CloudWatch.",
 		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:DescribeServices","ecs:UpdateService",` +
 			`"cloudwatch:PutMetricAlarm","cloudwatch:DescribeAlarms","cloudwatch:DeleteAlarms"],"Resource":["*"]}]}`},
+	{Name: "AWSApplicationAutoScalingCustomResourcePolicy", Path: "/aws-service-role/", Version: "v1", Created: "2018-06-04T23:22:44Z", Updated: "2018-06-04T23:22:44Z",
+		Description: "Policy granting permissions to Application Auto Scaling to access APIGateway and CloudWatch for custom resource scaling",
+		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","cloudwatch:PutMetricAlarm",` +
+			`"cloudwatch:DescribeAlarms","cloudwatch:DeleteAlarms"],"Resource":["*"]}]}`},
 	{Name: "CloudWatchLogsFullAccess", Path: "/", Version: "v3", Created: "2015-02-06T18:40:02Z", Updated: "2025-05-20T17:07:06Z",
 		Description: "Provides full access to CloudWatch Logs",
 		Document: `{"Version":"2012-10-17","Statement":[{"Action":["logs:*","cloudwatch:GenerateQuery",` +

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -10,9 +11,22 @@ import (
 	"github.com/longshore/longshore/store"
 )
 
-// entityARN builds arn:aws:iam::ACCOUNT:KIND/path/name.
-func entityARN(account, kind, path, name string) string {
-	return "arn:aws:iam::" + account + ":" + kind + path + name
+// entityARN builds arn:PARTITION:iam::ACCOUNT:KIND/path/name; the partition
+// is the one of the region the entity is created through.
+func entityARN(partition, account, kind, path, name string) string {
+	return "arn:" + partition + ":iam::" + account + ":" + kind + path + name
+}
+
+// iamARNRE matches the start of an IAM ARN in any partition.
+var iamARNRE = regexp.MustCompile(`^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f)?:iam::`)
+
+// anyPartition reads an ARN of any partition as its aws-partition form, so
+// that lookups by ARN work for entities made through any region.
+func anyPartition(arn string) string {
+	if !iamARNRE.MatchString(arn) {
+		return arn
+	}
+	return api.InPartition(arn, "aws")
 }
 
 // pathOrRoot is the path given, or "/" when none.

@@ -73,7 +73,7 @@ func createPolicy(c *api.Context, in *iam.CreatePolicyInput) (*iam.CreatePolicyO
 	p := &ManagedPolicy{
 		Policy: types.Policy{
 			PolicyName: aws.String(name), Path: aws.String(path), PolicyId: aws.String(api.UniqueID("ANPA")),
-			Arn: aws.String(entityARN(c.Account(), "policy", path, name)), DefaultVersionId: aws.String("v1"),
+			Arn: aws.String(entityARN(c.Partition(), c.Account(), "policy", path, name)), DefaultVersionId: aws.String("v1"),
 			IsAttachable: true, CreateDate: now, UpdateDate: now, Description: in.Description, Tags: in.Tags,
 			AttachmentCount: aws.Int32(0), PermissionsBoundaryUsageCount: aws.Int32(0),
 		},

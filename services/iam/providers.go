@@ -47,7 +47,7 @@ func (k providerKind[T]) delete(c *api.Context, load func(*api.Context, string) 
 // type (oidc-provider, saml-provider) with InvalidInput; whether the account
 // holds it is the caller's question.
 func checkProviderARN(arn, resource string) error {
-	if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":"+resource+"/") {
+	if !iamARNRE.MatchString(arn) || !strings.Contains(arn, ":"+resource+"/") {
 		return apierror.New("InvalidInput", "Invalid ARN: %s", arn)
 	}
 	return nil

@@ -80,7 +80,7 @@ func createRole(c *api.Context, in *iam.CreateRoleInput) (*iam.CreateRoleOutput,
 	path := pathOrRoot(in.Path)
 	r := &Role{Role: types.Role{
 		RoleName: aws.String(name), Path: aws.String(path), RoleId: aws.String(api.UniqueID("AROA")),
-		Arn: aws.String(entityARN(c.Account(), "role", path, name)), CreateDate: nowSecond(c),
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "role", path, name)), CreateDate: nowSecond(c),
 		AssumeRolePolicyDocument: aws.String(doc), Description: in.Description, Tags: in.Tags,
 		MaxSessionDuration: aws.Int32(defaultMaxSessionDuration),
 	}}

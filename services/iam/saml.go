@@ -149,6 +149,7 @@ func (p *SAMLProvider) SigningCertificates() []*x509.Certificate {
 // nil. STS uses it for AssumeRoleWithSAML.
 func GetSAMLProviderByARN(tx *store.Tx, account, arn string) (*SAMLProvider, error) {
 	prefix := "arn:aws:iam::" + account + ":saml-provider/"
+	arn = anyPartition(arn)
 	if !strings.HasPrefix(arn, prefix) {
 		return nil, nil
 	}

@@ -142,7 +142,7 @@ func uploadSigningCertificate(c *api.Context, in *iam.UploadSigningCertificateIn
 	if n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: owner}); err != nil {
 		return nil, err
 	} else if n >= maxSigningCertsPerUser {
-		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for SigningCertificatesPerUser: %d", maxSigningCertsPerUser)
+		return nil, apierror.New("LimitExceeded", "Cannot exceed quota for CertificatesPerUser: %d", maxSigningCertsPerUser)
 	}
 	sc := &SigningCertificate{Fingerprint: fp}
 	sc.UserName, sc.CertificateId = aws.String(userName), aws.String(api.RandomString(upperAlnumDigits, 32))

@@ -27,6 +27,8 @@ var linkedServices = map[string]linkedService{
 	"elasticloadbalancing.amazonaws.com": {RoleName: "AWSServiceRoleForElasticLoadBalancing", Policy: "AWSElasticLoadBalancingServiceRolePolicy",
 		Description: "Allows ELB to call AWS services on your behalf."},
 	"ecs.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_ECSService", Policy: "AWSApplicationAutoscalingECSServicePolicy"},
+	"custom-resource.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_CustomResource",
+		Policy: "AWSApplicationAutoScalingCustomResourcePolicy"},
 	"autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForAutoScaling", Policy: "AutoScalingServiceRolePolicy", CustomSuffix: true,
 		Description: "Default Service-Linked Role enables access to AWS Services and Resources used or managed by Auto Scaling"},
 }
@@ -101,7 +103,7 @@ func newServiceLinkedRole(c *api.Context, service string, suffix, description *s
 	path := "/aws-service-role/" + service + "/"
 	r := &Role{Role: types.Role{
 		RoleName: aws.String(name), Path: aws.String(path), RoleId: aws.String(api.UniqueID("AROA")),
-		Arn: aws.String(entityARN(c.Account(), "role", path, name)), CreateDate: nowSecond(c),
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "role", path, name)), CreateDate: nowSecond(c),
 		AssumeRolePolicyDocument: aws.String(slrTrustPolicy(service)), Description: description,
 		MaxSessionDuration: aws.Int32(defaultMaxSessionDuration),
 	}, ServiceName: service}

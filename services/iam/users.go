@@ -41,7 +41,7 @@ func createUser(c *api.Context, in *iam.CreateUserInput) (*iam.CreateUserOutput,
 	path := pathOrRoot(in.Path)
 	u := &User{User: types.User{
 		UserName: aws.String(name), Path: aws.String(path), UserId: aws.String(api.UniqueID("AIDA")),
-		Arn: aws.String(entityARN(c.Account(), "user", path, name)), CreateDate: nowSecond(c), Tags: in.Tags,
+		Arn: aws.String(entityARN(c.Partition(), c.Account(), "user", path, name)), CreateDate: nowSecond(c), Tags: in.Tags,
 	}}
 	if in.PermissionsBoundary != nil {
 		b, err := setBoundary(c, types.EntityTypeUser, name, *u.UserId, aws.ToString(in.PermissionsBoundary))
@@ -81,7 +81,7 @@ func getUserOp(c *api.Context, in *iam.GetUserInput) (*iam.GetUserOutput, error)
 // callerUserName is the name of the IAM user making the request, if it is one.
 func callerUserName(c *api.Context) (string, bool) {
 	arn := c.Caller.Arn
-	prefix := "arn:aws:iam::" + c.Account() + ":user/"
+	prefix := c.ARNPrefix() + "iam::" + c.Account() + ":user/"
 	if len(arn) <= len(prefix) || arn[:len(prefix)] != prefix {
 		return "", false
 	}
@@ -123,7 +123,7 @@ func updateUser(c *api.Context, in *iam.UpdateUserInput) (*iam.UpdateUserOutput,
 			u.LoginProfile.UserName = aws.String(newName)
 		}
 	}
-	u.Arn = aws.String(entityARN(c.Account(), "user", aws.ToString(u.Path), newName))
+	u.Arn = aws.String(entityARN(c.Partition(), c.Account(), "user", aws.ToString(u.Path), newName))
 	return &iam.UpdateUserOutput{}, PutUser(c, u)
 }
 

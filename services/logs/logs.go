@@ -65,7 +65,7 @@ func New() *api.Service {
 }
 
 func groupARN(c *api.Context, name string) string {
-	return "arn:aws:logs:" + c.Region + ":" + c.Account() + ":log-group:" + name
+	return c.ARNPrefix() + "logs:" + c.Region + ":" + c.Account() + ":log-group:" + name
 }
 
 func errGroupNotFound() error {

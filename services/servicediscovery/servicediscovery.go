@@ -139,11 +139,11 @@ func newOperationID() string {
 }
 
 func namespaceARN(c *api.Context, id string) string {
-	return "arn:aws:servicediscovery:" + c.Region + ":" + c.Account() + ":namespace/" + id
+	return c.ARNPrefix() + "servicediscovery:" + c.Region + ":" + c.Account() + ":namespace/" + id
 }
 
 func serviceARN(c *api.Context, id string) string {
-	return "arn:aws:servicediscovery:" + c.Region + ":" + c.Account() + ":service/" + id
+	return c.ARNPrefix() + "servicediscovery:" + c.Region + ":" + c.Account() + ":service/" + id
 }
 
 // idOf accepts an id or an ARN of the given resource kind ("namespace",

@@ -34,7 +34,7 @@ type tagged struct {
 
 func taggedResource(c *api.Context, arn string) (*tagged, error) {
 	notFound := apierror.New("ResourceNotFoundException", "The operation can't be completed because the resource was not found.")
-	prefix := "arn:aws:servicediscovery:" + c.Region + ":" + c.Account() + ":"
+	prefix := c.ARNPrefix() + "servicediscovery:" + c.Region + ":" + c.Account() + ":"
 	if !strings.HasPrefix(arn, prefix) {
 		return nil, notFound
 	}

@@ -3,6 +3,8 @@ package ssm
 import (
 	"fmt"
 	"strings"
+
+	"github.com/longshore/longshore/services/api"
 )
 
 // checkName applies Parameter Store's naming rules to a name being created.
@@ -38,7 +40,7 @@ func arn(region, account, name string) string {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}
-	return fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s", region, account, name)
+	return fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", api.Partition(region), region, account, name)
 }
 
 // inPath reports whether name lies under path (directly unless recursive).

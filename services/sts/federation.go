@@ -87,7 +87,7 @@ func assumeFederated(c *api.Context, fa federatedAssumption) (*assumedRole, erro
 		d = fa.Until.Sub(c.Now())
 	}
 	roleID := aws.ToString(role.RoleId)
-	arn := "arn:aws:sts::" + account + ":assumed-role/" + aws.ToString(role.RoleName) + "/" + fa.SessionName
+	arn := c.ARNPrefix() + "sts::" + account + ":assumed-role/" + aws.ToString(role.RoleName) + "/" + fa.SessionName
 	creds, err := issue(c, account, arn, roleID+":"+fa.SessionName, d, func(s *Session) {
 		s.SourceArn, s.Policy = aws.ToString(role.Arn), aws.ToString(fa.Policy)
 	})
@@ -105,8 +105,8 @@ func assumeFederated(c *api.Context, fa federatedAssumption) (*assumedRole, erro
 }
 
 // federatedUserArn is the ARN GetFederationToken gives a federated user.
-func federatedUserArn(account, name string) string {
-	return "arn:aws:sts::" + account + ":federated-user/" + name
+func federatedUserArn(partition, account, name string) string {
+	return "arn:" + partition + ":sts::" + account + ":federated-user/" + name
 }
 
 // Federation tokens last 12 hours by default, 36 at most, one for the root user.
@@ -128,7 +128,7 @@ func getFederationToken(c *api.Context, in *sts.GetFederationTokenInput) (*sts.G
 		d = rootFederationSession
 	}
 	account := c.Caller.Account
-	arn, userID := federatedUserArn(account, name), account+":"+name
+	arn, userID := federatedUserArn(c.Partition(), account, name), account+":"+name
 	creds, err := issue(c, account, arn, userID, d, func(s *Session) {
 		s.SourceArn, s.Policy = c.Caller.Arn, aws.ToString(in.Policy)
 		for _, p := range in.PolicyArns {

@@ -73,7 +73,7 @@ func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, err
 func getCallerIdentity(c *api.Context, _ *sts.GetCallerIdentityInput) (*sts.GetCallerIdentityOutput, error) {
 	return &sts.GetCallerIdentityOutput{
 		Account: aws.String(c.Caller.Account),
-		Arn:     aws.String(c.Caller.Arn),
+		Arn:     aws.String(api.InPartition(c.Caller.Arn, c.Partition())),
 		UserId:  aws.String(c.Caller.UserID),
 	}, nil
 }
@@ -85,6 +85,11 @@ func getAccessKeyInfo(c *api.Context, in *sts.GetAccessKeyInfoInput) (*sts.GetAc
 		return nil, err
 	} else if sess != nil {
 		account = sess.Account
+	} else if k, err := iam.AccessKeys.Get(c.Tx, store.Scope{}, key); err != nil {
+		return nil, err
+	} else if k != nil {
+		// An IAM user's access key belongs to the user's account.
+		account = k.Account
 	} else if key == c.Caller.AccessKeyID {
 		account = c.Caller.Account
 	}
@@ -156,7 +161,7 @@ func assumeRole(c *api.Context, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput,
 		return nil, err
 	}
 	roleName, roleID := aws.ToString(role.RoleName), aws.ToString(role.RoleId)
-	arn := "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + session
+	arn := c.ARNPrefix() + "sts::" + account + ":assumed-role/" + roleName + "/" + session
 	creds, err := issue(c, account, arn, roleID+":"+session, d, func(s *Session) {
 		s.SourceArn, s.Policy = aws.ToString(role.Arn), aws.ToString(in.Policy)
 		for _, p := range in.PolicyArns {

@@ -11,7 +11,7 @@ import (
 
 // ARN builds an ECS ARN in the caller's account and region: ARN(c, "cluster", name).
 func ARN(c *api.Context, resource string, parts ...string) string {
-	return "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":" + resource + "/" + strings.Join(parts, "/")
+	return c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":" + resource + "/" + strings.Join(parts, "/")
 }
 
 // NameFromARN returns the last path element of an ARN, or the reference itself.
@@ -43,7 +43,7 @@ func ServiceARN(c *api.Context, clusterArn, ref string) string {
 
 // TaskDefinitionARN builds the ARN of family:revision.
 func TaskDefinitionARN(c *api.Context, family string, revision int32) string {
-	return "arn:aws:ecs:" + c.Region + ":" + c.Account() + ":task-definition/" + family + ":" + strconv.Itoa(int(revision))
+	return c.ARNPrefix() + "ecs:" + c.Region + ":" + c.Account() + ":task-definition/" + family + ":" + strconv.Itoa(int(revision))
 }
 
 // TaskARN builds a task ARN in a cluster.
