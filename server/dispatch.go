@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/apierror"
@@ -83,6 +84,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		return c, err
 	}
 	c.input.Body = body
+	c.input.Path = r.URL.Path
 
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		prefix, op := splitTarget(target)
@@ -196,22 +198,37 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	if h.ReadOnly {
 		runTx = d.store.Read
 	}
-	err = runTx(r.Context(), func(tx *store.Tx) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				d.log.Error("handler panic", "service", c.svc.Name, "operation", c.op, "request_id", rid,
-					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				err = apierror.Internal()
+	var pollStart time.Time
+	for {
+		err = runTx(r.Context(), func(tx *store.Tx) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					d.log.Error("handler panic", "service", c.svc.Name, "operation", c.op, "request_id", rid,
+						"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					err = apierror.Internal()
+				}
+			}()
+			if pollStart.IsZero() {
+				pollStart = tx.Now
 			}
-		}()
-		ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
-			RequestID: rid, Tx: tx}
-		if ctx.Caller, err = d.principal(tx, c.cred); err != nil {
+			ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
+				RequestID: rid, Tx: tx, Endpoint: endpointOf(r), PollStart: pollStart}
+			if ctx.Caller, err = d.principal(tx, c.cred); err != nil {
+				return err
+			}
+			out, err = h.Call(ctx, in)
 			return err
+		})
+		// A handler that found nothing yet asks to run again later (long
+		// polling): wait outside any transaction, then run it again.
+		var poll *api.Poll
+		if !errors.As(err, &poll) {
+			break
 		}
-		out, err = h.Call(ctx, in)
-		return err
-	})
+		if !poll.Wait(r.Context(), d.store.Now()) {
+			return nil, apierror.WithStatus(http.StatusBadRequest, "RequestCanceled", "The request was canceled.")
+		}
+	}
 	var ae *apierror.Error
 	if err != nil && !errors.As(err, &ae) {
 		d.log.Error("request failed", "service", c.svc.Name, "operation", c.op, "request_id", rid, "error", err)
@@ -265,7 +282,13 @@ func (d *dispatcher) writeError(w http.ResponseWriter, c call, e *apierror.Error
 	h.Set("Content-Type", codec.ContentType())
 	h.Set("x-amzn-RequestId", rid)
 	if codec == protocol.AWSJSON11 || codec == protocol.AWSJSON10 {
-		h.Set("X-Amzn-ErrorType", e.Code)
+		typ := e.Code
+		if m != nil && m.Metadata.AWSQueryCompatible != nil {
+			if sh := m.ErrorShape(e.Code); sh != nil {
+				typ = sh.Name // the query code goes in x-amzn-query-error
+			}
+		}
+		h.Set("X-Amzn-ErrorType", typ)
 	}
 	addProtocolHeaders(h, codec)
 	if m != nil && m.Metadata.AWSQueryCompatible != nil && codec != protocol.AWSQuery {
@@ -287,4 +310,12 @@ func addProtocolHeaders(h http.Header, codec protocol.Codec) {
 	if hc, ok := codec.(interface{ ResponseHeaders(http.Header) }); ok {
 		hc.ResponseHeaders(h)
 	}
+}
+
+// endpointOf is the scheme and host a request reached Longshore at.
+func endpointOf(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }

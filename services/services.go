@@ -16,6 +16,7 @@ import (
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
+	"github.com/longshore/longshore/services/sqs"
 	"github.com/longshore/longshore/services/ssm"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
@@ -74,6 +75,9 @@ func New(cfg Config) *Set {
 	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute, ecs.Agent{}).Start)
 	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
+	sqsSvc := sqs.New()
+	set.Services = append(set.Services, sqsSvc.Service)
+	set.starters = append(set.starters, sqsSvc.NewWorker(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
 	return set
 }
 

@@ -46,6 +46,7 @@ var serviceEdges = map[string]string{
 	"services/autoscaling -> services/elbv2":         "instances registered in target groups",
 	"services/autoscaling -> services/cloudwatch":    "group metrics and alarm-driven policies",
 	"services/appautoscaling -> services/cloudwatch": "alarms of scaling policies, published load",
+	"services/sqs -> services/cloudwatch":            "queue metrics in AWS/SQS",
 }
 
 func rankOf(pkg string) int {
