@@ -141,3 +141,49 @@ func TestQueueDepthScalesService(t *testing.T) {
 		return n == 1, seen
 	})
 }
+
+// The same flow set up through the aws CLI: queue, scalable target, a step
+// policy and its alarm; the CLI reads the backlog, purges the queue, and
+// the service scales in again.
+func TestCLIQueueDepthScaling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the background loops for several seconds")
+	}
+	ls := harness.StartScaled(t, 60)
+	run := func(args ...string) string { return harness.CLI(t, ls, args...) }
+	url := run("sqs", "create-queue", "--queue-name", "cli-jobs", "--query", "QueueUrl", "--output", "text")
+	if url != ls.URL+"/000000000000/cli-jobs" {
+		t.Fatalf("queue URL %q", url)
+	}
+	workerService(t, ls, "cli-worker")
+	rid := "service/" + cluster + "/cli-worker"
+	run("application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
+		"--resource-id", rid, "--min-capacity", "1", "--max-capacity", "5")
+	step := func(name, steps string) string {
+		return run("application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
+			"--resource-id", rid, "--policy-name", name, "--policy-type", "StepScaling", "--step-scaling-policy-configuration",
+			`{"AdjustmentType":"ExactCapacity","Cooldown":60,"StepAdjustments":[`+steps+`]}`, "--query", "PolicyARN", "--output", "text")
+	}
+	out := step("cli-out", `{"MetricIntervalLowerBound":0,"ScalingAdjustment":3}`)
+	in := step("cli-in", `{"MetricIntervalUpperBound":0,"ScalingAdjustment":1}`)
+	alarm := func(name, op, threshold, action string) {
+		run("cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/SQS", "--metric-name", "ApproximateNumberOfMessagesVisible",
+			"--dimensions", "Name=QueueName,Value=cli-jobs", "--statistic", "Average", "--period", "60", "--evaluation-periods", "1",
+			"--threshold", threshold, "--comparison-operator", op, "--alarm-actions", action)
+	}
+	alarm("cli-high", "GreaterThanThreshold", "100", out)
+	alarm("cli-low", "LessThanThreshold", "10", in)
+	sendMany(t, client(ls), url, 500)
+	if n := run("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "ApproximateNumberOfMessages", "--query", "Attributes.ApproximateNumberOfMessages", "--output", "text"); n != "500" {
+		t.Errorf("backlog %q", n)
+	}
+	harness.Eventually(t, 30*time.Second, "desiredCount to rise to 3", func() (bool, string) {
+		n := desired(t, ls, "cli-worker")
+		return n == 3, fmt.Sprintf("desired %d", n)
+	})
+	run("sqs", "purge-queue", "--queue-url", url)
+	harness.Eventually(t, 30*time.Second, "desiredCount to fall back to 1", func() (bool, string) {
+		n := desired(t, ls, "cli-worker")
+		return n == 1, fmt.Sprintf("desired %d", n)
+	})
+}
