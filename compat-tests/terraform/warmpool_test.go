@@ -30,9 +30,10 @@ resource "aws_launch_template" "warm" {
 resource "aws_autoscaling_group" "warm" {
   name                = "warm-pool-group"
   vpc_zone_identifier = [aws_subnet.a.id]
-  min_size            = 1
-  max_size            = 3
-  desired_capacity    = 1
+  min_size                  = 0
+  max_size                  = 2
+  desired_capacity          = 0
+  wait_for_capacity_timeout = "0"
   launch_template {
     id      = aws_launch_template.warm.id
     version = "$Latest"
