@@ -157,22 +157,25 @@ func TestCLIQueueDepthScaling(t *testing.T) {
 	}
 	workerService(t, ls, "cli-worker")
 	rid := "service/" + cluster + "/cli-worker"
-	run("application-autoscaling", "register-scalable-target", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
-		"--resource-id", rid, "--min-capacity", "1", "--max-capacity", "5")
-	step := func(name, steps string) string {
-		return run("application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
-			"--resource-id", rid, "--policy-name", name, "--policy-type", "StepScaling", "--step-scaling-policy-configuration",
-			`{"AdjustmentType":"ExactCapacity","Cooldown":60,"StepAdjustments":[`+steps+`]}`, "--query", "PolicyARN", "--output", "text")
-	}
-	out := step("cli-out", `{"MetricIntervalLowerBound":0,"ScalingAdjustment":3}`)
-	in := step("cli-in", `{"MetricIntervalUpperBound":0,"ScalingAdjustment":1}`)
-	alarm := func(name, op, threshold, action string) {
-		run("cloudwatch", "put-metric-alarm", "--alarm-name", name, "--namespace", "AWS/SQS", "--metric-name", "ApproximateNumberOfMessagesVisible",
-			"--dimensions", "Name=QueueName,Value=cli-jobs", "--statistic", "Average", "--period", "60", "--evaluation-periods", "1",
-			"--threshold", threshold, "--comparison-operator", op, "--alarm-actions", action)
-	}
-	alarm("cli-high", "GreaterThanThreshold", "100", out)
-	alarm("cli-low", "LessThanThreshold", "10", in)
+	// The scalable target and the scale-in side through the SDK (each CLI
+	// run costs seconds); the scale-out policy and its alarm through the CLI.
+	sdk := aas.NewFromConfig(ls.Config)
+	harness.Must(sdk.RegisterScalableTarget(harness.Ctx, &aas.RegisterScalableTargetInput{ServiceNamespace: aastypes.ServiceNamespaceEcs,
+		ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount, ResourceId: aws.String(rid), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(5)}))(t)
+	out := run("application-autoscaling", "put-scaling-policy", "--service-namespace", "ecs", "--scalable-dimension", "ecs:service:DesiredCount",
+		"--resource-id", rid, "--policy-name", "cli-out", "--policy-type", "StepScaling", "--step-scaling-policy-configuration",
+		`{"AdjustmentType":"ExactCapacity","Cooldown":60,"StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":3}]}`, "--query", "PolicyARN", "--output", "text")
+	run("cloudwatch", "put-metric-alarm", "--alarm-name", "cli-high", "--namespace", "AWS/SQS", "--metric-name", "ApproximateNumberOfMessagesVisible",
+		"--dimensions", "Name=QueueName,Value=cli-jobs", "--statistic", "Average", "--period", "60", "--evaluation-periods", "1",
+		"--threshold", "100", "--comparison-operator", "GreaterThanThreshold", "--alarm-actions", out)
+	in := harness.Must(sdk.PutScalingPolicy(harness.Ctx, &aas.PutScalingPolicyInput{PolicyName: aws.String("cli-in"), ServiceNamespace: aastypes.ServiceNamespaceEcs,
+		ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount, ResourceId: aws.String(rid), PolicyType: aastypes.PolicyTypeStepScaling,
+		StepScalingPolicyConfiguration: &aastypes.StepScalingPolicyConfiguration{AdjustmentType: aastypes.AdjustmentTypeExactCapacity, Cooldown: aws.Int32(60),
+			StepAdjustments: []aastypes.StepAdjustment{{MetricIntervalUpperBound: aws.Float64(0), ScalingAdjustment: aws.Int32(1)}}}}))(t)
+	harness.Must(cloudwatch.NewFromConfig(ls.Config).PutMetricAlarm(harness.Ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("cli-low"), Namespace: aws.String("AWS/SQS"),
+		MetricName: aws.String("ApproximateNumberOfMessagesVisible"), Dimensions: []cwtypes.Dimension{{Name: aws.String("QueueName"), Value: aws.String("cli-jobs")}},
+		Statistic: cwtypes.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(10),
+		ComparisonOperator: cwtypes.ComparisonOperatorLessThanThreshold, AlarmActions: []string{aws.ToString(in.PolicyARN)}}))(t)
 	sendMany(t, client(ls), url, 500)
 	if n := run("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "ApproximateNumberOfMessages", "--query", "Attributes.ApproximateNumberOfMessages", "--output", "text"); n != "500" {
 		t.Errorf("backlog %q", n)
