@@ -142,9 +142,9 @@ func TestQueueDepthScalesService(t *testing.T) {
 	})
 }
 
-// The same flow set up through the aws CLI: queue, scalable target, a step
-// policy and its alarm; the CLI reads the backlog, purges the queue, and
-// the service scales in again.
+// The same flow through the aws CLI: it creates the queue, the scale-out
+// step policy and its alarm on AWS/SQS, reads the backlog and purges the
+// queue, and the service scales out and in again.
 func TestCLIQueueDepthScaling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the background loops for several seconds")
