@@ -11,6 +11,8 @@ import (
 type Input struct {
 	Body []byte
 	Form url.Values
+	// Path is the request's URL path (SQS's query form names the queue there).
+	Path string
 }
 
 // Codec is one wire protocol: it decodes inputs and encodes outputs and errors.
@@ -40,7 +42,16 @@ func (jsonCodec) Decode(op *model.Operation, in *Input, into any) error {
 func (jsonCodec) Encode(_ *model.Service, op *model.Operation, out any, _ string) []byte {
 	return EncodeJSON(op.Output, out)
 }
-func (jsonCodec) EncodeError(_ *model.Service, e *apierror.Error, _ string) []byte {
+func (jsonCodec) EncodeError(svc *model.Service, e *apierror.Error, _ string) []byte {
+	// A service that moved from awsQuery keeps its query codes in
+	// x-amzn-query-error; its JSON __type is the error shape's name.
+	if svc != nil && svc.Metadata.AWSQueryCompatible != nil {
+		if sh := svc.ErrorShape(e.Code); sh != nil && sh.Name != e.Code {
+			named := *e
+			named.Code = sh.Name
+			return EncodeJSONError(&named)
+		}
+	}
 	return EncodeJSONError(e)
 }
 

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/apierror"
@@ -90,6 +91,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		return c, err
 	}
 	c.input.Body = body
+	c.input.Path = r.URL.Path
 
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		prefix, op := splitTarget(target)
@@ -210,30 +212,45 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	if h.ReadOnly {
 		runTx = d.store.Read
 	}
-	err = runTx(r.Context(), func(tx *store.Tx) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				d.log.Error("handler panic", "service", c.svc.Name, "operation", c.op, "request_id", rid,
-					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				err = apierror.Internal()
+	var pollStart time.Time
+	for {
+		err = runTx(r.Context(), func(tx *store.Tx) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					d.log.Error("handler panic", "service", c.svc.Name, "operation", c.op, "request_id", rid,
+						"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					err = apierror.Internal()
+				}
+			}()
+			if pollStart.IsZero() {
+				pollStart = tx.Now
 			}
-		}()
-		ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
-			RequestID: rid, Tx: tx}
-		if d.enforce != nil {
-			ctx.Caller = caller
-			err = d.authorize(ctx, r, c, id, in)
-		} else {
-			ctx.Caller, err = d.principal(tx, c.cred)
-		}
-		if err != nil {
+			ctx := &api.Context{Context: r.Context(), Service: c.svc.Name, Operation: c.op, Region: region,
+				RequestID: rid, Tx: tx, Endpoint: endpointOf(r), PollStart: pollStart}
+			if d.enforce != nil {
+				ctx.Caller = caller
+				err = d.authorize(ctx, r, c, id, in)
+			} else {
+				ctx.Caller, err = d.principal(tx, c.cred)
+			}
+			if err != nil {
+				return err
+			}
+			// A principal's ARN is in the partition of the region it calls.
+			ctx.Caller.Arn = api.InPartition(ctx.Caller.Arn, api.Partition(region))
+			out, err = h.Call(ctx, in)
 			return err
+		})
+		// A handler that found nothing yet asks to run again later (long
+		// polling): wait outside any transaction, then run it again.
+		var poll *api.Poll
+		if !errors.As(err, &poll) {
+			break
 		}
-		// A principal's ARN is in the partition of the region it calls.
-		ctx.Caller.Arn = api.InPartition(ctx.Caller.Arn, api.Partition(region))
-		out, err = h.Call(ctx, in)
-		return err
-	})
+		if !poll.Wait(r.Context(), d.store.Now()) {
+			return nil, apierror.WithStatus(http.StatusBadRequest, "RequestCanceled", "The request was canceled.")
+		}
+	}
 	if d.enforce != nil && err == nil && !h.ReadOnly && c.svc.Name == "iam" {
 		d.enforce.Invalidate() // policies, keys or tags may have changed
 	}
@@ -290,7 +307,13 @@ func (d *dispatcher) writeError(w http.ResponseWriter, c call, e *apierror.Error
 	h.Set("Content-Type", codec.ContentType())
 	h.Set("x-amzn-RequestId", rid)
 	if codec == protocol.AWSJSON11 || codec == protocol.AWSJSON10 {
-		h.Set("X-Amzn-ErrorType", e.Code)
+		typ := e.Code
+		if m != nil && m.Metadata.AWSQueryCompatible != nil {
+			if sh := m.ErrorShape(e.Code); sh != nil {
+				typ = sh.Name // the query code goes in x-amzn-query-error
+			}
+		}
+		h.Set("X-Amzn-ErrorType", typ)
 	}
 	addProtocolHeaders(h, codec)
 	if m != nil && m.Metadata.AWSQueryCompatible != nil && codec != protocol.AWSQuery {
@@ -312,4 +335,12 @@ func addProtocolHeaders(h http.Header, codec protocol.Codec) {
 	if hc, ok := codec.(interface{ ResponseHeaders(http.Header) }); ok {
 		hc.ResponseHeaders(h)
 	}
+}
+
+// endpointOf is the scheme and host a request reached Longshore at.
+func endpointOf(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }

@@ -92,6 +92,20 @@ func (rt *routes) add(s *api.Service) {
 			rt.byVersion[md.APIVersion] = svc
 		}
 	}
+	// A service's own codecs (SQS's query form) answer the arrivals they name.
+	for name, c := range s.Codecs {
+		a, ok := arrivalOf[name]
+		if !ok {
+			continue
+		}
+		if svc.byArrival == nil {
+			svc.byArrival = map[arrival]protocol.Codec{}
+		}
+		svc.byArrival[a] = c
+		if name == "query" {
+			rt.byVersion[md.APIVersion] = svc
+		}
+	}
 }
 
 // splitRPCPath splits a Smithy RPC v2 path ".../service/<Service>/operation/<Op>".

@@ -18,6 +18,7 @@ import (
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
 	"github.com/longshore/longshore/services/servicediscovery"
+	"github.com/longshore/longshore/services/sqs"
 	"github.com/longshore/longshore/services/ssm"
 	"github.com/longshore/longshore/services/sts"
 	"github.com/longshore/longshore/store"
@@ -101,6 +102,9 @@ func New(cfg Config) *Set {
 	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
 	set.Services = append(set.Services, servicediscovery.New())
+	sqsSvc := sqs.New()
+	set.Services = append(set.Services, sqsSvc.Service)
+	set.starters = append(set.starters, sqsSvc.NewWorker(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
 	return set
 }
 

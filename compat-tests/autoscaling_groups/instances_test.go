@@ -1,6 +1,7 @@
 package autoscalinggroups_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -259,4 +260,88 @@ func TestLaunchInstances(t *testing.T) {
 		RequestedCapacity: aws.Int32(2), ClientToken: aws.String("token-2")})
 	harness.AssertAPIError(t, err, "ValidationError")
 	e.inService("direct", 10*time.Second)
+}
+
+// Lowering a warm pool's sizes shrinks it; DeleteWarmPool with ForceDelete
+// and DeleteAutoScalingGroup with and without ForceDelete all finish on a
+// group with a warm pool (what a Terraform destroy waits for).
+// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteWarmPool.html,
+// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html)
+func TestWarmPoolShrinksAndGroupsDelete(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	lt := e.launchTemplate("shrink", "t3.micro", "")
+	warmCount := func(name string) int {
+		out, err := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, i := range out.Instances {
+			if i.LifecycleState != types.LifecycleStateWarmedTerminating && i.LifecycleState != types.LifecycleStateWarmedTerminated {
+				n++
+			}
+		}
+		return n
+	}
+	gone := func(name string) {
+		harness.Eventually(t, 30*time.Second, "group "+name+" to be deleted", func() (bool, string) {
+			out, err := e.as.DescribeAutoScalingGroups(harness.Ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(out.AutoScalingGroups) == 0, fmt.Sprintf("%d groups", len(out.AutoScalingGroups))
+		})
+	}
+	for _, name := range []string{"shrink", "force", "drain"} {
+		e.createGroup(name, lt, 0, 3, 0)
+		if _, err := e.as.PutWarmPool(harness.Ctx, &autoscaling.PutWarmPoolInput{AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"shrink", "force", "drain"} {
+		harness.Eventually(t, 20*time.Second, "three warm instances in "+name, func() (bool, string) {
+			n := warmCount(name)
+			return n == 3, fmt.Sprintf("%d warm", n)
+		})
+	}
+	if _, err := e.as.PutWarmPool(harness.Ctx, &autoscaling.PutWarmPoolInput{AutoScalingGroupName: aws.String("shrink"), MinSize: aws.Int32(1), MaxGroupPreparedCapacity: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 20*time.Second, "the pool to shrink to one", func() (bool, string) {
+		out, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("shrink")})
+		return len(out.Instances) == 1, fmt.Sprintf("%d instances", len(out.Instances))
+	})
+	if _, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("shrink"), ForceDelete: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 20*time.Second, "the force-deleted pool to go", func() (bool, string) {
+		out, _ := e.as.DescribeWarmPool(harness.Ctx, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("shrink")})
+		return out.WarmPoolConfiguration == nil && len(out.Instances) == 0, fmt.Sprintf("%d instances", len(out.Instances))
+	})
+	// Activities still finishing answer ScalingActivityInProgress, which clients retry.
+	harness.Eventually(t, 30*time.Second, "the emptied group to delete", func() (bool, string) {
+		_, err := e.as.DeleteAutoScalingGroup(harness.Ctx, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("shrink")})
+		return err == nil, fmt.Sprint(err)
+	})
+	gone("shrink")
+
+	// ForceDelete takes the warm pool with the group.
+	if _, err := e.as.DeleteAutoScalingGroup(harness.Ctx, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("force"), ForceDelete: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	gone("force")
+
+	// Without ForceDelete, warm instances keep the group (AWS's ResourceInUse);
+	// once DeleteWarmPool has drained them the delete succeeds.
+	_, err := e.as.DeleteAutoScalingGroup(harness.Ctx, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("drain")})
+	harness.AssertAPIError(t, err, "ResourceInUse")
+	if _, err := e.as.DeleteWarmPool(harness.Ctx, &autoscaling.DeleteWarmPoolInput{AutoScalingGroupName: aws.String("drain")}); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 30*time.Second, "the drained group to delete", func() (bool, string) {
+		_, err := e.as.DeleteAutoScalingGroup(harness.Ctx, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String("drain")})
+		return err == nil, fmt.Sprint(err)
+	})
+	gone("drain")
 }

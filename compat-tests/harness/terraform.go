@@ -63,7 +63,7 @@ func StartTerraform(t testing.TB, ls *longshoretest.Instance, config string) *Te
 // the documented endpoint and skip_* settings, nothing else.
 func ProviderBlock(url string) string {
 	var eps strings.Builder
-	for _, name := range []string{"acm", "applicationautoscaling", "autoscaling", "cloudwatch", "ec2", "ecs", "elbv2", "iam", "logs", "servicediscovery", "ssm", "sts"} {
+	for _, name := range []string{"acm", "applicationautoscaling", "autoscaling", "cloudwatch", "ec2", "ecs", "elbv2", "iam", "logs", "servicediscovery", "sqs", "ssm", "sts"} {
 		eps.WriteString("    " + name + " = \"" + url + "\"\n")
 	}
 	return `terraform {

@@ -60,8 +60,8 @@ func TestErrorEnvelopes(t *testing.T) {
 			return harness.JSON(t, ls, ecsTarget+"LaunchRocket", `{}`)
 		}, 400, "UnknownOperationException", "application/x-amz-json-1.1", "LaunchRocket"},
 		{"unknown JSON service", func() harness.Response {
-			return harness.JSON(t, ls, "AmazonSQS.ListQueues", `{}`)
-		}, 400, "UnknownService", "application/x-amz-json-1.1", "AmazonSQS"},
+			return harness.JSON(t, ls, "DynamoDB_20120810.ListTables", `{}`)
+		}, 400, "UnknownService", "application/x-amz-json-1.1", "DynamoDB_20120810"},
 		{"unknown query action", func() harness.Response {
 			return harness.Query(t, ls, "iam", "Action=LaunchRocket&Version=2010-05-08")
 		}, 400, "InvalidAction", "text/xml", "Could not find operation LaunchRocket for version 2010-05-08"},
@@ -69,11 +69,11 @@ func TestErrorEnvelopes(t *testing.T) {
 			return harness.Query(t, ls, "sts", "Version=2011-06-15&Foo=1")
 		}, 400, "MissingAction", "text/xml", ""},
 		{"unknown query service by scope", func() harness.Response {
-			return harness.Query(t, ls, "sqs", "Action=ListQueues&Version=2012-11-05")
-		}, 400, "UnknownService", "text/xml", "sqs"},
+			return harness.Query(t, ls, "sns", "Action=ListTopics&Version=2010-03-31")
+		}, 400, "UnknownService", "text/xml", "sns"},
 		{"unknown version, unsigned", func() harness.Response {
-			return harness.Raw(t, ls, "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "Action=ListQueues&Version=2012-11-05")
-		}, 400, "UnknownService", "text/xml", "2012-11-05"},
+			return harness.Raw(t, ls, "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "Action=ListTopics&Version=2010-03-31")
+		}, 400, "UnknownService", "text/xml", "2010-03-31"},
 		{"malformed query string", func() harness.Response {
 			return harness.Query(t, ls, "sts", "Action=GetCallerIdentity&Version=2011-06-15&bad=%zz")
 		}, 400, "MalformedQueryString", "text/xml", ""},

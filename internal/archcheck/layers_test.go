@@ -53,6 +53,7 @@ var serviceEdges = map[string]string{
 	"services/authz -> services/iam":                 "users, roles, keys and policies behind IAM enforcement",
 	"services/authz -> services/iam/policy":          "policy evaluation of each call",
 	"services/authz -> services/sts":                 "temporary credentials and their session policies",
+	"services/sqs -> services/cloudwatch":            "queue metrics in AWS/SQS",
 }
 
 func rankOf(pkg string) int {

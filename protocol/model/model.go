@@ -16,7 +16,7 @@ import (
 var files embed.FS
 
 // Names lists the services whose models are embedded, as their folders are named.
-var Names = []string{"ecs", "application-autoscaling", "elbv2", "iam", "sts", "autoscaling", "cloudwatch", "ec2", "logs", "ssm", "servicediscovery"}
+var Names = []string{"ecs", "application-autoscaling", "elbv2", "iam", "sts", "autoscaling", "cloudwatch", "ec2", "logs", "ssm", "servicediscovery", "sqs"}
 
 // Service is one AWS API model.
 type Service struct {
@@ -145,6 +145,36 @@ func Load(name string) (*Service, error) {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
 	loaded[name] = s
+	return s, nil
+}
+
+// Derive returns a variant of an embedded model: its service-2.json as
+// decoded JSON, changed by patch, then parsed (SQS's query form, whose
+// member names the JSON model no longer carries). It is parsed once per variant.
+func Derive(name, variant string, patch func(raw map[string]any)) (*Service, error) {
+	key := name + "#" + variant
+	mu.Lock()
+	defer mu.Unlock()
+	if s, ok := loaded[key]; ok {
+		return s, nil
+	}
+	data, err := files.ReadFile("models/" + name + "/service-2.json")
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	patch(raw)
+	if data, err = json.Marshal(raw); err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	s, err := parse(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	loaded[key] = s
 	return s, nil
 }
 

@@ -356,6 +356,11 @@ var handTranslated = map[string]struct{ all, none []string }{
 		all:  []string{`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`},
 		none: []string{`--`},
 	},
+	// Cloud Map service names: dot-separated DNS labels of at most 127
+	// characters in all (the lookahead), or a single ".".
+	`((?=^.{1,127}$)^([a-zA-Z0-9_][a-zA-Z0-9-_]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9])(\.([a-zA-Z0-9_][a-zA-Z0-9-_]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9]))*$)|(^\.$)`: {
+		all: []string{`^(?:(?:[a-zA-Z0-9_][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9_][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_]|[a-zA-Z0-9]))*|\.)$`, `^.{1,127}$`},
+	},
 	// SSM's ISO 8601 date-time. The back-references \3 (the date separator)
 	// and \17 (the time separator) become one alternative per separator; the
 	// year's (?!\d{2}\b) becomes a refused prefix; a fraction's (?!:) means a

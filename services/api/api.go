@@ -36,6 +36,11 @@ type Context struct {
 	RequestID string
 	Caller    Principal
 	Tx        *store.Tx
+	// Endpoint is the scheme and host the request reached Longshore at
+	// (SQS builds queue URLs on it).
+	Endpoint string
+	// PollStart is when the first run of a polling request began (see Poll).
+	PollStart time.Time
 }
 
 // Account is the caller's account.
@@ -69,6 +74,9 @@ type Service struct {
 	ValidationError func([]protocol.Violation) *apierror.Error
 	// SkipValidation turns model-constraint checks off (protocol round-trip tests only).
 	SkipValidation bool
+	// Codecs are the service's own codecs for protocols, by model protocol
+	// name ("query"), used for requests arriving in that protocol.
+	Codecs map[string]protocol.Codec
 }
 
 // NewService starts a service definition from its embedded model.

@@ -51,6 +51,14 @@ func putActivity(c *api.Context, a *types.Activity) error {
 
 // startActivity records an activity in progress.
 func startActivity(c *api.Context, doc *groupDoc, description, cause string, m *member) (*types.Activity, error) {
+	// An instance's new activity ends the one it had in progress (a launch
+	// cut short by a termination), which would otherwise stay in progress
+	// and refuse DeleteAutoScalingGroup for ever.
+	if m != nil && m.ActivityID != "" {
+		if err := finishActivity(c, m.ActivityID, types.ScalingActivityStatusCodeCancelled, "Superseded by a later activity on the instance."); err != nil {
+			return nil, err
+		}
+	}
 	a := newActivity(c, doc, description, cause, m)
 	return a, putActivity(c, a)
 }
@@ -71,7 +79,8 @@ func finishActivity(c *api.Context, id string, status types.ScalingActivityStatu
 	if err != nil || a == nil {
 		return err
 	}
-	if a.StatusCode == types.ScalingActivityStatusCodeSuccessful || a.StatusCode == types.ScalingActivityStatusCodeFailed {
+	if a.StatusCode == types.ScalingActivityStatusCodeSuccessful || a.StatusCode == types.ScalingActivityStatusCodeFailed ||
+		a.StatusCode == types.ScalingActivityStatusCodeCancelled {
 		return nil
 	}
 	a.StatusCode, a.Progress, a.EndTime = status, aws.Int32(100), aws.Time(c.Now())

@@ -133,6 +133,20 @@ func (e *Engine) warmPool(c *api.Context, doc *groupDoc) error {
 		prepared = *v
 	}
 	target := max(aws.ToInt32(wp.MinSize), prepared-aws.ToInt32(doc.Group.DesiredCapacity))
+	// A pool larger than its size (PutWarmPool lowered it, or the group grew)
+	// gives back its newest instances.
+	for n := int32(len(warm)); n > target; n-- {
+		m := warm[n-1]
+		cause := "At " + stamp(c.Now()) + " an instance was taken out of the warm pool in response to a difference between desired and actual warm pool capacity, decreasing the capacity from " + itoa(n) + " to " + itoa(target) + "."
+		a, err := startActivity(c, doc, "Terminating EC2 instance from warm pool: "+aws.ToString(m.InstanceId), cause, m)
+		if err != nil {
+			return err
+		}
+		m.LifecycleState, m.StateSince, m.ActivityID = types.LifecycleStateWarmedTerminating, c.Now(), aws.ToString(a.ActivityId)
+		if err := putMember(c, m); err != nil {
+			return err
+		}
+	}
 	for n := int32(len(warm)); n < target; n++ {
 		zones, err := e.subnetZones(c, &doc.Group)
 		if err != nil {
