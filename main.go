@@ -62,6 +62,7 @@ func run(args []string) error {
 	startDelay := fs.Duration("task-start-delay", envDuration("LONGSHORE_TASK_START_DELAY", 0), "simulated time from PROVISIONING to RUNNING; 0 = 1s (LONGSHORE_TASK_START_DELAY)")
 	stopDelay := fs.Duration("task-stop-delay", envDuration("LONGSHORE_TASK_STOP_DELAY", 0), "simulated time from DEACTIVATING to STOPPED; 0 = 1s (LONGSHORE_TASK_STOP_DELAY)")
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
+	lbPorts := fs.Bool("elbv2-listener-ports", env("LONGSHORE_ELBV2_LISTENER_PORTS", "") == "true", "serve each load balancer listener on its own port on 127.0.0.1 where free, instead of an allocated one (LONGSHORE_ELBV2_LISTENER_PORTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, ELBv2ListenerPorts: *lbPorts}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

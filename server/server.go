@@ -31,6 +31,8 @@ type Config struct {
 	// TaskStartDelay, TaskStopDelay and TimeScale time simulated tasks (zero = defaults).
 	TaskStartDelay, TaskStopDelay time.Duration
 	TimeScale                     float64
+	// ELBv2ListenerPorts serves load balancer listeners on their own ports where free.
+	ELBv2ListenerPorts bool
 }
 
 // Server is a running Longshore.
@@ -58,7 +60,8 @@ func New(cfg Config) (*Server, error) {
 		build = cfg.Services
 	}
 	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
-		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale})
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale,
+		ELBv2ListenerPorts: cfg.ELBv2ListenerPorts})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)
@@ -70,6 +73,9 @@ func New(cfg Config) (*Server, error) {
 	s.control(m.PathPrefix("/_longshore").Subrouter())
 	m.PathPrefix("/").Handler(d)
 	s.Handler = withAccessLog(cfg.Logger, m)
+	if set.HostRoute != nil {
+		s.Handler = byHost(set.HostRoute, s.Handler)
+	}
 	return s, nil
 }
 
@@ -127,4 +133,16 @@ func dbName(path string) string {
 		return ":memory:"
 	}
 	return path
+}
+
+// byHost sends a request whose Host a service claims (a load balancer's DNS
+// name) to that service's handler, before any AWS routing; others go to next.
+func byHost(route func(string) (http.Handler, bool), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := route(r.Host); ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -5,6 +5,7 @@ package services
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/longshore/longshore/scheduler"
@@ -14,6 +15,7 @@ import (
 	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/services/elbv2/dataplane"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
 	"github.com/longshore/longshore/services/ssm"
@@ -35,6 +37,9 @@ type Config struct {
 	// MaxAutoScalingGroups is the quota of Auto Scaling groups per account
 	// and region (0: AWS's default).
 	MaxAutoScalingGroups int
+	// ELBv2ListenerPorts serves each load balancer listener on its own port
+	// on 127.0.0.1 where free (default: an allocated port).
+	ELBv2ListenerPorts bool
 }
 
 // ControlRoute is a JSON endpoint under /_longshore (Path is relative to it).
@@ -45,6 +50,9 @@ type Set struct {
 	Services  []*api.Service
 	Resolvers []api.CredentialResolver
 	Control   []ControlRoute
+	// HostRoute answers requests whose Host is not Longshore's API but a
+	// load balancer's DNS name (the ELBv2 data plane); nil: none.
+	HostRoute func(host string) (http.Handler, bool)
 	starters  []func(context.Context) func()
 }
 
@@ -65,6 +73,7 @@ func New(cfg Config) *Set {
 	aasSvc := appautoscaling.New(appautoscaling.Deps{CreateServiceLinkedRole: serviceLinkedRoleCreator(iamSvc.Service)})
 	set.Services = append(set.Services, ecsSvc, aasSvc, elbv2.NewWith(elbOpts))
 	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbOpts)))
+	addDataPlane(set, cfg, elbOpts)
 	addClusterManager(set, cfg, elbOpts)
 	addScaling(set, cfg)
 	set.Services = append(set.Services, logs.New())
@@ -88,4 +97,14 @@ func (s *Set) Start(ctx context.Context) func() {
 			stops[i]()
 		}
 	}
+}
+
+// addDataPlane makes load balancers carry traffic: listener ports, the Host
+// route on the main port, health checks, and GET /_longshore/elbv2/endpoints.
+func addDataPlane(set *Set, cfg Config, elb elbv2.Options) {
+	p := dataplane.New(dataplane.Config{Store: cfg.Store, Logger: cfg.Logger, ELB: elb, ListenerPorts: cfg.ELBv2ListenerPorts})
+	set.HostRoute = p.HostRoute
+	method, path, handle := p.EndpointsRoute()
+	set.Control = append(set.Control, ControlRoute{Method: method, Path: path, Handle: handle})
+	set.starters = append(set.starters, p.Start)
 }
