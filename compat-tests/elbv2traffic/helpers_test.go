@@ -52,10 +52,13 @@ type backend struct {
 	last   atomic.Pointer[http.Header]
 	status atomic.Int64 // answer to /health (0: 200)
 	port   int32
+	// /hold waits until hold is closed; holding counts the waiting requests.
+	hold    chan struct{}
+	holding atomic.Int64
 }
 
 func newBackend(t *testing.T, name string) *backend {
-	b := &backend{name: name}
+	b := &backend{name: name, hold: make(chan struct{})}
 	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/health" {
 			if s := b.status.Load(); s != 0 {
@@ -67,6 +70,10 @@ func newBackend(t *testing.T, name string) *backend {
 		}
 		if r.URL.Path == "/slow" {
 			time.Sleep(3 * time.Second)
+		}
+		if r.URL.Path == "/hold" {
+			b.holding.Add(1)
+			<-b.hold
 		}
 		b.hits.Add(1)
 		h := r.Header.Clone()

@@ -7,7 +7,7 @@
 // reports.
 //
 // The plane keeps a routing table built from the store; a committed write
-// marks it stale, and the next request (or the background loop, which also
+// makes it stale, and the next request (or the background loop, which also
 // opens and closes listener ports and health checkers) rebuilds it. A
 // request's cost does not grow with the state held.
 package dataplane
@@ -45,12 +45,12 @@ type Config struct {
 
 // Plane is the running data plane.
 type Plane struct {
-	cfg   Config
-	log   *slog.Logger
-	dirty atomic.Bool
-	wake  chan struct{}
-	mu    sync.Mutex // serializes rebuilds
-	tab   atomic.Pointer[table]
+	cfg  Config
+	log  *slog.Logger
+	gen  atomic.Uint64 // committed writes seen
+	wake chan struct{}
+	mu   sync.Mutex // serializes rebuilds
+	tab  atomic.Pointer[table]
 
 	// state that outlives rebuilds
 	groups   sync.Map // target group ARN -> *groupState
@@ -66,6 +66,7 @@ type Plane struct {
 
 // table is one immutable view of the load balancers.
 type table struct {
+	gen       uint64
 	byDNS     map[string]*lbEntry // lower-cased DNS name
 	listeners map[string]*listenerEntry
 	groups    map[string]*elbv2.PlaneTargetGroup
@@ -93,11 +94,11 @@ func New(cfg Config) *Plane {
 		cfg.Host = "127.0.0.1"
 	}
 	p := &Plane{cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1), ports: map[string]*servedListener{}, checks: map[string]*checker{}, ctx: context.Background()}
-	p.dirty.Store(true)
+	p.gen.Store(1)
 	p.proxy = newProxy(p)
 	p.checkClient = newCheckClient()
 	cfg.Store.OnWrite(func() {
-		p.dirty.Store(true)
+		p.gen.Add(1)
 		select {
 		case p.wake <- struct{}{}:
 		default:
@@ -146,17 +147,20 @@ func (p *Plane) Start(ctx context.Context) func() {
 	}
 }
 
-// current returns the routing table, rebuilding it when a write made it stale.
+// current returns the routing table, rebuilding it when a write made it
+// stale. A table records the write generation it was read at; while a
+// rebuild runs, callers wait for it rather than take the stale table.
 func (p *Plane) current() *table {
-	if !p.dirty.Load() {
-		return p.tab.Load()
+	g := p.gen.Load()
+	if t := p.tab.Load(); t != nil && t.gen == g {
+		return t
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.dirty.Load() {
-		return p.tab.Load()
+	g = p.gen.Load()
+	if t := p.tab.Load(); t != nil && t.gen == g {
+		return t
 	}
-	p.dirty.Store(false)
 	var st *elbv2.PlaneState
 	err := p.cfg.Store.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
@@ -164,11 +168,11 @@ func (p *Plane) current() *table {
 		return err
 	})
 	if err != nil {
-		p.dirty.Store(true)
 		p.log.Error("elbv2 data plane: reading load balancers failed", "error", err)
 		return p.tab.Load()
 	}
 	t := build(st)
+	t.gen = g
 	p.tab.Store(t)
 	return t
 }
