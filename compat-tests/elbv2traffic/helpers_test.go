@@ -25,7 +25,7 @@ import (
 )
 
 type env struct {
-	t  *testing.T
+	t  testing.TB
 	ls *longshoretest.Instance
 	c  *elb.Client
 	hc *http.Client
