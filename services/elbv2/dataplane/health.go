@@ -63,7 +63,10 @@ func (p *Plane) reconcileChecks(t *table) {
 			if _, ok := p.checks[key]; ok {
 				continue
 			}
-			ctx, cancel := context.WithCancel(p.ctx)
+			p.portsMu.Lock()
+			parent := p.ctx
+			p.portsMu.Unlock()
+			ctx, cancel := context.WithCancel(parent)
 			c := &checker{scope: tg.Scope, tgArn: arn, id: tr.ID, port: tr.Port, cancel: cancel, done: make(chan struct{})}
 			c.state, c.reason = tr.Health(now)
 			if c.state != string(types.TargetHealthStateEnumHealthy) && c.state != string(types.TargetHealthStateEnumUnhealthy) {

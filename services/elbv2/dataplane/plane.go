@@ -45,12 +45,14 @@ type Config struct {
 
 // Plane is the running data plane.
 type Plane struct {
-	cfg  Config
-	log  *slog.Logger
-	gen  atomic.Uint64 // committed writes seen
-	wake chan struct{}
-	mu   sync.Mutex // serializes rebuilds
-	tab  atomic.Pointer[table]
+	cfg Config
+	log *slog.Logger
+	gen atomic.Uint64 // committed writes seen
+	// started is set by Start: only a started plane opens ports and runs checks.
+	started atomic.Bool
+	wake    chan struct{}
+	mu      sync.Mutex // serializes rebuilds
+	tab     atomic.Pointer[table]
 
 	// state that outlives rebuilds
 	groups   sync.Map // target group ARN -> *groupState
@@ -111,7 +113,10 @@ func New(cfg Config) *Plane {
 // returned function is called.
 func (p *Plane) Start(ctx context.Context) func() {
 	ctx, cancel := context.WithCancel(ctx)
+	p.portsMu.Lock()
 	p.ctx = ctx
+	p.portsMu.Unlock()
+	p.started.Store(true)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -130,6 +135,7 @@ func (p *Plane) Start(ctx context.Context) func() {
 		}
 	}()
 	return func() {
+		p.started.Store(false)
 		cancel()
 		<-done
 		p.portsMu.Lock()
@@ -201,6 +207,9 @@ func build(st *elbv2.PlaneState) *table {
 // reconcile opens ports for new listeners, closes those of removed ones, and
 // starts or stops health checkers to match the registrations.
 func (p *Plane) reconcile(t *table) {
+	if !p.started.Load() {
+		return
+	}
 	p.portsMu.Lock()
 	for arn, s := range p.ports {
 		if le, ok := t.listeners[arn]; !ok || le.Port != s.port || le.Protocol != s.protocol {
