@@ -4,6 +4,7 @@ package services
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net/http"
 	"time"
@@ -102,9 +103,28 @@ func (s *Set) Start(ctx context.Context) func() {
 // addDataPlane makes load balancers carry traffic: listener ports, the Host
 // route on the main port, health checks, and GET /_longshore/elbv2/endpoints.
 func addDataPlane(set *Set, cfg Config, elb elbv2.Options) {
-	p := dataplane.New(dataplane.Config{Store: cfg.Store, Logger: cfg.Logger, ELB: elb, ListenerPorts: cfg.ELBv2ListenerPorts})
+	p := dataplane.New(dataplane.Config{Store: cfg.Store, Logger: cfg.Logger, ELB: elb, ListenerPorts: cfg.ELBv2ListenerPorts,
+		Certificate: iamServerCertificate(cfg.Store)})
 	set.HostRoute = p.HostRoute
 	method, path, handle := p.EndpointsRoute()
 	set.Control = append(set.Control, ControlRoute{Method: method, Path: path, Handle: handle})
 	set.starters = append(set.starters, p.Start)
+}
+
+// iamServerCertificate lets HTTPS listeners present IAM server certificates.
+func iamServerCertificate(st *store.Store) func(arn string) (tls.Certificate, bool, error) {
+	return func(arn string) (tls.Certificate, bool, error) {
+		var cert, chain, key string
+		var ok bool
+		err := st.Read(context.Background(), func(tx *store.Tx) error {
+			var err error
+			cert, chain, key, ok, err = iam.ServerCertificateKeyPair(tx, arn)
+			return err
+		})
+		if err != nil || !ok {
+			return tls.Certificate{}, false, err
+		}
+		pair, err := tls.X509KeyPair([]byte(cert+"\n"+chain), []byte(key))
+		return pair, err == nil, err
+	}
 }

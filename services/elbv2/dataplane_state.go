@@ -2,6 +2,7 @@ package elbv2
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -141,8 +142,10 @@ func ReadPlane(tx *store.Tx, o Options) (*PlaneState, error) {
 			}
 			for _, l := range ls {
 				pl := PlaneListener{Arn: l.ID, Port: aws.ToInt32(l.Doc.L.Port), Protocol: l.Doc.L.Protocol}
-				for _, c := range l.Doc.L.Certificates {
-					pl.Certificates = append(pl.Certificates, aws.ToString(c.CertificateArn))
+				for _, c := range append(slices.Clone(l.Doc.L.Certificates), l.Doc.Certificates...) {
+					if arn := aws.ToString(c.CertificateArn); arn != "" && !slices.Contains(pl.Certificates, arn) {
+						pl.Certificates = append(pl.Certificates, arn)
+					}
 				}
 				rs, err := rules.List(tx, sc, store.Query{Parent: l.ID})
 				if err != nil {

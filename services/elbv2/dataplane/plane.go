@@ -14,6 +14,7 @@ package dataplane
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -41,6 +42,9 @@ type Config struct {
 	ListenerPorts bool
 	// Host is the loopback address listener ports bind (default 127.0.0.1).
 	Host string
+	// Certificate loads the certificate and key a listener's certificate ARN
+	// names (ok false: none this machine holds, e.g. an ACM certificate).
+	Certificate func(arn string) (cert tls.Certificate, ok bool, err error)
 }
 
 // Plane is the running data plane.
@@ -212,7 +216,7 @@ func (p *Plane) reconcile(t *table) {
 	}
 	p.portsMu.Lock()
 	for arn, s := range p.ports {
-		if le, ok := t.listeners[arn]; !ok || le.Port != s.port || le.Protocol != s.protocol {
+		if le, ok := t.listeners[arn]; !ok || le.Port != s.port || le.Protocol != s.protocol || strings.Join(le.Certificates, ",") != s.certs {
 			s.close()
 			delete(p.ports, arn)
 		}
@@ -345,6 +349,7 @@ type servedListener struct {
 	port     int32
 	protocol types.ProtocolEnum
 	addr     string
+	certs    string // the certificate ARNs it was opened with
 	close    func()
 }
 
@@ -362,12 +367,16 @@ func (p *Plane) serve(le *listenerEntry) (*servedListener, error) {
 			return nil, err
 		}
 	}
-	s := &servedListener{port: le.Port, protocol: le.Protocol, addr: ln.Addr().String()}
+	s := &servedListener{port: le.Port, protocol: le.Protocol, addr: ln.Addr().String(), certs: strings.Join(le.Certificates, ",")}
 	switch le.Protocol {
 	case types.ProtocolEnumHttp, types.ProtocolEnumHttps:
 		if le.Protocol == types.ProtocolEnumHttps {
-			p.log.Info("elbv2 data plane: HTTPS listener served over plain HTTP (Longshore keeps no certificate private keys)",
-				"listener", le.Arn, "address", s.addr)
+			if certs := p.certificates(le); len(certs) > 0 {
+				ln = tls.NewListener(ln, &tls.Config{Certificates: certs, MinVersion: tls.VersionTLS12})
+			} else {
+				p.log.Info("elbv2 data plane: HTTPS listener served over plain HTTP: none of its certificates is an IAM server certificate",
+					"listener", le.Arn, "address", s.addr)
+			}
 		}
 		hs := &http.Server{Handler: p.proxy.handler(le.Arn), ReadHeaderTimeout: 30 * time.Second}
 		go hs.Serve(ln)
@@ -383,6 +392,25 @@ func (p *Plane) serve(le *listenerEntry) (*servedListener, error) {
 	}
 	p.log.Info("elbv2 data plane: serving listener", "loadBalancer", le.lb.Name, "port", le.Port, "protocol", le.Protocol, "address", s.addr)
 	return s, nil
+}
+
+// certificates loads the listener's certificates that this machine holds,
+// the default first (Go's TLS server picks among them by SNI).
+func (p *Plane) certificates(le *listenerEntry) []tls.Certificate {
+	if p.cfg.Certificate == nil {
+		return nil
+	}
+	var out []tls.Certificate
+	for _, arn := range le.Certificates {
+		c, ok, err := p.cfg.Certificate(arn)
+		if err != nil {
+			p.log.Warn("elbv2 data plane: loading a listener certificate failed", "certificate", arn, "error", err)
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // groupState is what outlives table rebuilds for a target group: the
