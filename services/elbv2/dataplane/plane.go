@@ -134,6 +134,13 @@ func (p *Plane) Start(ctx context.Context) func() {
 			case <-ctx.Done():
 				return
 			case <-p.wake:
+				// Coalesce a burst of writes (the cluster manager's) into one
+				// rebuild; requests that come first rebuild on their own.
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
 			case <-tick.C:
 			}
 		}
