@@ -1,6 +1,7 @@
 package elbv2traffic_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -128,4 +129,29 @@ func (e *env) health(tg *string, port int32) types.TargetHealthDescription {
 		e.t.Fatal(err)
 	}
 	return out.TargetHealthDescriptions[0]
+}
+
+// The health check port may differ from the traffic port, and the matcher
+// decides which codes pass.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html
+func TestHealthCheckPortAndMatcher(t *testing.T) {
+	e := start(t)
+	traffic, checked := newBackend(t, "traffic"), newBackend(t, "checked")
+	checked.status.Store(404)
+	lb := e.alb(unique("port"))
+	tg := e.ipGroup(unique("port"), types.ProtocolEnumHttp, traffic)
+	if _, err := e.c.ModifyTargetGroup(harness.Ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: tg,
+		HealthCheckPort: aws.String(fmt.Sprint(checked.port)), Matcher: &types.Matcher{HttpCode: aws.String("200-299")}}); err != nil {
+		t.Fatal(err)
+	}
+	e.listener(lb.LoadBalancerArn, types.ProtocolEnumHttp, 80, forward(tg))
+	harness.Eventually(t, 20*time.Second, "mismatch on the health check port", func() (bool, string) {
+		d := e.health(tg, traffic.port)
+		return aws.ToString(d.TargetHealth.Description) == "Health checks failed with these codes: [404]" && aws.ToString(d.HealthCheckPort) == fmt.Sprint(checked.port),
+			aws.ToString(d.TargetHealth.Description)
+	})
+	if _, err := e.c.ModifyTargetGroup(harness.Ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: tg, Matcher: &types.Matcher{HttpCode: aws.String("200,404")}}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitHealthy(tg, 1)
 }

@@ -250,14 +250,17 @@ func (p *Plane) HostRoute(host string) (http.Handler, bool) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		name, port = host[:i], host[i+1:]
 	}
-	if !strings.HasSuffix(strings.ToLower(name), ".amazonaws.com") {
+	// Only names shaped like a load balancer's cost a table lookup; the API's
+	// own requests pass straight through.
+	lower := strings.ToLower(name)
+	if !strings.Contains(lower, ".elb.") || !strings.HasSuffix(lower, ".amazonaws.com") && !strings.HasSuffix(lower, ".amazonaws.com.cn") {
 		return nil, false
 	}
 	t := p.current()
 	if t == nil {
 		return nil, false
 	}
-	lb, ok := t.byDNS[strings.ToLower(name)]
+	lb, ok := t.byDNS[lower]
 	if !ok {
 		return nil, false
 	}
