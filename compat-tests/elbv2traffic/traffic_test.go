@@ -2,6 +2,7 @@ package elbv2traffic_test
 
 import (
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/compat-tests/harness"
+	"github.com/longshore/longshore/longshoretest"
 )
 
 func (e *env) setGroupAttr(tg *string, key, value string) {
@@ -252,4 +254,47 @@ func TestDrainingFinishesInFlight(t *testing.T) {
 			break
 		}
 	}
+}
+
+// logSink collects log lines.
+type logSink struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lines = append(s.lines, string(p))
+	return len(p), nil
+}
+
+func (s *logSink) has(sub string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.lines {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// A client that closes before the target answers is ALB's 460, which only
+// the load balancer's log shows.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-460-issues
+func TestClientCloseIs460(t *testing.T) {
+	sink := &logSink{}
+	ls := longshoretest.StartWith(t, longshoretest.Options{Logger: slog.New(slog.NewTextHandler(sink, nil))})
+	e := &env{t: t, ls: ls, c: elb.NewFromConfig(ls.Config), hc: &http.Client{Timeout: 300 * time.Millisecond}}
+	slow := newBackend(t, "slow")
+	lb := e.alb(unique("gone"))
+	tg := e.ipGroup(unique("gone"), types.ProtocolEnumHttp, slow)
+	ep := e.endpoint(e.listener(lb.LoadBalancerArn, types.ProtocolEnumHttp, 80, forward(tg)))
+	if _, err := e.hc.Get("http://" + ep.LocalAddress + "/slow"); err == nil {
+		t.Fatal("the client's timeout did not fire")
+	}
+	harness.Eventually(t, 10*time.Second, "a 460 in the log", func() (bool, string) {
+		return sink.has("status=460"), ""
+	})
 }

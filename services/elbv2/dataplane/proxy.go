@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -456,17 +455,17 @@ func traceID(prior string) string {
 // reset, malformed).
 func (px *proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ne net.Error
+	status := http.StatusBadGateway
 	switch {
 	case errors.Is(r.Context().Err(), context.Canceled):
-		errorPage(w, statusClientClosed)
+		status = statusClientClosed
 	case errors.As(err, &ne) && ne.Timeout():
-		errorPage(w, http.StatusGatewayTimeout)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED):
-		errorPage(w, http.StatusBadGateway)
-	default:
-		errorPage(w, http.StatusBadGateway)
+		status = http.StatusGatewayTimeout
 	}
+	errorPage(w, status)
+	target := ""
 	if pk, _ := r.Context().Value(pickKey{}).(*pick); pk != nil {
-		px.p.log.Debug("elbv2 data plane: forward failed", "target", pk.addr, "error", err)
+		target = pk.addr
 	}
+	px.p.log.Info("elbv2 data plane: forward failed", "status", status, "target", target, "path", r.URL.Path, "error", err)
 }
