@@ -55,9 +55,22 @@ func newProxy(p *Plane) *proxy {
 		Transport:     px,
 		ErrorHandler:  px.fail,
 		FlushInterval: -1,
+		BufferPool:    &bufferPool{},
 	}
 	return px
 }
+
+// bufferPool reuses the proxy's copy buffers (32 KiB each) across requests.
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() []byte {
+	if v, ok := b.p.Get().(*[]byte); ok {
+		return *v
+	}
+	return make([]byte, 32<<10)
+}
+
+func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
 
 // RoundTrip sends the request through the transport of its load balancer's idle timeout.
 func (px *proxy) RoundTrip(r *http.Request) (*http.Response, error) {
