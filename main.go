@@ -74,6 +74,7 @@ func run(args []string) error {
 	enforceIAM := fs.Bool("enforce-iam", envBool("LONGSHORE_ENFORCE_IAM"), "verify SigV4 signatures and enforce IAM policies on every call (LONGSHORE_ENFORCE_IAM)")
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
 	runtime := fs.String("runtime", env("LONGSHORE_RUNTIME", "simulated"), "how ECS tasks run: simulated, or docker for real containers (LONGSHORE_RUNTIME)")
+	lbPorts := fs.Bool("elbv2-listener-ports", envBool("LONGSHORE_ELBV2_LISTENER_PORTS"), "serve each load balancer listener on its own port on 127.0.0.1 where free, instead of an allocated one (LONGSHORE_ELBV2_LISTENER_PORTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -93,7 +94,8 @@ func run(args []string) error {
 		}
 	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime, EnforceIAM: *enforceIAM}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime, EnforceIAM: *enforceIAM,
+		ELBv2ListenerPorts: *lbPorts}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

@@ -39,6 +39,8 @@ type Config struct {
 	// EnforceIAM verifies SigV4 signatures and authorizes every call with
 	// the caller's IAM policies (off: any caller may do anything).
 	EnforceIAM bool
+	// ELBv2ListenerPorts serves load balancer listeners on their own ports where free.
+	ELBv2ListenerPorts bool
 }
 
 // Server is a running Longshore.
@@ -77,7 +79,8 @@ func New(cfg Config) (*Server, error) {
 		execRole = enforce.RoleCheck
 	}
 	set := build(services.Config{Store: st, Region: cfg.Region, Logger: cfg.Logger,
-		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, Runtime: cfg.Runtime, ExecutionRole: execRole})
+		TaskStartDelay: cfg.TaskStartDelay, TaskStopDelay: cfg.TaskStopDelay, TimeScale: cfg.TimeScale, Runtime: cfg.Runtime, ExecutionRole: execRole,
+		ELBv2ListenerPorts: cfg.ELBv2ListenerPorts})
 	rt := newRoutes()
 	for _, s := range set.Services {
 		rt.add(s)
@@ -96,6 +99,9 @@ func New(cfg Config) (*Server, error) {
 	// The dashboard, /_longshore/ui/ (its event streams stay out of the access log).
 	s.ui = ui.New(ui.Config{Store: st, Services: set.Services, Region: cfg.Region, Logger: cfg.Logger})
 	s.Handler = s.ui.Mount(s.Handler)
+	if set.HostRoute != nil {
+		s.Handler = byHost(set.HostRoute, s.Handler)
+	}
 	set.Serving(s.Handler)
 	return s, nil
 }
@@ -160,4 +166,16 @@ func dbName(path string) string {
 		return ":memory:"
 	}
 	return path
+}
+
+// byHost sends a request whose Host a service claims (a load balancer's DNS
+// name) to that service's handler, before any AWS routing; others go to next.
+func byHost(route func(string) (http.Handler, bool), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := route(r.Host); ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -4,6 +4,7 @@ package services
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/longshore/longshore/services/ec2"
 	"github.com/longshore/longshore/services/ecs"
 	"github.com/longshore/longshore/services/elbv2"
+	"github.com/longshore/longshore/services/elbv2/dataplane"
 	"github.com/longshore/longshore/services/iam"
 	"github.com/longshore/longshore/services/logs"
 	"github.com/longshore/longshore/services/servicediscovery"
@@ -43,6 +45,9 @@ type Config struct {
 	// ExecutionRole checks what the ECS agent does with tasks' execution
 	// roles (IAM enforcement); nil checks nothing.
 	ExecutionRole scheduler.RoleCheck
+	// ELBv2ListenerPorts serves each load balancer listener on its own port
+	// on 127.0.0.1 where free (default: an allocated port).
+	ELBv2ListenerPorts bool
 }
 
 // The task runtimes: simulated tasks, or real Docker containers.
@@ -59,6 +64,9 @@ type Set struct {
 	Services  []*api.Service
 	Resolvers []api.CredentialResolver
 	Control   []ControlRoute
+	// HostRoute answers requests whose Host is not Longshore's API but a
+	// load balancer's DNS name (the ELBv2 data plane); nil: none.
+	HostRoute func(host string) (http.Handler, bool)
 	starters  []func(context.Context) func()
 	// TaskAddress, with the Docker runtime, resolves where an ECS task's
 	// AWS-side address (private IP or EC2 instance, and port) is reached on
@@ -92,6 +100,7 @@ func New(cfg Config) *Set {
 	aasSvc := appautoscaling.New(appautoscaling.Deps{CreateServiceLinkedRole: serviceLinkedRoleCreator(iamSvc.Service)})
 	set.Services = append(set.Services, ecsSvc, aasSvc, elbv2.NewWith(elbOpts))
 	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbOpts)))
+	addDataPlane(set, cfg, elbOpts)
 	addClusterManager(set, cfg, elbOpts)
 	addScaling(set, cfg)
 	set.Services = append(set.Services, logs.New())
@@ -118,5 +127,34 @@ func (s *Set) Start(ctx context.Context) func() {
 		for i := len(stops) - 1; i >= 0; i-- {
 			stops[i]()
 		}
+	}
+}
+
+// addDataPlane makes load balancers carry traffic: listener ports, the Host
+// route on the main port, health checks, and GET /_longshore/elbv2/endpoints.
+func addDataPlane(set *Set, cfg Config, elb elbv2.Options) {
+	p := dataplane.New(dataplane.Config{Store: cfg.Store, Logger: cfg.Logger, ELB: elb, ListenerPorts: cfg.ELBv2ListenerPorts,
+		Certificate: iamServerCertificate(cfg.Store)})
+	set.HostRoute = p.HostRoute
+	method, path, handle := p.EndpointsRoute()
+	set.Control = append(set.Control, ControlRoute{Method: method, Path: path, Handle: handle})
+	set.starters = append(set.starters, p.Start)
+}
+
+// iamServerCertificate lets HTTPS listeners present IAM server certificates.
+func iamServerCertificate(st *store.Store) func(arn string) (tls.Certificate, bool, error) {
+	return func(arn string) (tls.Certificate, bool, error) {
+		var cert, chain, key string
+		var ok bool
+		err := st.Read(context.Background(), func(tx *store.Tx) error {
+			var err error
+			cert, chain, key, ok, err = iam.ServerCertificateKeyPair(tx, arn)
+			return err
+		})
+		if err != nil || !ok {
+			return tls.Certificate{}, false, err
+		}
+		pair, err := tls.X509KeyPair([]byte(cert+"\n"+chain), []byte(key))
+		return pair, err == nil, err
 	}
 }

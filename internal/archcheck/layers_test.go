@@ -23,6 +23,7 @@ var layerOf = []struct {
 	{"services/loop", 1},
 	{"services/core", 2},
 	{"services/", 3},
+	{"services/elbv2/dataplane", 3}, // ELBv2's data plane: proxies and health checks over the elbv2 service's documents
 	{"scheduler", 4},
 	{"scheduler/dockerrt", 4}, // the Docker task runtime, beside the cluster manager
 	{"services", 5},           // the composition root

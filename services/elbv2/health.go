@@ -35,12 +35,17 @@ var defaultReason = map[types.TargetHealthStateEnum]types.TargetHealthReasonEnum
 type health struct {
 	State  types.TargetHealthStateEnum
 	Reason types.TargetHealthReasonEnum
+	// Description, when set, replaces the reason's standard description.
+	Description string
 }
 
 func (h health) sdk() *types.TargetHealth {
 	th := &types.TargetHealth{State: h.State, Reason: h.Reason}
 	if d, ok := reasonDescriptions[h.Reason]; ok {
 		th.Description = &d
+	}
+	if h.Description != "" {
+		th.Description = &h.Description
 	}
 	return th
 }
@@ -55,6 +60,7 @@ type healthClock struct {
 	HealthyCount   int
 	DrainFor       time.Duration // already scaled
 	Override       *healthOverride
+	Probe          *healthOverride // real health checks' outcome (reachable targets)
 }
 
 // healthAt derives a target's health at now from timestamps, so nothing runs
@@ -62,15 +68,15 @@ type healthClock struct {
 func healthAt(k healthClock, now time.Time) (h health, gone bool) {
 	if k.DeregisteredAt != nil {
 		if k.InUseSince == nil || !now.Before(k.DeregisteredAt.Add(k.DrainFor)) {
-			return health{types.TargetHealthStateEnumUnused, types.TargetHealthReasonEnumNotRegistered}, true
+			return health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered}, true
 		}
-		return health{types.TargetHealthStateEnumDraining, types.TargetHealthReasonEnumDeregistrationInProgress}, false
+		return health{State: types.TargetHealthStateEnumDraining, Reason: types.TargetHealthReasonEnumDeregistrationInProgress}, false
 	}
 	if k.InUseSince == nil {
-		return health{types.TargetHealthStateEnumUnused, types.TargetHealthReasonEnumNotInUse}, false
+		return health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotInUse}, false
 	}
 	if !k.ChecksEnabled {
-		return health{types.TargetHealthStateEnumUnavailable, types.TargetHealthReasonEnumHealthCheckDisabled}, false
+		return health{State: types.TargetHealthStateEnumUnavailable, Reason: types.TargetHealthReasonEnumHealthCheckDisabled}, false
 	}
 	start := k.RegisteredAt
 	if k.InUseSince.After(start) {
@@ -78,18 +84,21 @@ func healthAt(k healthClock, now time.Time) (h health, gone bool) {
 	}
 	if o := k.Override; o != nil {
 		if o.State != types.TargetHealthStateEnumInitial {
-			return health{o.State, o.Reason}, false
+			return health{State: o.State, Reason: o.Reason}, false
 		}
 		if o.At.After(start) {
 			start = o.At
 		}
 	}
+	if p := k.Probe; p != nil && (k.Override == nil || !p.At.Before(k.Override.At)) {
+		return health{State: p.State, Reason: p.Reason, Description: p.Description}, false
+	}
 	elapsed := now.Sub(start)
 	switch {
 	case elapsed < k.Interval:
-		return health{types.TargetHealthStateEnumInitial, types.TargetHealthReasonEnumRegistrationInProgress}, false
+		return health{State: types.TargetHealthStateEnumInitial, Reason: types.TargetHealthReasonEnumRegistrationInProgress}, false
 	case elapsed < time.Duration(k.HealthyCount)*k.Interval:
-		return health{types.TargetHealthStateEnumInitial, types.TargetHealthReasonEnumInitialHealthChecking}, false
+		return health{State: types.TargetHealthStateEnumInitial, Reason: types.TargetHealthReasonEnumInitialHealthChecking}, false
 	}
 	return health{State: types.TargetHealthStateEnumHealthy}, false
 }

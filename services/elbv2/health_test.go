@@ -56,7 +56,7 @@ func TestHealthDescriptions(t *testing.T) {
 			t.Errorf("no description for %s", r)
 		}
 	}
-	if d := (health{types.TargetHealthStateEnumUnused, types.TargetHealthReasonEnumNotRegistered}).sdk(); *d.Description != "Target is not registered to the target group" {
+	if d := (health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered}).sdk(); *d.Description != "Target is not registered to the target group" {
 		t.Errorf("description %q", *d.Description)
 	}
 }

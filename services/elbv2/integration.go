@@ -124,7 +124,7 @@ func TargetHealth(tx *store.Tx, sc store.Scope, targetGroupArn, targetID string,
 		return nil, err
 	}
 	if t == nil {
-		return statusOf(health{types.TargetHealthStateEnumUnused, types.TargetHealthReasonEnumNotRegistered}, false, time.Time{}), nil
+		return statusOf(health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered}, false, time.Time{}), nil
 	}
 	k := clockFor(o, tg, t)
 	h, gone := healthAt(k, tx.Now)

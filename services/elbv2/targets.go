@@ -25,6 +25,9 @@ type target struct {
 	RegisteredAt     time.Time
 	DeregisteredAt   *time.Time
 	Override         *healthOverride
+	// Probe is the outcome of real health checks of a reachable target
+	// (see Reachable); nil for targets whose health is simulated.
+	Probe *healthOverride `json:",omitempty"`
 }
 
 // healthOverride is a health state set from outside (tests, the cluster manager).
@@ -32,6 +35,9 @@ type healthOverride struct {
 	State  types.TargetHealthStateEnum
 	Reason types.TargetHealthReasonEnum
 	At     time.Time
+	// Description replaces the reason's standard description (a health
+	// check's own response codes).
+	Description string `json:",omitempty"`
 }
 
 var targets = store.Collection[target]{Kind: "elbv2/target"}
@@ -74,6 +80,7 @@ func clockFor(o Options, tg *targetGroup, t *target) healthClock {
 		HealthyCount:   int(aws.ToInt32(tg.TG.HealthyThresholdCount)),
 		DrainFor:       o.Scaled(time.Duration(delay) * time.Second),
 		Override:       t.Override,
+		Probe:          t.Probe,
 	}
 }
 
@@ -94,6 +101,9 @@ func validateTarget(c *api.Context, tg *targetGroup, d *types.TargetDescription)
 				family = "IPv6"
 			}
 			return errValidation("The IP address '%s' is not a valid %s address", id, family)
+		}
+		if localTarget(addr, aws.ToString(d.AvailabilityZone)) {
+			break
 		}
 		if addr.IsLoopback() || addr.IsMulticast() || addr.IsUnspecified() || addr.IsLinkLocalUnicast() {
 			return errInvalidTarget("The IP address '%s' cannot be registered as a target", id)
@@ -190,7 +200,11 @@ func registerTarget(tx *store.Tx, sc store.Scope, tg *targetGroup, id string, po
 			return apiErr("TooManyRegistrationsForTargetId", "You've reached the limit on the number of times a target can be registered with a load balancer (100)")
 		}
 	}
-	return putTarget(tx, sc, &target{TargetGroupArn: tgArn, ID: id, Port: port, AvailabilityZone: az, RegisteredAt: tx.Now})
+	t := &target{TargetGroupArn: tgArn, ID: id, Port: port, AvailabilityZone: az, RegisteredAt: tx.Now}
+	if Reachable(string(tg.TG.TargetType), id) {
+		t.Probe = &healthOverride{State: types.TargetHealthStateEnumInitial, Reason: types.TargetHealthReasonEnumInitialHealthChecking, At: tx.Now}
+	}
+	return putTarget(tx, sc, t)
 }
 
 // purgeDrained deletes the registrations whose deregistration has finished.
@@ -282,7 +296,7 @@ func describeTarget(o Options, tg *targetGroup, t *target, now time.Time) (types
 func notRegistered(d types.TargetDescription) types.TargetHealthDescription {
 	return types.TargetHealthDescription{
 		Target:       &types.TargetDescription{Id: d.Id, Port: d.Port, AvailabilityZone: d.AvailabilityZone},
-		TargetHealth: health{types.TargetHealthStateEnumUnused, types.TargetHealthReasonEnumNotRegistered}.sdk(),
+		TargetHealth: health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered}.sdk(),
 	}
 }
 

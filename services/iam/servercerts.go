@@ -23,6 +23,9 @@ import (
 // key is checked against the certificate and never returned.
 type ServerCertificate struct {
 	types.ServerCertificate
+	// PrivateKey is the uploaded key (PEM), kept so that load balancer
+	// listeners can present the certificate; no API returns it.
+	PrivateKey string `json:",omitempty"`
 }
 
 // ServerCertificates is keyed by lower-cased name; Index.Name is the path.
@@ -177,6 +180,7 @@ func uploadServerCertificate(c *api.Context, in *iam.UploadServerCertificateInpu
 		Expiration:          aws.Time(cert.NotAfter.UTC()), UploadDate: aws.Time(c.Now().UTC().Truncate(time.Second)),
 	}
 	sc.CertificateBody, sc.CertificateChain, sc.Tags = aws.String(strings.TrimSpace(aws.ToString(in.CertificateBody))), in.CertificateChain, tags
+	sc.PrivateKey = strings.TrimSpace(aws.ToString(in.PrivateKey))
 	if err := putServerCertificate(c, sc); err != nil {
 		return nil, err
 	}
