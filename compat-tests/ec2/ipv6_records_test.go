@@ -93,6 +93,8 @@ func TestIPv6VpcsAndSubnets(t *testing.T) {
 		t.Errorf("eigws %d", len(list.EgressOnlyInternetGateways))
 	}
 	harness.Must(c.CreateRoute(harness.Ctx, &ec2.CreateRouteInput{RouteTableId: mainRouteTable(t, c, aws.ToString(vpc.VpcId)), DestinationIpv6CidrBlock: aws.String("::/0"), EgressOnlyInternetGatewayId: aws.String(id)}))(t)
+	_, err = c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: vpc.VpcId})
+	harness.AssertAPIError(t, err, "DependencyViolation")
 	if out := harness.Must(c.DeleteEgressOnlyInternetGateway(harness.Ctx, &ec2.DeleteEgressOnlyInternetGatewayInput{EgressOnlyInternetGatewayId: aws.String(id)}))(t); !aws.ToBool(out.ReturnCode) {
 		t.Errorf("delete eigw")
 	}
