@@ -46,6 +46,10 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.svc != nil {
 		rec.service = c.svc.Name
 	}
+	rec.codec, rec.model = c.codec, nil
+	if c.svc != nil {
+		rec.model = c.svc.Model
+	}
 	rec.operation = c.op
 	if err != nil {
 		d.writeError(w, c, apierror.As(err), rid)
@@ -69,6 +73,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route identifies the service, operation and codec and reads the input.
 func (d *dispatcher) route(r *http.Request) (call, error) {
 	c := call{cred: parseCredential(r)}
+	c.svc, c.codec = d.routes.early(r, c.cred)
 	if r.ContentLength > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
@@ -118,7 +123,9 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	}
 
 	if isForm(r) {
-		c.codec = protocol.AWSQuery
+		if c.codec == nil || c.codec == protocol.RPCv2CBOR {
+			c.codec = protocol.AWSQuery
+		}
 		form, err := url.ParseQuery(r.URL.RawQuery)
 		if err == nil && r.Method != http.MethodGet {
 			var bodyForm url.Values
