@@ -62,6 +62,9 @@ func run(args []string) error {
 	startDelay := fs.Duration("task-start-delay", envDuration("LONGSHORE_TASK_START_DELAY", 0), "simulated time from PROVISIONING to RUNNING; 0 = 1s (LONGSHORE_TASK_START_DELAY)")
 	stopDelay := fs.Duration("task-stop-delay", envDuration("LONGSHORE_TASK_STOP_DELAY", 0), "simulated time from DEACTIVATING to STOPPED; 0 = 1s (LONGSHORE_TASK_STOP_DELAY)")
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
+	headerTimeout := fs.Duration("header-timeout", envDuration("LONGSHORE_HEADER_TIMEOUT", server.DefaultHeaderTimeout), "time a client has to send a request's headers (LONGSHORE_HEADER_TIMEOUT)")
+	bodyTimeout := fs.Duration("body-timeout", envDuration("LONGSHORE_BODY_TIMEOUT", server.DefaultBodyTimeout), "time a client has to send a request's body after its headers (LONGSHORE_BODY_TIMEOUT)")
+	idleTimeout := fs.Duration("idle-timeout", envDuration("LONGSHORE_IDLE_TIMEOUT", server.DefaultIdleTimeout), "time an idle keep-alive connection stays open (LONGSHORE_IDLE_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +76,8 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale,
+		HeaderTimeout: *headerTimeout, BodyTimeout: *bodyTimeout, IdleTimeout: *idleTimeout}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

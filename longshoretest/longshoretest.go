@@ -46,6 +46,9 @@ type Options struct {
 	Services func(services.Config) *services.Set
 	// TimeScale makes all simulated time that many times faster (0 or 1 = real time).
 	TimeScale float64
+	// HeaderTimeout, BodyTimeout and IdleTimeout are the server's connection
+	// timeouts (zero = server's defaults).
+	HeaderTimeout, BodyTimeout, IdleTimeout time.Duration
 }
 
 // Start runs Longshore on a free loopback port until the test ends.
@@ -66,7 +69,8 @@ func StartWith(t testing.TB, o Options) *Instance {
 			o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale})
+	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale,
+		HeaderTimeout: o.HeaderTimeout, BodyTimeout: o.BodyTimeout, IdleTimeout: o.IdleTimeout})
 	if err != nil {
 		t.Fatalf("longshoretest: %v", err)
 	}
@@ -77,7 +81,7 @@ func StartWith(t testing.TB, o Options) *Instance {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := srv.Start(ctx)
-	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 30 * time.Second}
+	hs := srv.HTTPServer()
 	go hs.Serve(ln)
 	url := "http://" + ln.Addr().String()
 	hc := HTTPClient()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -78,6 +79,9 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return c, apierror.WithStatus(http.StatusBadRequest, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period.")
+	}
 	if err != nil {
 		return c, apierror.WithStatus(http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
 	}
