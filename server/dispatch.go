@@ -29,6 +29,7 @@ type call struct {
 	op    string
 	cred  credential
 	input protocol.Input
+	wire  int // the body's size as sent
 }
 
 // dispatcher serves AWS API requests: route → decode → validate → handler in one transaction → encode.
@@ -88,6 +89,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	if len(body) > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
+	c.wire = len(body)
 	if body, err = decodeContentEncoding(r, body); err != nil {
 		return c, err
 	}
@@ -188,6 +190,9 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	h := c.svc.Handlers[c.op]
 	if h == nil {
 		return nil, apierror.NotImplemented(c.svc.Name, c.op)
+	}
+	if h.MaxRequestBytes > 0 && c.wire > h.MaxRequestBytes {
+		return nil, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request size %d exceeded %d bytes", c.wire, h.MaxRequestBytes)
 	}
 	op := c.svc.Model.Operations[c.op]
 	in := reflect.New(h.InputType).Interface()

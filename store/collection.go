@@ -193,3 +193,39 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 	}
 	return args
 }
+
+// Range returns the documents whose ids lie in [fromID, toID), in id order.
+// It reads only those rows (the primary key orders ids), so collections that
+// key documents by a sortable suffix (a time) can read one span of them.
+func (c Collection[T]) Range(tx *Tx, sc Scope, fromID, toID string) ([]Item[T], error) {
+	rows, err := tx.query(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ? ORDER BY id`,
+		c.Kind, sc.Account, sc.Region, fromID, toID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item[T]
+	for rows.Next() {
+		var it Item[T]
+		var doc []byte
+		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
+			return nil, err
+		}
+		if it.Doc, err = c.Decode(doc); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// DeleteRange removes the documents whose ids lie in [fromID, toID) and
+// returns how many there were.
+func (c Collection[T]) DeleteRange(tx *Tx, sc Scope, fromID, toID string) (int64, error) {
+	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ?`,
+		c.Kind, sc.Account, sc.Region, fromID, toID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
