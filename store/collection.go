@@ -105,6 +105,12 @@ type Query struct {
 	AfterSeq   int64 // continue after this position (from a pagination token)
 	Limit      int   // 0 = no limit
 	Desc       bool  // newest first
+	// ByAttr lists in Attr order (descending with Desc) instead of creation
+	// order, reading only the page through the attr index; AttrPrefix keeps
+	// the Attr values that start with it and AttrAfter continues after one.
+	ByAttr     bool
+	AttrPrefix string
+	AttrAfter  string
 }
 
 // Item is one listed document with its position, for pagination tokens.
@@ -154,7 +160,20 @@ func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
 			add("rowid > ?", q.AfterSeq)
 		}
 	}
-	if q.Desc {
+	if q.ByAttr && q.AttrAfter != "" {
+		if q.Desc {
+			add("attr < ?", q.AttrAfter)
+		} else {
+			add("attr > ?", q.AttrAfter)
+		}
+	}
+	if q.ByAttr {
+		if q.Desc {
+			sb.WriteString(" ORDER BY attr DESC, rowid DESC")
+		} else {
+			sb.WriteString(" ORDER BY attr, rowid")
+		}
+	} else if q.Desc {
 		sb.WriteString(" ORDER BY rowid DESC")
 	} else {
 		sb.WriteString(" ORDER BY rowid")
@@ -190,6 +209,10 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 	if q.NamePrefix != "" {
 		sb.WriteString(" AND substr(name, 1, ?) = ?")
 		args = append(args, len(q.NamePrefix), q.NamePrefix)
+	}
+	if q.AttrPrefix != "" {
+		sb.WriteString(" AND attr >= ? AND attr < ?")
+		args = append(args, q.AttrPrefix, q.AttrPrefix+"\xff")
 	}
 	return args
 }
