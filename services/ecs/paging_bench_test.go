@@ -22,7 +22,7 @@ func holdRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 			family := fmt.Sprint("app", i%10)
 			rev := int32(i/10 + 1)
 			td := &types.TaskDefinition{Family: aws.String(family), Revision: rev, Status: types.TaskDefinitionStatusActive,
-				TaskDefinitionArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev)),
+				TaskDefinitionArn:    aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev)),
 				ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(512)}}}
 			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
 				return err
@@ -112,4 +112,6 @@ func TestListTaskDefinitionsPagesInOrder(t *testing.T) {
 	}
 }
 
-func hasSuffix(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+func hasSuffix(s, suffix string) bool {
+	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
