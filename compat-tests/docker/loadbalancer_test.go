@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -127,4 +128,92 @@ func TestDockerServiceBehindALoadBalancer(t *testing.T) {
 		return n == 2, seen
 	})
 
+}
+
+// A bridge service on an EC2 cluster behind a network load balancer: the
+// service registers each task's EC2 instance and dynamic host port in an
+// instance target group, TCP health checks reach the containers, and
+// connections to the listener's local address pass through to both.
+// AWS: with dynamic host ports, ECS registers the instance ID and host port
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_portmappings).
+func TestDockerBridgeServiceBehindANetworkLoadBalancer(t *testing.T) {
+	e := start(t)
+	lbc := elb.NewFromConfig(e.ls.Config)
+	e.cluster("nlb")
+	harness.RegisterInstances(t, e.ls, map[string]any{"cluster": "nlb", "instanceType": "t3.medium", "count": 1})
+	td := harness.RegisterTaskDefinition(t, e.ecs, &ecs.RegisterTaskDefinitionInput{Family: aws.String("nlb"),
+		NetworkMode: types.NetworkModeBridge, RequiresCompatibilities: []types.Compatibility{types.CompatibilityEc2},
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String(testImage), Essential: aws.Bool(true),
+			Memory: aws.Int32(64), Command: []string{"serve"}, StopTimeout: aws.Int32(2),
+			PortMappings: []types.PortMapping{{ContainerPort: aws.Int32(8080), HostPort: aws.Int32(0)}}}}})
+	lb, err := lbc.CreateLoadBalancer(harness.Ctx, &elb.CreateLoadBalancerInput{Name: aws.String("tcp"), Type: elbtypes.LoadBalancerTypeEnumNetwork,
+		Subnets: harness.DefaultSubnets(t, e.ls.Config)[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := lbc.CreateTargetGroup(harness.Ctx, &elb.CreateTargetGroupInput{Name: aws.String("tcp"), Protocol: elbtypes.ProtocolEnumTcp,
+		Port: aws.Int32(8080), VpcId: aws.String(harness.DefaultVPC(t, e.ls.Config)), TargetType: elbtypes.TargetTypeEnumInstance,
+		HealthCheckIntervalSeconds: aws.Int32(5), HealthCheckTimeoutSeconds: aws.Int32(2), HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgArn := tg.TargetGroups[0].TargetGroupArn
+	l, err := lbc.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(9000),
+		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: tgArn}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ecs.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String("nlb"), ServiceName: aws.String("tcp"),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeEc2,
+		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: tgArn, ContainerName: aws.String("app"), ContainerPort: aws.Int32(8080)}}}); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 90*time.Second, "two healthy instance targets", func() (bool, string) {
+		out, err := lbc.DescribeTargetHealth(harness.Ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: tgArn})
+		if err != nil {
+			return false, err.Error()
+		}
+		n, seen := 0, ""
+		for _, d := range out.TargetHealthDescriptions {
+			seen += fmt.Sprintf("%s:%d=%s ", aws.ToString(d.Target.Id), aws.ToInt32(d.Target.Port), d.TargetHealth.State)
+			if d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy && strings.HasPrefix(aws.ToString(d.Target.Id), "i-") {
+				n++
+			}
+		}
+		return n == 2, seen
+	})
+	var local string
+	harness.Eventually(t, 10*time.Second, "the listener's local address", func() (bool, string) {
+		r := harness.Raw(t, e.ls, "GET", "/_longshore/elbv2/endpoints", nil, "")
+		var out struct {
+			Endpoints []struct{ ListenerArn, LocalAddress string }
+		}
+		json.Unmarshal([]byte(r.Body), &out)
+		for _, ep := range out.Endpoints {
+			if ep.ListenerArn == aws.ToString(l.Listeners[0].ListenerArn) && ep.LocalAddress != "" {
+				local = ep.LocalAddress
+				return true, ""
+			}
+		}
+		return false, r.Body
+	})
+	// A new connection per request: flows from different source ports
+	// spread over both containers.
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	hosts := map[string]int{}
+	harness.Eventually(t, 30*time.Second, "both containers answering through the NLB", func() (bool, string) {
+		resp, err := client.Get("http://" + local + "/")
+		if err != nil {
+			return false, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body := strings.TrimSpace(string(b))
+		if !strings.HasPrefix(body, "ok ") {
+			return false, body
+		}
+		hosts[body]++
+		return len(hosts) == 2, fmt.Sprint(hosts)
+	})
 }
