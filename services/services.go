@@ -75,6 +75,15 @@ type Set struct {
 	serving     []func(http.Handler)
 }
 
+// taskAddress reads TaskAddress when called: the Docker runtime sets it in
+// addClusterManager, after the ELBv2 options that carry this function are built.
+func (s *Set) taskAddress(host string, port int32) (string, bool) {
+	if s.TaskAddress == nil {
+		return "", false
+	}
+	return s.TaskAddress(host, port)
+}
+
 // Serving hands the services Longshore's own HTTP handler, once built: the
 // Docker runtime serves it to containers as their AWS endpoint.
 func (s *Set) Serving(h http.Handler) {
@@ -95,7 +104,7 @@ func New(cfg Config) *Set {
 	set.Services = append(set.Services, iamSvc.Service)
 	set.Resolvers = append(set.Resolvers, iamSvc.Resolve)
 
-	elbOpts := elbv2.Options{TimeScale: cfg.TimeScale, TargetGroupServices: ecs.ServicesUsingTargetGroup}
+	elbOpts := elbv2.Options{TimeScale: cfg.TimeScale, TargetGroupServices: ecs.ServicesUsingTargetGroup, TaskAddress: set.taskAddress}
 	ecsSvc := ecs.New(ecs.Deps{Place: scheduler.TaskPlacer(uint64(time.Now().UnixNano())), Quotas: cfg.ECSQuotas})
 	aasSvc := appautoscaling.New(appautoscaling.Deps{CreateServiceLinkedRole: serviceLinkedRoleCreator(iamSvc.Service)})
 	set.Services = append(set.Services, ecsSvc, aasSvc, elbv2.NewWith(elbOpts))

@@ -1,6 +1,7 @@
 package elbv2
 
 import (
+	"net"
 	"net/netip"
 	"slices"
 	"sort"
@@ -27,15 +28,37 @@ func localTarget(addr netip.Addr, zone string) bool {
 }
 
 // Reachable reports whether a target answers on an address this machine can
-// reach, so that real health checks decide its health: ip targets in
-// 127.0.0.0/8. Other targets (ECS tasks at simulated ENI addresses,
-// simulated instances) keep their simulated health.
+// reach whatever runs the tasks: ip targets in 127.0.0.0/8. Options.Dial
+// adds the ECS tasks Docker runs; other targets (simulated tasks and
+// instances) keep their simulated health.
 func Reachable(targetType, id string) bool {
 	if targetType != string(types.TargetTypeEnumIp) {
 		return false
 	}
 	addr, err := netip.ParseAddr(id)
 	return err == nil && addr.Is4() && addr.IsLoopback()
+}
+
+// Dial is where the data plane connects for a target on port (its traffic
+// port or its health check port), and whether that address answers on this
+// machine: ip targets in 127.0.0.0/8 at their own address, and targets the
+// TaskAddress resolver knows (ECS tasks run by Docker) at their published
+// port. Other ip targets are dialled as they are (nothing answers there);
+// other instance targets at 127.0.0.1.
+func (o Options) Dial(targetType types.TargetTypeEnum, id string, port int32) (addr string, real bool) {
+	if Reachable(string(targetType), id) {
+		return net.JoinHostPort(id, strconv.Itoa(int(port))), true
+	}
+	if o.TaskAddress != nil && (targetType == types.TargetTypeEnumIp || targetType == types.TargetTypeEnumInstance) {
+		if a, ok := o.TaskAddress(id, port); ok {
+			return a, true
+		}
+	}
+	host := id
+	if targetType != types.TargetTypeEnumIp {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(int(port))), false
 }
 
 // PlaneState is every load balancer and target group of every account and region.
@@ -90,7 +113,9 @@ type PlaneTarget struct {
 	ID       string
 	Port     int32
 	Draining bool
-	clock    healthClock
+	// Probed reports that real health checks have recorded a state.
+	Probed bool
+	clock  healthClock
 }
 
 // Health is the registration's state and reason at now.
@@ -124,7 +149,8 @@ func ReadPlane(tx *store.Tx, o Options) (*PlaneState, error) {
 				if _, gone := healthAt(k, tx.Now); gone {
 					continue
 				}
-				ptg.Targets = append(ptg.Targets, PlaneTarget{ID: t.Doc.ID, Port: t.Doc.Port, Draining: t.Doc.DeregisteredAt != nil, clock: k})
+				ptg.Targets = append(ptg.Targets, PlaneTarget{ID: t.Doc.ID, Port: t.Doc.Port, Draining: t.Doc.DeregisteredAt != nil,
+					Probed: t.Doc.Probe != nil, clock: k})
 			}
 			out.TargetGroups[it.ID] = ptg
 		}

@@ -23,6 +23,11 @@ type Options struct {
 	// balancers name a target group; DeleteTargetGroup refuses to delete a
 	// group that a service still uses. Nil: no service uses any.
 	TargetGroupServices func(tx *store.Tx, sc store.Scope, targetGroupArn string) ([]string, error)
+	// TaskAddress resolves a target's AWS-side address (an ECS task's
+	// private IP, or an EC2 instance ID, and port) to where it really
+	// answers on this machine: the Docker runtime's published ports. Such
+	// targets get real health checks and carry traffic. Nil: none resolves.
+	TaskAddress func(host string, port int32) (string, bool)
 }
 
 // Scaled turns an AWS duration (a health-check interval, the deregistration

@@ -92,7 +92,20 @@ func RegisterTaskTarget(tx *store.Tx, sc store.Scope, targetGroupArn, targetID s
 	if err := purgeDrained(tx, sc, tg, o); err != nil {
 		return err
 	}
-	return registerTarget(tx, sc, tg, targetID, port, "")
+	if err := registerTarget(tx, sc, tg, targetID, port, ""); err != nil {
+		return err
+	}
+	// A task that really answers (Docker) is health checked for real from
+	// the start: no simulated health in between.
+	if _, real := o.Dial(tg.TG.TargetType, targetID, port); real && !Reachable(string(tg.TG.TargetType), targetID) {
+		t, err := targets.Get(tx, sc, targetKey(targetGroupArn, targetID, port))
+		if err != nil || t == nil || t.Probe != nil {
+			return err
+		}
+		t.Probe = &healthOverride{State: types.TargetHealthStateEnumInitial, Reason: types.TargetHealthReasonEnumInitialHealthChecking, At: tx.Now}
+		return putTarget(tx, sc, t)
+	}
+	return nil
 }
 
 // DeregisterTaskTarget starts the deregistration delay of a registration and

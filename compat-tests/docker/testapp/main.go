@@ -9,11 +9,13 @@
 //	meta             print the task ARN the metadata endpoint v4 reports, then serve
 //	env NAMES...     print NAME=value for each, the working directory and the uid, then serve
 //	whoami           print the caller identity STS reports through the SDK's own credential chain, then serve
+//	listclusters     whoami, then print what ECS ListClusters answers (or its error code and message), then serve
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -25,7 +27,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 func main() {
@@ -50,6 +54,9 @@ func main() {
 		meta()
 	case "whoami":
 		whoami()
+	case "listclusters":
+		whoami()
+		listClusters()
 	case "env":
 		for _, n := range args[1:] {
 			fmt.Printf("ENV %s=%s\n", n, os.Getenv(n))
@@ -106,4 +113,24 @@ func whoami() {
 		return
 	}
 	fmt.Println("WHOAMI", aws.ToString(out.Arn))
+}
+
+func listClusters() {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		fmt.Println("LISTCLUSTERS ERR", err)
+		return
+	}
+	out, err := ecs.NewFromConfig(cfg).ListClusters(ctx, &ecs.ListClustersInput{})
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae):
+		fmt.Println("LISTCLUSTERS ERR", ae.ErrorCode()+":", ae.ErrorMessage())
+	case err != nil:
+		fmt.Println("LISTCLUSTERS ERR", strings.ReplaceAll(err.Error(), "\n", " "))
+	default:
+		fmt.Println("LISTCLUSTERS", strings.Join(out.ClusterArns, " "))
+	}
 }

@@ -55,7 +55,10 @@ func (p *Plane) reconcileChecks(t *table) {
 			continue
 		}
 		for _, tr := range tg.Targets {
-			if tr.Draining || !elbv2.Reachable(string(tg.TG.TargetType), tr.ID) {
+			if tr.Draining {
+				continue
+			}
+			if _, real := p.cfg.ELB.Dial(tg.TG.TargetType, tr.ID, tr.Port); !real {
 				continue
 			}
 			key := elbv2.TargetKey(arn, tr.ID, tr.Port)
@@ -71,6 +74,11 @@ func (p *Plane) reconcileChecks(t *table) {
 			c.state, c.reason = tr.Health(now)
 			if c.state != string(types.TargetHealthStateEnumHealthy) && c.state != string(types.TargetHealthStateEnumUnhealthy) {
 				c.state, c.reason = string(types.TargetHealthStateEnumInitial), string(types.TargetHealthReasonEnumInitialHealthChecking)
+			}
+			if !tr.Probed {
+				// Registered before it answered here (a task whose container
+				// started late): its simulated health gives way to the checks.
+				c.state, c.reason = "", ""
 			}
 			p.checks[key] = c
 			go p.runChecks(ctx, c)
@@ -104,7 +112,7 @@ func (p *Plane) runChecks(ctx context.Context, c *checker) {
 			interval = minCheckInterval
 		}
 		start := time.Now()
-		reason, desc := probe(ctx, p.checkClient, tg, c.id, c.port, timeout)
+		reason, desc := probe(ctx, p.checkClient, p.cfg.ELB, tg, c.id, c.port, timeout)
 		if ctx.Err() != nil {
 			return
 		}
@@ -139,6 +147,9 @@ func (p *Plane) judge(ctx context.Context, c *checker, hc elbv2.HealthCheck, rea
 			state, why, text = string(types.TargetHealthStateEnumUnhealthy), reason, desc
 		}
 	}
+	if state == "" {
+		state, why, text = string(types.TargetHealthStateEnumInitial), string(types.TargetHealthReasonEnumInitialHealthChecking), ""
+	}
 	if state == c.state && why == c.reason && text == c.desc {
 		return
 	}
@@ -157,13 +168,15 @@ func (p *Plane) judge(ctx context.Context, c *checker, hc elbv2.HealthCheck, rea
 
 // probe runs one health check and returns "" when it passes, or the reason
 // code and description of its failure.
-func probe(ctx context.Context, client *http.Client, tg *elbv2.PlaneTargetGroup, id string, trafficPort int32, timeout time.Duration) (reason, desc string) {
+func probe(ctx context.Context, client *http.Client, o elbv2.Options, tg *elbv2.PlaneTargetGroup, id string, trafficPort int32, timeout time.Duration) (reason, desc string) {
 	hc := tg.HealthCheck
-	port := strconv.Itoa(int(trafficPort))
+	port := trafficPort
 	if hc.Port != "" && hc.Port != "traffic-port" {
-		port = hc.Port
+		if n, err := strconv.Atoi(hc.Port); err == nil {
+			port = int32(n)
+		}
 	}
-	addr := net.JoinHostPort(id, port)
+	addr, _ := o.Dial(tg.TG.TargetType, id, port)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	timedOut := func(err error) bool {

@@ -339,14 +339,12 @@ func routable(tg *elbv2.PlaneTargetGroup, now time.Time) []elbv2.PlaneTarget {
 	return all
 }
 
-// targetAddr is where a target answers: its address (ip targets) or, for
-// instance targets, its port on this machine.
-func targetAddr(tg *elbv2.PlaneTargetGroup, t elbv2.PlaneTarget) string {
-	host := t.ID
-	if tg.TG.TargetType != types.TargetTypeEnumIp {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, strconv.Itoa(int(t.Port)))
+// targetAddr is where a target answers: its address (ip targets), the port
+// Docker published for an ECS task, or, for other instance targets, its port
+// on this machine.
+func targetAddr(o elbv2.Options, tg *elbv2.PlaneTargetGroup, t elbv2.PlaneTarget) string {
+	addr, _ := o.Dial(tg.TG.TargetType, t.ID, t.Port)
+	return addr
 }
 
 func (px *proxy) forward(w http.ResponseWriter, r *http.Request, t *table, le *listenerEntry, client netip.Addr, a types.Action) {
@@ -367,7 +365,7 @@ func (px *proxy) forward(w http.ResponseWriter, r *http.Request, t *table, le *l
 	if stick {
 		if want := decodeSticky(r, cookieTarget); want != "" {
 			for i := range targets {
-				if targetAddr(tg, targets[i]) == want {
+				if targetAddr(px.p.cfg.ELB, tg, targets[i]) == want {
 					chosen = &targets[i]
 					break
 				}
@@ -375,9 +373,9 @@ func (px *proxy) forward(w http.ResponseWriter, r *http.Request, t *table, le *l
 		}
 	}
 	if chosen == nil {
-		chosen = gs.choose(tg, targets)
+		chosen = gs.choose(px.p.cfg.ELB, tg, targets)
 	}
-	addr := targetAddr(tg, *chosen)
+	addr := targetAddr(px.p.cfg.ELB, tg, *chosen)
 	if stick {
 		d := 24 * time.Hour
 		if n, err := strconv.Atoi(tg.Attributes["stickiness.lb_cookie.duration_seconds"]); err == nil && n > 0 {
@@ -393,14 +391,14 @@ func (px *proxy) forward(w http.ResponseWriter, r *http.Request, t *table, le *l
 
 // choose applies the group's algorithm: round_robin by default,
 // least_outstanding_requests when the attribute says so.
-func (g *groupState) choose(tg *elbv2.PlaneTargetGroup, ts []elbv2.PlaneTarget) *elbv2.PlaneTarget {
+func (g *groupState) choose(o elbv2.Options, tg *elbv2.PlaneTargetGroup, ts []elbv2.PlaneTarget) *elbv2.PlaneTarget {
 	n := g.next.Add(1)
 	if tg.Attributes["load_balancing.algorithm.type"] == "least_outstanding_requests" {
 		g.mu.Lock()
 		best, bestN := -1, 0
 		for k := range ts {
 			i := (int(n) + k) % len(ts)
-			o := g.outstanding[targetAddr(tg, ts[i])]
+			o := g.outstanding[targetAddr(o, tg, ts[i])]
 			if best < 0 || o < bestN {
 				best, bestN = i, o
 			}

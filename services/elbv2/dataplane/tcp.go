@@ -93,7 +93,7 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 	if len(targets) == 0 {
 		return
 	}
-	addr := targetAddr(tg, targets[flowHash(c)%uint64(len(targets))])
+	addr := targetAddr(p.cfg.ELB, tg, targets[flowHash(c)%uint64(len(targets))])
 	up, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		p.log.Debug("elbv2 data plane: TCP target unreachable", "target", addr, "error", err)
