@@ -44,3 +44,25 @@ func TestI13RemoveUserFromGroupChecksUserFirst(t *testing.T) {
 	_, err = client.RemoveUserFromGroup(harness.Ctx, &iam.RemoveUserFromGroupInput{UserName: aws.String("any-user"), GroupName: aws.String("no-group")})
 	harness.AssertError(t, err, "NoSuchEntity", 404, "The group with name no-group cannot be found.")
 }
+
+// CreateServiceLinkedRole knows Elastic Beanstalk: LocalStack's AWS-validated
+// tests/aws/services/iam/test_iam.snapshot.json,
+// test_service_role_lifecycle[elasticbeanstalk.amazonaws.com], records the role
+// AWSServiceRoleForElasticBeanstalk under /aws-service-role/elasticbeanstalk.amazonaws.com/
+// with AWSElasticBeanstalkServiceRolePolicy attached, and refuses a custom suffix
+// (test_service_role_lifecycle_custom_suffix_not_allowed).
+func TestI13ElasticBeanstalkServiceLinkedRole(t *testing.T) {
+	_, client := coreStart(t)
+	out := harness.Must(client.CreateServiceLinkedRole(harness.Ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String("elasticbeanstalk.amazonaws.com")}))(t)
+	r := out.Role
+	if aws.ToString(r.RoleName) != "AWSServiceRoleForElasticBeanstalk" || aws.ToString(r.Path) != "/aws-service-role/elasticbeanstalk.amazonaws.com/" ||
+		aws.ToString(r.Arn) != "arn:aws:iam::000000000000:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk" {
+		t.Errorf("role %s %s %s", aws.ToString(r.RoleName), aws.ToString(r.Path), aws.ToString(r.Arn))
+	}
+	att := harness.Must(client.ListAttachedRolePolicies(harness.Ctx, &iam.ListAttachedRolePoliciesInput{RoleName: r.RoleName}))(t)
+	if len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyArn) != "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkServiceRolePolicy" {
+		t.Errorf("attached %+v", att.AttachedPolicies)
+	}
+	_, err := client.CreateServiceLinkedRole(harness.Ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String("elasticbeanstalk.amazonaws.com"), CustomSuffix: aws.String("x")})
+	harness.AssertAPIError(t, err, "InvalidInput")
+}
