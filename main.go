@@ -75,6 +75,9 @@ func run(args []string) error {
 	timeScale := fs.Float64("time-scale", envFloat("LONGSHORE_TIME_SCALE", 1), "make all simulated time N times faster (LONGSHORE_TIME_SCALE)")
 	runtime := fs.String("runtime", env("LONGSHORE_RUNTIME", "simulated"), "how ECS tasks run: simulated, or docker for real containers (LONGSHORE_RUNTIME)")
 	lbPorts := fs.Bool("elbv2-listener-ports", envBool("LONGSHORE_ELBV2_LISTENER_PORTS"), "serve each load balancer listener on its own port on 127.0.0.1 where free, instead of an allocated one (LONGSHORE_ELBV2_LISTENER_PORTS)")
+	headerTimeout := fs.Duration("header-timeout", envDuration("LONGSHORE_HEADER_TIMEOUT", server.DefaultHeaderTimeout), "time a client has to send a request's headers (LONGSHORE_HEADER_TIMEOUT)")
+	bodyTimeout := fs.Duration("body-timeout", envDuration("LONGSHORE_BODY_TIMEOUT", server.DefaultBodyTimeout), "time a client has to send a request's body after its headers (LONGSHORE_BODY_TIMEOUT)")
+	idleTimeout := fs.Duration("idle-timeout", envDuration("LONGSHORE_IDLE_TIMEOUT", server.DefaultIdleTimeout), "time an idle keep-alive connection stays open (LONGSHORE_IDLE_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,8 +97,9 @@ func run(args []string) error {
 		}
 	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
-		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale, Runtime: *runtime, EnforceIAM: *enforceIAM,
-		ELBv2ListenerPorts: *lbPorts}, nil)
+		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale,
+		Runtime: *runtime, EnforceIAM: *enforceIAM, ELBv2ListenerPorts: *lbPorts,
+		HeaderTimeout: *headerTimeout, BodyTimeout: *bodyTimeout, IdleTimeout: *idleTimeout}, nil)
 }
 
 // healthcheck asks a running Longshore for its health (the container's HEALTHCHECK:

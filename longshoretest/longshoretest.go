@@ -50,6 +50,9 @@ type Options struct {
 	Runtime string
 	// EnforceIAM verifies signatures and enforces IAM policies (--enforce-iam).
 	EnforceIAM bool
+	// HeaderTimeout, BodyTimeout and IdleTimeout are the server's connection
+	// timeouts (zero = server's defaults).
+	HeaderTimeout, BodyTimeout, IdleTimeout time.Duration
 }
 
 // Start runs Longshore on a free loopback port until the test ends.
@@ -70,7 +73,8 @@ func StartWith(t testing.TB, o Options) *Instance {
 			o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		}
 	}
-	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale, Runtime: o.Runtime, EnforceIAM: o.EnforceIAM})
+	srv, err := server.New(server.Config{DB: o.DB, Region: o.Region, Logger: o.Logger, Services: o.Services, TimeScale: o.TimeScale, Runtime: o.Runtime, EnforceIAM: o.EnforceIAM,
+		HeaderTimeout: o.HeaderTimeout, BodyTimeout: o.BodyTimeout, IdleTimeout: o.IdleTimeout})
 	if err != nil {
 		t.Fatalf("longshoretest: %v", err)
 	}
@@ -81,7 +85,7 @@ func StartWith(t testing.TB, o Options) *Instance {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := srv.Start(ctx)
-	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 30 * time.Second}
+	hs := srv.HTTPServer()
 	go hs.Serve(ln)
 	url := "http://" + ln.Addr().String()
 	hc := HTTPClient()

@@ -3,7 +3,9 @@ package protocol
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -37,28 +39,86 @@ func FuzzDecodeJSON(f *testing.F) {
 	})
 }
 
+// FuzzDecodeQuery feeds forms to the awsQuery and ec2 decoders through
+// operations with nested structures and lists. Its seeds run with every
+// go test; CI also fuzzes it briefly:
+//
+//	go test ./protocol -run '^$' -fuzz '^FuzzDecodeQuery$' -fuzztime 10s
 func FuzzDecodeQuery(f *testing.F) {
 	for _, seed := range []string{
 		"Action=CreateRole&Version=2010-05-08&RoleName=r&AssumeRolePolicyDocument=%7B%7D&Tags.member.1.Key=k&Tags.member.1.Value=v",
 		"RoleName=r&MaxSessionDuration=abc", "Tags.member.1.Key=k&Tags.member.3.Key=x", "Tags.member.=1&Tags..member.1=2",
 		"MaxSessionDuration=99999999999999999999", "Tags=&Tags.member.1.Key=", "%zz", "a=b&a=c",
+		"Tags.member.2.Key=b&Tags.member.1.Key=a", "Tags.member.0.Key=a", "Tags.member.01.Key=a", "Tags.member.1",
+		"Filter.1.Name=vpc-id&Filter.1.Value.1=vpc-1&Filter.1.Value.2=vpc-2&SubnetId.1=s", "Filter.2.Name=vpc-id&Filter.2.Value.1=x",
+		"Filter.1.Value.3=x", "Namespace=n&MetricData.member.1.MetricName=m&MetricData.member.1.Dimensions.member.1.Name=d" +
+			"&MetricData.member.1.Dimensions.member.1.Value=v&MetricData.member.1.Values.member.1=1.5&MetricData.member.1.Timestamp=2024-01-01T00:00:00Z",
+		"MetricData.member.1.Values.member.1=NaN&MetricData.member.1.Counts.member.1=1e400&MetricData.member.1.StorageResolution=1",
+		"Marker" + strings.Repeat(".", 300) + "=x", strings.Repeat("Tags.member.1.", 100) + "Key=x",
 	} {
 		f.Add(seed)
 	}
-	op := model.MustLoad("iam").Operations["CreateRole"]
+	type target struct {
+		op  *model.Operation
+		ec2 bool
+		in  func() any
+	}
+	targets := []target{
+		{model.MustLoad("iam").Operations["CreateRole"], false, func() any { return new(iam.CreateRoleInput) }},
+		{model.MustLoad("ec2").Operations["DescribeSubnets"], true, func() any { return new(fuzzSubnetsInput) }},
+		{model.MustLoad("cloudwatch").Operations["PutMetricData"], false, func() any { return new(fuzzPutMetricDataInput) }},
+	}
 	f.Fuzz(func(t *testing.T, q string) {
 		form, err := url.ParseQuery(q)
 		if err != nil {
 			return // the server answers MalformedQueryString before decoding
 		}
-		in := new(iam.CreateRoleInput)
-		err = DecodeQuery(op.Input, form, false, in)
-		var ae *apierror.Error
-		if err != nil && !errors.As(err, &ae) {
-			t.Fatalf("non-AWS error %T %v", err, err)
-		}
-		if err == nil {
-			Validate(op.Input, in)
+		for _, tg := range targets {
+			in := tg.in()
+			err = DecodeQuery(tg.op.Input, form, tg.ec2, in)
+			var ae *apierror.Error
+			if err != nil && !errors.As(err, &ae) {
+				t.Fatalf("non-AWS error %T %v", err, err)
+			}
+			if err == nil {
+				Validate(tg.op.Input, in)
+			}
 		}
 	})
+}
+
+// Inputs shaped like the SDK's (the codecs bind members to fields by name),
+// kept here so that fuzzing does not instrument the large SDK packages.
+type fuzzFilter struct {
+	Name   *string
+	Values []string
+}
+
+type fuzzSubnetsInput struct {
+	Filters    []fuzzFilter
+	SubnetIds  []string
+	DryRun     *bool
+	MaxResults *int32
+	NextToken  *string
+}
+
+type fuzzDimension struct{ Name, Value *string }
+
+type fuzzStatisticSet struct{ SampleCount, Sum, Minimum, Maximum *float64 }
+
+type fuzzDatum struct {
+	MetricName        *string
+	Dimensions        []fuzzDimension
+	Timestamp         *time.Time
+	Value             *float64
+	StatisticValues   *fuzzStatisticSet
+	Values            []float64
+	Counts            []float64
+	Unit              string
+	StorageResolution *int32
+}
+
+type fuzzPutMetricDataInput struct {
+	Namespace  *string
+	MetricData []fuzzDatum
 }

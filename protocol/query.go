@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +15,34 @@ import (
 
 // queryDecoder reads awsQuery (and ec2 query) forms: structures as Name.Field,
 // lists as Name.member.N (ec2 and flattened lists: Name.N), maps as Name.entry.N.key/value.
+//
+// The form's keys are first split at their dots into a tree, once, so that the
+// cost of a request is linear in its size whatever its keys look like: a key
+// is cut at most maxKeySegments segments deep (deeper than any member path
+// the decoder can follow), and keys whose first segment names no member of
+// the input are never split at all.
 type queryDecoder struct {
-	form     url.Values
-	prefixes map[string]bool
-	ec2      bool
+	root *qnode
+	ec2  bool
+}
+
+// qnode is one dotted segment of the form's keys.
+type qnode struct {
+	children map[string]*qnode
+	value    string
+	set      bool // a key ends here
+}
+
+// maxKeySegments bounds the segments of a key that can name a member: each
+// level of nesting adds at most three (Name.entry.N.key), and the decoder
+// refuses nesting beyond maxDepth.
+const maxKeySegments = 3*maxDepth + 4
+
+func (n *qnode) child(seg string) *qnode {
+	if n == nil {
+		return nil
+	}
+	return n.children[seg]
 }
 
 // DecodeQuery fills in (a pointer to an SDK input struct) from a query form.
@@ -25,16 +50,46 @@ func DecodeQuery(sh *model.Shape, form url.Values, ec2 bool, in any) error {
 	if sh == nil {
 		return nil
 	}
-	d := &queryDecoder{form: form, prefixes: make(map[string]bool, len(form)*2), ec2: ec2}
-	for k := range form {
-		d.prefixes[k] = true
-		for i := 0; i < len(k); i++ {
-			if k[i] == '.' {
-				d.prefixes[k[:i]] = true
-			}
-		}
+	d := &queryDecoder{root: &qnode{}, ec2: ec2}
+	top := make(map[string]bool, len(sh.Members))
+	for _, m := range sh.Members {
+		top[d.memberName(m)] = true
 	}
-	return d.structure(sh, "", reflect.ValueOf(in).Elem(), 0)
+	for k, vs := range form {
+		first, _, _ := strings.Cut(k, ".")
+		if !top[first] {
+			continue
+		}
+		d.insert(k, vs)
+	}
+	return d.structure(sh, d.root, "", reflect.ValueOf(in).Elem(), 0)
+}
+
+// insert adds one key to the tree, walking it once from left to right.
+func (d *queryDecoder) insert(k string, vs []string) {
+	n := d.root
+	for segs := 0; ; segs++ {
+		if segs == maxKeySegments {
+			return // deeper than any member path: an unknown parameter
+		}
+		seg, rest, more := strings.Cut(k, ".")
+		c := n.children[seg]
+		if c == nil {
+			if n.children == nil {
+				n.children = make(map[string]*qnode, 2)
+			}
+			c = &qnode{}
+			n.children[seg] = c
+		}
+		n = c
+		if !more {
+			break
+		}
+		k = rest
+	}
+	if len(vs) > 0 {
+		n.value, n.set = vs[0], true
+	}
 }
 
 func join(prefix, name string) string {
@@ -57,7 +112,7 @@ func (d *queryDecoder) memberName(m *model.Member) string {
 	return m.WireName()
 }
 
-func (d *queryDecoder) structure(sh *model.Shape, prefix string, v reflect.Value, depth int) error {
+func (d *queryDecoder) structure(sh *model.Shape, n *qnode, prefix string, v reflect.Value, depth int) error {
 	t := v.Type()
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -67,47 +122,85 @@ func (d *queryDecoder) structure(sh *model.Shape, prefix string, v reflect.Value
 	}
 	sv := settable(v)
 	for _, f := range fieldsOf(sh, t) {
-		key := join(prefix, d.memberName(f.member))
-		if !d.prefixes[key] {
+		name := d.memberName(f.member)
+		c := n.child(name)
+		if c == nil {
 			continue
 		}
-		if err := d.value(f.member, key, sv.Field(f.index), depth+1); err != nil {
+		if err := d.value(f.member, c, join(prefix, name), sv.Field(f.index), depth+1); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *queryDecoder) value(m *model.Member, key string, v reflect.Value, depth int) error {
+// items returns the numbered children of a list or map node in index order.
+// The query protocol numbers members from 1 without gaps (Smithy's awsQuery
+// specification: a "1" indexed incrementing counter); a form numbered any
+// other way is refused rather than read in part.
+func (d *queryDecoder) items(n *qnode, key string) ([]*qnode, error) {
+	if n == nil || len(n.children) == 0 {
+		return nil, nil
+	}
+	type item struct {
+		i int
+		n *qnode
+	}
+	out := make([]item, 0, len(n.children))
+	for seg, c := range n.children {
+		i, err := strconv.Atoi(seg)
+		if err != nil || i < 1 || strconv.Itoa(i) != seg {
+			return nil, d.badIndex(key, key+"."+seg)
+		}
+		out = append(out, item{i, c})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].i < out[b].i })
+	nodes := make([]*qnode, len(out))
+	for j, it := range out {
+		if it.i != j+1 {
+			return nil, d.badIndex(key, key+"."+strconv.Itoa(j+1))
+		}
+		nodes[j] = it.n
+	}
+	return nodes, nil
+}
+
+// badIndex is the error of a list or map numbered other than 1, 2, 3...
+func (d *queryDecoder) badIndex(key, at string) error {
+	if d.ec2 {
+		return apierror.New("InvalidParameterValue", "The list parameter %s must be numbered from 1 without gaps; %s is missing or invalid.", key, at)
+	}
+	return apierror.New("ValidationError", "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must be numbered from 1 without gaps (%s is missing or invalid)", lowerFirst(key), at)
+}
+
+func (d *queryDecoder) value(m *model.Member, n *qnode, key string, v reflect.Value, depth int) error {
 	if depth > maxDepth {
 		return apierror.New("ValidationError", "The request is nested too deeply.")
 	}
 	sh := m.Shape
 	switch sh.Type {
 	case "structure":
-		return d.structure(sh, key, v, depth)
+		return d.structure(sh, n, key, v, depth)
 	case "list":
 		sv := settable(v)
 		if sv.Kind() != reflect.Slice {
 			return nil
 		}
-		elem := key + ".member."
+		elems, elemKey := n.child("member"), key+".member"
 		if d.ec2 || sh.Flattened || m.Flattened {
-			elem = key + "."
+			elems, elemKey = n, key
 		} else if sh.Member.LocationName != "" {
-			elem = key + "." + sh.Member.LocationName + "."
+			elems, elemKey = n.child(sh.Member.LocationName), key+"."+sh.Member.LocationName
 		}
-		out := reflect.MakeSlice(sv.Type(), 0, 4)
-		for n := 1; ; n++ {
-			k := elem + strconv.Itoa(n)
-			if !d.prefixes[k] {
-				break
-			}
-			item := reflect.New(sv.Type().Elem()).Elem()
-			if err := d.value(sh.Member, k, item, depth+1); err != nil {
+		items, err := d.items(elems, elemKey)
+		if err != nil {
+			return err
+		}
+		out := reflect.MakeSlice(sv.Type(), len(items), len(items))
+		for i, it := range items {
+			if err := d.value(sh.Member, it, elemKey+"."+strconv.Itoa(i+1), out.Index(i), depth+1); err != nil {
 				return err
 			}
-			out = reflect.Append(out, item)
 		}
 		sv.Set(out)
 	case "map":
@@ -115,9 +208,9 @@ func (d *queryDecoder) value(m *model.Member, key string, v reflect.Value, depth
 		if sv.Kind() != reflect.Map {
 			return nil
 		}
-		entry := key + ".entry."
+		entries, entryKey := n.child("entry"), key+".entry"
 		if sh.Flattened || m.Flattened {
-			entry = key + "."
+			entries, entryKey = n, key
 		}
 		keyName, valName := "key", "value"
 		if sh.Key.LocationName != "" {
@@ -126,26 +219,31 @@ func (d *queryDecoder) value(m *model.Member, key string, v reflect.Value, depth
 		if sh.Value.LocationName != "" {
 			valName = sh.Value.LocationName
 		}
-		out := reflect.MakeMap(sv.Type())
-		for n := 1; ; n++ {
-			e := entry + strconv.Itoa(n)
-			if !d.prefixes[e] {
-				break
-			}
+		items, err := d.items(entries, entryKey)
+		if err != nil {
+			return err
+		}
+		out := reflect.MakeMapWithSize(sv.Type(), len(items))
+		for i, e := range items {
+			ek := entryKey + "." + strconv.Itoa(i+1)
 			k := reflect.New(sv.Type().Key()).Elem()
-			k.SetString(d.form.Get(e + "." + keyName))
+			if kn := e.child(keyName); kn != nil {
+				k.SetString(kn.value)
+			}
 			val := reflect.New(sv.Type().Elem()).Elem()
-			if err := d.value(sh.Value, e+"."+valName, val, depth+1); err != nil {
-				return err
+			if vn := e.child(valName); vn != nil {
+				if err := d.value(sh.Value, vn, ek+"."+valName, val, depth+1); err != nil {
+					return err
+				}
 			}
 			out.SetMapIndex(k, val)
 		}
 		sv.Set(out)
 	default:
-		if _, ok := d.form[key]; !ok {
+		if !n.set {
 			return nil
 		}
-		return setScalar(sh, key, d.form.Get(key), v)
+		return setScalar(sh, key, n.value, v)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -175,4 +176,48 @@ func TestBenchEchoRoundTrips(t *testing.T) {
 	if w.Code != 200 || !bytes.Contains(w.Body.Bytes(), []byte(`"awslogs-stream-prefix":"web"`)) || !bytes.Contains(w.Body.Bytes(), []byte(`"softLimit":1024`)) {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
+}
+
+// newRealServer is the standard service set, with one cluster and one role
+// created, for reads measured against the fixed-body handler.
+func newRealServer(b *testing.B) *Server {
+	s, err := New(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	for _, r := range []struct {
+		header map[string]string
+		body   string
+	}{
+		{map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.CreateCluster"}, `{"clusterName":"bench"}`},
+		{iamHeader, "Action=CreateRole&Version=2010-05-08&RoleName=bench&AssumeRolePolicyDocument=" + url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)},
+	} {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(r.body))
+		for k, v := range r.header {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		s.Handler.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("seed: %d %s", w.Code, w.Body)
+		}
+	}
+	return s
+}
+
+var iamHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded",
+	"Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x"}
+
+// BenchmarkReads are real reads beside the fixed-body handler: the ratio of
+// their ns/op to bare's is the server's cost per call.
+func BenchmarkReads(b *testing.B) {
+	b.Run("bare", func(b *testing.B) { inProcess(b, fixed, stsHeader, stsBody) })
+	b.Run("DescribeClusters", func(b *testing.B) {
+		inProcess(b, newRealServer(b).Handler, map[string]string{"Content-Type": "application/x-amz-json-1.1",
+			"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.DescribeClusters"}, `{"clusters":["bench"]}`)
+	})
+	b.Run("GetRole", func(b *testing.B) {
+		inProcess(b, newRealServer(b).Handler, iamHeader, "Action=GetRole&Version=2010-05-08&RoleName=bench")
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -31,6 +32,7 @@ type call struct {
 	cred  credential
 	input protocol.Input
 	raw   []byte // the body as it arrived, which a SigV4 signature covers
+	wire  int    // the body's size as sent
 }
 
 // dispatcher serves AWS API requests: route → decode → validate → handler in one transaction → encode.
@@ -52,6 +54,10 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, err := d.route(r)
 	if c.svc != nil {
 		rec.service = c.svc.Name
+	}
+	rec.codec, rec.model = c.codec, nil
+	if c.svc != nil {
+		rec.model = c.svc.Model
 	}
 	rec.operation = c.op
 	if err != nil {
@@ -76,10 +82,14 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route identifies the service, operation and codec and reads the input.
 func (d *dispatcher) route(r *http.Request) (call, error) {
 	c := call{cred: parseCredential(r)}
+	c.svc, c.codec = d.routes.early(r, c.cred)
 	if r.ContentLength > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return c, apierror.WithStatus(http.StatusBadRequest, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period.")
+	}
 	if err != nil {
 		return c, apierror.WithStatus(http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
 	}
@@ -87,6 +97,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
 	c.raw = body
+	c.wire = len(body)
 	if body, err = decodeContentEncoding(r, body); err != nil {
 		return c, err
 	}
@@ -127,7 +138,9 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	}
 
 	if isForm(r) {
-		c.codec = protocol.AWSQuery
+		if c.codec == nil || c.codec == protocol.RPCv2CBOR {
+			c.codec = protocol.AWSQuery
+		}
 		form, err := url.ParseQuery(r.URL.RawQuery)
 		if err == nil && r.Method != http.MethodGet {
 			var bodyForm url.Values
@@ -186,6 +199,9 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	h := c.svc.Handlers[c.op]
 	if h == nil {
 		return nil, apierror.NotImplemented(c.svc.Name, c.op)
+	}
+	if h.MaxRequestBytes > 0 && c.wire > h.MaxRequestBytes {
+		return nil, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request size %d exceeded %d bytes", c.wire, h.MaxRequestBytes)
 	}
 	var caller api.Principal
 	var id *authz.Identity

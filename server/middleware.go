@@ -9,6 +9,7 @@ import (
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/apierror"
+	"github.com/longshore/longshore/protocol/model"
 	"github.com/longshore/longshore/services/api"
 )
 
@@ -19,8 +20,12 @@ type recorder struct {
 	service   string
 	operation string
 	errorCode string
-	status    int
-	wrote     bool
+	// codec and model, once routing knows them, give a panic's error the
+	// envelope of the request's protocol.
+	codec  protocol.Codec
+	model  *model.Service
+	status int
+	wrote  bool
 }
 
 func (r *recorder) WriteHeader(status int) {
@@ -58,11 +63,15 @@ func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 				log.Error("panic", "request_id", rec.requestID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if !rec.wrote {
 					e := apierror.Internal()
-					rec.Header().Set("Content-Type", protocol.AWSJSON11.ContentType())
+					codec := rec.codec
+					if codec == nil {
+						codec = protocol.AWSJSON11
+					}
+					rec.Header().Set("Content-Type", codec.ContentType())
 					rec.Header().Set("x-amzn-RequestId", rec.requestID)
 					rec.errorCode = e.Code
 					rec.WriteHeader(e.Status)
-					rec.Write(protocol.EncodeJSONError(e))
+					rec.Write(codec.EncodeError(rec.model, e, rec.requestID))
 				}
 			}
 			attrs := []any{"service", rec.service, "operation", rec.operation, "status", rec.status,

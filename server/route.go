@@ -138,3 +138,37 @@ func isForm(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || (ct == "" && r.URL.Query().Has("Action"))
 }
+
+// early names the service and codec a request is in from its headers and
+// URL alone, before its body is read, so that an error raised before routing
+// (an oversized body, bad gzip, a malformed form) comes back in the envelope
+// of the request's protocol and its SDK raises a service error. EC2's forms
+// get EC2's envelope. The full routing of the read request overrides this.
+func (rt *routes) early(r *http.Request, cred credential) (*service, protocol.Codec) {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, _ := splitTarget(target)
+		if s := rt.byTarget[prefix]; s != nil {
+			return s, s.codecFor(viaTarget)
+		}
+		return nil, protocol.AWSJSON11
+	}
+	if isForm(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		s := rt.bySigning[cred.Service]
+		if s == nil && cred.Service == "" {
+			s = rt.byVersion[r.URL.Query().Get("Version")]
+		}
+		if s != nil {
+			return s, s.codecFor(viaForm)
+		}
+		return nil, protocol.AWSQuery
+	}
+	if r.Method == http.MethodPost {
+		if name, _, ok := splitRPCPath(r.URL.Path); ok {
+			return rt.byTarget[name], protocol.RPCv2CBOR
+		}
+	}
+	if s := rt.bySigning[cred.Service]; s != nil {
+		return s, s.codec
+	}
+	return nil, nil
+}

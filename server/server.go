@@ -41,7 +41,22 @@ type Config struct {
 	EnforceIAM bool
 	// ELBv2ListenerPorts serves load balancer listeners on their own ports where free.
 	ELBv2ListenerPorts bool
+	// HeaderTimeout, BodyTimeout and IdleTimeout bound how long a connection
+	// may take to send a request's headers, then its body, and how long it
+	// may stay idle between requests (zero = the defaults below).
+	HeaderTimeout, BodyTimeout, IdleTimeout time.Duration
 }
+
+// The default connection timeouts. A client that stalls is cut off like an
+// AWS endpoint cuts it off, instead of holding a connection and a goroutine
+// forever: Application Load Balancers close connections idle for 60 s by
+// default (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout),
+// and S3 answers RequestTimeout to a body that stops arriving for about 20 s.
+const (
+	DefaultHeaderTimeout = 20 * time.Second
+	DefaultBodyTimeout   = 60 * time.Second
+	DefaultIdleTimeout   = 60 * time.Second
+)
 
 // Server is a running Longshore.
 type Server struct {
@@ -51,6 +66,8 @@ type Server struct {
 	svcs    *services.Set
 	enforce *authz.Enforcer // nil unless Config.EnforceIAM
 	ui      *ui.UI
+	// the connection timeouts, defaults applied
+	headerTimeout, bodyTimeout, idleTimeout time.Duration
 }
 
 // New opens the store and wires every service behind one handler.
@@ -86,7 +103,10 @@ func New(cfg Config) (*Server, error) {
 		rt.add(s)
 	}
 	d := &dispatcher{routes: rt, store: st, region: cfg.Region, resolvers: set.Resolvers, log: cfg.Logger}
-	s := &Server{Store: st, log: cfg.Logger, svcs: set}
+	s := &Server{Store: st, log: cfg.Logger, svcs: set,
+		headerTimeout: orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout),
+		bodyTimeout:   orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
+		idleTimeout:   orDefault(cfg.IdleTimeout, DefaultIdleTimeout)}
 	if enforce != nil {
 		enforce.SetServices(set.Services)
 		d.enforce, s.enforce = enforce, enforce
@@ -113,6 +133,21 @@ func (s *Server) Start(ctx context.Context) func() {
 	stop := s.svcs.Start(ctx)
 	return func() { stop(); stopUI() }
 }
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// HTTPServer returns an http.Server serving s with its connection timeouts:
+// headers must arrive within the header timeout, the body within the body
+// timeout after them (net/http's ReadTimeout spans both), and an idle
+// keep-alive connection is closed after the idle timeout.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{Handler: s.Handler, ReadHeaderTimeout: s.headerTimeout,
+		ReadTimeout: s.headerTimeout + s.bodyTimeout, IdleTimeout: s.idleTimeout}
+}
 
 // Close releases the store.
 func (s *Server) Close() error { return s.Store.Close() }
@@ -133,7 +168,7 @@ func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
 		return err
 	}
 	stop := s.Start(ctx)
-	hs := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 30 * time.Second}
+	hs := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("longshore listening", "addr", ln.Addr().String(), "db", dbName(cfg.DB), "region", cfg.Region, "version", Version,

@@ -111,6 +111,12 @@ type Query struct {
 	AfterSeq   int64 // continue after this position (from a pagination token)
 	Limit      int   // 0 = no limit
 	Desc       bool  // newest first
+	// ByAttr lists in Attr order (descending with Desc) instead of creation
+	// order, reading only the page through the attr index; AttrPrefix keeps
+	// the Attr values that start with it and AttrAfter continues after one.
+	ByAttr     bool
+	AttrPrefix string
+	AttrAfter  string
 }
 
 // Item is one listed document with its position, for pagination tokens.
@@ -160,7 +166,20 @@ func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
 			add("rowid > ?", q.AfterSeq)
 		}
 	}
-	if q.Desc {
+	if q.ByAttr && q.AttrAfter != "" {
+		if q.Desc {
+			add("attr < ?", q.AttrAfter)
+		} else {
+			add("attr > ?", q.AttrAfter)
+		}
+	}
+	if q.ByAttr {
+		if q.Desc {
+			sb.WriteString(" ORDER BY attr DESC, rowid DESC")
+		} else {
+			sb.WriteString(" ORDER BY attr, rowid")
+		}
+	} else if q.Desc {
 		sb.WriteString(" ORDER BY rowid DESC")
 	} else {
 		sb.WriteString(" ORDER BY rowid")
@@ -197,5 +216,45 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 		sb.WriteString(" AND substr(name, 1, ?) = ?")
 		args = append(args, len(q.NamePrefix), q.NamePrefix)
 	}
+	if q.AttrPrefix != "" {
+		sb.WriteString(" AND attr >= ? AND attr < ?")
+		args = append(args, q.AttrPrefix, q.AttrPrefix+"\xff")
+	}
 	return args
+}
+
+// Range returns the documents whose ids lie in [fromID, toID), in id order.
+// It reads only those rows (the primary key orders ids), so collections that
+// key documents by a sortable suffix (a time) can read one span of them.
+func (c Collection[T]) Range(tx *Tx, sc Scope, fromID, toID string) ([]Item[T], error) {
+	rows, err := tx.query(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ? ORDER BY id`,
+		c.Kind, sc.Account, sc.Region, fromID, toID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item[T]
+	for rows.Next() {
+		var it Item[T]
+		var doc []byte
+		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
+			return nil, err
+		}
+		if it.Doc, err = c.Decode(doc); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// DeleteRange removes the documents whose ids lie in [fromID, toID) and
+// returns how many there were.
+func (c Collection[T]) DeleteRange(tx *Tx, sc Scope, fromID, toID string) (int64, error) {
+	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ?`,
+		c.Kind, sc.Account, sc.Region, fromID, toID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

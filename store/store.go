@@ -397,3 +397,11 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict:
+// "ok" for a sound database.
+func (s *Store) IntegrityCheck() (string, error) {
+	var out string
+	err := s.w.QueryRow(`PRAGMA integrity_check`).Scan(&out)
+	return out, err
+}

@@ -93,6 +93,8 @@ func TestIPv6VpcsAndSubnets(t *testing.T) {
 		t.Errorf("eigws %d", len(list.EgressOnlyInternetGateways))
 	}
 	harness.Must(c.CreateRoute(harness.Ctx, &ec2.CreateRouteInput{RouteTableId: mainRouteTable(t, c, aws.ToString(vpc.VpcId)), DestinationIpv6CidrBlock: aws.String("::/0"), EgressOnlyInternetGatewayId: aws.String(id)}))(t)
+	_, err = c.DeleteVpc(harness.Ctx, &ec2.DeleteVpcInput{VpcId: vpc.VpcId})
+	harness.AssertAPIError(t, err, "DependencyViolation")
 	if out := harness.Must(c.DeleteEgressOnlyInternetGateway(harness.Ctx, &ec2.DeleteEgressOnlyInternetGatewayInput{EgressOnlyInternetGatewayId: aws.String(id)}))(t); !aws.ToBool(out.ReturnCode) {
 		t.Errorf("delete eigw")
 	}
@@ -228,4 +230,50 @@ func inSlice(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestModifyVpcEndpoint: what aws_vpc_endpoint_route_table_association and
+// aws_vpc_endpoint_subnet_association do, through ModifyVpcEndpoint.
+func TestModifyVpcEndpoint(t *testing.T) {
+	c := client(t)
+	v := createVpc(t, c, "10.61.0.0/16")
+	rt := mainRouteTable(t, c, v)
+	gw := harness.Must(c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), ServiceName: aws.String("com.amazonaws.us-east-1.s3")}))(t).VpcEndpoint
+	harness.Must(c.ModifyVpcEndpoint(harness.Ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: gw.VpcEndpointId, AddRouteTableIds: []string{aws.ToString(rt)}}))(t)
+	routes := func() int {
+		n := 0
+		for _, r := range harness.Must(c.DescribeRouteTables(harness.Ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(rt)}}))(t).RouteTables[0].Routes {
+			if aws.ToString(r.GatewayId) == aws.ToString(gw.VpcEndpointId) {
+				n++
+			}
+		}
+		return n
+	}
+	if routes() != 1 {
+		t.Errorf("prefix list routes after add: %d", routes())
+	}
+	harness.Must(c.ModifyVpcEndpoint(harness.Ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: gw.VpcEndpointId, RemoveRouteTableIds: []string{aws.ToString(rt)},
+		PolicyDocument: aws.String(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`)}))(t)
+	if routes() != 0 {
+		t.Errorf("prefix list routes after remove: %d", routes())
+	}
+
+	s1 := harness.Must(c.CreateSubnet(harness.Ctx, &ec2.CreateSubnetInput{VpcId: aws.String(v), CidrBlock: aws.String("10.61.1.0/24")}))(t).Subnet
+	s2 := harness.Must(c.CreateSubnet(harness.Ctx, &ec2.CreateSubnetInput{VpcId: aws.String(v), CidrBlock: aws.String("10.61.2.0/24")}))(t).Subnet
+	ep := harness.Must(c.CreateVpcEndpoint(harness.Ctx, &ec2.CreateVpcEndpointInput{VpcId: aws.String(v), VpcEndpointType: types.VpcEndpointTypeInterface,
+		ServiceName: aws.String("com.amazonaws.us-east-1.sqs"), SubnetIds: []string{aws.ToString(s1.SubnetId)}}))(t).VpcEndpoint
+	harness.Must(c.ModifyVpcEndpoint(harness.Ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: ep.VpcEndpointId, AddSubnetIds: []string{aws.ToString(s2.SubnetId)},
+		RemoveSubnetIds: []string{aws.ToString(s1.SubnetId)}, DnsOptions: &types.DnsOptionsSpecification{DnsRecordIpType: types.DnsRecordIpTypeIpv4}}))(t)
+	got := harness.Must(c.DescribeVpcEndpoints(harness.Ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{aws.ToString(ep.VpcEndpointId)}}))(t).VpcEndpoints[0]
+	if len(got.SubnetIds) != 1 || got.SubnetIds[0] != aws.ToString(s2.SubnetId) || len(got.NetworkInterfaceIds) != 1 {
+		t.Fatalf("interface endpoint after modify %+v", got)
+	}
+	enis := harness.Must(c.DescribeNetworkInterfaces(harness.Ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: got.NetworkInterfaceIds}))(t).NetworkInterfaces
+	if len(enis) != 1 || aws.ToString(enis[0].SubnetId) != aws.ToString(s2.SubnetId) {
+		t.Errorf("endpoint interfaces %+v", enis)
+	}
+	_, err := c.ModifyVpcEndpoint(harness.Ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: ep.VpcEndpointId, AddRouteTableIds: []string{aws.ToString(rt)}})
+	harness.AssertAPIError(t, err, "InvalidParameterValue")
+	_, err = c.ModifyVpcEndpoint(harness.Ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String("vpce-0123456789abcdef0")})
+	harness.AssertAPIError(t, err, "InvalidVpcEndpointId.NotFound")
 }

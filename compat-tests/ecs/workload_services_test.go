@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
@@ -35,6 +36,8 @@ func TestWorkloadCreateServiceFargate(t *testing.T) {
 	e := wlStart(t)
 	tdArn := e.fargateFamily(t, "web", "nginx")
 	tgArn := e.albTargetGroup(t, "web")
+	// Service Connect names a Cloud Map namespace that exists.
+	harness.Must(servicediscovery.NewFromConfig(e.ls.Config).CreateHttpNamespace(harness.Ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String("internal")}))(t)
 	out, err := e.client.CreateService(harness.Ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String(e.cluster), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
 		DesiredCount: aws.Int32(3), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: wlNetwork(e.subnet(t, 0), e.subnet(t, 1)),

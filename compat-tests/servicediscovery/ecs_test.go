@@ -105,6 +105,25 @@ func TestServiceConnectAndRegistries(t *testing.T) {
 		ServiceConnectConfiguration: &ecstypes.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("example")}})
 	harness.AssertError(t, err, "NamespaceNotFoundException", 0, "Failed to retrieve namespace for example")
 
+	// ECS's refusals of service registries: "The format of the supplied
+	// service registry ARN is invalid" (hashicorp/terraform-provider-aws#4373),
+	// port with container name and port (cloudposse/terraform-aws-ecs-web-app#208),
+	// and a port the registry does not need (hashicorp/terraform-provider-aws#3906).
+	for _, c := range []struct {
+		reg ecstypes.ServiceRegistry
+		msg string
+	}{
+		{ecstypes.ServiceRegistry{RegistryArn: aws.String(nsArn)}, "The format of the supplied service registry ARN is invalid: " + nsArn + "."},
+		{ecstypes.ServiceRegistry{RegistryArn: registry.Arn, Port: aws.Int32(80), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)},
+			"Specify a value for either 'port' or the 'containerName' and 'containerPort' combination, but not both. Remove one and retry."},
+		{ecstypes.ServiceRegistry{RegistryArn: registry.Arn, Port: aws.Int32(80)}, "A port was provided but is not required by the specified service registry"},
+	} {
+		_, err := e.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String("sc"), ServiceName: aws.String("bad-registry"),
+			TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: net,
+			ServiceRegistries: []ecstypes.ServiceRegistry{c.reg}})
+		harness.AssertError(t, err, "InvalidParameterException", 400, c.msg)
+	}
+
 	registered := func(want int) {
 		t.Helper()
 		harness.Eventually(t, 60*time.Second, fmt.Sprintf("%d tasks registered", want), func() (bool, string) {

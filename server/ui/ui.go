@@ -171,6 +171,9 @@ func (u *UI) events(w http.ResponseWriter, r *http.Request) {
 	s, _ := u.hub.join(k)
 	defer u.hub.leave(k, s)
 	rc := http.NewResponseController(w)
+	// A stream outlives the server's request read timeout, whose expiry
+	// would cancel the request's context: the request is read, so lift it.
+	rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")

@@ -63,6 +63,10 @@ type Handler struct {
 	Call      func(*Context, any) (any, error)
 	// ReadOnly handlers run in a read transaction.
 	ReadOnly bool
+	// MaxRequestBytes, when set, is the largest request payload (as sent,
+	// before any Content-Encoding is undone) the operation accepts; larger
+	// ones are refused with 413 RequestEntityTooLarge before decoding.
+	MaxRequestBytes int
 }
 
 // Service is one AWS service as Longshore speaks it.
@@ -110,6 +114,9 @@ func Handle[In, Out any](s *Service, op string, fn func(*Context, *In) (*Out, er
 
 // Writes marks a handler whose name looks read-only but which writes.
 func (h *Handler) Writes() *Handler { h.ReadOnly = false; return h }
+
+// LimitRequest sets the largest request payload the operation accepts.
+func (h *Handler) LimitRequest(bytes int) *Handler { h.MaxRequestBytes = bytes; return h }
 
 // Implemented counts the operations with handlers.
 func (s *Service) Implemented() int { return len(s.Handlers) }

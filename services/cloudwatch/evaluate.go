@@ -230,6 +230,7 @@ func evaluateMetricAlarm(tx *store.Tx, sc store.Scope, m *types.MetricAlarm, now
 		if q, err = newQuerySet(tx, sc, m.Metrics, "Metrics"); err != nil {
 			return evalResult{state: types.StateValueInsufficientData, reason: "Insufficient Data: the metrics list cannot be evaluated."}, nil
 		}
+		q.points.now = now
 		for _, rid := range q.returned() {
 			if rid != aws.ToString(m.ThresholdMetricId) {
 				id = rid
@@ -239,7 +240,7 @@ func evaluateMetricAlarm(tx *store.Tx, sc store.Scope, m *types.MetricAlarm, now
 		met := types.Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}
 		queries := []types.MetricDataQuery{{Id: aws.String("m"), MetricStat: &types.MetricStat{Metric: &met, Period: aws.Int32(60), Stat: aws.String(stat), Unit: m.Unit}}}
 		q = &querySet{tx: tx, sc: sc, byID: map[string]*types.MetricDataQuery{"m": &queries[0]}, order: []string{"m"},
-			parsed: map[string]exprNode{}, series: map[string]*series{}, loaded: map[string]bool{}, points: newPointReader(tx, sc)}
+			parsed: map[string]exprNode{}, series: map[string]*series{}, loaded: map[string]bool{}, points: newPointReader(tx, sc, now)}
 		id = "m"
 	}
 	vals := make([]value, n)

@@ -69,8 +69,8 @@ func TestDecide(t *testing.T) {
 
 func TestStatistics(t *testing.T) {
 	pts := []point{
-		{T: time.Unix(0, 0), Count: 1, Sum: 10, Min: 10, Max: 10, Values: []float64{10}},
-		{T: time.Unix(10, 0), Count: 1, Sum: 20, Min: 20, Max: 20, Values: []float64{20}, Unit: "Count"},
+		{T: time.Unix(0, 0), Count: 1, Sum: 10, Min: 10, Max: 10, Values: []valueCount{{10, 1}}},
+		{T: time.Unix(10, 0), Count: 1, Sum: 20, Min: 20, Max: 20, Values: []valueCount{{20, 1}}, Unit: "Count"},
 		{T: time.Unix(20, 0), Count: 2, Sum: 100, Min: 40, Max: 60},
 		{T: time.Unix(60, 0), Count: 1, Sum: 999, Min: 999, Max: 999},
 	}

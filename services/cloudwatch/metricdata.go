@@ -32,7 +32,7 @@ type querySet struct {
 // newQuerySet validates queries (field names the parameter in messages).
 func newQuerySet(tx *store.Tx, sc store.Scope, queries []types.MetricDataQuery, field string) (*querySet, error) {
 	q := &querySet{tx: tx, sc: sc, byID: map[string]*types.MetricDataQuery{}, parsed: map[string]exprNode{},
-		series: map[string]*series{}, loaded: map[string]bool{}, points: newPointReader(tx, sc)}
+		series: map[string]*series{}, loaded: map[string]bool{}, points: newPointReader(tx, sc, time.Time{})}
 	if len(queries) == 0 {
 		return nil, missingParameter(field)
 	}
@@ -209,6 +209,7 @@ func getMetricData(c *api.Context, in *cloudwatch.GetMetricDataInput) (*cloudwat
 	if err != nil {
 		return nil, err
 	}
+	q.points.now = c.Now()
 	// A bad token is refused before any work is done.
 	p := api.Paging{Listing: "cloudwatch:GetMetricData", Token: in.NextToken, BadToken: invalidNextToken(), PastEndOK: true}
 	if _, _, err := api.PaginateSlice([]struct{}{}, p, nil); err != nil {

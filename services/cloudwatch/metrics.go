@@ -15,11 +15,25 @@ import (
 )
 
 func registerMetrics(s *api.Service) {
-	api.Handle(s, "PutMetricData", putMetricData)
+	api.Handle(s, "PutMetricData", putMetricData).LimitRequest(maxPutMetricDataBytes)
 	api.Handle(s, "ListMetrics", listMetrics)
 	api.Handle(s, "GetMetricStatistics", getMetricStatistics)
 	api.Handle(s, "GetMetricData", getMetricData)
 }
+
+// PutMetricData's request limits (API reference, PutMetricData: "limited
+// to 1 MB in size for HTTP POST requests ... no more than 1000 different
+// metrics", "up to 150 values per metric"). AWS's answers to requests past
+// them: 413 RequestEntityTooLarge "Request size N exceeded M bytes"
+// (aws/aws-sdk-go#4441, under the former 40 KB limit) and 400
+// InvalidParameterValue "The collection MetricData must not have a size
+// greater than 20." (aknostic/elasticsearch-cloudwatch#3, under the former
+// limit of 20).
+const (
+	maxPutMetricDataBytes = 1 << 20
+	maxMetricData         = 1000
+	maxValuesPerDatum     = 150
+)
 
 func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwatch.PutMetricDataOutput, error) {
 	ns := aws.ToString(in.Namespace)
@@ -28,6 +42,19 @@ func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwat
 	}
 	if len(in.MetricData) == 0 {
 		return nil, missingParameter("MetricData")
+	}
+	if len(in.MetricData) > maxMetricData {
+		return nil, invalidValue("The collection MetricData must not have a size greater than %d.", maxMetricData)
+	}
+	for i, d := range in.MetricData {
+		for _, list := range []struct {
+			name string
+			n    int
+		}{{"Values", len(d.Values)}, {"Counts", len(d.Counts)}} {
+			if list.n > maxValuesPerDatum {
+				return nil, invalidValue("The collection MetricData.member.%d.%s must not have a size greater than %d.", i+1, list.name, maxValuesPerDatum)
+			}
+		}
 	}
 	if err := asciiParams(in.Namespace, in.MetricData); err != nil {
 		return nil, err
@@ -68,7 +95,7 @@ func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwat
 			if err := finite(field+".Value", v); err != nil {
 				return nil, err
 			}
-			pts = append(pts, point{T: t, Count: 1, Sum: v, Min: v, Max: v, Values: []float64{v}, Unit: unit})
+			pts = append(pts, point{T: t, Count: 1, Sum: v, Min: v, Max: v, Values: []valueCount{{v, 1}}, Unit: unit})
 		case d.StatisticValues != nil:
 			sv := d.StatisticValues
 			if sv.SampleCount == nil || sv.Sum == nil || sv.Minimum == nil || sv.Maximum == nil {
@@ -95,21 +122,21 @@ func putMetricData(c *api.Context, in *cloudwatch.PutMetricDataInput) (*cloudwat
 				if len(d.Counts) > 0 {
 					n = d.Counts[j]
 				}
-				vals := make([]float64, 0, int(math.Min(n, 1000)))
-				for k := 0; k < int(math.Min(n, 1000)); k++ {
-					vals = append(vals, v)
-				}
-				pts = append(pts, point{T: t, Count: n, Sum: v * n, Min: v, Max: v, Values: vals, Unit: unit})
+				pts = append(pts, point{T: t, Count: n, Sum: v * n, Min: v, Max: v, Values: []valueCount{{v, n}}, Unit: unit})
 			}
 		default:
 			return nil, invalidCombination("At least one of the parameters %[1]s.Value, %[1]s.StatisticValues or %[1]s.Values must be specified.", field)
 		}
 		batches = append(batches, batch{name: aws.ToString(d.MetricName), dims: d.Dimensions, pts: pts})
 	}
+	w := newPointWriter(c.Tx, c.Scope(), now)
 	for _, b := range batches {
-		if err := addPoints(c.Tx, c.Scope(), ns, b.name, b.dims, now, b.pts...); err != nil {
+		if err := w.add(ns, b.name, b.dims, b.pts...); err != nil {
 			return nil, err
 		}
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
 	}
 	return &cloudwatch.PutMetricDataOutput{}, nil
 }
@@ -198,7 +225,7 @@ func getMetricStatistics(c *api.Context, in *cloudwatch.GetMetricStatisticsInput
 	if err != nil || s == nil {
 		return out, err
 	}
-	points := newPointReader(c.Tx, c.Scope())
+	points := newPointReader(c.Tx, c.Scope(), c.Now())
 	for t := start; t.Before(end); t = t.Add(step) {
 		a, ok, err := points.window(s, t, t.Add(step), string(in.Unit))
 		if err != nil {

@@ -74,6 +74,7 @@ func registerRecords(s *api.Service) {
 	handle(s, "ModifyVpcBlockPublicAccessExclusion", modifyVpcBlockPublicAccessExclusion)
 	handle(s, "DeleteVpcBlockPublicAccessExclusion", deleteVpcBlockPublicAccessExclusion)
 	handle(s, "DescribeVpcBlockPublicAccessExclusions", describeVpcBlockPublicAccessExclusions)
+	handle(s, "ModifyVpcEndpoint", modifyVpcEndpoint)
 }
 
 func findRecord[T any](c *api.Context, k kind[T], id string) (*T, error) {

@@ -132,6 +132,9 @@ func deleteVpc(c *api.Context, in *sdk.DeleteVpcInput) (*sdk.DeleteVpcOutput, er
 	if err := dep(endpoints.Count(c.Tx, c.Scope(), q)); err != nil {
 		return nil, err
 	}
+	if err := dep(eigws.Count(c.Tx, c.Scope(), q)); err != nil {
+		return nil, err
+	}
 	gs, err := groupKind.list(c, q)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package ecs
 
 import (
+	"regexp"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -110,6 +112,44 @@ func ReleaseServiceConnect(c *api.Context, svc *types.Service) error {
 	for arn := range arns {
 		if err := servicediscovery.ReleaseManagedService(c, arn); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// registryARN is the form of a Cloud Map service ARN a service registry names.
+var registryARN = regexp.MustCompile(`^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:service/srv-[a-z0-9]+$`)
+
+// validateServiceRegistries refuses registries ECS refuses: an ARN that is
+// not a Cloud Map service's, a port together with a container name and
+// port, or a port the registry's DNS records (no SRV record) do not need.
+func validateServiceRegistries(c *api.Context, regs []types.ServiceRegistry) error {
+	for _, r := range regs {
+		ref := aws.ToString(r.RegistryArn)
+		if !registryARN.MatchString(ref) {
+			return errInvalidParameter("The format of the supplied service registry ARN is invalid: %s.", ref)
+		}
+		if r.Port != nil && (r.ContainerName != nil || r.ContainerPort != nil) {
+			return errInvalidParameter("Specify a value for either 'port' or the 'containerName' and 'containerPort' combination, but not both. Remove one and retry.")
+		}
+		if r.Port == nil {
+			continue
+		}
+		s, err := servicediscovery.LookupService(c, ref)
+		if apierror.CodeOf(err) == servicediscovery.CodeServiceNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		srv := false
+		if s.DnsConfig != nil {
+			for _, rec := range s.DnsConfig.DnsRecords {
+				srv = srv || rec.Type == "SRV"
+			}
+		}
+		if !srv {
+			return errInvalidParameter("A port was provided but is not required by the specified service registry")
 		}
 	}
 	return nil

@@ -175,6 +175,9 @@ func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*e
 			return nil, err
 		}
 	}
+	if err := validateServiceRegistries(c, in.ServiceRegistries); err != nil {
+		return nil, err
+	}
 	if err := applyRole(c, svc, aws.ToString(in.Role), td); err != nil {
 		return nil, err
 	}

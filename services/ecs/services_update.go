@@ -72,6 +72,9 @@ func (h *handlers) updateService(c *api.Context, in *ecs.UpdateServiceInput) (*e
 		redeploy = true
 	}
 	if in.ServiceRegistries != nil {
+		if err := validateServiceRegistries(c, in.ServiceRegistries); err != nil {
+			return nil, err
+		}
 		svc.ServiceRegistries = in.ServiceRegistries
 		redeploy = true
 	}

@@ -261,17 +261,26 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	}
 	desc := in.Sort == types.SortOrderDesc
 	scope := "ecs:ListTaskDefinitions:" + aws.ToString(in.FamilyPrefix) + ":" + string(status) + ":" + string(in.Sort)
-	items, err := sortedTaskDefinitions(c, store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Status: string(status)}, desc)
+	// One page reads only itself: the store lists in (family, revision)
+	// order from the token's position, however many revisions are held.
+	after, err := api.DecodeCursor(scope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, errBadNextToken()
+	}
+	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: aws.ToString(in.FamilyPrefix), Status: string(status),
+		ByAttr: true, AttrAfter: after, Desc: desc, Limit: size + 1})
 	if err != nil {
 		return nil, err
 	}
-	every := func() ([]store.Item[types.TaskDefinition], error) {
-		return ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+	var next *string
+	if len(items) > size {
+		items = items[:size]
+		last := items[size-1].Doc
+		next = aws.String(api.EncodeCursor(scope, ecscore.TaskDefinitionOrder(aws.ToString(last.Family), last.Revision)))
 	}
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size),
-		sortedSource(items, byFamilyRevision(tdFamily, tdRevision, desc), every), nil)
-	if err != nil {
-		return nil, err
+	page := make([]*types.TaskDefinition, len(items))
+	for i := range items {
+		page[i] = items[i].Doc
 	}
 	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}, NextToken: next}
 	for _, td := range page {
@@ -298,12 +307,12 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 	var countErr error
 	byName := func(a, b *ecscore.Family) int { return cmp.Compare(a.Name, b.Name) }
 	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), sortedSource(families, byName, noEvery[ecscore.Family]), func(f *ecscore.Family) bool {
-		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusActive)})
+		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: f.Name, Status: string(types.TaskDefinitionStatusActive)})
 		if err != nil {
 			countErr = err
 			return false
 		}
-		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Attr: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
+		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
 		if err != nil {
 			countErr = err
 			return false

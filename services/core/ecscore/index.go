@@ -3,6 +3,8 @@ package ecscore
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"strconv"
+	"strings"
 
 	"github.com/longshore/longshore/store"
 )
@@ -29,8 +31,18 @@ func ContainerInstanceIndex(clusterArn string, ci *types.ContainerInstance) stor
 }
 
 // TaskDefinitionIndex is how a task definition is indexed in the store.
+// Attr is the listing order (TaskDefinitionOrder), so that a page of
+// ListTaskDefinitions reads only itself.
 func TaskDefinitionIndex(td *types.TaskDefinition) store.Index {
-	return store.Index{Name: aws.ToString(td.Family), Status: string(td.Status), Attr: aws.ToString(td.Family)}
+	return store.Index{Name: aws.ToString(td.Family), Status: string(td.Status), Attr: TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)}
+}
+
+// TaskDefinitionOrder is a task definition's place in ListTaskDefinitions:
+// family, then revision. The space sorts below every character a family may
+// hold, so "web" comes before "web2".
+func TaskDefinitionOrder(family string, revision int32) string {
+	r := strconv.FormatInt(int64(revision), 10)
+	return family + " " + strings.Repeat("0", 10-len(r)) + r
 }
 
 // ServiceDeploymentIndex is how a service deployment is indexed in the store.
