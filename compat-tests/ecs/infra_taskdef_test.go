@@ -368,7 +368,7 @@ func TestInfraTaskDefinitionCLI(t *testing.T) {
 	harness.Contains(t, out, "arn:aws:ecs:us-east-1:000000000000:task-definition/cli-web:1")
 	harness.Contains(t, out, "ACTIVE")
 	harness.Contains(t, out, "FARGATE")
-	out, err = harness.AWSCLI(t, ls, nil, "ecs", "list-task-definitions", "--family-prefix", "cli", "--query", "taskDefinitionArns[0]", "--output", "text")
+	out, err = harness.AWSCLI(t, ls, nil, "ecs", "list-task-definitions", "--family-prefix", "cli-web", "--query", "taskDefinitionArns[0]", "--output", "text")
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}

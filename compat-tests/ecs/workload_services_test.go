@@ -109,8 +109,12 @@ func TestWorkloadCreateServiceFargate(t *testing.T) {
 	if len(desc.Services) != 1 || !wlHasTag(desc.Services[0].Tags, "app", "web") {
 		t.Errorf("described %+v", desc.Services)
 	}
+	// A name AWS does not know comes back in the short form, without the cluster:
+	// "arn:aws:ecs:eu-central-1:***:service/cyphrspace is MISSING", the failure
+	// quoted in aws-actions/amazon-ecs-deploy-task-definition#369 (and #312),
+	// which prints DescribeServices' failure arn and reason.
 	if len(desc.Failures) != 1 || aws.ToString(desc.Failures[0].Reason) != "MISSING" ||
-		aws.ToString(desc.Failures[0].Arn) != "arn:aws:ecs:us-east-1:000000000000:service/apps/ghost" {
+		aws.ToString(desc.Failures[0].Arn) != "arn:aws:ecs:us-east-1:000000000000:service/ghost" {
 		t.Errorf("failures %+v", desc.Failures)
 	}
 
@@ -394,7 +398,13 @@ func TestWorkloadServiceValidation(t *testing.T) {
 			CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Weight: 1}}, NetworkConfiguration: wlNetwork(e.subnet(t, 0))},
 			"InvalidParameterException", "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."},
 		{"daemon with desired count", ecs.CreateServiceInput{TaskDefinition: aws.String("worker"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeEc2,
-			SchedulingStrategy: types.SchedulingStrategyDaemon}, "InvalidParameterException", ""},
+			SchedulingStrategy: types.SchedulingStrategyDaemon}, "InvalidParameterException",
+			// The real response quoted in fabfuel/ecs-deploy#59 and kayac/ecspresso#20.
+			"The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again"},
+		{"daemon with placement strategy", ecs.CreateServiceInput{TaskDefinition: aws.String("worker"), LaunchType: types.LaunchTypeEc2,
+			SchedulingStrategy: types.SchedulingStrategyDaemon, PlacementStrategy: []types.PlacementStrategy{{Type: types.PlacementStrategyTypeSpread, Field: aws.String("instanceId")}}},
+			// The real response quoted in reproio/ecs_deploy#93.
+			"InvalidParameterException", "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again"},
 		{"load balancer container missing", ecs.CreateServiceInput{TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate,
 			NetworkConfiguration: wlNetwork(e.subnet(t, 0)), LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String("arn:tg"), ContainerName: aws.String("api"), ContainerPort: aws.Int32(80)}}},
 			"InvalidParameterException", "The container api does not exist in the task definition."},

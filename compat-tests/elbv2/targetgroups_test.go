@@ -74,7 +74,7 @@ func TestELBv2TargetGroupValidation(t *testing.T) {
 		{elb.CreateTargetGroupInput{Name: aws.String("fnport"), TargetType: "lambda", Port: aws.Int32(80)}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("albudp"), TargetType: "alb", Protocol: "UDP", Port: aws.Int32(80), VpcId: aws.String(e.vpc())}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("timeout"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()),
-			HealthCheckIntervalSeconds: aws.Int32(10), HealthCheckTimeoutSeconds: aws.Int32(10)}, "InvalidConfigurationRequest"},
+			HealthCheckIntervalSeconds: aws.Int32(10), HealthCheckTimeoutSeconds: aws.Int32(10)}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("tcphc"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()), HealthCheckProtocol: "TCP"}, "ValidationError"},
 		{elb.CreateTargetGroupInput{Name: aws.String("matcher"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String(e.vpc()),
 			Matcher: &types.Matcher{HttpCode: aws.String("100")}}, "ValidationError"},
@@ -108,7 +108,7 @@ func TestELBv2ModifyDescribeDeleteTargetGroups(t *testing.T) {
 		t.Errorf("modified %+v", got)
 	}
 	_, err = e.c.ModifyTargetGroup(harness.Ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: tg.TargetGroupArn, HealthCheckTimeoutSeconds: aws.Int32(20)})
-	harness.AssertAPIError(t, err, "InvalidConfigurationRequest")
+	harness.AssertAPIError(t, err, "ValidationError")
 
 	for i := 0; i < 4; i++ {
 		e.targetGroup(unique("tg"), "HTTP", "ip")
@@ -190,7 +190,7 @@ func TestELBv2TargetGroupAttributes(t *testing.T) {
 	}
 	for _, bad := range []types.TargetGroupAttribute{
 		{Key: aws.String("slow_start.duration_seconds"), Value: aws.String("10")},
-		{Key: aws.String("stickiness.type"), Value: aws.String("source_ip")},
+		{Key: aws.String("stickiness.type"), Value: aws.String("sticky")},
 		{Key: aws.String("proxy_protocol_v2.enabled"), Value: aws.String("true")},
 	} {
 		_, err := e.c.ModifyTargetGroupAttributes(harness.Ctx, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: tg.TargetGroupArn, Attributes: []types.TargetGroupAttribute{bad}})

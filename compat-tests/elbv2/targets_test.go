@@ -157,7 +157,7 @@ func TestELBv2RegisterTargetsValidation(t *testing.T) {
 		}
 	}
 	if _, err := e.c.RegisterTargets(harness.Ctx, &elb.RegisterTargetsInput{TargetGroupArn: inst.TargetGroupArn,
-		Targets: []types.TargetDescription{{Id: aws.String("i-0123456789abcdef0"), Port: aws.Int32(32768)}}}); err != nil {
+		Targets: []types.TargetDescription{{Id: aws.String(e.instance("")), Port: aws.Int32(32768)}}}); err != nil {
 		t.Fatal(err)
 	}
 	fnArn := "arn:aws:lambda:us-east-1:000000000000:function:handler"

@@ -33,7 +33,9 @@ func TestExtrasVirtualMFADevices(t *testing.T) {
 		t.Fatalf("QR code PNG: %v", err)
 	}
 	_, err = client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice-phone"), Path: aws.String("/staff/")})
-	harness.AssertError(t, err, "EntityAlreadyExists", 409, "MFADevice entity at the same path and name already exists.")
+	// LocalStack's AWS-validated snapshot (test_iam_mfa.snapshot.json,
+	// test_virtual_mfa_device_errors "create-duplicate-error") records this text.
+	harness.AssertError(t, err, "EntityAlreadyExists", 409, "MFA device already exists.")
 	harness.Must(client.CreateVirtualMFADevice(harness.Ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("spare")}))(t)
 
 	// Wrong codes are refused; two consecutive codes enable the device.

@@ -126,10 +126,10 @@ func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*e
 	switch strategy {
 	case types.SchedulingStrategyDaemon:
 		if in.DesiredCount != nil {
-			return nil, errInvalid("The daemon scheduling strategy does not support a desired count for services.")
+			return nil, errInvalid("The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again")
 		}
 		if len(in.PlacementStrategy) > 0 {
-			return nil, errInvalid("The daemon scheduling strategy does not support placement strategies.")
+			return nil, errInvalid("The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again")
 		}
 		if controller != types.DeploymentControllerTypeEcs {
 			return nil, errInvalid("The daemon scheduling strategy does not support a %s deployment controller.", controller)

@@ -36,7 +36,7 @@ func describeServices(c *api.Context, in *ecs.DescribeServicesInput) (*ecs.Descr
 			return nil, err
 		}
 		if svc == nil || aws.ToString(svc.ClusterArn) != clusterArn {
-			out.Failures = append(out.Failures, missing(arn))
+			out.Failures = append(out.Failures, missing(missingServiceARN(clusterArn, ref, arn)))
 			continue
 		}
 		if withTags {
@@ -123,4 +123,20 @@ func sameNamespace(a, b string) bool {
 	}
 	last := func(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
 	return last(a) == last(b)
+}
+
+// missingServiceARN is the arn of a DescribeServices failure. For a service
+// named without an ARN, AWS answers the short form, without the cluster
+// ("arn:aws:ecs:eu-central-1:***:service/cyphrspace is MISSING", the real
+// failure quoted in aws-actions/amazon-ecs-deploy-task-definition#369 and #312);
+// an ARN it echoes in the long form.
+func missingServiceARN(clusterArn, ref, long string) string {
+	if strings.HasPrefix(ref, "arn:") {
+		return long
+	}
+	i := strings.Index(clusterArn, ":cluster/")
+	if i < 0 {
+		return long
+	}
+	return clusterArn[:i] + ":service/" + ref
 }

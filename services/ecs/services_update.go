@@ -55,7 +55,7 @@ func (h *handlers) updateService(c *api.Context, in *ecs.UpdateServiceInput) (*e
 	}
 	if in.DesiredCount != nil {
 		if svc.SchedulingStrategy == types.SchedulingStrategyDaemon {
-			return nil, errInvalid("The daemon scheduling strategy does not support a desired count for services.")
+			return nil, errInvalid("The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again")
 		}
 		if err := h.checkDesiredCount(*in.DesiredCount); err != nil {
 			return nil, err
@@ -130,7 +130,7 @@ func (h *handlers) updateService(c *api.Context, in *ecs.UpdateServiceInput) (*e
 	}
 	if in.PlacementStrategy != nil {
 		if svc.SchedulingStrategy == types.SchedulingStrategyDaemon && len(in.PlacementStrategy) > 0 {
-			return nil, errInvalid("The daemon scheduling strategy does not support placement strategies.")
+			return nil, errInvalid("The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again")
 		}
 		svc.PlacementStrategy = in.PlacementStrategy
 	}

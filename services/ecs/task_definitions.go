@@ -267,7 +267,14 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	if err != nil {
 		return nil, errBadNextToken()
 	}
-	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: aws.ToString(in.FamilyPrefix), Status: string(status),
+	// familyPrefix is "the full family name" here (the API reference's
+	// ListTaskDefinitions), unlike ListTaskDefinitionFamilies' true prefix: the
+	// family is matched whole, up to the separator of its order key.
+	var familyKey string
+	if f := aws.ToString(in.FamilyPrefix); f != "" {
+		familyKey = ecscore.TaskDefinitionOrder(f, 0)[:len(f)+1]
+	}
+	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: familyKey, Status: string(status),
 		ByAttr: true, AttrAfter: after, Desc: desc, Limit: size + 1})
 	if err != nil {
 		return nil, err

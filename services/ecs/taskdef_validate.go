@@ -218,7 +218,8 @@ func checkFargateTask(td *types.TaskDefinition) error {
 		return errClient("Tasks using the Fargate launch type do not support ipcMode.")
 	}
 	if td.PidMode == types.PidModeHost {
-		return errClient("Tasks using the Fargate launch type do not support pidMode 'host'.")
+		// AWS's full text, as quoted from a real response in aws/aws-cdk#29619.
+		return errClient("Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for pidMode is 'task'.")
 	}
 	return nil
 }

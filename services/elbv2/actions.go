@@ -3,6 +3,7 @@ package elbv2
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -14,6 +15,8 @@ import (
 
 // maxTargetGroupsPerAction is AWS's limit of target groups in one forward action.
 const maxTargetGroupsPerAction = 5
+
+var fixedResponseContentTypes = []string{"text/plain", "text/css", "text/html", "application/javascript", "application/json"}
 
 var terminalActions = []types.ActionTypeEnum{types.ActionTypeEnumForward, types.ActionTypeEnumRedirect, types.ActionTypeEnumFixedResponse}
 
@@ -102,6 +105,11 @@ func normalizeActionsIn(tx *store.Tx, sc store.Scope, ac actionContext, in []typ
 		case types.ActionTypeEnumFixedResponse:
 			if a.FixedResponseConfig == nil {
 				return nil, errValidation("A fixed-response action must have a FixedResponseConfig")
+			}
+			// The API reference's FixedResponseActionConfig lists the content
+			// types: text/plain, text/css, text/html, application/javascript, application/json.
+			if ct := a.FixedResponseConfig.ContentType; ct != nil && !slices.Contains(fixedResponseContentTypes, *ct) {
+				return nil, errValidation("Content type '%s' is not valid: use one of '%s'", *ct, strings.Join(fixedResponseContentTypes, ", "))
 			}
 		case types.ActionTypeEnumAuthenticateOidc, types.ActionTypeEnumAuthenticateCognito, types.ActionTypeEnumJwtValidation:
 			err = normalizeAuthenticate(ac, a)

@@ -1,6 +1,8 @@
 package elbv2
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -91,6 +93,9 @@ func (h *handlers) modifyTargetGroupAttributes(c *api.Context, in *elb.ModifyTar
 	for i, a := range in.Attributes {
 		keys[i], values[i] = a.Key, a.Value
 	}
+	if err := checkStickinessType(&tg.TG, in.Attributes); err != nil {
+		return nil, err
+	}
 	attrs, err := applyAttributes("Target group", targetGroupAttrSpecs(&tg.TG), tg.Attributes, keys, values)
 	if err != nil {
 		return nil, err
@@ -131,4 +136,25 @@ func (h *handlers) modifyListenerAttributes(c *api.Context, in *elb.ModifyListen
 		return nil, err
 	}
 	return &elb.ModifyListenerAttributesOutput{Attributes: listenerAttributeList(attrs)}, nil
+}
+
+// stickinessTypes are the stickiness types that Elastic Load Balancing knows.
+var stickinessTypes = []string{"lb_cookie", "app_cookie", "source_ip", "source_ip_dest_ip", "source_ip_dest_ip_proto"}
+
+// checkStickinessType refuses a known stickiness type that the target group's
+// protocol does not support as AWS does: InvalidConfigurationRequest,
+// "Stickiness type 'lb_cookie' is not supported for target groups with the TCP
+// protocol". An unknown type stays a ValidationError of applyAttributes.
+func checkStickinessType(tg *types.TargetGroup, in []types.TargetGroupAttribute) error {
+	spec, ok := targetGroupAttrSpecs(tg)["stickiness.type"]
+	if !ok {
+		return nil
+	}
+	for _, a := range in {
+		v := aws.ToString(a.Value)
+		if aws.ToString(a.Key) == "stickiness.type" && slices.Contains(stickinessTypes, v) && !spec.rule(v) {
+			return errInvalidConfig("Stickiness type '%s' is not supported for target groups with the %s protocol", v, tg.Protocol)
+		}
+	}
+	return nil
 }

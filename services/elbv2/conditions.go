@@ -3,6 +3,7 @@ package elbv2
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +14,11 @@ import (
 const (
 	maxConditionValues = 5
 	maxWildcards       = 5
+	// The API reference gives each condition string at most 128 characters
+	// and an HTTP header name at most 40 (HostHeaderConditionConfig,
+	// PathPatternConditionConfig, HttpHeaderConditionConfig, QueryStringKeyValuePair).
+	maxConditionValueLen = 128
+	maxHeaderNameLen     = 40
 )
 
 var httpMethodRE = regexp.MustCompile(`^[A-Z_-]{1,40}$`)
@@ -50,6 +56,9 @@ func normalizeConditions(in []types.RuleCondition) ([]types.RuleCondition, error
 			if cond.HttpHeaderConfig == nil || aws.ToString(cond.HttpHeaderConfig.HttpHeaderName) == "" {
 				return nil, errValidation("An http-header condition must have an HttpHeaderConfig with a header name")
 			}
+			if name := aws.ToString(cond.HttpHeaderConfig.HttpHeaderName); len(name) > maxHeaderNameLen {
+				return nil, errValidation("The HTTP header name '%s' exceeds the maximum length of %d characters", name, maxHeaderNameLen)
+			}
 			vals = cond.HttpHeaderConfig.Values
 		case "http-request-method":
 			if cond.HttpRequestMethodConfig == nil {
@@ -68,6 +77,11 @@ func normalizeConditions(in []types.RuleCondition) ([]types.RuleCondition, error
 			for _, kv := range cond.QueryStringConfig.Values {
 				if kv.Value == nil {
 					return nil, errValidation("Each query-string condition value must have a value")
+				}
+				for _, part := range []string{aws.ToString(kv.Key), *kv.Value} {
+					if len(part) > maxConditionValueLen {
+						return nil, errValidation("The query-string condition value '%s' exceeds the maximum length of %d characters", part, maxConditionValueLen)
+					}
 				}
 				vals = append(vals, aws.ToString(kv.Key)+"="+*kv.Value)
 			}
@@ -89,6 +103,13 @@ func normalizeConditions(in []types.RuleCondition) ([]types.RuleCondition, error
 		}
 		if len(vals) == 0 && len(cond.RegexValues) == 0 && !hasRegex(cond) {
 			return nil, errValidation("A '%s' condition must have at least one value", field)
+		}
+		if field != "query-string" {
+			for _, v := range append(slices.Clone(vals), regexValues(cond)...) {
+				if len(v) > maxConditionValueLen {
+					return nil, errValidation("The '%s' condition value '%s' exceeds the maximum length of %d characters", field, v, maxConditionValueLen)
+				}
+			}
 		}
 		values += len(vals)
 		for _, v := range vals {
@@ -114,7 +135,19 @@ func pickValues(field string, legacy []string, hasConfig bool, config func() []s
 	if hasConfig {
 		return config(), nil
 	}
+	// The legacy Values field holds a single host name or path pattern
+	// (RuleCondition.Values in the API reference); several go in the config.
+	if len(legacy) > 1 {
+		return nil, errValidation("A '%s' condition can have only one value in the Values field; use %s to specify several", field, configName(field))
+	}
 	return legacy, nil
+}
+
+func configName(field string) string {
+	if field == "host-header" {
+		return "HostHeaderConfig"
+	}
+	return "PathPatternConfig"
 }
 
 func hostRegex(c *types.HostHeaderConditionConfig) []string {
@@ -129,6 +162,20 @@ func pathRegex(c *types.PathPatternConditionConfig) []string {
 		return nil
 	}
 	return c.RegexValues
+}
+
+func regexValues(c types.RuleCondition) []string {
+	out := slices.Clone(c.RegexValues)
+	if c.HostHeaderConfig != nil {
+		out = append(out, c.HostHeaderConfig.RegexValues...)
+	}
+	if c.PathPatternConfig != nil {
+		out = append(out, c.PathPatternConfig.RegexValues...)
+	}
+	if c.HttpHeaderConfig != nil {
+		out = append(out, c.HttpHeaderConfig.RegexValues...)
+	}
+	return out
 }
 
 func hasRegex(c types.RuleCondition) bool {

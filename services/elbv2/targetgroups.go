@@ -154,8 +154,12 @@ func applyHealthCheck(tg *types.TargetGroup, hc healthCheckSettings) error {
 		}
 		tg.Matcher = hc.Matcher
 	}
-	if aws.ToInt32(tg.HealthCheckTimeoutSeconds) >= aws.ToInt32(tg.HealthCheckIntervalSeconds) {
-		return errInvalidConfig("Health check interval must be greater than the timeout.")
+	// AWS answers ValidationError, "Health check interval must be greater than
+	// the timeout."; a TCP health check (of a TCP or TLS target group) may
+	// time out after as long as its interval.
+	timeout, interval := aws.ToInt32(tg.HealthCheckTimeoutSeconds), aws.ToInt32(tg.HealthCheckIntervalSeconds)
+	if timeout > interval || (timeout == interval && tg.HealthCheckProtocol != types.ProtocolEnumTcp) {
+		return errValidation("Health check interval must be greater than the timeout.")
 	}
 	return nil
 }

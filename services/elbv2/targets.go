@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -84,6 +85,26 @@ func clockFor(o Options, tg *targetGroup, t *target) healthClock {
 	}
 }
 
+// checkInstanceTarget refuses an instance that does not exist (or is
+// terminated) or lies outside the target group's VPC with InvalidTarget, in the
+// words the API reference gives the error of RegisterTargets.
+func checkInstanceTarget(c *api.Context, tg *targetGroup, id string) error {
+	insts, err := ec2.InstancesByState(c.Tx, c.Account(), c.Region)
+	if err != nil {
+		return err
+	}
+	for _, inst := range insts {
+		if aws.ToString(inst.InstanceId) != id {
+			continue
+		}
+		if inst.State == nil || inst.State.Name == ec2types.InstanceStateNameTerminated || aws.ToString(inst.VpcId) != aws.ToString(tg.TG.VpcId) {
+			break
+		}
+		return nil
+	}
+	return errInvalidTarget("The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type.")
+}
+
 // validateTarget checks a target against its group's target type and fills its port.
 func validateTarget(c *api.Context, tg *targetGroup, d *types.TargetDescription) error {
 	id := aws.ToString(d.Id)
@@ -91,6 +112,9 @@ func validateTarget(c *api.Context, tg *targetGroup, d *types.TargetDescription)
 	case types.TargetTypeEnumInstance:
 		if !instanceIDRE.MatchString(id) {
 			return errValidation("Instance ID '%s' is not valid", id)
+		}
+		if err := checkInstanceTarget(c, tg, id); err != nil {
+			return err
 		}
 	case types.TargetTypeEnumIp:
 		addr, err := netip.ParseAddr(id)
@@ -293,11 +317,24 @@ func describeTarget(o Options, tg *targetGroup, t *target, now time.Time) (types
 	return d, gone
 }
 
-func notRegistered(d types.TargetDescription) types.TargetHealthDescription {
-	return types.TargetHealthDescription{
+// notRegistered describes a target the group does not hold. AWS still gives
+// its port (the group's when none was asked) and its health-check port, as
+// moto's AWS-verified test_describe_unknown_targets records.
+func notRegistered(tg *targetGroup, d types.TargetDescription) types.TargetHealthDescription {
+	out := types.TargetHealthDescription{
 		Target:       &types.TargetDescription{Id: d.Id, Port: d.Port, AvailabilityZone: d.AvailabilityZone},
 		TargetHealth: health{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered}.sdk(),
 	}
+	if tg.TG.TargetType != types.TargetTypeEnumLambda {
+		if out.Target.Port == nil {
+			out.Target.Port = tg.TG.Port
+		}
+		out.HealthCheckPort = aws.String(fmt.Sprint(aws.ToInt32(out.Target.Port)))
+		if p := aws.ToString(tg.TG.HealthCheckPort); p != "traffic-port" && p != "" {
+			out.HealthCheckPort = aws.String(p)
+		}
+	}
+	return out
 }
 
 func (h *handlers) describeTargetHealth(c *api.Context, in *elb.DescribeTargetHealthInput) (*elb.DescribeTargetHealthOutput, error) {
@@ -346,7 +383,7 @@ func (h *handlers) describeTargetHealth(c *api.Context, in *elb.DescribeTargetHe
 			add(d)
 		}
 		if !matched {
-			add(notRegistered(want))
+			add(notRegistered(tg, want))
 		}
 	}
 	return out, nil

@@ -150,6 +150,12 @@ func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserTo
 }
 
 func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam.RemoveUserFromGroupOutput, error) {
+	// AWS looks for the user before the group: with neither, it names the user
+	// (LocalStack's AWS-validated test_iam_groups.snapshot.json,
+	// test_remove_user_from_unknown_group).
+	if _, err := GetUser(c, aws.ToString(in.UserName)); err != nil {
+		return nil, err
+	}
 	return &iam.RemoveUserFromGroupOutput{}, changeMembership(c, in.GroupName, in.UserName, func(g *Group, u *User) (bool, error) {
 		var member bool
 		if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {

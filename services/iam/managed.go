@@ -61,10 +61,14 @@ func (a awsPolicy) arn() string { return awsPolicyARNPrefix + a.Path[1:] + a.Nam
 
 func (a awsPolicy) policy() *ManagedPolicy {
 	created, updated := parseTime(a.Created), parseTime(a.Updated)
+	var description *string
+	if a.Description != "" {
+		description = aws.String(a.Description)
+	}
 	return &ManagedPolicy{
 		Policy: types.Policy{
 			Arn: aws.String(a.arn()), PolicyName: aws.String(a.Name), PolicyId: aws.String(a.ID), Path: aws.String(a.Path),
-			DefaultVersionId: aws.String(a.Version), Description: aws.String(a.Description), IsAttachable: true,
+			DefaultVersionId: aws.String(a.Version), Description: description, IsAttachable: true,
 			CreateDate: created, UpdateDate: updated,
 		},
 		Versions: []types.PolicyVersion{{VersionId: aws.String(a.Version), IsDefaultVersion: true, Document: aws.String(a.Document), CreateDate: updated}},

@@ -70,6 +70,20 @@ var awsManagedPolicies = []awsPolicy{
 		Description: "Policy granting permissions to Application Auto Scaling to access APIGateway and CloudWatch for custom resource scaling",
 		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["execute-api:Invoke","cloudwatch:PutMetricAlarm",` +
 			`"cloudwatch:DescribeAlarms","cloudwatch:DeleteAlarms"],"Resource":["*"]}]}`},
+	// Elastic Beanstalk's service-linked role policy: version v6 of 2019-06-06
+	// as AWS publishes it; its creation date and description are not on record
+	// here, so the version's date stands for both dates.
+	{Name: "AWSElasticBeanstalkServiceRolePolicy", Path: "/aws-service-role/", Version: "v6", Created: "2019-06-06T21:59:51Z", Updated: "2019-06-06T21:59:51Z",
+		Document: `{"Version":"2012-10-17","Statement":[{"Sid":"AllowCloudformationReadOperationsOnElasticBeanstalkStacks","Effect":"Allow",` +
+			`"Action":["cloudformation:DescribeStackResource","cloudformation:DescribeStackResources","cloudformation:DescribeStacks"],` +
+			`"Resource":["arn:aws:cloudformation:*:*:stack/awseb-*","arn:aws:cloudformation:*:*:stack/eb-*"]},` +
+			`{"Sid":"AllowOperations","Effect":"Allow","Action":["autoscaling:DescribeAutoScalingGroups","autoscaling:DescribeAutoScalingInstances",` +
+			`"autoscaling:DescribeNotificationConfigurations","autoscaling:DescribeScalingActivities","autoscaling:PutNotificationConfiguration",` +
+			`"ec2:DescribeInstanceStatus","ec2:AssociateAddress","ec2:DescribeAddresses","ec2:DescribeInstances","ec2:DescribeSecurityGroups",` +
+			`"elasticloadbalancing:DescribeInstanceHealth","elasticloadbalancing:DescribeLoadBalancers","elasticloadbalancing:DescribeTargetHealth",` +
+			`"elasticloadbalancing:DescribeTargetGroups","lambda:GetFunction","sqs:GetQueueAttributes","sqs:GetQueueUrl","sns:Publish"],"Resource":["*"]},` +
+			`{"Sid":"AllowOperationsOnHealthStreamingLogs","Effect":"Allow","Action":["logs:CreateLogStream","logs:DescribeLogGroups",` +
+			`"logs:DescribeLogStreams","logs:DeleteLogGroup","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:*:log-group:/aws/elasticbeanstalk/*"}]}`},
 	{Name: "CloudWatchLogsFullAccess", Path: "/", Version: "v3", Created: "2015-02-06T18:40:02Z", Updated: "2025-05-20T17:07:06Z",
 		Description: "Provides full access to CloudWatch Logs",
 		Document: `{"Version":"2012-10-17","Statement":[{"Action":["logs:*","cloudwatch:GenerateQuery",` +

@@ -135,7 +135,7 @@ func createVirtualMFADevice(c *api.Context, in *iam.CreateVirtualMFADeviceInput)
 	if old, err := MFADevices.Get(c.Tx, c.GlobalScope(), serial); err != nil {
 		return nil, err
 	} else if old != nil {
-		return nil, apierror.New("EntityAlreadyExists", "MFADevice entity at the same path and name already exists.")
+		return nil, apierror.New("EntityAlreadyExists", "MFA device already exists.")
 	}
 	tags, err := withTags(nil, in.Tags, mfaTagsQuota)
 	if err != nil {

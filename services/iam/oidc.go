@@ -81,7 +81,9 @@ func FindOIDCProvider(tx *store.Tx, account, iss string) (*OIDCProvider, error) 
 func validOIDCURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return apierror.New("InvalidInput", "Invalid value for parameter Url: %s. The URL must begin with https:// and must not contain a query or fragment.", raw)
+		// LocalStack's AWS-validated snapshot (test_iam_oidc.snapshot.json,
+		// test_create_open_id_connect_provider_invalid_url) records this answer.
+		return apierror.New("ValidationError", "Invalid Open ID Connect Provider URL")
 	}
 	return nil
 }
@@ -114,7 +116,9 @@ func checkOIDCLists(clientIDs, thumbprints []string) error {
 		return apierror.New("LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxOIDCClientIDs)
 	}
 	if len(thumbprints) > maxOIDCThumbprints {
-		return apierror.New("LimitExceeded", "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: %d", maxOIDCThumbprints)
+		// AWS's words for six thumbprints (LocalStack's AWS-validated
+		// test_create_open_id_connect_provider_too_many_thumbprints snapshot).
+		return apierror.New("InvalidInput", "Thumbprint list must contain fewer than %d entries.", maxOIDCThumbprints)
 	}
 	for _, t := range thumbprints {
 		if !isHex(t) {

@@ -29,6 +29,9 @@ var linkedServices = map[string]linkedService{
 	"ecs.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_ECSService", Policy: "AWSApplicationAutoscalingECSServicePolicy"},
 	"custom-resource.application-autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForApplicationAutoScaling_CustomResource",
 		Policy: "AWSApplicationAutoScalingCustomResourcePolicy"},
+	// LocalStack's AWS-validated test_iam.snapshot.json,
+	// test_service_role_lifecycle[elasticbeanstalk.amazonaws.com], records this role.
+	"elasticbeanstalk.amazonaws.com": {RoleName: "AWSServiceRoleForElasticBeanstalk", Policy: "AWSElasticBeanstalkServiceRolePolicy"},
 	"autoscaling.amazonaws.com": {RoleName: "AWSServiceRoleForAutoScaling", Policy: "AutoScalingServiceRolePolicy", CustomSuffix: true,
 		Description: "Default Service-Linked Role enables access to AWS Services and Resources used or managed by Auto Scaling"},
 }

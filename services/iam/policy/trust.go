@@ -115,7 +115,7 @@ func trustStatement(n *jnode) string {
 		return msgTrustNoAction
 	}
 	for _, act := range actions {
-		if !strings.HasPrefix(act, "sts:") {
+		if !trustAction(act) {
 			return msgTrustActions
 		}
 	}
@@ -126,4 +126,27 @@ func trustStatement(n *jnode) string {
 		return msgTrustNotResource
 	}
 	return ""
+}
+
+// trustActions are the actions a trust policy may name: the ways to assume a
+// role and what may come with them (the IAM User Guide's trust-policy
+// examples: sts:AssumeRole, sts:AssumeRoleWithSAML,
+// sts:AssumeRoleWithWebIdentity, sts:TagSession, sts:SetSourceIdentity,
+// sts:SetContext).
+var trustActions = []string{"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity",
+	"sts:tagsession", "sts:setsourceidentity", "sts:setcontext"}
+
+// trustAction tells whether a trust policy's action (a wildcard pattern, case
+// insensitive) names at least one of trustActions; other STS actions such as
+// sts:GetCallerIdentity are refused.
+func trustAction(act string) bool {
+	if !strings.HasPrefix(strings.ToLower(act), "sts:") {
+		return false
+	}
+	for _, a := range trustActions {
+		if wildMatch(act, a, true) {
+			return true
+		}
+	}
+	return false
 }
