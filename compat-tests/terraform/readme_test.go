@@ -40,7 +40,7 @@ func TestREADMESupportTable(t *testing.T) {
 	rows := map[string]string{"ecs": "| ECS |", "iam": "| IAM |", "sts": "| STS |", "elbv2": "| Elastic Load Balancing v2 |",
 		"application-autoscaling": "| Application Auto Scaling |", "cloudwatch": "| CloudWatch |", "logs": "| CloudWatch Logs |",
 		"ec2": "| EC2 |", "autoscaling": "| Auto Scaling |", "ssm": "| SSM |",
-		"servicediscovery": "| Cloud Map |"}
+		"servicediscovery": "| Cloud Map |", "sqs": "| SQS |"}
 	for name := range health.Services {
 		row, ok := rows[name]
 		if !ok {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/model"
 	"github.com/longshore/longshore/services"
+	"github.com/longshore/longshore/store"
 )
 
 // Every entry of the table names an operation of its service's model, and
@@ -31,7 +32,12 @@ func TestTableMatchesModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := services.New(services.Config{Region: "us-east-1"})
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set := services.New(services.Config{Store: st, Region: "us-east-1"})
 	inputs := map[string]map[string]reflect.Type{}
 	for _, s := range set.Services {
 		inputs[s.Name] = map[string]reflect.Type{}
