@@ -129,24 +129,7 @@ type Item[T any] struct {
 // List returns the documents matching q in creation order.
 func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 	query, args := c.listQuery(sc, q)
-	rows, err := tx.query(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item[T]
-	for rows.Next() {
-		var it Item[T]
-		var doc []byte
-		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
-			return nil, err
-		}
-		if it.Doc, err = c.Decode(doc); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return c.items(tx.query(query, args...))
 }
 
 // listQuery is List's statement: q's page in creation order (the migrations
@@ -227,8 +210,12 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 // It reads only those rows (the primary key orders ids), so collections that
 // key documents by a sortable suffix (a time) can read one span of them.
 func (c Collection[T]) Range(tx *Tx, sc Scope, fromID, toID string) ([]Item[T], error) {
-	rows, err := tx.query(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ? ORDER BY id`,
-		c.Kind, sc.Account, sc.Region, fromID, toID)
+	return c.items(tx.query(`SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ? ORDER BY id`,
+		c.Kind, sc.Account, sc.Region, fromID, toID))
+}
+
+// items decodes the rows (rowid, id, doc) of a query into items.
+func (c Collection[T]) items(rows *sql.Rows, err error) ([]Item[T], error) {
 	if err != nil {
 		return nil, err
 	}
