@@ -382,15 +382,24 @@ func checkBatch(kind string, ids []*string) error {
 	return nil
 }
 
-// failure turns an entry's error into its batch result.
-func failure(id *string, err error) (types.BatchResultErrorEntry, error) {
-	var ae *apierror.Error
-	if e, ok := err.(*apierror.Error); ok {
-		ae = e
-	} else {
-		return types.BatchResultErrorEntry{}, err
+// eachEntry runs a batch's entries one by one. An entry refused with an
+// AWS error becomes its failure in the answer; any other error ends the batch.
+func eachEntry[E, R any](entries []E, id func(*E) *string, run func(*E) (R, error)) ([]R, []types.BatchResultErrorEntry, error) {
+	ok, failed := []R{}, []types.BatchResultErrorEntry{}
+	for i := range entries {
+		e := &entries[i]
+		r, err := run(e)
+		if err == nil {
+			ok = append(ok, r)
+			continue
+		}
+		ae, isAWS := err.(*apierror.Error)
+		if !isAWS {
+			return nil, nil, err
+		}
+		failed = append(failed, types.BatchResultErrorEntry{Id: id(e), Code: aws.String(ae.Code), Message: aws.String(ae.Message), SenderFault: !ae.Receiver})
 	}
-	return types.BatchResultErrorEntry{Id: id, Code: aws.String(ae.Code), Message: aws.String(ae.Message), SenderFault: !ae.Receiver}, nil
+	return ok, failed, nil
 }
 
 type sendBatchInput struct {
@@ -418,21 +427,18 @@ func (s *Service) sendMessageBatch(c *api.Context, in *sendBatchInput) (*sqs.Sen
 	if limit := q.intAttr("MaximumMessageSize"); total > limit {
 		return nil, apierror.New("AWS.SimpleQueueService.BatchRequestTooLong", "Batch requests cannot be longer than %d bytes. You have sent %d bytes.", limit, total)
 	}
-	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
-	for i := range in.Entries {
-		e := in.Entries[i]
-		r, err := s.send(c, q, sc, &e)
-		if err != nil {
-			f, err := failure(e.Id, err)
+	ok, failed, err := eachEntry(in.Entries, func(e *sendInput) *string { return e.Id },
+		func(e *sendInput) (types.SendMessageBatchResultEntry, error) {
+			r, err := s.send(c, q, sc, e)
 			if err != nil {
-				return nil, err
+				return types.SendMessageBatchResultEntry{}, err
 			}
-			out.Failed = append(out.Failed, f)
-			continue
-		}
-		out.Successful = append(out.Successful, *r)
+			return *r, nil
+		})
+	if err != nil {
+		return nil, err
 	}
-	return out, putQueue(c, sc, q)
+	return &sqs.SendMessageBatchOutput{Successful: ok, Failed: failed}, putQueue(c, sc, q)
 }
 
 // receipt is what a receipt handle names.
@@ -767,19 +773,14 @@ func deleteMessageBatch(c *api.Context, in *sqs.DeleteMessageBatchInput) (*sqs.D
 	if err := checkBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
 		return nil, err
 	}
-	out := &sqs.DeleteMessageBatchOutput{Successful: []types.DeleteMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
-	for _, e := range in.Entries {
-		if err := deleteOne(c, q, sc, aws.ToString(e.ReceiptHandle)); err != nil {
-			f, err := failure(e.Id, err)
-			if err != nil {
-				return nil, err
-			}
-			out.Failed = append(out.Failed, f)
-			continue
-		}
-		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: e.Id})
+	ok, failed, err := eachEntry(in.Entries, func(e *types.DeleteMessageBatchRequestEntry) *string { return e.Id },
+		func(e *types.DeleteMessageBatchRequestEntry) (types.DeleteMessageBatchResultEntry, error) {
+			return types.DeleteMessageBatchResultEntry{Id: e.Id}, deleteOne(c, q, sc, aws.ToString(e.ReceiptHandle))
+		})
+	if err != nil {
+		return nil, err
 	}
-	return out, putQueue(c, sc, q)
+	return &sqs.DeleteMessageBatchOutput{Successful: ok, Failed: failed}, putQueue(c, sc, q)
 }
 
 type changeVisibilityInput struct {
@@ -841,21 +842,16 @@ func (s *Service) changeMessageVisibilityBatch(c *api.Context, in *changeVisibil
 	if err := checkBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
 		return nil, err
 	}
-	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: []types.ChangeMessageVisibilityBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
-	for i := range in.Entries {
-		e := in.Entries[i]
-		if e.VisibilityTimeout == nil {
-			e.VisibilityTimeout = aws.Int32(0)
-		}
-		if err := s.changeOne(c, q, sc, &e); err != nil {
-			f, err := failure(e.Id, err)
-			if err != nil {
-				return nil, err
+	ok, failed, err := eachEntry(in.Entries, func(e *changeVisibilityInput) *string { return e.Id },
+		func(e *changeVisibilityInput) (types.ChangeMessageVisibilityBatchResultEntry, error) {
+			entry := *e
+			if entry.VisibilityTimeout == nil {
+				entry.VisibilityTimeout = aws.Int32(0)
 			}
-			out.Failed = append(out.Failed, f)
-			continue
-		}
-		out.Successful = append(out.Successful, types.ChangeMessageVisibilityBatchResultEntry{Id: e.Id})
+			return types.ChangeMessageVisibilityBatchResultEntry{Id: e.Id}, s.changeOne(c, q, sc, &entry)
+		})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &sqs.ChangeMessageVisibilityBatchOutput{Successful: ok, Failed: failed}, nil
 }
