@@ -77,43 +77,12 @@ func matchFilters(filters []types.Filter, f fields, tags []types.Tag, known func
 func anyMatch(patterns, values []string) bool {
 	for _, p := range patterns {
 		for _, v := range values {
-			if glob(p, v) {
+			if api.Glob(p, v, true) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// glob matches EC2 filter wildcards: * any run, ? one character, \ escapes.
-func glob(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if glob(p[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if len(s) == 0 {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		case '\\':
-			if len(p) > 1 {
-				p = p[1:]
-			}
-			fallthrough
-		default:
-			if len(s) == 0 || s[0] != p[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		}
-	}
-	return len(s) == 0
 }
 
 // listing describes one Describe call over a resource kind.

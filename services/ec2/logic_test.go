@@ -10,20 +10,6 @@ import (
 	"github.com/longshore/longshore/protocol"
 )
 
-func TestGlob(t *testing.T) {
-	for _, tc := range []struct {
-		p, s string
-		want bool
-	}{
-		{"10.0.*", "10.0.0.0/16", true}, {"10.0.*", "10.1.0.0/16", false}, {"*", "", true}, {"ma?n", "main", true},
-		{"ma?n", "man", false}, {`a\*b`, "a*b", true}, {`a\*b`, "axb", false}, {"*-web-*", "prod-web-1", true}, {"web", "web2", false},
-	} {
-		if got := glob(tc.p, tc.s); got != tc.want {
-			t.Errorf("glob(%q, %q) = %v", tc.p, tc.s, got)
-		}
-	}
-}
-
 func TestMatchFilters(t *testing.T) {
 	f := fields{"vpc-id": {"vpc-1"}, "state": {"available"}}
 	tags := []types.Tag{{Key: aws.String("Name"), Value: aws.String("web")}}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/longshore/longshore/services/api"
 )
 
 // compiledRule is a listener rule ready to match requests: conditions are
@@ -178,31 +180,6 @@ func globMatcher(pattern string, foldCase bool) func(string) bool {
 		if foldCase {
 			s = strings.ToLower(s)
 		}
-		return glob(pattern, s)
+		return api.Glob(pattern, s, false)
 	}
-}
-
-// glob matches s against pattern with * and ?, by backtracking on the last star.
-func glob(pattern, s string) bool {
-	p, i, star, mark := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

@@ -9,29 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
-func TestGlob(t *testing.T) {
-	cases := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*.example.com", "a.example.com", true},
-		{"*.example.com", "example.com", false},
-		{"/api/*", "/api/", true},
-		{"/api/*", "/api", false},
-		{"/img/*.png", "/img/a/b.png", true},
-		{"a?c", "abc", true},
-		{"a?c", "ac", false},
-		{"*", "", true},
-		{"a*b*c", "axxbyyc", true},
-		{"a*b*c", "axxbyy", false},
-	}
-	for _, c := range cases {
-		if got := glob(c.pattern, c.s); got != c.want {
-			t.Errorf("glob(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
-		}
-	}
-}
-
 func TestMatcher(t *testing.T) {
 	cases := []struct {
 		matcher string
