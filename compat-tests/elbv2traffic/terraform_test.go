@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
 	"github.com/longshore/longshore/compat-tests/harness"
 )
 
 // The hashicorp/aws provider creates an ALB with two target groups and a
 // listener with two rules in front of two test servers on 127.0.0.1; requests
-// through the load balancer's DNS name then follow the rules.
+// through the load balancer's DNS name then follow the rules, the provider
+// re-reads everything without a diff, and destroy leaves nothing.
 func TestTerraformALBCarriesTraffic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the aws provider waits 30 s for a new load balancer; skipped in -short mode")
@@ -21,16 +25,20 @@ resource "aws_lb" "web" {
   name               = "tf-traffic"
   load_balancer_type = "application"
   subnets            = slice(sort(data.aws_subnets.default.ids), 0, 2)
+  idle_timeout       = 120
+  tags               = { team = "web" }
 }
 
 resource "aws_lb_target_group" "web" {
-  name        = "tf-web"
-  port        = 80
-  protocol    = "HTTP"
-  target_type = "ip"
-  vpc_id      = data.aws_vpc.default.id
+  name                 = "tf-web"
+  port                 = 80
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = data.aws_vpc.default.id
+  deregistration_delay = 30
   health_check {
     path                = "/health"
+    matcher             = "200-299"
     interval            = 5
     timeout             = 2
     healthy_threshold   = 2
@@ -118,23 +126,39 @@ output "listener_arn" {
   value = aws_lb_listener.http.arn
 }
 `, web.port, api.port))
-	tf.Must("apply", "-auto-approve", "-input=false", "-no-color")
-	dns := tf.Output("dns_name")
-	listener := tf.Output("listener_arn")
-	ep := e.endpoint(&listener)
-	for _, c := range []struct {
-		addr, host, path string
-		header           map[string]string
-		status           int
-		body             string
-	}{
-		{e.mainAddr(), dns, "/", nil, 200, "web"},
-		{e.mainAddr(), dns, "/api/v1", nil, 200, "api"},
-		{ep.LocalAddress, "", "/api/v1", nil, 200, "api"},
-		{ep.LocalAddress, "", "/", map[string]string{"X-Maintenance": "on"}, 503, "down for maintenance"},
-	} {
-		if r := e.get(c.addr, c.host, c.path, c.header); r.status != c.status || r.body != c.body {
-			t.Errorf("GET %s via %s (Host %q): %d %q, want %d %q", c.path, c.addr, c.host, r.status, r.body, c.status, c.body)
+	tf.ApplyPlanDestroy(func() {
+		dns := tf.Output("dns_name")
+		listener := tf.Output("listener_arn")
+		ep := e.endpoint(&listener)
+		for _, c := range []struct {
+			addr, host, path string
+			header           map[string]string
+			status           int
+			body             string
+		}{
+			{e.mainAddr(), dns, "/", nil, 200, "web"},
+			{e.mainAddr(), dns, "/api/v1", nil, 200, "api"},
+			{ep.LocalAddress, "", "/api/v1", nil, 200, "api"},
+			{ep.LocalAddress, "", "/", map[string]string{"X-Maintenance": "on"}, 503, "down for maintenance"},
+		} {
+			if r := e.get(c.addr, c.host, c.path, c.header); r.status != c.status || r.body != c.body {
+				t.Errorf("GET %s via %s (Host %q): %d %q, want %d %q", c.path, c.addr, c.host, r.status, r.body, c.status, c.body)
+			}
 		}
+		lbs := harness.Must(e.c.DescribeLoadBalancers(harness.Ctx, &elb.DescribeLoadBalancersInput{Names: []string{"tf-traffic"}}))(t)
+		attrs := harness.Must(e.c.DescribeLoadBalancerAttributes(harness.Ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn}))(t)
+		for _, a := range attrs.Attributes {
+			if aws.ToString(a.Key) == "idle_timeout.timeout_seconds" && aws.ToString(a.Value) != "120" {
+				t.Errorf("idle timeout %s", aws.ToString(a.Value))
+			}
+		}
+		tgs := harness.Must(e.c.DescribeTargetGroups(harness.Ctx, &elb.DescribeTargetGroupsInput{Names: []string{"tf-web"}}))(t)
+		if g := tgs.TargetGroups[0]; aws.ToString(g.HealthCheckPath) != "/health" || len(g.LoadBalancerArns) != 1 {
+			t.Errorf("target group %+v", g)
+		}
+	})
+	lbs := harness.Must(e.c.DescribeLoadBalancers(harness.Ctx, &elb.DescribeLoadBalancersInput{}))(t)
+	if len(lbs.LoadBalancers) != 0 {
+		t.Errorf("left after destroy: %+v", lbs.LoadBalancers)
 	}
 }

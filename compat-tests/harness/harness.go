@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -72,11 +73,9 @@ func AWSCLI(t testing.TB, ls *longshoretest.Instance, env []string, args ...stri
 	if err != nil {
 		t.Skip("the aws CLI is not installed; skipping CLI test")
 	}
-	cmd := exec.Command(path, append([]string{"--endpoint-url", ls.URL, "--region", "us-east-1", "--output", "json"}, args...)...)
-	cmd.Env = append([]string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME=" + t.TempDir(), "PATH=" + pathEnv()}, env...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return runCLI(path, append([]string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}, env...),
+		append([]string{"--endpoint-url", ls.URL, "--region", "us-east-1", "--output", "json"}, args...))
 }
 
 // CLI runs the aws CLI against the instance, fails the test if it fails,
@@ -88,11 +87,6 @@ func CLI(t testing.TB, ls *longshoretest.Instance, args ...string) string {
 		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return strings.TrimSpace(out)
-}
-
-func pathEnv() string {
-	p, _ := exec.Command("sh", "-c", "echo $PATH").Output()
-	return strings.TrimSpace(string(p))
 }
 
 // Contains fails the test unless got contains want.

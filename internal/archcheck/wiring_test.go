@@ -30,6 +30,7 @@ var readOnly = map[string]string{
 	"protocol.plainString":                     "reflect.Type of string: constant",
 	"protocol/model.Names":                     "list of embedded models: constant",
 	"compat-tests/harness.Ctx":                 "context.Background for test helpers: constant",
+	"compat-tests/harness.cliWorkers":          "the test binary's aws CLI driver processes; no server's state",
 	"scheduler.createLogGroup":                 "CloudWatch Logs' CreateLogGroup handler built once; holds no state",
 	"services/ec2.stateCodes":                  "instance state codes: lookup table",
 	"services/ec2.dhcpKeys":                    "DHCP option names: lookup table",
