@@ -3,6 +3,7 @@ package ecs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -114,4 +115,111 @@ func TestListTaskDefinitionsPagesInOrder(t *testing.T) {
 
 func hasSuffix(s, suffix string) bool {
 	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
+
+// holdFamilies stores n families of one revision each straight through the
+// store; every third family's revision is INACTIVE.
+func holdFamilies(tb testing.TB, st *store.Store, sc store.Scope, n int) {
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < n; i++ {
+			family := fmt.Sprintf("fam%06d", i)
+			status := types.TaskDefinitionStatusActive
+			if i%3 == 2 {
+				status = types.TaskDefinitionStatusInactive
+			}
+			td := &types.TaskDefinition{Family: aws.String(family), Revision: 1, Status: status,
+				TaskDefinitionArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:1", sc.Account, family))}
+			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+				return err
+			}
+			if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.Family{Name: family, LastRevision: 1}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func listFamiliesPage(tb testing.TB, st *store.Store, sc store.Scope, in *ecs.ListTaskDefinitionFamiliesInput) *ecs.ListTaskDefinitionFamiliesOutput {
+	var out *ecs.ListTaskDefinitionFamiliesOutput
+	err := st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Region: sc.Region, Caller: api.Principal{Account: sc.Account}, Tx: tx}
+		var err error
+		out, err = listTaskDefinitionFamilies(c, in)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkListTaskDefinitionFamiliesPage reads the third 100-family page
+// with 1k and 65k families held; the two must cost about the same.
+//
+//	go test ./services/ecs -run '^$' -bench ListTaskDefinitionFamiliesPage
+func BenchmarkListTaskDefinitionFamiliesPage(b *testing.B) {
+	for _, held := range []int{1000, 65000} {
+		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) {
+			st, err := store.Open("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			sc := store.Scope{Account: "000000000000", Region: "us-east-1"}
+			holdFamilies(b, st, sc, held)
+			in := &ecs.ListTaskDefinitionFamiliesInput{}
+			for i := 0; i < 2; i++ {
+				in.NextToken = listFamiliesPage(b, st, sc, in).NextToken
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if out := listFamiliesPage(b, st, sc, in); len(out.Families) != 100 {
+					b.Fatalf("%d families", len(out.Families))
+				}
+			}
+		})
+	}
+}
+
+// Family pages walk every family of the status once, in name order.
+func TestListTaskDefinitionFamiliesPages(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sc := store.Scope{Account: "000000000000", Region: "us-east-1"}
+	holdFamilies(t, st, sc, 1000)
+	for _, c := range []struct {
+		status types.TaskDefinitionFamilyStatus
+		prefix string
+		want   int
+		first  string
+	}{
+		{"", "", 667, "fam000000"},
+		{types.TaskDefinitionFamilyStatusInactive, "", 333, "fam000002"},
+		{types.TaskDefinitionFamilyStatusAll, "", 1000, "fam000000"},
+		{types.TaskDefinitionFamilyStatusAll, "fam0001", 100, "fam000100"},
+	} {
+		in := &ecs.ListTaskDefinitionFamiliesInput{Status: c.status, FamilyPrefix: aws.String(c.prefix), MaxResults: aws.Int32(7)}
+		var got []string
+		for pages := 0; ; pages++ {
+			out := listFamiliesPage(t, st, sc, in)
+			got = append(got, out.Families...)
+			if out.NextToken == nil {
+				break
+			}
+			if len(out.Families) != 7 || pages > 200 {
+				t.Fatalf("%+v: page of %d", c, len(out.Families))
+			}
+			in.NextToken = out.NextToken
+		}
+		if len(got) != c.want || got[0] != c.first || !slices.IsSorted(got) {
+			t.Errorf("%+v: %d families from %v", c, len(got), got[:min(3, len(got))])
+		}
+	}
 }

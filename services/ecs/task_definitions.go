@@ -60,7 +60,7 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 		return nil, errClient("Too many revisions for task definition family %s.", family)
 	}
 	fam.LastRevision++
-	if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {
+	if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family, Attr: family}, fam); err != nil {
 		return nil, err
 	}
 	td.Revision = fam.LastRevision
@@ -306,38 +306,52 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 		status = types.TaskDefinitionFamilyStatusActive
 	}
 	scope := "ecs:ListTaskDefinitionFamilies:" + aws.ToString(in.FamilyPrefix) + ":" + string(status)
-	families, err := ecscore.Families.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix)})
+	after, err := api.DecodeCursor(scope, aws.ToString(in.NextToken))
 	if err != nil {
-		return nil, err
+		return nil, errBadNextToken()
 	}
-	slices.SortFunc(families, func(a, b store.Item[ecscore.Family]) int { return cmp.Compare(a.Doc.Name, b.Doc.Name) })
-	var countErr error
-	byName := func(a, b *ecscore.Family) int { return cmp.Compare(a.Name, b.Name) }
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), sortedSource(families, byName, noEvery[ecscore.Family]), func(f *ecscore.Family) bool {
-		active, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: f.Name, Status: string(types.TaskDefinitionStatusActive)})
+	// Families are read in name order from the token's position (their attr
+	// is the name), a chunk at a time, until a page of them has the status.
+	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}}
+	for {
+		chunk, err := ecscore.Families.List(c.Tx, c.Scope(), store.Query{ByAttr: true, AttrPrefix: aws.ToString(in.FamilyPrefix), AttrAfter: after, Limit: size + 1})
 		if err != nil {
-			countErr = err
-			return false
+			return nil, err
 		}
-		inactive, err := ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: f.Name, Status: string(types.TaskDefinitionStatusInactive)})
-		if err != nil {
-			countErr = err
-			return false
+		for _, it := range chunk {
+			after = it.Doc.Name
+			if ok, err := familyHasStatus(c, it.Doc.Name, status); err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if len(out.Families) == size {
+				out.NextToken = aws.String(api.EncodeCursor(scope, out.Families[size-1]))
+				return out, nil
+			}
+			out.Families = append(out.Families, it.Doc.Name)
 		}
-		switch {
-		case status == types.TaskDefinitionFamilyStatusActive && active == 0,
-			status == types.TaskDefinitionFamilyStatusInactive && (active > 0 || inactive == 0),
-			status == types.TaskDefinitionFamilyStatusAll && active+inactive == 0:
-			return false
+		if len(chunk) <= size {
+			return out, nil
 		}
-		return true
-	})
-	if err = cmp.Or(err, countErr); err != nil {
-		return nil, err
 	}
-	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}, NextToken: next}
-	for _, f := range page {
-		out.Families = append(out.Families, f.Name)
+}
+
+// familyHasStatus tells whether a family is listed under status: ACTIVE
+// with an active revision, INACTIVE with inactive ones only, ALL with any
+// revision not being deleted.
+func familyHasStatus(c *api.Context, family string, status types.TaskDefinitionFamilyStatus) (bool, error) {
+	count := func(s types.TaskDefinitionStatus) (int, error) {
+		return ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: family, Status: string(s)})
 	}
-	return out, nil
+	active, err := count(types.TaskDefinitionStatusActive)
+	if err != nil || status == types.TaskDefinitionFamilyStatusActive || (active > 0 && status == types.TaskDefinitionFamilyStatusAll) {
+		return active > 0, err
+	}
+	if active > 0 {
+		return false, nil
+	}
+	inactive, err := count(types.TaskDefinitionStatusInactive)
+	return inactive > 0, err
 }
