@@ -29,7 +29,8 @@ type Daemon struct {
 var (
 	// Daemons: id = daemon ARN, Parent = cluster ARN, Name = daemon name, Status = status.
 	Daemons = store.Collection[Daemon]{Kind: "ecs/daemon"}
-	// DaemonTaskDefinitions: id = ARN, Name = family, Status = status.
+	// DaemonTaskDefinitions: id = ARN, Name = family, Status = status, Attr =
+	// the listing order (daemonTaskDefinitionIndex).
 	DaemonTaskDefinitions = store.Collection[types.DaemonTaskDefinition]{Kind: "ecs/daemon-task-definition"}
 	// DaemonFamilies: id = family; the last revision handed out.
 	DaemonFamilies = store.Collection[ecscore.Family]{Kind: "ecs/daemon-family"}
@@ -139,7 +140,7 @@ func registerDaemonTaskDefinition(c *api.Context, in *ecs.RegisterDaemonTaskDefi
 		td.RegisteredBy = aws.String(c.Caller.Arn)
 	}
 	arn := aws.ToString(td.DaemonTaskDefinitionArn)
-	if err := DaemonTaskDefinitions.Put(c.Tx, c.Scope(), arn, store.Index{Name: family, Status: string(td.Status)}, td); err != nil {
+	if err := DaemonTaskDefinitions.Put(c.Tx, c.Scope(), arn, daemonTaskDefinitionIndex(td), td); err != nil {
 		return nil, err
 	}
 	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
@@ -237,7 +238,7 @@ func deleteDaemonTaskDefinition(c *api.Context, in *ecs.DeleteDaemonTaskDefiniti
 		if td.DeleteRequestedAt == nil {
 			td.DeleteRequestedAt = aws.Time(c.Now())
 		}
-		if err := DaemonTaskDefinitions.Put(c.Tx, c.Scope(), arn, store.Index{Name: aws.ToString(td.Family), Status: string(td.Status)}, td); err != nil {
+		if err := DaemonTaskDefinitions.Put(c.Tx, c.Scope(), arn, daemonTaskDefinitionIndex(td), td); err != nil {
 			return nil, err
 		}
 	}
@@ -252,49 +253,88 @@ func listDaemonTaskDefinitions(c *api.Context, in *ecs.ListDaemonTaskDefinitions
 	if in.Family != nil && in.FamilyPrefix != nil {
 		return nil, errInvalidParameter("family and familyPrefix cannot be specified together.")
 	}
-	q := store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)}
+	scope := "ecs:ListDaemonTaskDefinitions:" + aws.ToString(in.Family) + ":" + aws.ToString(in.FamilyPrefix) + ":" + string(in.Status) + ":" + string(in.Revision) + ":" + string(in.Sort)
+	after, err := api.DecodeCursor(scope, aws.ToString(in.NextToken))
+	if err != nil {
+		return nil, errBadNextToken()
+	}
+	// Revisions are read in (family, revision) order from the token's
+	// position (their attr is that order), a chunk at a time, until a page
+	// of them passes the filters.
+	q := store.Query{Name: aws.ToString(in.Family), AttrPrefix: aws.ToString(in.FamilyPrefix), ByAttr: true, Desc: in.Sort == types.SortOrderDesc, Limit: size + 1}
 	switch in.Status {
 	case "", types.DaemonTaskDefinitionStatusFilterActive:
 		q.Status = string(types.DaemonTaskDefinitionStatusActive)
 	case types.DaemonTaskDefinitionStatusFilterDeleteInProgress:
 		q.Status = string(types.DaemonTaskDefinitionStatusDeleteInProgress)
 	}
-	items, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), q)
-	if err != nil {
-		return nil, err
-	}
-	items = slices.DeleteFunc(items, func(it store.Item[types.DaemonTaskDefinition]) bool {
-		return it.Doc.Status == types.DaemonTaskDefinitionStatusDeleted
-	})
-	if in.Revision == types.DaemonTaskDefinitionRevisionFilterLastRegistered {
-		last := map[string]int32{}
-		for _, it := range items {
-			last[aws.ToString(it.Doc.Family)] = max(last[aws.ToString(it.Doc.Family)], it.Doc.Revision)
+	lastRevision := map[string]int32{}
+	keep := func(td *types.DaemonTaskDefinition) (bool, error) {
+		if td.Status == types.DaemonTaskDefinitionStatusDeleted {
+			return false, nil
 		}
-		items = slices.DeleteFunc(items, func(it store.Item[types.DaemonTaskDefinition]) bool {
-			return it.Doc.Revision != last[aws.ToString(it.Doc.Family)]
-		})
+		if in.Revision != types.DaemonTaskDefinitionRevisionFilterLastRegistered {
+			return true, nil
+		}
+		family := aws.ToString(td.Family)
+		last, ok := lastRevision[family]
+		if !ok {
+			var err error
+			if last, err = lastListedRevision(c, family, q.Status); err != nil {
+				return false, err
+			}
+			lastRevision[family] = last
+		}
+		return td.Revision == last, nil
 	}
-	desc := in.Sort == types.SortOrderDesc
-	order := byFamilyRevision(func(td *types.DaemonTaskDefinition) string { return aws.ToString(td.Family) },
-		func(td *types.DaemonTaskDefinition) int32 { return td.Revision }, desc)
-	slices.SortFunc(items, func(a, b store.Item[types.DaemonTaskDefinition]) int { return order(a.Doc, b.Doc) })
-	scope := "ecs:ListDaemonTaskDefinitions:" + aws.ToString(in.Family) + ":" + aws.ToString(in.FamilyPrefix) + ":" + string(in.Status) + ":" + string(in.Revision) + ":" + string(in.Sort)
-	every := func() ([]store.Item[types.DaemonTaskDefinition], error) {
-		return DaemonTaskDefinitions.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.FamilyPrefix), Name: aws.ToString(in.Family)})
+	out := &ecs.ListDaemonTaskDefinitionsOutput{DaemonTaskDefinitions: []types.DaemonTaskDefinitionSummary{}}
+	for {
+		q.AttrAfter = after
+		chunk, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), q)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range chunk {
+			td := it.Doc
+			last := after
+			after = ecscore.TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)
+			if ok, err := keep(td); err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if len(out.DaemonTaskDefinitions) == size {
+				out.NextToken = aws.String(api.EncodeCursor(scope, last))
+				return out, nil
+			}
+			out.DaemonTaskDefinitions = append(out.DaemonTaskDefinitions, types.DaemonTaskDefinitionSummary{
+				Arn: td.DaemonTaskDefinitionArn, RegisteredAt: td.RegisteredAt, RegisteredBy: td.RegisteredBy,
+				DeleteRequestedAt: td.DeleteRequestedAt, Status: td.Status,
+			})
+		}
+		if len(chunk) <= size {
+			return out, nil
+		}
 	}
-	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), sortedSource(items, order, every), nil)
-	if err != nil {
-		return nil, err
+}
+
+// lastListedRevision is the highest revision of a daemon family with the
+// status (any status but DELETED when status is empty).
+func lastListedRevision(c *api.Context, family, status string) (int32, error) {
+	q := store.Query{Name: family, Status: status, ByAttr: true, Desc: true, Limit: 10}
+	for {
+		items, err := DaemonTaskDefinitions.List(c.Tx, c.Scope(), q)
+		if err != nil || len(items) == 0 {
+			return 0, err
+		}
+		for _, it := range items {
+			if it.Doc.Status != types.DaemonTaskDefinitionStatusDeleted {
+				return it.Doc.Revision, nil
+			}
+			q.AttrAfter = ecscore.TaskDefinitionOrder(family, it.Doc.Revision)
+		}
 	}
-	out := &ecs.ListDaemonTaskDefinitionsOutput{DaemonTaskDefinitions: []types.DaemonTaskDefinitionSummary{}, NextToken: next}
-	for _, td := range page {
-		out.DaemonTaskDefinitions = append(out.DaemonTaskDefinitions, types.DaemonTaskDefinitionSummary{
-			Arn: td.DaemonTaskDefinitionArn, RegisteredAt: td.RegisteredAt, RegisteredBy: td.RegisteredBy,
-			DeleteRequestedAt: td.DeleteRequestedAt, Status: td.Status,
-		})
-	}
-	return out, nil
 }
 
 // daemonCapacityProviders checks that every ARN names a Managed Instances
@@ -750,4 +790,11 @@ func describeDaemonRevisions(c *api.Context, in *ecs.DescribeDaemonRevisionsInpu
 		return nil, err
 	}
 	return &ecs.DescribeDaemonRevisionsOutput{DaemonRevisions: revs, Failures: failures}, nil
+}
+
+// daemonTaskDefinitionIndex keeps a daemon task definition's listing order
+// (family, then revision) in Attr, so a page of ListDaemonTaskDefinitions
+// reads only itself.
+func daemonTaskDefinitionIndex(td *types.DaemonTaskDefinition) store.Index {
+	return store.Index{Name: aws.ToString(td.Family), Status: string(td.Status), Attr: ecscore.TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)}
 }
