@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,63 +191,6 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 	}
 	return out, nil
 }
-
-// sortedTaskDefinitions lists task definitions by family, then revision, as ECS orders them.
-func sortedTaskDefinitions(c *api.Context, q store.Query, desc bool) ([]store.Item[types.TaskDefinition], error) {
-	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), q)
-	if err != nil {
-		return nil, err
-	}
-	order := byFamilyRevision(tdFamily, tdRevision, desc)
-	slices.SortFunc(items, func(a, b store.Item[types.TaskDefinition]) int { return order(a.Doc, b.Doc) })
-	return items, nil
-}
-
-// sortedSource pages items kept in the listing's order (order). A token
-// names an item, not an offset, so rows added or removed meanwhile do not
-// shift the next page. When the item a token names has left the listing,
-// every finds it among all documents of the kind, and the page starts at the
-// first item that does not sort before it (at the start when it is gone
-// altogether).
-func sortedSource[T any](items []store.Item[T], order func(a, b *T) int,
-	every func() ([]store.Item[T], error)) func(seq int64, n int) ([]store.Item[T], error) {
-	return func(seq int64, n int) ([]store.Item[T], error) {
-		start := 0
-		if seq != 0 {
-			if i := slices.IndexFunc(items, func(it store.Item[T]) bool { return it.Seq == seq }); i >= 0 {
-				start = i + 1
-			} else if all, err := every(); err != nil {
-				return nil, err
-			} else if j := slices.IndexFunc(all, func(it store.Item[T]) bool { return it.Seq == seq }); j >= 0 {
-				last := all[j].Doc
-				start = len(items)
-				if i := slices.IndexFunc(items, func(it store.Item[T]) bool { return order(it.Doc, last) >= 0 }); i >= 0 {
-					start = i
-				}
-			}
-		}
-		return items[start:min(start+n, len(items))], nil
-	}
-}
-
-// byFamilyRevision orders task definitions (and daemon task definitions) by
-// family, then revision, descending when desc.
-func byFamilyRevision[T any](family func(*T) string, revision func(*T) int32, desc bool) func(a, b *T) int {
-	return func(a, b *T) int {
-		r := cmp.Or(cmp.Compare(family(a), family(b)), cmp.Compare(revision(a), revision(b)))
-		if desc {
-			return -r
-		}
-		return r
-	}
-}
-
-// noEvery is for listings whose documents never leave (families stay):
-// a token naming an unknown item starts over.
-func noEvery[T any]() ([]store.Item[T], error) { return nil, nil }
-
-func tdFamily(td *types.TaskDefinition) string  { return aws.ToString(td.Family) }
-func tdRevision(td *types.TaskDefinition) int32 { return td.Revision }
 
 func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
 	size, err := pageSize(in.MaxResults, 100, 100)
