@@ -167,6 +167,9 @@ func (h *handlers) createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*e
 			return nil, err
 		}
 	}
+	if err := validateServiceRegistries(c, in.ServiceRegistries); err != nil {
+		return nil, err
+	}
 	ts := newTaskSet(c, svc, td, in)
 	probe := &types.Service{}
 	applyLaunch(probe, launch, td, aws.ToString(in.PlatformVersion))
