@@ -49,13 +49,17 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 			}
 		}
 		bound := false
+		td := tds[aws.ToString(t.TaskDefinitionArn)]
 		for _, c := range t.Containers {
 			for _, b := range c.NetworkBindings {
 				in.Ports[aws.ToInt32(b.HostPort)] = true
+				if dynamicBinding(td, aws.ToString(c.Name), aws.ToInt32(b.ContainerPort)) {
+					in.Dynamic[aws.ToInt32(b.HostPort)] = true
+				}
 				bound = true
 			}
 		}
-		if !bound && ecscore.Live(t) && len(portMappings(tds[aws.ToString(t.TaskDefinitionArn)])) > 0 {
+		if !bound && ecscore.Live(t) && len(portMappings(td)) > 0 {
 			unbound = append(unbound, t)
 		}
 		switch aws.ToString(t.LastStatus) {
@@ -80,6 +84,25 @@ func accountInstances(cis []*types.ContainerInstance, tasks []*types.Task, tds m
 		bindPorts(t, td, ports)
 	}
 	return list, byARN, unbound
+}
+
+// dynamicBinding reports whether a container's port was bound from the
+// dynamic range: a bridge mapping without a host port.
+func dynamicBinding(td *types.TaskDefinition, container string, containerPort int32) bool {
+	if td == nil || (td.NetworkMode != types.NetworkModeBridge && td.NetworkMode != "") {
+		return false
+	}
+	for _, cd := range td.ContainerDefinitions {
+		if aws.ToString(cd.Name) != container {
+			continue
+		}
+		for _, pm := range cd.PortMappings {
+			if aws.ToInt32(pm.ContainerPort) == containerPort {
+				return aws.ToInt32(pm.HostPort) == 0
+			}
+		}
+	}
+	return false
 }
 
 func portMappings(td *types.TaskDefinition) []types.PortMapping {
@@ -130,14 +153,22 @@ func bindPorts(t *types.Task, td *types.TaskDefinition, ports []int32) {
 }
 
 // writeBack puts an instance's counts and remaining resources into its
-// document and reports whether they changed.
+// document and reports whether they changed. PORTS lists the ports reserved
+// by the agent and by tasks' host port mappings, not those given from the
+// dynamic range: ContainerInstance.remainingResources, "the ports that were
+// reserved by the Amazon ECS container agent (at instance registration time)
+// and any task containers that have reserved port mappings on the host";
+// PortMapping.containerPort, ports "automatically assigned in this way do not
+// count toward the 100 reserved ports limit of a container instance".
 func writeBack(in *placement.Instance) bool {
 	ci := in.Doc
 	changed := ci.RunningTasksCount != int32(in.RunningTasks) || ci.PendingTasksCount != int32(in.PendingTasks)
 	ci.RunningTasksCount, ci.PendingTasksCount = int32(in.RunningTasks), int32(in.PendingTasks)
 	var ports []string
 	for p := range in.Ports {
-		ports = append(ports, strconv.Itoa(int(p)))
+		if !in.Dynamic[p] {
+			ports = append(ports, strconv.Itoa(int(p)))
+		}
 	}
 	slices.Sort(ports)
 	want := []types.Resource{

@@ -170,22 +170,38 @@ func (p *clusterPass) apply(svc *types.Service, tasks []*types.Task, plan *Plan)
 			p.dirty[s.Task] = true
 		}
 	}
-	var started []string
+	// A task set's starts are its own events; a deployment's are the service's.
+	var prefixes []string
+	started := map[string][]string{}
 	for _, s := range plan.Start {
 		ts, err := p.start(svc, s, tasks)
 		if err != nil {
 			return tasks, err
 		}
+		prefix := svcPrefix(svc)
+		if s.TaskSet != "" {
+			prefix = taskSetPrefix(svc, s.TaskSet)
+		}
 		for _, t := range ts {
 			tasks = append(tasks, t)
 			p.tasks = append(p.tasks, t)
-			started = append(started, TaskID(aws.ToString(t.TaskArn)))
+			if started[prefix] == nil {
+				prefixes = append(prefixes, prefix)
+			}
+			started[prefix] = append(started[prefix], TaskID(aws.ToString(t.TaskArn)))
 		}
 	}
-	for _, msg := range taskEvents(svc, "started", started) {
-		addEvent(svc, p.now, api.UUID(), msg)
+	for _, prefix := range prefixes {
+		for _, msg := range prefixedTaskEvents(prefix, "started", started[prefix]) {
+			addEvent(svc, p.now, api.UUID(), msg)
+		}
 	}
-	if len(started) > 0 || len(plan.Stop) > 0 {
+	for _, arn := range plan.GoneTaskSets {
+		if _, err := ecscore.Tags.Delete(p.c.Tx, sc, arn); err != nil {
+			return tasks, err
+		}
+	}
+	if len(prefixes) > 0 || len(plan.Stop) > 0 {
 		p.wake(p.now.Add(p.r.timings.StartDelay / 4))
 	}
 	return tasks, nil

@@ -9,7 +9,7 @@ import (
 )
 
 // setCounts writes the running and pending counts of a service and of each
-// of its deployments from its tasks. The primary deployment wants the
+// of its deployments and task sets from its tasks. The primary deployment wants the
 // service's desired count; the others want what they still run.
 func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 	running, pending := map[string]int32{}, map[string]int32{}
@@ -35,6 +35,14 @@ func setCounts(svc *types.Service, tasks []*types.Task, now time.Time) {
 			d.RunningCount, d.PendingCount, d.DesiredCount = running[id], pending[id], want
 			d.UpdatedAt = aws.Time(now)
 		}
+		sr += running[id]
+		sp += pending[id]
+	}
+	// A task set's tasks count for it and for the service.
+	for i := range svc.TaskSets {
+		ts := &svc.TaskSets[i]
+		id := aws.ToString(ts.Id)
+		ts.RunningCount, ts.PendingCount = running[id], pending[id]
 		sr += running[id]
 		sp += pending[id]
 	}

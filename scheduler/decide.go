@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -22,10 +23,11 @@ type Observed struct {
 	// HealthPoll how often targets still being checked are looked at again.
 	Grace, HealthPoll time.Duration
 	// Deregistered counts by target group the targets of the service's
-	// stopping tasks the pass deregistered; Draining the tasks that began
-	// draining (both for the service's events); Drained are those targets.
+	// stopping tasks the pass deregistered; Draining, by task set (or
+	// deployment), the tasks that began draining (both for the service's
+	// events); Drained are those targets.
 	Deregistered map[string]int
-	Draining     int
+	Draining     map[string]int
 	Drained      []TargetChange
 	// Alarms are the service's deployment alarms that exist, read when its
 	// primary deployment is watched.
@@ -227,15 +229,17 @@ func (d *decider) stop(t *types.Task, code types.TaskStopCode, reason string) {
 // service has no load balancers).
 func (d *decider) targets() map[string]bool {
 	in, svc := d.in, d.in.Service
-	if in.Draining > 0 {
-		addEvent(svc, in.Now, in.NewID(), drainingMessage(svc, in.Draining))
+	for _, id := range slices.Sorted(maps.Keys(in.Draining)) {
+		addEvent(svc, in.Now, in.NewID(), drainingMessage(svc, id, in.Draining[id]))
 	}
 	addCountEvents(svc, in.Now, in.NewID, in.Deregistered, deregisteredMessage)
-	if len(svc.LoadBalancers) == 0 {
+	if !hasLoadBalancers(svc) {
 		return nil
 	}
 	healthy := map[string]bool{}
-	registered := map[string]int{}
+	// Registrations are counted by event prefix (a task set's, or the
+	// service's), then target group.
+	registered := map[string]map[string]int{}
 	var stopped []string
 	for _, t := range in.Tasks {
 		if !ecscore.Running(t) {
@@ -245,7 +249,14 @@ func (d *decider) targets() map[string]bool {
 		for _, tt := range in.Targets[aws.ToString(t.TaskArn)] {
 			if !tt.Registered {
 				d.plan.Register = append(d.plan.Register, TargetChange{tt.TargetGroupArn, tt.ID, tt.Port})
-				registered[tt.TargetGroupArn]++
+				prefix := svcPrefix(svc)
+				if usesTaskSets(svc) {
+					prefix = taskSetPrefix(svc, aws.ToString(t.StartedBy))
+				}
+				if registered[prefix] == nil {
+					registered[prefix] = map[string]int{}
+				}
+				registered[prefix][tt.TargetGroupArn]++
 				ok, checking = false, true
 				continue
 			}
@@ -275,7 +286,11 @@ func (d *decider) targets() map[string]bool {
 			d.wake(in.Now.Add(in.HealthPoll))
 		}
 	}
-	addCountEvents(svc, in.Now, in.NewID, registered, registeredMessage)
+	for _, prefix := range slices.Sorted(maps.Keys(registered)) {
+		addCountEvents(svc, in.Now, in.NewID, registered[prefix], func(_ *types.Service, n int, tg string) string {
+			return registeredMessage(prefix, n, tg)
+		})
+	}
 	for _, msg := range taskEvents(svc, "stopped", stopped) {
 		addEvent(svc, in.Now, in.NewID(), msg)
 	}

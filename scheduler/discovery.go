@@ -56,12 +56,19 @@ func (p *clusterPass) discovery(t *types.Task, changed bool) error {
 }
 
 // registrationsOf lists the Cloud Map services a task registers in: the
-// service's registries (with their container port, or the port of the
+// service's registries (a task set's, for its tasks) (with their container port, or the port of the
 // container named) and the Service Connect services of the task's
 // deployment (with the port of the port mapping they name).
 func registrationsOf(svc *types.Service, t *types.Task, td *types.TaskDefinition) []registration {
 	var out []registration
-	for _, r := range svc.ServiceRegistries {
+	registries := svc.ServiceRegistries
+	if usesTaskSets(svc) {
+		registries = nil
+		if ts := taskSetOf(svc, aws.ToString(t.StartedBy)); ts != nil {
+			registries = ts.ServiceRegistries
+		}
+	}
+	for _, r := range registries {
 		port := aws.ToInt32(r.Port)
 		if port == 0 && r.ContainerPort != nil {
 			port = HostPort(t, aws.ToString(r.ContainerName), aws.ToInt32(r.ContainerPort))
@@ -136,6 +143,12 @@ func (p *clusterPass) instanceAttributes(svc *types.Service, t *types.Task, td *
 	}
 	if td != nil {
 		attrs["ECS_TASK_DEFINITION_FAMILY"] = aws.ToString(td.Family)
+	}
+	// CreateTaskSet's externalId: "If the task set is associated with a
+	// service discovery registry, the tasks in this task set will have the
+	// ECS_TASK_SET_EXTERNAL_ID Cloud Map attribute set to the provided value."
+	if ts := taskSetOf(svc, aws.ToString(t.StartedBy)); ts != nil && usesTaskSets(svc) && aws.ToString(ts.ExternalId) != "" {
+		attrs["ECS_TASK_SET_EXTERNAL_ID"] = aws.ToString(ts.ExternalId)
 	}
 	return attrs
 }

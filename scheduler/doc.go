@@ -36,6 +36,13 @@
 // is created anyway and waits, PROVISIONING, until an instance with room
 // registers (placeWaiting), as on ECS.
 //
+// A service whose deployments are managed from outside (the EXTERNAL and
+// CODE_DEPLOY deployment controllers) runs task sets instead
+// (reconcileTaskSets): each keeps its computedDesiredCount of tasks with its
+// own task definition, launch and network settings, load balancers and
+// registries, their startedBy its id; a DRAINING task set stops its tasks and
+// leaves the service once none is left.
+//
 // Passes are level-triggered and idempotent: nothing is remembered between
 // them except decoded documents (a cache keyed by their stored JSON) and when
 // the next pass is due, so a restart on the same database resumes as is.

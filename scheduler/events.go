@@ -28,11 +28,17 @@ func svcPrefix(svc *types.Service) string { return "(service " + aws.ToString(sv
 
 // taskEvents words ECS's "has started"/"has stopped" events, ten task ids each.
 func taskEvents(svc *types.Service, verb string, taskIDs []string) []string {
+	return prefixedTaskEvents(svcPrefix(svc), verb, taskIDs)
+}
+
+// prefixedTaskEvents is taskEvents for events that start with prefix (a task
+// set's: "(service NAME, taskSet ID) has started …").
+func prefixedTaskEvents(prefix, verb string, taskIDs []string) []string {
 	var out []string
 	for len(taskIDs) > 0 {
 		n := min(len(taskIDs), eventBatch)
 		var sb strings.Builder
-		fmt.Fprintf(&sb, "%s has %s %d %s:", svcPrefix(svc), verb, n, map[bool]string{true: "running tasks", false: "tasks"}[verb == "stopped"])
+		fmt.Fprintf(&sb, "%s has %s %d %s:", prefix, verb, n, map[bool]string{true: "running tasks", false: "tasks"}[verb == "stopped"])
 		for _, id := range taskIDs[:n] {
 			sb.WriteString(" (task " + id + ")")
 		}

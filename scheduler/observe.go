@@ -37,7 +37,7 @@ func (p *clusterPass) observe(svc *types.Service, tasks []*types.Task) (Observed
 			}
 		}
 	}
-	if len(svc.LoadBalancers) > 0 {
+	if hasLoadBalancers(svc) {
 		o.Targets = map[string][]TargetObservation{}
 		for _, t := range tasks {
 			if !ecscore.Running(t) {

@@ -49,11 +49,14 @@ type Input struct {
 	Observed
 }
 
-// StartTasks asks for Count new tasks of a deployment, on Instance when set (daemons).
+// StartTasks asks for Count new tasks of a deployment, on Instance when set
+// (daemons). For a task set, Deployment carries its launch settings and
+// TaskSet names it.
 type StartTasks struct {
 	Deployment *types.Deployment
 	Count      int
 	Instance   string
+	TaskSet    string
 }
 
 // StopTask asks one task to stop with ECS's code and reason.
@@ -92,6 +95,9 @@ type Plan struct {
 	Triggered []string
 	// Next is when the service wants a pass again by itself (a bake ending).
 	Next time.Time
+	// GoneTaskSets are the ARNs of the task sets that drained and left the
+	// service in this step (their tags go with them).
+	GoneTaskSets []string
 }
 
 // FailureCause is what failed a deployment.
@@ -111,16 +117,17 @@ const (
 func Reconcile(in Input) Plan {
 	svc := in.Service
 	p := Plan{Service: svc}
+	if usesTaskSets(svc) {
+		reconcileTaskSets(in, &p)
+		return p
+	}
 	// Only the tasks the service scheduler started are its own: a RunTask
-	// into the same group, or a task set's tasks, are left alone.
+	// into the same group is left alone.
 	live := make([]*types.Task, 0, len(in.Tasks))
 	for _, t := range in.Tasks {
 		if ecscore.Live(t) && !in.Stopping[t] && strings.HasPrefix(aws.ToString(t.StartedBy), ecscore.DeploymentIDPrefix) {
 			live = append(live, t)
 		}
-	}
-	if c := svc.DeploymentController; c != nil && c.Type != "" && c.Type != types.DeploymentControllerTypeEcs {
-		return p // CODE_DEPLOY and EXTERNAL services run task sets
 	}
 	primary := primaryDeployment(svc)
 	reason := func() string {

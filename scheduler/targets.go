@@ -40,16 +40,17 @@ type lbPass struct {
 	ec2      map[string]string         // container instance ARN → EC2 instance id
 	shifts   map[string]*shiftRecord   // by deployment id; nil when none
 	// deregistered counts, per service ARN and target group, the targets this
-	// pass deregistered; draining counts the tasks that began draining.
+	// pass deregistered; draining counts, per service ARN and task set (or
+	// deployment), the tasks that began draining.
 	deregistered map[string]map[string]int
 	deregister   map[string][]TargetChange
-	draining     map[string]int
+	draining     map[string]map[string]int
 }
 
 func (p *clusterPass) lbState() *lbPass {
 	if p.lb == nil {
 		p.lb = &lbPass{groups: map[string]*elbv2.TargetGroupInfo{}, shifts: map[string]*shiftRecord{},
-			deregistered: map[string]map[string]int{}, deregister: map[string][]TargetChange{}, draining: map[string]int{}}
+			deregistered: map[string]map[string]int{}, deregister: map[string][]TargetChange{}, draining: map[string]map[string]int{}}
 	}
 	return p.lb
 }
@@ -101,38 +102,55 @@ func (p *clusterPass) ec2InstanceOf(ciArn string) string {
 }
 
 // targetsOf lists where a service's task is (or was) registered: for each of
-// the service's load balancers, the deployment's target group with the
-// task's ENI address and container port (ip targets) or its instance and
-// host port (instance targets).
+// the service's load balancers, the deployment's target group; for a task of
+// a task set, its task set's load balancers.
 func (p *clusterPass) targetsOf(svc *types.Service, t *types.Task) ([]taskTarget, error) {
 	var out []taskTarget
+	var err error
+	if usesTaskSets(svc) {
+		if ts := taskSetOf(svc, aws.ToString(t.StartedBy)); ts != nil {
+			for _, lb := range ts.LoadBalancers {
+				if out, err = p.appendTarget(out, lb, aws.ToString(lb.TargetGroupArn), t); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	}
 	for i, lb := range svc.LoadBalancers {
 		if err := p.loadShift(svc, aws.ToString(t.StartedBy)); err != nil {
 			return nil, err
 		}
 		tgArn := targetGroupOf(svc, i, aws.ToString(t.StartedBy), p.lbState().shifts)
-		if tgArn == "" {
-			continue
-		}
-		info, err := p.targetGroupInfo(tgArn)
-		if err != nil {
+		if out, err = p.appendTarget(out, lb, tgArn, t); err != nil {
 			return nil, err
 		}
-		if info == nil {
-			continue
+	}
+	return out, nil
+}
+
+// appendTarget adds a task's target in a target group for one load balancer
+// of its service or task set: its ENI address and container port (ip
+// targets) or its instance and host port (instance targets).
+func (p *clusterPass) appendTarget(out []taskTarget, lb types.LoadBalancer, tgArn string, t *types.Task) ([]taskTarget, error) {
+	if tgArn == "" {
+		return out, nil
+	}
+	info, err := p.targetGroupInfo(tgArn)
+	if err != nil || info == nil {
+		return out, err
+	}
+	port := aws.ToInt32(lb.ContainerPort)
+	switch info.TargetType {
+	case targetTypeIP:
+		if addr := ENIAddress(t); addr != "" {
+			out = append(out, taskTarget{tgArn, addr, port})
 		}
-		port := aws.ToInt32(lb.ContainerPort)
-		switch info.TargetType {
-		case targetTypeIP:
-			if addr := ENIAddress(t); addr != "" {
-				out = append(out, taskTarget{tgArn, addr, port})
-			}
-		case targetTypeInst:
-			id := p.ec2InstanceOf(aws.ToString(t.ContainerInstanceArn))
-			host := HostPort(t, aws.ToString(lb.ContainerName), port)
-			if id != "" && host > 0 {
-				out = append(out, taskTarget{tgArn, id, host})
-			}
+	case targetTypeInst:
+		id := p.ec2InstanceOf(aws.ToString(t.ContainerInstanceArn))
+		host := HostPort(t, aws.ToString(lb.ContainerName), port)
+		if id != "" && host > 0 {
+			out = append(out, taskTarget{tgArn, id, host})
 		}
 	}
 	return out, nil
@@ -179,7 +197,7 @@ func (p *clusterPass) drain(t *types.Task) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	svc, err := p.serviceOfTask(t)
-	if err != nil || svc == nil || len(svc.LoadBalancers) == 0 {
+	if err != nil || svc == nil || !hasLoadBalancers(svc) {
 		return time.Time{}, err
 	}
 	obs, err := p.observeTargets(svc, t)
@@ -203,7 +221,11 @@ func (p *clusterPass) drain(t *types.Task) (time.Time, error) {
 		hold = later(hold, until)
 	}
 	if len(deregister) > 0 {
-		p.lbState().draining[svcArn]++
+		lb := p.lbState()
+		if lb.draining[svcArn] == nil {
+			lb.draining[svcArn] = map[string]int{}
+		}
+		lb.draining[svcArn][aws.ToString(t.StartedBy)]++
 	}
 	return hold, nil
 }
@@ -242,17 +264,19 @@ func (p *clusterPass) observeTargets(svc *types.Service, t *types.Task) ([]Targe
 	return out, nil
 }
 
-// Event texts of ECS's load balancer integration.
-func registeredMessage(svc *types.Service, n int, tgArn string) string {
-	return fmt.Sprintf("%s registered %d targets in (target-group %s)", svcPrefix(svc), n, tgArn)
+// Event texts of ECS's load balancer integration. Registrations are the
+// service's, or a task set's (prefix); deregistrations the service's;
+// draining names the task set (or deployment) of the tasks.
+func registeredMessage(prefix string, n int, tgArn string) string {
+	return fmt.Sprintf("%s registered %d targets in (target-group %s)", prefix, n, tgArn)
 }
 
 func deregisteredMessage(svc *types.Service, n int, tgArn string) string {
 	return fmt.Sprintf("%s deregistered %d targets in (target-group %s)", svcPrefix(svc), n, tgArn)
 }
 
-func drainingMessage(svc *types.Service, n int) string {
-	return fmt.Sprintf("%s has begun draining connections on %d tasks.", svcPrefix(svc), n)
+func drainingMessage(svc *types.Service, startedBy string, n int) string {
+	return fmt.Sprintf("%s has begun draining connections on %d tasks.", taskPrefix(svc, startedBy), n)
 }
 
 func unhealthyMessage(svc *types.Service, taskID string, port int32, tgArn string) string {

@@ -55,14 +55,24 @@ func TestDeactivatingHeldUntilDrained(t *testing.T) {
 	}
 }
 
+// The draining and task-set texts are those of real service events: "(service
+// wordpress-service, taskSet ecs-svc/4034032221499882557) has begun draining
+// connections on 1 tasks." next to "(service wordpress-service) deregistered 1
+// targets in (target-group …)" (the same text in several deployment logs, as
+// for rolling deployments, whose id names the task set), and for an EXTERNAL
+// service "(service staging-api, taskSet ecs-svc/8895224990753999325) has
+// started 1 tasks: (task …)." and "… registered 1 targets in (target-group …)"
+// (mtyurt/ecstui's sample of a service described).
 func TestEventTexts(t *testing.T) {
 	svc := &types.Service{ServiceName: aws.String("web")}
 	tg := "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef"
 	for got, want := range map[string]string{
-		registeredMessage(svc, 2, tg):   "(service web) registered 2 targets in (target-group " + tg + ")",
-		deregisteredMessage(svc, 1, tg): "(service web) deregistered 1 targets in (target-group " + tg + ")",
-		drainingMessage(svc, 3):         "(service web) has begun draining connections on 3 tasks.",
-		ELBHealthStopReason(tg):         "Task failed ELB health checks in (target-group " + tg + ")",
+		registeredMessage(svcPrefix(svc), 2, tg):                                           "(service web) registered 2 targets in (target-group " + tg + ")",
+		registeredMessage(taskSetPrefix(svc, "ecs-svc/1"), 1, tg):                          "(service web, taskSet ecs-svc/1) registered 1 targets in (target-group " + tg + ")",
+		deregisteredMessage(svc, 1, tg):                                                    "(service web) deregistered 1 targets in (target-group " + tg + ")",
+		drainingMessage(svc, "ecs-svc/1", 3):                                               "(service web, taskSet ecs-svc/1) has begun draining connections on 3 tasks.",
+		prefixedTaskEvents(taskSetPrefix(svc, "ecs-svc/1"), "started", []string{"abc"})[0]: "(service web, taskSet ecs-svc/1) has started 1 tasks: (task abc).",
+		ELBHealthStopReason(tg):                                                            "Task failed ELB health checks in (target-group " + tg + ")",
 	} {
 		if got != want {
 			t.Errorf("%q, want %q", got, want)

@@ -126,8 +126,12 @@ func TestFargateServiceBehindALB(t *testing.T) {
 		}
 		return len(h) == 2 && len(healthyIDs(h)) == 2 && stopped == 2, ""
 	})
+	// The draining event names the deployment's task set, as in real events:
+	// "(service wordpress-service, taskSet ecs-svc/4034032221499882557) has
+	// begun draining connections on 1 tasks." beside "(service
+	// wordpress-service) deregistered 1 targets in (target-group …)".
 	if s := e.service("web"); !harness.HasEvent(s, "(service web) deregistered 2 targets in (target-group "+tgArn+")") ||
-		!harness.HasEvent(s, "(service web) has begun draining connections on 2 tasks.") {
+		!harness.HasEvent(s, "(service web, taskSet "+aws.ToString(s.Deployments[0].Id)+") has begun draining connections on 2 tasks.") {
 		t.Errorf("events: %v", eventMessages(s))
 	}
 

@@ -165,3 +165,37 @@ func TestServiceConnectAndRegistries(t *testing.T) {
 		t.Errorf("services by namespace after delete %v", list.ServiceArns)
 	}
 }
+
+// A task set's tasks register in the task set's service registries, with the
+// task set's externalId as an attribute (CreateTaskSet's externalId: "If the
+// task set is associated with a service discovery registry, the tasks in this
+// task set will have the ECS_TASK_SET_EXTERNAL_ID Cloud Map attribute set to
+// the provided value").
+func TestTaskSetRegistriesAndExternalID(t *testing.T) {
+	ls := harness.StartScaled(t, 20)
+	e := ecs.NewFromConfig(ls.Config)
+	c := client(ls.Config)
+	harness.CreateCluster(t, e, "ts")
+	ns := createHTTPNamespace(t, c, "internal")
+	registry := harness.Must(c.CreateService(harness.Ctx, &sd.CreateServiceInput{Name: aws.String("api"),
+		NamespaceId: ns.Id, HealthCheckCustomConfig: &types.HealthCheckCustomConfig{}}))(t).Service
+	td := harness.RegisterTaskDefinition(t, e, harness.FargateDefinition("api", "web", "nginx", 8080))
+	harness.Must(e.CreateService(harness.Ctx, &ecs.CreateServiceInput{Cluster: aws.String("ts"), ServiceName: aws.String("api"),
+		DesiredCount: aws.Int32(2), DeploymentController: &ecstypes.DeploymentController{Type: ecstypes.DeploymentControllerTypeExternal}}))(t)
+	harness.Must(e.CreateTaskSet(harness.Ctx, &ecs.CreateTaskSetInput{Cluster: aws.String("ts"), Service: aws.String("api"),
+		TaskDefinition: aws.String(td), LaunchType: ecstypes.LaunchTypeFargate, ExternalId: aws.String("deploy-7"),
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: harness.DefaultSubnets(t, ls.Config)[:1]}},
+		Scale:                &ecstypes.Scale{Value: 100, Unit: ecstypes.ScaleUnitPercent},
+		ServiceRegistries:    []ecstypes.ServiceRegistry{{RegistryArn: registry.Arn, ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}}}))(t)
+	harness.Eventually(t, 10*time.Second, "the task set's 2 tasks registered", func() (bool, string) {
+		want := taskEndpoints(t, e, "ts", "api", 8080)
+		got := instancesOf(t, c, aws.ToString(registry.Arn))
+		return len(want) == 2 && strings.Join(got, ",") == strings.Join(want, ","), strings.Join(got, ",")
+	})
+	out := harness.Must(c.ListInstances(harness.Ctx, &sd.ListInstancesInput{ServiceId: registry.Arn}))(t)
+	for _, in := range out.Instances {
+		if in.Attributes["ECS_TASK_SET_EXTERNAL_ID"] != "deploy-7" || in.Attributes["ECS_SERVICE_NAME"] != "api" {
+			t.Errorf("instance %s attributes %v", aws.ToString(in.Id), in.Attributes)
+		}
+	}
+}

@@ -289,7 +289,8 @@ func listClusters(c *api.Context, in *ecs.ListClustersInput) (*ecs.ListClustersO
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := scanPage(c, ecscore.Clusters, store.Query{Status: "ACTIVE"}, "ecs:ListClusters", in.NextToken, size, nil)
+	// Deleted (INACTIVE) clusters are listed too, as on ECS (see TestI13ListClustersListsInactiveClusters).
+	items, next, err := scanPage(c, ecscore.Clusters, store.Query{}, "ecs:ListClusters", in.NextToken, size, nil)
 	if err != nil {
 		return nil, err
 	}

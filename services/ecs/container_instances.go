@@ -380,11 +380,14 @@ func describeContainerInstances(c *api.Context, in *ecs.DescribeContainerInstanc
 	if err != nil {
 		return nil, err
 	}
+	// AWS's texts: "Container instance cannot be empty." (getmoto/moto#2473,
+	// gchq/sleeper#3387) and "instanceIds can have at most 100 items."
+	// (traefik/traefik#3625).
 	if len(in.ContainerInstances) == 0 {
-		return nil, errInvalidParameter("Container instances cannot be empty.")
+		return nil, errInvalidParameter("Container instance cannot be empty.")
 	}
 	if len(in.ContainerInstances) > 100 {
-		return nil, errInvalidParameter("Container instances cannot have more than 100 elements.")
+		return nil, errInvalidParameter("instanceIds can have at most 100 items.")
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	out := &ecs.DescribeContainerInstancesOutput{ContainerInstances: []types.ContainerInstance{}, Failures: []types.Failure{}}
@@ -476,8 +479,9 @@ func updateContainerInstancesState(c *api.Context, in *ecs.UpdateContainerInstan
 	if in.Status != types.ContainerInstanceStatusActive && in.Status != types.ContainerInstanceStatusDraining {
 		return nil, errInvalidParameter("Container instances status can only be updated to ACTIVE or DRAINING.")
 	}
+	// "instanceIds can have at most 10 items." (minamijoyo/myaws#25).
 	if len(in.ContainerInstances) > 10 {
-		return nil, errInvalidParameter("Container instances cannot have more than 10 elements.")
+		return nil, errInvalidParameter("instanceIds can have at most 10 items.")
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	out := &ecs.UpdateContainerInstancesStateOutput{ContainerInstances: []types.ContainerInstance{}, Failures: []types.Failure{}}

@@ -76,10 +76,14 @@ func ServicesUsingTargetGroup(tx *store.Tx, sc store.Scope, targetGroupArn strin
 		if aws.ToString(svc.Status) == ecscore.ServiceInactive {
 			continue
 		}
-		if slices.ContainsFunc(svc.LoadBalancers, func(lb types.LoadBalancer) bool {
-			return aws.ToString(lb.TargetGroupArn) == targetGroupArn ||
-				(lb.AdvancedConfiguration != nil && aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn) == targetGroupArn)
-		}) {
+		uses := func(lbs []types.LoadBalancer) bool {
+			return slices.ContainsFunc(lbs, func(lb types.LoadBalancer) bool {
+				return aws.ToString(lb.TargetGroupArn) == targetGroupArn ||
+					(lb.AdvancedConfiguration != nil && aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn) == targetGroupArn)
+			})
+		}
+		// A task set's tasks register in its own target groups.
+		if uses(svc.LoadBalancers) || slices.ContainsFunc(svc.TaskSets, func(ts types.TaskSet) bool { return uses(ts.LoadBalancers) }) {
 			out = append(out, aws.ToString(svc.ServiceArn))
 		}
 	}

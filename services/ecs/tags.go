@@ -95,7 +95,13 @@ func DeleteResourceTags(c *api.Context, arn string) error {
 
 func tagResource(c *api.Context, in *ecs.TagResourceInput) (*ecs.TagResourceOutput, error) {
 	arn := aws.ToString(in.ResourceArn)
-	if err := requireTaggable(c, arn); err != nil {
+	// A deleted cluster, still listed, is refused in ECS's words: "The
+	// specified cluster is inactive. Specify an active cluster and try again."
+	// (gruntwork-io/cloud-nuke#145, tagging the clusters ListClusters returned).
+	inactive := func() error {
+		return errInvalidParameter("The specified cluster is inactive. Specify an active cluster and try again.")
+	}
+	if err := requireTaggable(c, arn, inactive); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) == 0 {
@@ -109,7 +115,7 @@ func tagResource(c *api.Context, in *ecs.TagResourceInput) (*ecs.TagResourceOutp
 
 func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResourceOutput, error) {
 	arn := aws.ToString(in.ResourceArn)
-	if err := requireTaggable(c, arn); err != nil {
+	if err := requireTaggable(c, arn, ecscore.ErrClusterNotFound); err != nil {
 		return nil, err
 	}
 	drop := map[string]bool{}
@@ -137,7 +143,9 @@ func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResour
 
 func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs.ListTagsForResourceOutput, error) {
 	arn := aws.ToString(in.ResourceArn)
-	if err := requireTaggable(c, arn); err != nil {
+	// A deleted cluster's tags are still read (cloud-nuke#146: listing the
+	// tags of an INACTIVE cluster succeeded, tagging it did not).
+	if err := requireTaggable(c, arn, func() error { return nil }); err != nil {
 		return nil, err
 	}
 	tags, err := ResourceTags(c, arn)
@@ -165,8 +173,9 @@ func resourceType(c *api.Context, arn string) string {
 	return typ
 }
 
-// requireTaggable checks that arn names an existing taggable ECS resource.
-func requireTaggable(c *api.Context, arn string) error {
+// requireTaggable checks that arn names an existing taggable ECS resource;
+// inactive answers for a deleted (INACTIVE) cluster.
+func requireTaggable(c *api.Context, arn string, inactive func() error) error {
 	notFound := apierror.New("ResourceNotFoundException", "The specified resource could not be found.")
 	var found bool
 	var err error
@@ -176,8 +185,11 @@ func requireTaggable(c *api.Context, arn string) error {
 		if e != nil {
 			return e
 		}
-		if cl == nil || aws.ToString(cl.Status) == "INACTIVE" {
+		if cl == nil {
 			return ecscore.ErrClusterNotFound()
+		}
+		if aws.ToString(cl.Status) == "INACTIVE" {
+			return inactive()
 		}
 		return nil
 	case "service":

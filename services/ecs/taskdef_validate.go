@@ -185,6 +185,13 @@ func PrepareTaskDefinition(td *types.TaskDefinition) error {
 	if td.Volumes == nil {
 		td.Volumes = []types.Volume{}
 	}
+	// An EFS volume without a root directory mounts the file system's root,
+	// and ECS answers it as "/" (TestI13EFSRootDirectoryDefault).
+	for _, v := range td.Volumes {
+		if efs := v.EfsVolumeConfiguration; efs != nil && efs.RootDirectory == nil {
+			efs.RootDirectory = aws.String("/")
+		}
+	}
 	if td.PlacementConstraints == nil {
 		td.PlacementConstraints = []types.TaskDefinitionPlacementConstraint{}
 	}

@@ -19,8 +19,9 @@ func registerTaskSets(s *api.Service, h *handlers) {
 	api.Handle(s, "UpdateServicePrimaryTaskSet", updateServicePrimaryTaskSet)
 }
 
-// newTaskSet builds a task set of the service's task definition; in, when
-// given, overrides the service's launch and network settings.
+// newTaskSet builds a task set of the service's task definition, at 100
+// percent (CodeDeploy's first task set); in, when given, overrides the
+// service's launch and network settings and the scale.
 func newTaskSet(c *api.Context, svc *types.Service, td *types.TaskDefinition, in *ecs.CreateTaskSetInput) *types.TaskSet {
 	now := c.Now()
 	id := ecscore.NewDeploymentID()
@@ -45,6 +46,10 @@ func newTaskSet(c *api.Context, svc *types.Service, td *types.TaskDefinition, in
 		UpdatedAt:                aws.Time(now),
 	}
 	if in != nil {
+		// CreateTaskSet without a scale starts at 0 percent: AWS CLI's
+		// create-task-set example answers "scale": {"value": 0.0, "unit":
+		// "PERCENT"} for a call that gives none.
+		ts.Scale = &types.Scale{Value: 0, Unit: types.ScaleUnitPercent}
 		ts.ExternalId = in.ExternalId
 		if in.NetworkConfiguration != nil {
 			ts.NetworkConfiguration = in.NetworkConfiguration
@@ -158,6 +163,12 @@ func (h *handlers) createTaskSet(c *api.Context, in *ecs.CreateTaskSetInput) (*e
 		if err := validateLoadBalancers(td, in.LoadBalancers); err != nil {
 			return nil, err
 		}
+		if err := validateTargetGroups(c, td, in.LoadBalancers); err != nil {
+			return nil, err
+		}
+	}
+	if err := validateServiceRegistries(c, in.ServiceRegistries); err != nil {
+		return nil, err
 	}
 	ts := newTaskSet(c, svc, td, in)
 	probe := &types.Service{}
@@ -307,6 +318,7 @@ func updateServicePrimaryTaskSet(c *api.Context, in *ecs.UpdateServicePrimaryTas
 	svc.LaunchType, svc.CapacityProviderStrategy = primary.LaunchType, primary.CapacityProviderStrategy
 	svc.PlatformVersion, svc.PlatformFamily = primary.PlatformVersion, primary.PlatformFamily
 	svc.NetworkConfiguration = primary.NetworkConfiguration
+	svc.LoadBalancers, svc.ServiceRegistries = primary.LoadBalancers, primary.ServiceRegistries
 	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}

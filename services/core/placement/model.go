@@ -24,9 +24,13 @@ type Instance struct {
 	RegisteredAt   time.Time
 	Attributes     map[string]string // ecs.availability-zone, ecs.instance-type, custom ones
 
-	CPU, Memory  int64 // remaining
-	ENIs         int   // remaining task ENIs (awsvpc on EC2)
-	Ports        map[int32]bool
+	CPU, Memory int64 // remaining
+	ENIs        int   // remaining task ENIs (awsvpc on EC2)
+	Ports       map[int32]bool
+	// Dynamic are the ports of Ports given from the dynamic range to bridge
+	// mappings without a host port: taken, but not reserved ports that
+	// remainingResources lists.
+	Dynamic      map[int32]bool
 	RunningTasks int
 	PendingTasks int
 	// Groups counts the live tasks of each task group on the instance.
@@ -123,6 +127,7 @@ func fromDocument(ci *types.ContainerInstance, order int, resources []types.Reso
 		RegisteredAt:   aws.ToTime(ci.RegisteredAt),
 		Attributes:     map[string]string{},
 		Ports:          map[int32]bool{},
+		Dynamic:        map[int32]bool{},
 		Groups:         map[string]int{},
 		Order:          order,
 		Doc:            ci,

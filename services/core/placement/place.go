@@ -201,6 +201,9 @@ func (in *Instance) DynamicPort() int32 {
 	for p := int32(DynamicPortFirst); p <= DynamicPortLast; p++ {
 		if !in.Ports[p] {
 			in.Ports[p] = true
+			if in.Dynamic != nil {
+				in.Dynamic[p] = true
+			}
 			return p
 		}
 	}
