@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/longshore/longshore/services/api"
 )
 
 // actionsJSON is the authorization table: for each service and operation,
@@ -96,6 +98,10 @@ type PassRule struct {
 type Resource struct {
 	Member string `json:"member,omitempty"`
 	ARN    string `json:"arn"`
+	// IAM names the kind of IAM entity (user, role, group,
+	// instance-profile) a name-valued member refers to: the resource is
+	// the entity's own ARN, path included, as IAM evaluates it.
+	IAM string `json:"iam,omitempty"`
 }
 
 // ResRef is a Resource given inline or by the name of one of the service's.
@@ -287,7 +293,8 @@ func (f *fields) tags(in any, path string) (map[string]string, bool) {
 	return out, true
 }
 
-// expand fills an ARN template for one value of the resource's member.
+// expand fills an ARN template for one value of the resource's member;
+// {Partition} is the partition of the request's region.
 func (f *fields) expand(tmpl, value, region, account string, in any) string {
 	var b strings.Builder
 	for {
@@ -319,7 +326,7 @@ func (f *fields) expand(tmpl, value, region, account string, in any) string {
 		case "Account":
 			v = account
 		case "Partition":
-			v = "aws"
+			v = api.Partition(region)
 		case ".":
 			v = value
 		default:
