@@ -43,7 +43,7 @@ func (s *Simulated) checkSecrets(c *api.Context, t *types.Task, td *types.TaskDe
 	for _, cd := range td.ContainerDefinitions {
 		for _, sec := range cd.Secrets {
 			from := aws.ToString(sec.ValueFrom)
-			if strings.HasPrefix(from, "arn:aws:secretsmanager:") {
+			if strings.HasPrefix(from, "arn:") && strings.Contains(from, ":secretsmanager:") {
 				continue // Secrets Manager is not a service Longshore speaks
 			}
 			arn := from
@@ -51,7 +51,7 @@ func (s *Simulated) checkSecrets(c *api.Context, t *types.Task, td *types.TaskDe
 				if !strings.HasPrefix(arn, "/") {
 					arn = "/" + arn
 				}
-				arn = "arn:aws:ssm:" + c.Region + ":" + c.Account() + ":parameter" + arn
+				arn = c.ARNPrefix() + "ssm:" + c.Region + ":" + c.Account() + ":parameter" + arn
 			}
 			if msg := s.ExecutionRole(c, role, session, "ssm:GetParameters", arn); msg != "" {
 				reason := "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
@@ -78,7 +78,7 @@ func (s *Simulated) logStreamDenied(c *api.Context, t *types.Task, td *types.Tas
 	if s.ExecutionRole == nil || td == nil || td.ExecutionRoleArn == nil {
 		return nil
 	}
-	arn := "arn:aws:logs:" + c.Region + ":" + c.Account() + ":log-group:" + group + ":log-stream:" + stream
+	arn := c.ARNPrefix() + "logs:" + c.Region + ":" + c.Account() + ":log-group:" + group + ":log-stream:" + stream
 	msg := s.ExecutionRole(c, aws.ToString(td.ExecutionRoleArn), TaskID(aws.ToString(t.TaskArn)), "logs:CreateLogStream", arn)
 	if msg == "" {
 		return nil

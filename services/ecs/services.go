@@ -287,7 +287,8 @@ func applyRole(c *api.Context, svc *types.Service, role string, td *types.TaskDe
 		return errInvalid("You cannot specify an IAM role for services that require a service linked role.")
 	}
 	if !strings.HasPrefix(role, "arn:") {
-		role = c.ARNPrefix() + "iam::" + c.Account() + ":role/" + role
+		// A role under a path is given as "/path/name" (CreateService's role).
+		role = c.ARNPrefix() + "iam::" + c.Account() + ":role/" + strings.TrimPrefix(role, "/")
 	}
 	svc.RoleArn = aws.String(role)
 	return nil
