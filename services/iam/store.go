@@ -161,7 +161,9 @@ func getRole(tx *store.Tx, account, name string) (*Role, error) {
 }
 
 // GetRoleByName loads a role of account by its name, or fails with NoSuchEntity.
-func GetRoleByName(tx *store.Tx, account, name string) (*Role, error) { return getRole(tx, account, name) }
+func GetRoleByName(tx *store.Tx, account, name string) (*Role, error) {
+	return getRole(tx, account, name)
+}
 
 // GetRoleByARN loads a role of account by its ARN (the path must match too;
 // the partition need not, the account's entities serving every region),
