@@ -20,6 +20,7 @@ func New() *Service {
 	registerCore(s.Service, s.uses)
 	registerExtras(s.Service, s.uses)
 	registerSimulation(s.Service)
+	managedInPartition(s.Service)
 	return s
 }
 
