@@ -347,9 +347,9 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 	id := req.Identity
 	action, rule := e.table.Action(req.Service.Name, req.SigningName, req.Operation)
 	if id == nil || id.Kind == Root {
-		if rule != nil && rule.SLR != nil {
+		if rule != nil && rule.SLR != nil && e.needsSLR(rule.SLR, req) {
 			// Root may do anything, and AWS makes the role it needs.
-			if _, err := iam.EnsureServiceLinkedRole(ctx.Tx, ctx.Caller.Account, rule.SLR.Service); err != nil {
+			if _, err := iam.EnsureServiceLinkedRole(ctx.Tx, ctx.Caller.Account, req.Region, rule.SLR.Service); err != nil {
 				return err
 			}
 		}
@@ -415,7 +415,7 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 			return err
 		}
 	}
-	if rule != nil && rule.SLR != nil {
+	if rule != nil && rule.SLR != nil && e.needsSLR(rule.SLR, req) {
 		if err := e.serviceLinkedRole(ctx, id, rule.SLR, req); err != nil {
 			return err
 		}
@@ -477,11 +477,20 @@ func (e *Enforcer) serviceLinkedRole(ctx *api.Context, id *Identity, slr *SLRRul
 	c := e.baseContext(req)
 	c.Set("iam:AWSServiceName", slr.Service)
 	arn := "arn:" + api.Partition(req.Region) + ":iam::" + account + ":role/aws-service-role/" + slr.Service + "/" + slr.Role
-	if e.decide(id, "iam:CreateServiceLinkedRole", arn, c) != nil {
+	if err := e.decide(id, "iam:CreateServiceLinkedRole", arn, c); err != nil {
+		if slr.Code == "" {
+			return err
+		}
 		return apierror.New(slr.Code, "%s", slr.Message)
 	}
-	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, slr.Service)
+	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, req.Region, slr.Service)
 	return err
+}
+
+// needsSLR reports whether a request uses the service-linked role of its
+// rule, rather than one its input names.
+func (e *Enforcer) needsSLR(slr *SLRRule, req Request) bool {
+	return slr.Unless == "" || len(e.fields.strs(req.Input, slr.Unless)) == 0
 }
 
 // baseContext holds the global condition keys of a request.

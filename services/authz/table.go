@@ -73,12 +73,17 @@ type OpRule struct {
 	Trust bool `json:"trust,omitempty"`
 }
 
-// SLRRule names a service-linked role and the service's refusal without it.
+// SLRRule names a service-linked role and the service's refusal without it:
+// Code and Message, or with no Code IAM's own denial of
+// iam:CreateServiceLinkedRole.
 type SLRRule struct {
 	Service string `json:"service"` // ecs.amazonaws.com
 	Role    string `json:"role"`    // AWSServiceRoleForECS
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Unless is an input member that, when set, names the role to use
+	// instead (Auto Scaling's ServiceLinkedRoleARN).
+	Unless string `json:"unless,omitempty"`
 }
 
 // PassRule is a role-valued member and the service it is passed to.

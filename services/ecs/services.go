@@ -204,6 +204,9 @@ func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*e
 		svc.TaskSets = []types.TaskSet{*ts}
 	}
 
+	if err := h.serviceLinkedRole(c); err != nil {
+		return nil, err
+	}
 	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}

@@ -206,14 +206,14 @@ func TestResolveAccessKey(t *testing.T) {
 
 func TestEnsureServiceLinkedRole(t *testing.T) {
 	coreWithContext(t, func(c *api.Context) {
-		r1, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "ecs.amazonaws.com")
+		r1, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "ecs.amazonaws.com")
 		coreWantCode(t, err, "")
-		r2, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "ecs.amazonaws.com")
+		r2, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "ecs.amazonaws.com")
 		coreWantCode(t, err, "")
 		if aws.ToString(r1.RoleId) != aws.ToString(r2.RoleId) || aws.ToString(r1.Arn) != "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS" {
 			t.Errorf("roles %s %s", aws.ToString(r1.Arn), aws.ToString(r2.RoleId))
 		}
-		_, err = EnsureServiceLinkedRole(c.Tx, coreTestAccount, "nope.amazonaws.com")
+		_, err = EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "nope.amazonaws.com")
 		coreWantCode(t, err, "InvalidInput")
 		_, err = deleteRole(c, &iam.DeleteRoleInput{RoleName: aws.String("AWSServiceRoleForECS")})
 		coreWantCode(t, err, "UnmodifiableEntity")
