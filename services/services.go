@@ -124,6 +124,7 @@ func New(cfg Config) *Set {
 	sqsSvc := sqs.New()
 	set.Services = append(set.Services, sqsSvc.Service)
 	set.starters = append(set.starters, sqsSvc.NewWorker(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
+	iamSvc.NoteKeyUses(set.Services)
 	return set
 }
 

@@ -26,5 +26,5 @@ func New() *Service {
 
 // Resolve finds the IAM user behind an access key id, or returns nil.
 func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
-	return resolveAccessKey(tx, accessKeyID, s.uses)
+	return resolveAccessKey(tx, accessKeyID)
 }
