@@ -172,10 +172,11 @@ func (s *Simulated) createContainers(c *api.Context, t *types.Task, td *types.Ta
 			break
 		}
 		if aws.ToString(t.LastStatus) == ecscore.TaskPending {
-			if !s.checkSecrets(c, t, td, at) {
+			if name, reason := ExecutionRoleRefusal(c, s.ExecutionRole, t, td); reason != "" {
+				failLogger(t, taskContainer(t, name), reason, at)
 				return true, nil
 			}
-			return true, s.openStreams(c, t, td, targets, at)
+			return true, openStreams(c, t, td, targets, at)
 		}
 		apply(at, &Outcome{}) // PROVISIONING to PENDING: nothing for the outcome
 		t.Version++
@@ -196,7 +197,7 @@ func beforeContainersCreated(t *types.Task) bool {
 // openStreams creates each container's log stream (and the group when asked
 // to) as the driver does when the container is created. The first that
 // fails stops the task with the agent's reason.
-func (s *Simulated) openStreams(c *api.Context, t *types.Task, td *types.TaskDefinition, targets []awslogsTarget, at time.Time) error {
+func openStreams(c *api.Context, t *types.Task, td *types.TaskDefinition, targets []awslogsTarget, at time.Time) error {
 	for _, a := range targets {
 		ct := taskContainer(t, a.Container)
 		if ct == nil {
@@ -205,12 +206,9 @@ func (s *Simulated) openStreams(c *api.Context, t *types.Task, td *types.TaskDef
 		if ct.RuntimeId == nil {
 			ct.RuntimeId = aws.String(newRuntimeID(t))
 		}
-		refusal := s.logStreamDenied(a.in(c), t, td, a.Group, a.stream(t))
-		var err error
-		if refusal == nil {
-			if refusal, err = openStream(a.in(c), a.Group, a.stream(t), a.CreateGroup); err != nil {
-				return err
-			}
+		refusal, err := openStream(a.in(c), a.Group, a.stream(t), a.CreateGroup)
+		if err != nil {
+			return err
 		}
 		if refusal != nil {
 			failLogger(t, ct, refusal.reason(t.LaunchType == types.LaunchTypeFargate), at)
@@ -306,10 +304,11 @@ func (r *loggerRefusal) reason(fargate bool) string {
 		r.what + ": " + sdk
 }
 
-// failLogger stops a task whose container's log stream could not be created.
-// On EC2 the container carries the reason too, as Docker's refusal to start it.
+// failLogger stops a task whose container's log stream could not be
+// created, or whose secrets could not be read. On EC2 the container carries
+// the reason too, as Docker's refusal to start it.
 func failLogger(t *types.Task, ct *types.Container, reason string, at time.Time) {
-	if t.LaunchType != types.LaunchTypeFargate {
+	if ct != nil && t.LaunchType != types.LaunchTypeFargate {
 		ct.Reason = aws.String(reason)
 	}
 	if t.PullStoppedAt == nil {

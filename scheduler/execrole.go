@@ -2,14 +2,12 @@ package scheduler
 
 import (
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/services/core/ecscore"
 )
 
 // RoleCheck decides whether a session of a role may perform an action on a
@@ -33,17 +31,21 @@ func needsExecutionRole(td *types.TaskDefinition) bool {
 	return false
 }
 
-// checkSecrets reads the task's SSM secrets as the execution role: the first
-// parameter it may not read stops the task with the agent's reason.
-func (s *Simulated) checkSecrets(c *api.Context, t *types.Task, td *types.TaskDefinition, at time.Time) bool {
-	if s.ExecutionRole == nil || td == nil || td.ExecutionRoleArn == nil {
-		return true
+// ExecutionRoleRefusal is what the agent meets when it acts with a task's
+// execution role before creating its containers: the first SSM secret the
+// role may not read (ssm:GetParameters), else the first awslogs stream it
+// may not create (logs:CreateLogStream). It returns the container concerned
+// and the task's stopped reason, or "" when the role may do all. Both
+// runtimes apply it (with IAM enforcement; a nil check allows everything).
+func ExecutionRoleRefusal(c *api.Context, check RoleCheck, t *types.Task, td *types.TaskDefinition) (container, reason string) {
+	if check == nil || td == nil || td.ExecutionRoleArn == nil {
+		return "", ""
 	}
 	role, session := aws.ToString(td.ExecutionRoleArn), TaskID(aws.ToString(t.TaskArn))
 	for _, cd := range td.ContainerDefinitions {
 		for _, sec := range cd.Secrets {
 			from := aws.ToString(sec.ValueFrom)
-			if strings.HasPrefix(from, "arn:aws:secretsmanager:") {
+			if strings.HasPrefix(from, "arn:") && strings.Contains(from, ":secretsmanager:") {
 				continue // Secrets Manager is not a service Longshore speaks
 			}
 			arn := from
@@ -51,37 +53,22 @@ func (s *Simulated) checkSecrets(c *api.Context, t *types.Task, td *types.TaskDe
 				if !strings.HasPrefix(arn, "/") {
 					arn = "/" + arn
 				}
-				arn = "arn:aws:ssm:" + c.Region + ":" + c.Account() + ":parameter" + arn
+				arn = c.ARNPrefix() + "ssm:" + c.Region + ":" + c.Account() + ":parameter" + arn
 			}
-			if msg := s.ExecutionRole(c, role, session, "ssm:GetParameters", arn); msg != "" {
-				reason := "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
+			if msg := check(c, role, session, "ssm:GetParameters", arn); msg != "" {
+				return aws.ToString(cd.Name), "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
 					"unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: " + msg +
 					" status code: 400, request id: " + api.UUID()
-				if t.PullStoppedAt == nil {
-					t.PullStoppedAt = aws.Time(at)
-				}
-				ct := taskContainer(t, aws.ToString(cd.Name))
-				if ct != nil && t.LaunchType != types.LaunchTypeFargate {
-					ct.Reason = aws.String(reason)
-				}
-				ecscore.RequestStop(t, types.TaskStopCodeTaskFailedToStart, reason, at)
-				return false
 			}
 		}
 	}
-	return true
-}
-
-// logStreamDenied checks the execution role's logs:CreateLogStream on a
-// container's stream, as the awslogs driver's first call.
-func (s *Simulated) logStreamDenied(c *api.Context, t *types.Task, td *types.TaskDefinition, group, stream string) *loggerRefusal {
-	if s.ExecutionRole == nil || td == nil || td.ExecutionRoleArn == nil {
-		return nil
+	for _, a := range awslogsTargets(td, c.Region) {
+		in := a.in(c)
+		arn := in.ARNPrefix() + "logs:" + in.Region + ":" + in.Account() + ":log-group:" + a.Group + ":log-stream:" + a.stream(t)
+		if msg := check(in, role, session, "logs:CreateLogStream", arn); msg != "" {
+			r := &loggerRefusal{"stream", "CreateLogStream", apierror.New("AccessDeniedException", "%s", msg)}
+			return a.Container, r.reason(t.LaunchType == types.LaunchTypeFargate)
+		}
 	}
-	arn := "arn:aws:logs:" + c.Region + ":" + c.Account() + ":log-group:" + group + ":log-stream:" + stream
-	msg := s.ExecutionRole(c, aws.ToString(td.ExecutionRoleArn), TaskID(aws.ToString(t.TaskArn)), "logs:CreateLogStream", arn)
-	if msg == "" {
-		return nil
-	}
-	return &loggerRefusal{"stream", "CreateLogStream", apierror.New("AccessDeniedException", "%s", msg)}
+	return "", ""
 }

@@ -35,8 +35,9 @@ func OpenLogStreams(c *api.Context, t *types.Task, td *types.TaskDefinition, at 
 	if len(targets) == 0 {
 		return nil
 	}
-	// The Docker runtime does not check execution roles yet: a zero Simulated checks nothing.
-	return (&Simulated{}).openStreams(c, t, td, targets, at)
+	// The execution role was checked before the containers were created
+	// (ExecutionRoleRefusal, in the runtime's Start).
+	return openStreams(c, t, td, targets, at)
 }
 
 // AppendLogLines writes lines a container printed to its awslogs stream;

@@ -163,12 +163,9 @@ func (d *dispatcher) authenticate(r *http.Request, c call) (api.Principal, *auth
 	key := sig.AccessKeyID
 	id := d.enforce.Cached(key)
 	if id == nil {
+		// The key's use is noted when the handler runs (GetAccessKeyLastUsed).
 		err := d.store.Read(r.Context(), func(tx *store.Tx) (err error) {
-			if id, err = d.enforce.Identify(tx, key); err != nil || id == nil {
-				return err
-			}
-			// The services' resolvers note the key's use (GetAccessKeyLastUsed).
-			_, err = d.principal(tx, c.cred)
+			id, err = d.enforce.Identify(tx, key)
 			return err
 		})
 		if err != nil {

@@ -34,7 +34,7 @@ func schedulerTimings(cfg Config) scheduler.Timings {
 func addClusterManager(set *Set, cfg Config, elb elbv2.Options) {
 	var rt scheduler.TaskRuntime
 	if cfg.Runtime == RuntimeDocker {
-		d := dockerrt.New(dockerrt.Config{Store: cfg.Store, Logger: cfg.Logger})
+		d := dockerrt.New(dockerrt.Config{Store: cfg.Store, Logger: cfg.Logger, ExecutionRole: cfg.ExecutionRole})
 		set.starters = append(set.starters, d.Run)
 		set.serving = append(set.serving, d.Serve)
 		set.Control = append(set.Control, d.PortsRoute())

@@ -105,7 +105,8 @@ func New(cfg Config) *Set {
 	set.Resolvers = append(set.Resolvers, iamSvc.Resolve)
 
 	elbOpts := elbv2.Options{TimeScale: cfg.TimeScale, TargetGroupServices: ecs.ServicesUsingTargetGroup, TaskAddress: set.taskAddress}
-	ecsSvc := ecs.New(ecs.Deps{Place: scheduler.TaskPlacer(uint64(time.Now().UnixNano())), Quotas: cfg.ECSQuotas})
+	ecsSvc := ecs.New(ecs.Deps{Place: scheduler.TaskPlacer(uint64(time.Now().UnixNano())), Quotas: cfg.ECSQuotas,
+		CreateServiceLinkedRole: iamRoles{}.CreateServiceLinkedRole})
 	aasSvc := appautoscaling.New(appautoscaling.Deps{CreateServiceLinkedRole: serviceLinkedRoleCreator(iamSvc.Service)})
 	set.Services = append(set.Services, ecsSvc, aasSvc, elbv2.NewWith(elbOpts))
 	set.Control = append(set.Control, ControlRoute(elbv2.TargetHealthRoute(cfg.Store, elbOpts)))
@@ -115,7 +116,7 @@ func New(cfg Config) *Set {
 	set.Services = append(set.Services, logs.New())
 
 	compute := autoscaling.EC2Compute{}
-	set.Services = append(set.Services, autoscaling.New(autoscaling.Deps{EC2: compute, MaxGroups: cfg.MaxAutoScalingGroups}))
+	set.Services = append(set.Services, autoscaling.New(autoscaling.Deps{EC2: compute, MaxGroups: cfg.MaxAutoScalingGroups, Roles: iamRoles{}}))
 	set.starters = append(set.starters, autoscaling.NewEngine(cfg.Store, cfg.Logger, cfg.TimeScale, compute, ecs.Agent{}).Start)
 	set.Services = append(set.Services, ec2.New(ec2.Options{TimeScale: cfg.TimeScale}))
 	set.Services = append(set.Services, ssm.New())
@@ -123,6 +124,7 @@ func New(cfg Config) *Set {
 	sqsSvc := sqs.New()
 	set.Services = append(set.Services, sqsSvc.Service)
 	set.starters = append(set.starters, sqsSvc.NewWorker(cfg.Store, cfg.Logger, cfg.TimeScale).Start)
+	iamSvc.NoteKeyUses(set.Services)
 	return set
 }
 

@@ -44,14 +44,19 @@ type Config struct {
 	// Host is the Docker Engine address; empty takes DOCKER_HOST (or the
 	// local socket).
 	Host string
+	// ExecutionRole checks what the agent does with a task's execution
+	// role before its containers are created (IAM enforcement); nil checks
+	// nothing.
+	ExecutionRole scheduler.RoleCheck
 }
 
 // Runtime is the Docker task runtime.
 type Runtime struct {
-	st  *store.Store
-	log *slog.Logger
-	cli *client.Client
-	err error // why the engine cannot be used (nil when it can)
+	st       *store.Store
+	log      *slog.Logger
+	execRole scheduler.RoleCheck
+	cli      *client.Client
+	err      error // why the engine cannot be used (nil when it can)
 
 	instance string // the database's owner ID, on every container's longshore.instance label
 	server   string
@@ -82,7 +87,7 @@ func New(cfg Config) *Runtime {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	host, _ := os.Hostname()
-	r := &Runtime{st: cfg.Store, log: cfg.Logger, server: fmt.Sprintf("%s/%d", host, os.Getpid()),
+	r := &Runtime{st: cfg.Store, log: cfg.Logger, execRole: cfg.ExecutionRole, server: fmt.Sprintf("%s/%d", host, os.Getpid()),
 		tasks: map[string]*task{}, adopt: map[string][]container.Summary{}, seen: map[string]bool{}, tokens: map[string]tokenRef{}}
 	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
 	if cfg.Host != "" {
@@ -309,7 +314,16 @@ func (r *Runtime) Start(c *api.Context, t *types.Task, td *types.TaskDefinition)
 		return r.reattach(c, t, td)
 	}
 	tk := newTask(r, c, t, td)
-	secrets, failure := resolveSecrets(c, t, td)
+	// The agent reads the secrets and creates the log streams with the
+	// execution role before any container exists.
+	failedContainer, failure := scheduler.ExecutionRoleRefusal(c, r.execRole, t, td)
+	var secrets map[string]map[string]string
+	if failure == "" {
+		secrets, failure = resolveSecrets(c, t, td)
+	}
+	if t.LaunchType == types.LaunchTypeFargate {
+		failedContainer = "" // Fargate's containers carry no reason of their own
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if list := r.adopt[arn]; len(list) > 0 {
@@ -319,11 +333,11 @@ func (r *Runtime) Start(c *api.Context, t *types.Task, td *types.TaskDefinition)
 	}
 	r.tasks[arn] = tk
 	if failure != "" {
-		tk.fail("", failure)
+		tk.failBeforeContainers(failedContainer, failure)
 		return nil
 	}
 	if err := r.errLocked(); err != nil {
-		tk.fail("", "CannotStartContainerError: "+err.Error())
+		tk.failBeforeContainers("", "CannotStartContainerError: "+err.Error())
 		return nil
 	}
 	env := r.taskEnvLocked(tk, t)

@@ -112,6 +112,13 @@ func (tk *task) fail(container, reason string) {
 	tk.r.pokeLocked()
 }
 
+// failBeforeContainers is fail for a task that made no container: it has
+// nothing to stop. Call with r.mu held.
+func (tk *task) failBeforeContainers(container, reason string) {
+	tk.stopped = true
+	tk.fail(container, reason)
+}
+
 func (tk *task) setFailed(container, reason string) {
 	tk.r.mu.Lock()
 	defer tk.r.mu.Unlock()

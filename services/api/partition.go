@@ -57,3 +57,17 @@ func InPartition(arn, partition string) string {
 	}
 	return "arn:" + partition + ":" + tail
 }
+
+// HasDNSSuffix reports whether a host name ends in the DNS suffix of some
+// partition ("….elb.amazonaws.com.cn", "….elb.c2s.ic.gov").
+func HasDNSSuffix(host string) bool {
+	if strings.HasSuffix(host, ".amazonaws.com") {
+		return true
+	}
+	for _, p := range partitions {
+		if strings.HasSuffix(host, "."+p.dns) {
+			return true
+		}
+	}
+	return false
+}

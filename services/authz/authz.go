@@ -90,7 +90,7 @@ func (e *Enforcer) RoleCheck(c *api.Context, roleArn, session, action, resource 
 	}
 	sess := *id
 	name := roleArn[strings.LastIndex(roleArn, "/")+1:]
-	sess.Principal = api.Principal{Account: account, Arn: "arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session}
+	sess.Principal = api.Principal{Account: account, Arn: c.ARNPrefix() + "sts::" + account + ":assumed-role/" + name + "/" + session}
 	sess.principal = policy.Principal{ARN: sess.Principal.Arn, Account: account, RoleARN: roleArn}
 	sess.static = nil
 	ctx := e.baseContext(Request{Identity: &sess, Region: c.Region, Now: c.Now(), Secure: true})
@@ -226,7 +226,7 @@ func sourceOf(arn string) string {
 		if i := strings.IndexByte(role, '/'); i >= 0 {
 			role = role[:i]
 		}
-		return "arn:aws:iam::" + f[4] + ":role/" + role
+		return "arn:" + f[1] + ":iam::" + f[4] + ":role/" + role
 	}
 	return ""
 }
@@ -347,9 +347,9 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 	id := req.Identity
 	action, rule := e.table.Action(req.Service.Name, req.SigningName, req.Operation)
 	if id == nil || id.Kind == Root {
-		if rule != nil && rule.SLR != nil {
+		if rule != nil && rule.SLR != nil && e.needsSLR(rule.SLR, req) {
 			// Root may do anything, and AWS makes the role it needs.
-			if _, err := iam.EnsureServiceLinkedRole(ctx.Tx, ctx.Caller.Account, rule.SLR.Service); err != nil {
+			if _, err := iam.EnsureServiceLinkedRole(ctx.Tx, ctx.Caller.Account, req.Region, rule.SLR.Service); err != nil {
 				return err
 			}
 		}
@@ -361,10 +361,15 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 	account := id.Principal.Account
 	base := e.baseContext(req)
 	resources := []string{"*"}
+	// labels are how IAM's denials name its entities ("role NAME").
+	var labels map[string]string
 	if rule != nil && len(rule.Res) > 0 {
 		resources = resources[:0]
 		for _, r := range rule.Res {
-			resources = append(resources, e.fields.arns(r.Resource, req.Input, req.Region, account)...)
+			if r.IAM != "" && labels == nil {
+				labels = map[string]string{}
+			}
+			resources = append(resources, e.resourceARNs(ctx, id, r.Resource, req, labels)...)
 		}
 		if len(resources) == 0 {
 			resources = []string{"*"}
@@ -404,17 +409,20 @@ func (e *Enforcer) Authorize(ctx *api.Context, req Request) error {
 			if rule != nil && rule.Trust && errors.As(err, &d) && !d.Explicit && trustNames(ctx, id, res) {
 				continue // the role's trust policy names the caller: no identity policy is needed
 			}
+			if label := labels[res]; label != "" && errors.As(err, &d) {
+				d.Message = strings.Replace(d.Message, " on resource: "+res+" ", " on resource: "+label+" ", 1)
+			}
 			return err
 		}
 	}
-	if rule != nil && rule.SLR != nil {
+	if rule != nil && rule.SLR != nil && e.needsSLR(rule.SLR, req) {
 		if err := e.serviceLinkedRole(ctx, id, rule.SLR, req); err != nil {
 			return err
 		}
 	}
 	if rule != nil {
 		for _, p := range rule.Pass {
-			for _, role := range e.passedRoles(ctx, p, req.Input, account) {
+			for _, role := range e.passedRoles(ctx, p, req, account) {
 				c := e.baseContext(req)
 				c.Set("iam:PassedToService", p.To)
 				if err := e.decide(id, "iam:PassRole", role, c); err != nil {
@@ -468,12 +476,21 @@ func (e *Enforcer) serviceLinkedRole(ctx *api.Context, id *Identity, slr *SLRRul
 	}
 	c := e.baseContext(req)
 	c.Set("iam:AWSServiceName", slr.Service)
-	arn := "arn:aws:iam::" + account + ":role/aws-service-role/" + slr.Service + "/" + slr.Role
-	if e.decide(id, "iam:CreateServiceLinkedRole", arn, c) != nil {
+	arn := "arn:" + api.Partition(req.Region) + ":iam::" + account + ":role/aws-service-role/" + slr.Service + "/" + slr.Role
+	if err := e.decide(id, "iam:CreateServiceLinkedRole", arn, c); err != nil {
+		if slr.Code == "" {
+			return err
+		}
 		return apierror.New(slr.Code, "%s", slr.Message)
 	}
-	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, slr.Service)
+	_, err = iam.EnsureServiceLinkedRole(ctx.Tx, account, req.Region, slr.Service)
 	return err
+}
+
+// needsSLR reports whether a request uses the service-linked role of its
+// rule, rather than one its input names.
+func (e *Enforcer) needsSLR(slr *SLRRule, req Request) bool {
+	return slr.Unless == "" || len(e.fields.strs(req.Input, slr.Unless)) == 0
 }
 
 // baseContext holds the global condition keys of a request.
@@ -587,18 +604,18 @@ func (e *Enforcer) resourceTags(ctx *api.Context, svcName, arn string) map[strin
 	return tags
 }
 
-// passedRoles are the role ARNs a PassRole rule finds in an input.
-func (e *Enforcer) passedRoles(ctx *api.Context, p PassRule, in any, account string) []string {
+// passedRoles are the role ARNs a PassRole rule finds in a request.
+func (e *Enforcer) passedRoles(ctx *api.Context, p PassRule, req Request, account string) []string {
 	var out []string
-	for _, v := range e.fields.strs(in, p.Member) {
+	partition := api.Partition(req.Region)
+	for _, v := range e.fields.strs(req.Input, p.Member) {
 		if p.Profile {
-			out = append(out, profileRoles(ctx, v, account)...)
+			for _, arn := range profileRoles(ctx, v, account) {
+				out = append(out, api.InPartition(arn, partition))
+			}
 			continue
 		}
-		if !strings.HasPrefix(v, "arn:") {
-			v = "arn:aws:iam::" + account + ":role/" + v
-		}
-		out = append(out, v)
+		out = append(out, roleARN(ctx.Tx, account, partition, v))
 	}
 	return out
 }

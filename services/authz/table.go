@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/longshore/longshore/services/api"
 )
 
 // actionsJSON is the authorization table: for each service and operation,
@@ -71,12 +73,17 @@ type OpRule struct {
 	Trust bool `json:"trust,omitempty"`
 }
 
-// SLRRule names a service-linked role and the service's refusal without it.
+// SLRRule names a service-linked role and the service's refusal without it:
+// Code and Message, or with no Code IAM's own denial of
+// iam:CreateServiceLinkedRole.
 type SLRRule struct {
 	Service string `json:"service"` // ecs.amazonaws.com
 	Role    string `json:"role"`    // AWSServiceRoleForECS
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Unless is an input member that, when set, names the role to use
+	// instead (Auto Scaling's ServiceLinkedRoleARN).
+	Unless string `json:"unless,omitempty"`
 }
 
 // PassRule is a role-valued member and the service it is passed to.
@@ -96,6 +103,10 @@ type PassRule struct {
 type Resource struct {
 	Member string `json:"member,omitempty"`
 	ARN    string `json:"arn"`
+	// IAM names the kind of IAM entity (user, role, group,
+	// instance-profile) a name-valued member refers to: the resource is
+	// the entity's own ARN, path included, as IAM evaluates it.
+	IAM string `json:"iam,omitempty"`
 }
 
 // ResRef is a Resource given inline or by the name of one of the service's.
@@ -287,7 +298,8 @@ func (f *fields) tags(in any, path string) (map[string]string, bool) {
 	return out, true
 }
 
-// expand fills an ARN template for one value of the resource's member.
+// expand fills an ARN template for one value of the resource's member;
+// {Partition} is the partition of the request's region.
 func (f *fields) expand(tmpl, value, region, account string, in any) string {
 	var b strings.Builder
 	for {
@@ -319,7 +331,7 @@ func (f *fields) expand(tmpl, value, region, account string, in any) string {
 		case "Account":
 			v = account
 		case "Partition":
-			v = "aws"
+			v = api.Partition(region)
 		case ".":
 			v = value
 		default:

@@ -220,3 +220,31 @@ func TestTableAgainstServiceAuthorizationReference(t *testing.T) {
 		}
 	}
 }
+
+// Resource ARNs take the partition of the request's region (IAM User
+// Guide, "IAM identifiers": arn:aws-cn in China, arn:aws-us-gov in
+// GovCloud), so no template names a partition of its own.
+func TestTemplatesFollowThePartition(t *testing.T) {
+	tab, err := LoadTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range tab.Services {
+		for op, o := range s.Ops {
+			for _, r := range o.Res {
+				if strings.HasPrefix(r.ARN, "arn:") && !strings.HasPrefix(r.ARN, "arn:{Partition}:") {
+					t.Errorf("%s %s: template %s names its partition", name, op, r.ARN)
+				}
+			}
+		}
+	}
+	var f fields
+	_, rule := tab.Action("ecs", "", "StopTask")
+	in := &ecs.StopTaskInput{Cluster: aws.String("c"), Task: aws.String("0123")}
+	for region, want := range map[string]string{"cn-north-1": "arn:aws-cn:ecs:cn-north-1:1:task/c/0123",
+		"us-gov-west-1": "arn:aws-us-gov:ecs:us-gov-west-1:1:task/c/0123", "us-east-1": "arn:aws:ecs:us-east-1:1:task/c/0123"} {
+		if got := f.arns(rule.Res[0].Resource, in, region, "1"); len(got) != 1 || got[0] != want {
+			t.Errorf("%s: %q, want %s", region, got, want)
+		}
+	}
+}

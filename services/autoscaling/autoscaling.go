@@ -46,6 +46,8 @@ type Deps struct {
 	EC2 Compute
 	// MaxGroups is the quota of groups per account and region (0: AWS's default).
 	MaxGroups int
+	// Roles are IAM's roles, which groups use; nil checks none.
+	Roles Roles
 }
 
 // handlers are the handlers that need the service's dependencies.

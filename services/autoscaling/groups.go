@@ -315,6 +315,9 @@ func (h *handlers) createGroup(c *api.Context, in *autoscaling.CreateAutoScaling
 	if in.HealthCheckGracePeriod != nil {
 		g.HealthCheckGracePeriod = in.HealthCheckGracePeriod
 	}
+	if err := h.serviceLinkedRole(c, in.ServiceLinkedRoleARN); err != nil {
+		return nil, err
+	}
 	if in.ServiceLinkedRoleARN != nil {
 		g.ServiceLinkedRoleARN = in.ServiceLinkedRoleARN
 	}
@@ -471,6 +474,9 @@ func (h *handlers) updateGroup(c *api.Context, in *autoscaling.UpdateAutoScaling
 		g.TerminationPolicies = in.TerminationPolicies
 	}
 	if in.ServiceLinkedRoleARN != nil {
+		if err := h.serviceLinkedRole(c, in.ServiceLinkedRoleARN); err != nil {
+			return nil, err
+		}
 		g.ServiceLinkedRoleARN = in.ServiceLinkedRoleARN
 	}
 	if in.PlacementGroup != nil {

@@ -338,7 +338,7 @@ func createFlowLogs(c *api.Context, in *sdk.CreateFlowLogsInput) (*sdk.CreateFlo
 			group = destination[lastColon(destination)+1:]
 		}
 		if destination == "" {
-			destination = "arn:aws:logs:" + c.Region + ":" + c.Account() + ":log-group:" + group
+			destination = c.ARNPrefix() + "logs:" + c.Region + ":" + c.Account() + ":log-group:" + group
 		}
 	}
 	out := &sdk.CreateFlowLogsOutput{ClientToken: in.ClientToken, FlowLogIds: []string{}, Unsuccessful: []types.UnsuccessfulItem{}}

@@ -64,7 +64,7 @@ func settingPrincipal(c *api.Context, ref *string) (string, error) {
 		}
 		// A role session's settings are its role's.
 		if m := assumedRoleRE.FindStringSubmatch(p); m != nil {
-			p = "arn:aws:iam::" + m[1] + ":role/" + m[2]
+			p = c.ARNPrefix() + "iam::" + m[1] + ":role/" + m[2]
 		}
 		return p, nil
 	}

@@ -15,6 +15,10 @@ type Deps struct {
 	Place Placer
 	// Quotas are the service quotas enforced; the zero value means AWS's defaults.
 	Quotas Quotas
+	// CreateServiceLinkedRole makes a service-linked role (IAM's) unless
+	// the account has it: CreateCluster and CreateService make ECS's, as
+	// AWS does. Nil makes none.
+	CreateServiceLinkedRole func(c *api.Context, awsServiceName string) error
 }
 
 // handlers are the ECS handlers that need the service's dependencies.
@@ -32,7 +36,7 @@ func New(d Deps) *api.Service {
 	s.ValidationError = func(vs []protocol.Violation) *apierror.Error {
 		return apierror.New("InvalidParameterException", "%s", protocol.ValidationMessage(vs))
 	}
-	registerInfrastructure(s)
+	registerInfrastructure(s, h)
 	registerWorkloads(s, h)
 	return s
 }

@@ -5,8 +5,8 @@ import "github.com/longshore/longshore/services/api"
 // registerInfrastructure registers clusters, capacity providers, task
 // definitions, container instances and their agent calls, account settings,
 // attributes, tags and daemons.
-func registerInfrastructure(s *api.Service) {
-	api.Handle(s, "CreateCluster", createCluster)
+func registerInfrastructure(s *api.Service, h *handlers) {
+	api.Handle(s, "CreateCluster", h.createCluster)
 	api.Handle(s, "DeleteCluster", deleteCluster)
 	api.Handle(s, "DescribeClusters", describeClusters)
 	api.Handle(s, "ListClusters", listClusters)

@@ -204,6 +204,9 @@ func (h *handlers) createService(c *api.Context, in *ecs.CreateServiceInput) (*e
 		svc.TaskSets = []types.TaskSet{*ts}
 	}
 
+	if err := h.serviceLinkedRole(c); err != nil {
+		return nil, err
+	}
 	if err := ecscore.PutService(c.Tx, c.Scope(), svc); err != nil {
 		return nil, err
 	}
@@ -287,7 +290,8 @@ func applyRole(c *api.Context, svc *types.Service, role string, td *types.TaskDe
 		return errInvalid("You cannot specify an IAM role for services that require a service linked role.")
 	}
 	if !strings.HasPrefix(role, "arn:") {
-		role = c.ARNPrefix() + "iam::" + c.Account() + ":role/" + role
+		// A role under a path is given as "/path/name" (CreateService's role).
+		role = c.ARNPrefix() + "iam::" + c.Account() + ":role/" + strings.TrimPrefix(role, "/")
 	}
 	svc.RoleArn = aws.String(role)
 	return nil

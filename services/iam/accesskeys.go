@@ -1,9 +1,6 @@
 package iam
 
 import (
-	"sync"
-	"time"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -147,52 +144,11 @@ func getAccessKeyLastUsed(c *api.Context, uses *keyUseLog, in *iam.GetAccessKeyL
 	if k == nil || k.Account != c.Account() {
 		return nil, apierror.WithStatus(403, "AccessDenied", "User: %s is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key %s", c.Caller.Arn, id)
 	}
+	// Before any use, "N/A" (awscli examples, iam get-access-key-last-used;
+	// IAM API reference, AccessKeyLastUsed).
 	used := &types.AccessKeyLastUsed{Region: aws.String("N/A"), ServiceName: aws.String("N/A")}
-	used.LastUsedDate = uses.lastUsed(k)
+	if lu := uses.lastUsed(k); lu != nil {
+		used = lu
+	}
 	return &iam.GetAccessKeyLastUsedOutput{UserName: k.UserName, AccessKeyLastUsed: used}, nil
-}
-
-// lastUsed is when a key last signed a request, from its record or from
-// the server's memory, whichever is later; nil when never.
-func (l *keyUseLog) lastUsed(k *AccessKey) *time.Time {
-	var at *time.Time
-	if k.LastUsed != nil {
-		at = k.LastUsed.LastUsedDate
-	}
-	if mem, ok := l.get(aws.ToString(k.AccessKeyId)); ok && (at == nil || mem.After(*at)) {
-		at = aws.Time(mem)
-	}
-	return at
-}
-
-// fill sets the keys' last use from lastUsed.
-func (l *keyUseLog) fill(keys []*AccessKey) {
-	for _, k := range keys {
-		if at := l.lastUsed(k); at != nil {
-			k.LastUsed = &types.AccessKeyLastUsed{LastUsedDate: at}
-		}
-	}
-}
-
-// keyUseLog remembers when each access key last signed a request, one per
-// server. The resolver may run in a read transaction, so the time is kept
-// beside the store.
-type keyUseLog struct {
-	mu sync.Mutex
-	at map[string]time.Time
-}
-
-func newKeyUseLog() *keyUseLog { return &keyUseLog{at: map[string]time.Time{}} }
-
-func (l *keyUseLog) record(id string, at time.Time) {
-	l.mu.Lock()
-	l.at[id] = at.UTC().Truncate(time.Second)
-	l.mu.Unlock()
-}
-
-func (l *keyUseLog) get(id string) (time.Time, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t, ok := l.at[id]
-	return t, ok
 }

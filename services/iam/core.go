@@ -1,8 +1,6 @@
 package iam
 
 import (
-	"time"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
@@ -27,8 +25,9 @@ func registerCore(s *api.Service, uses *keyUseLog) {
 	registerAccountDetails(s)
 }
 
-// resolveAccessKey finds the IAM user that owns an active access key.
-func resolveAccessKey(tx *store.Tx, accessKeyID string, uses *keyUseLog) (*api.Principal, error) {
+// resolveAccessKey finds the IAM user that owns an active access key (its
+// use is noted by NoteKeyUses, when the request's handler runs).
+func resolveAccessKey(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
 	k, err := AccessKeys.Get(tx, store.Scope{}, accessKeyID)
 	if err != nil || k == nil || k.Status != types.StatusTypeActive {
 		return nil, err
@@ -37,12 +36,5 @@ func resolveAccessKey(tx *store.Tx, accessKeyID string, uses *keyUseLog) (*api.P
 	if err != nil || u == nil {
 		return nil, err
 	}
-	at := tx.Now.UTC().Truncate(time.Second)
-	uses.record(accessKeyID, at)
-	// A write transaction keeps the date with the key across restarts; a read
-	// transaction refuses the write, and the in-memory record serves alone.
-	k.LastUsed = &types.AccessKeyLastUsed{LastUsedDate: &at}
-	_ = AccessKeys.Put(tx, store.Scope{}, accessKeyID,
-		store.Index{Parent: accessKeyParent(k.Account, aws.ToString(k.UserName)), Name: k.Account}, k)
 	return &api.Principal{Account: k.Account, Arn: aws.ToString(u.Arn), UserID: aws.ToString(u.UserId)}, nil
 }

@@ -20,10 +20,11 @@ func New() *Service {
 	registerCore(s.Service, s.uses)
 	registerExtras(s.Service, s.uses)
 	registerSimulation(s.Service)
+	managedInPartition(s.Service)
 	return s
 }
 
 // Resolve finds the IAM user behind an access key id, or returns nil.
 func (s *Service) Resolve(tx *store.Tx, accessKeyID string) (*api.Principal, error) {
-	return resolveAccessKey(tx, accessKeyID, s.uses)
+	return resolveAccessKey(tx, accessKeyID)
 }

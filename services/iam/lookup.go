@@ -107,7 +107,7 @@ func PrincipalPolicies(tx *store.Tx, account, arn string) (*PrincipalPolicySet, 
 		if err != nil {
 			return nil, err
 		}
-		if aws.ToString(u.Arn) != arn {
+		if anyPartition(aws.ToString(u.Arn)) != anyPartition(arn) {
 			return nil, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", name)
 		}
 		addInline(u.InlinePolicies, types.PolicySourceTypeUser)

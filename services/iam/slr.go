@@ -66,8 +66,8 @@ func createServiceLinkedRole(c *api.Context, in *iam.CreateServiceLinkedRoleInpu
 
 // EnsureServiceLinkedRole returns the service-linked role of service in
 // account, creating it as AWS does when a service first needs it (ECS on its
-// first cluster, for example).
-func EnsureServiceLinkedRole(tx *store.Tx, account, service string) (*Role, error) {
+// first cluster, for example), in the partition of region.
+func EnsureServiceLinkedRole(tx *store.Tx, account, region, service string) (*Role, error) {
 	ls, ok := linkedServices[service]
 	if !ok {
 		return nil, apierror.New("InvalidInput", "Service role name for %s is not supported by Longshore's IAM.", service)
@@ -75,7 +75,7 @@ func EnsureServiceLinkedRole(tx *store.Tx, account, service string) (*Role, erro
 	if r, err := Roles.Get(tx, store.Scope{Account: account}, nameKey(ls.RoleName)); err != nil || r != nil {
 		return r, err
 	}
-	c := &api.Context{Tx: tx, Caller: api.Principal{Account: account}}
+	c := &api.Context{Tx: tx, Region: region, Caller: api.Principal{Account: account}}
 	// A role the service makes for itself carries the service's description;
 	// CreateServiceLinkedRole stores only the description it is given.
 	var description *string

@@ -160,7 +160,13 @@ func getRole(tx *store.Tx, account, name string) (*Role, error) {
 	return r, nil
 }
 
-// GetRoleByARN loads a role of account by its ARN (the path must match too),
+// GetRoleByName loads a role of account by its name, or fails with NoSuchEntity.
+func GetRoleByName(tx *store.Tx, account, name string) (*Role, error) {
+	return getRole(tx, account, name)
+}
+
+// GetRoleByARN loads a role of account by its ARN (the path must match too;
+// the partition need not, the account's entities serving every region),
 // or fails with NoSuchEntity. STS uses it, having no IAM context.
 func GetRoleByARN(tx *store.Tx, account, arn string) (*Role, error) {
 	name := arn[strings.LastIndex(arn, "/")+1:]
@@ -168,7 +174,7 @@ func GetRoleByARN(tx *store.Tx, account, arn string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	if aws.ToString(r.Arn) != arn {
+	if anyPartition(aws.ToString(r.Arn)) != anyPartition(arn) {
 		return nil, apierror.New("NoSuchEntity", "The role with name %s cannot be found.", name)
 	}
 	return r, nil

@@ -182,23 +182,35 @@ func TestResolveAccessKey(t *testing.T) {
 		out, err := createAccessKey(c, &iam.CreateAccessKeyInput{UserName: aws.String("bot")})
 		coreWantCode(t, err, "")
 		id := *out.AccessKey.AccessKeyId
-		uses := newKeyUseLog()
-		p, err := resolveAccessKey(c.Tx, id, uses)
+		p, err := resolveAccessKey(c.Tx, id)
 		if err != nil || p == nil || p.Arn != "arn:aws:iam::123456789012:user/svc/bot" || p.Account != coreTestAccount || !strings.HasPrefix(p.UserID, "AIDA") {
 			t.Fatalf("resolved %+v %v", p, err)
 		}
-		if _, ok := uses.get(id); !ok {
-			t.Errorf("use not recorded")
+		// A use is written to the key once per change of what
+		// GetAccessKeyLastUsed shows (the minute, service, region).
+		uses := newKeyUseLog()
+		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		u, due := uses.note(id, "ecs", "us-east-1", now)
+		if !due {
+			t.Fatal("first use not due")
 		}
-		if k, _ := AccessKeys.Get(c.Tx, store.Scope{}, id); k == nil || k.LastUsed == nil || k.LastUsed.LastUsedDate == nil {
-			t.Errorf("use not kept with the key in a write transaction: %+v", k)
+		uses.save(c.Tx, id, u)
+		if k, _ := AccessKeys.Get(c.Tx, store.Scope{}, id); k == nil || k.LastUsed == nil || aws.ToString(k.LastUsed.ServiceName) != "ecs" ||
+			!aws.ToTime(k.LastUsed.LastUsedDate).Equal(time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)) {
+			t.Errorf("use not kept with the key: %+v", k)
+		}
+		if _, due := uses.note(id, "ecs", "us-east-1", now.Add(30*time.Second)); due {
+			t.Error("same minute, service and region due a write")
+		}
+		if _, due := uses.note(id, "iam", "us-east-1", now.Add(40*time.Second)); !due {
+			t.Error("another service not due a write")
 		}
 		_, err = updateAccessKey(c, &iam.UpdateAccessKeyInput{UserName: aws.String("bot"), AccessKeyId: aws.String(id), Status: types.StatusTypeInactive})
 		coreWantCode(t, err, "")
-		if p, err := resolveAccessKey(c.Tx, id, uses); p != nil || err != nil {
+		if p, err := resolveAccessKey(c.Tx, id); p != nil || err != nil {
 			t.Errorf("inactive key resolved to %+v %v", p, err)
 		}
-		if p, err := resolveAccessKey(c.Tx, "AKIAUNKNOWNUNKNOWN00", uses); p != nil || err != nil {
+		if p, err := resolveAccessKey(c.Tx, "AKIAUNKNOWNUNKNOWN00"); p != nil || err != nil {
 			t.Errorf("unknown key resolved to %+v %v", p, err)
 		}
 	})
@@ -206,14 +218,14 @@ func TestResolveAccessKey(t *testing.T) {
 
 func TestEnsureServiceLinkedRole(t *testing.T) {
 	coreWithContext(t, func(c *api.Context) {
-		r1, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "ecs.amazonaws.com")
+		r1, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "ecs.amazonaws.com")
 		coreWantCode(t, err, "")
-		r2, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "ecs.amazonaws.com")
+		r2, err := EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "ecs.amazonaws.com")
 		coreWantCode(t, err, "")
 		if aws.ToString(r1.RoleId) != aws.ToString(r2.RoleId) || aws.ToString(r1.Arn) != "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS" {
 			t.Errorf("roles %s %s", aws.ToString(r1.Arn), aws.ToString(r2.RoleId))
 		}
-		_, err = EnsureServiceLinkedRole(c.Tx, coreTestAccount, "nope.amazonaws.com")
+		_, err = EnsureServiceLinkedRole(c.Tx, coreTestAccount, "us-east-1", "nope.amazonaws.com")
 		coreWantCode(t, err, "InvalidInput")
 		_, err = deleteRole(c, &iam.DeleteRoleInput{RoleName: aws.String("AWSServiceRoleForECS")})
 		coreWantCode(t, err, "UnmodifiableEntity")

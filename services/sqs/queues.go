@@ -693,7 +693,7 @@ func addPermission(c *api.Context, in *sqs.AddPermissionInput) (*sqs.AddPermissi
 	}
 	var principals []string
 	for _, a := range in.AWSAccountIds {
-		principals = append(principals, "arn:aws:iam::"+a+":root")
+		principals = append(principals, c.ARNPrefix()+"iam::"+a+":root")
 	}
 	sort.Strings(principals)
 	var principal, action any = principals, actions

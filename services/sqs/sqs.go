@@ -153,13 +153,13 @@ func parseQueueURL(raw string) (queueRef, bool) {
 func queueURL(c *api.Context, account, name string) string {
 	ep := c.Endpoint
 	if ep == "" {
-		ep = "https://sqs." + c.Region + ".amazonaws.com"
+		ep = "https://sqs." + c.Region + "." + api.DNSSuffix(c.Region)
 	}
 	return strings.TrimSuffix(ep, "/") + "/" + account + "/" + name
 }
 
 func queueARN(region, account, name string) string {
-	return "arn:aws:sqs:" + region + ":" + account + ":" + name
+	return "arn:" + api.Partition(region) + ":sqs:" + region + ":" + account + ":" + name
 }
 
 // parseQueueARN splits arn:aws:sqs:<region>:<account>:<name>.

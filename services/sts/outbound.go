@@ -153,7 +153,7 @@ func assumeRoot(c *api.Context, in *sts.AssumeRootInput) (*sts.AssumeRootOutput,
 	if in.TaskPolicyArn != nil {
 		arn = aws.ToString(in.TaskPolicyArn.Arn)
 	}
-	if !rootTaskPolicies[arn] {
+	if !rootTaskPolicies[api.InPartition(arn, "aws")] { // AWS managed: any partition's ARN
 		return nil, apierror.New("ValidationError", "TaskPolicyArn %s is not one of the root task policies (arn:aws:iam::aws:policy/root-task/...).", arn)
 	}
 	if isRootArn(c.Caller.Arn) {

@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,19 +14,25 @@ import (
 // TaskRoleCredentials issues the credentials ECS hands a task's containers:
 // its task role, assumed on the task's behalf with the task ID as the session
 // name, so that calls made with them come from
-// arn:aws:sts::ACCOUNT:assumed-role/ROLE/TASK-ID. The role must exist in
-// account (roleArn may also be a bare role name).
+// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/TASK-ID. The role must exist
+// in account (roleArn may also be a role name, or its path and name).
 func TaskRoleCredentials(c *api.Context, account, roleArn, taskID string, d time.Duration) (*types.Credentials, error) {
+	var role *iam.Role
+	var err error
 	if m := roleArnRE.FindStringSubmatch(roleArn); m != nil {
 		account = m[1]
+		role, err = iam.GetRoleByARN(c.Tx, account, roleArn)
+	} else if strings.Contains(roleArn, "/") {
+		// A path and name ("/app/web"): the role of that name under that path.
+		role, err = iam.GetRoleByARN(c.Tx, account, c.ARNPrefix()+"iam::"+account+":role/"+strings.TrimPrefix(roleArn, "/"))
 	} else {
-		roleArn = "arn:aws:iam::" + account + ":role/" + roleArn
+		role, err = iam.GetRoleByName(c.Tx, account, roleArn)
 	}
-	role, err := iam.GetRoleByARN(c.Tx, account, roleArn)
 	if err != nil {
 		return nil, err
 	}
 	roleName, roleID := aws.ToString(role.RoleName), aws.ToString(role.RoleId)
-	arn := "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + taskID
+	// The session's ARN names the role without its path.
+	arn := c.ARNPrefix() + "sts::" + account + ":assumed-role/" + roleName + "/" + taskID
 	return issue(c, account, arn, roleID+":"+taskID, d)
 }
