@@ -56,10 +56,14 @@ func TestCLITargetTrackingAndSchedule(t *testing.T) {
 		"--target-tracking-scaling-policy-configuration",
 		`{"TargetValue":70,"PredefinedMetricSpecification":{"PredefinedMetricType":"ECSServiceAverageCPUUtilization"},"ScaleOutCooldown":60,"ScaleInCooldown":60}`}, target...)...)
 	harness.Contains(t, out, "TargetTracking-service/scaling/web-AlarmHigh-")
-	e := newFakeEngine(ls)
-	at := e.now.Add(10 * time.Minute).Format("2006-01-02T15:04:05")
+	// The schedule's clock starts at the put, on the server's own clock, and
+	// runs at time scale 60 on the engine's: the test engine's clock starts
+	// after the put, or a put slower than five seconds (a loaded machine)
+	// leaves the engine behind the schedule and the action never fires.
+	at := time.Now().UTC().Add(10 * time.Minute).Format("2006-01-02T15:04:05")
 	run(append([]string{"application-autoscaling", "put-scheduled-action", "--scheduled-action-name", "raise", "--schedule", "at(" + at + ")",
 		"--scalable-target-action", "MinCapacity=6,MaxCapacity=10"}, target...)...)
+	e := newFakeEngine(ls)
 	setLoad(t, ls, "web", 95, 20)
 	e.advance(t, 5*time.Second)
 	out = run("application-autoscaling", "describe-scaling-activities", "--service-namespace", "ecs", "--resource-id", resourceID("web"))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/longshore/longshore/compat-tests/harness"
 )
@@ -25,8 +24,12 @@ func TestELBv2CLISession(t *testing.T) {
 	if !strings.Contains(lbArn, ":loadbalancer/app/cli-alb/") {
 		t.Fatalf("load balancer arn %q", lbArn)
 	}
+	// Target health follows the time since registering, at a hundredth of
+	// AWS's intervals: the longest checks AWS allows (CreateTargetGroup: an
+	// interval of 5-300 s, a healthy threshold of 2-10) keep a new target
+	// initial for 30 s, longer than two CLI commands take on a loaded machine.
 	tgArn := cli("create-target-group", "--name", "cli-tg", "--protocol", "HTTP", "--port", "8080", "--vpc-id", harness.DefaultVPC(t, ls.Config),
-		"--target-type", "ip", "--health-check-interval-seconds", "150", "--healthy-threshold-count", "2",
+		"--target-type", "ip", "--health-check-interval-seconds", "300", "--healthy-threshold-count", "10",
 		"--query", "TargetGroups[0].TargetGroupArn", "--output", "text")
 	listener := cli("create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", "80",
 		"--default-actions", "Type=forward,TargetGroupArn="+tgArn)
@@ -39,7 +42,14 @@ func TestELBv2CLISession(t *testing.T) {
 	if states != "initial\tinitial" {
 		t.Errorf("states right after registering %q", states)
 	}
-	harness.Await(t, 10*time.Second, "both targets healthy", func() (bool, string) {
+	// Two checks 150 s apart: health is read at the settings in force, so
+	// the targets are healthy 3 s after registering.
+	interval := cli("modify-target-group", "--target-group-arn", tgArn, "--health-check-interval-seconds", "150", "--healthy-threshold-count", "2",
+		"--query", "TargetGroups[0].[HealthCheckIntervalSeconds,HealthyThresholdCount]", "--output", "text")
+	if interval != "150\t2" {
+		t.Errorf("modified health check %q", interval)
+	}
+	harness.Await(t, harness.Wait, "both targets healthy", func() (bool, string) {
 		states = cli("describe-target-health", "--target-group-arn", tgArn,
 			"--query", "TargetHealthDescriptions[?TargetHealth.State=='healthy'].Target.Id", "--output", "text")
 		return states == "172.31.7.1\t172.31.7.2", "healthy targets " + states

@@ -1,7 +1,7 @@
 package ec2
 
 import (
-	"fmt"
+	"crypto/rand"
 	"net/netip"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,10 +27,16 @@ func registerIPv6(s *api.Service) {
 }
 
 // amazonIPv6Block draws an Amazon-provided /56 from 2600:1f10::/28 (the
-// block AWS assigns from in its US regions).
+// block AWS assigns from in its US regions), in the canonical text form AWS
+// shows ("2600:1f16:29a:8f00::/56": no leading zeros, zero groups folded),
+// so that a filter on the block as any IPv6 library prints it matches.
 func amazonIPv6Block() string {
-	h := api.HexID(6)
-	return fmt.Sprintf("2600:1f1%s:%s:%s00::/56", h[:1], h[1:5], h[5:6]+"0")
+	b := [16]byte{0x26, 0x00, 0x1f, 0x10}
+	r := make([]byte, 4)
+	rand.Read(r)
+	b[3] |= r[0] & 0x0f
+	copy(b[4:7], r[1:])
+	return netip.PrefixFrom(netip.AddrFrom16(b), 56).String()
 }
 
 // addAmazonIPv6 associates an Amazon-provided IPv6 block with a VPC.
