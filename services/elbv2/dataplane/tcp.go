@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-
-	"github.com/longshore/longshore/services/elbv2"
 )
 
 // serveTCP passes each connection accepted on ln through to a target of the
@@ -78,7 +76,7 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 	if le == nil || len(le.rules) == 0 {
 		return
 	}
-	var tg *elbv2.PlaneTargetGroup
+	var tg *groupEntry
 	for _, a := range le.rules[len(le.rules)-1].actions {
 		if a.Type == types.ActionTypeEnumForward {
 			if arn := chooseGroup(nil, nil, a); arn != "" {
@@ -89,11 +87,11 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 	if tg == nil {
 		return
 	}
-	targets := routable(tg, time.Now().UTC())
+	targets := routable(tg, time.Now(), nil)
 	if len(targets) == 0 {
 		return
 	}
-	addr := targetAddr(p.cfg.ELB, tg, targets[flowHash(c)%uint64(len(targets))])
+	addr := tg.addr(p.cfg.ELB, targets[flowHash(c)%uint64(len(targets))])
 	up, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		p.log.Debug("elbv2 data plane: TCP target unreachable", "target", addr, "error", err)
