@@ -6,13 +6,11 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -26,43 +24,92 @@ const inlineBody = 64 << 10
 // writes the request straight from the incoming one: no cloned request or
 // header map, no per-request goroutines.
 func (px *proxy) exchange(w http.ResponseWriter, r *http.Request, pk pick) {
-	ctx := r.Context()
+	cw := watchOf(w, r)
 	upgrade := upgradeType(r.Header)
 	for attempt := 0; ; attempt++ {
-		uc, err := px.p.up.get(ctx, pk.addr, pk.idle, attempt > 0)
+		uc, err := px.p.up.get(r.Context(), pk.addr, pk.idle, attempt > 0)
 		if err != nil {
 			px.fail(w, r, pk.addr, err)
 			return
 		}
 		// A client that goes away closes the target's connection: the
 		// forward fails and is logged as 460.
-		stop := context.AfterFunc(ctx, uc.abort)
-		resp, err := uc.send(r, pk, upgrade)
+		cw.start(uc.abort)
+		resp, err := px.send(uc, r, pk, upgrade, cw.slow())
 		if err != nil {
-			stop()
+			cw.end()
 			uc.discard()
 			// A kept-alive connection the target closed while it was idle
 			// fails before any answer; a request without a body can go again
 			// on a new one.
-			if attempt == 0 && uc.reused && uc.read == 0 && r.ContentLength == 0 && ctx.Err() == nil {
+			if attempt == 0 && uc.reused && uc.read == 0 && r.ContentLength == 0 && !cw.gone() {
 				continue
 			}
 			px.fail(w, r, pk.addr, err)
 			return
 		}
 		if resp.StatusCode == http.StatusSwitchingProtocols {
-			stop()
+			cw.end()
 			px.switchProtocols(w, r, uc, resp, upgrade, pk.addr)
 			return
 		}
-		px.relay(w, uc, resp, stop)
+		px.relay(w, uc, resp, &cw)
 		return
 	}
 }
 
+// clientWatch ties an exchange to its client: when the client goes away,
+// the target's connection is closed. A listener port's connection watches
+// its client itself, once a target is slow; on the main port net/http's
+// server cancels the request's context.
+type clientWatch struct {
+	fc   *frontConn
+	ctx  context.Context
+	stop func() bool
+}
+
+func watchOf(w http.ResponseWriter, r *http.Request) clientWatch {
+	if fw, ok := w.(*frontWriter); ok {
+		return clientWatch{fc: fw.fc}
+	}
+	return clientWatch{ctx: r.Context()}
+}
+
+func (cw *clientWatch) start(abort func()) {
+	if cw.fc != nil {
+		cw.fc.setAbort(abort)
+		return
+	}
+	cw.stop = context.AfterFunc(cw.ctx, abort)
+}
+
+// end ends the watch; false when the client went away (abort may have run).
+func (cw *clientWatch) end() bool {
+	if cw.fc != nil {
+		return cw.fc.setAbort(nil)
+	}
+	return cw.stop()
+}
+
+// slow is what starts watching the client once the target is slow to answer.
+func (cw *clientWatch) slow() func() {
+	if cw.fc != nil {
+		return cw.fc.watchFn
+	}
+	return nil
+}
+
+func (cw *clientWatch) gone() bool {
+	if cw.fc != nil {
+		return cw.fc.gone.Load()
+	}
+	return errors.Is(cw.ctx.Err(), context.Canceled)
+}
+
 // send writes the request and reads the head of the target's answer,
-// passing over interim (1xx) answers.
-func (uc *upConn) send(r *http.Request, pk pick, upgrade string) (*http.Response, error) {
+// passing over interim (1xx) answers. slow, if set, runs once the target
+// has taken slowAfter to start answering a request whose body is sent.
+func (px *proxy) send(uc *upConn, r *http.Request, pk pick, upgrade string, slow func()) (*http.Response, error) {
 	bw := uc.bw
 	writeHead(bw, r, pk, upgrade)
 	switch {
@@ -71,20 +118,23 @@ func (uc *upConn) send(r *http.Request, pk pick, upgrade string) (*http.Response
 			return nil, err
 		}
 	case r.ContentLength > 0 && r.ContentLength <= inlineBody:
-		if err := writeBody(bw, r); err != nil {
+		if err := px.writeBody(bw, r); err != nil {
 			return nil, err
 		}
 	default:
 		done := make(chan error, 1)
 		uc.wdone = done
+		slow = nil // the client's connection is busy with the body
 		go func() {
-			err := writeBody(bw, r)
+			err := px.writeBody(bw, r)
 			if err != nil {
 				uc.abort()
 			}
 			done <- err
 		}()
 	}
+	uc.onSlow = slow
+	defer func() { uc.onSlow = nil }()
 	for {
 		resp, err := http.ReadResponse(uc.br, r)
 		if err != nil {
@@ -195,15 +245,15 @@ func appendHex(b []byte, v uint64, digits int) []byte {
 
 // writeBody writes the request body, chunked when its length is unknown,
 // and flushes.
-func writeBody(bw *bufio.Writer, r *http.Request) error {
+func (px *proxy) writeBody(bw *bufio.Writer, r *http.Request) error {
 	if r.ContentLength > 0 {
 		if _, err := io.Copy(bw, r.Body); err != nil {
 			return err
 		}
 		return bw.Flush()
 	}
-	buf := getBuffer()
-	defer putBuffer(buf)
+	buf := px.getBuffer()
+	defer px.putBuffer(buf)
 	cw := httputil.NewChunkedWriter(bw)
 	if _, err := io.CopyBuffer(cw, r.Body, *buf); err != nil {
 		return err
@@ -259,7 +309,7 @@ func upgradeType(h http.Header) string {
 
 // relay copies the target's answer to the client, then keeps the connection
 // for another request when the exchange ended cleanly.
-func (px *proxy) relay(w http.ResponseWriter, uc *upConn, resp *http.Response, stop func() bool) {
+func (px *proxy) relay(w http.ResponseWriter, uc *upConn, resp *http.Response, cw *clientWatch) {
 	h := w.Header()
 	conn := resp.Header["Connection"]
 	for k, vs := range resp.Header {
@@ -286,8 +336,8 @@ func (px *proxy) relay(w http.ResponseWriter, uc *upConn, resp *http.Response, s
 	if resp.ContentLength < 0 || isEventStream(resp.Header) {
 		flush = http.NewResponseController(w).Flush
 	}
-	if err := copyBody(w, resp.Body, flush); err != nil {
-		stop()
+	if err := px.copyBody(w, resp.Body, flush); err != nil {
+		cw.end()
 		uc.discard()
 		// The answer has begun: all that is left is to cut the client off.
 		px.p.log.Debug("elbv2 data plane: answer cut off", "target", uc.addr, "error", err)
@@ -296,7 +346,7 @@ func (px *proxy) relay(w http.ResponseWriter, uc *upConn, resp *http.Response, s
 	for k, vs := range resp.Trailer {
 		h[http.TrailerPrefix+k] = vs
 	}
-	if !stop() || resp.Close || uc.finishBody() != nil {
+	if !cw.end() || resp.Close || uc.finishBody() != nil {
 		uc.discard()
 		return
 	}
@@ -304,14 +354,14 @@ func (px *proxy) relay(w http.ResponseWriter, uc *upConn, resp *http.Response, s
 }
 
 func isEventStream(h http.Header) bool {
-	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	return ct == "text/event-stream"
+	ct := h.Get("Content-Type")
+	return len(ct) >= 17 && strings.EqualFold(ct[:17], "text/event-stream")
 }
 
 // copyBody copies src to w, flushing after each write when flush is set.
-func copyBody(w io.Writer, src io.Reader, flush func() error) error {
-	buf := getBuffer()
-	defer putBuffer(buf)
+func (px *proxy) copyBody(w io.Writer, src io.Reader, flush func() error) error {
+	buf := px.getBuffer()
+	defer px.putBuffer(buf)
 	for {
 		n, rerr := src.Read(*buf)
 		if n > 0 {
@@ -333,11 +383,15 @@ func copyBody(w io.Writer, src io.Reader, flush func() error) error {
 	}
 }
 
-// buffers are the copy buffers, 32 KiB each.
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+func (px *proxy) getBuffer() *[]byte {
+	if b, ok := px.buffers.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 32<<10)
+	return &b
+}
 
-func getBuffer() *[]byte  { return buffers.Get().(*[]byte) }
-func putBuffer(b *[]byte) { buffers.Put(b) }
+func (px *proxy) putBuffer(b *[]byte) { px.buffers.Put(b) }
 
 // switchProtocols completes an upgrade (WebSocket) the target accepted: the
 // client's connection is taken over and bytes flow both ways until either
@@ -375,7 +429,7 @@ func (px *proxy) switchProtocols(w http.ResponseWriter, r *http.Request, uc *upC
 	go func() { io.Copy(conn, uc.idleConn); done <- struct{}{} }()
 	<-done
 	conn.Close()
-	uc.discard()
+	uc.Conn.Close()
 	<-done
 }
 
@@ -385,8 +439,9 @@ func (px *proxy) switchProtocols(w http.ResponseWriter, r *http.Request, uc *upC
 func (px *proxy) fail(w http.ResponseWriter, r *http.Request, target string, err error) {
 	var ne net.Error
 	status := http.StatusBadGateway
+	cw := watchOf(w, r)
 	switch {
-	case errors.Is(r.Context().Err(), context.Canceled):
+	case cw.gone():
 		status = statusClientClosed
 	case errors.As(err, &ne) && ne.Timeout():
 		status = http.StatusGatewayTimeout

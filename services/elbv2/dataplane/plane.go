@@ -440,9 +440,7 @@ func (p *Plane) serve(le *listenerEntry) (*servedListener, error) {
 					"listener", le.Arn, "address", s.addr)
 			}
 		}
-		hs := &http.Server{Handler: p.proxy.handler(le.Arn), ReadHeaderTimeout: 30 * time.Second}
-		go hs.Serve(ln)
-		s.close = func() { hs.Close() }
+		s.close = p.proxy.serveHTTP(ln, le.Arn)
 	case types.ProtocolEnumTcp, types.ProtocolEnumTls, types.ProtocolEnumTcpUdp:
 		if le.Protocol == types.ProtocolEnumTls {
 			p.log.Info("elbv2 data plane: TLS listener passed through as TCP", "listener", le.Arn, "address", s.addr)

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,6 +24,10 @@ const (
 // targets (exchange.go) over kept-alive connections (upstream.go).
 type proxy struct {
 	p *Plane
+	// buffers are copy buffers of 32 KiB; readers and writers the bufio
+	// buffers of listener ports' connections.
+	buffers, readers, writers sync.Pool
+	date                      atomic.Pointer[cachedDate]
 }
 
 // pick is the target chosen for a request.
@@ -88,10 +94,12 @@ func errorPage(w http.ResponseWriter, status int) {
 	case statusClientClosed:
 		text = "Client Closed Request"
 	}
+	body := fmt.Sprintf("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n", status, text, status, text)
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n", status, text, status, text)
+	io.WriteString(w, body)
 }
 
 func fixedResponse(w http.ResponseWriter, c *types.FixedResponseActionConfig) {
@@ -106,9 +114,11 @@ func fixedResponse(w http.ResponseWriter, c *types.FixedResponseActionConfig) {
 	if ct := aws.ToString(c.ContentType); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
+	body := aws.ToString(c.MessageBody)
 	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	io.WriteString(w, aws.ToString(c.MessageBody))
+	io.WriteString(w, body)
 }
 
 // redirect answers with the redirect's URL, its #{...} placeholders replaced

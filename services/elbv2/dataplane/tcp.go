@@ -4,7 +4,6 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -16,47 +15,7 @@ import (
 // whole connection stays on that target. It returns the function that stops
 // accepting and closes the open connections.
 func (p *Plane) serveTCP(ln net.Listener, listenerArn string) func() {
-	var mu sync.Mutex
-	open := map[net.Conn]bool{}
-	closed := false
-	track := func(c net.Conn, add bool) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if add {
-			if closed {
-				return false
-			}
-			open[c] = true
-		} else {
-			delete(open, c)
-		}
-		return true
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if !track(c, true) {
-				c.Close()
-				return
-			}
-			go func() {
-				defer track(c, false)
-				p.passThrough(c, listenerArn, track)
-			}()
-		}
-	}()
-	return func() {
-		ln.Close()
-		mu.Lock()
-		closed = true
-		for c := range open {
-			c.Close()
-		}
-		mu.Unlock()
-	}
+	return accept(ln, func(c net.Conn, cs *connSet) { p.passThrough(c, listenerArn, cs) })
 }
 
 // flowHash hashes a connection's 5-tuple.
@@ -66,8 +25,7 @@ func flowHash(c net.Conn) uint64 {
 	return h.Sum64()
 }
 
-func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn, bool) bool) {
-	defer c.Close()
+func (p *Plane) passThrough(c net.Conn, listenerArn string, cs *connSet) {
 	t := p.current()
 	if t == nil {
 		return
@@ -97,11 +55,11 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 		p.log.Debug("elbv2 data plane: TCP target unreachable", "target", addr, "error", err)
 		return
 	}
-	if !track(up, true) {
+	if !cs.add(up) {
 		up.Close()
 		return
 	}
-	defer track(up, false)
+	defer cs.remove(up)
 	defer up.Close()
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {

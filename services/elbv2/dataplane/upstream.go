@@ -3,7 +3,9 @@ package dataplane
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
+	"os"
 	"sync"
 	"time"
 )
@@ -15,9 +17,9 @@ const (
 	// idle timeout keeps them half as long.
 	maxKeep = 30 * time.Second
 	// checkAfter is how long a connection may have been idle before it is
-	// checked for a close by the target, which the next request would
-	// otherwise find.
-	checkAfter = time.Second
+	// checked for a close by the target (whose keep-alive timeout may be a
+	// second or two), which the next request would otherwise find.
+	checkAfter = 100 * time.Millisecond
 )
 
 // upstream holds the kept-alive connections to targets, idle ones by
@@ -51,7 +53,7 @@ type upConn struct {
 func (u *upstream) get(ctx context.Context, addr string, idle time.Duration, fresh bool) (*upConn, error) {
 	if !fresh {
 		if uc := u.take(addr); uc != nil {
-			uc.idleConn.idle, uc.read, uc.reused, uc.wdone = idle, 0, true, nil
+			uc.idleConn.idle, uc.read, uc.reused, uc.wdone, uc.onSlow = idle, 0, true, nil, nil
 			return uc, nil
 		}
 	}
@@ -149,9 +151,10 @@ func (uc *upConn) discard() {
 	uc.finishBody()
 }
 
-// finishBody waits for a request body written by its own goroutine; one
+// finishBody waits for a request body written by its own goroutine. One
 // still being written when the answer has ended (the target did not read
-// it) is cut off by closing the connection.
+// it all) is cut off: the target's connection closes, which fails the
+// goroutine's next write; what is left of the body stays unread.
 func (uc *upConn) finishBody() error {
 	if uc.wdone == nil {
 		return nil
@@ -170,14 +173,26 @@ func (uc *upConn) finishBody() error {
 
 // idleConn fails a read when nothing arrived for the idle timeout since the
 // last read or write: ALB's idle timeout. read counts the bytes read in the
-// current exchange.
+// current exchange; onSlow, when set, runs if the next read waits longer
+// than slowAfter.
 type idleConn struct {
 	net.Conn
-	idle time.Duration
-	read int64
+	idle   time.Duration
+	read   int64
+	onSlow func()
 }
 
 func (c *idleConn) Read(b []byte) (int, error) {
+	if f := c.onSlow; f != nil && c.idle > slowAfter {
+		c.onSlow = nil
+		c.Conn.SetReadDeadline(time.Now().Add(slowAfter))
+		n, err := c.Conn.Read(b)
+		if n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+			c.read += int64(n)
+			return n, err
+		}
+		f()
+	}
 	c.Conn.SetReadDeadline(time.Now().Add(c.idle))
 	n, err := c.Conn.Read(b)
 	c.read += int64(n)
