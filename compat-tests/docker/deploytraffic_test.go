@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,14 +30,16 @@ import (
 // bake, 1,000 requests through the listener's local port reach green about
 // 100 times, within four standard deviations of the binomial
 // (sd = sqrt(1000 * 0.1 * 0.9) ≈ 9.5). Stopped with ROLLBACK, the deployment
-// sends every request back to blue; deployed again with a short bake, it
-// completes and every request reaches green.
+// sends every request back to blue. Deployed again BLUE_GREEN, every
+// request reaches green from the production traffic shift on.
 // AWS: canary deployments shift canaryPercent of production traffic to the
 // green target group for canaryBakeTimeInMinutes, then the rest
 // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html);
+// blue/green deployments shift all of it at once and keep blue through the
+// bake (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html);
 // StopServiceDeployment with ROLLBACK returns traffic to the revision that
 // served before (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html).
-func TestDockerCanaryDeploymentsShiftRealRequests(t *testing.T) {
+func TestDockerDeploymentsShiftRealRequests(t *testing.T) {
 	needDocker(t)
 	t.Parallel() // mostly waits for the canary's bake
 	// At time scale 1 a minute of ECS's lasts 600 ms: the canary bakes for
@@ -129,7 +131,7 @@ func TestDockerCanaryDeploymentsShiftRealRequests(t *testing.T) {
 	// The canary: 10% of production traffic reaches green while it bakes.
 	greenTD := revision("green")
 	sd := e.deploy(greenTD, nil)
-	e.waitCanary(lbc, prodRule, sd)
+	e.waitCanary(lbc, prodRule, sd, map[string]int32{tgA: 90, tgB: 10})
 	const n, p = 1000, 0.1
 	seen := count(n)
 	if st := e.deployment(sd); st.LifecycleStage != types.ServiceDeploymentLifecycleStageProductionTrafficShift {
@@ -148,8 +150,13 @@ func TestDockerCanaryDeploymentsShiftRealRequests(t *testing.T) {
 		t.Fatalf("answers after the rollback: %v", seen)
 	}
 
-	// Deployed again with a short bake, green completes and takes all traffic.
-	sd = e.deploy(greenTD, canary(1))
+	// Deployed again BLUE_GREEN, all production traffic moves to green at
+	// once, while blue still runs through the bake, and stays there.
+	sd = e.deploy(greenTD, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen, BakeTimeInMinutes: aws.Int32(2)})
+	e.waitWeights(lbc, prodRule, sd, map[string]int32{tgA: 0, tgB: 100})
+	if seen := count(200); seen["green"] != 200 {
+		t.Fatalf("answers once BLUE_GREEN shifted production traffic: %v", seen)
+	}
 	e.waitDeploymentStatus(sd, types.ServiceDeploymentStatusSuccessful)
 	if seen := count(200); seen["green"] != 200 {
 		t.Fatalf("answers after the deployment: %v", seen)
@@ -182,24 +189,32 @@ func (e *env) waitDeploymentStatus(arn string, want types.ServiceDeploymentStatu
 	})
 }
 
-// waitCanary waits for the canary's weights (10 and 90) on the production
-// rule, in the deployment's production traffic shift.
-func (e *env) waitCanary(lbc *elb.Client, ruleArn, sd string) {
+// waitCanary waits for the canary's weights on the production rule, in the
+// deployment's production traffic shift.
+func (e *env) waitCanary(lbc *elb.Client, ruleArn, sd string, want map[string]int32) {
 	e.t.Helper()
-	harness.Eventually(e.t, 60*time.Second, "the canary's weights", func() (bool, string) {
+	e.waitWeights(lbc, ruleArn, sd, want)
+	if st := e.deployment(sd); st.LifecycleStage != types.ServiceDeploymentLifecycleStageProductionTrafficShift {
+		e.t.Fatalf("the canary's weights in stage %s", st.LifecycleStage)
+	}
+}
+
+// waitWeights waits for the production rule's weights by target group
+// while the deployment is in progress.
+func (e *env) waitWeights(lbc *elb.Client, ruleArn, sd string, want map[string]int32) {
+	e.t.Helper()
+	harness.Eventually(e.t, 60*time.Second, fmt.Sprint("production weights ", want), func() (bool, string) {
 		out := harness.Must(lbc.DescribeRules(harness.Ctx, &elb.DescribeRulesInput{RuleArns: []string{ruleArn}}))(e.t)
-		var ws []int32
+		ws := map[string]int32{}
 		for _, a := range out.Rules[0].Actions {
 			if a.ForwardConfig != nil {
 				for _, tg := range a.ForwardConfig.TargetGroups {
-					ws = append(ws, aws.ToInt32(tg.Weight))
+					ws[aws.ToString(tg.TargetGroupArn)] = aws.ToInt32(tg.Weight)
 				}
 			}
 		}
-		slices.Sort(ws)
 		st := e.deployment(sd)
-		return slices.Equal(ws, []int32{10, 90}) && st.LifecycleStage == types.ServiceDeploymentLifecycleStageProductionTrafficShift,
-			fmt.Sprint(ws, " ", st.Status, " ", st.LifecycleStage)
+		return maps.Equal(ws, want) && st.Status == types.ServiceDeploymentStatusInProgress, fmt.Sprint(ws, " ", st.Status, " ", st.LifecycleStage)
 	})
 }
 
