@@ -2,7 +2,8 @@
 // tests build (FROM scratch, compiled static): what it does comes from its
 // arguments, so that one image serves every test.
 //
-//	serve            print a line, answer HTTP on :8080, exit 0 on SIGTERM
+//	serve            print a line, answer HTTP on :8080 ("ok HOSTNAME", or
+//	                 "$ANSWER HOSTNAME" when ANSWER is set), exit 0 on SIGTERM
 //	echo WORDS...    print the words, then serve
 //	exit N           print a line and exit with code N after a moment
 //	health ok|fail   a health check command: exit 0 or 1
@@ -71,8 +72,12 @@ func main() {
 func serve() {
 	fmt.Println("serving on :8080")
 	host, _ := os.Hostname()
+	answer := os.Getenv("ANSWER")
+	if answer == "" {
+		answer = "ok"
+	}
 	go http.ListenAndServe(":8080", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "ok", host)
+		fmt.Fprintln(w, answer, host)
 	}))
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)

@@ -112,7 +112,7 @@ func (p *Plane) runChecks(ctx context.Context, c *checker) {
 			interval = minCheckInterval
 		}
 		start := time.Now()
-		reason, desc := probe(ctx, p.checkClient, p.cfg.ELB, tg, c.id, c.port, timeout)
+		reason, desc := probe(ctx, p.checkClient, p.cfg.ELB, tg.PlaneTargetGroup, c.id, c.port, timeout)
 		if ctx.Err() != nil {
 			return
 		}

@@ -6,10 +6,11 @@
 // reachable address get real health checks, whose outcome the ELBv2 API
 // reports.
 //
-// The plane keeps a routing table built from the store; a committed write
-// makes it stale, and the next request (or the background loop, which also
-// opens and closes listener ports and health checkers) rebuilds it. A
-// request's cost does not grow with the state held.
+// The plane keeps a routing table built from the store; a committed write of
+// an ELBv2 document makes it stale, and the next request (or the background
+// loop, which also opens and closes listener ports and health checkers)
+// rebuilds it. A request reads no store and its cost does not grow with the
+// state held.
 package dataplane
 
 import (
@@ -51,7 +52,7 @@ type Config struct {
 type Plane struct {
 	cfg Config
 	log *slog.Logger
-	gen atomic.Uint64 // committed writes seen
+	gen atomic.Uint64 // committed writes of ELBv2 documents seen
 	// started is set by Start: only a started plane opens ports and runs checks.
 	started atomic.Bool
 	wake    chan struct{}
@@ -66,6 +67,7 @@ type Plane struct {
 	checks   map[string]*checker // target key -> health checker
 	ctx      context.Context
 	proxy    *proxy
+	up       *upstream
 	// checkClient sends the health checks.
 	checkClient *http.Client
 }
@@ -75,8 +77,45 @@ type table struct {
 	gen       uint64
 	byDNS     map[string]*lbEntry // lower-cased DNS name
 	listeners map[string]*listenerEntry
-	groups    map[string]*elbv2.PlaneTargetGroup
+	groups    map[string]*groupEntry
 	lbs       []*lbEntry
+}
+
+// groupEntry is a target group with what its requests need worked out once.
+type groupEntry struct {
+	*elbv2.PlaneTargetGroup
+	algorithm string
+	stick     bool // lb_cookie stickiness
+	stickFor  time.Duration
+	// addrs holds each target's fixed address (loopback ip targets); ""
+	// where it is resolved per request (tasks Docker runs, whose published
+	// port is known only while they run).
+	addrs []string
+}
+
+func newGroupEntry(o elbv2.Options, tg *elbv2.PlaneTargetGroup) *groupEntry {
+	g := &groupEntry{PlaneTargetGroup: tg, algorithm: tg.Attributes["load_balancing.algorithm.type"],
+		stick:    tg.Attributes["stickiness.enabled"] == "true" && tg.Attributes["stickiness.type"] != "app_cookie",
+		stickFor: 24 * time.Hour, addrs: make([]string, len(tg.Targets))}
+	if n, err := strconv.Atoi(tg.Attributes["stickiness.lb_cookie.duration_seconds"]); err == nil && n > 0 {
+		g.stickFor = time.Duration(n) * time.Second
+	}
+	for i, t := range tg.Targets {
+		if elbv2.Reachable(string(tg.TG.TargetType), t.ID) {
+			g.addrs[i], _ = o.Dial(tg.TG.TargetType, t.ID, t.Port)
+		}
+	}
+	return g
+}
+
+// addr is where target i answers.
+func (g *groupEntry) addr(o elbv2.Options, i int) string {
+	if a := g.addrs[i]; a != "" {
+		return a
+	}
+	t := g.Targets[i]
+	a, _ := o.Dial(g.TG.TargetType, t.ID, t.Port)
+	return a
 }
 
 type lbEntry struct {
@@ -89,6 +128,8 @@ type listenerEntry struct {
 	elbv2.PlaneListener
 	lb    *lbEntry
 	rules []compiledRule
+	// scheme and portText are X-Forwarded-Proto and -Port.
+	scheme, portText string
 }
 
 // New builds the plane; Start runs it.
@@ -101,13 +142,19 @@ func New(cfg Config) *Plane {
 	}
 	p := &Plane{cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1), ports: map[string]*servedListener{}, checks: map[string]*checker{}, ctx: context.Background()}
 	p.gen.Store(1)
-	p.proxy = newProxy(p)
+	p.proxy = &proxy{p: p}
+	p.up = newUpstream()
 	p.checkClient = newCheckClient()
-	cfg.Store.OnWrite(func() {
-		p.gen.Add(1)
-		select {
-		case p.wake <- struct{}{}:
-		default:
+	cfg.Store.OnChange(func(cs []store.Change) {
+		for _, c := range cs {
+			if strings.HasPrefix(c.Kind, "elbv2/") {
+				p.gen.Add(1)
+				select {
+				case p.wake <- struct{}{}:
+				default:
+				}
+				return
+			}
 		}
 	})
 	return p
@@ -142,6 +189,7 @@ func (p *Plane) Start(ctx context.Context) func() {
 				case <-time.After(50 * time.Millisecond):
 				}
 			case <-tick.C:
+				p.up.prune(time.Now())
 			}
 		}
 	}()
@@ -161,6 +209,7 @@ func (p *Plane) Start(ctx context.Context) func() {
 			delete(p.checks, k)
 		}
 		p.checksMu.Unlock()
+		p.up.closeIdle()
 	}
 }
 
@@ -188,21 +237,24 @@ func (p *Plane) current() *table {
 		p.log.Error("elbv2 data plane: reading load balancers failed", "error", err)
 		return p.tab.Load()
 	}
-	t := build(st)
+	t := build(st, p.cfg.ELB)
 	t.gen = g
 	p.tab.Store(t)
 	return t
 }
 
-func build(st *elbv2.PlaneState) *table {
-	t := &table{byDNS: map[string]*lbEntry{}, listeners: map[string]*listenerEntry{}, groups: st.TargetGroups}
+func build(st *elbv2.PlaneState, o elbv2.Options) *table {
+	t := &table{byDNS: map[string]*lbEntry{}, listeners: map[string]*listenerEntry{}, groups: map[string]*groupEntry{}}
+	for arn, tg := range st.TargetGroups {
+		t.groups[arn] = newGroupEntry(o, tg)
+	}
 	for _, lb := range st.LoadBalancers {
 		e := &lbEntry{PlaneLoadBalancer: lb, idle: 60 * time.Second}
 		if n, err := strconv.Atoi(lb.Attributes["idle_timeout.timeout_seconds"]); err == nil && n > 0 {
 			e.idle = time.Duration(n) * time.Second
 		}
 		for _, l := range lb.Listeners {
-			le := &listenerEntry{PlaneListener: l, lb: e}
+			le := &listenerEntry{PlaneListener: l, lb: e, scheme: strings.ToLower(string(l.Protocol)), portText: strconv.Itoa(int(l.Port))}
 			for _, r := range l.Rules {
 				le.rules = append(le.rules, compileRule(r))
 			}
@@ -388,9 +440,7 @@ func (p *Plane) serve(le *listenerEntry) (*servedListener, error) {
 					"listener", le.Arn, "address", s.addr)
 			}
 		}
-		hs := &http.Server{Handler: p.proxy.handler(le.Arn), ReadHeaderTimeout: 30 * time.Second}
-		go hs.Serve(ln)
-		s.close = func() { hs.Close() }
+		s.close = p.proxy.serveHTTP(ln, le.Arn)
 	case types.ProtocolEnumTcp, types.ProtocolEnumTls, types.ProtocolEnumTcpUdp:
 		if le.Protocol == types.ProtocolEnumTls {
 			p.log.Info("elbv2 data plane: TLS listener passed through as TCP", "listener", le.Arn, "address", s.addr)
@@ -424,7 +474,8 @@ func (p *Plane) certificates(le *listenerEntry) []tls.Certificate {
 }
 
 // groupState is what outlives table rebuilds for a target group: the
-// round-robin position and the requests outstanding per target.
+// round-robin position and the requests outstanding per target (counted
+// while the group routes by least outstanding requests).
 type groupState struct {
 	next        atomic.Uint64
 	mu          sync.Mutex

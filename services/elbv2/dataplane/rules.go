@@ -109,20 +109,29 @@ func compileCondition(c types.RuleCondition) func(*http.Request, netip.Addr) boo
 			pairs = append(pairs, p)
 		}
 		return func(r *http.Request, _ netip.Addr) bool {
-			q, err := url.ParseQuery(r.URL.RawQuery)
-			if err != nil {
-				return false
-			}
-			for k, vs := range q {
-				for _, v := range vs {
-					for _, p := range pairs {
-						if (p.key == nil || p.key(k)) && p.value(v) {
-							return true
-						}
+			// The query's pairs are read in place, without a map per request;
+			// a malformed query matches nothing, as url.ParseQuery fails on it.
+			matched := false
+			for kv := range strings.SplitSeq(r.URL.RawQuery, "&") {
+				if kv == "" {
+					continue
+				}
+				if strings.Contains(kv, ";") {
+					return false
+				}
+				k, v, _ := strings.Cut(kv, "=")
+				k, err1 := url.QueryUnescape(k)
+				v, err2 := url.QueryUnescape(v)
+				if err1 != nil || err2 != nil {
+					return false
+				}
+				for _, p := range pairs {
+					if !matched && (p.key == nil || p.key(k)) && p.value(v) {
+						matched = true
 					}
 				}
 			}
-			return false
+			return matched
 		}
 	case "source-ip":
 		if c.SourceIpConfig == nil {

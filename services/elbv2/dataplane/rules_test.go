@@ -50,6 +50,12 @@ func TestConditions(t *testing.T) {
 		{"query wrong key", cond("query-string", func(c *types.RuleCondition) {
 			c.QueryStringConfig = &types.QueryStringConditionConfig{Values: []types.QueryStringKeyValuePair{{Key: aws.String("k"), Value: aws.String("on")}}}
 		}), "http://h/?debug=on", nil, false},
+		{"query escaped", cond("query-string", func(c *types.RuleCondition) {
+			c.QueryStringConfig = &types.QueryStringConditionConfig{Values: []types.QueryStringKeyValuePair{{Key: aws.String("a b"), Value: aws.String("c&d")}}}
+		}), "http://h/?x=1&a+b=c%26d", nil, true},
+		{"query malformed", cond("query-string", func(c *types.RuleCondition) {
+			c.QueryStringConfig = &types.QueryStringConditionConfig{Values: []types.QueryStringKeyValuePair{{Value: aws.String("on")}}}
+		}), "http://h/?debug=on&bad=%zz", nil, false},
 		{"source ip", cond("source-ip", func(c *types.RuleCondition) {
 			c.SourceIpConfig = &types.SourceIpConditionConfig{Values: []string{"10.0.0.0/8"}}
 		}), "http://h/", nil, true},

@@ -4,12 +4,9 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-
-	"github.com/longshore/longshore/services/elbv2"
 )
 
 // serveTCP passes each connection accepted on ln through to a target of the
@@ -18,47 +15,7 @@ import (
 // whole connection stays on that target. It returns the function that stops
 // accepting and closes the open connections.
 func (p *Plane) serveTCP(ln net.Listener, listenerArn string) func() {
-	var mu sync.Mutex
-	open := map[net.Conn]bool{}
-	closed := false
-	track := func(c net.Conn, add bool) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if add {
-			if closed {
-				return false
-			}
-			open[c] = true
-		} else {
-			delete(open, c)
-		}
-		return true
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if !track(c, true) {
-				c.Close()
-				return
-			}
-			go func() {
-				defer track(c, false)
-				p.passThrough(c, listenerArn, track)
-			}()
-		}
-	}()
-	return func() {
-		ln.Close()
-		mu.Lock()
-		closed = true
-		for c := range open {
-			c.Close()
-		}
-		mu.Unlock()
-	}
+	return accept(ln, func(c net.Conn, cs *connSet) { p.passThrough(c, listenerArn, cs) })
 }
 
 // flowHash hashes a connection's 5-tuple.
@@ -68,8 +25,7 @@ func flowHash(c net.Conn) uint64 {
 	return h.Sum64()
 }
 
-func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn, bool) bool) {
-	defer c.Close()
+func (p *Plane) passThrough(c net.Conn, listenerArn string, cs *connSet) {
 	t := p.current()
 	if t == nil {
 		return
@@ -78,7 +34,7 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 	if le == nil || len(le.rules) == 0 {
 		return
 	}
-	var tg *elbv2.PlaneTargetGroup
+	var tg *groupEntry
 	for _, a := range le.rules[len(le.rules)-1].actions {
 		if a.Type == types.ActionTypeEnumForward {
 			if arn := chooseGroup(nil, nil, a); arn != "" {
@@ -89,21 +45,21 @@ func (p *Plane) passThrough(c net.Conn, listenerArn string, track func(net.Conn,
 	if tg == nil {
 		return
 	}
-	targets := routable(tg, time.Now().UTC())
+	targets := routable(tg, time.Now(), nil)
 	if len(targets) == 0 {
 		return
 	}
-	addr := targetAddr(p.cfg.ELB, tg, targets[flowHash(c)%uint64(len(targets))])
+	addr := tg.addr(p.cfg.ELB, targets[flowHash(c)%uint64(len(targets))])
 	up, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		p.log.Debug("elbv2 data plane: TCP target unreachable", "target", addr, "error", err)
 		return
 	}
-	if !track(up, true) {
+	if !cs.add(up) {
 		up.Close()
 		return
 	}
-	defer track(up, false)
+	defer cs.remove(up)
 	defer up.Close()
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
