@@ -29,6 +29,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/elbv2"
 	"github.com/longshore/longshore/store"
 )
@@ -305,7 +306,7 @@ func (p *Plane) HostRoute(host string) (http.Handler, bool) {
 	// Only names shaped like a load balancer's cost a table lookup; the API's
 	// own requests pass straight through.
 	lower := strings.ToLower(name)
-	if !strings.Contains(lower, ".elb.") || !strings.HasSuffix(lower, ".amazonaws.com") && !strings.HasSuffix(lower, ".amazonaws.com.cn") {
+	if !strings.Contains(lower, ".elb.") || !api.HasDNSSuffix(lower) {
 		return nil, false
 	}
 	t := p.current()
