@@ -9,8 +9,8 @@ import (
 )
 
 // Paging describes the page a List/Describe call asks for. Every form of
-// the helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice,
-// PaginateSorted) runs the same loop: read after the token's position in
+// the helper (Paginate, PaginateFunc, PaginateKeyed, PaginateItems,
+// PaginateSlice, PaginateSorted) runs the same loop: read after the token's position in
 // chunks, keep what the filter accepts, stop at Size, and hand back a token
 // only when more items follow.
 type Paging struct {
@@ -196,4 +196,45 @@ func scanSlice[T any](items []T, p Paging, from int, keep func(*T) bool) ([]T, *
 		out = append(out, *v)
 	}
 	return out, last, nil
+}
+
+// PaginateKeyed pages a source kept in key order (a name, or an order key
+// held in the store's Attr): read returns up to n items that come after key
+// after ("" from the start), in order; fewer than n means the source is
+// exhausted. It reads in chunks from the token's position like Paginate, and
+// its token carries the last key shown, as PaginateSorted's does.
+func PaginateKeyed[T any](p Paging, read func(after string, n int) ([]*T, error), key func(*T) string, keep func(*T) bool) ([]*T, *string, error) {
+	after, err := DecodeCursor(p.Listing, aws.ToString(p.Token))
+	if err != nil {
+		return nil, nil, p.bad()
+	}
+	chunk := p.Size + 1
+	if p.Size <= 0 {
+		chunk = 1000
+	}
+	if keep != nil && chunk < 100 {
+		chunk = 100
+	}
+	var out []*T
+	var shown string
+	for {
+		items, err := read(after, chunk)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, it := range items {
+			after = key(it)
+			if keep != nil && !keep(it) {
+				continue
+			}
+			if p.Size > 0 && len(out) == p.Size {
+				return out, aws.String(EncodeCursor(p.Listing, shown)), nil
+			}
+			out = append(out, it)
+			shown = after
+		}
+		if len(items) < chunk {
+			return out, nil, nil
+		}
+	}
 }

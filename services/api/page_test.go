@@ -277,3 +277,55 @@ func TestPaginateSortedResumesAfterTheLastKeyShown(t *testing.T) {
 		t.Errorf("token of another listing: %v", err)
 	}
 }
+
+// PaginateKeyed reads chunks after the token's key, skips what keep refuses,
+// and hands a token only when more follow.
+func TestPaginateKeyed(t *testing.T) {
+	src := []string{"a", "b", "c", "d", "e", "f", "g"}
+	reads := 0
+	read := func(after string, n int) ([]*string, error) {
+		reads++
+		var out []*string
+		for i := range src {
+			if src[i] > after && len(out) < n {
+				out = append(out, &src[i])
+			}
+		}
+		return out, nil
+	}
+	key := func(s *string) string { return *s }
+	noC := func(s *string) bool { return *s != "c" }
+	var got []string
+	var token *string
+	for pages := 0; ; pages++ {
+		page, next, err := PaginateKeyed(Paging{Listing: "k", Size: 2, Token: token}, read, key, noC)
+		if err != nil || pages > 4 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		for _, s := range page {
+			got = append(got, *s)
+		}
+		if token = next; token == nil {
+			break
+		}
+	}
+	if fmt.Sprint(got) != "[a b d e f g]" {
+		t.Errorf("pages hold %v", got)
+	}
+	// A page that ends the source exactly has no token.
+	page, next, _ := PaginateKeyed(Paging{Listing: "k", Size: 7}, read, key, nil)
+	if len(page) != 7 || next != nil {
+		t.Errorf("whole source in one page: %d items, token %v", len(page), next)
+	}
+	reads = 0
+	if page, _, _ := PaginateKeyed(Paging{Listing: "k", Size: 1}, read, key, nil); len(page) != 1 || reads != 1 {
+		t.Errorf("one-item page: %d items in %d reads", len(page), reads)
+	}
+	bad := errors.New("bad")
+	_, token, _ = PaginateKeyed(Paging{Listing: "k", Size: 1}, read, key, nil)
+	for _, tok := range []*string{token, aws.String("forged")} {
+		if _, _, err := PaginateKeyed(Paging{Listing: "other", Token: tok, BadToken: bad}, read, key, nil); err != bad {
+			t.Errorf("token %v of another listing: %v", *tok, err)
+		}
+	}
+}
