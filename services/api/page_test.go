@@ -329,3 +329,61 @@ func TestPaginateKeyed(t *testing.T) {
 		}
 	}
 }
+
+// PaginateByAttr walks Attr order with ties in creation order (reversed
+// descending), across pages that split a run of equal Attrs.
+func TestPaginateByAttrSplitsTies(t *testing.T) {
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	coll := store.Collection[pageDoc]{Kind: "test/attr"}
+	// N is the creation order; attr is N's group: b b a b a c a.
+	groups := []string{"b", "b", "a", "b", "a", "c", "a"}
+	attr := func(d *pageDoc) string { return groups[d.N] }
+	err = s.Write(context.Background(), func(tx *store.Tx) error {
+		for i := range groups {
+			d := &pageDoc{N: i}
+			if err := coll.Put(tx, testScope, strconv.Itoa(i), store.Index{Attr: attr(d)}, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		desc bool
+		keep func(*pageDoc) bool
+		want string
+	}{
+		{false, nil, "[2 4 6 0 1 3 5]"},
+		{true, nil, "[5 3 1 0 6 4 2]"},
+		{false, func(d *pageDoc) bool { return d.N != 4 }, "[2 6 0 1 3 5]"},
+	} {
+		var got []int
+		var token *string
+		for pages := 0; ; pages++ {
+			var page []*pageDoc
+			err := s.Read(context.Background(), func(tx *store.Tx) error {
+				var err error
+				page, token, err = PaginateByAttr(tx, testScope, coll, store.Query{}, attr, Paging{Listing: "l", Size: 2, Token: token, Desc: c.desc}, c.keep)
+				return err
+			})
+			if err != nil || pages > 4 {
+				t.Fatalf("page %d: %v", pages, err)
+			}
+			for _, d := range page {
+				got = append(got, d.N)
+			}
+			if token == nil {
+				break
+			}
+		}
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("desc=%v: %v, want %s", c.desc, got, c.want)
+		}
+	}
+}
