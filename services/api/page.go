@@ -2,6 +2,8 @@ package api
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -9,8 +11,8 @@ import (
 )
 
 // Paging describes the page a List/Describe call asks for. Every form of
-// the helper (Paginate, PaginateFunc, PaginateItems, PaginateSlice,
-// PaginateSorted) runs the same loop: read after the token's position in
+// the helper (Paginate, PaginateFunc, PaginateKeyed, PaginateByAttr,
+// PaginateItems, PaginateSlice, PaginateSorted) runs the same loop: read after the token's position in
 // chunks, keep what the filter accepts, stop at Size, and hand back a token
 // only when more items follow.
 type Paging struct {
@@ -196,4 +198,101 @@ func scanSlice[T any](items []T, p Paging, from int, keep func(*T) bool) ([]T, *
 		out = append(out, *v)
 	}
 	return out, last, nil
+}
+
+// PaginateKeyed pages a source kept in key order (a name, or an order key
+// held in the store's Attr): read returns up to n items that come after key
+// after ("" from the start), in order; fewer than n means the source is
+// exhausted. It reads in chunks from the token's position like Paginate, and
+// its token carries the last key shown, as PaginateSorted's does.
+func PaginateKeyed[T any](p Paging, read func(after string, n int) ([]*T, error), key func(*T) string, keep func(*T) bool) ([]*T, *string, error) {
+	after, err := DecodeCursor(p.Listing, aws.ToString(p.Token))
+	if err != nil {
+		return nil, nil, p.bad()
+	}
+	chunk := p.Size + 1
+	if p.Size <= 0 {
+		chunk = 1000
+	}
+	if keep != nil && chunk < 100 {
+		chunk = 100
+	}
+	var out []*T
+	var shown string
+	for {
+		items, err := read(after, chunk)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, it := range items {
+			after = key(it)
+			if keep != nil && !keep(it) {
+				continue
+			}
+			if p.Size > 0 && len(out) == p.Size {
+				return out, aws.String(EncodeCursor(p.Listing, shown)), nil
+			}
+			out = append(out, it)
+			shown = after
+		}
+		if len(items) < chunk {
+			return out, nil, nil
+		}
+	}
+}
+
+// PaginateByAttr pages a collection in Attr order (q.ByAttr is set for it;
+// descending with p.Desc or q.Desc), documents of equal Attr in creation
+// order, from the token's position: only the page is read however many
+// documents are held. attr is the Attr a document is stored with; the token
+// carries it with the document's position, so Attr need not be unique.
+func PaginateByAttr[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T], q store.Query, attr func(*T) string, p Paging, keep func(*T) bool) ([]*T, *string, error) {
+	q.ByAttr = true
+	if p.Desc {
+		q.Desc = true
+	}
+	read := func(after string, n int) ([]*store.Item[T], error) {
+		q := q
+		q.Limit = n
+		var items []store.Item[T]
+		if seq, a, ok := strings.Cut(after, " "); ok {
+			// The rest of the token's Attr after its document, then the Attrs beyond it.
+			pos, err := strconv.ParseInt(seq, 10, 64)
+			if err != nil {
+				return nil, p.bad()
+			}
+			tie := q
+			tie.Attr, tie.AfterSeq = a, pos
+			if items, err = coll.List(tx, sc, tie); err != nil {
+				return nil, err
+			}
+			q.AttrAfter, q.Limit = a, n-len(items)
+		}
+		if q.Limit > 0 {
+			more, err := coll.List(tx, sc, q)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, more...)
+		}
+		out := make([]*store.Item[T], len(items))
+		for i := range items {
+			out[i] = &items[i]
+		}
+		return out, nil
+	}
+	key := func(it *store.Item[T]) string { return strconv.FormatInt(it.Seq, 10) + " " + attr(it.Doc) }
+	var keepItem func(*store.Item[T]) bool
+	if keep != nil {
+		keepItem = func(it *store.Item[T]) bool { return keep(it.Doc) }
+	}
+	items, next, err := PaginateKeyed(p, read, key, keepItem)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*T, len(items))
+	for i, it := range items {
+		out[i] = it.Doc
+	}
+	return out, next, nil
 }

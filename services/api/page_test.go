@@ -277,3 +277,113 @@ func TestPaginateSortedResumesAfterTheLastKeyShown(t *testing.T) {
 		t.Errorf("token of another listing: %v", err)
 	}
 }
+
+// PaginateKeyed reads chunks after the token's key, skips what keep refuses,
+// and hands a token only when more follow.
+func TestPaginateKeyed(t *testing.T) {
+	src := []string{"a", "b", "c", "d", "e", "f", "g"}
+	reads := 0
+	read := func(after string, n int) ([]*string, error) {
+		reads++
+		var out []*string
+		for i := range src {
+			if src[i] > after && len(out) < n {
+				out = append(out, &src[i])
+			}
+		}
+		return out, nil
+	}
+	key := func(s *string) string { return *s }
+	noC := func(s *string) bool { return *s != "c" }
+	var got []string
+	var token *string
+	for pages := 0; ; pages++ {
+		page, next, err := PaginateKeyed(Paging{Listing: "k", Size: 2, Token: token}, read, key, noC)
+		if err != nil || pages > 4 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		for _, s := range page {
+			got = append(got, *s)
+		}
+		if token = next; token == nil {
+			break
+		}
+	}
+	if fmt.Sprint(got) != "[a b d e f g]" {
+		t.Errorf("pages hold %v", got)
+	}
+	// A page that ends the source exactly has no token.
+	page, next, _ := PaginateKeyed(Paging{Listing: "k", Size: 7}, read, key, nil)
+	if len(page) != 7 || next != nil {
+		t.Errorf("whole source in one page: %d items, token %v", len(page), next)
+	}
+	reads = 0
+	if page, _, _ := PaginateKeyed(Paging{Listing: "k", Size: 1}, read, key, nil); len(page) != 1 || reads != 1 {
+		t.Errorf("one-item page: %d items in %d reads", len(page), reads)
+	}
+	bad := errors.New("bad")
+	_, token, _ = PaginateKeyed(Paging{Listing: "k", Size: 1}, read, key, nil)
+	for _, tok := range []*string{token, aws.String("forged")} {
+		if _, _, err := PaginateKeyed(Paging{Listing: "other", Token: tok, BadToken: bad}, read, key, nil); err != bad {
+			t.Errorf("token %v of another listing: %v", *tok, err)
+		}
+	}
+}
+
+// PaginateByAttr walks Attr order with ties in creation order (reversed
+// descending), across pages that split a run of equal Attrs.
+func TestPaginateByAttrSplitsTies(t *testing.T) {
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	coll := store.Collection[pageDoc]{Kind: "test/attr"}
+	// N is the creation order; attr is N's group: b b a b a c a.
+	groups := []string{"b", "b", "a", "b", "a", "c", "a"}
+	attr := func(d *pageDoc) string { return groups[d.N] }
+	err = s.Write(context.Background(), func(tx *store.Tx) error {
+		for i := range groups {
+			d := &pageDoc{N: i}
+			if err := coll.Put(tx, testScope, strconv.Itoa(i), store.Index{Attr: attr(d)}, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		desc bool
+		keep func(*pageDoc) bool
+		want string
+	}{
+		{false, nil, "[2 4 6 0 1 3 5]"},
+		{true, nil, "[5 3 1 0 6 4 2]"},
+		{false, func(d *pageDoc) bool { return d.N != 4 }, "[2 6 0 1 3 5]"},
+	} {
+		var got []int
+		var token *string
+		for pages := 0; ; pages++ {
+			var page []*pageDoc
+			err := s.Read(context.Background(), func(tx *store.Tx) error {
+				var err error
+				page, token, err = PaginateByAttr(tx, testScope, coll, store.Query{}, attr, Paging{Listing: "l", Size: 2, Token: token, Desc: c.desc}, c.keep)
+				return err
+			})
+			if err != nil || pages > 4 {
+				t.Fatalf("page %d: %v", pages, err)
+			}
+			for _, d := range page {
+				got = append(got, d.N)
+			}
+			if token == nil {
+				break
+			}
+		}
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("desc=%v: %v, want %s", c.desc, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cloudwatch
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -331,10 +332,6 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	if limit == 0 {
 		limit = 50
 	}
-	all, err := allAlarms(c.Tx, c.Scope())
-	if err != nil {
-		return nil, err
-	}
 	types_ := map[types.AlarmType]bool{}
 	for _, t := range in.AlarmTypes {
 		types_[t] = true
@@ -342,47 +339,58 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	if len(types_) == 0 {
 		types_[types.AlarmTypeMetricAlarm] = true
 	}
-	names := map[string]bool{}
-	for _, n := range in.AlarmNames {
-		names[n] = true
+	// Alarms are listed in name order, their id order: a page reads only
+	// itself from the token's name. Named alarms, or the children of one,
+	// are read one by one instead.
+	read := func(after string, n int) ([]*alarmRecord, error) {
+		items, err := Alarms.IDPage(c.Tx, c.Scope(), aws.ToString(in.AlarmNamePrefix), after, false, n)
+		out := make([]*alarmRecord, len(items))
+		for i := range items {
+			out[i] = items[i].Doc
+		}
+		return out, err
 	}
-	var children map[string]bool
-	if in.ChildrenOfAlarmName != nil {
-		children = map[string]bool{}
-		for _, r := range all {
-			if r.name() == *in.ChildrenOfAlarmName && r.Composite != nil {
-				if rule, err := parseRule(aws.ToString(r.Composite.AlarmRule)); err == nil {
-					for _, ref := range rule.alarms() {
-						children[alarmNameOf(ref)] = true
-					}
+	var names []string
+	switch {
+	case byName:
+		names = in.AlarmNames
+	case in.ChildrenOfAlarmName != nil:
+		r, err := Alarms.Get(c.Tx, c.Scope(), *in.ChildrenOfAlarmName)
+		if err != nil {
+			return nil, err
+		}
+		names = []string{}
+		if r != nil && r.Composite != nil {
+			if rule, err := parseRule(aws.ToString(r.Composite.AlarmRule)); err == nil {
+				for _, ref := range rule.alarms() {
+					names = append(names, alarmNameOf(ref))
 				}
 			}
 		}
 	}
-	var matched []*alarmRecord
-	for _, r := range all {
-		if !types_[r.alarmType()] || (byName && !names[r.name()]) {
-			continue
+	if names != nil {
+		named, err := alarmsNamed(c.Tx, c.Scope(), names)
+		if err != nil {
+			return nil, err
 		}
-		if in.AlarmNamePrefix != nil && !strings.HasPrefix(r.name(), *in.AlarmNamePrefix) {
-			continue
+		read = func(after string, n int) ([]*alarmRecord, error) {
+			i := sort.Search(len(named), func(i int) bool { return named[i].name() > after })
+			return named[i:min(i+n, len(named))], nil
 		}
-		if in.StateValue != "" && r.state() != in.StateValue {
-			continue
-		}
-		if in.ActionPrefix != nil && !hasActionPrefix(r, *in.ActionPrefix) {
-			continue
-		}
-		if children != nil && !children[r.name()] {
-			continue
-		}
-		if in.ParentsOfAlarmName != nil && !isParentOf(r, *in.ParentsOfAlarmName) {
-			continue
-		}
-		matched = append(matched, r)
 	}
-	page, next, err := api.PaginateSlice(matched, api.Paging{Listing: "cloudwatch:DescribeAlarms", Token: in.NextToken, Size: limit,
-		BadToken: invalidNextToken(), PastEndOK: true}, nil)
+	page, next, err := api.PaginateKeyed(api.Paging{Listing: "cloudwatch:DescribeAlarms", Token: in.NextToken, Size: limit, BadToken: invalidNextToken()},
+		read, (*alarmRecord).name, func(r *alarmRecord) bool {
+			if !types_[r.alarmType()] {
+				return false
+			}
+			if in.StateValue != "" && r.state() != in.StateValue {
+				return false
+			}
+			if in.ActionPrefix != nil && !hasActionPrefix(r, *in.ActionPrefix) {
+				return false
+			}
+			return in.ParentsOfAlarmName == nil || isParentOf(r, *in.ParentsOfAlarmName)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -392,6 +400,23 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 			out.MetricAlarms = append(out.MetricAlarms, *m)
 		} else {
 			out.CompositeAlarms = append(out.CompositeAlarms, *r.Composite)
+		}
+	}
+	return out, nil
+}
+
+// alarmsNamed reads the alarms of names that exist, in name order.
+func alarmsNamed(tx *store.Tx, sc store.Scope, names []string) ([]*alarmRecord, error) {
+	names = slices.Clone(names)
+	slices.Sort(names)
+	var out []*alarmRecord
+	for _, n := range slices.Compact(names) {
+		r, err := Alarms.Get(tx, sc, n)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			out = append(out, r)
 		}
 	}
 	return out, nil

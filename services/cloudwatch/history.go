@@ -1,7 +1,6 @@
 package cloudwatch
 
 import (
-	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,7 +14,14 @@ import (
 func addHistory(tx *store.Tx, sc store.Scope, now time.Time, alarm string, at types.AlarmType, kind types.HistoryItemType, summary, data string) error {
 	item := &types.AlarmHistoryItem{AlarmName: aws.String(alarm), AlarmType: at, HistoryItemType: kind,
 		HistorySummary: aws.String(summary), HistoryData: aws.String(data), Timestamp: aws.Time(now)}
-	return History.Put(tx, sc, api.HexID(32), store.Index{Name: alarm, Status: string(kind)}, item)
+	return History.Put(tx, sc, api.HexID(32), store.Index{Name: alarm, Status: string(kind), Attr: historyOrder(item)}, item)
+}
+
+// historyOrder is the Attr that keeps history in time order (ties in the
+// order recorded), so that a page reads only itself; migration 0015 fills
+// it in for items stored before.
+func historyOrder(h *types.AlarmHistoryItem) string {
+	return aws.ToTime(h.Timestamp).UTC().Format("2006-01-02T15:04:05.000000000Z")
 }
 
 // RecordAction records that an alarm's action ran (or failed), as AWS's Action history items do.
@@ -24,53 +30,31 @@ func RecordAction(tx *store.Tx, sc store.Scope, now time.Time, alarm, summary, d
 }
 
 func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInput) (*cloudwatch.DescribeAlarmHistoryOutput, error) {
-	items, err := History.List(c.Tx, c.Scope(), store.Query{Name: aws.ToString(in.AlarmName), Status: string(in.HistoryItemType)})
-	if err != nil {
-		return nil, err
-	}
 	kinds := map[types.AlarmType]bool{}
 	for _, t := range in.AlarmTypes {
 		kinds[t] = true
-	}
-	var matched []types.AlarmHistoryItem
-	for _, it := range items {
-		h := it.Doc
-		ts := aws.ToTime(h.Timestamp)
-		if (in.StartDate != nil && ts.Before(*in.StartDate)) || (in.EndDate != nil && ts.After(*in.EndDate)) {
-			continue
-		}
-		if len(kinds) > 0 && !kinds[h.AlarmType] {
-			continue
-		}
-		matched = append(matched, *h)
-	}
-	asc := in.ScanBy == types.ScanByTimestampAscending
-	sort.SliceStable(matched, func(i, j int) bool {
-		a, b := aws.ToTime(matched[i].Timestamp), aws.ToTime(matched[j].Timestamp)
-		if asc {
-			return a.Before(b)
-		}
-		return a.After(b)
-	})
-	if !asc {
-		// equal timestamps: newest recorded first
-		for i, j := 0, 0; i < len(matched); i = j {
-			for j = i; j < len(matched) && aws.ToTime(matched[j].Timestamp).Equal(aws.ToTime(matched[i].Timestamp)); j++ {
-			}
-			for a, b := i, j-1; a < b; a, b = a+1, b-1 {
-				matched[a], matched[b] = matched[b], matched[a]
-			}
-		}
 	}
 	limit := int(aws.ToInt32(in.MaxRecords))
 	if limit == 0 {
 		limit = 100
 	}
-	page, next, err := api.PaginateSlice(matched, api.Paging{Listing: "cloudwatch:DescribeAlarmHistory", Token: in.NextToken, Size: limit,
-		BadToken: invalidNextToken(), PastEndOK: true}, nil)
+	// Newest first unless asked otherwise; equal times newest recorded first.
+	p := api.Paging{Listing: "cloudwatch:DescribeAlarmHistory", Token: in.NextToken, Size: limit, BadToken: invalidNextToken(),
+		Desc: in.ScanBy != types.ScanByTimestampAscending}
+	page, next, err := api.PaginateByAttr(c.Tx, c.Scope(), History, store.Query{Name: aws.ToString(in.AlarmName), Status: string(in.HistoryItemType)},
+		historyOrder, p, func(h *types.AlarmHistoryItem) bool {
+			ts := aws.ToTime(h.Timestamp)
+			if (in.StartDate != nil && ts.Before(*in.StartDate)) || (in.EndDate != nil && ts.After(*in.EndDate)) {
+				return false
+			}
+			return len(kinds) == 0 || kinds[h.AlarmType]
+		})
 	if err != nil {
 		return nil, err
 	}
-	out := &cloudwatch.DescribeAlarmHistoryOutput{AlarmHistoryItems: append([]types.AlarmHistoryItem{}, page...), NextToken: next}
+	out := &cloudwatch.DescribeAlarmHistoryOutput{AlarmHistoryItems: []types.AlarmHistoryItem{}, NextToken: next}
+	for _, h := range page {
+		out.AlarmHistoryItems = append(out.AlarmHistoryItems, *h)
+	}
 	return out, nil
 }

@@ -302,6 +302,7 @@ func (h *handlers) createListener(c *api.Context, in *elb.CreateListenerInput) (
 }
 
 func (h *handlers) describeListeners(c *api.Context, in *elb.DescribeListenersInput) (*elb.DescribeListenersOutput, error) {
+	p := markerPaging(c, aws.ToString(in.LoadBalancerArn), in.Marker, in.PageSize)
 	var found []types.Listener
 	switch {
 	case len(in.ListenerArns) > 0:
@@ -319,17 +320,20 @@ func (h *handlers) describeListeners(c *api.Context, in *elb.DescribeListenersIn
 		if _, err := getLoadBalancer(c, *in.LoadBalancerArn); err != nil {
 			return nil, err
 		}
-		items, err := listeners.List(c.Tx, c.Scope(), store.Query{Parent: *in.LoadBalancerArn})
+		// A page reads only itself, from the marker's position.
+		pg, next, err := api.Paginate(c.Tx, c.Scope(), listeners, store.Query{Parent: *in.LoadBalancerArn}, p, nil)
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			found = append(found, it.Doc.L)
+		out := &elb.DescribeListenersOutput{Listeners: make([]types.Listener, len(pg)), NextMarker: next}
+		for i, l := range pg {
+			out.Listeners[i] = l.L
 		}
+		return out, nil
 	default:
 		return nil, errValidation("You must specify either listener ARNs or a load balancer ARN")
 	}
-	pg, next, err := api.PaginateSlice(found, markerPaging(c, aws.ToString(in.LoadBalancerArn), in.Marker, in.PageSize), nil)
+	pg, next, err := api.PaginateSlice(found, p, nil)
 	if err != nil {
 		return nil, err
 	}

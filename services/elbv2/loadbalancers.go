@@ -316,6 +316,15 @@ func (h *handlers) describeLoadBalancers(c *api.Context, in *elb.DescribeLoadBal
 	if len(in.LoadBalancerArns) > 0 && len(in.Names) > 0 {
 		return nil, errValidation("Load balancer names and load balancer ARNs cannot be specified at the same time")
 	}
+	p := markerPaging(c, strings.Join(in.LoadBalancerArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize)
+	if len(in.LoadBalancerArns) == 0 && len(in.Names) == 0 {
+		// All of them: a page reads only itself, from the marker's position.
+		pg, next, err := api.Paginate(c.Tx, c.Scope(), loadBalancers, store.Query{}, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &elb.DescribeLoadBalancersOutput{LoadBalancers: lbViews(pg, c.Now()), NextMarker: next}, nil
+	}
 	var found []*loadBalancer
 	switch {
 	case len(in.LoadBalancerArns) > 0:
@@ -342,22 +351,21 @@ func (h *handlers) describeLoadBalancers(c *api.Context, in *elb.DescribeLoadBal
 		if len(missing) > 0 {
 			return nil, errLoadBalancerNamesNotFound(missing)
 		}
-	default:
-		items, err := loadBalancers.List(c.Tx, c.Scope(), store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		found = docs(items)
 	}
-	views := make([]types.LoadBalancer, len(found))
-	for i, lb := range found {
-		views[i] = lb.view(c.Now())
-	}
-	pg, next, err := api.PaginateSlice(views, markerPaging(c, strings.Join(in.LoadBalancerArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
+	// Named ones (at most 20) are paged in the order asked.
+	pg, next, err := api.PaginateSlice(found, p, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &elb.DescribeLoadBalancersOutput{LoadBalancers: pg, NextMarker: next}, nil
+	return &elb.DescribeLoadBalancersOutput{LoadBalancers: lbViews(pg, c.Now()), NextMarker: next}, nil
+}
+
+func lbViews(lbs []*loadBalancer, now time.Time) []types.LoadBalancer {
+	views := make([]types.LoadBalancer, len(lbs))
+	for i, lb := range lbs {
+		views[i] = lb.view(now)
+	}
+	return views
 }
 
 func (h *handlers) deleteLoadBalancer(c *api.Context, in *elb.DeleteLoadBalancerInput) (*elb.DeleteLoadBalancerOutput, error) {

@@ -1,6 +1,7 @@
 package elbv2
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strconv"
@@ -341,6 +342,22 @@ func (h *handlers) describeTargetGroups(c *api.Context, in *elb.DescribeTargetGr
 		return nil, errValidation("Only one of load balancer ARN, target group ARNs, or target group names can be specified")
 	}
 	sc := c.Scope()
+	p := markerPaging(c, aws.ToString(in.LoadBalancerArn)+"|"+strings.Join(in.TargetGroupArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize)
+	if len(in.TargetGroupArns) == 0 && len(in.Names) == 0 {
+		var pg []*targetGroup
+		var next *string
+		var err error
+		if lbArn := aws.ToString(in.LoadBalancerArn); lbArn != "" {
+			pg, next, err = targetGroupsOf(c, lbArn, p)
+		} else {
+			// All of them: a page reads only itself, from the marker's position.
+			pg, next, err = api.Paginate(c.Tx, sc, targetGroups, store.Query{}, p, nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &elb.DescribeTargetGroupsOutput{TargetGroups: tgViews(pg), NextMarker: next}, nil
+	}
 	var found []*targetGroup
 	switch {
 	case len(in.TargetGroupArns) > 0:
@@ -367,32 +384,63 @@ func (h *handlers) describeTargetGroups(c *api.Context, in *elb.DescribeTargetGr
 		if len(missing) > 0 {
 			return nil, errTargetGroupNamesNotFound(missing)
 		}
-	default:
-		lbArn := aws.ToString(in.LoadBalancerArn)
-		if lbArn != "" {
-			if _, err := getLoadBalancer(c, lbArn); err != nil {
-				return nil, err
-			}
-		}
-		items, err := targetGroups.List(c.Tx, sc, store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			if lbArn == "" || slices.Contains(it.Doc.TG.LoadBalancerArns, lbArn) {
-				found = append(found, it.Doc)
-			}
-		}
 	}
-	views := make([]types.TargetGroup, len(found))
-	for i, tg := range found {
-		views[i] = tg.TG
-	}
-	pg, next, err := api.PaginateSlice(views, markerPaging(c, aws.ToString(in.LoadBalancerArn)+"|"+strings.Join(in.TargetGroupArns, ",")+"|"+strings.Join(in.Names, ","), in.Marker, in.PageSize), nil)
+	// Named ones (at most 20) are paged in the order asked.
+	pg, next, err := api.PaginateSlice(found, p, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &elb.DescribeTargetGroupsOutput{TargetGroups: pg, NextMarker: next}, nil
+	return &elb.DescribeTargetGroupsOutput{TargetGroups: tgViews(pg), NextMarker: next}, nil
+}
+
+// targetGroupsOf pages the target groups a load balancer forwards to, in
+// creation order. They are found from its rules (a quota's worth), not by
+// reading every target group held.
+func targetGroupsOf(c *api.Context, lbArn string, p api.Paging) ([]*targetGroup, *string, error) {
+	if _, err := getLoadBalancer(c, lbArn); err != nil {
+		return nil, nil, err
+	}
+	rs, err := rules.List(c.Tx, c.Scope(), store.Query{Attr: lbArn})
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var items []store.Item[targetGroup]
+	for _, r := range rs {
+		for _, arn := range forwardTargets(r.Doc.R.Actions) {
+			if seen[arn] {
+				continue
+			}
+			seen[arn] = true
+			// The name index finds the group with its position in creation order.
+			named, err := targetGroups.List(c.Tx, c.Scope(), store.Query{Name: targetGroupName(arn)})
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, it := range named {
+				if it.ID == arn && slices.Contains(it.Doc.TG.LoadBalancerArns, lbArn) {
+					items = append(items, it)
+				}
+			}
+		}
+	}
+	slices.SortFunc(items, func(a, b store.Item[targetGroup]) int { return cmp.Compare(a.Seq, b.Seq) })
+	return api.PaginateItems(items, p, nil)
+}
+
+// targetGroupName is the name in a target group's ARN (targetgroup/NAME/ID).
+func targetGroupName(arn string) string {
+	_, rest, _ := strings.Cut(arn, ":targetgroup/")
+	name, _, _ := strings.Cut(rest, "/")
+	return name
+}
+
+func tgViews(tgs []*targetGroup) []types.TargetGroup {
+	views := make([]types.TargetGroup, len(tgs))
+	for i, tg := range tgs {
+		views[i] = tg.TG
+	}
+	return views
 }
 
 func (h *handlers) modifyTargetGroup(c *api.Context, in *elb.ModifyTargetGroupInput) (*elb.ModifyTargetGroupOutput, error) {

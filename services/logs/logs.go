@@ -3,6 +3,7 @@
 package logs
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -179,36 +180,70 @@ func describeLogGroups(c *api.Context, in *cwl.DescribeLogGroupsInput) (*cwl.Des
 	if limit == 0 {
 		limit = 50
 	}
-	all, err := Groups.List(c.Tx, c.Scope(), store.Query{NamePrefix: aws.ToString(in.LogGroupNamePrefix)})
-	if err != nil {
-		return nil, err
+	prefix := aws.ToString(in.LogGroupNamePrefix)
+	// Log groups are listed in name order, as AWS lists them: id order.
+	read := func(after string, n int) ([]*Group, error) {
+		items, err := Groups.IDPage(c.Tx, c.Scope(), prefix, after, false, n)
+		return groupDocs(items), err
 	}
-	// Log groups are listed in name order, as AWS lists them.
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	wanted := map[string]bool{}
-	for _, id := range in.LogGroupIdentifiers {
-		n, _ := groupName(nil, aws.String(id))
-		wanted[n] = true
+	if len(in.LogGroupIdentifiers) > 0 {
+		// Named groups (at most 50) are read one by one, not by listing all.
+		named, err := namedGroups(c, in.LogGroupIdentifiers, prefix)
+		if err != nil {
+			return nil, err
+		}
+		read = func(after string, n int) ([]*Group, error) {
+			i := sort.Search(len(named), func(i int) bool { return aws.ToString(named[i].LogGroupName) > after })
+			return named[i:min(i+n, len(named))], nil
+		}
 	}
 	pattern := strings.ToLower(aws.ToString(in.LogGroupNamePattern))
-	page, next, err := api.PaginateSorted(all, func(it *store.Item[Group]) string { return it.ID },
-		logsPaging("logs:DescribeLogGroups", in.NextToken, limit), func(it *store.Item[Group]) bool {
-			if pattern != "" && !strings.Contains(strings.ToLower(it.ID), pattern) {
+	page, next, err := api.PaginateKeyed(logsPaging("logs:DescribeLogGroups", in.NextToken, limit), read,
+		func(g *Group) string { return aws.ToString(g.LogGroupName) }, func(g *Group) bool {
+			if pattern != "" && !strings.Contains(strings.ToLower(aws.ToString(g.LogGroupName)), pattern) {
 				return false
 			}
-			if len(wanted) > 0 && !wanted[it.ID] {
-				return false
-			}
-			return in.LogGroupClass == "" || it.Doc.LogGroupClass == in.LogGroupClass
+			return in.LogGroupClass == "" || g.LogGroupClass == in.LogGroupClass
 		})
 	if err != nil {
 		return nil, err
 	}
 	out := &cwl.DescribeLogGroupsOutput{LogGroups: []types.LogGroup{}, NextToken: next}
-	for _, it := range page {
-		out.LogGroups = append(out.LogGroups, it.Doc.LogGroup)
+	for _, g := range page {
+		out.LogGroups = append(out.LogGroups, g.LogGroup)
 	}
 	return out, nil
+}
+
+// namedGroups are the groups that identifiers (names or ARNs) name and that
+// start with prefix, in name order.
+func namedGroups(c *api.Context, identifiers []string, prefix string) ([]*Group, error) {
+	var names []string
+	for _, id := range identifiers {
+		if n, _ := groupName(nil, aws.String(id)); strings.HasPrefix(n, prefix) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	var out []*Group
+	for _, n := range slices.Compact(names) {
+		g, err := Groups.Get(c.Tx, c.Scope(), n)
+		if err != nil {
+			return nil, err
+		}
+		if g != nil {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+func groupDocs(items []store.Item[Group]) []*Group {
+	out := make([]*Group, len(items))
+	for i := range items {
+		out[i] = items[i].Doc
+	}
+	return out
 }
 
 // retentionDays are the values PutRetentionPolicy accepts.

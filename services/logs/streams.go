@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,7 +31,15 @@ func getStream(c *api.Context, group, stream string) (*Stream, error) {
 
 func putStream(c *api.Context, s *Stream) error {
 	name := aws.ToString(s.LogStreamName)
-	return Streams.Put(c.Tx, c.Scope(), streamID(s.Group, name), store.Index{Parent: s.Group, Name: name}, s)
+	return Streams.Put(c.Tx, c.Scope(), streamID(s.Group, name), store.Index{Parent: s.Group, Name: name, Attr: s.Group + " " + timeKey(s)}, s)
+}
+
+// timeKey orders a group's streams by last event time, then name (unique).
+// Attr holds it after the group and a space, which no group name has, so
+// that a page in time order reads only itself (migration 0014 fills it in
+// for streams stored before).
+func timeKey(s *Stream) string {
+	return padded(aws.ToInt64(s.LastEventTimestamp)) + ":" + aws.ToString(s.LogStreamName)
 }
 
 // CreateStream creates a log stream in an existing group (the ECS awslogs driver does this).
@@ -86,34 +93,43 @@ func describeLogStreams(c *api.Context, in *cwl.DescribeLogStreamsInput) (*cwl.D
 	if limit == 0 {
 		limit = 50
 	}
-	scope := "logs:DescribeLogStreams:" + group + ":" + string(in.OrderBy)
-	items, err := Streams.List(c.Tx, c.Scope(), store.Query{Parent: group, NamePrefix: aws.ToString(in.LogStreamNamePrefix)})
-	if err != nil {
-		return nil, err
+	p := logsPaging("logs:DescribeLogStreams:"+group+":"+string(in.OrderBy), in.NextToken, limit)
+	desc := aws.ToBool(in.Descending)
+	// A page reads only itself from the token's key: name order is id order
+	// (group:name), time order is Attr order (group, then timeKey).
+	read := func(after string, n int) ([]*Stream, error) {
+		var items []store.Item[Stream]
+		var err error
+		if byTime {
+			if after != "" {
+				after = group + " " + after
+			}
+			items, err = Streams.List(c.Tx, c.Scope(), store.Query{ByAttr: true, AttrPrefix: group + " ", AttrAfter: after, Desc: desc, Limit: n})
+		} else {
+			if after != "" {
+				after = streamID(group, after)
+			}
+			items, err = Streams.IDPage(c.Tx, c.Scope(), streamID(group, aws.ToString(in.LogStreamNamePrefix)), after, desc, n)
+		}
+		docs := make([]*Stream, len(items))
+		for i := range items {
+			docs[i] = items[i].Doc
+		}
+		return docs, err
 	}
-	// Sort keys that are unique and ordered, so that a cursor names a position.
 	key := func(s *Stream) string {
 		if byTime {
-			return padded(aws.ToInt64(s.LastEventTimestamp)) + ":" + aws.ToString(s.LogStreamName)
+			return timeKey(s)
 		}
 		return aws.ToString(s.LogStreamName)
 	}
-	desc := aws.ToBool(in.Descending)
-	sort.Slice(items, func(i, j int) bool {
-		if desc {
-			return key(items[i].Doc) > key(items[j].Doc)
-		}
-		return key(items[i].Doc) < key(items[j].Doc)
-	})
-	p := logsPaging(scope, in.NextToken, limit)
-	p.Desc = desc
-	page, next, err := api.PaginateSorted(items, func(it *store.Item[Stream]) string { return key(it.Doc) }, p, nil)
+	page, next, err := api.PaginateKeyed(p, read, key, nil)
 	if err != nil {
 		return nil, err
 	}
 	out := &cwl.DescribeLogStreamsOutput{LogStreams: []types.LogStream{}, NextToken: next}
-	for _, it := range page {
-		out.LogStreams = append(out.LogStreams, it.Doc.LogStream)
+	for _, s := range page {
+		out.LogStreams = append(out.LogStreams, s.LogStream)
 	}
 	return out, nil
 }

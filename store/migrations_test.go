@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// rawDoc is a document stored as the JSON given.
+type rawDoc map[string]any
+
+// The order-keeping migrations give rows stored before them the attr that
+// their service now writes.
+func TestOrderMigrationsFillAttr(t *testing.T) {
+	cases := []struct {
+		migration, kind, parent, name string
+		doc                           rawDoc
+		want                          string
+	}{
+		{"0014_log_stream_order.sql", "logs/stream", "/ecs/app", "web/1", rawDoc{"LastEventTimestamp": 1700000000123}, "/ecs/app 00000001700000000123:web/1"},
+		{"0014_log_stream_order.sql", "logs/stream", "g", "quiet", rawDoc{}, "g 00000000000000000000:quiet"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07.12345Z"}, "2026-03-04T05:06:07.123450000Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07Z"}, "2026-03-04T05:06:07.000000000Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07.000000001+02:00"}, "2026-03-04T03:06:07.000000001Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T00:30:00.5-01:00"}, "2026-03-04T01:30:00.500000000Z"},
+	}
+	for _, c := range cases {
+		s := openFor(t, "")
+		coll := Collection[rawDoc]{Kind: c.kind}
+		ctx := context.Background()
+		if err := s.Write(ctx, func(tx *Tx) error {
+			return coll.Put(tx, sc, "x", Index{Parent: c.parent, Name: c.name}, &c.doc)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		body, err := migrations.ReadFile("migrations/" + c.migration)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.w.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", c.migration, err)
+		}
+		s.Read(ctx, func(tx *Tx) error {
+			items, err := coll.List(tx, sc, Query{Attr: c.want})
+			if err != nil || len(items) != 1 {
+				t.Errorf("%s on %v: no row with attr %q (%v)", c.migration, c.doc, c.want, err)
+			}
+			return nil
+		})
+	}
+}
