@@ -192,7 +192,8 @@ func BenchmarkPutGet(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		err := s.Write(ctx, func(tx *Tx) error {
@@ -208,13 +209,16 @@ func BenchmarkPutGet(b *testing.B) {
 	}
 }
 
+// BenchmarkRead reads one document under a context that can be cancelled,
+// as a request's can.
 func BenchmarkRead(b *testing.B) {
 	s, err := Open("")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "c", Index{}, &counter{N: 1}) })
 	b.ReportAllocs()
 	for b.Loop() {
