@@ -227,3 +227,66 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+// A transaction whose context ends stops at its next statement, and a write
+// stopped so changes nothing.
+func TestCancelledTransactionStops(t *testing.T) {
+	s := openFor(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := counters.Put(tx, sc, "a", Index{}, &counter{N: 1}); err != nil {
+			return err
+		}
+		cancel()
+		return counters.Put(tx, sc, "b", Index{}, &counter{N: 2})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("write after cancel: %v", err)
+	}
+	s.Read(context.Background(), func(tx *Tx) error {
+		if n, _ := counters.Count(tx, sc, Query{}); n != 0 {
+			t.Errorf("%d documents after a cancelled write", n)
+		}
+		return nil
+	})
+	if err := s.Read(ctx, func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read with a cancelled context: %v", err)
+	}
+}
+
+// Readers beyond the connections wait for one, and give up when their
+// context ends.
+func TestReadersWaitForAConnection(t *testing.T) {
+	s := openFor(t, "")
+	hold, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	for range maxReaders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Read(context.Background(), func(tx *Tx) error {
+				_, err := counters.Get(tx, sc, "a")
+				hold <- struct{}{}
+				<-release
+				return err
+			})
+		}()
+	}
+	for range maxReaders {
+		<-hold
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Read(ctx, func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read with every connection busy: %v", err)
+	}
+	done := make(chan error)
+	go func() {
+		done <- s.Read(context.Background(), func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err })
+	}()
+	close(release)
+	wg.Wait()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
