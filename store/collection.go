@@ -77,11 +77,22 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+	// A replaced document whose index columns stay as they were (most
+	// updates) rewrites only its row: SQLite rewrites the entries of every
+	// index whose columns an UPDATE sets, whatever their values, and each is
+	// a page more for the commit to write.
+	res, err := tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (kind, account, region, id) DO UPDATE SET
-		parent = excluded.parent, name = excluded.name, status = excluded.status, attr = excluded.attr, doc = excluded.doc`,
+		ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc
+		WHERE parent = excluded.parent AND name = excluded.name AND status = excluded.status AND attr = excluded.attr`,
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			_, err = tx.exec(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
+				WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+				ix.Parent, ix.Name, ix.Status, ix.Attr, doc, c.Kind, sc.Account, sc.Region, id)
+		}
+	}
 	if err == nil {
 		tx.record(Change{Kind: c.Kind, Scope: sc, ID: id, Parent: ix.Parent})
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -289,4 +291,45 @@ func TestReadersWaitForAConnection(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Replacing a document replaces its index columns too, whether they change
+// or not, and keeps its place in list order.
+func TestPutReplacesIndexColumns(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	put := func(id string, ix Index, n int) {
+		t.Helper()
+		if err := s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, id, ix, &counter{N: n}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a", Index{Parent: "p", Name: "a", Status: "ACTIVE", Attr: "x"}, 1)
+	put("b", Index{Parent: "p", Name: "b", Status: "ACTIVE", Attr: "x"}, 2)
+	put("a", Index{Parent: "p", Name: "a", Status: "ACTIVE", Attr: "x"}, 3) // the document alone changes
+	put("b", Index{Parent: "q", Name: "b2", Status: "DONE", Attr: "y"}, 4)  // every column changes
+	s.Read(ctx, func(tx *Tx) error {
+		for _, c := range []struct {
+			q    Query
+			want string
+		}{
+			{Query{Parent: "p", Status: "ACTIVE", Attr: "x"}, "a:3"},
+			{Query{Parent: "q", Name: "b2", Status: "DONE", Attr: "y"}, "b:4"},
+			{Query{Name: "b"}, ""},
+			{Query{}, "a:3 b:4"},
+		} {
+			items, err := counters.List(tx, sc, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, fmt.Sprintf("%s:%d", it.ID, it.Doc.N))
+			}
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("List(%+v) = %v, want %s", c.q, got, c.want)
+			}
+		}
+		return nil
+	})
 }
