@@ -3,7 +3,6 @@ package store
 import (
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 )
 
@@ -21,7 +20,8 @@ type Index struct {
 	Attr   string // one free column: a family, a startedBy, ...
 }
 
-// Codec turns documents into stored bytes and back.
+// Codec turns documents into stored bytes and back. Unmarshal must not keep
+// data, which is valid only until it returns.
 type Codec interface {
 	Marshal(v any) ([]byte, error)
 	Unmarshal(data []byte, v any) error
@@ -59,13 +59,18 @@ func (c Collection[T]) Decode(data []byte) (*T, error) {
 
 // Get loads the document with id, or returns nil when there is none.
 func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
-	var doc []byte
-	err := tx.queryRow(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
-		c.Kind, sc.Account, sc.Region, id).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	rows, err := tx.query(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+		c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	// The stored bytes are decoded where the driver holds them, uncopied.
+	var doc sql.RawBytes
+	if err := rows.Scan(&doc); err != nil {
 		return nil, err
 	}
 	return c.Decode(doc)
@@ -232,9 +237,9 @@ func (c Collection[T]) items(rows *sql.Rows, err error) ([]Item[T], error) {
 	}
 	defer rows.Close()
 	var out []Item[T]
+	var doc sql.RawBytes
 	for rows.Next() {
 		var it Item[T]
-		var doc []byte
 		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
 			return nil, err
 		}
