@@ -40,7 +40,6 @@ const maxDepth = 64
 
 // EncodeJSON writes an SDK output struct as an awsJson document.
 func EncodeJSON(sh *model.Shape, out any) []byte {
-	var buf bytes.Buffer
 	if sh == nil || out == nil {
 		return []byte("{}")
 	}
@@ -48,8 +47,9 @@ func EncodeJSON(sh *model.Shape, out any) []byte {
 	if !ok {
 		return []byte("{}")
 	}
-	writeJSON(&buf, sh, v)
-	return buf.Bytes()
+	buf := scratch()
+	writeJSON(buf, sh, v)
+	return done(buf)
 }
 
 func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
