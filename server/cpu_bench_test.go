@@ -232,6 +232,14 @@ var cpuCases = []cpuCase{
 		_, err := ecs.NewFromConfig(p.cfg).RegisterTaskDefinition(ctx, benchTaskDefinition())
 		return err
 	}},
+	// The cluster's counts read its thousand tasks.
+	{"DescribeClusters1000", "big", func(ctx context.Context, p *serverProc) error {
+		out, err := ecs.NewFromConfig(p.cfg).DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"big"}})
+		if err == nil && (len(out.Clusters) != 1 || out.Clusters[0].RunningTasksCount != bigService) {
+			err = fmt.Errorf("clusters %+v", out.Clusters)
+		}
+		return err
+	}},
 	{"DescribeServices1000", "big", func(ctx context.Context, p *serverProc) error {
 		out, err := ecs.NewFromConfig(p.cfg).DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("big"), Services: []string{"web"}})
 		if err == nil && (len(out.Services) != 1 || out.Services[0].RunningCount != bigService) {
