@@ -20,6 +20,10 @@ type xmlEncoder struct {
 
 // EncodeQueryXML writes an awsQuery response: <OpResponse><OpResult>…</OpResult><ResponseMetadata>.
 func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
+	return done(encodeQueryXML(svc, op, out, requestID))
+}
+
+func encodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) *bytes.Buffer {
 	e := &xmlEncoder{buf: scratch()}
 	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `">`)
 	if op.Output != nil {
@@ -35,11 +39,15 @@ func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID 
 	}
 	e.buf.WriteString("<ResponseMetadata><RequestId>" + requestID + "</RequestId></ResponseMetadata>")
 	e.buf.WriteString(`</` + op.Name + `Response>`)
-	return done(e.buf)
+	return e.buf
 }
 
 // EncodeEC2XML writes an ec2 query response: members directly under <OpResponse>.
 func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
+	return done(encodeEC2XML(svc, op, out, requestID))
+}
+
+func encodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID string) *bytes.Buffer {
 	e := &xmlEncoder{buf: scratch(), ec2: true}
 	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `/">`)
 	e.buf.WriteString("<requestId>" + requestID + "</requestId>")
@@ -49,7 +57,7 @@ func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID st
 		}
 	}
 	e.buf.WriteString(`</` + op.Name + `Response>`)
-	return done(e.buf)
+	return e.buf
 }
 
 // result writes an output's members. A result list that is empty is still

@@ -77,6 +77,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	addProtocolHeaders(h, c.codec)
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+	protocol.Recycle(body)
 }
 
 // route identifies the service, operation and codec and reads the input.
