@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -40,7 +41,8 @@ import (
 //	go test ./server -run '^$' -bench ServerThroughput -benchtime 8000x -count 5
 //
 // The two servers take turns, a chunk of calls each. server-ms/op is the
-// server's CPU per call and fixed-ms/op the fixed-body server's; x-fixed is
+// server's CPU per call, server-B/op the memory it allocates per call, and
+// fixed-ms/op the fixed-body server's CPU per call; x-fixed is
 // the median over the chunks of their ratio, which holds steadier than
 // either figure on a machine whose other work comes and goes.
 // ServerThroughput runs 16 workers and reports ops/s, and x-fixed as the
@@ -96,7 +98,9 @@ func TestServerProcess(t *testing.T) {
 		case "cpu":
 			var ru syscall.Rusage
 			syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-			fmt.Printf("CPU %d\n", ru.Utime.Nano()+ru.Stime.Nano())
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("CPU %d %d\n", ru.Utime.Nano()+ru.Stime.Nano(), ms.TotalAlloc)
 		case "profile":
 			if prof, err = os.Create(arg); err == nil {
 				err = pprof.StartCPUProfile(prof)
@@ -172,13 +176,18 @@ func (p *serverProc) send(tb testing.TB, line, want string) string {
 	return p.expect(tb, want)
 }
 
-// cpu is the server process's CPU time so far.
-func (p *serverProc) cpu(tb testing.TB) time.Duration {
-	n, err := strconv.ParseInt(p.send(tb, "cpu", "CPU"), 10, 64)
+// cpu is the server process's CPU time so far, and the bytes it has allocated.
+func (p *serverProc) cpu(tb testing.TB) (time.Duration, uint64) {
+	cpu, alloc, _ := strings.Cut(p.send(tb, "cpu", "CPU"), " ")
+	n, err := strconv.ParseInt(cpu, 10, 64)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return time.Duration(n)
+	a, err := strconv.ParseUint(alloc, 10, 64)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(n), a
 }
 
 func (p *serverProc) close() {
@@ -360,11 +369,12 @@ const chunk = 100
 
 // side is one server of a comparison and what it has used so far.
 type side struct {
-	p    *serverProc
-	call func(context.Context, *serverProc) error
-	cpu  time.Duration
-	wall time.Duration
-	n    int
+	p     *serverProc
+	call  func(context.Context, *serverProc) error
+	cpu   time.Duration
+	wall  time.Duration
+	alloc uint64
+	n     int
 	// chunks are the server CPU per call and the ops/s of each chunk.
 	chunks []chunkRun
 }
@@ -378,7 +388,8 @@ type chunkRun struct {
 // CPU time and the wall time.
 func (s *side) run(b *testing.B, n, workers int) {
 	ctx := context.Background()
-	start, t0 := s.p.cpu(b), time.Now()
+	start, alloc0 := s.p.cpu(b)
+	t0 := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -395,9 +406,12 @@ func (s *side) run(b *testing.B, n, workers int) {
 		}()
 	}
 	wg.Wait()
-	wall, cpu := time.Since(t0), s.p.cpu(b)-start
+	wall := time.Since(t0)
+	end, alloc1 := s.p.cpu(b)
+	cpu := end - start
 	s.wall += wall
 	s.cpu += cpu
+	s.alloc += alloc1 - alloc0
 	s.n += n
 	s.chunks = append(s.chunks, chunkRun{cpu: cpu / time.Duration(n), ops: float64(n) / wall.Seconds()})
 	close(errs)
@@ -464,6 +478,7 @@ func BenchmarkServerCPU(b *testing.B) {
 			compare(b, c.name, 1, b.N, ref, it)
 			b.ReportMetric(float64(it.perCall())/1e6, "server-ms/op")
 			b.ReportMetric(float64(ref.perCall())/1e6, "fixed-ms/op")
+			b.ReportMetric(float64(it.alloc)/float64(it.n), "server-B/op")
 			b.ReportMetric(ratio(it, ref, chunkCPU), "x-fixed")
 		})
 	}
