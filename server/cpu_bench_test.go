@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,13 +39,13 @@ import (
 //	go test ./server -run '^$' -bench ServerCPU -benchtime 4000x -count 5
 //	go test ./server -run '^$' -bench ServerThroughput -benchtime 8000x -count 5
 //
-// The two servers take turns, a chunk of calls each. server-ms/op is the
+// The two servers take turns, a chunk of calls each, so that both see the
+// same machine while its other work comes and goes. server-ms/op is the
 // server's CPU per call, server-B/op the memory it allocates per call, and
-// fixed-ms/op the fixed-body server's CPU per call; x-fixed is
-// the median over the chunks of their ratio, which holds steadier than
-// either figure on a machine whose other work comes and goes.
-// ServerThroughput runs 16 workers and reports ops/s, and x-fixed as the
-// median ratio of its ops/s to the fixed-body server's.
+// fixed-ms/op the fixed-body server's CPU per call; x-fixed is their ratio.
+// ServerThroughput runs 16 workers and reports ops/s, and x-fixed as its
+// ratio to the fixed-body server's. On a shared machine the figures of one
+// run scatter: compare medians of several (-count).
 //
 // LONGSHORE_CPU_PROFILE=dir writes a CPU profile of the server process over
 // each measured run to dir/<case>.pprof; LONGSHORE_BENCH_SERVER_PROCS=n sets
@@ -57,7 +56,8 @@ const serverProcEnv = "LONGSHORE_BENCH_SERVER"
 
 // TestServerProcess is the server process of the CPU benchmarks; it skips
 // unless the benchmark started it. It serves until its stdin closes, and
-// answers lines on stdin: "cpu" with its CPU time in nanoseconds, "profile
+// answers lines on stdin: "cpu" with its CPU time in nanoseconds and the
+// bytes it has allocated, "profile
 // <file>" and "stop" by starting and stopping a CPU profile.
 func TestServerProcess(t *testing.T) {
 	kind := os.Getenv(serverProcEnv)
@@ -375,13 +375,6 @@ type side struct {
 	wall  time.Duration
 	alloc uint64
 	n     int
-	// chunks are the server CPU per call and the ops/s of each chunk.
-	chunks []chunkRun
-}
-
-type chunkRun struct {
-	cpu time.Duration
-	ops float64
 }
 
 // run makes n calls on s, from workers goroutines, adding up the server's
@@ -413,7 +406,6 @@ func (s *side) run(b *testing.B, n, workers int) {
 	s.cpu += cpu
 	s.alloc += alloc1 - alloc0
 	s.n += n
-	s.chunks = append(s.chunks, chunkRun{cpu: cpu / time.Duration(n), ops: float64(n) / wall.Seconds()})
 	close(errs)
 	if err := <-errs; err != nil {
 		b.Fatal(err)
@@ -443,23 +435,6 @@ func compare(b *testing.B, name string, workers, n int, sides ...*side) {
 // perCall is a side's server CPU per call.
 func (s *side) perCall() time.Duration { return s.cpu / time.Duration(s.n) }
 
-// ratio is the median over the chunks of it's measure over ref's in the
-// chunk just before: a burst of other work on the machine moves one pair.
-func ratio(it, ref *side, measure func(chunkRun) float64) float64 {
-	rs := make([]float64, 0, len(it.chunks))
-	for i := range min(len(it.chunks), len(ref.chunks)) {
-		rs = append(rs, measure(it.chunks[i])/measure(ref.chunks[i]))
-	}
-	if len(rs) == 0 {
-		return 0
-	}
-	sort.Float64s(rs)
-	return rs[len(rs)/2]
-}
-
-func chunkCPU(c chunkRun) float64 { return float64(c.cpu) }
-func chunkOps(c chunkRun) float64 { return c.ops }
-
 func startProfile(b *testing.B, p *serverProc, name string) bool {
 	dir := os.Getenv("LONGSHORE_CPU_PROFILE")
 	if dir == "" {
@@ -479,7 +454,7 @@ func BenchmarkServerCPU(b *testing.B) {
 			b.ReportMetric(float64(it.perCall())/1e6, "server-ms/op")
 			b.ReportMetric(float64(ref.perCall())/1e6, "fixed-ms/op")
 			b.ReportMetric(float64(it.alloc)/float64(it.n), "server-B/op")
-			b.ReportMetric(ratio(it, ref, chunkCPU), "x-fixed")
+			b.ReportMetric(float64(it.perCall())/float64(ref.perCall()), "x-fixed")
 		})
 	}
 }
@@ -494,7 +469,7 @@ func BenchmarkServerThroughput(b *testing.B) {
 			fixedOps := float64(ref.n) / ref.wall.Seconds()
 			b.ReportMetric(ops, "ops/s")
 			b.ReportMetric(fixedOps, "fixed-ops/s")
-			b.ReportMetric(ratio(it, ref, chunkOps), "x-fixed")
+			b.ReportMetric(ops/fixedOps, "x-fixed")
 		})
 	}
 }
