@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"strings"
@@ -59,6 +60,13 @@ func (c Collection[T]) Decode(data []byte) (*T, error) {
 
 // Get loads the document with id, or returns nil when there is none.
 func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
+	key := docKey{kindScope{c.Kind, sc}, id}
+	if rc := tx.cached; rc != nil {
+		if doc, ok := tx.store.cache.get(key); ok {
+			rc.served = append(rc.served, key)
+			return c.Decode(doc)
+		}
+	}
 	rows, err := tx.query(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
 		c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
@@ -73,6 +81,9 @@ func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
 	if err := rows.Scan(&doc); err != nil {
 		return nil, err
 	}
+	if rc := tx.cached; rc != nil && len(doc) <= maxCachedDoc {
+		rc.fetched = append(rc.fetched, cachedDoc{key: key, doc: bytes.Clone(doc)})
+	}
 	return c.Decode(doc)
 }
 
@@ -86,6 +97,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	// updates) rewrites only its row: SQLite rewrites the entries of every
 	// index whose columns an UPDATE sets, whatever their values, and each is
 	// a page more for the commit to write.
+	tx.touch(docKey{kindScope{c.Kind, sc}, id})
 	res, err := tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc
@@ -106,6 +118,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 
 // Delete removes the document with id and reports whether it existed.
 func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
+	tx.touch(docKey{kindScope{c.Kind, sc}, id})
 	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return false, err
@@ -254,6 +267,7 @@ func (c Collection[T]) items(rows *sql.Rows, err error) ([]Item[T], error) {
 // DeleteRange removes the documents whose ids lie in [fromID, toID) and
 // returns how many there were.
 func (c Collection[T]) DeleteRange(tx *Tx, sc Scope, fromID, toID string) (int64, error) {
+	tx.touch(docKey{kindScope: kindScope{c.Kind, sc}})
 	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ?`,
 		c.Kind, sc.Account, sc.Region, fromID, toID)
 	if err != nil {

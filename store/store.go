@@ -31,6 +31,8 @@ type Store struct {
 	wmu sync.Mutex
 	wc  *conn
 	rc  *readers
+	// cache holds documents read by id, for ReadCached.
+	cache *docCache
 	// ephemeral is the file of an in-memory store, removed on Close.
 	ephemeral string
 	// Now is the clock for transactions; tests may replace it.
@@ -47,7 +49,7 @@ type Store struct {
 // directory where there is none) that Close removes. Either way the database
 // runs in WAL mode, so reads never wait for a write transaction.
 func Open(path string) (*Store, error) {
-	s := &Store{Now: func() time.Time { return time.Now().UTC() }, rc: newReaders()}
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }, rc: newReaders(), cache: newDocCache()}
 	if path == "" {
 		dir := "/dev/shm"
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -184,7 +186,15 @@ type Tx struct {
 	locked bool
 	// changes are the documents written, for OnChange (recorded only while someone listens).
 	changes []Change
+	// touched are the documents a write transaction put or deleted, which
+	// its commit drops from the cache; cached is a ReadCached transaction's
+	// use of it.
+	touched []docKey
+	cached  *readCache
 }
+
+// touch notes a document (or, with an empty id, a kind) the transaction writes.
+func (t *Tx) touch(k docKey) { t.touched = append(t.touched, k) }
 
 // begin opens the SQL transaction on first use; later it reports whether
 // the transaction's context has ended, so that a cancelled request stops at
@@ -244,6 +254,10 @@ func (t *Tx) finish(commit bool) error {
 	}
 	var err error
 	if commit {
+		if len(t.touched) > 0 {
+			t.store.cache.beginCommit(t.touched)
+			defer t.store.cache.endCommit()
+		}
 		if _, err = t.c.exec("COMMIT"); err != nil {
 			t.c.exec("ROLLBACK") // a failed COMMIT may leave the transaction open
 		}
@@ -282,6 +296,31 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	return fn(t)
 }
 
+// ReadCached is Read where Collection.Get may answer from the store's
+// cache of documents, running no SQL. fn may run twice (when a document it
+// took from the cache changed while it ran), so it must do nothing but read
+// and return what it found.
+func (s *Store) ReadCached(ctx context.Context, fn func(*Tx) error) error {
+	g0 := s.cache.gen.Load()
+	if g0%2 == 1 {
+		return s.Read(ctx, fn) // a commit is under way
+	}
+	t := &Tx{store: s, ctx: ctx, Now: s.Now(), cached: &readCache{g0: g0}}
+	err := fn(t)
+	t.finish(false)
+	rc := t.cached
+	if s.cache.gen.Load() == g0 {
+		if len(rc.fetched) > 0 {
+			s.cache.fill(g0, rc.fetched)
+		}
+		return err
+	}
+	if len(rc.served) == 0 || !s.cache.changedSince(g0, rc.served) {
+		return err
+	}
+	return s.Read(ctx, fn)
+}
+
 func (s *Store) notify() {
 	s.hookMu.Lock()
 	hooks := s.onWrite
@@ -309,6 +348,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		}
 		rows.Close()
 		tx.record(Change{})
+		tx.touch(docKey{})
 		for _, t := range tables {
 			if _, err := tx.exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
 				return err
