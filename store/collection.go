@@ -213,6 +213,36 @@ func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
 	return n, err
 }
 
+// CountByStatus counts the documents matching q (ignoring its paging fields
+// and its Status) by their Status column, in one statement.
+func (c Collection[T]) CountByStatus(tx *Tx, sc Scope, q Query) (map[string]int, error) {
+	query, args := c.countByStatusQuery(sc, q)
+	rows, err := tx.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, err
+		}
+		out[status] = n
+	}
+	return out, rows.Err()
+}
+
+func (c Collection[T]) countByStatusQuery(sc Scope, q Query) (string, []any) {
+	var sb strings.Builder
+	sb.WriteString(`SELECT status, count(*) FROM resources WHERE `)
+	q.Status = ""
+	args := c.filter(&sb, sc, q)
+	sb.WriteString(" GROUP BY status")
+	return sb.String(), args
+}
+
 // filter writes the conditions List and Count share (kind, scope and the
 // query's column filters) and returns their arguments.
 func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {

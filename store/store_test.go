@@ -148,6 +148,10 @@ func TestListFiltersAndPages(t *testing.T) {
 		if n != 3 {
 			t.Fatalf("count %d", n)
 		}
+		by, err := counters.CountByStatus(tx, sc, Query{Parent: "p", Status: "ignored"})
+		if err != nil || len(by) != 2 || by["ACTIVE"] != 3 || by["INACTIVE"] != 1 {
+			t.Fatalf("count by status: %v %v", by, err)
+		}
 		return nil
 	})
 	// A replaced document keeps its place in list order.

@@ -267,13 +267,11 @@ func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) 
 	if err != nil {
 		return st, err
 	}
-	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
-		if err != nil {
-			return st, err
-		}
-		st.instances += n
+	instances, err := ecscore.ContainerInstances.CountByStatus(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	if err != nil {
+		return st, err
 	}
+	st.instances = instances["ACTIVE"] + instances["DRAINING"]
 	return st, nil
 }
 
