@@ -21,11 +21,8 @@ type conn struct {
 // variable IN lists beyond it run unprepared.
 const maxCachedStatements = 256
 
-// bg is the context statements run under (see conn).
-var bg = context.Background()
-
 func hold(db *sql.DB) (*conn, error) {
-	c, err := db.Conn(bg)
+	c, err := db.Conn(context.Background())
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +37,7 @@ func (c *conn) stmt(query string) *sql.Stmt {
 	if len(c.stmts) >= maxCachedStatements {
 		return nil
 	}
-	st, err := c.c.PrepareContext(bg, query)
+	st, err := c.c.PrepareContext(context.Background(), query)
 	if err != nil {
 		return nil // running it unprepared reports the error
 	}
@@ -50,23 +47,23 @@ func (c *conn) stmt(query string) *sql.Stmt {
 
 func (c *conn) exec(query string, args ...any) (sql.Result, error) {
 	if st := c.stmt(query); st != nil {
-		return st.ExecContext(bg, args...)
+		return st.ExecContext(context.Background(), args...)
 	}
-	return c.c.ExecContext(bg, query, args...)
+	return c.c.ExecContext(context.Background(), query, args...)
 }
 
 func (c *conn) query(query string, args ...any) (*sql.Rows, error) {
 	if st := c.stmt(query); st != nil {
-		return st.QueryContext(bg, args...)
+		return st.QueryContext(context.Background(), args...)
 	}
-	return c.c.QueryContext(bg, query, args...)
+	return c.c.QueryContext(context.Background(), query, args...)
 }
 
 func (c *conn) queryRow(query string, args ...any) *sql.Row {
 	if st := c.stmt(query); st != nil {
-		return st.QueryRowContext(bg, args...)
+		return st.QueryRowContext(context.Background(), args...)
 	}
-	return c.c.QueryRowContext(bg, query, args...)
+	return c.c.QueryRowContext(context.Background(), query, args...)
 }
 
 func (c *conn) close() {

@@ -403,6 +403,6 @@ func (t *Tx) queryRow(query string, args ...any) row {
 // "ok" for a sound database.
 func (s *Store) IntegrityCheck() (string, error) {
 	var out string
-	err := s.Read(bg, func(tx *Tx) error { return tx.queryRow(`PRAGMA integrity_check`).Scan(&out) })
+	err := s.Read(context.Background(), func(tx *Tx) error { return tx.queryRow(`PRAGMA integrity_check`).Scan(&out) })
 	return out, err
 }
