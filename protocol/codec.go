@@ -15,7 +15,8 @@ type Input struct {
 	Path string
 }
 
-// Codec is one wire protocol: it decodes inputs and encodes outputs and errors.
+// Codec is one wire protocol: it decodes inputs and encodes outputs and
+// errors. The bodies it returns may be handed back with Recycle once written.
 type Codec interface {
 	Name() string
 	ContentType() string
@@ -40,7 +41,7 @@ func (jsonCodec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeJSON(op.Input, in.Body, into)
 }
 func (jsonCodec) Encode(_ *model.Service, op *model.Operation, out any, _ string) []byte {
-	return EncodeJSON(op.Output, out)
+	return encodeJSON(op.Output, out).Bytes()
 }
 func (jsonCodec) EncodeError(svc *model.Service, e *apierror.Error, _ string) []byte {
 	// A service that moved from awsQuery keeps its query codes in
@@ -63,7 +64,7 @@ func (queryCodec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeQuery(op.Input, in.Form, false, into)
 }
 func (queryCodec) Encode(svc *model.Service, op *model.Operation, out any, rid string) []byte {
-	return EncodeQueryXML(svc, op, out, rid)
+	return encodeQueryXML(svc, op, out, rid).Bytes()
 }
 func (queryCodec) EncodeError(svc *model.Service, e *apierror.Error, rid string) []byte {
 	return EncodeQueryError(svc, e, rid)
@@ -77,7 +78,7 @@ func (ec2Codec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeQuery(op.Input, in.Form, true, into)
 }
 func (ec2Codec) Encode(svc *model.Service, op *model.Operation, out any, rid string) []byte {
-	return EncodeEC2XML(svc, op, out, rid)
+	return encodeEC2XML(svc, op, out, rid).Bytes()
 }
 func (ec2Codec) EncodeError(_ *model.Service, e *apierror.Error, rid string) []byte {
 	return EncodeEC2Error(e, rid)

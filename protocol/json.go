@@ -39,17 +39,22 @@ func DecodeJSON(sh *model.Shape, body []byte, in any) error {
 const maxDepth = 64
 
 // EncodeJSON writes an SDK output struct as an awsJson document.
-func EncodeJSON(sh *model.Shape, out any) []byte {
-	var buf bytes.Buffer
+func EncodeJSON(sh *model.Shape, out any) []byte { return done(encodeJSON(sh, out)) }
+
+// encodeJSON writes the document in scratch memory.
+func encodeJSON(sh *model.Shape, out any) *bytes.Buffer {
+	buf := scratch()
 	if sh == nil || out == nil {
-		return []byte("{}")
+		buf.WriteString("{}")
+		return buf
 	}
 	v, ok := deref(reflect.ValueOf(out))
 	if !ok {
-		return []byte("{}")
+		buf.WriteString("{}")
+		return buf
 	}
-	writeJSON(&buf, sh, v)
-	return buf.Bytes()
+	writeJSON(buf, sh, v)
+	return buf
 }
 
 func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {

@@ -203,12 +203,20 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			return mismatch()
 		}
 	case "integer", "long":
-		n, ok := r.number()
+		n, ok := r.numberText()
 		if !ok {
 			return mismatch()
 		}
-		i, err := strconv.ParseInt(n, 10, 64)
-		if err != nil || (sh.Type == "integer" && (i > math.MaxInt32 || i < math.MinInt32)) {
+		i, ok := smallInt(n)
+		if !ok {
+			var err error
+			if i, err = strconv.ParseInt(string(n), 10, 64); err != nil {
+				i, ok = 0, false
+			} else {
+				ok = true
+			}
+		}
+		if !ok || (sh.Type == "integer" && (i > math.MaxInt32 || i < math.MinInt32)) {
 			return r.fail("NUMBER_VALUE %s can not be converted to %s.", n, sh.Type)
 		}
 		settable(v).SetInt(i)
@@ -275,7 +283,7 @@ func (r *jsonReader) key() ([]byte, error) {
 	}
 	start := r.pos + 1
 	end := start
-	for end < len(r.b) && r.b[end] != '"' && r.b[end] != '\\' && r.b[end] >= 0x20 {
+	for end < len(r.b) && plain[r.b[end]] {
 		end++
 	}
 	var k []byte
@@ -334,22 +342,76 @@ func (r *jsonReader) skip(depth int) error {
 			}
 		}
 	case '"':
-		_, err := r.str()
-		return err
+		return r.skipString()
 	case 't', 'f', 'n':
 		if r.literal("true") || r.literal("false") || r.literal("null") {
 			return nil
 		}
 	default:
-		if _, ok := r.number(); ok {
+		if _, ok := r.numberText(); ok {
 			return nil
 		}
 	}
 	return r.fail("Invalid JSON value at offset %d.", r.pos)
 }
 
+// skipString moves past a string without building it; a string with
+// escapes or errors takes str's way.
+func (r *jsonReader) skipString() error {
+	start := r.pos
+	r.pos++
+	for r.pos < len(r.b) && plain[r.b[r.pos]] {
+		r.pos++
+	}
+	if r.pos < len(r.b) && r.b[r.pos] == '"' {
+		r.pos++
+		return nil
+	}
+	r.pos = start
+	_, err := r.str()
+	return err
+}
+
+// plain marks the bytes a string holds as they are: not a quote, a
+// backslash or a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// smallInt parses an integer of at most 18 digits, the common case, without
+// the string strconv needs; ok is false for anything else.
+func smallInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
 // number reads a JSON number's text.
 func (r *jsonReader) number() (string, bool) {
+	b, ok := r.numberText()
+	return string(b), ok
+}
+
+// numberText reads a JSON number's text; the bytes are only valid until the next read.
+func (r *jsonReader) numberText() ([]byte, bool) {
 	r.ws()
 	start := r.pos
 	if r.pos < len(r.b) && r.b[r.pos] == '-' {
@@ -369,9 +431,9 @@ func (r *jsonReader) number() (string, bool) {
 	}
 	if digits == 0 {
 		r.pos = start
-		return "", false
+		return nil, false
 	}
-	return string(r.b[start:r.pos]), true
+	return r.b[start:r.pos], true
 }
 
 // float reads a number, or the strings AWS uses for special values.
@@ -428,17 +490,13 @@ func (r *jsonReader) str() (string, error) {
 	}
 	start := r.pos
 	// Fast path: no escapes.
-	for r.pos < len(r.b) {
-		c := r.b[r.pos]
-		if c == '"' {
-			s := string(r.b[start:r.pos])
-			r.pos++
-			return s, nil
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
+	for r.pos < len(r.b) && plain[r.b[r.pos]] {
 		r.pos++
+	}
+	if r.pos < len(r.b) && r.b[r.pos] == '"' {
+		s := string(r.b[start:r.pos])
+		r.pos++
+		return s, nil
 	}
 	buf := append([]byte(nil), r.b[start:r.pos]...)
 	for r.pos < len(r.b) {

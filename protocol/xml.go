@@ -14,13 +14,17 @@ import (
 // xmlEncoder writes query-protocol responses. ec2 selects EC2's dialect:
 // no Result wrapper and a lower-case requestId.
 type xmlEncoder struct {
-	buf bytes.Buffer
+	buf *bytes.Buffer
 	ec2 bool
 }
 
 // EncodeQueryXML writes an awsQuery response: <OpResponse><OpResult>…</OpResult><ResponseMetadata>.
 func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
-	e := &xmlEncoder{}
+	return done(encodeQueryXML(svc, op, out, requestID))
+}
+
+func encodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) *bytes.Buffer {
+	e := &xmlEncoder{buf: scratch()}
 	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `">`)
 	if op.Output != nil {
 		wrapper := op.ResultWrapper
@@ -35,12 +39,16 @@ func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID 
 	}
 	e.buf.WriteString("<ResponseMetadata><RequestId>" + requestID + "</RequestId></ResponseMetadata>")
 	e.buf.WriteString(`</` + op.Name + `Response>`)
-	return e.buf.Bytes()
+	return e.buf
 }
 
 // EncodeEC2XML writes an ec2 query response: members directly under <OpResponse>.
 func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID string) []byte {
-	e := &xmlEncoder{ec2: true}
+	return done(encodeEC2XML(svc, op, out, requestID))
+}
+
+func encodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID string) *bytes.Buffer {
+	e := &xmlEncoder{buf: scratch(), ec2: true}
 	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `/">`)
 	e.buf.WriteString("<requestId>" + requestID + "</requestId>")
 	if op.Output != nil && out != nil {
@@ -49,7 +57,7 @@ func EncodeEC2XML(svc *model.Service, op *model.Operation, out any, requestID st
 		}
 	}
 	e.buf.WriteString(`</` + op.Name + `Response>`)
-	return e.buf.Bytes()
+	return e.buf
 }
 
 // result writes an output's members. A result list that is empty is still
@@ -136,7 +144,7 @@ func (e *xmlEncoder) element(m *model.Member, name string, v reflect.Value) {
 			}
 			e.open(entry)
 			e.open(keyName)
-			xmlText(&e.buf, k.String())
+			xmlText(e.buf, k.String())
 			e.close(keyName)
 			e.element(sh.Value, valName, v.MapIndex(k))
 			e.close(entry)
@@ -154,7 +162,7 @@ func (e *xmlEncoder) element(m *model.Member, name string, v reflect.Value) {
 func (e *xmlEncoder) scalar(sh *model.Shape, v reflect.Value) {
 	switch sh.Type {
 	case "string":
-		xmlText(&e.buf, v.String())
+		xmlText(e.buf, v.String())
 	case "boolean":
 		e.buf.WriteString(strconv.FormatBool(v.Bool()))
 	case "integer", "long":

@@ -77,6 +77,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	addProtocolHeaders(h, c.codec)
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+	protocol.Recycle(body)
 }
 
 // route identifies the service, operation and codec and reads the input.
@@ -226,7 +227,9 @@ func (d *dispatcher) run(r *http.Request, c call, rid string) (out any, err erro
 	}
 	runTx := d.store.Write
 	if h.ReadOnly {
-		runTx = d.store.Read
+		// A read-only handler only reads: it may run twice, so it may read
+		// documents from the store's cache.
+		runTx = d.store.ReadCached
 	}
 	var pollStart time.Time
 	for {

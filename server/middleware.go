@@ -74,15 +74,19 @@ func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 					rec.Write(codec.EncodeError(rec.model, e, rec.requestID))
 				}
 			}
-			attrs := []any{"service", rec.service, "operation", rec.operation, "status", rec.status,
-				"duration", time.Since(start).Round(time.Microsecond), "request_id", rec.requestID}
+			if !log.Enabled(r.Context(), slog.LevelInfo) {
+				return
+			}
+			attrs := make([]slog.Attr, 0, 8)
+			attrs = append(attrs, slog.String("service", rec.service), slog.String("operation", rec.operation), slog.Int("status", rec.status),
+				slog.Duration("duration", time.Since(start).Round(time.Microsecond)), slog.String("request_id", rec.requestID))
 			if rec.errorCode != "" {
-				attrs = append(attrs, "error", rec.errorCode)
+				attrs = append(attrs, slog.String("error", rec.errorCode))
 			}
 			if rec.service == "" {
-				attrs = append(attrs, "method", r.Method, "path", r.URL.Path)
+				attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
 			}
-			log.Info("request", attrs...)
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
 		next.ServeHTTP(rec, r)
 	})

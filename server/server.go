@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -113,9 +114,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	m := mux.NewRouter()
 	m.SkipClean(true)
-	s.control(m.PathPrefix("/_longshore").Subrouter())
+	s.control(m.PathPrefix(controlPrefix).Subrouter())
 	m.PathPrefix("/").Handler(d)
-	s.Handler = withAccessLog(cfg.Logger, m)
+	s.Handler = withAccessLog(cfg.Logger, controlOr(m, d))
 	// The dashboard, /_longshore/ui/ (its event streams stay out of the access log).
 	s.ui = ui.New(ui.Config{Store: st, Services: set.Services, Region: cfg.Region, Logger: cfg.Logger})
 	s.Handler = s.ui.Mount(s.Handler)
@@ -201,6 +202,21 @@ func dbName(path string) string {
 		return ":memory:"
 	}
 	return path
+}
+
+const controlPrefix = "/_longshore"
+
+// controlOr sends requests under the control prefix through the router and
+// the rest, the AWS APIs, straight to the dispatcher, the router's catch-all:
+// the router copies the request twice on its way.
+func controlOr(router, dispatch http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, controlPrefix) {
+			router.ServeHTTP(w, r)
+			return
+		}
+		dispatch.ServeHTTP(w, r)
+	})
 }
 
 // byHost sends a request whose Host a service claims (a load balancer's DNS

@@ -1,9 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 )
 
@@ -21,7 +21,8 @@ type Index struct {
 	Attr   string // one free column: a family, a startedBy, ...
 }
 
-// Codec turns documents into stored bytes and back.
+// Codec turns documents into stored bytes and back. Unmarshal must not keep
+// data, which is valid only until it returns.
 type Codec interface {
 	Marshal(v any) ([]byte, error)
 	Unmarshal(data []byte, v any) error
@@ -59,14 +60,29 @@ func (c Collection[T]) Decode(data []byte) (*T, error) {
 
 // Get loads the document with id, or returns nil when there is none.
 func (c Collection[T]) Get(tx *Tx, sc Scope, id string) (*T, error) {
-	var doc []byte
-	err := tx.queryRow(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
-		c.Kind, sc.Account, sc.Region, id).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	key := docKey{kindScope{c.Kind, sc}, id}
+	if rc := tx.cached; rc != nil {
+		if doc, ok := tx.store.cache.get(key); ok {
+			rc.served = append(rc.served, key)
+			return c.Decode(doc)
+		}
 	}
+	rows, err := tx.query(`SELECT doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+		c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	// The stored bytes are decoded where the driver holds them, uncopied.
+	var doc sql.RawBytes
+	if err := rows.Scan(&doc); err != nil {
+		return nil, err
+	}
+	if rc := tx.cached; rc != nil && len(doc) <= maxCachedDoc {
+		rc.fetched = append(rc.fetched, cachedDoc{key: key, doc: bytes.Clone(doc)})
 	}
 	return c.Decode(doc)
 }
@@ -77,11 +93,23 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+	// A replaced document whose index columns stay as they were (most
+	// updates) rewrites only its row: SQLite rewrites the entries of every
+	// index whose columns an UPDATE sets, whatever their values, and each is
+	// a page more for the commit to write.
+	tx.touch(docKey{kindScope{c.Kind, sc}, id})
+	res, err := tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (kind, account, region, id) DO UPDATE SET
-		parent = excluded.parent, name = excluded.name, status = excluded.status, attr = excluded.attr, doc = excluded.doc`,
+		ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc
+		WHERE parent = excluded.parent AND name = excluded.name AND status = excluded.status AND attr = excluded.attr`,
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			_, err = tx.exec(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
+				WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
+				ix.Parent, ix.Name, ix.Status, ix.Attr, doc, c.Kind, sc.Account, sc.Region, id)
+		}
+	}
 	if err == nil {
 		tx.record(Change{Kind: c.Kind, Scope: sc, ID: id, Parent: ix.Parent})
 	}
@@ -90,6 +118,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 
 // Delete removes the document with id and reports whether it existed.
 func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
+	tx.touch(docKey{kindScope{c.Kind, sc}, id})
 	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return false, err
@@ -184,6 +213,36 @@ func (c Collection[T]) Count(tx *Tx, sc Scope, q Query) (int, error) {
 	return n, err
 }
 
+// CountByStatus counts the documents matching q (ignoring its paging fields
+// and its Status) by their Status column, in one statement.
+func (c Collection[T]) CountByStatus(tx *Tx, sc Scope, q Query) (map[string]int, error) {
+	query, args := c.countByStatusQuery(sc, q)
+	rows, err := tx.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, err
+		}
+		out[status] = n
+	}
+	return out, rows.Err()
+}
+
+func (c Collection[T]) countByStatusQuery(sc Scope, q Query) (string, []any) {
+	var sb strings.Builder
+	sb.WriteString(`SELECT status, count(*) FROM resources WHERE `)
+	q.Status = ""
+	args := c.filter(&sb, sc, q)
+	sb.WriteString(" GROUP BY status")
+	return sb.String(), args
+}
+
 // filter writes the conditions List and Count share (kind, scope and the
 // query's column filters) and returns their arguments.
 func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
@@ -221,9 +280,9 @@ func (c Collection[T]) items(rows *sql.Rows, err error) ([]Item[T], error) {
 	}
 	defer rows.Close()
 	var out []Item[T]
+	var doc sql.RawBytes
 	for rows.Next() {
 		var it Item[T]
-		var doc []byte
 		if err := rows.Scan(&it.Seq, &it.ID, &doc); err != nil {
 			return nil, err
 		}
@@ -238,6 +297,7 @@ func (c Collection[T]) items(rows *sql.Rows, err error) ([]Item[T], error) {
 // DeleteRange removes the documents whose ids lie in [fromID, toID) and
 // returns how many there were.
 func (c Collection[T]) DeleteRange(tx *Tx, sc Scope, fromID, toID string) (int64, error) {
+	tx.touch(docKey{kindScope: kindScope{c.Kind, sc}})
 	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ?`,
 		c.Kind, sc.Account, sc.Region, fromID, toID)
 	if err != nil {

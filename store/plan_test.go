@@ -52,3 +52,24 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Counting one parent's documents by status reads that parent's index
+// entries alone.
+func TestCountByStatusPlanSeeksTheParent(t *testing.T) {
+	s := openFor(t, "")
+	err := s.Read(context.Background(), func(tx *Tx) error {
+		query, args := counters.countByStatusQuery(sc, Query{Parent: "p"})
+		var id, parent, notused int
+		var detail string
+		if err := tx.queryRow("EXPLAIN QUERY PLAN "+query, args...).Scan(&id, &parent, &notused, &detail); err != nil {
+			return err
+		}
+		if !strings.Contains(detail, "COVERING INDEX") || !strings.Contains(detail, "parent=?") {
+			t.Errorf("plan %q does not read the parent's index entries alone", detail)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -26,12 +26,15 @@ var migrations embed.FS
 // Store is the database behind every service.
 type Store struct {
 	w, r *sql.DB
-	// wmu serializes writers; readers use their own connections (WAL).
+	// wmu serializes writers and guards wc, the writer's connection
+	// (held from the first write); readers use their own connections (WAL).
 	wmu sync.Mutex
+	wc  *conn
+	rc  *readers
+	// cache holds documents read by id, for ReadCached.
+	cache *docCache
 	// ephemeral is the file of an in-memory store, removed on Close.
 	ephemeral string
-	// stmts caches prepared statements per pool: SQLite parses each query once.
-	stmts [2]stmtCache
 	// Now is the clock for transactions; tests may replace it.
 	Now func() time.Time
 
@@ -46,7 +49,7 @@ type Store struct {
 // directory where there is none) that Close removes. Either way the database
 // runs in WAL mode, so reads never wait for a write transaction.
 func Open(path string) (*Store, error) {
-	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }, rc: newReaders(), cache: newDocCache()}
 	if path == "" {
 		dir := "/dev/shm"
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -69,6 +72,11 @@ func Open(path string) (*Store, error) {
 		q.Add("_pragma", "synchronous(NORMAL)")
 	}
 	q.Add("_pragma", "foreign_keys(1)")
+	// Reads map the database file rather than copy it page by page through
+	// a system call each: a read transaction after any write starts with an
+	// empty page cache, and one that reads more than the cache (a cluster's
+	// tasks) reads every page again.
+	q.Add("_pragma", "mmap_size(1073741824)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	var err error
@@ -84,8 +92,8 @@ func Open(path string) (*Store, error) {
 		s.removeEphemeral()
 		return nil, err
 	}
-	s.r.SetMaxOpenConns(4)
-	s.r.SetMaxIdleConns(4)
+	s.r.SetMaxOpenConns(maxReaders)
+	s.r.SetMaxIdleConns(maxReaders)
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, err
@@ -95,8 +103,13 @@ func Open(path string) (*Store, error) {
 
 // Close closes the database (and removes an in-memory one).
 func (s *Store) Close() error {
-	s.stmts[0].close()
-	s.stmts[1].close()
+	s.wmu.Lock()
+	if s.wc != nil {
+		s.wc.close()
+		s.wc = nil
+	}
+	s.wmu.Unlock()
+	s.rc.close()
 	err := s.w.Close()
 	if e := s.r.Close(); err == nil {
 		err = e
@@ -160,113 +173,68 @@ func (s *Store) migrate() error {
 	return nil
 }
 
-// stmtCache holds a pool's prepared statements by query text.
-type stmtCache struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
-}
-
-// maxCachedStatements bounds the cache; queries built with variable IN lists
-// beyond it are prepared each time.
-const maxCachedStatements = 256
-
-func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st, ok := c.m[query]
-	return st, ok || len(c.m) >= maxCachedStatements
-}
-
-// prepare adds statements to the cache. It runs after a transaction has
-// released its connection: the writer pool has only one.
-func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, queries []string) {
-	for _, q := range queries {
-		if _, known := c.lookup(q); known {
-			continue
-		}
-		st, err := db.PrepareContext(ctx, q)
-		if err != nil {
-			continue // the query ran unprepared; it will again
-		}
-		c.mu.Lock()
-		if c.m == nil {
-			c.m = map[string]*sql.Stmt{}
-		}
-		if _, ok := c.m[q]; ok {
-			st.Close()
-		} else {
-			c.m[q] = st
-		}
-		c.mu.Unlock()
-	}
-}
-
-func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
-		st.Close()
-	}
-	c.m = nil
-}
-
-func (t *Tx) pool() (*sql.DB, *stmtCache) {
-	if t.write {
-		return t.store.w, &t.store.stmts[1]
-	}
-	return t.store.r, &t.store.stmts[0]
-}
-
-// stmt returns the transaction's form of a cached statement, or nil to run
-// the query unprepared (and prepare it once the transaction is over).
-func (t *Tx) stmt(query string) *sql.Stmt {
-	_, cache := t.pool()
-	st, known := cache.lookup(query)
-	if st != nil {
-		return t.tx.StmtContext(t.ctx, st)
-	}
-	if !known {
-		t.unprepared = append(t.unprepared, query)
-	}
-	return nil
-}
-
 // Tx is one transaction. Every row it writes sees the same Now. It begins
 // lazily, at its first statement, so that requests which never touch the
 // database pay nothing for it.
 type Tx struct {
 	store  *Store
-	tx     *sql.Tx
+	c      *conn // nil until the first statement
 	ctx    context.Context
 	Now    time.Time
 	write  bool
 	wrote  bool
 	locked bool
-	// unprepared are queries this transaction ran without a cached statement.
-	unprepared []string
 	// changes are the documents written, for OnChange (recorded only while someone listens).
 	changes []Change
+	// touched are the documents a write transaction put or deleted, which
+	// its commit drops from the cache; cached is a ReadCached transaction's
+	// use of it.
+	touched []docKey
+	cached  *readCache
 }
 
-// begin opens the SQL transaction on first use.
+// touch notes a document (or, with an empty id, a kind) the transaction writes.
+func (t *Tx) touch(k docKey) { t.touched = append(t.touched, k) }
+
+// begin opens the SQL transaction on first use; later it reports whether
+// the transaction's context has ended, so that a cancelled request stops at
+// its next statement.
 func (t *Tx) begin() error {
-	if t.tx != nil {
-		return nil
+	if t.c != nil {
+		return t.ctx.Err()
+	}
+	if err := t.ctx.Err(); err != nil {
+		return err
 	}
 	s := t.store
-	db, opts := s.r, &sql.TxOptions{ReadOnly: true}
 	if t.write {
 		// One writer at a time.
 		s.wmu.Lock()
 		t.locked = true
-		db, opts = s.w, nil
+		if s.wc == nil {
+			c, err := hold(s.w)
+			if err != nil {
+				t.unlock()
+				return err
+			}
+			s.wc = c
+		}
+		if _, err := s.wc.exec("BEGIN IMMEDIATE"); err != nil {
+			t.unlock()
+			return err
+		}
+		t.c = s.wc
+		return nil
 	}
-	tx, err := db.BeginTx(t.ctx, opts)
+	c, err := s.rc.take(t.ctx, s.r)
 	if err != nil {
-		t.unlock()
 		return err
 	}
-	t.tx = tx
+	if _, err := c.exec("BEGIN"); err != nil {
+		s.rc.give(c)
+		return err
+	}
+	t.c = c
 	return nil
 }
 
@@ -277,23 +245,29 @@ func (t *Tx) unlock() {
 	}
 }
 
-// finish commits (when commit is true) or rolls back, releases the writer,
-// and prepares the statements the transaction ran unprepared.
+// finish commits (when commit is true) or rolls back and releases the
+// connection.
 func (t *Tx) finish(commit bool) error {
-	if t.tx == nil {
+	if t.c == nil {
 		t.unlock()
 		return nil
 	}
 	var err error
 	if commit {
-		err = t.tx.Commit()
+		if len(t.touched) > 0 {
+			t.store.cache.beginCommit(t.touched)
+			defer t.store.cache.endCommit()
+		}
+		if _, err = t.c.exec("COMMIT"); err != nil {
+			t.c.exec("ROLLBACK") // a failed COMMIT may leave the transaction open
+		}
 	} else {
-		err = t.tx.Rollback()
+		_, err = t.c.exec("ROLLBACK")
 	}
-	if len(t.unprepared) > 0 {
-		db, cache := t.pool()
-		cache.prepare(context.Background(), db, t.unprepared)
+	if !t.write {
+		t.store.rc.give(t.c)
 	}
+	t.c = nil
 	t.unlock()
 	return err
 }
@@ -320,6 +294,31 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	t := &Tx{store: s, ctx: ctx, Now: s.Now()}
 	defer t.finish(false)
 	return fn(t)
+}
+
+// ReadCached is Read where Collection.Get may answer from the store's
+// cache of documents, running no SQL. fn may run twice (when a document it
+// took from the cache changed while it ran), so it must do nothing but read
+// and return what it found.
+func (s *Store) ReadCached(ctx context.Context, fn func(*Tx) error) error {
+	g0 := s.cache.gen.Load()
+	if g0%2 == 1 {
+		return s.Read(ctx, fn) // a commit is under way
+	}
+	t := &Tx{store: s, ctx: ctx, Now: s.Now(), cached: &readCache{g0: g0}}
+	err := fn(t)
+	t.finish(false)
+	rc := t.cached
+	if s.cache.gen.Load() == g0 {
+		if len(rc.fetched) > 0 {
+			s.cache.fill(g0, rc.fetched)
+		}
+		return err
+	}
+	if len(rc.served) == 0 || !s.cache.changedSince(g0, rc.served) {
+		return err
+	}
+	return s.Read(ctx, fn)
 }
 
 func (s *Store) notify() {
@@ -349,6 +348,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		}
 		rows.Close()
 		tx.record(Change{})
+		tx.touch(docKey{})
 		for _, t := range tables {
 			if _, err := tx.exec(`DELETE FROM "` + strings.ReplaceAll(t, `"`, ``) + `"`); err != nil {
 				return err
@@ -367,10 +367,7 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.wrote = true
-	if st := t.stmt(query); st != nil {
-		return st.ExecContext(t.ctx, args...)
-	}
-	return t.tx.ExecContext(t.ctx, query, args...)
+	return t.c.exec(query, args...)
 }
 
 // query runs a query in the transaction.
@@ -378,30 +375,34 @@ func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	if err := t.begin(); err != nil {
 		return nil, err
 	}
-	if st := t.stmt(query); st != nil {
-		return st.QueryContext(t.ctx, args...)
+	return t.c.query(query, args...)
+}
+
+// row is one row of a query, or the error that kept the query from running.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
 	}
-	return t.tx.QueryContext(t.ctx, query, args...)
+	return r.r.Scan(dest...)
 }
 
 // queryRow runs a single-row query in the transaction.
-func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+func (t *Tx) queryRow(query string, args ...any) row {
 	if err := t.begin(); err != nil {
-		// A closed context makes the row report the failure on Scan.
-		ctx, cancel := context.WithCancel(t.ctx)
-		cancel()
-		return t.store.r.QueryRowContext(ctx, "SELECT 1")
+		return row{err: err}
 	}
-	if st := t.stmt(query); st != nil {
-		return st.QueryRowContext(t.ctx, args...)
-	}
-	return t.tx.QueryRowContext(t.ctx, query, args...)
+	return row{r: t.c.queryRow(query, args...)}
 }
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict:
 // "ok" for a sound database.
 func (s *Store) IntegrityCheck() (string, error) {
 	var out string
-	err := s.w.QueryRow(`PRAGMA integrity_check`).Scan(&out)
+	err := s.Read(context.Background(), func(tx *Tx) error { return tx.queryRow(`PRAGMA integrity_check`).Scan(&out) })
 	return out, err
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,6 +148,10 @@ func TestListFiltersAndPages(t *testing.T) {
 		if n != 3 {
 			t.Fatalf("count %d", n)
 		}
+		by, err := counters.CountByStatus(tx, sc, Query{Parent: "p", Status: "ignored"})
+		if err != nil || len(by) != 2 || by["ACTIVE"] != 3 || by["INACTIVE"] != 1 {
+			t.Fatalf("count by status: %v %v", by, err)
+		}
 		return nil
 	})
 	// A replaced document keeps its place in list order.
@@ -192,7 +198,8 @@ func BenchmarkPutGet(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		err := s.Write(ctx, func(tx *Tx) error {
@@ -208,13 +215,16 @@ func BenchmarkPutGet(b *testing.B) {
 	}
 }
 
+// BenchmarkRead reads one document under a context that can be cancelled,
+// as a request's can.
 func BenchmarkRead(b *testing.B) {
 	s, err := Open("")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, "c", Index{}, &counter{N: 1}) })
 	b.ReportAllocs()
 	for b.Loop() {
@@ -222,4 +232,108 @@ func BenchmarkRead(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A transaction whose context ends stops at its next statement, and a write
+// stopped so changes nothing.
+func TestCancelledTransactionStops(t *testing.T) {
+	s := openFor(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := counters.Put(tx, sc, "a", Index{}, &counter{N: 1}); err != nil {
+			return err
+		}
+		cancel()
+		return counters.Put(tx, sc, "b", Index{}, &counter{N: 2})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("write after cancel: %v", err)
+	}
+	s.Read(context.Background(), func(tx *Tx) error {
+		if n, _ := counters.Count(tx, sc, Query{}); n != 0 {
+			t.Errorf("%d documents after a cancelled write", n)
+		}
+		return nil
+	})
+	if err := s.Read(ctx, func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read with a cancelled context: %v", err)
+	}
+}
+
+// Readers beyond the connections wait for one, and give up when their
+// context ends.
+func TestReadersWaitForAConnection(t *testing.T) {
+	s := openFor(t, "")
+	hold, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	for range maxReaders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Read(context.Background(), func(tx *Tx) error {
+				_, err := counters.Get(tx, sc, "a")
+				hold <- struct{}{}
+				<-release
+				return err
+			})
+		}()
+	}
+	for range maxReaders {
+		<-hold
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Read(ctx, func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read with every connection busy: %v", err)
+	}
+	done := make(chan error)
+	go func() {
+		done <- s.Read(context.Background(), func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err })
+	}()
+	close(release)
+	wg.Wait()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Replacing a document replaces its index columns too, whether they change
+// or not, and keeps its place in list order.
+func TestPutReplacesIndexColumns(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	put := func(id string, ix Index, n int) {
+		t.Helper()
+		if err := s.Write(ctx, func(tx *Tx) error { return counters.Put(tx, sc, id, ix, &counter{N: n}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a", Index{Parent: "p", Name: "a", Status: "ACTIVE", Attr: "x"}, 1)
+	put("b", Index{Parent: "p", Name: "b", Status: "ACTIVE", Attr: "x"}, 2)
+	put("a", Index{Parent: "p", Name: "a", Status: "ACTIVE", Attr: "x"}, 3) // the document alone changes
+	put("b", Index{Parent: "q", Name: "b2", Status: "DONE", Attr: "y"}, 4)  // every column changes
+	s.Read(ctx, func(tx *Tx) error {
+		for _, c := range []struct {
+			q    Query
+			want string
+		}{
+			{Query{Parent: "p", Status: "ACTIVE", Attr: "x"}, "a:3"},
+			{Query{Parent: "q", Name: "b2", Status: "DONE", Attr: "y"}, "b:4"},
+			{Query{Name: "b"}, ""},
+			{Query{}, "a:3 b:4"},
+		} {
+			items, err := counters.List(tx, sc, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, fmt.Sprintf("%s:%d", it.ID, it.Doc.N))
+			}
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("List(%+v) = %v, want %s", c.q, got, c.want)
+			}
+		}
+		return nil
+	})
 }

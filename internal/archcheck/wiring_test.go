@@ -19,6 +19,7 @@ var readOnly = map[string]string{
 	"protocol/model.mu":                        "guards the cache of parsed models",
 	"services/iam/policy.cache":                "cache of parsed policy documents by their text, the same for every server",
 	"services/core/placement.fitsPool":         "pool of scratch slices; holds no state between calls",
+	"protocol.scratchPool":                     "pool of scratch memory for bodies; holds no state between calls",
 	"server.arrivalOf":                         "wire arrival per protocol: lookup table",
 	"server.signingNames":                      "SigV4 signing names per model: lookup table",
 	"protocol.RPCv2CBOR":                       "stateless codec value",

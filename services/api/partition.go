@@ -51,8 +51,8 @@ func InPartition(arn, partition string) string {
 	if !ok {
 		return arn
 	}
-	_, tail, ok := strings.Cut(rest, ":")
-	if !ok {
+	p, tail, ok := strings.Cut(rest, ":")
+	if !ok || p == partition {
 		return arn
 	}
 	return "arn:" + partition + ":" + tail

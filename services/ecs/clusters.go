@@ -210,15 +210,29 @@ func launchIndex(lt types.LaunchType, capacityProvider string) int {
 	return 0
 }
 
+// serviceCounted and taskCounted are the members of a service and a task
+// that a cluster's counts read: decoding a stored document into them alone
+// skips the rest (events, deployments, containers, attachments).
+type serviceCounted struct {
+	Status                   *string
+	LaunchType               types.LaunchType
+	CapacityProviderStrategy []types.CapacityProviderStrategyItem
+}
+
+type taskCounted struct {
+	LastStatus           *string
+	LaunchType           types.LaunchType
+	CapacityProviderName *string
+}
+
 // clusterStatistics counts a cluster's services, tasks and container instances.
 func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) {
 	var st clusterStats
-	services, err := ecscore.Services.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
-	if err != nil {
-		return st, err
-	}
-	for _, it := range services {
-		s := it.Doc
+	err := ecscore.Services.ScanRaw(c.Tx, c.Scope(), store.Query{Parent: clusterArn}, func(_ string, raw []byte) error {
+		var s serviceCounted
+		if err := ecscore.Services.Codec.Unmarshal(raw, &s); err != nil {
+			return err
+		}
 		cp := ""
 		if len(s.CapacityProviderStrategy) > 0 {
 			cp = aws.ToString(s.CapacityProviderStrategy[0].CapacityProvider)
@@ -231,13 +245,16 @@ func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) 
 		case "DRAINING":
 			st.draining[i]++
 		}
-	}
-	tasks, err := ecscore.Tasks.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+		return nil
+	})
 	if err != nil {
 		return st, err
 	}
-	for _, it := range tasks {
-		t := it.Doc
+	err = ecscore.Tasks.ScanRaw(c.Tx, c.Scope(), store.Query{Parent: clusterArn}, func(_ string, raw []byte) error {
+		var t taskCounted
+		if err := ecscore.Tasks.Codec.Unmarshal(raw, &t); err != nil {
+			return err
+		}
 		i := launchIndex(t.LaunchType, aws.ToString(t.CapacityProviderName))
 		switch aws.ToString(t.LastStatus) {
 		case "RUNNING":
@@ -245,14 +262,16 @@ func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) 
 		case "PROVISIONING", "PENDING", "ACTIVATING":
 			st.pending[i]++
 		}
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
-	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: clusterArn, Status: status})
-		if err != nil {
-			return st, err
-		}
-		st.instances += n
+	instances, err := ecscore.ContainerInstances.CountByStatus(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
+	if err != nil {
+		return st, err
 	}
+	st.instances = instances["ACTIVE"] + instances["DRAINING"]
 	return st, nil
 }
 
