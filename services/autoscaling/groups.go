@@ -610,15 +610,19 @@ func describeGroups(c *api.Context, in *autoscaling.DescribeAutoScalingGroupsInp
 	}
 	const scope = "autoscaling:DescribeAutoScalingGroups"
 	var filterErr error
-	items, next, err := api.Paginate(c.Tx, c.Scope(), Groups, store.Query{}, asPaging(scope, in.NextToken, size), func(doc *groupDoc) bool {
-		g := &doc.Group
-		if len(in.AutoScalingGroupNames) > 0 && !slices.Contains(in.AutoScalingGroupNames, aws.ToString(g.AutoScalingGroupName)) {
-			return false
-		}
-		ok, err := matchGroupFilters(g, in.Filters)
+	keep := func(doc *groupDoc) bool {
+		ok, err := matchGroupFilters(&doc.Group, in.Filters)
 		filterErr = cmp.Or(filterErr, err)
 		return ok && err == nil
-	})
+	}
+	p := asPaging(scope, in.NextToken, size)
+	var items []*groupDoc
+	var next *string
+	if len(in.AutoScalingGroupNames) > 0 {
+		items, next, err = pageNamed(c, Groups, in.AutoScalingGroupNames, p, keep)
+	} else {
+		items, next, err = api.Paginate(c.Tx, c.Scope(), Groups, store.Query{}, p, keep)
+	}
 	if err = cmp.Or(err, filterErr); err != nil {
 		return nil, err
 	}

@@ -105,9 +105,14 @@ func describeInstances(c *api.Context, in *autoscaling.DescribeAutoScalingInstan
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeAutoScalingInstances"
-	items, next, err := api.Paginate(c.Tx, c.Scope(), Members, store.Query{}, asPaging(scope, in.NextToken, size), func(m *member) bool {
-		return len(in.InstanceIds) == 0 || slices.Contains(in.InstanceIds, aws.ToString(m.InstanceId))
-	})
+	p := asPaging(scope, in.NextToken, size)
+	var items []*member
+	var next *string
+	if len(in.InstanceIds) > 0 {
+		items, next, err = pageNamed(c, Members, in.InstanceIds, p, nil)
+	} else {
+		items, next, err = api.Paginate(c.Tx, c.Scope(), Members, store.Query{}, p, nil)
+	}
 	if err != nil {
 		return nil, err
 	}

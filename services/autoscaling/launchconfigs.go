@@ -85,11 +85,24 @@ func (h *handlers) createLaunchConfiguration(c *api.Context, in *autoscaling.Cre
 
 func describeLaunchConfigurations(c *api.Context, in *autoscaling.DescribeLaunchConfigurationsInput) (*autoscaling.DescribeLaunchConfigurationsOutput, error) {
 	const scope = "autoscaling:DescribeLaunchConfigurations"
-	lcs, next, err := describeDocs(c, LaunchConfigs, store.Query{}, scope, in.MaxRecords, in.NextToken, func(lc *types.LaunchConfiguration) bool {
-		return len(in.LaunchConfigurationNames) == 0 || slices.Contains(in.LaunchConfigurationNames, aws.ToString(lc.LaunchConfigurationName))
-	})
+	if len(in.LaunchConfigurationNames) == 0 {
+		lcs, next, err := describeDocs(c, LaunchConfigs, store.Query{}, scope, in.MaxRecords, in.NextToken, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: lcs, NextToken: next}, nil
+	}
+	size, err := maxRecords(in.MaxRecords, 50, 100)
 	if err != nil {
 		return nil, err
+	}
+	named, next, err := pageNamed(c, LaunchConfigs, in.LaunchConfigurationNames, asPaging(scope, in.NextToken, size), nil)
+	if err != nil {
+		return nil, err
+	}
+	lcs := make([]types.LaunchConfiguration, 0, len(named))
+	for _, lc := range named {
+		lcs = append(lcs, *lc)
 	}
 	return &autoscaling.DescribeLaunchConfigurationsOutput{LaunchConfigurations: lcs, NextToken: next}, nil
 }

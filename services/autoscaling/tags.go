@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 // MaxTags is how many tags a group may carry.
@@ -154,24 +153,88 @@ func describeTags(c *api.Context, in *autoscaling.DescribeTagsInput) (*autoscali
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeTags"
-	items, err := Groups.List(c.Tx, c.Scope(), store.Query{})
-	if err != nil {
-		return nil, err
+	// Tags are listed by group name, then key. Groups are read in name order
+	// (their id order) from the token's group, or only the ones an
+	// auto-scaling-group filter names, so a page reads about itself.
+	groupsAfter := func(after string, n int) ([]*groupDoc, error) {
+		items, err := Groups.IDPage(c.Tx, c.Scope(), "", after, false, n)
+		out := make([]*groupDoc, len(items))
+		for i := range items {
+			out[i] = items[i].Doc
+		}
+		return out, err
 	}
-	var all []types.TagDescription
-	for _, it := range items {
-		for _, t := range it.Doc.Group.Tags {
-			if matchTag(t, in.Filters) {
-				all = append(all, t)
+	for _, f := range in.Filters {
+		if aws.ToString(f.Name) != "auto-scaling-group" {
+			continue
+		}
+		names := slices.Clone(f.Values)
+		slices.Sort(names)
+		names = slices.Compact(names)
+		groupsAfter = func(after string, n int) ([]*groupDoc, error) {
+			var out []*groupDoc
+			for _, name := range names {
+				if name <= after || len(out) == n {
+					continue
+				}
+				doc, err := Groups.Get(c.Tx, c.Scope(), name)
+				if err != nil {
+					return nil, err
+				}
+				if doc != nil {
+					out = append(out, doc)
+				}
+			}
+			return out, nil
+		}
+		break
+	}
+	key := func(t *types.TagDescription) string { return aws.ToString(t.ResourceId) + "\x00" + aws.ToString(t.Key) }
+	sortedTags := func(doc *groupDoc, afterKey string) []*types.TagDescription {
+		var out []*types.TagDescription
+		for i := range doc.Group.Tags {
+			if t := &doc.Group.Tags[i]; afterKey == "" || aws.ToString(t.Key) > afterKey {
+				out = append(out, t)
 			}
 		}
+		slices.SortFunc(out, func(a, b *types.TagDescription) int { return strings.Compare(key(a), key(b)) })
+		return out
 	}
-	key := func(t types.TagDescription) string { return aws.ToString(t.ResourceId) + "\x00" + aws.ToString(t.Key) }
-	slices.SortFunc(all, func(a, b types.TagDescription) int { return strings.Compare(key(a), key(b)) })
-	page, next, err := api.PaginateSorted(all, func(t *types.TagDescription) string { return key(*t) }, asPaging(scope, in.NextToken, size), nil)
+	read := func(after string, n int) ([]*types.TagDescription, error) {
+		group, afterKey, _ := strings.Cut(after, "\x00")
+		var out []*types.TagDescription
+		if after != "" {
+			// The rest of the token's group first.
+			doc, err := Groups.Get(c.Tx, c.Scope(), group)
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				out = sortedTags(doc, afterKey)
+			}
+		}
+		for len(out) < n {
+			docs, err := groupsAfter(group, n)
+			if err != nil {
+				return nil, err
+			}
+			for _, doc := range docs {
+				group = aws.ToString(doc.Group.AutoScalingGroupName)
+				out = append(out, sortedTags(doc, "")...)
+			}
+			if len(docs) < n {
+				break
+			}
+		}
+		return out, nil
+	}
+	page, next, err := api.PaginateKeyed(asPaging(scope, in.NextToken, size), read, key, func(t *types.TagDescription) bool { return matchTag(*t, in.Filters) })
 	if err != nil {
 		return nil, err
 	}
-	out := &autoscaling.DescribeTagsOutput{Tags: append([]types.TagDescription{}, page...), NextToken: next}
+	out := &autoscaling.DescribeTagsOutput{Tags: []types.TagDescription{}, NextToken: next}
+	for _, t := range page {
+		out.Tags = append(out.Tags, *t)
+	}
 	return out, nil
 }

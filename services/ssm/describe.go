@@ -1,6 +1,7 @@
 package ssm
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 // filterMatch applies one ParameterStringFilter to a parameter.
@@ -82,17 +82,45 @@ func ssmPaging(scope string, maxResults *int32, def int, token *string) api.Pagi
 	return api.Paging{Listing: scope, Token: token, Size: n, BadToken: apiErr("InvalidNextToken", "The specified token isn't valid.")}
 }
 
-func allParameters(c *api.Context) ([]*parameter, error) {
-	items, err := parameters.List(c.Tx, c.Scope(), store.Query{})
-	if err != nil {
-		return nil, err
+// parametersAfter reads up to n parameters whose names start with prefix,
+// after name after, in name order (their id order): a page reads only itself.
+func parametersAfter(c *api.Context, prefix string) func(after string, n int) ([]*parameter, error) {
+	return func(after string, n int) ([]*parameter, error) {
+		items, err := parameters.IDPage(c.Tx, c.Scope(), prefix, after, false, n)
+		out := make([]*parameter, len(items))
+		for i := range items {
+			out[i] = items[i].Doc
+		}
+		return out, err
 	}
-	out := make([]*parameter, len(items))
-	for i, it := range items {
-		out[i] = it.Doc
+}
+
+// matchAll applies every filter to a parameter; the first error is kept in *failed.
+func matchAll(filters []types.ParameterStringFilter, failed *error) func(*parameter) bool {
+	return func(p *parameter) bool {
+		ok := true
+		for _, f := range filters {
+			m, err := filterMatch(f, p)
+			if err != nil && *failed == nil {
+				*failed = err
+			}
+			ok = ok && m && err == nil
+		}
+		return ok
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Latest.Name < out[j].Latest.Name })
-	return out, nil
+}
+
+// pathPrefix is the name prefix a single Path filter implies ("" for none).
+func pathPrefix(filters []types.ParameterStringFilter) string {
+	for _, f := range filters {
+		if aws.ToString(f.Key) == "Path" && len(f.Values) == 1 && (aws.ToString(f.Option) == "Recursive" || aws.ToString(f.Option) == "OneLevel") {
+			if f.Values[0] == "/" {
+				return "/"
+			}
+			return strings.TrimSuffix(f.Values[0], "/") + "/"
+		}
+	}
+	return ""
 }
 
 func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.DescribeParametersOutput, error) {
@@ -100,23 +128,21 @@ func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.D
 	for _, f := range in.Filters {
 		filters = append(filters, types.ParameterStringFilter{Key: aws.String(string(f.Key)), Values: f.Values})
 	}
-	all, err := allParameters(c)
+	// A filter's error does not depend on the parameter: it is the answer
+	// whenever the region holds any parameter, though the page reads fewer.
+	var failed error
+	if matchAll(filters, &failed)(&parameter{}); failed != nil {
+		if held, err := parameters.IDPage(c.Tx, c.Scope(), "", "", false, 1); err != nil || len(held) > 0 {
+			return nil, cmp.Or(err, failed)
+		}
+	}
+	page, next, err := api.PaginateKeyed(ssmPaging("ssm:DescribeParameters:"+c.Account(), in.MaxResults, 10, in.NextToken),
+		parametersAfter(c, pathPrefix(filters)), func(p *parameter) string { return p.Latest.Name }, matchAll(filters, new(error)))
 	if err != nil {
 		return nil, err
 	}
-	var metas []types.ParameterMetadata
-	for _, p := range all {
-		ok := true
-		for _, f := range filters {
-			m, err := filterMatch(f, p)
-			if err != nil {
-				return nil, err
-			}
-			ok = ok && m
-		}
-		if !ok {
-			continue
-		}
+	metas := []types.ParameterMetadata{}
+	for _, p := range page {
 		v := p.Latest
 		m := types.ParameterMetadata{Name: aws.String(v.Name), Type: types.ParameterType(v.Type), Version: v.Version,
 			LastModifiedDate: aws.Time(v.LastModifiedDate), LastModifiedUser: aws.String(v.LastModifiedUser), Tier: types.ParameterTier(v.Tier),
@@ -132,14 +158,7 @@ func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.D
 		}
 		metas = append(metas, m)
 	}
-	out, next, err := api.PaginateSlice(metas, ssmPaging("ssm:DescribeParameters:"+c.Account(), in.MaxResults, 10, in.NextToken), nil)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = []types.ParameterMetadata{}
-	}
-	return &sdk.DescribeParametersOutput{Parameters: out, NextToken: next}, nil
+	return &sdk.DescribeParametersOutput{Parameters: metas, NextToken: next}, nil
 }
 
 func getParametersByPath(c *api.Context, in *sdk.GetParametersByPathInput) (*sdk.GetParametersByPathOutput, error) {
@@ -155,44 +174,34 @@ func getParametersByPath(c *api.Context, in *sdk.GetParametersByPathInput) (*sdk
 		}
 	}
 	recursive := aws.ToBool(in.Recursive)
-	var found []*parameter
+	prefix := strings.TrimSuffix(path, "/") + "/"
+	read := parametersAfter(c, prefix)
 	if isPublic(path + "/") {
+		// Public parameters are a catalogue held in memory.
+		var public []*parameter
 		for _, n := range publicNames(c.Region) {
-			if inPath(n, path, recursive) {
-				found = append(found, &parameter{Latest: *publicVersion(c.Region, n)})
-			}
+			public = append(public, &parameter{Latest: *publicVersion(c.Region, n)})
 		}
-	} else {
-		all, err := allParameters(c)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range all {
-			if inPath(p.Latest.Name, path, recursive) {
-				found = append(found, p)
-			}
+		read = func(after string, n int) ([]*parameter, error) {
+			i := sort.Search(len(public), func(i int) bool { return public[i].Latest.Name > after })
+			return public[i:min(i+n, len(public))], nil
 		}
 	}
-	var params []types.Parameter
-	for _, p := range found {
-		ok := true
-		for _, f := range in.ParameterFilters {
-			m, err := filterMatch(f, p)
-			if err != nil {
-				return nil, err
-			}
-			ok = ok && m
-		}
-		if ok {
-			params = append(params, wire(c, &p.Latest, "", aws.ToBool(in.WithDecryption)))
-		}
+	var failed error
+	match := matchAll(in.ParameterFilters, &failed)
+	page, next, err := api.PaginateKeyed(ssmPaging("ssm:GetParametersByPath:"+path, in.MaxResults, 10, in.NextToken), read,
+		func(p *parameter) string { return p.Latest.Name }, func(p *parameter) bool {
+			return inPath(p.Latest.Name, path, recursive) && match(p)
+		})
+	if err == nil {
+		err = failed
 	}
-	out, next, err := api.PaginateSlice(params, ssmPaging("ssm:GetParametersByPath:"+path, in.MaxResults, 10, in.NextToken), nil)
 	if err != nil {
 		return nil, err
 	}
-	if out == nil {
-		out = []types.Parameter{}
+	params := []types.Parameter{}
+	for _, p := range page {
+		params = append(params, wire(c, &p.Latest, "", aws.ToBool(in.WithDecryption)))
 	}
-	return &sdk.GetParametersByPathOutput{Parameters: out, NextToken: next}, nil
+	return &sdk.GetParametersByPathOutput{Parameters: params, NextToken: next}, nil
 }

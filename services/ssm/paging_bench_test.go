@@ -1,0 +1,157 @@
+package ssm
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+var benchScope = store.Scope{Account: "000000000000", Region: "us-east-1"}
+
+// holdParameters stores n parameters straight through the store, in an
+// order that is not name order: /app/<i%10>/p<scattered i>.
+func holdParameters(tb testing.TB, st *store.Store, n int) {
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < n; i++ {
+			v := version{Name: fmt.Sprintf("/app/%d/p%06d", i%10, i*7919%n), Type: "String", Value: "v", Version: 1, Tier: "Standard",
+				DataType: "text", LastModifiedDate: time.Unix(0, 0)}
+			if err := parameters.Put(tx, benchScope, v.Name, store.Index{Name: v.Name, Status: v.Type}, &parameter{Latest: v}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func ssmCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, *In) (*Out, error), in *In) *Out {
+	var out *Out
+	err := st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
+		var err error
+		out, err = fn(c, in)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// benchPage reads the third page that page returns (of the largest size
+// each call allows) with 1k and 65k held; the two must cost about the same:
+//
+//	go test ./services/ssm -run '^$' -bench 'Page$'
+func benchPage(b *testing.B, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
+	for _, n := range []int{1000, 65000} {
+		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
+			st, err := store.Open("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			holdParameters(b, st, n)
+			var token *string
+			for i := 0; i < 2; i++ {
+				_, token = page(b, st, token)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if got, _ := page(b, st, token); got != want {
+					b.Fatalf("%d items", got)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDescribeParametersPage(b *testing.B) {
+	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
+		return len(out.Parameters), out.NextToken
+	}, 50)
+}
+
+func BenchmarkGetParametersByPathPage(b *testing.B) {
+	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
+		return len(out.Parameters), out.NextToken
+	}, 10)
+}
+
+// Pages walk the parameters once in name order, by path or filter; a bad
+// filter is refused whenever any parameter is held, even outside the path.
+func TestDescribePagesInOrder(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	holdParameters(t, st, 500)
+	walk := func(page func(token *string) ([]string, *string)) []string {
+		var all []string
+		var token *string
+		for pages := 0; ; pages++ {
+			names, next := page(token)
+			all = append(all, names...)
+			if token = next; token == nil || pages > 100 {
+				return all
+			}
+		}
+	}
+	byPath := walk(func(token *string) ([]string, *string) {
+		out := ssmCall(t, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3/"), MaxResults: aws.Int32(7), NextToken: token})
+		var names []string
+		for _, p := range out.Parameters {
+			names = append(names, *p.Name)
+		}
+		return names, out.NextToken
+	})
+	recursive := walk(func(token *string) ([]string, *string) {
+		out := ssmCall(t, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/"), Recursive: aws.Bool(true), NextToken: token})
+		var names []string
+		for _, p := range out.Parameters {
+			names = append(names, *p.Name)
+		}
+		return names, out.NextToken
+	})
+	described := walk(func(token *string) ([]string, *string) {
+		out := ssmCall(t, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(9), NextToken: token,
+			ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("OneLevel"), Values: []string{"/app/3"}}}})
+		var names []string
+		for _, p := range out.Parameters {
+			names = append(names, *p.Name)
+		}
+		return names, out.NextToken
+	})
+	if len(byPath) != 50 || !strings.HasPrefix(byPath[0], "/app/3/p") || !slices.IsSorted(byPath) || !slices.Equal(byPath, described) {
+		t.Errorf("by path %d %v, described %d", len(byPath), byPath[:2], len(described))
+	}
+	if len(recursive) != 500 || !slices.IsSorted(recursive) {
+		t.Errorf("recursive from /: %d", len(recursive))
+	}
+	err = st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
+		_, err := describeParameters(c, &sdk.DescribeParametersInput{ParameterFilters: []types.ParameterStringFilter{
+			{Key: aws.String("Path"), Option: aws.String("Recursive"), Values: []string{"/none"}}, {Key: aws.String("Type"), Option: aws.String("BeginsWith"), Values: []string{"S"}}}})
+		if errCode(err) != "InvalidFilterOption" {
+			t.Errorf("bad option outside the path: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
