@@ -469,6 +469,8 @@ func BenchmarkServerThroughput(b *testing.B) {
 			fixedOps := float64(ref.n) / ref.wall.Seconds()
 			b.ReportMetric(ops, "ops/s")
 			b.ReportMetric(fixedOps, "fixed-ops/s")
+			b.ReportMetric(float64(it.perCall())/1e6, "server-ms/op")
+			b.ReportMetric(float64(ref.perCall())/1e6, "fixed-ms/op")
 			b.ReportMetric(ops/fixedOps, "x-fixed")
 		})
 	}
