@@ -13,22 +13,24 @@ type rawDoc map[string]any
 func TestOrderMigrationsFillAttr(t *testing.T) {
 	cases := []struct {
 		migration, kind, parent, name string
+		status                        string
 		doc                           rawDoc
 		want                          string
 	}{
-		{"0014_log_stream_order.sql", "logs/stream", "/ecs/app", "web/1", rawDoc{"LastEventTimestamp": 1700000000123}, "/ecs/app 00000001700000000123:web/1"},
-		{"0014_log_stream_order.sql", "logs/stream", "g", "quiet", rawDoc{}, "g 00000000000000000000:quiet"},
-		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07.12345Z"}, "2026-03-04T05:06:07.123450000Z"},
-		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07Z"}, "2026-03-04T05:06:07.000000000Z"},
-		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T05:06:07.000000001+02:00"}, "2026-03-04T03:06:07.000000001Z"},
-		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", rawDoc{"Timestamp": "2026-03-04T00:30:00.5-01:00"}, "2026-03-04T01:30:00.500000000Z"},
+		{"0014_log_stream_order.sql", "logs/stream", "/ecs/app", "web/1", "", rawDoc{"LastEventTimestamp": 1700000000123}, "/ecs/app 00000001700000000123:web/1"},
+		{"0014_log_stream_order.sql", "logs/stream", "g", "quiet", "", rawDoc{}, "g 00000000000000000000:quiet"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T05:06:07.12345Z"}, "2026-03-04T05:06:07.123450000Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T05:06:07Z"}, "2026-03-04T05:06:07.000000000Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T05:06:07.000000001+02:00"}, "2026-03-04T03:06:07.000000001Z"},
+		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T00:30:00.5-01:00"}, "2026-03-04T01:30:00.500000000Z"},
+		{"0016_instance_state_attr.sql", "ec2/instance", "subnet-1", "", "stopping", rawDoc{}, "stopping"},
 	}
 	for _, c := range cases {
 		s := openFor(t, "")
 		coll := Collection[rawDoc]{Kind: c.kind}
 		ctx := context.Background()
 		if err := s.Write(ctx, func(tx *Tx) error {
-			return coll.Put(tx, sc, "x", Index{Parent: c.parent, Name: c.name}, &c.doc)
+			return coll.Put(tx, sc, "x", Index{Parent: c.parent, Name: c.name, Status: c.status}, &c.doc)
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -95,6 +95,80 @@ type listing[T any] struct {
 	notFound func(id string) error
 }
 
+// paging is the listing's page, its token signed for the listing (with
+// suffix, for listings whose tokens mean something else).
+func (l listing[T]) paging(c *api.Context, suffix string, maxResults *int32, nextToken *string) api.Paging {
+	return api.Paging{Listing: "ec2:" + l.op + ":" + c.Account() + ":" + c.Region + suffix, Token: nextToken,
+		Size: int(aws.ToInt32(maxResults)), BadToken: apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))}
+}
+
+// page is run over a kind's documents in the store: those named by ids, read
+// one by one, or else every document from the token's position in creation
+// order, filtered as read, so that a page reads about itself however many
+// are held. view, when set, turns a stored document into what the call shows,
+// or into nil to leave it out (a named one it leaves out is not found).
+func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]*T, *string, error) {
+	if len(ids) > 0 {
+		var sel []*T
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			doc, err := k.get(c, id)
+			if err == nil && doc != nil && view != nil {
+				doc, err = view(doc)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if doc == nil {
+				return nil, nil, l.notFound(id)
+			}
+			sel = append(sel, doc)
+		}
+		return l.run(c, sel, nil, filters, maxResults, nextToken)
+	}
+	known := map[string]bool{}
+	for _, n := range l.filters {
+		known[n] = true
+	}
+	var failed error
+	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, store.Query{}, l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
+		if failed != nil {
+			return false
+		}
+		if view != nil {
+			v, err := view(doc)
+			if err != nil || v == nil {
+				failed = err
+				return false
+			}
+			// Paginate returns the documents keep saw: show the view.
+			*doc = *v
+		}
+		var tags []types.Tag
+		if l.tags != nil {
+			tags = l.tags(doc)
+		}
+		f := fields{}
+		if l.fields != nil {
+			f = l.fields(doc)
+		}
+		ok, err := matchFilters(filters, f, tags, func(n string) bool { return known[n] })
+		failed = err
+		return ok && err == nil
+	})
+	if err == nil {
+		err = failed
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, next, nil
+}
+
 // run selects the items named by ids (all when none), filters and pages them.
 func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]*T, *string, error) {
 	known := map[string]bool{}
@@ -138,18 +212,13 @@ func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []type
 			out = append(out, it)
 		}
 	}
-	return api.PaginateSlice(out, api.Paging{Listing: "ec2:" + l.op + ":" + c.Account() + ":" + c.Region, Token: nextToken,
-		Size: int(aws.ToInt32(maxResults)), BadToken: apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(nextToken))}, nil)
+	return api.PaginateSlice(out, l.paging(c, "", maxResults, nextToken), nil)
 }
 
-// describe is the whole of most Describe calls: every document of the kind,
+// describe is the whole of most Describe calls: the kind's documents
 // selected, filtered and paged by the listing.
 func (l listing[T]) describe(c *api.Context, k kind[T], ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]T, *string, error) {
-	docs, err := k.list(c, store.Query{})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, next, err := l.run(c, docs, ids, filters, maxResults, nextToken)
+	out, next, err := l.page(c, k, nil, ids, filters, maxResults, nextToken)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,7 +45,15 @@ type tagTarget struct {
 	resourceType string
 	getTags      func(c *api.Context, id string) ([]types.Tag, bool, error)
 	setTags      func(c *api.Context, id string, tags []types.Tag) error
-	listAll      func(c *api.Context) (map[string][]types.Tag, []string, error)
+	// after reads up to n documents after position seq, in creation order.
+	after func(c *api.Context, seq int64, n int) ([]tagged, error)
+}
+
+// tagged is one document's tags at its position in creation order.
+type tagged struct {
+	seq  int64
+	id   string
+	tags []types.Tag
 }
 
 // tagTargets maps id prefixes to the kinds that can be tagged.
@@ -69,18 +77,13 @@ func (k kind[T]) taggable() kind[T] {
 			*k.tags(doc) = tags
 			return k.put(c, doc)
 		},
-		listAll: func(c *api.Context) (map[string][]types.Tag, []string, error) {
-			docs, err := k.list(c, store.Query{})
-			if err != nil {
-				return nil, nil, err
+		after: func(c *api.Context, seq int64, n int) ([]tagged, error) {
+			items, err := k.coll.List(c.Tx, c.Scope(), store.Query{AfterSeq: seq, Limit: n})
+			out := make([]tagged, len(items))
+			for i, it := range items {
+				out[i] = tagged{seq: it.Seq, id: k.id(it.Doc), tags: *k.tags(it.Doc)}
 			}
-			out := map[string][]types.Tag{}
-			var ids []string
-			for _, d := range docs {
-				out[k.id(d)] = *k.tags(d)
-				ids = append(ids, k.id(d))
-			}
-			return out, ids, nil
+			return out, err
 		},
 	}
 	return k
@@ -153,7 +156,9 @@ var (
 	instanceKind = kind[Instance]{coll: instances, prefix: "i", resourceType: "instance",
 		id: func(v *Instance) string { return aws.ToString(v.InstanceId) },
 		index: func(v *Instance) store.Index {
-			return store.Index{Status: string(v.State.Name), Parent: aws.ToString(v.SubnetId)}
+			// Attr holds the state too: the attr index finds the few instances
+			// in a state that time changes without reading the rest (0016).
+			return store.Index{Status: string(v.State.Name), Attr: string(v.State.Name), Parent: aws.ToString(v.SubnetId)}
 		},
 		tags: func(v *Instance) *[]types.Tag { return &v.Tags }}.taggable()
 )

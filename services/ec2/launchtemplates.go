@@ -258,10 +258,6 @@ func deleteLaunchTemplateVersions(c *api.Context, in *sdk.DeleteLaunchTemplateVe
 }
 
 func describeLaunchTemplates(c *api.Context, in *sdk.DescribeLaunchTemplatesInput) (*sdk.DescribeLaunchTemplatesOutput, error) {
-	docs, err := templateKind.list(c, store.Query{})
-	if err != nil {
-		return nil, err
-	}
 	ids := append([]string(nil), in.LaunchTemplateIds...)
 	for _, n := range in.LaunchTemplateNames {
 		lt, err := findTemplate(c, "", n)
@@ -283,7 +279,7 @@ func describeLaunchTemplates(c *api.Context, in *sdk.DescribeLaunchTemplatesInpu
 		filters:  []string{"launch-template-name", "launch-template-id", "create-time"},
 		notFound: func(id string) error { return notFoundAs("lt", id) },
 	}
-	out, next, err := l.run(c, docs, ids, in.Filters, in.MaxResults, in.NextToken)
+	out, next, err := l.page(c, templateKind, nil, ids, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

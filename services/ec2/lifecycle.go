@@ -51,25 +51,41 @@ func (inst *Instance) DecodedUserData() string {
 
 // liveInstances lists instances with time's changes applied, dropping terminated ones past retention.
 func liveInstances(c *api.Context) ([]*Instance, error) {
-	docs, err := instanceKind.list(c, store.Query{})
-	if err != nil {
+	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
+	return instanceKind.list(c, store.Query{})
+}
+
+// settledStates are the states time moves an instance out of (terminated
+// only out of sight, after TerminatedRetention), in the order to settle them.
+var settledStates = []types.InstanceStateName{types.InstanceStateNamePending, types.InstanceStateNameStopping,
+	types.InstanceStateNameShuttingDown, types.InstanceStateNameTerminated}
+
+// settleInstances applies time's state changes to every instance, so that
+// the interfaces of instances that finished terminating are gone before a
+// call looks at what depends on a subnet, group or VPC, and drops terminated
+// instances past retention. Only instances in a state that time changes are
+// read (by the state index), not every instance held.
+func settleInstances(c *api.Context) error {
 	now := clock(c)
-	var out []*Instance
-	for _, inst := range docs {
-		if _, err := settle(c, inst); err != nil {
-			return nil, err
+	for _, state := range settledStates {
+		docs, err := instanceKind.list(c, store.Query{Attr: string(state)})
+		if err != nil {
+			return err
 		}
-		if inst.State.Name == types.InstanceStateNameTerminated && now.Sub(inst.StateSince) > TerminatedRetention {
-			if err := instanceKind.delete(c, aws.ToString(inst.InstanceId)); err != nil {
-				return nil, err
+		for _, inst := range docs {
+			if _, err := settle(c, inst); err != nil {
+				return err
 			}
-			continue
+			if inst.State.Name == types.InstanceStateNameTerminated && now.Sub(inst.StateSince) > TerminatedRetention {
+				if err := instanceKind.delete(c, aws.ToString(inst.InstanceId)); err != nil {
+					return err
+				}
+			}
 		}
-		out = append(out, inst)
 	}
-	return out, nil
+	return nil
 }
 
 func instanceFields(inst *Instance) fields {
@@ -134,11 +150,10 @@ var instanceListing = listing[Instance]{op: "DescribeInstances",
 }
 
 func describeInstances(c *api.Context, in *sdk.DescribeInstancesInput) (*sdk.DescribeInstancesOutput, error) {
-	docs, err := liveInstances(c)
-	if err != nil {
+	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
-	out, next, err := instanceListing.run(c, docs, in.InstanceIds, in.Filters, in.MaxResults, in.NextToken)
+	out, next, err := instanceListing.page(c, instanceKind, nil, in.InstanceIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -291,39 +306,32 @@ func startInstances(c *api.Context, in *sdk.StartInstancesInput) (*sdk.StartInst
 }
 
 func describeInstanceStatus(c *api.Context, in *sdk.DescribeInstanceStatusInput) (*sdk.DescribeInstanceStatusOutput, error) {
-	docs, err := liveInstances(c)
-	if err != nil {
+	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
-	if !aws.ToBool(in.IncludeAllInstances) {
-		var running []*Instance
-		for _, inst := range docs {
-			if inst.State.Name == types.InstanceStateNameRunning || inUnsorted(in.InstanceIds, aws.ToString(inst.InstanceId)) && inst.State.Name == types.InstanceStateNameRunning {
-				running = append(running, inst)
-			}
+	all := aws.ToBool(in.IncludeAllInstances)
+	// Named instances are read one by one; a named one not running is left
+	// out (unless all are asked for), one that does not exist is not found.
+	var named []*Instance
+	var ids []string
+	seen := map[string]bool{}
+	for _, id := range in.InstanceIds {
+		inst, err := instanceKind.get(c, id)
+		if err != nil {
+			return nil, err
 		}
-		byID := map[string]bool{}
-		for _, inst := range docs {
-			byID[aws.ToString(inst.InstanceId)] = true
+		if inst == nil {
+			return nil, notFoundAs("i", id)
 		}
-		for _, id := range in.InstanceIds {
-			if !byID[id] {
-				return nil, notFoundAs("i", id)
-			}
+		if seen[id] || (!all && inst.State.Name != types.InstanceStateNameRunning) {
+			continue
 		}
-		docs = running
-		var ids []string
-		for _, id := range in.InstanceIds {
-			for _, inst := range docs {
-				if aws.ToString(inst.InstanceId) == id {
-					ids = append(ids, id)
-				}
-			}
-		}
-		if len(in.InstanceIds) > 0 && len(ids) == 0 {
-			return &sdk.DescribeInstanceStatusOutput{InstanceStatuses: []types.InstanceStatus{}}, nil
-		}
-		in.InstanceIds = ids
+		seen[id] = true
+		named = append(named, inst)
+		ids = append(ids, id)
+	}
+	if len(in.InstanceIds) > 0 && len(ids) == 0 {
+		return &sdk.DescribeInstanceStatusOutput{InstanceStatuses: []types.InstanceStatus{}}, nil
 	}
 	l := listing[Instance]{op: "DescribeInstanceStatus",
 		id: func(i *Instance) string { return aws.ToString(i.InstanceId) },
@@ -343,7 +351,19 @@ func describeInstanceStatus(c *api.Context, in *sdk.DescribeInstanceStatusInput)
 			"system-status.status", "instance-status.reachability", "system-status.reachability"},
 		notFound: func(id string) error { return notFoundAs("i", id) },
 	}
-	out, next, err := l.run(c, docs, in.InstanceIds, in.Filters, in.MaxResults, in.NextToken)
+	var out []*Instance
+	var next *string
+	var err error
+	if len(ids) > 0 {
+		out, next, err = l.run(c, named, ids, in.Filters, in.MaxResults, in.NextToken)
+	} else {
+		out, next, err = l.page(c, instanceKind, func(inst *Instance) (*Instance, error) {
+			if !all && inst.State.Name != types.InstanceStateNameRunning {
+				return nil, nil
+			}
+			return inst, nil
+		}, nil, in.Filters, in.MaxResults, in.NextToken)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -418,12 +438,4 @@ func describeInstanceAttribute(c *api.Context, in *sdk.DescribeInstanceAttribute
 		return nil, invalidParam("Value (%s) for parameter attribute is invalid. Unknown attribute.", in.Attribute)
 	}
 	return out, nil
-}
-
-// settleInstances applies time's state changes to every instance, so that
-// the interfaces of instances that finished terminating are gone before a
-// call looks at what depends on a subnet, group or VPC.
-func settleInstances(c *api.Context) error {
-	_, err := liveInstances(c)
-	return err
 }

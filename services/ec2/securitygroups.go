@@ -258,15 +258,6 @@ var groupListing = listing[types.SecurityGroup]{op: "DescribeSecurityGroups",
 }
 
 func describeSecurityGroups(c *api.Context, in *sdk.DescribeSecurityGroupsInput) (*sdk.DescribeSecurityGroupsOutput, error) {
-	docs, err := groupKind.list(c, store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	for i, g := range docs {
-		if docs[i], err = withPermissions(c, g); err != nil {
-			return nil, err
-		}
-	}
 	ids := append([]string(nil), in.GroupIds...)
 	for _, name := range in.GroupNames {
 		g, err := findGroup(c, "", name, "")
@@ -275,7 +266,8 @@ func describeSecurityGroups(c *api.Context, in *sdk.DescribeSecurityGroupsInput)
 		}
 		ids = append(ids, aws.ToString(g.GroupId))
 	}
-	out, next, err := groupListing.run(c, docs, ids, in.Filters, in.MaxResults, in.NextToken)
+	out, next, err := groupListing.page(c, groupKind, func(g *types.SecurityGroup) (*types.SecurityGroup, error) { return withPermissions(c, g) },
+		ids, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

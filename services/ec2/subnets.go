@@ -204,16 +204,8 @@ func describeSubnets(c *api.Context, in *sdk.DescribeSubnetsInput) (*sdk.Describ
 	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
-	docs, err := subnetKind.list(c, store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	for i, s := range docs {
-		if docs[i], err = withIPCount(c, s); err != nil {
-			return nil, err
-		}
-	}
-	out, next, err := subnetListing.run(c, docs, in.SubnetIds, in.Filters, in.MaxResults, in.NextToken)
+	out, next, err := subnetListing.page(c, subnetKind, func(s *types.Subnet) (*types.Subnet, error) { return withIPCount(c, s) },
+		in.SubnetIds, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package ec2
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -137,32 +140,118 @@ func removesTag(del []types.Tag, tag types.Tag) bool {
 }
 
 func describeTags(c *api.Context, in *sdk.DescribeTagsInput) (*sdk.DescribeTagsOutput, error) {
-	prefixes := make([]string, 0, len(tagTargets))
-	for p := range tagTargets {
-		prefixes = append(prefixes, p)
-	}
-	sort.Strings(prefixes)
-	var all []*types.TagDescription
-	for _, p := range prefixes {
-		t := tagTargets[p]
-		byID, ids, err := t.listAll(c)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			for _, tag := range byID[id] {
-				all = append(all, &types.TagDescription{Key: tag.Key, Value: tag.Value, ResourceId: aws.String(id), ResourceType: types.ResourceType(t.resourceType)})
-			}
-		}
-	}
 	l := listing[types.TagDescription]{op: "DescribeTags",
 		filters: []string{"key", "value", "resource-id", "resource-type"},
 		fields: func(d *types.TagDescription) fields {
 			return fields{"key": {aws.ToString(d.Key)}, "value": {aws.ToString(d.Value)}, "resource-id": {aws.ToString(d.ResourceId)}, "resource-type": {string(d.ResourceType)}}
 		}}
-	out, next, err := l.run(c, all, nil, in.Filters, in.MaxResults, in.NextToken)
+	known := map[string]bool{"key": true, "value": true, "resource-id": true, "resource-type": true}
+	// A filter EC2 does not know may fail on any tag read, wherever it is:
+	// then no kind is left out.
+	var badFilter error
+	for _, f := range in.Filters {
+		_, err := matchFilters([]types.Filter{f}, fields{}, nil, func(n string) bool { return known[n] })
+		badFilter = cmp.Or(badFilter, err)
+	}
+	prefixes := make([]string, 0, len(tagTargets))
+	for p, t := range tagTargets {
+		if badFilter != nil || tagKindWanted(p, t.resourceType, in.Filters) {
+			prefixes = append(prefixes, p)
+		}
+	}
+	sort.Strings(prefixes)
+	// Tags are listed by kind (id prefix), then the resource's creation, then
+	// the resource's order of tags; the token names that position, and a page
+	// reads resources from it, not every resource held.
+	type position struct {
+		kind  string
+		seq   int64
+		index int
+	}
+	keys := map[*types.TagDescription]position{}
+	key := func(d *types.TagDescription) string {
+		p := keys[d]
+		return fmt.Sprintf("%s %020d %06d", p.kind, p.seq, p.index)
+	}
+	read := func(after string, n int) ([]*types.TagDescription, error) {
+		var from position
+		if after != "" {
+			if _, err := fmt.Sscanf(after, "%s %d %d", &from.kind, &from.seq, &from.index); err != nil {
+				return nil, apierror.New("InvalidNextToken", "The token '%s' is invalid.", after)
+			}
+		}
+		var out []*types.TagDescription
+		for _, p := range prefixes {
+			if p < from.kind {
+				continue
+			}
+			t := tagTargets[p]
+			// The token's resource is read again for the tags after its own.
+			seq := int64(0)
+			if p == from.kind {
+				seq = from.seq - 1
+			}
+			for len(out) < n {
+				docs, err := t.after(c, seq, n)
+				if err != nil {
+					return nil, err
+				}
+				for _, d := range docs {
+					seq = d.seq
+					for i, tag := range d.tags {
+						if p == from.kind && (d.seq < from.seq || d.seq == from.seq && i <= from.index) {
+							continue
+						}
+						td := &types.TagDescription{Key: tag.Key, Value: tag.Value, ResourceId: aws.String(d.id), ResourceType: types.ResourceType(t.resourceType)}
+						keys[td] = position{p, d.seq, i}
+						out = append(out, td)
+					}
+				}
+				if len(docs) < n {
+					break
+				}
+			}
+			if len(out) >= n {
+				break
+			}
+		}
+		return out, nil
+	}
+	var failed error
+	page, next, err := api.PaginateKeyed(l.paging(c, ":keyed", in.MaxResults, in.NextToken), read, key, func(d *types.TagDescription) bool {
+		if failed != nil {
+			return false
+		}
+		ok, err := matchFilters(in.Filters, l.fields(d), nil, func(n string) bool { return known[n] })
+		failed = err
+		return ok && err == nil
+	})
+	if err == nil {
+		err = failed
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &sdk.DescribeTagsOutput{Tags: values(out), NextToken: next}, nil
+	return &sdk.DescribeTagsOutput{Tags: values(page), NextToken: next}, nil
+}
+
+// tagKindWanted tells whether a kind's tags can pass DescribeTags' filters:
+// a resource-type or resource-id filter without wildcards names the kinds
+// it passes, so that the others are not read.
+func tagKindWanted(prefix, resourceType string, filters []types.Filter) bool {
+	for _, f := range filters {
+		var match func(v string) bool
+		switch aws.ToString(f.Name) {
+		case "resource-type":
+			match = func(v string) bool { return v == resourceType }
+		case "resource-id":
+			match = func(v string) bool { return idPrefix(v) == prefix }
+		default:
+			continue
+		}
+		if !slices.ContainsFunc(f.Values, func(v string) bool { return strings.ContainsAny(v, `*?\`) }) && !slices.ContainsFunc(f.Values, match) {
+			return false
+		}
+	}
+	return true
 }
