@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/store"
 )
 
@@ -46,17 +47,7 @@ func holdGroups(tb testing.TB, st *store.Store, n int) {
 }
 
 func asCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, *In) (*Out, error), in *In) *Out {
-	var out *Out
-	err := st.Read(context.Background(), func(tx *store.Tx) error {
-		c := &api.Context{Context: context.Background(), Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
-		var err error
-		out, err = fn(c, in)
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
+	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
 // benchPage reads the third page that page returns with 1k and 65k held;
@@ -64,26 +55,7 @@ func asCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, *
 //
 //	go test ./services/autoscaling -run '^$' -bench 'Page$'
 func benchPage(b *testing.B, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
-	for _, n := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			holdGroups(b, st, n)
-			var token *string
-			for i := 0; i < 2; i++ {
-				_, token = page(b, st, token)
-			}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if got, _ := page(b, st, token); got != want {
-					b.Fatalf("%d items", got)
-				}
-			}
-		})
-	}
+	apitest.BenchThirdPage(b, holdGroups, page, want)
 }
 
 func BenchmarkDescribeTagsPage(b *testing.B) {

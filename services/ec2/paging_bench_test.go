@@ -12,6 +12,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/store"
 )
 
@@ -68,26 +69,7 @@ func ec2Call[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, 
 //
 //	go test ./services/ec2 -run '^$' -bench 'Page$'
 func benchPage(b *testing.B, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
-	for _, n := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			holdEC2(b, st, n)
-			var token *string
-			for i := 0; i < 2; i++ {
-				_, token = page(b, st, token)
-			}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if got, _ := page(b, st, token); got != want {
-					b.Fatalf("%d items", got)
-				}
-			}
-		})
-	}
+	apitest.BenchThirdPage(b, holdEC2, page, want)
 }
 
 func BenchmarkDescribeInstancesPage(b *testing.B) {

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
 )
@@ -36,56 +36,25 @@ func holdRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 	}
 }
 
-// readPage runs one listing handler in a read transaction.
-func readPage[In, Out any](tb testing.TB, st *store.Store, sc store.Scope, list func(*api.Context, In) (Out, error), in In) Out {
-	var out Out
-	err := st.Read(context.Background(), func(tx *store.Tx) error {
-		c := &api.Context{Context: context.Background(), Region: sc.Region, Caller: api.Principal{Account: sc.Account}, Tx: tx}
-		var err error
-		out, err = list(c, in)
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
-
 func listPage(tb testing.TB, st *store.Store, sc store.Scope, in *ecs.ListTaskDefinitionsInput) *ecs.ListTaskDefinitionsOutput {
-	return readPage(tb, st, sc, listTaskDefinitions, in)
+	return apitest.Read(tb, st, sc, listTaskDefinitions, in)
 }
 
 func listFamiliesPage(tb testing.TB, st *store.Store, sc store.Scope, in *ecs.ListTaskDefinitionFamiliesInput) *ecs.ListTaskDefinitionFamiliesOutput {
-	return readPage(tb, st, sc, listTaskDefinitionFamilies, in)
+	return apitest.Read(tb, st, sc, listTaskDefinitionFamilies, in)
 }
 
-// benchThirdPage times one 100-item page, the third (so a token is
-// followed), with 1k and with 65k documents held (hold); page reads the
-// page after a token and returns its length and the next token.
+// benchThirdPage times the third 100-item page with 1k and 65k held in
+// ecsScope.
 func benchThirdPage(b *testing.B, hold func(testing.TB, *store.Store, store.Scope, int),
 	page func(tb testing.TB, st *store.Store, sc store.Scope, token *string) (int, *string)) {
-	for _, held := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			sc := store.Scope{Account: "000000000000", Region: "us-east-1"}
-			hold(b, st, sc, held)
-			var token *string
-			for i := 0; i < 2; i++ {
-				_, token = page(b, st, sc, token)
-			}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if n, _ := page(b, st, sc, token); n != 100 {
-					b.Fatalf("a page of %d", n)
-				}
-			}
-		})
-	}
+	apitest.BenchThirdPage(b, func(tb testing.TB, st *store.Store, n int) { hold(tb, st, ecsScope, n) },
+		func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+			return page(tb, st, ecsScope, token)
+		}, 100)
 }
+
+var ecsScope = store.Scope{Account: "000000000000", Region: "us-east-1"}
 
 // BenchmarkListTaskDefinitionsPage reads one 100-item page (the third, so a
 // token is followed) with 1k and 65k revisions held. The ratio between the

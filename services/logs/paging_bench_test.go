@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/store"
 )
 
@@ -46,17 +47,7 @@ func holdLogs(tb testing.TB, st *store.Store, n int) {
 }
 
 func logsCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, *In) (*Out, error), in *In) *Out {
-	var out *Out
-	err := st.Read(context.Background(), func(tx *store.Tx) error {
-		c := &api.Context{Context: context.Background(), Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
-		var err error
-		out, err = fn(c, in)
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
+	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
 func benchHeld(b *testing.B, run func(b *testing.B, st *store.Store)) {

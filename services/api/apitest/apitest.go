@@ -1,0 +1,58 @@
+// Package apitest is what the services' own tests share: running a handler
+// in a store transaction without HTTP, and timing one page of a listing
+// against the amount held.
+package apitest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
+)
+
+// Read runs a handler on in inside a read transaction of st, as a request
+// made in sc would.
+func Read[In, Out any](tb testing.TB, st *store.Store, sc store.Scope, fn func(*api.Context, In) (Out, error), in In) Out {
+	tb.Helper()
+	var out Out
+	err := st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Region: sc.Region, Caller: api.Principal{Account: sc.Account}, Tx: tx}
+		var err error
+		out, err = fn(c, in)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// BenchThirdPage times the third page of a listing (so a token is
+// followed) with 1k and with 65k documents held (hold); page reads the page
+// after a token and returns its length, which must be want, and the next
+// token. The two must cost about the same.
+func BenchThirdPage(b *testing.B, hold func(tb testing.TB, st *store.Store, n int),
+	page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
+	for _, n := range []int{1000, 65000} {
+		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
+			st, err := store.Open("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			hold(b, st, n)
+			var token *string
+			for i := 0; i < 2; i++ {
+				_, token = page(b, st, token)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if got, _ := page(b, st, token); got != want {
+					b.Fatalf("a page of %d, want %d", got, want)
+				}
+			}
+		})
+	}
+}
