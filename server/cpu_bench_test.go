@@ -48,7 +48,10 @@ import (
 // run scatter: compare medians of several (-count).
 //
 // LONGSHORE_CPU_PROFILE=dir writes a CPU profile of the server process over
-// each measured run to dir/<case>.pprof; LONGSHORE_BENCH_SERVER_PROCS=n sets
+// each measured run to dir/<case>.pprof, and with
+// LONGSHORE_CONTENTION_PROFILE=1 its mutex and block profiles to
+// dir/<case>.mutex.pprof and dir/<case>.block.pprof (counted from the
+// process's start); LONGSHORE_BENCH_SERVER_PROCS=n sets
 // the server processes' GOMAXPROCS.
 
 // serverProcEnv names the kind of server the re-run test binary serves.
@@ -90,6 +93,11 @@ func TestServerProcess(t *testing.T) {
 	go hs.Serve(ln)
 	defer hs.Close()
 	fmt.Printf("LISTEN %s\n", ln.Addr())
+	contention := os.Getenv("LONGSHORE_CONTENTION_PROFILE") != ""
+	if contention {
+		runtime.SetMutexProfileFraction(1)
+		runtime.SetBlockProfileRate(1000) // one event per microsecond spent blocked
+	}
 	in := bufio.NewScanner(os.Stdin)
 	var prof *os.File
 	for in.Scan() {
@@ -109,6 +117,16 @@ func TestServerProcess(t *testing.T) {
 		case "stop":
 			pprof.StopCPUProfile()
 			prof.Close()
+			if contention {
+				// The mutex and block profiles beside the CPU profile.
+				base := strings.TrimSuffix(prof.Name(), ".pprof")
+				for _, name := range []string{"mutex", "block"} {
+					if f, err := os.Create(base + "." + name + ".pprof"); err == nil {
+						pprof.Lookup(name).WriteTo(f, 0)
+						f.Close()
+					}
+				}
+			}
 			fmt.Printf("OK\n")
 		}
 	}

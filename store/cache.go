@@ -28,6 +28,21 @@ type docCache struct {
 	log  [logSize]change
 	next int
 	lost uint64
+	// derived holds values computed from whole kinds of a scope (Derive),
+	// dropped by any commit that writes one of those kinds there; byDep
+	// finds them from the kind.
+	derived map[derivedKey]derivedValue
+	byDep   map[kindScope]map[derivedKey]struct{}
+}
+
+type derivedKey struct {
+	name string
+	sc   Scope
+}
+
+type derivedValue struct {
+	v    any
+	deps []kindScope
 }
 
 type kindScope struct {
@@ -53,10 +68,13 @@ const (
 	maxCacheBytes = 32 << 20
 	// maxCachedDoc is the largest document kept.
 	maxCachedDoc = 1 << 20
+	// maxDerived bounds the derived values held; beyond it all are dropped.
+	maxDerived = 4096
 )
 
 func newDocCache() *docCache {
-	return &docCache{entries: map[kindScope]map[string][]byte{}}
+	return &docCache{entries: map[kindScope]map[string][]byte{},
+		derived: map[derivedKey]derivedValue{}, byDep: map[kindScope]map[derivedKey]struct{}{}}
 }
 
 // get returns a cached document's bytes, which nobody may change.
@@ -113,6 +131,14 @@ func (c *docCache) beginCommit(keys []docKey) {
 	defer c.mu.Unlock()
 	g := c.gen.Add(1)
 	for _, k := range keys {
+		if k.kind == "" {
+			c.dropDerived()
+		} else if ds := c.byDep[k.kindScope]; ds != nil {
+			for dk := range ds {
+				delete(c.derived, dk)
+			}
+			delete(c.byDep, k.kindScope)
+		}
 		switch {
 		case k.kind == "":
 			c.entries = map[kindScope]map[string][]byte{}
@@ -138,11 +164,15 @@ func (c *docCache) beginCommit(keys []docKey) {
 
 func (c *docCache) endCommit() { c.gen.Add(1) }
 
-// changedSince reports whether any of keys may have changed in a commit
-// after generation g0.
+// changedSince reports whether any of keys (an empty id: any document of
+// its kind and scope) may have changed in a commit after generation g0.
 func (c *docCache) changedSince(g0 uint64, keys []docKey) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.changedSinceLocked(g0, keys)
+}
+
+func (c *docCache) changedSinceLocked(g0 uint64, keys []docKey) bool {
 	if c.lost > g0 {
 		return true
 	}
@@ -151,7 +181,7 @@ func (c *docCache) changedSince(g0 uint64, keys []docKey) bool {
 			continue
 		}
 		for _, k := range keys {
-			if ch.key.kind == "" || ch.key.kindScope == k.kindScope && (ch.key.id == "" || ch.key.id == k.id) {
+			if ch.key.kind == "" || ch.key.kindScope == k.kindScope && (ch.key.id == "" || k.id == "" || ch.key.id == k.id) {
 				return true
 			}
 		}
@@ -170,4 +200,67 @@ type readCache struct {
 	g0      uint64
 	served  []docKey    // documents answered from the cache
 	fetched []cachedDoc // documents read through SQL
+}
+
+func (c *docCache) dropDerived() {
+	c.derived = map[derivedKey]derivedValue{}
+	c.byDep = map[kindScope]map[derivedKey]struct{}{}
+}
+
+// Derive returns what compute derives from the documents of kinds in sc
+// (a cluster's counts of its tasks and services), named by name, which
+// must say everything compute depends on besides them. In a ReadCached
+// transaction the value is kept until a commit writes a document of one of
+// those kinds in sc, and later reads take it without running compute: a
+// derived value costs nothing while its documents stay unchanged. The value
+// is shared by every read that takes it, so nobody may change it (a value
+// type, or one never written to). Elsewhere compute simply runs.
+func Derive[V any](tx *Tx, sc Scope, name string, kinds []string, compute func() (V, error)) (V, error) {
+	rc := tx.cached
+	if rc == nil {
+		return compute()
+	}
+	c := tx.store.cache
+	dk := derivedKey{name, sc}
+	c.mu.Lock()
+	d, ok := c.derived[dk]
+	c.mu.Unlock()
+	if v, isV := d.v.(V); ok && isV {
+		// Held means no commit wrote its kinds since it was computed; a
+		// commit during this read is caught as for a cached document.
+		for _, ks := range d.deps {
+			rc.served = append(rc.served, docKey{kindScope: ks})
+		}
+		return v, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	deps := make([]kindScope, len(kinds))
+	for i, k := range kinds {
+		deps[i] = kindScope{k, sc}
+	}
+	served := make([]docKey, len(deps))
+	for i, ks := range deps {
+		served[i] = docKey{kindScope: ks}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// compute read the state at rc.g0 unless a commit since then wrote its
+	// kinds (it may have seen that commit, or not): keep it only if none did.
+	if c.gen.Load() != rc.g0 && c.changedSinceLocked(rc.g0, served) {
+		return v, nil
+	}
+	if len(c.derived) >= maxDerived {
+		c.dropDerived()
+	}
+	c.derived[dk] = derivedValue{v: v, deps: deps}
+	for _, ks := range deps {
+		if c.byDep[ks] == nil {
+			c.byDep[ks] = map[derivedKey]struct{}{}
+		}
+		c.byDep[ks][dk] = struct{}{}
+	}
+	return v, nil
 }

@@ -180,3 +180,119 @@ func TestCachedReadsSeeWholeWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A derived value is computed once while its kinds stay unchanged, and
+// again after a commit writes one of them in its scope.
+func TestDerivedFollowsWrites(t *testing.T) {
+	s := openFor(t, "")
+	other := Scope{Account: sc.Account, Region: "eu-west-1"}
+	runs := 0
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := s.ReadCached(context.Background(), func(tx *Tx) (err error) {
+			n, err = Derive(tx, sc, "count", []string{counters.Kind}, func() (int, error) {
+				runs++
+				return counters.Count(tx, sc, Query{})
+			})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	expect := func(want, wantRuns int) {
+		t.Helper()
+		if got := count(); got != want || runs != wantRuns {
+			t.Fatalf("count %d after %d runs, want %d after %d", got, runs, want, wantRuns)
+		}
+	}
+	expect(0, 1)
+	expect(0, 1)
+	write(t, s, func(tx *Tx) error { return counters.Put(tx, sc, "a", Index{}, &counter{N: 1}) })
+	expect(1, 2)
+	expect(1, 2)
+	// Another scope, or another kind, leaves it be.
+	write(t, s, func(tx *Tx) error { return counters.Put(tx, other, "a", Index{}, &counter{N: 1}) })
+	write(t, s, func(tx *Tx) error {
+		return Collection[counter]{Kind: "test/other"}.Put(tx, sc, "a", Index{}, &counter{N: 1})
+	})
+	expect(1, 2)
+	write(t, s, func(tx *Tx) error { _, err := counters.Delete(tx, sc, "a"); return err })
+	expect(0, 3)
+	if err := s.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	expect(0, 4)
+	// A write, outside the cache, always computes.
+	write(t, s, func(tx *Tx) error {
+		_, err := Derive(tx, sc, "count", []string{counters.Kind}, func() (int, error) { runs++; return 0, nil })
+		return err
+	})
+	expect(0, 5) // the write's own run; the read takes the value held
+}
+
+// A value computed while a commit wrote its kind is not kept: the read may
+// have seen the state before that commit.
+func TestDerivedNotKeptAcrossACommit(t *testing.T) {
+	s := openFor(t, "")
+	runs := 0
+	read := func(during func()) int {
+		t.Helper()
+		var n int
+		if err := s.ReadCached(context.Background(), func(tx *Tx) (err error) {
+			n, err = Derive(tx, sc, "count", []string{counters.Kind}, func() (int, error) {
+				runs++
+				n, err := counters.Count(tx, sc, Query{})
+				if during != nil {
+					during()
+					during = nil
+				}
+				return n, err
+			})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	read(func() {
+		write(t, s, func(tx *Tx) error { return counters.Put(tx, sc, "a", Index{}, &counter{N: 1}) })
+	})
+	// The first read's count (0) was not kept: the second computes.
+	if got := read(nil); got != 1 || runs != 2 {
+		t.Fatalf("count %d after %d runs, want 1 after 2", got, runs)
+	}
+}
+
+// A read that took a derived value runs again when a commit writes its kind
+// meanwhile.
+func TestDerivedReadRunsAgain(t *testing.T) {
+	s := openFor(t, "")
+	runs := 0
+	read := func(during func()) int {
+		t.Helper()
+		var n int
+		if err := s.ReadCached(context.Background(), func(tx *Tx) (err error) {
+			n, err = Derive(tx, sc, "count", []string{counters.Kind}, func() (int, error) {
+				runs++
+				return counters.Count(tx, sc, Query{})
+			})
+			if during != nil {
+				during()
+				during = nil
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	read(nil)
+	got := read(func() {
+		write(t, s, func(tx *Tx) error { return counters.Put(tx, sc, "a", Index{}, &counter{N: 1}) })
+	})
+	if got != 1 || runs != 2 {
+		t.Fatalf("count %d after %d runs, want 1 after 2", got, runs)
+	}
+}

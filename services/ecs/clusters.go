@@ -225,8 +225,17 @@ type taskCounted struct {
 	CapacityProviderName *string
 }
 
-// clusterStatistics counts a cluster's services, tasks and container instances.
+// clusterStatistics counts a cluster's services, tasks and container
+// instances. A read keeps the counts until a service, task or container
+// instance of the region changes, so a cluster described again meanwhile
+// costs no scan of its tasks.
 func clusterStatistics(c *api.Context, clusterArn string) (clusterStats, error) {
+	return store.Derive(c.Tx, c.Scope(), "ecs/cluster-statistics "+clusterArn,
+		[]string{ecscore.Services.Kind, ecscore.Tasks.Kind, ecscore.ContainerInstances.Kind},
+		func() (clusterStats, error) { return countCluster(c, clusterArn) })
+}
+
+func countCluster(c *api.Context, clusterArn string) (clusterStats, error) {
 	var st clusterStats
 	err := ecscore.Services.ScanRaw(c.Tx, c.Scope(), store.Query{Parent: clusterArn}, func(_ string, raw []byte) error {
 		var s serviceCounted
