@@ -44,7 +44,9 @@ import (
 // server's CPU per call, server-B/op the memory it allocates per call, and
 // fixed-ms/op the fixed-body server's CPU per call; x-fixed is their ratio.
 // ServerThroughput runs 16 workers and reports ops/s, and x-fixed as its
-// ratio to the fixed-body server's. On a shared machine the figures of one
+// ratio to the fixed-body server's; client-ms/op and fixed-client-ms/op are
+// the SDK clients' CPU per call (this process's), which shares the machine
+// and differs by call: the fixed body is GetCallerIdentity's 140 bytes. On a shared machine the figures of one
 // run scatter: compare medians of several (-count).
 //
 // LONGSHORE_CPU_PROFILE=dir writes a CPU profile of the server process over
@@ -393,6 +395,16 @@ type side struct {
 	wall  time.Duration
 	alloc uint64
 	n     int
+	// client is this process's CPU over the side's runs: the SDK clients'
+	// work, which shares the machine with the server's.
+	client time.Duration
+}
+
+// selfCPU is this process's CPU time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // run makes n calls on s, from workers goroutines, adding up the server's
@@ -400,7 +412,7 @@ type side struct {
 func (s *side) run(b *testing.B, n, workers int) {
 	ctx := context.Background()
 	start, alloc0 := s.p.cpu(b)
-	t0 := time.Now()
+	t0, c0 := time.Now(), selfCPU()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -417,12 +429,13 @@ func (s *side) run(b *testing.B, n, workers int) {
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(t0)
+	wall, client := time.Since(t0), selfCPU()-c0
 	end, alloc1 := s.p.cpu(b)
 	cpu := end - start
 	s.wall += wall
 	s.cpu += cpu
 	s.alloc += alloc1 - alloc0
+	s.client += client
 	s.n += n
 	close(errs)
 	if err := <-errs; err != nil {
@@ -489,6 +502,10 @@ func BenchmarkServerThroughput(b *testing.B) {
 			b.ReportMetric(fixedOps, "fixed-ops/s")
 			b.ReportMetric(float64(it.perCall())/1e6, "server-ms/op")
 			b.ReportMetric(float64(ref.perCall())/1e6, "fixed-ms/op")
+			// The clients' CPU per call, each side's: on a machine the
+			// clients share, a larger answer costs its client more too.
+			b.ReportMetric(float64(it.client/time.Duration(it.n))/1e6, "client-ms/op")
+			b.ReportMetric(float64(ref.client/time.Duration(ref.n))/1e6, "fixed-client-ms/op")
 			b.ReportMetric(ops/fixedOps, "x-fixed")
 		})
 	}

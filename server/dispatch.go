@@ -35,6 +35,10 @@ type call struct {
 	wire  int    // the body's size as sent
 }
 
+// requestIDHeader is x-amzn-RequestId as http.Header.Set writes it,
+// canonical, so that no call canonicalizes it again.
+const requestIDHeader = "X-Amzn-Requestid"
+
 // dispatcher serves AWS API requests: route → decode → validate → handler in one transaction → encode.
 type dispatcher struct {
 	routes    *routes
@@ -73,7 +77,7 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := c.codec.Encode(c.svc.Model, op, out, rid)
 	h := w.Header()
 	h.Set("Content-Type", c.codec.ContentType())
-	h.Set("x-amzn-RequestId", rid)
+	h[requestIDHeader] = []string{rid}
 	addProtocolHeaders(h, c.codec)
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
@@ -324,7 +328,7 @@ func (d *dispatcher) writeError(w http.ResponseWriter, c call, e *apierror.Error
 	body := codec.EncodeError(m, e, rid)
 	h := w.Header()
 	h.Set("Content-Type", codec.ContentType())
-	h.Set("x-amzn-RequestId", rid)
+	h[requestIDHeader] = []string{rid}
 	if codec == protocol.AWSJSON11 || codec == protocol.AWSJSON10 {
 		typ := e.Code
 		if m != nil && m.Metadata.AWSQueryCompatible != nil {

@@ -49,3 +49,10 @@ func TestRunServesAndShutsDownCleanly(t *testing.T) {
 		}
 	}
 }
+
+// The request id's header key is what http.Header.Set would write.
+func TestRequestIDHeaderIsCanonical(t *testing.T) {
+	if got := http.CanonicalHeaderKey("x-amzn-RequestId"); got != requestIDHeader {
+		t.Fatalf("canonical key %q, the constant %q", got, requestIDHeader)
+	}
+}
