@@ -51,9 +51,9 @@ import (
 //
 // LONGSHORE_CPU_PROFILE=dir writes a CPU profile of the server process over
 // each measured run to dir/<case>.pprof, and with
-// LONGSHORE_CONTENTION_PROFILE=1 its mutex and block profiles to
-// dir/<case>.mutex.pprof and dir/<case>.block.pprof (counted from the
-// process's start); LONGSHORE_BENCH_SERVER_PROCS=n sets
+// LONGSHORE_CONTENTION_PROFILE=1 its mutex, block and allocation profiles
+// to dir/<case>.mutex.pprof, .block.pprof and .allocs.pprof (counted from
+// the process's start); LONGSHORE_BENCH_SERVER_PROCS=n sets
 // the server processes' GOMAXPROCS.
 
 // serverProcEnv names the kind of server the re-run test binary serves.
@@ -99,6 +99,7 @@ func TestServerProcess(t *testing.T) {
 	if contention {
 		runtime.SetMutexProfileFraction(1)
 		runtime.SetBlockProfileRate(1000) // one event per microsecond spent blocked
+		runtime.MemProfileRate = 4096
 	}
 	in := bufio.NewScanner(os.Stdin)
 	var prof *os.File
@@ -122,7 +123,7 @@ func TestServerProcess(t *testing.T) {
 			if contention {
 				// The mutex and block profiles beside the CPU profile.
 				base := strings.TrimSuffix(prof.Name(), ".pprof")
-				for _, name := range []string{"mutex", "block"} {
+				for _, name := range []string{"mutex", "block", "allocs"} {
 					if f, err := os.Create(base + "." + name + ".pprof"); err == nil {
 						pprof.Lookup(name).WriteTo(f, 0)
 						f.Close()
