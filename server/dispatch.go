@@ -91,7 +91,7 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 	if r.ContentLength > MaxBodyBytes {
 		return c, apierror.WithStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request body exceeds the maximum of %d bytes.", MaxBodyBytes)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	body, err := readBody(r.Body, r.ContentLength)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return c, apierror.WithStatus(http.StatusBadRequest, "RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period.")
 	}
@@ -146,12 +146,22 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		if c.codec == nil || c.codec == protocol.RPCv2CBOR {
 			c.codec = protocol.AWSQuery
 		}
-		form, err := url.ParseQuery(r.URL.RawQuery)
-		if err == nil && r.Method != http.MethodGet {
-			var bodyForm url.Values
-			bodyForm, err = url.ParseQuery(string(body))
-			for k, vs := range bodyForm {
-				form[k] = append(form[k], vs...)
+		var form url.Values
+		var err error
+		switch {
+		case r.Method == http.MethodGet:
+			form, err = url.ParseQuery(r.URL.RawQuery)
+		case r.URL.RawQuery == "":
+			// The SDKs' form: the body alone, parsed once.
+			form, err = url.ParseQuery(string(body))
+		default:
+			form, err = url.ParseQuery(r.URL.RawQuery)
+			if err == nil {
+				var bodyForm url.Values
+				bodyForm, err = url.ParseQuery(string(body))
+				for k, vs := range bodyForm {
+					form[k] = append(form[k], vs...)
+				}
 			}
 		}
 		if err != nil {
@@ -189,6 +199,29 @@ func (d *dispatcher) route(r *http.Request) (call, error) {
 		return c, unknownService(c.cred.Service)
 	}
 	return c, unknownService("")
+}
+
+// readBody reads a body of up to MaxBodyBytes+1 bytes, as io.ReadAll
+// would, into a buffer sized by its Content-Length when it has one.
+func readBody(body io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > MaxBodyBytes {
+		size = 512
+	}
+	r := io.LimitReader(body, MaxBodyBytes+1)
+	b := make([]byte, 0, size+1) // the extra byte sees EOF without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func unknownService(name string) *apierror.Error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -54,5 +55,22 @@ func TestRunServesAndShutsDownCleanly(t *testing.T) {
 func TestRequestIDHeaderIsCanonical(t *testing.T) {
 	if got := http.CanonicalHeaderKey("x-amzn-RequestId"); got != requestIDHeader {
 		t.Fatalf("canonical key %q, the constant %q", got, requestIDHeader)
+	}
+}
+
+// readBody reads what io.ReadAll reads, whatever size it is told.
+func TestReadBody(t *testing.T) {
+	for _, n := range []int{0, 1, 50, 511, 512, 513, 5000} {
+		body := strings.Repeat("x", n)
+		for _, size := range []int64{-1, 0, int64(n) - 1, int64(n), int64(n) + 7, MaxBodyBytes + 1} {
+			got, err := readBody(iotest.OneByteReader(strings.NewReader(body)), size)
+			if err != nil || string(got) != body {
+				t.Fatalf("%d bytes told %d: %d bytes, %v", n, size, len(got), err)
+			}
+		}
+	}
+	got, err := readBody(strings.NewReader(strings.Repeat("x", MaxBodyBytes+10)), MaxBodyBytes)
+	if err != nil || len(got) != MaxBodyBytes+1 {
+		t.Fatalf("an oversized body: %d bytes, %v", len(got), err)
 	}
 }
