@@ -141,8 +141,9 @@ type Query struct {
 	Limit      int   // 0 = no limit
 	Desc       bool  // newest first
 	// ByAttr lists in Attr order (descending with Desc) instead of creation
-	// order, reading only the page through the attr index; AttrPrefix keeps
-	// the Attr values that start with it and AttrAfter continues after one.
+	// order, reading only the page through the attr index, and so only the
+	// documents that have an Attr; AttrPrefix keeps the Attr values that
+	// start with it and AttrAfter continues after one.
 	ByAttr     bool
 	AttrPrefix string
 	AttrAfter  string
@@ -253,6 +254,18 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 			sb.WriteString(" AND " + f.col + " = ?")
 			args = append(args, f.v)
 		}
+	}
+	// The indexes on parent, name and attr hold only non-empty values
+	// (migration 0017): a query may use one only when its WHERE names the
+	// index's own condition.
+	if q.Parent != "" {
+		sb.WriteString(" AND parent != ''")
+	}
+	if q.Name != "" {
+		sb.WriteString(" AND name != ''")
+	}
+	if q.Attr != "" || q.ByAttr || q.AttrPrefix != "" {
+		sb.WriteString(" AND attr != ''")
 	}
 	if q.NamePrefix != "" {
 		sb.WriteString(" AND substr(name, 1, ?) = ?")
