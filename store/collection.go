@@ -98,14 +98,14 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	// index whose columns an UPDATE sets, whatever their values, and each is
 	// a page more for the commit to write.
 	tx.touch(docKey{kindScope{c.Kind, sc}, id})
-	res, err := tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+	res, err := tx.execNamed(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc
 		WHERE parent = excluded.parent AND name = excluded.name AND status = excluded.status AND attr = excluded.attr`,
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
-			_, err = tx.exec(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
+			_, err = tx.execNamed(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
 				WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
 				ix.Parent, ix.Name, ix.Status, ix.Attr, doc, c.Kind, sc.Account, sc.Region, id)
 		}
@@ -119,7 +119,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 // Delete removes the document with id and reports whether it existed.
 func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
 	tx.touch(docKey{kindScope{c.Kind, sc}, id})
-	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
+	res, err := tx.execNamed(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return false, err
 	}
