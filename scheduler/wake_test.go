@@ -21,7 +21,9 @@ func TestRunnerWakesForAwaitedTaskDefinitionsAlone(t *testing.T) {
 	tm.Resync = time.Hour
 	h.r = New(Config{Store: h.st, Timings: tm, Seed: 1})
 	late := "arn:aws:ecs:us-east-1:000000000000:task-definition/late:1"
-	tdChange := func(arn string) store.Change { return store.Change{Kind: ecscore.TaskDefinitions.Kind, Scope: testScope, ID: arn} }
+	tdChange := func(arn string) store.Change {
+		return store.Change{Kind: ecscore.TaskDefinitions.Kind, Scope: testScope, ID: arn}
+	}
 	if !h.r.wakesFor(tdChange(late)) {
 		t.Fatal("before its first pass the manager must wake for every task definition")
 	}
