@@ -82,6 +82,9 @@ func (p *clusterPass) taskDefinition(arn string) (*types.TaskDefinition, error) 
 	if err != nil {
 		return nil, err
 	}
+	if td == nil {
+		p.r.missing[arn] = true
+	}
 	p.tds[arn] = td
 	return td, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,13 @@ type Runner struct {
 	budget            int
 	// poked asks the next pass to run in full (a WatchedRuntime's tasks changed).
 	poked atomic.Bool
+
+	// missing gathers the task definitions a pass looked for and did not
+	// find; awaited is the last committed pass's (nil before the first
+	// pass and after one that failed): writing one of those wakes the
+	// manager, as a deployment waits for it.
+	missing map[string]bool
+	awaited atomic.Pointer[map[string]bool]
 }
 
 // MaxStartsPerPass bounds the tasks one pass starts, so that a large ramp
@@ -93,7 +101,7 @@ func New(cfg Config) *Runner {
 		taskCache: newDocCache(ecscore.Tasks), instanceCache: newDocCache(ecscore.ContainerInstances), lastChanges: -1}
 	// The timings are scaled already; the step runs on the store's clock.
 	r.loop = loop.New(loop.Config{Name: "cluster manager pass", Store: cfg.Store, Step: r.pass, Failed: r.failed,
-		Every: cfg.Timings.Resync, WakeOnWrite: true, Log: cfg.Logger})
+		Every: cfg.Timings.Resync, WakeOnWrite: true, WakeOn: r.wakesFor, Log: cfg.Logger})
 	if w, ok := cfg.Runtime.(WatchedRuntime); ok {
 		w.Watch(r.poke)
 	}
@@ -129,6 +137,7 @@ func (r *Runner) pass(run *loop.Run) (time.Time, error) {
 	}
 	var next time.Time
 	r.budget = MaxStartsPerPass
+	r.missing = map[string]bool{}
 	for _, sc := range scopes {
 		items, err := ecscore.Clusters.List(tx, sc, store.Query{})
 		if err != nil {
@@ -158,6 +167,9 @@ func (r *Runner) pass(run *loop.Run) (time.Time, error) {
 	if next.IsZero() {
 		r.nextDue = tx.Now.Add(fullPassEvery)
 	}
+	// No write can commit before this pass's: the set holds from then on.
+	missing := r.missing
+	r.awaited.Store(&missing)
 	return next, nil
 }
 
@@ -167,4 +179,26 @@ func (r *Runner) failed() {
 	r.taskCache.Reset()
 	r.instanceCache.Reset()
 	r.lastChanges = -1
+	r.awaited.Store(nil)
+}
+
+// wakesFor reports whether a committed change can matter to a pass, which
+// only then runs (a pass over every cluster costs milliseconds beside
+// services of many tasks). Registering a task definition changes no cluster:
+// a pass reads a task definition only for the tasks and deployments that
+// name it, and a new revision has a new ARN, so one matters only to a
+// deployment that found it missing; a pass reads nothing of a definition
+// that its status changes. Families are read by no pass, and the tags of a
+// task definition only when a task starts, which they do not gate.
+func (r *Runner) wakesFor(c store.Change) bool {
+	switch c.Kind {
+	case ecscore.Families.Kind:
+		return false
+	case ecscore.Tags.Kind:
+		return !strings.Contains(c.ID, ":task-definition/")
+	case ecscore.TaskDefinitions.Kind:
+		awaited := r.awaited.Load()
+		return awaited == nil || (*awaited)[c.ID]
+	}
+	return true
 }

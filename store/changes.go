@@ -34,6 +34,19 @@ func (s *Store) OnChange(fn func([]Change)) {
 	s.feed.on.Store(true)
 }
 
+// OnCommit registers fn to run after every committed write transaction that
+// wrote something, with the changes it made (as OnChange gives them) and
+// whether they name everything it wrote: a range of documents deleted, log
+// events deleted or a Reset make named false, and fn must then suppose that
+// anything changed. Like OnChange's, fn runs on the committing goroutine,
+// must return quickly and must not write.
+func (s *Store) OnCommit(fn func(changes []Change, named bool)) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.onCommit = append(s.onCommit, fn)
+	s.feed.on.Store(true)
+}
+
 // record notes a change when someone listens.
 func (t *Tx) record(c Change) {
 	if t.store.feed.on.Load() {
@@ -42,13 +55,16 @@ func (t *Tx) record(c Change) {
 }
 
 // publish hands a committed transaction's changes to the subscribers.
-func (s *Store) publish(changes []Change) {
+func (s *Store) publish(changes []Change, named bool) {
+	s.hookMu.Lock()
+	hooks, commits := s.onChange, s.onCommit
+	s.hookMu.Unlock()
+	for _, fn := range commits {
+		fn(changes, named)
+	}
 	if len(changes) == 0 {
 		return
 	}
-	s.hookMu.Lock()
-	hooks := s.onChange
-	s.hookMu.Unlock()
 	for _, fn := range hooks {
 		fn(changes)
 	}

@@ -47,3 +47,35 @@ func TestOnChangeNamesWrittenDocuments(t *testing.T) {
 		t.Fatalf("Reset sent %+v, want one change with an empty kind", got[1:])
 	}
 }
+
+// OnCommit hears every committed write transaction, and whether its changes
+// name all it wrote: a range delete, log events deleted and Reset do not.
+func TestOnCommitTellsUnnamedWrites(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	type commit struct {
+		n     int
+		named bool
+	}
+	var got []commit
+	s.OnCommit(func(cs []Change, named bool) { got = append(got, commit{len(cs), named}) })
+	writes := []func(tx *Tx) error{
+		func(tx *Tx) error { return counters.Put(tx, sc, "a", Index{}, &counter{N: 1}) },
+		func(tx *Tx) error { _, err := counters.Delete(tx, sc, "none"); return err },
+		func(tx *Tx) error { _, err := counters.DeleteRange(tx, sc, "a", "b"); return err },
+		func(tx *Tx) error { return DeleteLogEvents(tx, sc, "g", "") },
+		func(tx *Tx) error { _, err := counters.Get(tx, sc, "a"); return err }, // reads: no commit heard
+	}
+	for _, w := range writes {
+		if err := s.Write(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := []commit{{1, true}, {0, true}, {0, false}, {0, false}, {1, false}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("commits = %+v, want %+v", got, want)
+	}
+}

@@ -98,14 +98,14 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	// index whose columns an UPDATE sets, whatever their values, and each is
 	// a page more for the commit to write.
 	tx.touch(docKey{kindScope{c.Kind, sc}, id})
-	res, err := tx.exec(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
+	res, err := tx.execNamed(`INSERT INTO resources (kind, account, region, id, parent, name, status, attr, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, account, region, id) DO UPDATE SET doc = excluded.doc
 		WHERE parent = excluded.parent AND name = excluded.name AND status = excluded.status AND attr = excluded.attr`,
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
-			_, err = tx.exec(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
+			_, err = tx.execNamed(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
 				WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
 				ix.Parent, ix.Name, ix.Status, ix.Attr, doc, c.Kind, sc.Account, sc.Region, id)
 		}
@@ -119,7 +119,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 // Delete removes the document with id and reports whether it existed.
 func (c Collection[T]) Delete(tx *Tx, sc Scope, id string) (bool, error) {
 	tx.touch(docKey{kindScope{c.Kind, sc}, id})
-	res, err := tx.exec(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
+	res, err := tx.execNamed(`DELETE FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`, c.Kind, sc.Account, sc.Region, id)
 	if err != nil {
 		return false, err
 	}
@@ -141,8 +141,9 @@ type Query struct {
 	Limit      int   // 0 = no limit
 	Desc       bool  // newest first
 	// ByAttr lists in Attr order (descending with Desc) instead of creation
-	// order, reading only the page through the attr index; AttrPrefix keeps
-	// the Attr values that start with it and AttrAfter continues after one.
+	// order, reading only the page through the attr index, and so only the
+	// documents that have an Attr; AttrPrefix keeps the Attr values that
+	// start with it and AttrAfter continues after one.
 	ByAttr     bool
 	AttrPrefix string
 	AttrAfter  string
@@ -253,6 +254,18 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 			sb.WriteString(" AND " + f.col + " = ?")
 			args = append(args, f.v)
 		}
+	}
+	// The indexes on parent, name and attr hold only non-empty values
+	// (migration 0017): a query may use one only when its WHERE names the
+	// index's own condition.
+	if q.Parent != "" {
+		sb.WriteString(" AND parent != ''")
+	}
+	if q.Name != "" {
+		sb.WriteString(" AND name != ''")
+	}
+	if q.Attr != "" || q.ByAttr || q.AttrPrefix != "" {
+		sb.WriteString(" AND attr != ''")
 	}
 	if q.NamePrefix != "" {
 		sb.WriteString(" AND substr(name, 1, ?) = ?")

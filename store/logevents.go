@@ -27,7 +27,7 @@ type LogEventQuery struct {
 
 // AppendLogEvent stores an event at the end of a stream and returns its Seq.
 func AppendLogEvent(tx *Tx, sc Scope, group string, e LogEvent) (int64, error) {
-	res, err := tx.exec(`INSERT INTO log_events (account, region, grp, stream, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.execNamed(`INSERT INTO log_events (account, region, grp, stream, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		sc.Account, sc.Region, group, e.Stream, e.Timestamp, e.Ingested, e.Message)
 	if err != nil {
 		return 0, err

@@ -55,3 +55,64 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 		})
 	}
 }
+
+// 0017 rebuilds the indexes on parent, name and attr as partial ones: rows
+// stored under the full indexes are found through the new ones by every
+// filter, and those with empty values are still listed by kind.
+func TestPartialIndexMigrationKeepsRows(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	coll := Collection[rawDoc]{Kind: "test/doc"}
+	s.wmu.Lock()
+	if s.wc == nil {
+		c, err := hold(s.w)
+		if err != nil {
+			s.wmu.Unlock()
+			t.Fatal(err)
+		}
+		s.wc = c
+	}
+	// The indexes as they were before 0017.
+	_, err := s.wc.c.ExecContext(ctx, `DROP INDEX resources_parent; DROP INDEX resources_parent_seq; DROP INDEX resources_name; DROP INDEX resources_attr;
+		CREATE INDEX resources_parent ON resources (kind, account, region, parent, status);
+		CREATE INDEX resources_parent_seq ON resources (kind, account, region, parent);
+		CREATE INDEX resources_name ON resources (kind, account, region, name);
+		CREATE INDEX resources_attr ON resources (kind, account, region, attr);`)
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if err := coll.Put(tx, sc, "full", Index{Parent: "p", Name: "n", Status: "ACTIVE", Attr: "a"}, &rawDoc{}); err != nil {
+			return err
+		}
+		return coll.Put(tx, sc, "empty", Index{}, &rawDoc{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	body, err := migrations.ReadFile("migrations/0017_partial_indexes.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wmu.Lock()
+	_, err = s.wc.c.ExecContext(ctx, string(body))
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.IntegrityCheck(); err != nil || got != "ok" {
+		t.Fatalf("integrity check: %q, %v", got, err)
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		for name, q := range map[string]Query{"parent": {Parent: "p"}, "parent, status": {Parent: "p", Status: "ACTIVE"},
+			"name": {Name: "n"}, "attr": {Attr: "a"}, "by attr": {ByAttr: true}} {
+			if items, err := coll.List(tx, sc, q); err != nil || len(items) != 1 || items[0].ID != "full" {
+				t.Errorf("%s: got %v (%v), want the row that has one", name, items, err)
+			}
+		}
+		if items, err := coll.List(tx, sc, Query{}); err != nil || len(items) != 2 {
+			t.Errorf("whole kind: got %v (%v), want both rows", items, err)
+		}
+		return nil
+	})
+}

@@ -13,12 +13,22 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 	s := openFor(t, "")
 	ctx := context.Background()
 	cases := map[string]Query{
-		"whole kind":      {AfterSeq: 10, Limit: 101},
-		"one parent":      {Parent: "small", AfterSeq: 10, Limit: 101},
-		"parent, status":  {Parent: "small", Status: "ACTIVE", Limit: 101},
-		"one parent desc": {Parent: "small", Desc: true, AfterSeq: 1 << 40, Limit: 101},
-		"attr":            {Attr: "x", Limit: 101},
-		"name":            {Name: "n", Limit: 101},
+		"whole kind":         {AfterSeq: 10, Limit: 101},
+		"one parent":         {Parent: "small", AfterSeq: 10, Limit: 101},
+		"parent, status":     {Parent: "small", Status: "ACTIVE", Limit: 101},
+		"one parent desc":    {Parent: "small", Desc: true, AfterSeq: 1 << 40, Limit: 101},
+		"attr":               {Attr: "x", Limit: 101},
+		"name":               {Name: "n", Limit: 101},
+		"name, status, desc": {Name: "n", Status: "ACTIVE", Desc: true, Limit: 1},
+		"by attr":            {ByAttr: true, Limit: 101},
+		"by attr, prefix":    {ByAttr: true, AttrPrefix: "web ", AttrAfter: "web 1", Desc: true, Limit: 101},
+	}
+	// The indexes on parent, name and attr hold non-empty values alone
+	// (0017): a query that filters or orders on them must still use them.
+	wantIndex := map[string]string{
+		"one parent": "resources_parent_seq", "parent, status": "resources_parent", "one parent desc": "resources_parent_seq",
+		"attr": "resources_attr", "name": "resources_name", "name, status, desc": "resources_name",
+		"by attr": "resources_attr", "by attr, prefix": "resources_attr",
 	}
 	err := s.Read(ctx, func(tx *Tx) error {
 		for name, q := range cases {
@@ -41,6 +51,9 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 			got := strings.Join(plan, "; ")
 			if !strings.Contains(got, "USING INDEX") || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q reads more than the page", name, got)
+			}
+			if ix := wantIndex[name]; ix != "" && !strings.Contains(got, "INDEX "+ix+" ") {
+				t.Errorf("%s: plan %q does not use %s", name, got, ix)
 			}
 			if q.Parent != "" && !strings.Contains(got, "parent=?") {
 				t.Errorf("%s: plan %q does not seek the parent", name, got)

@@ -41,6 +41,7 @@ type Store struct {
 	hookMu   sync.Mutex
 	onWrite  []func()
 	onChange []func([]Change)
+	onCommit []func([]Change, bool)
 	feed     changeFeed
 }
 
@@ -184,8 +185,10 @@ type Tx struct {
 	write  bool
 	wrote  bool
 	locked bool
-	// changes are the documents written, for OnChange (recorded only while someone listens).
+	// changes are the documents written, for OnChange (recorded only while
+	// someone listens); unnamed is set by a write that no Change names.
 	changes []Change
+	unnamed bool
 	// touched are the documents a write transaction put or deleted, which
 	// its commit drops from the cache; cached is a ReadCached transaction's
 	// use of it.
@@ -284,7 +287,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if t.wrote {
 		s.notify()
-		s.publish(t.changes)
+		s.publish(t.changes, !t.unnamed)
 	}
 	return nil
 }
@@ -358,8 +361,15 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
-// exec runs a statement in the transaction.
+// exec runs a statement in the transaction whose writes no Change names
+// (OnCommit learns that the transaction wrote more than its changes).
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	t.unnamed = true
+	return t.execNamed(query, args...)
+}
+
+// execNamed runs a statement whose writes the caller records as Changes.
+func (t *Tx) execNamed(query string, args ...any) (sql.Result, error) {
 	if !t.write {
 		return nil, fmt.Errorf("store: write in a read transaction")
 	}

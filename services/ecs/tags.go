@@ -62,6 +62,26 @@ func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
 	if err != nil {
 		return err
 	}
+	_, err = putMergedTags(c, arn, cur, add)
+	return err
+}
+
+// TagNewResource is MergeResourceTags for a resource created in this
+// transaction, which has no tags yet, and returns the tags it then has (as
+// ResourceTags would, without reading them back).
+func TagNewResource(c *api.Context, arn string, add []types.Tag) ([]types.Tag, error) {
+	if len(add) == 0 {
+		return []types.Tag{}, nil
+	}
+	if err := ValidateTags(add); err != nil {
+		return nil, err
+	}
+	return putMergedTags(c, arn, nil, add)
+}
+
+// putMergedTags stores cur with add merged in (add's values replace those
+// of keys cur has) and returns the stored tags.
+func putMergedTags(c *api.Context, arn string, cur, add []types.Tag) ([]types.Tag, error) {
 	for _, t := range add {
 		replaced := false
 		for i := range cur {
@@ -82,9 +102,12 @@ func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
 		}
 	}
 	if user > MaxTags {
-		return errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
+		return nil, errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
 	}
-	return ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur)
+	if err := ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur); err != nil {
+		return nil, err
+	}
+	return cur, nil
 }
 
 // DeleteResourceTags forgets every tag of a deleted resource.

@@ -73,10 +73,8 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 	if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
 		return nil, err
 	}
-	if err := MergeResourceTags(c, arn, in.Tags); err != nil {
-		return nil, err
-	}
-	tags, err := ResourceTags(c, arn)
+	// A new revision's ARN is new: it has no tags before these.
+	tags, err := TagNewResource(c, arn, in.Tags)
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,10 @@ type Config struct {
 	Every time.Duration
 	// WakeOnWrite runs a step soon after every committed write to Store.
 	WakeOnWrite bool
+	// WakeOn, when set, narrows WakeOnWrite to the writes that made a
+	// change it accepts or that wrote something no change names (see
+	// store.OnCommit). It runs on the committing goroutine: it must be quick.
+	WakeOn func(store.Change) bool
 	// Failed, when set, runs after a step that did not commit (it failed,
 	// panicked, or its commit failed), so that the worker can drop state the
 	// rolled-back step changed.
@@ -128,6 +132,21 @@ func (l *Loop) Wake() {
 	}
 }
 
+// wakeFor wakes the loop for a commit that made a change WakeOn accepts, or
+// one that wrote what no change names.
+func (l *Loop) wakeFor(changes []store.Change, named bool) {
+	if !named {
+		l.Wake()
+		return
+	}
+	for _, c := range changes {
+		if l.cfg.WakeOn(c) {
+			l.Wake()
+			return
+		}
+	}
+}
+
 // Once runs one step now, in one write transaction, and returns when the
 // step is next due. A panic becomes an error and rolls the transaction back.
 func (l *Loop) Once(ctx context.Context) (next time.Time, err error) {
@@ -153,7 +172,13 @@ func (l *Loop) Once(ctx context.Context) (next time.Time, err error) {
 // first runs at once. The returned function waits for the running step.
 func (l *Loop) Start(ctx context.Context) (stop func()) {
 	if l.cfg.WakeOnWrite {
-		l.hook.Do(func() { l.cfg.Store.OnWrite(l.Wake) })
+		l.hook.Do(func() {
+			if l.cfg.WakeOn == nil {
+				l.cfg.Store.OnWrite(l.Wake)
+				return
+			}
+			l.cfg.Store.OnCommit(l.wakeFor)
+		})
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

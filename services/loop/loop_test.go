@@ -296,6 +296,37 @@ func TestWakeOnWrite(t *testing.T) {
 	}
 }
 
+// With WakeOn, only the writes that made a change it accepts wake the loop,
+// and those that wrote what no change names.
+func TestWakeOnNarrowsTheWakeUps(t *testing.T) {
+	st, ck := openStore(t), newFakeClock()
+	var steps atomic.Int32
+	l := New(Config{Store: st, Clock: ck, Every: time.Hour, WakeOnWrite: true,
+		WakeOn: func(c store.Change) bool { return c.ID != "ignored" },
+		Step: func(r *Run) (time.Time, error) {
+			steps.Add(1)
+			return time.Time{}, nil
+		}})
+	stop := l.Start(context.Background())
+	defer stop()
+	ck.idle(t)
+	write := func(fn func(tx *store.Tx) error) {
+		t.Helper()
+		if err := st.Write(context.Background(), fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(func(tx *store.Tx) error { return docs.Put(tx, scope, "ignored", store.Index{}, &doc{}) })
+	ck.quiet(t)
+	write(func(tx *store.Tx) error { return docs.Put(tx, scope, "d", store.Index{}, &doc{}) })
+	ck.idle(t)
+	write(func(tx *store.Tx) error { _, err := docs.DeleteRange(tx, scope, "x", "y"); return err })
+	ck.idle(t)
+	if n := steps.Load(); n != 3 {
+		t.Fatalf("steps = %d, want 3", n)
+	}
+}
+
 func TestStopWaitsForTheRunningStep(t *testing.T) {
 	st, ck := openStore(t), newFakeClock()
 	entered, gate := make(chan struct{}), make(chan struct{})
