@@ -55,3 +55,61 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 		})
 	}
 }
+
+// 0018 gives IAM instance profiles stored before it their role in parent,
+// and customer managed policies how they are attached.
+func TestIAMParentsMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	iam := Scope{Account: "000000000000"}
+	profiles := Collection[rawDoc]{Kind: "iam/instance-profile"}
+	policies := Collection[rawDoc]{Kind: "iam/policy"}
+	attachments := Collection[rawDoc]{Kind: "iam/attachment"}
+	arn := func(name string) string { return "arn:aws:iam::000000000000:policy/" + name }
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, err := range []error{
+			profiles.Put(tx, iam, "withrole", Index{Name: "/"}, &rawDoc{"RoleNames": []string{"MyRole"}}),
+			profiles.Put(tx, iam, "empty", Index{Name: "/"}, &rawDoc{}),
+			policies.Put(tx, iam, "none", Index{Name: "/"}, &rawDoc{"Arn": arn("none")}),
+			policies.Put(tx, iam, "pol", Index{Name: "/"}, &rawDoc{"Arn": arn("pol")}),
+			policies.Put(tx, iam, "bnd", Index{Name: "/"}, &rawDoc{"Arn": arn("bnd")}),
+			policies.Put(tx, iam, "both", Index{Name: "/"}, &rawDoc{"Arn": arn("both")}),
+			attachments.Put(tx, iam, "1", Index{Parent: arn("pol"), Status: "policy"}, &rawDoc{}),
+			attachments.Put(tx, iam, "2", Index{Parent: arn("bnd"), Status: "boundary"}, &rawDoc{}),
+			attachments.Put(tx, iam, "3", Index{Parent: arn("both"), Status: "policy"}, &rawDoc{}),
+			attachments.Put(tx, iam, "4", Index{Parent: arn("both"), Status: "boundary"}, &rawDoc{}),
+			// Another account's attachment of a same-named policy does not count.
+			attachments.Put(tx, Scope{Account: "111111111111"}, "5", Index{Parent: arn("none"), Status: "policy"}, &rawDoc{}),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := migrations.ReadFile("migrations/0018_iam_parents.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wmu.Lock()
+	_, err = s.wc.c.ExecContext(ctx, string(body))
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each parent written names one row; the rest (the empty profile, the
+	// unattached policy) keep parent "".
+	s.Read(ctx, func(tx *Tx) error {
+		for _, parent := range []string{"myrole", "policy", "boundary", "both"} {
+			n, _ := profiles.Count(tx, iam, Query{Parent: parent})
+			m, _ := policies.Count(tx, iam, Query{Parent: parent})
+			if n+m != 1 {
+				t.Errorf("parent %q: %d rows, want 1", parent, n+m)
+			}
+		}
+		return nil
+	})
+}

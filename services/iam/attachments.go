@@ -28,14 +28,20 @@ func addAttachment(c *api.Context, arn string, t types.EntityType, name, id stri
 	if boundary {
 		status = attachBoundary
 	}
-	return Attachments.Put(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary),
+	err := Attachments.Put(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary),
 		store.Index{Parent: arn, Status: status, Attr: string(t), Name: nameKey(name)},
 		&Attachment{PolicyArn: arn, EntityType: t, EntityName: name, EntityID: id, Boundary: boundary})
+	if err != nil {
+		return err
+	}
+	return reindexPolicy(c, arn)
 }
 
 func removeAttachment(c *api.Context, arn string, t types.EntityType, name string, boundary bool) error {
-	_, err := Attachments.Delete(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary))
-	return err
+	if _, err := Attachments.Delete(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary)); err != nil {
+		return err
+	}
+	return reindexPolicy(c, arn)
 }
 
 // renameAttachments moves every attachment of an entity to its new name.

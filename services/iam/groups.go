@@ -7,7 +7,6 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 // maxGroupsPerUser is IAM's quota of groups a user can belong to.
@@ -116,23 +115,15 @@ func deleteGroup(c *api.Context, in *iam.DeleteGroupInput) (*iam.DeleteGroupOutp
 }
 
 func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput, error) {
-	items, err := Groups.List(c.Tx, c.GlobalScope(), store.Query{})
+	page, pg, err := pageStored(c, "ListGroups", Groups, pathQuery(in.PathPrefix), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	var groups []types.Group
-	var seqs []int64
-	for _, it := range items {
-		if hasPathPrefix(aws.ToString(it.Doc.Path), in.PathPrefix) {
-			groups = append(groups, it.Doc.Group)
-			seqs = append(seqs, it.Seq)
-		}
+	groups := make([]types.Group, 0, len(page))
+	for _, g := range page {
+		groups = append(groups, g.Group)
 	}
-	page, pg, err := paginateList(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListGroupsOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+	return &iam.ListGroupsOutput{Groups: groups, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
 
 func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserToGroupOutput, error) {
