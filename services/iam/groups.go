@@ -45,13 +45,17 @@ func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, err
 	if err != nil {
 		return nil, err
 	}
-	users, err := loadAll(c, g.Members, GetUser, userSummary)
+	// The group holds its members' names: only the page's users are loaded.
+	names, pg, err := paginate(c, "GetGroup:"+nameKey(*g.GroupName), g.Members, byIndex, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	page, pg, err := paginateList(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
+	page, err := loadAll(c, names, GetUser, userSummary)
 	if err != nil {
 		return nil, err
+	}
+	if page == nil {
+		page = []types.User{}
 	}
 	out := g.Group
 	return &iam.GetGroupOutput{Group: &out, Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
