@@ -292,8 +292,7 @@ func listVirtualMFADevices(c *api.Context, in *iam.ListVirtualMFADevicesInput) (
 		q.Status = string(in.AssignmentStatus)
 	}
 	// A page is read from the Marker's position in creation order.
-	items, next, err := api.Paginate(c.Tx, c.GlobalScope(), MFADevices, q, api.Paging{Listing: "iam:ListVirtualMFADevices:" + q.Status,
-		Token: in.Marker, Size: pageSize(in.MaxItems), BadToken: apierror.New("InvalidInput", "Invalid Marker.")}, nil)
+	items, next, err := api.Paginate(c.Tx, c.GlobalScope(), MFADevices, q, markerPaging("iam:ListVirtualMFADevices:"+q.Status, in.Marker, in.MaxItems), nil)
 	if err != nil {
 		return nil, err
 	}
