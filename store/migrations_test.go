@@ -57,7 +57,8 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 }
 
 // 0018 gives IAM instance profiles stored before it their role in parent,
-// and customer managed policies how they are attached.
+// customer managed policies how they are attached, and moves group members
+// out of the group into records of their own, in join order.
 func TestIAMParentsMigration(t *testing.T) {
 	s := openFor(t, "")
 	ctx := context.Background()
@@ -65,6 +66,9 @@ func TestIAMParentsMigration(t *testing.T) {
 	profiles := Collection[rawDoc]{Kind: "iam/instance-profile"}
 	policies := Collection[rawDoc]{Kind: "iam/policy"}
 	attachments := Collection[rawDoc]{Kind: "iam/attachment"}
+	users := Collection[rawDoc]{Kind: "iam/user"}
+	groups := Collection[rawDoc]{Kind: "iam/group"}
+	members := Collection[rawDoc]{Kind: "iam/group-member"}
 	arn := func(name string) string { return "arn:aws:iam::000000000000:policy/" + name }
 	err := s.Write(ctx, func(tx *Tx) error {
 		for _, err := range []error{
@@ -78,6 +82,9 @@ func TestIAMParentsMigration(t *testing.T) {
 			attachments.Put(tx, iam, "2", Index{Parent: arn("bnd"), Status: "boundary"}, &rawDoc{}),
 			attachments.Put(tx, iam, "3", Index{Parent: arn("both"), Status: "policy"}, &rawDoc{}),
 			attachments.Put(tx, iam, "4", Index{Parent: arn("both"), Status: "boundary"}, &rawDoc{}),
+			users.Put(tx, iam, "bob", Index{Name: "/"}, &rawDoc{"UserName": "Bob", "UserId": "AIDAB"}),
+			users.Put(tx, iam, "al", Index{Name: "/"}, &rawDoc{"UserName": "al", "UserId": "AIDAA"}),
+			groups.Put(tx, iam, "devs", Index{Name: "/"}, &rawDoc{"GroupName": "devs", "GroupId": "AGPAD", "Members": []string{"Bob", "al"}}),
 			// Another account's attachment of a same-named policy does not count.
 			attachments.Put(tx, Scope{Account: "111111111111"}, "5", Index{Parent: arn("none"), Status: "policy"}, &rawDoc{}),
 		} {
@@ -90,7 +97,7 @@ func TestIAMParentsMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrations.ReadFile("migrations/0018_iam_parents.sql")
+	body, err := migrations.ReadFile("migrations/0018_iam_indexes.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +116,14 @@ func TestIAMParentsMigration(t *testing.T) {
 			if n+m != 1 {
 				t.Errorf("parent %q: %d rows, want 1", parent, n+m)
 			}
+		}
+		items, err := members.List(tx, iam, Query{Parent: "AGPAD"})
+		if err != nil || len(items) != 2 || items[0].ID != "AGPAD/AIDAB" || (*items[0].Doc)["UserName"] != "Bob" || items[1].ID != "AGPAD/AIDAA" {
+			t.Errorf("members %+v (%v)", items, err)
+		}
+		g, err := groups.Get(tx, iam, "devs")
+		if _, held := (*g)["Members"]; err != nil || held || (*g)["GroupId"] != "AGPAD" {
+			t.Errorf("group after: %v (%v)", g, err)
 		}
 		return nil
 	})

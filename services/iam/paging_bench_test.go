@@ -45,8 +45,7 @@ func holdIAM(tb testing.TB, st *store.Store, n int) {
 			ip := &InstanceProfile{InstanceProfile: types.InstanceProfile{InstanceProfileName: aws.String("ip" + name), Path: aws.String(path),
 				InstanceProfileId: aws.String("AIPA" + name), Arn: aws.String("arn:aws:iam::000000000000:instance-profile" + path + "ip" + name)},
 				RoleNames: []string{name}}
-			g0.Members = append(g0.Members, name)
-			for _, err := range []error{PutUser(c, u), PutGroup(c, g), PutRole(c, r), PutPolicy(c, p), PutInstanceProfile(c, ip),
+			for _, err := range []error{PutUser(c, u), putMember(c, g0, u), PutGroup(c, g), PutRole(c, r), PutPolicy(c, p), PutInstanceProfile(c, ip),
 				addAttachment(c, benchPolicyARN, types.EntityTypeRole, name, *r.RoleId, false),
 				putMFADevice(c, &MFADevice{SerialNumber: "arn:aws:iam::000000000000:mfa/" + name, Name: name, Path: "/"})} {
 				if err != nil {

@@ -40,8 +40,7 @@ type Group struct {
 	types.Group
 	InlinePolicies   []InlinePolicy         `json:",omitempty"`
 	AttachedPolicies []types.AttachedPolicy `json:",omitempty"`
-	// Members holds user names in the order they joined.
-	Members []string `json:",omitempty"`
+	// Its members are GroupMembers records.
 }
 
 // Role is an IAM role. Its AssumeRolePolicyDocument is stored decoded.

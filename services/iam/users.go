@@ -134,8 +134,9 @@ func renameUserReferences(c *api.Context, u *User, newName string) error {
 		if err != nil {
 			return err
 		}
-		renameIn(g.Members, oldName, newName)
-		if err := PutGroup(c, g); err != nil {
+		renamed := *u
+		renamed.UserName = aws.String(newName)
+		if err := putMember(c, g, &renamed); err != nil {
 			return err
 		}
 	}

@@ -17,3 +17,16 @@ UPDATE resources SET parent = CASE
     THEN 'boundary'
     ELSE '' END
 WHERE kind = 'iam/policy' AND parent = '';
+-- IAM group members move out of the group's document into records of their
+-- own (kind iam/group-member, id "group id/user id", parent the group id),
+-- inserted in join order, so that a page of GetGroup reads only itself.
+INSERT OR IGNORE INTO resources (kind, account, region, id, parent, name, doc)
+SELECT 'iam/group-member', g.account, g.region,
+       json_extract(g.doc, '$.GroupId') || '/' || json_extract(u.doc, '$.UserId'),
+       json_extract(g.doc, '$.GroupId'), u.id, json_object('UserName', json_extract(u.doc, '$.UserName'))
+FROM resources g, json_each(g.doc, '$.Members') m
+JOIN resources u ON u.kind = 'iam/user' AND u.account = g.account AND u.region = g.region AND u.id = lower(m.value)
+WHERE g.kind = 'iam/group'
+ORDER BY g.rowid, m.key;
+UPDATE resources SET doc = json_remove(doc, '$.Members')
+WHERE kind = 'iam/group' AND json_extract(doc, '$.Members') IS NOT NULL;
