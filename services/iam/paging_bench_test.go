@@ -23,7 +23,20 @@ const benchPolicyARN = "arn:aws:iam::000000000000:policy/bench"
 // and instance profiles through the package's own writers, with paths that
 // alternate (/a/, /b/), every user in group g0, every role attached to
 // benchPolicyARN and every instance profile holding its role.
-func holdIAM(tb testing.TB, st *store.Store, n int) {
+func holdIAM(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, ^0) }
+
+// What holdKinds stores of each entity, so that a benchmark holds n of its
+// own kind without waiting for the others.
+const (
+	holdUsers = 1 << iota
+	holdGroups
+	holdRoles
+	holdPolicies
+	holdProfiles
+	holdMFA
+)
+
+func holdKinds(tb testing.TB, st *store.Store, n int, kinds int) {
 	err := st.Write(context.Background(), func(tx *store.Tx) error {
 		c := &api.Context{Context: context.Background(), Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
 		bench := &ManagedPolicy{Policy: types.Policy{PolicyName: aws.String("bench"), Path: aws.String("/"), Arn: aws.String(benchPolicyARN),
@@ -45,10 +58,25 @@ func holdIAM(tb testing.TB, st *store.Store, n int) {
 			ip := &InstanceProfile{InstanceProfile: types.InstanceProfile{InstanceProfileName: aws.String("ip" + name), Path: aws.String(path),
 				InstanceProfileId: aws.String("AIPA" + name), Arn: aws.String("arn:aws:iam::000000000000:instance-profile" + path + "ip" + name)},
 				RoleNames: []string{name}}
-			for _, err := range []error{PutUser(c, u), putMember(c, g0, u), PutGroup(c, g), PutRole(c, r), PutPolicy(c, p), PutInstanceProfile(c, ip),
-				addAttachment(c, benchPolicyARN, types.EntityTypeRole, name, *r.RoleId, false),
-				putMFADevice(c, &MFADevice{SerialNumber: "arn:aws:iam::000000000000:mfa/" + name, Name: name, Path: "/"})} {
-				if err != nil {
+			for _, put := range []struct {
+				kind int
+				put  func() error
+			}{
+				{holdUsers, func() error { return PutUser(c, u) }},
+				{holdUsers, func() error { return putMember(c, g0, u) }},
+				{holdGroups, func() error { return PutGroup(c, g) }},
+				{holdRoles, func() error { return PutRole(c, r) }},
+				{holdRoles, func() error { return addAttachment(c, benchPolicyARN, types.EntityTypeRole, name, *r.RoleId, false) }},
+				{holdPolicies, func() error { return PutPolicy(c, p) }},
+				{holdProfiles, func() error { return PutInstanceProfile(c, ip) }},
+				{holdMFA, func() error {
+					return putMFADevice(c, &MFADevice{SerialNumber: "arn:aws:iam::000000000000:mfa/" + name, Name: name, Path: "/"})
+				}},
+			} {
+				if kinds&put.kind == 0 {
+					continue
+				}
+				if err := put.put(); err != nil {
 					return err
 				}
 			}
@@ -68,8 +96,9 @@ func holdIAM(tb testing.TB, st *store.Store, n int) {
 // the two must cost about the same:
 //
 //	go test ./services/iam -run '^$' -bench 'Page$'
-func benchIAM[In, Out any](b *testing.B, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) {
-	apitest.BenchThirdPage(b, holdIAM, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+func benchIAM[In, Out any](b *testing.B, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) {
+	hold := func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) }
+	apitest.BenchThirdPage(b, hold, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 		return read(apitest.Read(tb, st, benchScope, fn, in(token)))
 	}, 100)
 }
@@ -77,57 +106,57 @@ func benchIAM[In, Out any](b *testing.B, fn func(*api.Context, *In) (*Out, error
 var hundred = aws.Int32(100)
 
 func BenchmarkListRolesPage(b *testing.B) {
-	benchIAM(b, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
+	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
 		func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
 }
 
 func BenchmarkListRolesPathPrefixPage(b *testing.B) {
-	benchIAM(b, listRoles, func(m *string) *iam.ListRolesInput {
+	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput {
 		return &iam.ListRolesInput{Marker: m, MaxItems: hundred, PathPrefix: aws.String("/b/")}
 	}, func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
 }
 
 func BenchmarkListUsersPage(b *testing.B) {
-	benchIAM(b, listUsers, func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, MaxItems: hundred} },
+	benchIAM(b, holdUsers, listUsers, func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, MaxItems: hundred} },
 		func(o *iam.ListUsersOutput) (int, *string) { return len(o.Users), o.Marker })
 }
 
 func BenchmarkListGroupsPage(b *testing.B) {
-	benchIAM(b, listGroups, func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, MaxItems: hundred} },
+	benchIAM(b, holdGroups, listGroups, func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, MaxItems: hundred} },
 		func(o *iam.ListGroupsOutput) (int, *string) { return len(o.Groups), o.Marker })
 }
 
 func BenchmarkListPoliciesLocalPage(b *testing.B) {
-	benchIAM(b, listPolicies, func(m *string) *iam.ListPoliciesInput {
+	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput {
 		return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred, Scope: types.PolicyScopeTypeLocal}
 	}, func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
 }
 
 func BenchmarkListPoliciesAllPage(b *testing.B) {
-	benchIAM(b, listPolicies, func(m *string) *iam.ListPoliciesInput { return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred} },
+	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput { return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred} },
 		func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
 }
 
 func BenchmarkListInstanceProfilesPage(b *testing.B) {
-	benchIAM(b, listInstanceProfiles, func(m *string) *iam.ListInstanceProfilesInput {
+	benchIAM(b, holdProfiles|holdRoles, listInstanceProfiles, func(m *string) *iam.ListInstanceProfilesInput {
 		return &iam.ListInstanceProfilesInput{Marker: m, MaxItems: hundred}
 	}, func(o *iam.ListInstanceProfilesOutput) (int, *string) { return len(o.InstanceProfiles), o.Marker })
 }
 
 func BenchmarkGetGroupPage(b *testing.B) {
-	benchIAM(b, getGroupOp, func(m *string) *iam.GetGroupInput {
+	benchIAM(b, holdUsers, getGroupOp, func(m *string) *iam.GetGroupInput {
 		return &iam.GetGroupInput{GroupName: aws.String("g0"), Marker: m, MaxItems: hundred}
 	}, func(o *iam.GetGroupOutput) (int, *string) { return len(o.Users), o.Marker })
 }
 
 func BenchmarkListEntitiesForPolicyPage(b *testing.B) {
-	benchIAM(b, listEntitiesForPolicy, func(m *string) *iam.ListEntitiesForPolicyInput {
+	benchIAM(b, holdRoles, listEntitiesForPolicy, func(m *string) *iam.ListEntitiesForPolicyInput {
 		return &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(benchPolicyARN), Marker: m, MaxItems: hundred}
 	}, func(o *iam.ListEntitiesForPolicyOutput) (int, *string) { return len(o.PolicyRoles), o.Marker })
 }
 
 func BenchmarkGetAccountAuthorizationDetailsPage(b *testing.B) {
-	benchIAM(b, getAccountAuthorizationDetails, func(m *string) *iam.GetAccountAuthorizationDetailsInput {
+	benchIAM(b, holdUsers|holdGroups|holdRoles|holdPolicies, getAccountAuthorizationDetails, func(m *string) *iam.GetAccountAuthorizationDetailsInput {
 		return &iam.GetAccountAuthorizationDetailsInput{Marker: m, MaxItems: hundred}
 	}, func(o *iam.GetAccountAuthorizationDetailsOutput) (int, *string) {
 		return len(o.UserDetailList) + len(o.GroupDetailList) + len(o.RoleDetailList) + len(o.Policies), o.Marker
@@ -135,7 +164,7 @@ func BenchmarkGetAccountAuthorizationDetailsPage(b *testing.B) {
 }
 
 func BenchmarkListVirtualMFADevicesPage(b *testing.B) {
-	benchIAM(b, listVirtualMFADevices, func(m *string) *iam.ListVirtualMFADevicesInput {
+	benchIAM(b, holdMFA, listVirtualMFADevices, func(m *string) *iam.ListVirtualMFADevicesInput {
 		return &iam.ListVirtualMFADevicesInput{Marker: m, MaxItems: hundred}
 	}, func(o *iam.ListVirtualMFADevicesOutput) (int, *string) { return len(o.VirtualMFADevices), o.Marker })
 }
@@ -150,7 +179,7 @@ func BenchmarkListInstanceProfilesForRole(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer st.Close()
-			holdIAM(b, st, n)
+			holdKinds(b, st, n, holdProfiles|holdRoles)
 			in := &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("e000500")}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
