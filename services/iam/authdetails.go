@@ -104,7 +104,7 @@ func getAccountAuthorizationDetails(c *api.Context, in *iam.GetAccountAuthorizat
 					i = int(seq) + 1
 				}
 				for ; i < len(awsCatalogue) && len(items) < n-len(out); i++ {
-					nu, b, err := policyCounts(c.Tx, c.GlobalScope(), awsCatalogue[i].arn())
+					nu, b, err := policyInUse(c.Tx, c.GlobalScope(), awsCatalogue[i].arn())
 					if err != nil {
 						return nil, err
 					}
@@ -236,7 +236,7 @@ func getAccountSummary(c *api.Context, _ *iam.GetAccountSummaryInput) (*iam.GetA
 		inUse += len(it.Doc.Versions)
 	}
 	for _, a := range awsCatalogue {
-		n, b, err := policyCounts(c.Tx, sc, a.arn())
+		n, b, err := policyInUse(c.Tx, sc, a.arn())
 		if err != nil {
 			return nil, err
 		}

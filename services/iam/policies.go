@@ -142,6 +142,24 @@ func policyCounts(tx *store.Tx, sc store.Scope, arn string) (n, b int, err error
 	return n, b, err
 }
 
+// policyInUse tells whether a policy is attached as a policy (n) and as a
+// boundary (b), each 1 or 0: it reads one index entry of each at most,
+// where policyCounts reads them all.
+func policyInUse(tx *store.Tx, sc store.Scope, arn string) (n, b int, err error) {
+	for i, status := range []string{attachPolicy, attachBoundary} {
+		items, err := Attachments.List(tx, sc, store.Query{Parent: arn, Status: status, Limit: 1})
+		if err != nil {
+			return 0, 0, err
+		}
+		if len(items) > 0 && i == 0 {
+			n = 1
+		} else if len(items) > 0 {
+			b = 1
+		}
+	}
+	return n, b, nil
+}
+
 // withCounts sets a policy's attachment counts.
 func withCounts(c *api.Context, p *ManagedPolicy) error {
 	n, b, err := policyCounts(c.Tx, c.GlobalScope(), aws.ToString(p.Arn))
@@ -169,7 +187,7 @@ func listPolicies(c *api.Context, in *iam.ListPoliciesInput) (*iam.ListPoliciesO
 		if uses == nil {
 			return true, nil
 		}
-		n, b, err := policyCounts(c.Tx, c.GlobalScope(), a.arn())
+		n, b, err := policyInUse(c.Tx, c.GlobalScope(), a.arn())
 		return slices.Contains(uses, policyUse(n, b)), err
 	}
 	read := func(after int64, size int) ([]store.Item[ManagedPolicy], error) {
@@ -350,7 +368,7 @@ func setDefaultPolicyVersion(c *api.Context, in *iam.SetDefaultPolicyVersionInpu
 
 func listEntitiesForPolicy(c *api.Context, in *iam.ListEntitiesForPolicyInput) (*iam.ListEntitiesForPolicyOutput, error) {
 	arn := aws.ToString(in.PolicyArn)
-	if _, err := GetPolicy(c, arn); err != nil {
+	if _, err := findPolicy(c.Tx, c.Account(), arn); err != nil {
 		return nil, err
 	}
 	// The policy's attachments in the order they were made, read from the

@@ -211,7 +211,7 @@ func GetPolicy(c *api.Context, arn string) (*ManagedPolicy, error) {
 // used (policyUse), so that ListPolicies with OnlyAttached reads only the
 // attached ones.
 func PutPolicy(c *api.Context, p *ManagedPolicy) error {
-	n, b, err := policyCounts(c.Tx, c.GlobalScope(), aws.ToString(p.Arn))
+	n, b, err := policyInUse(c.Tx, c.GlobalScope(), aws.ToString(p.Arn))
 	if err != nil {
 		return err
 	}
