@@ -116,3 +116,76 @@ func TestPartialIndexMigrationKeepsRows(t *testing.T) {
 		return nil
 	})
 }
+
+// 0018 gives IAM instance profiles stored before it their role in parent,
+// customer managed policies how they are attached, and moves group members
+// out of the group into records of their own, in join order.
+func TestIAMParentsMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	iam := Scope{Account: "000000000000"}
+	profiles := Collection[rawDoc]{Kind: "iam/instance-profile"}
+	policies := Collection[rawDoc]{Kind: "iam/policy"}
+	attachments := Collection[rawDoc]{Kind: "iam/attachment"}
+	users := Collection[rawDoc]{Kind: "iam/user"}
+	groups := Collection[rawDoc]{Kind: "iam/group"}
+	members := Collection[rawDoc]{Kind: "iam/group-member"}
+	arn := func(name string) string { return "arn:aws:iam::000000000000:policy/" + name }
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, err := range []error{
+			profiles.Put(tx, iam, "withrole", Index{Name: "/"}, &rawDoc{"RoleNames": []string{"MyRole"}}),
+			profiles.Put(tx, iam, "empty", Index{Name: "/"}, &rawDoc{}),
+			policies.Put(tx, iam, "none", Index{Name: "/"}, &rawDoc{"Arn": arn("none")}),
+			policies.Put(tx, iam, "pol", Index{Name: "/"}, &rawDoc{"Arn": arn("pol")}),
+			policies.Put(tx, iam, "bnd", Index{Name: "/"}, &rawDoc{"Arn": arn("bnd")}),
+			policies.Put(tx, iam, "both", Index{Name: "/"}, &rawDoc{"Arn": arn("both")}),
+			attachments.Put(tx, iam, "1", Index{Parent: arn("pol"), Status: "policy"}, &rawDoc{}),
+			attachments.Put(tx, iam, "2", Index{Parent: arn("bnd"), Status: "boundary"}, &rawDoc{}),
+			attachments.Put(tx, iam, "3", Index{Parent: arn("both"), Status: "policy"}, &rawDoc{}),
+			attachments.Put(tx, iam, "4", Index{Parent: arn("both"), Status: "boundary"}, &rawDoc{}),
+			users.Put(tx, iam, "bob", Index{Name: "/"}, &rawDoc{"UserName": "Bob", "UserId": "AIDAB"}),
+			users.Put(tx, iam, "al", Index{Name: "/"}, &rawDoc{"UserName": "al", "UserId": "AIDAA"}),
+			groups.Put(tx, iam, "devs", Index{Name: "/"}, &rawDoc{"GroupName": "devs", "GroupId": "AGPAD", "Members": []string{"Bob", "al"}}),
+			// Another account's attachment of a same-named policy does not count.
+			attachments.Put(tx, Scope{Account: "111111111111"}, "5", Index{Parent: arn("none"), Status: "policy"}, &rawDoc{}),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := migrations.ReadFile("migrations/0018_iam_indexes.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wmu.Lock()
+	_, err = s.wc.c.ExecContext(ctx, string(body))
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each parent written names one row; the rest (the empty profile, the
+	// unattached policy) keep parent "".
+	s.Read(ctx, func(tx *Tx) error {
+		for _, parent := range []string{"myrole", "policy", "boundary", "both"} {
+			n, _ := profiles.Count(tx, iam, Query{Parent: parent})
+			m, _ := policies.Count(tx, iam, Query{Parent: parent})
+			if n+m != 1 {
+				t.Errorf("parent %q: %d rows, want 1", parent, n+m)
+			}
+		}
+		items, err := members.List(tx, iam, Query{Parent: "AGPAD"})
+		if err != nil || len(items) != 2 || items[0].ID != "AGPAD/AIDAB" || (*items[0].Doc)["UserName"] != "Bob" || items[1].ID != "AGPAD/AIDAA" {
+			t.Errorf("members %+v (%v)", items, err)
+		}
+		g, err := groups.Get(tx, iam, "devs")
+		if _, held := (*g)["Members"]; err != nil || held || (*g)["GroupId"] != "AGPAD" {
+			t.Errorf("group after: %v (%v)", g, err)
+		}
+		return nil
+	})
+}

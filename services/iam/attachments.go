@@ -28,14 +28,20 @@ func addAttachment(c *api.Context, arn string, t types.EntityType, name, id stri
 	if boundary {
 		status = attachBoundary
 	}
-	return Attachments.Put(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary),
+	err := Attachments.Put(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary),
 		store.Index{Parent: arn, Status: status, Attr: string(t), Name: nameKey(name)},
 		&Attachment{PolicyArn: arn, EntityType: t, EntityName: name, EntityID: id, Boundary: boundary})
+	if err != nil {
+		return err
+	}
+	return reindexPolicy(c, arn)
 }
 
 func removeAttachment(c *api.Context, arn string, t types.EntityType, name string, boundary bool) error {
-	_, err := Attachments.Delete(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary))
-	return err
+	if _, err := Attachments.Delete(c.Tx, c.GlobalScope(), attachmentID(t, name, arn, boundary)); err != nil {
+		return err
+	}
+	return reindexPolicy(c, arn)
 }
 
 // renameAttachments moves every attachment of an entity to its new name.
@@ -61,7 +67,7 @@ func setBoundary(c *api.Context, t types.EntityType, name, id, arn string) (*typ
 	if parts := strings.SplitN(arn, ":", 6); len(parts) < 6 || parts[0] != "arn" {
 		return nil, invalidARN(arn)
 	}
-	if _, err := GetPolicy(c, arn); err != nil {
+	if _, err := findPolicy(c.Tx, c.Account(), arn); err != nil {
 		return nil, apierror.New("NoSuchEntity", "Scope ARN: %s does not exist or is not attachable.", arn)
 	}
 	if err := addAttachment(c, arn, t, name, id, true); err != nil {
@@ -88,7 +94,7 @@ func policyPathOf(arn string) string {
 
 // attach adds a managed policy to an entity's list, enforcing IAM's rules.
 func attach(c *api.Context, list []types.AttachedPolicy, arn string, t types.EntityType, name, id string) ([]types.AttachedPolicy, error) {
-	p, err := GetPolicy(c, arn)
+	p, err := findPolicy(c.Tx, c.Account(), arn)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +145,7 @@ func pageAttached(c *api.Context, listing string, list []types.AttachedPolicy, p
 // a customer created.
 func checkRolePolicyAttachable(c *api.Context, arn string) error {
 	if strings.HasPrefix(arn, awsPolicyARNPrefix+"aws-service-role/") {
-		if _, err := GetPolicy(c, arn); err == nil {
+		if _, err := findPolicy(c.Tx, c.Account(), arn); err == nil {
 			return apierror.New("PolicyNotAttachable", "Cannot attach a Service Role Policy to a Customer Role.")
 		}
 	}

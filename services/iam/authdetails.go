@@ -14,16 +14,41 @@ func registerAccountDetails(s *api.Service) {
 	api.Handle(s, "GetAccountSummary", getAccountSummary)
 }
 
-// detailItem is one entity of GetAccountAuthorizationDetails, positioned by kind.
+// detailItem is one entity of GetAccountAuthorizationDetails.
 type detailItem struct {
-	pos    int64
 	user   *User
 	group  *Group
 	role   *Role
 	policy *ManagedPolicy
 }
 
+// A Marker of GetAccountAuthorizationDetails is the kind of the last entity
+// shown, shifted by detailKindShift, plus its position within the kind (its
+// store position, or its catalogue index for AWS managed policies).
 const detailKindShift = 40
+
+// The kinds in the order they are listed.
+const (
+	detailUsers = iota + 1
+	detailGroups
+	detailRoles
+	detailLocalPolicies
+	detailAWSPolicies
+)
+
+// detailStored reads up to n entities of a stored kind after position after.
+func detailStored[T any](c *api.Context, coll store.Collection[T], kind int64, after int64, n int, item func(*T) detailItem) ([]store.Item[detailItem], error) {
+	items, err := coll.List(c.Tx, c.GlobalScope(), store.Query{AfterSeq: after, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Item[detailItem], 0, len(items))
+	for _, it := range items {
+		d := item(it.Doc)
+		out = append(out, store.Item[detailItem]{Seq: kind<<detailKindShift + it.Seq, Doc: &d})
+	}
+	return out, nil
+}
 
 func inlineDetails(list []InlinePolicy) []types.PolicyDetail {
 	out := []types.PolicyDetail{}
@@ -46,60 +71,60 @@ func getAccountAuthorizationDetails(c *api.Context, in *iam.GetAccountAuthorizat
 		want[f] = true
 	}
 	all := len(want) == 0
-	var items []detailItem
-	sc := c.GlobalScope()
-	if all || want[types.EntityTypeUser] {
-		us, err := Users.List(c.Tx, sc, store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range us {
-			items = append(items, detailItem{pos: 1<<detailKindShift + it.Seq, user: it.Doc})
-		}
-	}
-	if all || want[types.EntityTypeGroup] {
-		gs, err := Groups.List(c.Tx, sc, store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range gs {
-			items = append(items, detailItem{pos: 2<<detailKindShift + it.Seq, group: it.Doc})
-		}
-	}
-	if all || want[types.EntityTypeRole] {
-		rs, err := Roles.List(c.Tx, sc, store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range rs {
-			items = append(items, detailItem{pos: 3<<detailKindShift + it.Seq, role: it.Doc})
-		}
-	}
-	counts, err := attachmentCounts(c)
-	if err != nil {
-		return nil, err
-	}
-	if all || want[types.EntityTypeLocalManagedPolicy] {
-		ps, err := Policies.List(c.Tx, sc, store.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range ps {
-			items = append(items, detailItem{pos: 4<<detailKindShift + it.Seq, policy: it.Doc})
-		}
-	}
-	if all || want[types.EntityTypeAWSManagedPolicy] {
-		// Only the AWS managed policies in use in the account are reported.
-		for i, a := range awsCatalogue {
-			if n := counts[a.arn()]; n[0]+n[1] > 0 {
-				items = append(items, detailItem{pos: 5<<detailKindShift + int64(i), policy: a.policy()})
+	kinds := []types.EntityType{detailUsers: types.EntityTypeUser, detailGroups: types.EntityTypeGroup, detailRoles: types.EntityTypeRole,
+		detailLocalPolicies: types.EntityTypeLocalManagedPolicy, detailAWSPolicies: types.EntityTypeAWSManagedPolicy}
+	// Each kind is read from the Marker's position on, so a page reads only
+	// itself (and the fixed AWS managed catalogue).
+	read := func(after int64, n int) ([]store.Item[detailItem], error) {
+		var out []store.Item[detailItem]
+		at, seq := after>>detailKindShift, after&(1<<detailKindShift-1)
+		for kind := max(at, detailUsers); kind <= detailAWSPolicies && len(out) < n; kind++ {
+			if !all && !want[kinds[kind]] {
+				continue
 			}
+			from := int64(0)
+			if kind == at {
+				from = seq
+			}
+			var items []store.Item[detailItem]
+			var err error
+			switch kind {
+			case detailUsers:
+				items, err = detailStored(c, Users, kind, from, n-len(out), func(u *User) detailItem { return detailItem{user: u} })
+			case detailGroups:
+				items, err = detailStored(c, Groups, kind, from, n-len(out), func(g *Group) detailItem { return detailItem{group: g} })
+			case detailRoles:
+				items, err = detailStored(c, Roles, kind, from, n-len(out), func(r *Role) detailItem { return detailItem{role: r} })
+			case detailLocalPolicies:
+				items, err = detailStored(c, Policies, kind, from, n-len(out), func(p *ManagedPolicy) detailItem { return detailItem{policy: p} })
+			case detailAWSPolicies:
+				// Only the AWS managed policies in use in the account are reported.
+				i := 0
+				if kind == at {
+					i = int(seq) + 1
+				}
+				for ; i < len(awsCatalogue) && len(items) < n-len(out); i++ {
+					nu, b, err := policyInUse(c.Tx, c.GlobalScope(), awsCatalogue[i].arn())
+					if err != nil {
+						return nil, err
+					}
+					if nu+b > 0 {
+						items = append(items, store.Item[detailItem]{Seq: kind<<detailKindShift + int64(i), Doc: &detailItem{policy: awsCatalogue[i].policy()}})
+					}
+				}
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, items...)
 		}
+		return out, nil
 	}
-	page, pg, err := paginate(c, "GetAccountAuthorizationDetails", items, func(_ int, d detailItem) int64 { return d.pos }, in.Marker, in.MaxItems)
+	page, next, err := api.PaginateFunc(iamPaging(c, "GetAccountAuthorizationDetails", in.Marker, in.MaxItems), read, nil)
 	if err != nil {
 		return nil, err
 	}
+	pg := paging{Truncated: next != nil, Marker: next}
 	out := &iam.GetAccountAuthorizationDetailsOutput{UserDetailList: []types.UserDetail{}, GroupDetailList: []types.GroupDetail{},
 		RoleDetailList: []types.RoleDetail{}, Policies: []types.ManagedPolicyDetail{}, IsTruncated: pg.Truncated, Marker: pg.Marker}
 	for _, d := range page {
@@ -129,7 +154,9 @@ func getAccountAuthorizationDetails(c *api.Context, in *iam.GetAccountAuthorizat
 			out.RoleDetailList = append(out.RoleDetailList, detail)
 		case d.policy != nil:
 			p := d.policy
-			n := counts[aws.ToString(p.Arn)]
+			if err := withCounts(c, p); err != nil {
+				return nil, err
+			}
 			versions := []types.PolicyVersion{}
 			for _, v := range p.Versions {
 				v.Document = aws.String(encodeDocument(aws.ToString(v.Document)))
@@ -138,7 +165,7 @@ func getAccountAuthorizationDetails(c *api.Context, in *iam.GetAccountAuthorizat
 			out.Policies = append(out.Policies, types.ManagedPolicyDetail{
 				Arn: p.Arn, PolicyName: p.PolicyName, PolicyId: p.PolicyId, Path: p.Path, DefaultVersionId: p.DefaultVersionId,
 				Description: p.Description, IsAttachable: p.IsAttachable, CreateDate: p.CreateDate, UpdateDate: p.UpdateDate,
-				AttachmentCount: aws.Int32(n[0]), PermissionsBoundaryUsageCount: aws.Int32(n[1]), PolicyVersionList: versions,
+				AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount, PolicyVersionList: versions,
 			})
 		}
 	}
@@ -208,12 +235,12 @@ func getAccountSummary(c *api.Context, _ *iam.GetAccountSummaryInput) (*iam.GetA
 	for _, it := range ps {
 		inUse += len(it.Doc.Versions)
 	}
-	counts, err := attachmentCounts(c)
-	if err != nil {
-		return nil, err
-	}
 	for _, a := range awsCatalogue {
-		if n := counts[a.arn()]; n[0]+n[1] > 0 {
+		n, b, err := policyInUse(c.Tx, sc, a.arn())
+		if err != nil {
+			return nil, err
+		}
+		if n+b > 0 {
 			inUse++
 		}
 	}

@@ -46,6 +46,12 @@ func pageByMarker[T any](listing string, items []T, marker *string, maxItems *in
 	return page, next, next != nil, err
 }
 
+// markerPaging is the paging of pageByMarker's listings for a page read from
+// the store (api.Paginate): InvalidInput for a bad marker.
+func markerPaging(listing string, marker *string, maxItems *int32) api.Paging {
+	return api.Paging{Listing: listing, Token: marker, Size: pageSize(maxItems), BadToken: apierror.New("InvalidInput", "Invalid Marker.")}
+}
+
 // maxTagsPerEntity is IAM's quota of tags on any taggable entity.
 const maxTagsPerEntity = 50
 

@@ -46,13 +46,19 @@ func getGroupOp(c *api.Context, in *iam.GetGroupInput) (*iam.GetGroupOutput, err
 	if err != nil {
 		return nil, err
 	}
-	users, err := loadAll(c, g.Members, GetUser, userSummary)
+	// The members in join order from the Marker's position: only the page's
+	// users are read.
+	members, pg, err := pageStored(c, "GetGroup:"+nameKey(*g.GroupName), GroupMembers, store.Query{Parent: aws.ToString(g.GroupId)}, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	page, pg, err := paginateList(c, "GetGroup:"+nameKey(*g.GroupName), users, byIndex, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
+	page := make([]types.User, 0, len(members))
+	for _, m := range members {
+		u, err := GetUser(c, m.UserName)
+		if err != nil {
+			return nil, err
+		}
+		page = append(page, userSummary(u))
 	}
 	out := g.Group
 	return &iam.GetGroupOutput{Group: &out, Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
@@ -76,7 +82,11 @@ func updateGroup(c *api.Context, in *iam.UpdateGroupInput) (*iam.UpdateGroupOutp
 				return nil, apierror.New("EntityAlreadyExists", "Group with name %s already exists.", newName)
 			}
 		}
-		for _, m := range g.Members {
+		members, err := groupMembers(c, g)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
 			u, err := GetUser(c, m)
 			if err != nil {
 				return nil, err
@@ -103,8 +113,12 @@ func deleteGroup(c *api.Context, in *iam.DeleteGroupInput) (*iam.DeleteGroupOutp
 	if err != nil {
 		return nil, err
 	}
+	members, err := hasMembers(c, g)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case len(g.Members) > 0:
+	case members:
 		return nil, apierror.New("DeleteConflict", "Cannot delete entity, must remove users from group first.")
 	case len(g.AttachedPolicies) > 0:
 		return nil, apierror.New("DeleteConflict", "Cannot delete entity, must detach all policies first.")
@@ -116,23 +130,15 @@ func deleteGroup(c *api.Context, in *iam.DeleteGroupInput) (*iam.DeleteGroupOutp
 }
 
 func listGroups(c *api.Context, in *iam.ListGroupsInput) (*iam.ListGroupsOutput, error) {
-	items, err := Groups.List(c.Tx, c.GlobalScope(), store.Query{})
+	page, pg, err := pageStored(c, "ListGroups", Groups, pathQuery(in.PathPrefix), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	var groups []types.Group
-	var seqs []int64
-	for _, it := range items {
-		if hasPathPrefix(aws.ToString(it.Doc.Path), in.PathPrefix) {
-			groups = append(groups, it.Doc.Group)
-			seqs = append(seqs, it.Seq)
-		}
+	groups := make([]types.Group, 0, len(page))
+	for _, g := range page {
+		groups = append(groups, g.Group)
 	}
-	page, pg, err := paginateList(c, "ListGroups", groups, func(i int, _ types.Group) int64 { return seqs[i] }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListGroupsOutput{Groups: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+	return &iam.ListGroupsOutput{Groups: groups, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }
 
 func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserToGroupOutput, error) {
@@ -144,8 +150,7 @@ func addUserToGroup(c *api.Context, in *iam.AddUserToGroupInput) (*iam.AddUserTo
 			return false, apierror.New("LimitExceeded", "Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
 		}
 		u.Groups = append(u.Groups, *g.GroupName)
-		g.Members = append(g.Members, *u.UserName)
-		return true, nil
+		return true, putMember(c, g, u)
 	})
 }
 
@@ -161,13 +166,13 @@ func removeUserFromGroup(c *api.Context, in *iam.RemoveUserFromGroupInput) (*iam
 		if u.Groups, member = withoutName(u.Groups, *g.GroupName); !member {
 			return false, apierror.New("NoSuchEntity", "The user with name %s cannot be found.", aws.ToString(in.UserName))
 		}
-		g.Members, _ = withoutName(g.Members, *u.UserName)
-		return true, nil
+		return true, deleteMember(c, g, u)
 	})
 }
 
 // changeMembership loads a group and a user and lets edit change both sides
-// of the membership; when edit reports a change, both are saved (the user first).
+// of the membership (the group's side is its GroupMembers record); when edit
+// reports a change, the user is saved.
 func changeMembership(c *api.Context, groupName, userName *string, edit func(*Group, *User) (changed bool, err error)) error {
 	g, err := GetGroup(c, aws.ToString(groupName))
 	if err != nil {
@@ -180,10 +185,7 @@ func changeMembership(c *api.Context, groupName, userName *string, edit func(*Gr
 	if changed, err := edit(g, u); err != nil || !changed {
 		return err
 	}
-	if err := PutUser(c, u); err != nil {
-		return err
-	}
-	return PutGroup(c, g)
+	return PutUser(c, u)
 }
 
 func listGroupsForUser(c *api.Context, in *iam.ListGroupsForUserInput) (*iam.ListGroupsForUserOutput, error) {

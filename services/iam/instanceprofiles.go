@@ -85,21 +85,15 @@ func deleteInstanceProfile(c *api.Context, in *iam.DeleteInstanceProfileInput) (
 	return &iam.DeleteInstanceProfileOutput{}, err
 }
 
-// profilePage renders a page of instance profiles.
-func profilePage(c *api.Context, listing string, items []store.Item[InstanceProfile], keep func(*InstanceProfile) bool, marker *string, maxItems *int32) ([]types.InstanceProfile, paging, error) {
-	var sel []store.Item[InstanceProfile]
-	for _, it := range items {
-		if keep(it.Doc) {
-			sel = append(sel, it)
-		}
-	}
-	page, pg, err := paginate(c, listing, sel, func(_ int, it store.Item[InstanceProfile]) int64 { return it.Seq }, marker, maxItems)
+// profilePage renders a page of the instance profiles q selects.
+func profilePage(c *api.Context, listing string, q store.Query, marker *string, maxItems *int32) ([]types.InstanceProfile, paging, error) {
+	page, pg, err := pageStored(c, listing, InstanceProfiles, q, marker, maxItems)
 	if err != nil {
 		return nil, pg, err
 	}
 	out := []types.InstanceProfile{}
-	for _, it := range page {
-		doc, err := profileDocument(c, it.Doc, false)
+	for _, p := range page {
+		doc, err := profileDocument(c, p, false)
 		if err != nil {
 			return nil, pg, err
 		}
@@ -109,13 +103,7 @@ func profilePage(c *api.Context, listing string, items []store.Item[InstanceProf
 }
 
 func listInstanceProfiles(c *api.Context, in *iam.ListInstanceProfilesInput) (*iam.ListInstanceProfilesOutput, error) {
-	items, err := InstanceProfiles.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out, pg, err := profilePage(c, "ListInstanceProfiles", items, func(p *InstanceProfile) bool {
-		return hasPathPrefix(aws.ToString(p.Path), in.PathPrefix)
-	}, in.Marker, in.MaxItems)
+	out, pg, err := profilePage(c, "ListInstanceProfiles", pathQuery(in.PathPrefix), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -124,17 +112,7 @@ func listInstanceProfiles(c *api.Context, in *iam.ListInstanceProfilesInput) (*i
 
 // instanceProfilesForRole lists the instance profiles that hold a role.
 func instanceProfilesForRole(c *api.Context, role string) ([]store.Item[InstanceProfile], error) {
-	items, err := InstanceProfiles.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	var out []store.Item[InstanceProfile]
-	for _, it := range items {
-		if nameIndex(it.Doc.RoleNames, role) >= 0 {
-			out = append(out, it)
-		}
-	}
-	return out, nil
+	return InstanceProfiles.List(c.Tx, c.GlobalScope(), store.Query{Parent: nameKey(role)})
 }
 
 func listInstanceProfilesForRole(c *api.Context, in *iam.ListInstanceProfilesForRoleInput) (*iam.ListInstanceProfilesForRoleOutput, error) {
@@ -142,11 +120,7 @@ func listInstanceProfilesForRole(c *api.Context, in *iam.ListInstanceProfilesFor
 	if err != nil {
 		return nil, err
 	}
-	items, err := instanceProfilesForRole(c, *r.RoleName)
-	if err != nil {
-		return nil, err
-	}
-	out, pg, err := profilePage(c, "ListInstanceProfilesForRole:"+nameKey(*r.RoleName), items, func(*InstanceProfile) bool { return true }, in.Marker, in.MaxItems)
+	out, pg, err := profilePage(c, "ListInstanceProfilesForRole:"+nameKey(*r.RoleName), store.Query{Parent: nameKey(*r.RoleName)}, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -161,7 +161,11 @@ func loadReportEntity(c *api.Context, arn string) (*reportEntity, error) {
 		if err := managed(g.AttachedPolicies); err != nil {
 			return nil, err
 		}
-		for _, m := range g.Members {
+		members, err := groupMembers(c, g)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
 			u, err := GetUser(c, m)
 			if err != nil {
 				return nil, err

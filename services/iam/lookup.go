@@ -19,6 +19,19 @@ func noSuchPolicy(arn string) error {
 
 // getPolicy finds a managed policy of account (or of AWS) by ARN, with its counts.
 func getPolicy(tx *store.Tx, account, arn string) (*ManagedPolicy, error) {
+	p, err := findPolicy(tx, account, arn)
+	if err != nil {
+		return nil, err
+	}
+	n, b, err := policyCounts(tx, store.Scope{Account: account}, arn)
+	p.AttachmentCount, p.PermissionsBoundaryUsageCount = aws.Int32(int32(n)), aws.Int32(int32(b))
+	return p, err
+}
+
+// findPolicy is getPolicy without the counts, which cost an index entry per
+// attachment: for the callers that only need the policy's document or to
+// know that it exists (authorization, attaching, listing its entities).
+func findPolicy(tx *store.Tx, account, arn string) (*ManagedPolicy, error) {
 	norm := anyPartition(arn)
 	var p *ManagedPolicy
 	if strings.HasPrefix(norm, awsPolicyARNPrefix) {
@@ -40,16 +53,6 @@ func getPolicy(tx *store.Tx, account, arn string) (*ManagedPolicy, error) {
 	if p == nil {
 		return nil, noSuchPolicy(arn)
 	}
-	sc := store.Scope{Account: account}
-	n, err := Attachments.Count(tx, sc, store.Query{Parent: arn, Status: attachPolicy})
-	if err != nil {
-		return nil, err
-	}
-	b, err := Attachments.Count(tx, sc, store.Query{Parent: arn, Status: attachBoundary})
-	if err != nil {
-		return nil, err
-	}
-	p.AttachmentCount, p.PermissionsBoundaryUsageCount = aws.Int32(int32(n)), aws.Int32(int32(b))
 	return p, nil
 }
 
@@ -87,7 +90,7 @@ func PrincipalPolicies(tx *store.Tx, account, arn string) (*PrincipalPolicySet, 
 	sc := store.Scope{Account: account}
 	addManaged := func(list []types.AttachedPolicy) error {
 		for _, a := range list {
-			p, err := getPolicy(tx, account, aws.ToString(a.PolicyArn))
+			p, err := findPolicy(tx, account, aws.ToString(a.PolicyArn))
 			if err != nil {
 				return err
 			}
@@ -143,7 +146,7 @@ func PrincipalPolicies(tx *store.Tx, account, arn string) (*PrincipalPolicySet, 
 	}
 	if boundary != nil {
 		barn := aws.ToString(boundary.PermissionsBoundaryArn)
-		p, err := getPolicy(tx, account, barn)
+		p, err := findPolicy(tx, account, barn)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +171,7 @@ const (
 // ManagedPolicyDocument returns the default version's document of the managed
 // policy with the given ARN (an AWS managed policy or one of account's).
 func ManagedPolicyDocument(tx *store.Tx, account, arn string) (string, error) {
-	p, err := getPolicy(tx, account, arn)
+	p, err := findPolicy(tx, account, arn)
 	if err != nil {
 		return "", err
 	}

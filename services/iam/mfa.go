@@ -291,13 +291,13 @@ func listVirtualMFADevices(c *api.Context, in *iam.ListVirtualMFADevicesInput) (
 	if in.AssignmentStatus != "" && in.AssignmentStatus != types.AssignmentStatusTypeAny {
 		q.Status = string(in.AssignmentStatus)
 	}
-	items, err := MFADevices.List(c.Tx, c.GlobalScope(), q)
+	// A page is read from the Marker's position in creation order.
+	items, next, err := api.Paginate(c.Tx, c.GlobalScope(), MFADevices, q, markerPaging("iam:ListVirtualMFADevices:"+q.Status, in.Marker, in.MaxItems), nil)
 	if err != nil {
 		return nil, err
 	}
 	devices := []types.VirtualMFADevice{}
-	for _, it := range items {
-		d := it.Doc
+	for _, d := range items {
 		v := types.VirtualMFADevice{SerialNumber: aws.String(d.SerialNumber), EnableDate: d.EnableDate, Tags: d.Tags}
 		if d.assigned() {
 			u, err := Users.Get(c.Tx, c.GlobalScope(), nameKey(d.UserName))
@@ -310,9 +310,5 @@ func listVirtualMFADevices(c *api.Context, in *iam.ListVirtualMFADevicesInput) (
 		}
 		devices = append(devices, v)
 	}
-	page, next, truncated, err := pageByMarker("iam:ListVirtualMFADevices:"+q.Status, devices, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListVirtualMFADevicesOutput{VirtualMFADevices: page, Marker: next, IsTruncated: truncated}, nil
+	return &iam.ListVirtualMFADevicesOutput{VirtualMFADevices: devices, Marker: next, IsTruncated: next != nil}, nil
 }

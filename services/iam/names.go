@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
@@ -88,19 +90,48 @@ type paging struct {
 	Marker    *string
 }
 
+// pageSize is a MaxItems as IAM reads it: 100 when absent.
+func pageSize(maxItems *int32) int {
+	if maxItems != nil && *maxItems > 0 {
+		return int(*maxItems)
+	}
+	return 100
+}
+
+// iamPaging is the paging of an IAM listing: the Marker is signed for the
+// account and listing, and one IAM did not issue is "Invalid Marker.".
+func iamPaging(c *api.Context, listing string, marker *string, maxItems *int32) api.Paging {
+	return api.Paging{Listing: "iam:" + c.Account() + ":" + listing, Token: marker, Size: pageSize(maxItems),
+		BadToken: apierror.New("ValidationError", "Invalid Marker.")}
+}
+
+// pathQuery is the store query of a PathPrefix filter on entities that keep
+// their path in Index.Name. Every path starts with "/", so that prefix (or
+// none) filters nothing and the page reads only itself in creation order; a
+// longer prefix is checked in SQL on the rows passed over, never decoded.
+func pathQuery(prefix *string) store.Query {
+	if p := aws.ToString(prefix); p != "" && p != "/" {
+		return store.Query{NamePrefix: p}
+	}
+	return store.Query{}
+}
+
+// pageStored is one page of a collection in creation order from the
+// Marker's position, reading only the page (see api.Paginate): the
+// listing of users, groups, roles and instance profiles.
+func pageStored[T any](c *api.Context, listing string, coll store.Collection[T], q store.Query, marker *string, maxItems *int32) ([]*T, paging, error) {
+	page, next, err := api.Paginate(c.Tx, c.GlobalScope(), coll, q, iamPaging(c, listing, marker, maxItems), nil)
+	return page, paging{Truncated: next != nil, Marker: next}, err
+}
+
 // paginate cuts a page out of items. pos gives each item's position (strictly
 // increasing); the Marker holds the last returned position, signed for listing.
 func paginate[T any](c *api.Context, listing string, items []T, pos func(i int, v T) int64, marker *string, maxItems *int32) ([]T, paging, error) {
-	limit := 100
-	if maxItems != nil && *maxItems > 0 {
-		limit = int(*maxItems)
-	}
 	positioned := make([]store.Item[T], len(items))
 	for i := range items {
 		positioned[i] = store.Item[T]{Seq: pos(i, items[i]), Doc: &items[i]}
 	}
-	page, next, err := api.PaginateItems(positioned, api.Paging{Listing: "iam:" + c.Account() + ":" + listing, Token: marker, Size: limit,
-		BadToken: apierror.New("ValidationError", "Invalid Marker.")}, nil)
+	page, next, err := api.PaginateItems(positioned, iamPaging(c, listing, marker, maxItems), nil)
 	if err != nil {
 		return nil, paging{}, err
 	}

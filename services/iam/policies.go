@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -113,80 +115,143 @@ func deletePolicy(c *api.Context, in *iam.DeletePolicyInput) (*iam.DeletePolicyO
 	return &iam.DeletePolicyOutput{}, err
 }
 
-// attachmentCounts counts, per policy ARN, its uses as a policy and as a boundary.
-func attachmentCounts(c *api.Context) (map[string][2]int32, error) {
-	items, err := Attachments.List(c.Tx, c.GlobalScope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	counts := map[string][2]int32{}
-	for _, it := range items {
-		n := counts[it.Doc.PolicyArn]
-		if it.Doc.Boundary {
-			n[1]++
-		} else {
-			n[0]++
-		}
-		counts[it.Doc.PolicyArn] = n
-	}
-	return counts, nil
-}
-
-// localPolicySeq keeps customer-managed policies after the catalogue in ListPolicies order.
+// localPolicySeq keeps customer-managed policies after the catalogue in
+// ListPolicies order: a Marker is a catalogue position (its index plus one)
+// or localPolicySeq plus a stored policy's position.
 const localPolicySeq = int64(1) << 40
 
+// policyUses are the policy uses (Index.Parent of customer managed
+// policies, see policyUse) that an OnlyAttached listing with a
+// PolicyUsageFilter shows.
+func policyUses(filter types.PolicyUsageType) []string {
+	switch filter {
+	case types.PolicyUsageTypePermissionsPolicy:
+		return []string{usePolicy, useBoth}
+	case types.PolicyUsageTypePermissionsBoundary:
+		return []string{useBoundary, useBoth}
+	}
+	return []string{usePolicy, useBoundary, useBoth}
+}
+
+// policyCounts counts a policy's uses as a policy and as a boundary.
+func policyCounts(tx *store.Tx, sc store.Scope, arn string) (n, b int, err error) {
+	if n, err = Attachments.Count(tx, sc, store.Query{Parent: arn, Status: attachPolicy}); err != nil {
+		return 0, 0, err
+	}
+	b, err = Attachments.Count(tx, sc, store.Query{Parent: arn, Status: attachBoundary})
+	return n, b, err
+}
+
+// policyInUse tells whether a policy is attached as a policy (n) and as a
+// boundary (b), each 1 or 0: it reads one index entry of each at most,
+// where policyCounts reads them all.
+func policyInUse(tx *store.Tx, sc store.Scope, arn string) (n, b int, err error) {
+	for i, status := range []string{attachPolicy, attachBoundary} {
+		items, err := Attachments.List(tx, sc, store.Query{Parent: arn, Status: status, Limit: 1})
+		if err != nil {
+			return 0, 0, err
+		}
+		if len(items) > 0 && i == 0 {
+			n = 1
+		} else if len(items) > 0 {
+			b = 1
+		}
+	}
+	return n, b, nil
+}
+
+// withCounts sets a policy's attachment counts.
+func withCounts(c *api.Context, p *ManagedPolicy) error {
+	n, b, err := policyCounts(c.Tx, c.GlobalScope(), aws.ToString(p.Arn))
+	p.AttachmentCount, p.PermissionsBoundaryUsageCount = aws.Int32(int32(n)), aws.Int32(int32(b))
+	return err
+}
+
+// listPolicies pages the AWS managed catalogue (a fixed list, filtered in
+// memory) and then the account's policies, read from the store after the
+// Marker's position: OnlyAttached reads only attached policies through
+// Index.Parent, so a page costs the same however many policies are held.
 func listPolicies(c *api.Context, in *iam.ListPoliciesInput) (*iam.ListPoliciesOutput, error) {
-	counts, err := attachmentCounts(c)
-	if err != nil {
-		return nil, err
-	}
-	var policies []types.Policy
-	var seqs []int64
-	add := func(p *ManagedPolicy, seq int64) {
-		n := counts[aws.ToString(p.Arn)]
-		p.AttachmentCount, p.PermissionsBoundaryUsageCount = aws.Int32(n[0]), aws.Int32(n[1])
-		if !hasPathPrefix(aws.ToString(p.Path), in.PathPrefix) {
-			return
-		}
-		if in.OnlyAttached && n[0]+n[1] == 0 {
-			return
-		}
-		switch in.PolicyUsageFilter {
-		case types.PolicyUsageTypePermissionsPolicy:
-			if in.OnlyAttached && n[0] == 0 {
-				return
-			}
-		case types.PolicyUsageTypePermissionsBoundary:
-			if in.OnlyAttached && n[1] == 0 {
-				return
-			}
-		}
-		policies = append(policies, policySummary(p))
-		seqs = append(seqs, seq)
-	}
 	scope := in.Scope
 	if scope == "" {
 		scope = types.PolicyScopeTypeAll
 	}
-	if scope != types.PolicyScopeTypeLocal {
-		for i, a := range awsCatalogue {
-			add(a.policy(), int64(i)+1)
-		}
+	var uses []string
+	if in.OnlyAttached {
+		uses = policyUses(in.PolicyUsageFilter)
 	}
-	if scope != types.PolicyScopeTypeAws {
-		items, err := Policies.List(c.Tx, c.GlobalScope(), store.Query{})
+	showAWS := func(a *awsPolicy) (bool, error) {
+		if !hasPathPrefix(a.Path, in.PathPrefix) {
+			return false, nil
+		}
+		if uses == nil {
+			return true, nil
+		}
+		n, b, err := policyInUse(c.Tx, c.GlobalScope(), a.arn())
+		return slices.Contains(uses, policyUse(n, b)), err
+	}
+	read := func(after int64, size int) ([]store.Item[ManagedPolicy], error) {
+		var out []store.Item[ManagedPolicy]
+		if scope != types.PolicyScopeTypeLocal && after < localPolicySeq {
+			for i := int(after); i < len(awsCatalogue) && len(out) < size; i++ {
+				if ok, err := showAWS(&awsCatalogue[i]); err != nil {
+					return nil, err
+				} else if ok {
+					out = append(out, store.Item[ManagedPolicy]{Seq: int64(i) + 1, Doc: awsCatalogue[i].policy()})
+				}
+			}
+		}
+		if scope == types.PolicyScopeTypeAws || len(out) == size {
+			return out, nil
+		}
+		q := pathQuery(in.PathPrefix)
+		q.AfterSeq, q.Limit = max(after-localPolicySeq, 0), size-len(out)
+		local, err := listMerged(c.Tx, c.GlobalScope(), Policies, q, uses)
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			add(it.Doc, localPolicySeq+it.Seq)
+		for _, it := range local {
+			it.Seq += localPolicySeq
+			out = append(out, it)
 		}
+		return out, nil
 	}
-	page, pg, err := paginateList(c, "ListPolicies", policies, func(i int, _ types.Policy) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, next, err := api.PaginateFunc(iamPaging(c, "ListPolicies", in.Marker, in.MaxItems), read, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &iam.ListPoliciesOutput{Policies: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+	policies := make([]types.Policy, 0, len(page))
+	for _, p := range page {
+		if err := withCounts(c, p); err != nil {
+			return nil, err
+		}
+		policies = append(policies, policySummary(p))
+	}
+	return &iam.ListPoliciesOutput{Policies: policies, IsTruncated: next != nil, Marker: next}, nil
+}
+
+// listMerged lists coll with q, or, given parents, the union of q with each
+// of them as its Parent, in creation order and cut to q.Limit: each read
+// is a page of an index, so the union costs a few pages.
+func listMerged[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T], q store.Query, parents []string) ([]store.Item[T], error) {
+	if len(parents) == 0 {
+		return coll.List(tx, sc, q)
+	}
+	var out []store.Item[T]
+	for _, parent := range parents {
+		q := q
+		q.Parent = parent
+		items, err := coll.List(tx, sc, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	slices.SortFunc(out, func(a, b store.Item[T]) int { return cmp.Compare(a.Seq, b.Seq) })
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
 }
 
 func findVersion(p *ManagedPolicy, id string) (int, error) {
@@ -303,46 +368,38 @@ func setDefaultPolicyVersion(c *api.Context, in *iam.SetDefaultPolicyVersionInpu
 
 func listEntitiesForPolicy(c *api.Context, in *iam.ListEntitiesForPolicyInput) (*iam.ListEntitiesForPolicyOutput, error) {
 	arn := aws.ToString(in.PolicyArn)
-	if _, err := GetPolicy(c, arn); err != nil {
+	if _, err := findPolicy(c.Tx, c.Account(), arn); err != nil {
 		return nil, err
 	}
-	items, err := Attachments.List(c.Tx, c.GlobalScope(), store.Query{Parent: arn})
-	if err != nil {
-		return nil, err
+	// The policy's attachments in the order they were made, read from the
+	// Marker's position; only a PathPrefix needs the entity itself.
+	q := store.Query{Parent: arn, Attr: string(in.EntityFilter)}
+	switch in.PolicyUsageFilter {
+	case types.PolicyUsageTypePermissionsPolicy:
+		q.Status = attachPolicy
+	case types.PolicyUsageTypePermissionsBoundary:
+		q.Status = attachBoundary
 	}
-	var sel []*Attachment
-	var seqs []int64
-	for _, it := range items {
-		a := it.Doc
-		switch in.PolicyUsageFilter {
-		case types.PolicyUsageTypePermissionsPolicy:
-			if a.Boundary {
-				continue
-			}
-		case types.PolicyUsageTypePermissionsBoundary:
-			if !a.Boundary {
-				continue
-			}
-		}
-		if in.EntityFilter != "" && string(in.EntityFilter) != string(a.EntityType) {
-			continue
-		}
-		if in.PathPrefix != nil {
+	var keep func(*Attachment) bool
+	var keepErr error
+	if in.PathPrefix != nil {
+		keep = func(a *Attachment) bool {
 			path, err := entityPath(c, a)
 			if err != nil {
-				return nil, err
+				keepErr = err
+				return false
 			}
-			if !hasPathPrefix(path, in.PathPrefix) {
-				continue
-			}
+			return hasPathPrefix(path, in.PathPrefix)
 		}
-		sel = append(sel, a)
-		seqs = append(seqs, it.Seq)
 	}
-	page, pg, err := paginate(c, "ListEntitiesForPolicy:"+arn, sel, func(i int, _ *Attachment) int64 { return seqs[i] }, in.Marker, in.MaxItems)
+	page, next, err := api.Paginate(c.Tx, c.GlobalScope(), Attachments, q, iamPaging(c, "ListEntitiesForPolicy:"+arn, in.Marker, in.MaxItems), keep)
+	if err == nil {
+		err = keepErr
+	}
 	if err != nil {
 		return nil, err
 	}
+	pg := paging{Truncated: next != nil, Marker: next}
 	out := &iam.ListEntitiesForPolicyOutput{PolicyUsers: []types.PolicyUser{}, PolicyGroups: []types.PolicyGroup{}, PolicyRoles: []types.PolicyRole{},
 		IsTruncated: pg.Truncated, Marker: pg.Marker}
 	for _, a := range page {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 // defaultMaxSessionDuration is a role's MaxSessionDuration when none is given (seconds).
@@ -184,21 +183,13 @@ func purgeRole(c *api.Context, r *Role) error {
 }
 
 func listRoles(c *api.Context, in *iam.ListRolesInput) (*iam.ListRolesOutput, error) {
-	items, err := Roles.List(c.Tx, c.GlobalScope(), store.Query{})
+	page, pg, err := pageStored(c, "ListRoles", Roles, pathQuery(in.PathPrefix), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	var roles []types.Role
-	var seqs []int64
-	for _, it := range items {
-		if hasPathPrefix(aws.ToString(it.Doc.Path), in.PathPrefix) {
-			roles = append(roles, roleSummary(it.Doc))
-			seqs = append(seqs, it.Seq)
-		}
+	roles := make([]types.Role, 0, len(page))
+	for _, r := range page {
+		roles = append(roles, roleSummary(r))
 	}
-	page, pg, err := paginateList(c, "ListRoles", roles, func(i int, _ types.Role) int64 { return seqs[i] }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListRolesOutput{Roles: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+	return &iam.ListRolesOutput{Roles: roles, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

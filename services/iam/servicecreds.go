@@ -152,19 +152,16 @@ func listServiceCredentials(c *api.Context, in *iam.ListServiceSpecificCredentia
 		q.Parent = nameKey(name)
 		listing += ":" + q.Parent
 	}
-	items, err := ServiceCredentials.List(c.Tx, c.GlobalScope(), q)
+	// AllUsers lists every user's: a page is read from the Marker's position.
+	items, next, err := api.Paginate(c.Tx, c.GlobalScope(), ServiceCredentials, q, markerPaging(listing, in.Marker, in.MaxItems), nil)
 	if err != nil {
 		return nil, err
 	}
 	list := []types.ServiceSpecificCredentialMetadata{}
-	for _, it := range items {
-		list = append(list, it.Doc.metadata())
+	for _, sc := range items {
+		list = append(list, sc.metadata())
 	}
-	page, next, truncated, err := pageByMarker(listing, list, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListServiceSpecificCredentialsOutput{ServiceSpecificCredentials: page, Marker: next, IsTruncated: truncated}, nil
+	return &iam.ListServiceSpecificCredentialsOutput{ServiceSpecificCredentials: list, Marker: next, IsTruncated: next != nil}, nil
 }
 
 func resetServiceCredential(c *api.Context, in *iam.ResetServiceSpecificCredentialInput) (*iam.ResetServiceSpecificCredentialOutput, error) {

@@ -40,8 +40,7 @@ type Group struct {
 	types.Group
 	InlinePolicies   []InlinePolicy         `json:",omitempty"`
 	AttachedPolicies []types.AttachedPolicy `json:",omitempty"`
-	// Members holds user names in the order they joined.
-	Members []string `json:",omitempty"`
+	// Its members are GroupMembers records.
 }
 
 // Role is an IAM role. Its AssumeRolePolicyDocument is stored decoded.
@@ -208,10 +207,50 @@ func GetPolicy(c *api.Context, arn string) (*ManagedPolicy, error) {
 	return getPolicy(c.Tx, c.Account(), arn)
 }
 
-// PutPolicy saves a customer-managed policy.
+// PutPolicy saves a customer-managed policy. Index.Parent holds how it is
+// used (policyUse), so that ListPolicies with OnlyAttached reads only the
+// attached ones.
 func PutPolicy(c *api.Context, p *ManagedPolicy) error {
+	n, b, err := policyInUse(c.Tx, c.GlobalScope(), aws.ToString(p.Arn))
+	if err != nil {
+		return err
+	}
 	return Policies.Put(c.Tx, c.GlobalScope(), nameKey(aws.ToString(p.PolicyName)),
-		store.Index{Name: aws.ToString(p.Path), Attr: aws.ToString(p.PolicyId)}, p)
+		store.Index{Name: aws.ToString(p.Path), Attr: aws.ToString(p.PolicyId), Parent: policyUse(n, b)}, p)
+}
+
+// The uses of a managed policy (the Index.Parent of a customer managed one).
+const (
+	usePolicy   = "policy"   // attached as a permissions policy only
+	useBoundary = "boundary" // a permissions boundary only
+	useBoth     = "both"     // both
+)
+
+// policyUse is the use of a policy attached n times as a policy and b times
+// as a boundary; "" when not attached.
+func policyUse(n, b int) string {
+	switch {
+	case n > 0 && b > 0:
+		return useBoth
+	case n > 0:
+		return usePolicy
+	case b > 0:
+		return useBoundary
+	}
+	return ""
+}
+
+// reindexPolicy refreshes the use of the account's customer managed policy
+// arn after an attachment changed (AWS managed policies are not stored).
+func reindexPolicy(c *api.Context, arn string) error {
+	if strings.HasPrefix(anyPartition(arn), awsPolicyARNPrefix) {
+		return nil
+	}
+	p, err := Policies.Get(c.Tx, c.GlobalScope(), nameKey(arn[strings.LastIndex(arn, "/")+1:]))
+	if err != nil || p == nil || aws.ToString(p.Arn) != arn {
+		return err
+	}
+	return PutPolicy(c, p)
 }
 
 // GetInstanceProfile loads an instance profile by name, or fails with NoSuchEntity.
@@ -226,10 +265,15 @@ func GetInstanceProfile(c *api.Context, name string) (*InstanceProfile, error) {
 	return p, nil
 }
 
-// PutInstanceProfile saves an instance profile.
+// PutInstanceProfile saves an instance profile. Index.Parent holds its role
+// (an instance profile holds at most one), so that a role's profiles are
+// found without reading every profile.
 func PutInstanceProfile(c *api.Context, p *InstanceProfile) error {
-	return InstanceProfiles.Put(c.Tx, c.GlobalScope(), nameKey(aws.ToString(p.InstanceProfileName)),
-		store.Index{Name: aws.ToString(p.Path), Attr: aws.ToString(p.InstanceProfileId)}, p)
+	ix := store.Index{Name: aws.ToString(p.Path), Attr: aws.ToString(p.InstanceProfileId)}
+	if len(p.RoleNames) > 0 {
+		ix.Parent = nameKey(p.RoleNames[0])
+	}
+	return InstanceProfiles.Put(c.Tx, c.GlobalScope(), nameKey(aws.ToString(p.InstanceProfileName)), ix, p)
 }
 
 // UserDependent reports whether a user still owns something (an MFA device,

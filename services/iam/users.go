@@ -10,7 +10,6 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 func registerUsers(s *api.Service) {
@@ -135,8 +134,9 @@ func renameUserReferences(c *api.Context, u *User, newName string) error {
 		if err != nil {
 			return err
 		}
-		renameIn(g.Members, oldName, newName)
-		if err := PutGroup(c, g); err != nil {
+		renamed := *u
+		renamed.UserName = aws.String(newName)
+		if err := putMember(c, g, &renamed); err != nil {
 			return err
 		}
 	}
@@ -200,21 +200,13 @@ func deleteUser(c *api.Context, in *iam.DeleteUserInput) (*iam.DeleteUserOutput,
 }
 
 func listUsers(c *api.Context, in *iam.ListUsersInput) (*iam.ListUsersOutput, error) {
-	items, err := Users.List(c.Tx, c.GlobalScope(), store.Query{})
+	page, pg, err := pageStored(c, "ListUsers", Users, pathQuery(in.PathPrefix), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	var users []types.User
-	var seqs []int64
-	for _, it := range items {
-		if hasPathPrefix(aws.ToString(it.Doc.Path), in.PathPrefix) {
-			users = append(users, userSummary(it.Doc))
-			seqs = append(seqs, it.Seq)
-		}
+	users := make([]types.User, 0, len(page))
+	for _, u := range page {
+		users = append(users, userSummary(u))
 	}
-	page, pg, err := paginateList(c, "ListUsers", users, func(i int, _ types.User) int64 { return seqs[i] }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListUsersOutput{Users: page, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
+	return &iam.ListUsersOutput{Users: users, IsTruncated: pg.Truncated, Marker: pg.Marker}, nil
 }

@@ -1,0 +1,192 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
+	"github.com/longshore/longshore/store"
+)
+
+var benchScope = store.Scope{Account: "000000000000"}
+
+// benchPolicyARN is the customer managed policy every held entity uses.
+const benchPolicyARN = "arn:aws:iam::000000000000:policy/bench"
+
+// holdIAM stores n each of users, groups, roles, customer managed policies
+// and instance profiles through the package's own writers, with paths that
+// alternate (/a/, /b/), every user in group g0, every role attached to
+// benchPolicyARN and every instance profile holding its role.
+func holdIAM(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, ^0) }
+
+// What holdKinds stores of each entity, so that a benchmark holds n of its
+// own kind without waiting for the others.
+const (
+	holdUsers = 1 << iota
+	holdGroups
+	holdRoles
+	holdPolicies
+	holdProfiles
+	holdMFA
+)
+
+func holdKinds(tb testing.TB, st *store.Store, n int, kinds int) {
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
+		bench := &ManagedPolicy{Policy: types.Policy{PolicyName: aws.String("bench"), Path: aws.String("/"), Arn: aws.String(benchPolicyARN),
+			PolicyId: aws.String("ANPABENCH"), DefaultVersionId: aws.String("v1"), IsAttachable: true}}
+		g0 := &Group{Group: types.Group{GroupName: aws.String("g0"), Path: aws.String("/"), GroupId: aws.String("AGPA0"), Arn: aws.String("arn:aws:iam::000000000000:group/g0")}}
+		for i := 0; i < n; i++ {
+			path := []string{"/a/", "/b/"}[i%2]
+			name := fmt.Sprintf("e%06d", i)
+			u := &User{User: types.User{UserName: aws.String(name), Path: aws.String(path), UserId: aws.String("AIDA" + name),
+				Arn: aws.String("arn:aws:iam::000000000000:user" + path + name)}, Groups: []string{"g0"}}
+			g := &Group{Group: types.Group{GroupName: aws.String("g" + name), Path: aws.String(path), GroupId: aws.String("AGPA" + name),
+				Arn: aws.String("arn:aws:iam::000000000000:group" + path + "g" + name)}}
+			r := &Role{Role: types.Role{RoleName: aws.String(name), Path: aws.String(path), RoleId: aws.String("AROA" + name),
+				Arn: aws.String("arn:aws:iam::000000000000:role" + path + name), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)},
+				AttachedPolicies: []types.AttachedPolicy{{PolicyArn: aws.String(benchPolicyARN), PolicyName: aws.String("bench")}}}
+			p := &ManagedPolicy{Policy: types.Policy{PolicyName: aws.String("p" + name), Path: aws.String(path), PolicyId: aws.String("ANPA" + name),
+				Arn: aws.String("arn:aws:iam::000000000000:policy" + path + "p" + name), DefaultVersionId: aws.String("v1"), IsAttachable: true},
+				Versions: []types.PolicyVersion{{VersionId: aws.String("v1"), IsDefaultVersion: true, Document: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}}}
+			ip := &InstanceProfile{InstanceProfile: types.InstanceProfile{InstanceProfileName: aws.String("ip" + name), Path: aws.String(path),
+				InstanceProfileId: aws.String("AIPA" + name), Arn: aws.String("arn:aws:iam::000000000000:instance-profile" + path + "ip" + name)},
+				RoleNames: []string{name}}
+			for _, put := range []struct {
+				kind int
+				put  func() error
+			}{
+				{holdUsers, func() error { return PutUser(c, u) }},
+				{holdUsers, func() error { return putMember(c, g0, u) }},
+				{holdGroups, func() error { return PutGroup(c, g) }},
+				{holdRoles, func() error { return PutRole(c, r) }},
+				{holdRoles, func() error { return addAttachment(c, benchPolicyARN, types.EntityTypeRole, name, *r.RoleId, false) }},
+				{holdPolicies, func() error { return PutPolicy(c, p) }},
+				{holdProfiles, func() error { return PutInstanceProfile(c, ip) }},
+				{holdMFA, func() error {
+					return putMFADevice(c, &MFADevice{SerialNumber: "arn:aws:iam::000000000000:mfa/" + name, Name: name, Path: "/"})
+				}},
+			} {
+				if kinds&put.kind == 0 {
+					continue
+				}
+				if err := put.put(); err != nil {
+					return err
+				}
+			}
+		}
+		// The policy last: attaching to a stored policy counts its uses.
+		if err := PutPolicy(c, bench); err != nil {
+			return err
+		}
+		return PutGroup(c, g0)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// benchIAM times the third page of 100 with 1k and 65k of each kind held;
+// the two must cost about the same:
+//
+//	go test ./services/iam -run '^$' -bench 'Page$'
+func benchIAM[In, Out any](b *testing.B, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) {
+	hold := func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) }
+	apitest.BenchThirdPage(b, hold, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		return read(apitest.Read(tb, st, benchScope, fn, in(token)))
+	}, 100)
+}
+
+var hundred = aws.Int32(100)
+
+func BenchmarkListRolesPage(b *testing.B) {
+	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
+		func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
+}
+
+func BenchmarkListRolesPathPrefixPage(b *testing.B) {
+	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput {
+		return &iam.ListRolesInput{Marker: m, MaxItems: hundred, PathPrefix: aws.String("/b/")}
+	}, func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
+}
+
+func BenchmarkListUsersPage(b *testing.B) {
+	benchIAM(b, holdUsers, listUsers, func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, MaxItems: hundred} },
+		func(o *iam.ListUsersOutput) (int, *string) { return len(o.Users), o.Marker })
+}
+
+func BenchmarkListGroupsPage(b *testing.B) {
+	benchIAM(b, holdGroups, listGroups, func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, MaxItems: hundred} },
+		func(o *iam.ListGroupsOutput) (int, *string) { return len(o.Groups), o.Marker })
+}
+
+func BenchmarkListPoliciesLocalPage(b *testing.B) {
+	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput {
+		return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred, Scope: types.PolicyScopeTypeLocal}
+	}, func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
+}
+
+func BenchmarkListPoliciesAllPage(b *testing.B) {
+	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput { return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred} },
+		func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
+}
+
+func BenchmarkListInstanceProfilesPage(b *testing.B) {
+	benchIAM(b, holdProfiles|holdRoles, listInstanceProfiles, func(m *string) *iam.ListInstanceProfilesInput {
+		return &iam.ListInstanceProfilesInput{Marker: m, MaxItems: hundred}
+	}, func(o *iam.ListInstanceProfilesOutput) (int, *string) { return len(o.InstanceProfiles), o.Marker })
+}
+
+func BenchmarkGetGroupPage(b *testing.B) {
+	benchIAM(b, holdUsers, getGroupOp, func(m *string) *iam.GetGroupInput {
+		return &iam.GetGroupInput{GroupName: aws.String("g0"), Marker: m, MaxItems: hundred}
+	}, func(o *iam.GetGroupOutput) (int, *string) { return len(o.Users), o.Marker })
+}
+
+func BenchmarkListEntitiesForPolicyPage(b *testing.B) {
+	benchIAM(b, holdRoles, listEntitiesForPolicy, func(m *string) *iam.ListEntitiesForPolicyInput {
+		return &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(benchPolicyARN), Marker: m, MaxItems: hundred}
+	}, func(o *iam.ListEntitiesForPolicyOutput) (int, *string) { return len(o.PolicyRoles), o.Marker })
+}
+
+func BenchmarkGetAccountAuthorizationDetailsPage(b *testing.B) {
+	benchIAM(b, holdUsers|holdGroups|holdRoles|holdPolicies, getAccountAuthorizationDetails, func(m *string) *iam.GetAccountAuthorizationDetailsInput {
+		return &iam.GetAccountAuthorizationDetailsInput{Marker: m, MaxItems: hundred}
+	}, func(o *iam.GetAccountAuthorizationDetailsOutput) (int, *string) {
+		return len(o.UserDetailList) + len(o.GroupDetailList) + len(o.RoleDetailList) + len(o.Policies), o.Marker
+	})
+}
+
+func BenchmarkListVirtualMFADevicesPage(b *testing.B) {
+	benchIAM(b, holdMFA, listVirtualMFADevices, func(m *string) *iam.ListVirtualMFADevicesInput {
+		return &iam.ListVirtualMFADevicesInput{Marker: m, MaxItems: hundred}
+	}, func(o *iam.ListVirtualMFADevicesOutput) (int, *string) { return len(o.VirtualMFADevices), o.Marker })
+}
+
+// BenchmarkListInstanceProfilesForRole times the one profile of a role with
+// 1k and 65k instance profiles held.
+func BenchmarkListInstanceProfilesForRole(b *testing.B) {
+	for _, n := range []int{1000, 65000} {
+		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
+			st, err := store.Open("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			holdKinds(b, st, n, holdProfiles|holdRoles)
+			in := &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("e000500")}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if out := apitest.Read(b, st, benchScope, listInstanceProfilesForRole, in); len(out.InstanceProfiles) != 1 {
+					b.Fatalf("%d profiles", len(out.InstanceProfiles))
+				}
+			}
+		})
+	}
+}
