@@ -3,6 +3,7 @@ package ecs
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -191,5 +192,76 @@ func TestHeldListingsPageAll(t *testing.T) {
 		if len(svcs) != 1000 || !hasSuffix(svcs[1], "/svc000002") {
 			t.Errorf("%s: %d services from %v", ref, len(svcs), svcs[:2])
 		}
+	}
+}
+
+// holdTasks stores n RUNNING tasks of the default cluster: 1000 of them,
+// spread among the others, of service web, the rest of other services; and
+// as many of service web in another cluster.
+func holdTasks(tb testing.TB, st *store.Store, n int) {
+	holdWrite(tb, st, func(tx *store.Tx) error {
+		if err := putBenchCluster(tx); err != nil {
+			return err
+		}
+		web := &types.Service{ServiceName: aws.String("web"), ClusterArn: aws.String(benchCluster), Status: aws.String(ecscore.ServiceActive),
+			ServiceArn: aws.String("arn:aws:ecs:us-east-1:000000000000:service/default/web")}
+		if err := ecscore.PutService(tx, ecsScope, web); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			group := fmt.Sprintf("service:svc%06d", i)
+			if i%(n/1000) == 0 {
+				group = "service:web"
+			}
+			for _, cluster := range []string{benchCluster, benchCluster + "2"} {
+				if cluster != benchCluster && group != "service:web" {
+					continue
+				}
+				t := &types.Task{TaskArn: aws.String(fmt.Sprintf("%s/task/%032d", cluster, i)), ClusterArn: aws.String(cluster), Group: aws.String(group),
+					DesiredStatus: aws.String(ecscore.TaskRunning), LastStatus: aws.String(ecscore.TaskRunning)}
+				if err := ecscore.PutTask(tx, ecsScope, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkListTasksOfServicePage reads the third 100-task page of one
+// service's 1000 tasks with 1k and 65k tasks held in the cluster:
+//
+//	go test ./services/ecs -run '^$' -bench 'ListTasksOfServicePage'
+func BenchmarkListTasksOfServicePage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdTasks, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := apitest.Read(tb, st, ecsScope, listTasks, &ecs.ListTasksInput{Cluster: aws.String("default"), ServiceName: aws.String("web"), NextToken: token})
+		return len(out.TaskArns), out.NextToken
+	}, 100)
+}
+
+// A service's task pages hold its tasks in its cluster alone, each once.
+func TestListTasksOfServicePages(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	holdTasks(t, st, 3000)
+	in := &ecs.ListTasksInput{Cluster: aws.String("default"), ServiceName: aws.String("web"), MaxResults: aws.Int32(70)}
+	seen := map[string]bool{}
+	for {
+		out := apitest.Read(t, st, ecsScope, listTasks, in)
+		for _, arn := range out.TaskArns {
+			if seen[arn] || !strings.HasPrefix(arn, benchCluster+"/") {
+				t.Fatalf("task %s", arn)
+			}
+			seen[arn] = true
+		}
+		if in.NextToken = out.NextToken; in.NextToken == nil {
+			break
+		}
+	}
+	if len(seen) != 1000 {
+		t.Errorf("%d tasks", len(seen))
 	}
 }
