@@ -170,7 +170,7 @@ func (h *handlers) modifyTrustStore(c *api.Context, in *elb.ModifyTrustStoreInpu
 
 // trustStoreUsers lists the load balancers whose listeners verify clients with a trust store.
 func trustStoreUsers(c *api.Context, arn string) ([]string, error) {
-	items, err := listeners.List(c.Tx, c.Scope(), store.Query{})
+	items, err := listeners.List(c.Tx, c.Scope(), store.Query{Attr: arn})
 	if err != nil {
 		return nil, err
 	}

@@ -11,3 +11,7 @@ UPDATE resources SET attr = coalesce((
           FROM json_each(resources.doc, '$.deployments') AS d
           WHERE json_extract(d.value, '$.status') = 'PRIMARY' LIMIT 1)), '')
 WHERE kind = 'ecs/service' AND attr = '';
+-- ELBv2 listeners keep the trust store they verify clients with in attr, so
+-- that a trust store's associations are found without reading every listener.
+UPDATE resources SET attr = coalesce(json_extract(doc, '$.L.MutualAuthentication.TrustStoreArn'), '')
+WHERE kind = 'elbv2/listener' AND attr = '';
