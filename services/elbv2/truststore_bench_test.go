@@ -63,17 +63,31 @@ func TestTrustStoreAssociationsFromListeners(t *testing.T) {
 	}
 	defer st.Close()
 	holdListeners(t, st, 3000)
+	// A second listener of a load balancer that uses the trust store already.
+	err = st.Write(context.Background(), func(tx *store.Tx) error {
+		lbArn := "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/lb000003/0"
+		return putListener(tx, benchScope, &listener{L: types.Listener{ListenerArn: aws.String(lbArn + "/listener/second"), LoadBalancerArn: aws.String(lbArn),
+			MutualAuthentication: &types.MutualAuthenticationAttributes{Mode: aws.String("verify"), TrustStoreArn: aws.String(benchTrustStore)}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := &handlers{}
 	in := &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: aws.String(benchTrustStore), PageSize: aws.Int32(400)}
-	n := 0
+	seen := map[string]bool{}
 	for {
 		out := elbCall(t, st, "DescribeTrustStoreAssociations", h.describeTrustStoreAssociations, in)
-		n += len(out.TrustStoreAssociations)
+		for _, a := range out.TrustStoreAssociations {
+			if seen[*a.ResourceArn] {
+				t.Fatalf("%s listed twice", *a.ResourceArn)
+			}
+			seen[*a.ResourceArn] = true
+		}
 		if in.Marker = out.NextMarker; in.Marker == nil {
 			break
 		}
 	}
-	if n != 1000 {
-		t.Errorf("%d associations", n)
+	if len(seen) != 1000 {
+		t.Errorf("%d associations", len(seen))
 	}
 }
