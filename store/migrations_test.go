@@ -24,6 +24,13 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T05:06:07.000000001+02:00"}, "2026-03-04T03:06:07.000000001Z"},
 		{"0015_alarm_history_order.sql", "cloudwatch/alarm-history", "", "a", "", rawDoc{"Timestamp": "2026-03-04T00:30:00.5-01:00"}, "2026-03-04T01:30:00.500000000Z"},
 		{"0016_instance_state_attr.sql", "ec2/instance", "subnet-1", "", "stopping", rawDoc{}, "stopping"},
+		{"0021_paging_attrs.sql", "ecs/service", "cluster", "web", "ACTIVE", rawDoc{"deployments": []any{
+			rawDoc{"status": "ACTIVE", "serviceConnectConfiguration": rawDoc{"namespace": "old.local"}},
+			rawDoc{"status": "PRIMARY", "serviceConnectConfiguration": rawDoc{"namespace": "arn:aws:servicediscovery:us-east-1:1:namespace/ns-abc"}}}}, "ns-abc"},
+		{"0021_paging_attrs.sql", "ecs/service", "cluster", "api", "ACTIVE", rawDoc{"deployments": []any{
+			rawDoc{"status": "PRIMARY", "serviceConnectConfiguration": rawDoc{"namespace": "app.local"}}}}, "app.local"},
+		{"0021_paging_attrs.sql", "elbv2/listener", "lb", "", "", rawDoc{"L": rawDoc{"MutualAuthentication": rawDoc{"Mode": "verify",
+			"TrustStoreArn": "arn:aws:elasticloadbalancing:us-east-1:1:truststore/ts/1"}}}, "arn:aws:elasticloadbalancing:us-east-1:1:truststore/ts/1"},
 	}
 	for _, c := range cases {
 		s := openFor(t, "")

@@ -80,8 +80,11 @@ func describeScalingActivities(c *api.Context, in *applicationautoscaling.Descri
 	}
 	paging := describePaging("DescribeScalingActivities", in.ServiceNamespace, in.NextToken, in.MaxResults)
 	paging.Desc = true // newest first
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId),
-		Attr: string(in.ScalableDimension)}, paging, func(a *types.ScalingActivity) bool {
+	q, inNamespace := byResource(in.ServiceNamespace, in.ResourceId)
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Activities, q, paging, func(a *types.ScalingActivity) bool {
+		if !inNamespace(a.ServiceNamespace) || (in.ScalableDimension != "" && a.ScalableDimension != in.ScalableDimension) {
+			return false
+		}
 		return len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities)
 	})
 	if err != nil {

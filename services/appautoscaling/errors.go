@@ -8,6 +8,7 @@ import (
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 func errValidation(format string, args ...any) error {
@@ -50,4 +51,15 @@ func nameSet(names []string) map[string]bool {
 func errNoTarget(ns types.ServiceNamespace, resourceID string, dim types.ScalableDimension) error {
 	return apierror.New("ObjectNotFoundException", "%s", fmt.Sprintf(
 		"No scalable target registered for service namespace: %s, resource ID: %s, scalable dimension: %s", ns, resourceID, dim))
+}
+
+// byResource is the store query of a Describe call's namespace and optional
+// resource id. With a resource id it seeks the id alone (the name index), so
+// that a page reads that resource's documents and not the whole namespace's;
+// inNamespace then keeps the documents of the namespace asked for.
+func byResource(ns types.ServiceNamespace, resourceID *string) (q store.Query, inNamespace func(types.ServiceNamespace) bool) {
+	if id := aws.ToString(resourceID); id != "" {
+		return store.Query{Name: id}, func(got types.ServiceNamespace) bool { return got == ns }
+	}
+	return store.Query{Parent: string(ns)}, func(types.ServiceNamespace) bool { return true }
 }

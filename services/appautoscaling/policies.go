@@ -228,10 +228,11 @@ func describeScalingPolicies(c *api.Context, in *applicationautoscaling.Describe
 		return nil, err
 	}
 	names := nameSet(in.PolicyNames)
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
+	q, inNamespace := byResource(in.ServiceNamespace, in.ResourceId)
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, q,
 		describePaging("DescribeScalingPolicies", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *policyRecord) bool {
 			p := d.Policy
-			return (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
+			return inNamespace(p.ServiceNamespace) && (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])
 		})
 	if err != nil {
 		return nil, err

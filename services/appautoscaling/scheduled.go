@@ -102,10 +102,11 @@ func describeScheduledActions(c *api.Context, in *applicationautoscaling.Describ
 		return nil, err
 	}
 	names := nameSet(in.ScheduledActionNames)
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, store.Query{Parent: string(in.ServiceNamespace), Name: aws.ToString(in.ResourceId)},
+	q, inNamespace := byResource(in.ServiceNamespace, in.ResourceId)
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, q,
 		describePaging("DescribeScheduledActions", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *scheduledRecord) bool {
 			a := d.Action
-			return (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
+			return inNamespace(a.ServiceNamespace) && (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])
 		})
 	if err != nil {
 		return nil, err

@@ -160,28 +160,46 @@ func listAttributes(c *api.Context, in *ecs.ListAttributesInput) (*ecs.ListAttri
 	}
 	clusterArn := aws.ToString(cl.ClusterArn)
 	scope := "ecs:ListAttributes:" + clusterArn + ":" + aws.ToString(in.AttributeName) + ":" + aws.ToString(in.AttributeValue)
-	items, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn})
-	if err != nil {
-		return nil, err
-	}
-	// A position is the instance's row and the attribute's index in it.
-	var attrs []store.Item[types.Attribute]
-	for _, it := range items {
-		if aws.ToString(it.Doc.Status) == "INACTIVE" {
-			continue
+	// A position is the instance's row and the attribute's index in it, so a
+	// page reads the cluster's instances from the token's instance on.
+	read := func(after int64, n int) ([]store.Item[types.Attribute], error) {
+		var attrs []store.Item[types.Attribute]
+		from := after >> 16
+		if after > 0 {
+			from-- // the token's instance may hold more after its attribute
 		}
-		for i, a := range it.Doc.Attributes {
-			if in.AttributeName != nil && aws.ToString(a.Name) != *in.AttributeName {
-				continue
+		for len(attrs) < n {
+			items, err := ecscore.ContainerInstances.List(c.Tx, c.Scope(), store.Query{Parent: clusterArn, AfterSeq: from, Limit: n})
+			if err != nil {
+				return nil, err
 			}
-			if in.AttributeValue != nil && aws.ToString(a.Value) != *in.AttributeValue {
-				continue
+			for _, it := range items {
+				from = it.Seq
+				if aws.ToString(it.Doc.Status) == "INACTIVE" {
+					continue
+				}
+				for i, a := range it.Doc.Attributes {
+					pos := it.Seq<<16 | int64(i)
+					if pos <= after {
+						continue
+					}
+					if in.AttributeName != nil && aws.ToString(a.Name) != *in.AttributeName {
+						continue
+					}
+					if in.AttributeValue != nil && aws.ToString(a.Value) != *in.AttributeValue {
+						continue
+					}
+					attrs = append(attrs, store.Item[types.Attribute]{Seq: pos, Doc: &types.Attribute{Name: a.Name, Value: a.Value,
+						TargetId: it.Doc.ContainerInstanceArn, TargetType: types.TargetTypeContainerInstance}})
+				}
 			}
-			attrs = append(attrs, store.Item[types.Attribute]{Seq: it.Seq<<16 | int64(i), Doc: &types.Attribute{Name: a.Name, Value: a.Value,
-				TargetId: it.Doc.ContainerInstanceArn, TargetType: types.TargetTypeContainerInstance}})
+			if len(items) < n {
+				break
+			}
 		}
+		return attrs, nil
 	}
-	page, next, err := api.PaginateItems(attrs, ecsPaging(scope, in.NextToken, size), nil)
+	page, next, err := api.PaginateFunc(ecsPaging(scope, in.NextToken, size), read, nil)
 	if err != nil {
 		return nil, err
 	}

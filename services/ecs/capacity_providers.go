@@ -408,13 +408,26 @@ func describeCapacityProviders(c *api.Context, in *ecs.DescribeCapacityProviders
 	if err != nil {
 		return nil, err
 	}
-	custom, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	items := append([]store.Item[types.CapacityProvider]{
-		{Seq: -2, Doc: builtinCapacityProvider(c, "FARGATE")}, {Seq: -1, Doc: builtinCapacityProvider(c, "FARGATE_SPOT")}}, custom...)
-	all, next, err := api.PaginateItems(items, ecsPaging("ecs:DescribeCapacityProviders", in.NextToken, size), nil)
+	// A page reads the account's own from the token's position only.
+	builtins := []store.Item[types.CapacityProvider]{
+		{Seq: -2, Doc: builtinCapacityProvider(c, "FARGATE")}, {Seq: -1, Doc: builtinCapacityProvider(c, "FARGATE_SPOT")}}
+	all, next, err := api.PaginateFunc(ecsPaging("ecs:DescribeCapacityProviders", in.NextToken, size), func(after int64, n int) ([]store.Item[types.CapacityProvider], error) {
+		var items []store.Item[types.CapacityProvider]
+		if after <= 0 {
+			for _, b := range builtins {
+				if after == 0 || b.Seq > after {
+					items = append(items, b)
+				}
+			}
+			after = 0
+		}
+		custom, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{AfterSeq: after, Limit: n})
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, custom...)
+		return items[:min(n, len(items))], nil
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -457,7 +457,8 @@ func listContainerInstances(c *api.Context, in *ecs.ListContainerInstancesInput)
 		return filter.Match(d, placed...)
 	}
 	scope := "ecs:ListContainerInstances:" + clusterArn + ":" + string(in.Status) + ":" + aws.ToString(in.Filter)
-	items, next, err := scanPage(c, ecscore.ContainerInstances, store.Query{Parent: clusterArn}, scope, in.NextToken, size, keep)
+	// A status asked for is sought in the index, not among every instance.
+	items, next, err := scanPage(c, ecscore.ContainerInstances, store.Query{Parent: clusterArn, Status: string(in.Status)}, scope, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}

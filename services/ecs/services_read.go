@@ -102,7 +102,10 @@ func listServicesByNamespace(c *api.Context, in *ecs.ListServicesByNamespaceInpu
 		sc := currentSettings(s).ServiceConnect
 		return sc != nil && sameNamespace(aws.ToString(sc.Namespace), ns)
 	}
-	page, next, err := scanPage(c, ecscore.Services, store.Query{Status: ecscore.ServiceActive}, "ecs:ListServicesByNamespace:"+ns, in.NextToken, size, keep)
+	// Services are stored with their namespace's key in Attr: a page reads
+	// only the services of that namespace.
+	q := store.Query{Status: ecscore.ServiceActive, Attr: ecscore.NamespaceKey(ns)}
+	page, next, err := scanPage(c, ecscore.Services, q, "ecs:ListServicesByNamespace:"+ns, in.NextToken, size, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +124,7 @@ func sameNamespace(a, b string) bool {
 	if a == b {
 		return true
 	}
-	last := func(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
-	return last(a) == last(b)
+	return ecscore.NamespaceKey(a) == ecscore.NamespaceKey(b)
 }
 
 // missingServiceARN is the arn of a DescribeServices failure. For a service

@@ -383,9 +383,19 @@ func listTasks(c *api.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, er
 		}
 	}
 	family, startedBy, launchType := aws.ToString(in.Family), aws.ToString(in.StartedBy), in.LaunchType
+	// A service's or daemon's tasks are found through their group (the name
+	// index) rather than among every task of the cluster; the cluster is
+	// then checked on each, since a group names no cluster.
+	inCluster := q.Name != ""
+	if inCluster {
+		q.Parent = ""
+	}
 	var keep func(t *types.Task) bool
-	if family != "" || startedBy != "" || launchType != "" {
+	if family != "" || startedBy != "" || launchType != "" || inCluster {
 		keep = func(t *types.Task) bool {
+			if inCluster && aws.ToString(t.ClusterArn) != clusterArn {
+				return false
+			}
 			if family != "" && taskFamily(aws.ToString(t.TaskDefinitionArn)) != family {
 				return false
 			}

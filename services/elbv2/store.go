@@ -65,7 +65,13 @@ func putTargetGroup(tx *store.Tx, sc store.Scope, tg *targetGroup) error {
 }
 
 func putListener(tx *store.Tx, sc store.Scope, l *listener) error {
-	return listeners.Put(tx, sc, *l.L.ListenerArn, store.Index{Parent: *l.L.LoadBalancerArn}, l)
+	// Attr is the trust store the listener verifies clients with, so that a
+	// trust store's users are found without reading every listener.
+	var trustStore string
+	if m := l.L.MutualAuthentication; m != nil {
+		trustStore = aws.ToString(m.TrustStoreArn)
+	}
+	return listeners.Put(tx, sc, *l.L.ListenerArn, store.Index{Parent: *l.L.LoadBalancerArn, Attr: trustStore}, l)
 }
 
 func putRule(tx *store.Tx, sc store.Scope, r *rule) error {

@@ -170,7 +170,7 @@ func (h *handlers) modifyTrustStore(c *api.Context, in *elb.ModifyTrustStoreInpu
 
 // trustStoreUsers lists the load balancers whose listeners verify clients with a trust store.
 func trustStoreUsers(c *api.Context, arn string) ([]string, error) {
-	items, err := listeners.List(c.Tx, c.Scope(), store.Query{})
+	items, err := listeners.List(c.Tx, c.Scope(), store.Query{Attr: arn})
 	if err != nil {
 		return nil, err
 	}
@@ -318,17 +318,27 @@ func (h *handlers) describeTrustStoreAssociations(c *api.Context, in *elb.Descri
 	if err != nil {
 		return nil, err
 	}
-	users, err := trustStoreUsers(c, *ts.TS.TrustStoreArn)
+	// A page reads the trust store's listeners from the marker's position (they
+	// keep it in attr); a load balancer is listed at the first of its
+	// listeners that uses the trust store.
+	arn := *ts.TS.TrustStoreArn
+	var keepErr error
+	users, next, err := api.Paginate(c.Tx, c.Scope(), listeners, store.Query{Attr: arn}, markerPaging(c, arn, in.Marker, in.PageSize), func(l *listener) bool {
+		first, err := listeners.List(c.Tx, c.Scope(), store.Query{Parent: *l.L.LoadBalancerArn, Attr: arn, Limit: 1})
+		if err != nil {
+			keepErr = err
+		}
+		return err == nil && len(first) == 1 && first[0].ID == *l.L.ListenerArn
+	})
+	if err == nil {
+		err = keepErr
+	}
 	if err != nil {
 		return nil, err
 	}
-	assoc := []types.TrustStoreAssociation{}
-	for _, arn := range users {
-		assoc = append(assoc, types.TrustStoreAssociation{ResourceArn: aws.String(arn)})
-	}
-	pg, next, err := api.PaginateSlice(assoc, markerPaging(c, *ts.TS.TrustStoreArn, in.Marker, in.PageSize), nil)
-	if err != nil {
-		return nil, err
+	pg := []types.TrustStoreAssociation{}
+	for _, l := range users {
+		pg = append(pg, types.TrustStoreAssociation{ResourceArn: l.L.LoadBalancerArn})
 	}
 	return &elb.DescribeTrustStoreAssociationsOutput{TrustStoreAssociations: pg, NextMarker: next}, nil
 }

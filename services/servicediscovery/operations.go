@@ -99,7 +99,14 @@ func listOperations(c *api.Context, in *sd.ListOperationsInput) (*sd.ListOperati
 		}
 		return true
 	}
-	page, next, err := api.Paginate(c.Tx, c.Scope(), operations, store.Query{},
+	// Operations keep their type in Attr: a filter on one type reads those alone.
+	var q store.Query
+	for _, f := range in.Filters {
+		if f.Name == types.OperationFilterNameType && len(f.Values) == 1 && f.Values[0] != "" {
+			q.Attr = f.Values[0]
+		}
+	}
+	page, next, err := api.Paginate(c.Tx, c.Scope(), operations, q,
 		api.Paging{Listing: "servicediscovery:ListOperations", Token: in.NextToken, Size: pageSize(in.MaxResults, 100), BadToken: badToken()}, keep)
 	if err != nil {
 		return nil, err

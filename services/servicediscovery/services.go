@@ -153,7 +153,16 @@ func listServices(c *api.Context, in *sd.ListServicesInput) (*sd.ListServicesOut
 		}
 		return true
 	}
-	page, next, err := api.Paginate(c.Tx, c.Scope(), services, store.Query{},
+	// A filter on one namespace reads that namespace's services alone.
+	var q store.Query
+	for _, f := range in.Filters {
+		if f.Name == types.ServiceFilterNameNamespaceId && len(f.Values) == 1 && f.Condition != types.FilterConditionBeginsWith {
+			if q.Parent = idOf(f.Values[0], "namespace"); q.Parent == "" {
+				q.Parent = "\x00" // an ARN of another kind names no namespace
+			}
+		}
+	}
+	page, next, err := api.Paginate(c.Tx, c.Scope(), services, q,
 		api.Paging{Listing: "servicediscovery:ListServices", Token: in.NextToken, Size: pageSize(in.MaxResults, 100), BadToken: badToken()}, keep)
 	if err != nil {
 		return nil, err

@@ -15,9 +15,33 @@ func TaskIndex(t *types.Task) store.Index {
 		Status: aws.ToString(t.DesiredStatus), Attr: aws.ToString(t.ContainerInstanceArn)}
 }
 
-// ServiceIndex is how a service is indexed in the store.
+// ServiceIndex is how a service is indexed in the store. Attr is the
+// Service Connect namespace it uses (ServiceNamespaceKey), so that a page of
+// ListServicesByNamespace reads only that namespace's services.
 func ServiceIndex(s *types.Service) store.Index {
-	return store.Index{Parent: aws.ToString(s.ClusterArn), Name: aws.ToString(s.ServiceName), Status: aws.ToString(s.Status)}
+	return store.Index{Parent: aws.ToString(s.ClusterArn), Name: aws.ToString(s.ServiceName), Status: aws.ToString(s.Status),
+		Attr: ServiceNamespaceKey(s)}
+}
+
+// ServiceNamespaceKey is the Service Connect namespace of a service's
+// PRIMARY deployment as NamespaceKey gives it, "" when it has none.
+func ServiceNamespaceKey(s *types.Service) string {
+	for _, d := range s.Deployments {
+		if aws.ToString(d.Status) == DeploymentPrimary {
+			if d.ServiceConnectConfiguration != nil {
+				return NamespaceKey(aws.ToString(d.ServiceConnectConfiguration.Namespace))
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// NamespaceKey is what a Cloud Map namespace reference (a name, an id or an
+// ARN) is compared by: its last path segment, the namespace id of an ARN.
+// Migration 0021 computes the same in SQL for services stored before.
+func NamespaceKey(ref string) string {
+	return ref[strings.LastIndexByte(ref, '/')+1:]
 }
 
 // ClusterIndex is how a cluster is indexed in the store.
