@@ -1,0 +1,195 @@
+package ec2
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
+	"github.com/longshore/longshore/store"
+)
+
+// holding stores the default network, then n documents that put makes,
+// straight through the store.
+func holding(put func(c *api.Context, i int) error) func(tb testing.TB, st *store.Store, n int) {
+	return func(tb testing.TB, st *store.Store, n int) {
+		err := st.Write(context.Background(), func(tx *store.Tx) error {
+			if err := EnsureDefaults(tx, benchScope.Account, benchScope.Region); err != nil {
+				return err
+			}
+			c := contextFor(tx, benchScope.Account, benchScope.Region)
+			for i := 0; i < n; i++ {
+				if err := put(c, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func nameTag(name string) []types.Tag {
+	return []types.Tag{{Key: aws.String("Name"), Value: aws.String(name)}}
+}
+
+var holdSubnets = holding(func(c *api.Context, i int) error {
+	return subnetKind.put(c, &types.Subnet{SubnetId: aws.String(fmt.Sprintf("subnet-%017x", i)), VpcId: aws.String("vpc-x"),
+		CidrBlock: aws.String(fmt.Sprintf("10.%d.%d.0/24", i/256%256, i%256)), State: types.SubnetStateAvailable, Tags: nameTag(fmt.Sprint("s", i))})
+})
+
+var holdVpcs = holding(func(c *api.Context, i int) error {
+	return vpcKind.put(c, &types.Vpc{VpcId: aws.String(fmt.Sprintf("vpc-%017x", i)), CidrBlock: aws.String("10.0.0.0/16"),
+		State: types.VpcStateAvailable, Tags: nameTag(fmt.Sprint("v", i))})
+})
+
+var holdRouteTables = holding(func(c *api.Context, i int) error {
+	return putRouteTable(c, &types.RouteTable{RouteTableId: aws.String(fmt.Sprintf("rtb-%017x", i)), VpcId: aws.String("vpc-x"),
+		Routes: []types.Route{{DestinationCidrBlock: aws.String("10.0.0.0/16"), GatewayId: aws.String("local")}}})
+})
+
+var holdInterfaces = holding(func(c *api.Context, i int) error {
+	return eniKind.put(c, &types.NetworkInterface{NetworkInterfaceId: aws.String(fmt.Sprintf("eni-%017x", i)), SubnetId: aws.String("subnet-x"),
+		VpcId: aws.String("vpc-x"), Status: types.NetworkInterfaceStatusInUse, PrivateIpAddress: aws.String("10.0.0.1")})
+})
+
+// holdTemplates stores n launch templates of one version each.
+var holdTemplates = holding(func(c *api.Context, i int) error {
+	id := fmt.Sprintf("lt-%017x", i)
+	lt := &types.LaunchTemplate{LaunchTemplateId: aws.String(id), LaunchTemplateName: aws.String(fmt.Sprint("t", i)),
+		DefaultVersionNumber: aws.Int64(1), LatestVersionNumber: aws.Int64(1), CreateTime: aws.Time(time.Unix(0, 0))}
+	if err := templateKind.put(c, lt); err != nil {
+		return err
+	}
+	return putVersion(c, &types.LaunchTemplateVersion{LaunchTemplateId: aws.String(id), LaunchTemplateName: lt.LaunchTemplateName,
+		VersionNumber: aws.Int64(1), LaunchTemplateData: &types.ResponseLaunchTemplateData{ImageId: aws.String("ami-1"), InstanceType: types.InstanceTypeT3Micro}})
+})
+
+// holdVersions stores one launch template of n versions.
+var holdVersions = holding(func(c *api.Context, i int) error {
+	id := "lt-00000000000000001"
+	lt := &types.LaunchTemplate{LaunchTemplateId: aws.String(id), LaunchTemplateName: aws.String("t"),
+		DefaultVersionNumber: aws.Int64(1), LatestVersionNumber: aws.Int64(int64(i + 1)), CreateTime: aws.Time(time.Unix(0, 0))}
+	if err := templateKind.put(c, lt); err != nil {
+		return err
+	}
+	return putVersion(c, &types.LaunchTemplateVersion{LaunchTemplateId: aws.String(id), LaunchTemplateName: lt.LaunchTemplateName,
+		VersionNumber: aws.Int64(int64(i + 1)), LaunchTemplateData: &types.ResponseLaunchTemplateData{ImageId: aws.String("ami-1")}})
+})
+
+var holdKeyPairs = holding(func(c *api.Context, i int) error {
+	return keyKind.put(c, &keyPair{types.KeyPairInfo{KeyPairId: aws.String(fmt.Sprintf("key-%017x", i)), KeyName: aws.String(fmt.Sprintf("k%06d", i)),
+		KeyType: types.KeyTypeRsa, KeyFingerprint: aws.String("f")}})
+})
+
+var holdNatGateways = holding(func(c *api.Context, i int) error {
+	return natKind.put(c, &types.NatGateway{NatGatewayId: aws.String(fmt.Sprintf("nat-%017x", i)), SubnetId: aws.String("subnet-x"),
+		VpcId: aws.String("vpc-x"), State: types.NatGatewayStateAvailable, CreateTime: aws.Time(time.Unix(0, 0))})
+})
+
+// holdInstances stores n running instances with a root volume each, one
+// in ten a t3.
+var holdInstances = holding(func(c *api.Context, i int) error {
+	itype := types.InstanceTypeM5Large
+	if i%10 == 0 {
+		itype = types.InstanceTypeT3Micro
+	}
+	return instanceKind.put(c, &Instance{Instance: types.Instance{InstanceId: aws.String(fmt.Sprintf("i-%017x", i)), InstanceType: itype,
+		State: stateOf(types.InstanceStateNameRunning), Placement: &types.Placement{AvailabilityZone: aws.String("us-east-1a")},
+		ImageId: aws.String("ami-0123456789"), BlockDeviceMappings: []types.InstanceBlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"),
+			Ebs: &types.EbsInstanceBlockDevice{VolumeId: aws.String(fmt.Sprintf("vol-%017x", i)), Status: types.AttachmentStatusAttached}}}},
+		ReservationID: fmt.Sprintf("r-%017x", i), StateSince: time.Unix(0, 0)})
+})
+
+func BenchmarkDescribeSubnetsPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdSubnets, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeSubnets, &sdk.DescribeSubnetsInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.Subnets), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeVpcsPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdVpcs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeVpcs, &sdk.DescribeVpcsInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.Vpcs), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeRouteTablesPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdRouteTables, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeRouteTables, &sdk.DescribeRouteTablesInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.RouteTables), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeNetworkInterfacesPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdInterfaces, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeNetworkInterfaces, &sdk.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.NetworkInterfaces), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeLaunchTemplatesPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeLaunchTemplates, &sdk.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.LaunchTemplates), out.NextToken
+	}, 100)
+}
+
+// Every template's versions, without naming one.
+func BenchmarkDescribeLaunchTemplateVersionsPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.LaunchTemplateVersions), out.NextToken
+	}, 100)
+}
+
+// One template's versions.
+func BenchmarkDescribeLaunchTemplateVersionsOfOnePage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdVersions, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("t"),
+			MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.LaunchTemplateVersions), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeVolumesPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeVolumes, &sdk.DescribeVolumesInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.Volumes), out.NextToken
+	}, 100)
+}
+
+// One instance in ten is burstable: a page reads about ten times itself.
+func BenchmarkDescribeInstanceCreditSpecificationsPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeInstanceCreditSpecifications, &sdk.DescribeInstanceCreditSpecificationsInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.InstanceCreditSpecifications), out.NextToken
+	}, 100)
+}
+
+func BenchmarkDescribeNatGatewaysPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdNatGateways, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		describe := func(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
+			return describeNatGateways(c, in, time.Second)
+		}
+		out := ec2Call(tb, st, describe, &sdk.DescribeNatGatewaysInput{MaxResults: aws.Int32(100), NextToken: token})
+		return len(out.NatGateways), out.NextToken
+	}, 100)
+}
+
+// DescribeKeyPairs has no paging: three named key pairs are the page.
+func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdKeyPairs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeKeyPairs, &sdk.DescribeKeyPairsInput{KeyNames: []string{"k000500", "k000003", "k000900"}})
+		return len(out.KeyPairs), nil
+	}, 3)
+}
