@@ -193,3 +193,56 @@ func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) {
 		return len(out.KeyPairs), nil
 	}, 3)
 }
+
+// holdRules stores n security group rules, a hundred to a group.
+var holdRules = holding(func(c *api.Context, i int) error {
+	return ruleKind.put(c, &types.SecurityGroupRule{SecurityGroupRuleId: aws.String(fmt.Sprintf("sgr-%017x", i)),
+		GroupId: aws.String(fmt.Sprintf("sg-%06d", i/100)), IpProtocol: aws.String("tcp"), FromPort: aws.Int32(int32(i % 100)), ToPort: aws.Int32(int32(i % 100))})
+})
+
+// One group's rules among every other group's: the group-id filter lists through the Parent index.
+func BenchmarkDescribeSecurityGroupRulesOfGroupPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdRules, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := ec2Call(tb, st, describeSecurityGroupRules, &sdk.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(20), NextToken: token,
+			Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{"sg-000007"}}}})
+		return len(out.SecurityGroupRules), out.NextToken
+	}, 20)
+}
+
+// A filter on the Parent column with one literal value reads through the
+// index and pages as the scan does; a wildcard or several values scan.
+func TestParentFilterPages(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	holdRules(t, st, 500)
+	walk := func(filters ...types.Filter) string {
+		var got []string
+		in := &sdk.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(7), Filters: filters}
+		for pages := 0; pages < 100; pages++ {
+			out := ec2Call(t, st, describeSecurityGroupRules, in)
+			for _, r := range out.SecurityGroupRules {
+				got = append(got, *r.SecurityGroupRuleId)
+			}
+			if in.NextToken = out.NextToken; in.NextToken == nil {
+				break
+			}
+		}
+		return fmt.Sprintf("%d %s %s", len(got), got[0], got[len(got)-1])
+	}
+	groupID := func(v ...string) types.Filter { return types.Filter{Name: aws.String("group-id"), Values: v} }
+	if got := walk(groupID("sg-000003")); got != "100 sgr-0000000000000012c sgr-0000000000000018f" {
+		t.Errorf("one group: %s", got)
+	}
+	if got := walk(groupID("sg-00000?")); got != "500 sgr-00000000000000000 sgr-000000000000001f3" {
+		t.Errorf("a wildcard: %s", got)
+	}
+	if got := walk(groupID("sg-000001", "sg-000003")); got != "200 sgr-00000000000000064 sgr-0000000000000018f" {
+		t.Errorf("two groups: %s", got)
+	}
+	if got := walk(groupID("sg-000001"), types.Filter{Name: aws.String("security-group-rule-id"), Values: []string{"sgr-0000000000000006*"}}); got != "12 sgr-00000000000000064 sgr-0000000000000006f" {
+		t.Errorf("one group and a rule id: %s", got)
+	}
+}

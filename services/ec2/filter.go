@@ -93,6 +93,24 @@ type listing[T any] struct {
 	fields   func(*T) fields
 	filters  []string // the filter names the call knows
 	notFound func(id string) error
+	// parent is the filter whose value the kind keeps in its Parent column
+	// (a subnet's vpc-id): one literal value of it lists through that index.
+	parent string
+}
+
+// indexed is the store query that a listing's filters allow: the Parent
+// index when a filter on parent names one literal value (every filter is
+// still applied to what is read).
+func (l listing[T]) indexed(filters []types.Filter) store.Query {
+	if l.parent == "" {
+		return store.Query{}
+	}
+	for _, f := range filters {
+		if name := aws.ToString(f.Name); kebab(name) == l.parent && len(f.Values) == 1 && !strings.ContainsAny(f.Values[0], `*?\`) && f.Values[0] != "" {
+			return store.Query{Parent: f.Values[0]}
+		}
+	}
+	return store.Query{}
 }
 
 // paging is the listing's page, its token signed for the listing (with
@@ -135,7 +153,7 @@ func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), i
 		known[n] = true
 	}
 	var failed error
-	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, store.Query{}, l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
+	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, l.indexed(filters), l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
 		if failed != nil {
 			return false
 		}

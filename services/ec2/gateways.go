@@ -232,7 +232,7 @@ func deleteNatGateway(c *api.Context, in *sdk.DeleteNatGatewayInput, delay time.
 	return &sdk.DeleteNatGatewayOutput{NatGatewayId: n.NatGatewayId}, natKind.put(c, n)
 }
 
-var natListing = listing[types.NatGateway]{op: "DescribeNatGateways",
+var natListing = listing[types.NatGateway]{op: "DescribeNatGateways", parent: "vpc-id",
 	id:   func(n *types.NatGateway) string { return aws.ToString(n.NatGatewayId) },
 	tags: func(n *types.NatGateway) []types.Tag { return n.Tags },
 	fields: func(n *types.NatGateway) fields {

@@ -137,7 +137,7 @@ func contextOwner(inst *Instance) *string {
 	return &s
 }
 
-var instanceListing = listing[Instance]{op: "DescribeInstances",
+var instanceListing = listing[Instance]{op: "DescribeInstances", parent: "subnet-id",
 	id:     func(i *Instance) string { return aws.ToString(i.InstanceId) },
 	tags:   func(i *Instance) []types.Tag { return i.Tags },
 	fields: instanceFields,
