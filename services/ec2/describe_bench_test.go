@@ -246,3 +246,50 @@ func TestParentFilterPages(t *testing.T) {
 		t.Errorf("one group and a rule id: %s", got)
 	}
 }
+
+// Instance status pages the running instances through the state index, and
+// every instance when all are asked for.
+func TestDescribeInstanceStatusPages(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	err = st.Write(context.Background(), func(tx *store.Tx) error {
+		c := contextFor(tx, benchScope.Account, benchScope.Region)
+		for i, s := range []types.InstanceStateName{"running", "stopped", "running", "stopped", "running", "pending"} {
+			inst := &Instance{Instance: types.Instance{InstanceId: aws.String(fmt.Sprint("i-", i)), State: stateOf(s), Placement: &types.Placement{}},
+				StateSince: now.Add(-time.Hour)}
+			if err := instanceKind.put(c, inst); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk := func(all bool) string {
+		var got []string
+		in := &sdk.DescribeInstanceStatusInput{MaxResults: aws.Int32(5), IncludeAllInstances: aws.Bool(all)}
+		for pages := 0; pages < 10; pages++ {
+			out := ec2Call(t, st, describeInstanceStatus, in)
+			for _, s := range out.InstanceStatuses {
+				got = append(got, *s.InstanceId)
+			}
+			if in.NextToken = out.NextToken; in.NextToken == nil {
+				break
+			}
+		}
+		return fmt.Sprint(got)
+	}
+	// i-5 was pending long enough to run.
+	if got := walk(false); got != "[i-0 i-2 i-4 i-5]" {
+		t.Errorf("running: %s", got)
+	}
+	if got := walk(true); got != "[i-0 i-1 i-2 i-3 i-4 i-5]" {
+		t.Errorf("all: %s", got)
+	}
+}

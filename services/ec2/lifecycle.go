@@ -357,6 +357,10 @@ func describeInstanceStatus(c *api.Context, in *sdk.DescribeInstanceStatusInput)
 	if len(ids) > 0 {
 		out, next, err = l.run(c, named, ids, in.Filters, in.MaxResults, in.NextToken)
 	} else {
+		if !all {
+			// Settled, the running instances are those whose Attr says so (0016).
+			l.base = store.Query{Attr: string(types.InstanceStateNameRunning)}
+		}
 		out, next, err = l.page(c, instanceKind, func(inst *Instance) (*Instance, error) {
 			if !all && inst.State.Name != types.InstanceStateNameRunning {
 				return nil, nil
