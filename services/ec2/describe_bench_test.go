@@ -3,6 +3,8 @@ package ec2
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,90 +111,96 @@ var holdInstances = holding(func(c *api.Context, i int) error {
 		ReservationID: fmt.Sprintf("r-%017x", i), StateSince: time.Unix(0, 0)})
 })
 
-func BenchmarkDescribeSubnetsPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdSubnets, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeSubnets, &sdk.DescribeSubnetsInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.Subnets), out.NextToken
-	}, 100)
-}
+var describeSubnetsCase = pageCase{"DescribeSubnets", holdSubnets, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeSubnets, &sdk.DescribeSubnetsInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.Subnets), out.NextToken
+}, 100}
 
-func BenchmarkDescribeVpcsPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdVpcs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeVpcs, &sdk.DescribeVpcsInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.Vpcs), out.NextToken
-	}, 100)
-}
+func BenchmarkDescribeSubnetsPage(b *testing.B) { describeSubnetsCase.bench(b) }
 
-func BenchmarkDescribeRouteTablesPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdRouteTables, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeRouteTables, &sdk.DescribeRouteTablesInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.RouteTables), out.NextToken
-	}, 100)
-}
+var describeVpcsCase = pageCase{"DescribeVpcs", holdVpcs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeVpcs, &sdk.DescribeVpcsInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.Vpcs), out.NextToken
+}, 100}
 
-func BenchmarkDescribeNetworkInterfacesPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdInterfaces, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeNetworkInterfaces, &sdk.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.NetworkInterfaces), out.NextToken
-	}, 100)
-}
+func BenchmarkDescribeVpcsPage(b *testing.B) { describeVpcsCase.bench(b) }
 
-func BenchmarkDescribeLaunchTemplatesPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeLaunchTemplates, &sdk.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.LaunchTemplates), out.NextToken
-	}, 100)
-}
+var describeRouteTablesCase = pageCase{"DescribeRouteTables", holdRouteTables, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeRouteTables, &sdk.DescribeRouteTablesInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.RouteTables), out.NextToken
+}, 100}
+
+func BenchmarkDescribeRouteTablesPage(b *testing.B) { describeRouteTablesCase.bench(b) }
+
+var describeNetworkInterfacesCase = pageCase{"DescribeNetworkInterfaces", holdInterfaces, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeNetworkInterfaces, &sdk.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.NetworkInterfaces), out.NextToken
+}, 100}
+
+func BenchmarkDescribeNetworkInterfacesPage(b *testing.B) { describeNetworkInterfacesCase.bench(b) }
+
+var describeLaunchTemplatesCase = pageCase{"DescribeLaunchTemplates", holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeLaunchTemplates, &sdk.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.LaunchTemplates), out.NextToken
+}, 100}
+
+func BenchmarkDescribeLaunchTemplatesPage(b *testing.B) { describeLaunchTemplatesCase.bench(b) }
 
 // Every template's versions, without naming one.
+var describeLaunchTemplateVersionsCase = pageCase{"DescribeLaunchTemplateVersions", holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.LaunchTemplateVersions), out.NextToken
+}, 100}
+
 func BenchmarkDescribeLaunchTemplateVersionsPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.LaunchTemplateVersions), out.NextToken
-	}, 100)
+	describeLaunchTemplateVersionsCase.bench(b)
 }
 
 // One template's versions.
+var describeLaunchTemplateVersionsOfOneCase = pageCase{"DescribeLaunchTemplateVersionsOfOne", holdVersions, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("t"),
+		MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.LaunchTemplateVersions), out.NextToken
+}, 100}
+
 func BenchmarkDescribeLaunchTemplateVersionsOfOnePage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdVersions, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("t"),
-			MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.LaunchTemplateVersions), out.NextToken
-	}, 100)
+	describeLaunchTemplateVersionsOfOneCase.bench(b)
 }
 
-func BenchmarkDescribeVolumesPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeVolumes, &sdk.DescribeVolumesInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.Volumes), out.NextToken
-	}, 100)
-}
+var describeVolumesCase = pageCase{"DescribeVolumes", holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeVolumes, &sdk.DescribeVolumesInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.Volumes), out.NextToken
+}, 100}
+
+func BenchmarkDescribeVolumesPage(b *testing.B) { describeVolumesCase.bench(b) }
 
 // One instance in ten is burstable: a page reads about ten times itself.
+var describeInstanceCreditSpecificationsCase = pageCase{"DescribeInstanceCreditSpecifications", holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeInstanceCreditSpecifications, &sdk.DescribeInstanceCreditSpecificationsInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.InstanceCreditSpecifications), out.NextToken
+}, 100}
+
 func BenchmarkDescribeInstanceCreditSpecificationsPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeInstanceCreditSpecifications, &sdk.DescribeInstanceCreditSpecificationsInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.InstanceCreditSpecifications), out.NextToken
-	}, 100)
+	describeInstanceCreditSpecificationsCase.bench(b)
 }
 
-func BenchmarkDescribeNatGatewaysPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdNatGateways, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		describe := func(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
-			return describeNatGateways(c, in, time.Second)
-		}
-		out := ec2Call(tb, st, describe, &sdk.DescribeNatGatewaysInput{MaxResults: aws.Int32(100), NextToken: token})
-		return len(out.NatGateways), out.NextToken
-	}, 100)
-}
+var describeNatGatewaysCase = pageCase{"DescribeNatGateways", holdNatGateways, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	describe := func(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
+		return describeNatGateways(c, in, time.Second)
+	}
+	out := ec2Call(tb, st, describe, &sdk.DescribeNatGatewaysInput{MaxResults: aws.Int32(100), NextToken: token})
+	return len(out.NatGateways), out.NextToken
+}, 100}
+
+func BenchmarkDescribeNatGatewaysPage(b *testing.B) { describeNatGatewaysCase.bench(b) }
 
 // DescribeKeyPairs has no paging: three named key pairs are the page.
-func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdKeyPairs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeKeyPairs, &sdk.DescribeKeyPairsInput{KeyNames: []string{"k000500", "k000003", "k000900"}})
-		return len(out.KeyPairs), nil
-	}, 3)
-}
+var describeKeyPairsNamedCase = pageCase{"DescribeKeyPairsNamed", holdKeyPairs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeKeyPairs, &sdk.DescribeKeyPairsInput{KeyNames: []string{"k000500", "k000003", "k000900"}})
+	return len(out.KeyPairs), nil
+}, 3}
+
+func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) { describeKeyPairsNamedCase.bench(b) }
 
 // holdRules stores n security group rules, a hundred to a group.
 var holdRules = holding(func(c *api.Context, i int) error {
@@ -201,12 +209,14 @@ var holdRules = holding(func(c *api.Context, i int) error {
 })
 
 // One group's rules among every other group's: the group-id filter lists through the Parent index.
+var describeSecurityGroupRulesOfGroupCase = pageCase{"DescribeSecurityGroupRulesOfGroup", holdRules, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeSecurityGroupRules, &sdk.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(20), NextToken: token,
+		Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{"sg-000007"}}}})
+	return len(out.SecurityGroupRules), out.NextToken
+}, 20}
+
 func BenchmarkDescribeSecurityGroupRulesOfGroupPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdRules, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ec2Call(tb, st, describeSecurityGroupRules, &sdk.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(20), NextToken: token,
-			Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{"sg-000007"}}}})
-		return len(out.SecurityGroupRules), out.NextToken
-	}, 20)
+	describeSecurityGroupRulesOfGroupCase.bench(b)
 }
 
 // A filter on the Parent column with one literal value reads through the
@@ -291,5 +301,45 @@ func TestDescribeInstanceStatusPages(t *testing.T) {
 	}
 	if got := walk(true); got != "[i-0 i-1 i-2 i-3 i-4 i-5]" {
 		t.Errorf("all: %s", got)
+	}
+}
+
+// pageCase is one listing's third page, timed by its benchmark and compared
+// by TestPageRatios.
+type pageCase struct {
+	name string
+	hold func(tb testing.TB, st *store.Store, n int)
+	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
+	want int
+}
+
+func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
+
+// TestPageRatios reports each listing's third page with 65k held over 1k
+// held, timed in turns (LONGSHORE_PAGE_RATIO=1; it takes minutes):
+//
+//	LONGSHORE_PAGE_RATIO=1 go test ./services/ec2 -run PageRatios -v
+func TestPageRatios(t *testing.T) {
+	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
+		t.Skip("LONGSHORE_PAGE_RATIO is not set")
+	}
+	for _, p := range []pageCase{
+		describeSubnetsCase,
+		describeVpcsCase,
+		describeRouteTablesCase,
+		describeNetworkInterfacesCase,
+		describeLaunchTemplatesCase,
+		describeLaunchTemplateVersionsCase,
+		describeLaunchTemplateVersionsOfOneCase,
+		describeVolumesCase,
+		describeInstanceCreditSpecificationsCase,
+		describeNatGatewaysCase,
+		describeKeyPairsNamedCase,
+		describeSecurityGroupRulesOfGroupCase,
+	} {
+		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
+			continue
+		}
+		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, 41))
 	}
 }

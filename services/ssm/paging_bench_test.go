@@ -3,6 +3,7 @@ package ssm
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -41,27 +42,19 @@ func ssmCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, 
 	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
-// benchPage reads the third page that page returns (of the largest size
-// each call allows) with 1k and 65k held; the two must cost about the same:
-//
-//	go test ./services/ssm -run '^$' -bench 'Page$'
-func benchPage(b *testing.B, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
-	apitest.BenchThirdPage(b, holdParameters, page, want)
-}
+var describeParametersCase = pageCase{"DescribeParameters", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 50}
 
-func BenchmarkDescribeParametersPage(b *testing.B) {
-	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
-		return len(out.Parameters), out.NextToken
-	}, 50)
-}
+func BenchmarkDescribeParametersPage(b *testing.B) { describeParametersCase.bench(b) }
 
-func BenchmarkGetParametersByPathPage(b *testing.B) {
-	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
-		return len(out.Parameters), out.NextToken
-	}, 10)
-}
+var getParametersByPathCase = pageCase{"GetParametersByPath", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 10}
+
+func BenchmarkGetParametersByPathPage(b *testing.B) { getParametersByPathCase.bench(b) }
 
 // holdNested stores 300 parameters /p<i> one level under the root, and n
 // below deeper paths that sort before them (/n/<i>/v).
@@ -88,20 +81,20 @@ func holdNested(tb testing.TB, st *store.Store, n int) {
 	}
 }
 
-func BenchmarkGetParametersByPathOneLevelPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/"), MaxResults: aws.Int32(10), NextToken: token})
-		return len(out.Parameters), out.NextToken
-	}, 10)
-}
+var getParametersByPathOneLevelCase = pageCase{"GetParametersByPathOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/"), MaxResults: aws.Int32(10), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 10}
 
-func BenchmarkDescribeParametersOneLevelPage(b *testing.B) {
-	apitest.BenchThirdPage(b, holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
-			ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("OneLevel"), Values: []string{"/"}}}})
-		return len(out.Parameters), out.NextToken
-	}, 50)
-}
+func BenchmarkGetParametersByPathOneLevelPage(b *testing.B) { getParametersByPathOneLevelCase.bench(b) }
+
+var describeParametersOneLevelCase = pageCase{"DescribeParametersOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("OneLevel"), Values: []string{"/"}}}})
+	return len(out.Parameters), out.NextToken
+}, 50}
+
+func BenchmarkDescribeParametersOneLevelPage(b *testing.B) { describeParametersOneLevelCase.bench(b) }
 
 // Pages walk the parameters once in name order, by path or filter; a bad
 // filter is refused whenever any parameter is held, even outside the path.
@@ -233,5 +226,40 @@ func TestOneLevelSkipsDeeperPaths(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("got %s, want %s", c.got, c.want)
 		}
+	}
+}
+
+// pageCase is one listing's third page, timed by its benchmark and compared
+// by TestPageRatios.
+type pageCase struct {
+	name string
+	hold func(tb testing.TB, st *store.Store, n int)
+	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
+	want int
+}
+
+// bench times the third page with 1k and 65k held; the two must cost about the same:
+//
+//	go test ./services/ssm -run '^$' -bench 'Page$'
+func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
+
+// TestPageRatios reports each listing's third page with 65k held over 1k
+// held, timed in turns (LONGSHORE_PAGE_RATIO=1; it takes minutes):
+//
+//	LONGSHORE_PAGE_RATIO=1 go test ./services/ssm -run PageRatios -v
+func TestPageRatios(t *testing.T) {
+	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
+		t.Skip("LONGSHORE_PAGE_RATIO is not set")
+	}
+	for _, p := range []pageCase{
+		describeParametersCase,
+		getParametersByPathCase,
+		getParametersByPathOneLevelCase,
+		describeParametersOneLevelCase,
+	} {
+		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
+			continue
+		}
+		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, 41))
 	}
 }
