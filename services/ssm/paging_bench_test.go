@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -244,7 +245,7 @@ type pageCase struct {
 func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
 
 // TestPageRatios reports each listing's third page with 65k held over 1k
-// held, timed in turns (LONGSHORE_PAGE_RATIO=1; it takes minutes):
+// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds, 41 if not a number>; it takes minutes):
 //
 //	LONGSHORE_PAGE_RATIO=1 go test ./services/ssm -run PageRatios -v
 func TestPageRatios(t *testing.T) {
@@ -260,6 +261,10 @@ func TestPageRatios(t *testing.T) {
 		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
 			continue
 		}
-		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, 41))
+		rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
+		if err != nil || rounds < 1 {
+			rounds = 41
+		}
+		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, rounds))
 	}
 }
