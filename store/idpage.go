@@ -6,22 +6,27 @@ package store
 // collections keyed by a name (log groups, alarms, parameters) list in name
 // order this way.
 func (c Collection[T]) IDPage(tx *Tx, sc Scope, prefix, after string, desc bool, limit int) ([]Item[T], error) {
-	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND id >= ? AND id < ?`
 	// No UTF-8 string has the byte 0xff: prefix+"\xff" is above every id that starts with prefix.
-	args := []any{c.Kind, sc.Account, sc.Region, prefix, prefix + "\xff"}
-	order := " ORDER BY id"
-	if desc {
-		order = " ORDER BY id DESC"
-	}
+	lower, lo := "id >= ?", prefix
+	upper, hi := "id < ?", prefix+"\xff"
+	// The token's id replaces the bound it is past, rather than adding a
+	// second bound on id: SQLite seeks the key by one lower and one upper
+	// bound, and given two it may start from the prefix and read every id
+	// before the token.
 	if after != "" {
-		if desc {
-			query += " AND id < ?"
-		} else {
-			query += " AND id > ?"
+		if desc && after < hi {
+			hi = after
+		} else if !desc && after >= lo {
+			lower, lo = "id > ?", after
 		}
-		args = append(args, after)
 	}
-	query += order
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND ` + lower + ` AND ` + upper
+	args := []any{c.Kind, sc.Account, sc.Region, lo, hi}
+	if desc {
+		query += " ORDER BY id DESC"
+	} else {
+		query += " ORDER BY id"
+	}
 	if limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, limit)

@@ -34,6 +34,11 @@ func TestIDPage(t *testing.T) {
 		{"g:", "g:c", true, 0, "[g:b g:a]"},
 		{"", "g:d", false, 0, "[h:a]"},
 		{"x", "", false, 0, "[]"},
+		// A token outside the prefix's ids: all of them, or none.
+		{"g:", "f", false, 0, "[g:a g:b g:c g:d]"},
+		{"g:", "h", false, 0, "[]"},
+		{"g:", "h", true, 0, "[g:d g:c g:b g:a]"},
+		{"g:", "f", true, 0, "[]"},
 	}
 	for _, c := range cases {
 		err := s.Read(ctx, func(tx *Tx) error {

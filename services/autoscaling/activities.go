@@ -3,7 +3,6 @@ package autoscaling
 import (
 	"cmp"
 	"encoding/json"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -130,8 +129,8 @@ func describeActivities(c *api.Context, in *autoscaling.DescribeScalingActivitie
 	var groupErr error
 	p := asPaging(scope, in.NextToken, size)
 	p.Desc = true
-	items, next, err := api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: group}, p, func(a *types.Activity) bool {
-		if len(in.ActivityIds) > 0 && !slices.Contains(in.ActivityIds, aws.ToString(a.ActivityId)) {
+	keep := func(a *types.Activity) bool {
+		if group != "" && aws.ToString(a.AutoScalingGroupName) != group {
 			return false
 		}
 		name := aws.ToString(a.AutoScalingGroupName)
@@ -152,7 +151,15 @@ func describeActivities(c *api.Context, in *autoscaling.DescribeScalingActivitie
 			a.AutoScalingGroupState = aws.String("Deleted")
 		}
 		return true
-	})
+	}
+	var items []*types.Activity
+	var next *string
+	if len(in.ActivityIds) > 0 {
+		// Named activities (at most 50) are read by id.
+		items, next, err = pagePicked(c, Activities, nil, in.ActivityIds, p, keep)
+	} else {
+		items, next, err = api.Paginate(c.Tx, c.Scope(), Activities, store.Query{Parent: group}, p, keep)
+	}
 	if err = cmp.Or(err, groupErr); err != nil {
 		return nil, err
 	}

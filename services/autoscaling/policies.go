@@ -178,14 +178,39 @@ func findPolicy(c *api.Context, group, ref string) (*types.ScalingPolicy, error)
 func describePolicies(c *api.Context, in *autoscaling.DescribePoliciesInput) (*autoscaling.DescribePoliciesOutput, error) {
 	group := aws.ToString(in.AutoScalingGroupName)
 	scope := "autoscaling:DescribePolicies:" + group
-	policies, next, err := describeDocs(c, Policies, store.Query{Parent: group}, scope, in.MaxRecords, in.NextToken, func(p *types.ScalingPolicy) bool {
+	keep := func(p *types.ScalingPolicy) bool {
 		if len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyName)) && !slices.Contains(in.PolicyNames, aws.ToString(p.PolicyARN)) {
 			return false
 		}
 		return len(in.PolicyTypes) == 0 || slices.Contains(in.PolicyTypes, aws.ToString(p.PolicyType))
-	})
+	}
+	if len(in.PolicyNames) == 0 {
+		policies, next, err := describeDocs(c, Policies, store.Query{Parent: group}, scope, in.MaxRecords, in.NextToken, keep)
+		if err != nil {
+			return nil, err
+		}
+		return &autoscaling.DescribePoliciesOutput{ScalingPolicies: policies, NextToken: next}, nil
+	}
+	// Named policies (at most 50, names or ARNs) are read by the name and ARN indexes.
+	size, err := maxRecords(in.MaxRecords, 50, 100)
 	if err != nil {
 		return nil, err
+	}
+	var qs []store.Query
+	for _, ref := range in.PolicyNames {
+		if strings.HasPrefix(ref, "arn:") {
+			qs = append(qs, store.Query{Parent: group, Attr: ref})
+		} else {
+			qs = append(qs, store.Query{Parent: group, Name: ref})
+		}
+	}
+	named, next, err := pagePicked(c, Policies, qs, nil, asPaging(scope, in.NextToken, size), keep)
+	if err != nil {
+		return nil, err
+	}
+	policies := make([]types.ScalingPolicy, 0, len(named))
+	for _, p := range named {
+		policies = append(policies, *p)
 	}
 	return &autoscaling.DescribePoliciesOutput{ScalingPolicies: policies, NextToken: next}, nil
 }

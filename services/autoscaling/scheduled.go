@@ -173,7 +173,7 @@ func describeScheduledActions(c *api.Context, in *autoscaling.DescribeScheduledA
 		}
 	}
 	scope := "autoscaling:DescribeScheduledActions:" + group
-	items, next, err := api.Paginate(c.Tx, c.Scope(), ScheduledAction, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), func(d *scheduledDoc) bool {
+	keep := func(d *scheduledDoc) bool {
 		a := &d.Action
 		if !d.Next.IsZero() {
 			a.StartTime, a.Time = aws.Time(d.Next), aws.Time(d.Next)
@@ -185,7 +185,19 @@ func describeScheduledActions(c *api.Context, in *autoscaling.DescribeScheduledA
 			return false
 		}
 		return in.EndTime == nil || !aws.ToTime(a.StartTime).After(*in.EndTime)
-	})
+	}
+	var items []*scheduledDoc
+	var next *string
+	if len(in.ScheduledActionNames) > 0 {
+		// Named actions (at most 50) are read by the name index.
+		qs := make([]store.Query, 0, len(in.ScheduledActionNames))
+		for _, n := range in.ScheduledActionNames {
+			qs = append(qs, store.Query{Parent: group, Name: n})
+		}
+		items, next, err = pagePicked(c, ScheduledAction, qs, nil, asPaging(scope, in.NextToken, size), keep)
+	} else {
+		items, next, err = api.Paginate(c.Tx, c.Scope(), ScheduledAction, store.Query{Parent: group}, asPaging(scope, in.NextToken, size), keep)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 func registerWarmPools(s *api.Service) {
@@ -50,12 +51,10 @@ func describeWarmPool(c *api.Context, in *autoscaling.DescribeWarmPoolInput) (*a
 	if err != nil {
 		return nil, err
 	}
-	members, err := groupMembers(c, name)
-	if err != nil {
-		return nil, err
-	}
 	out := &autoscaling.DescribeWarmPoolOutput{WarmPoolConfiguration: doc.Group.WarmPoolConfiguration, Instances: []types.Instance{}}
-	warm, next, err := api.PaginateSlice(members, asPaging("autoscaling:DescribeWarmPool:"+name, in.NextToken, size), func(m **member) bool { return (*m).Warm })
+	// The group's instances in launch order from the token's, the warm ones kept.
+	warm, next, err := api.Paginate(c.Tx, c.Scope(), Members, store.Query{Parent: name}, asPaging("autoscaling:DescribeWarmPool:"+name, in.NextToken, size),
+		func(m *member) bool { return m.Warm })
 	if err != nil {
 		return nil, err
 	}

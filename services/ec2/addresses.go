@@ -190,10 +190,6 @@ var addressListing = listing[types.Address]{op: "DescribeAddresses",
 }
 
 func describeAddresses(c *api.Context, in *sdk.DescribeAddressesInput) (*sdk.DescribeAddressesOutput, error) {
-	docs, err := addressKind.list(c, store.Query{})
-	if err != nil {
-		return nil, err
-	}
 	ids := append([]string(nil), in.AllocationIds...)
 	for _, ip := range in.PublicIps {
 		a, err := addressByPublicIP(c, ip)
@@ -202,7 +198,8 @@ func describeAddresses(c *api.Context, in *sdk.DescribeAddressesInput) (*sdk.Des
 		}
 		ids = append(ids, aws.ToString(a.AllocationId))
 	}
-	out, _, err := addressListing.run(c, docs, ids, in.Filters, nil, nil)
+	// Named addresses are read one by one; DescribeAddresses has no paging.
+	out, _, err := addressListing.page(c, addressKind, nil, ids, in.Filters, nil, nil)
 	if err != nil {
 		return nil, err
 	}

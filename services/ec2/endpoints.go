@@ -161,7 +161,7 @@ func deleteVpcEndpoints(c *api.Context, in *sdk.DeleteVpcEndpointsInput) (*sdk.D
 	return out, nil
 }
 
-var endpointListing = listing[types.VpcEndpoint]{op: "DescribeVpcEndpoints",
+var endpointListing = listing[types.VpcEndpoint]{op: "DescribeVpcEndpoints", parent: "vpc-id",
 	id:   func(e *types.VpcEndpoint) string { return aws.ToString(e.VpcEndpointId) },
 	tags: func(e *types.VpcEndpoint) []types.Tag { return e.Tags },
 	fields: func(e *types.VpcEndpoint) fields {

@@ -93,6 +93,28 @@ type listing[T any] struct {
 	fields   func(*T) fields
 	filters  []string // the filter names the call knows
 	notFound func(id string) error
+	// parent is the filter whose value the kind keeps in its Parent column
+	// (a subnet's vpc-id): one literal value of it lists through that index.
+	parent string
+	// base is the store query every page starts from (instances by state).
+	base store.Query
+}
+
+// indexed is the store query that a listing's filters allow: the Parent
+// index when a filter on parent names one literal value (every filter is
+// still applied to what is read).
+func (l listing[T]) indexed(filters []types.Filter) store.Query {
+	q := l.base
+	if l.parent == "" {
+		return q
+	}
+	for _, f := range filters {
+		if name := aws.ToString(f.Name); kebab(name) == l.parent && len(f.Values) == 1 && !strings.ContainsAny(f.Values[0], `*?\`) && f.Values[0] != "" {
+			q.Parent = f.Values[0]
+			break
+		}
+	}
+	return q
 }
 
 // paging is the listing's page, its token signed for the listing (with
@@ -135,7 +157,7 @@ func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), i
 		known[n] = true
 	}
 	var failed error
-	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, store.Query{}, l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
+	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, l.indexed(filters), l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
 		if failed != nil {
 			return false
 		}

@@ -232,7 +232,7 @@ func deleteNatGateway(c *api.Context, in *sdk.DeleteNatGatewayInput, delay time.
 	return &sdk.DeleteNatGatewayOutput{NatGatewayId: n.NatGatewayId}, natKind.put(c, n)
 }
 
-var natListing = listing[types.NatGateway]{op: "DescribeNatGateways",
+var natListing = listing[types.NatGateway]{op: "DescribeNatGateways", parent: "vpc-id",
 	id:   func(n *types.NatGateway) string { return aws.ToString(n.NatGatewayId) },
 	tags: func(n *types.NatGateway) []types.Tag { return n.Tags },
 	fields: func(n *types.NatGateway) fields {
@@ -248,23 +248,16 @@ var natListing = listing[types.NatGateway]{op: "DescribeNatGateways",
 }
 
 func describeNatGateways(c *api.Context, in *sdk.DescribeNatGatewaysInput, delay time.Duration) (*sdk.DescribeNatGatewaysOutput, error) {
-	docs, err := natKind.list(c, store.Query{})
-	if err != nil {
-		return nil, err
-	}
 	now := clock(c)
-	var live []*types.NatGateway
-	for _, n := range docs {
+	// Time settles the gateways a page reads; one deleted past retention is
+	// removed, and is not found when named.
+	out, next, err := natListing.page(c, natKind, func(n *types.NatGateway) (*types.NatGateway, error) {
 		settleNat(n, now, delay)
 		if n.State == types.NatGatewayStateDeleted && now.Sub(aws.ToTime(n.DeleteTime)) > deletedNatGatewayRetention {
-			if err := natKind.delete(c, aws.ToString(n.NatGatewayId)); err != nil {
-				return nil, err
-			}
-			continue
+			return nil, natKind.delete(c, aws.ToString(n.NatGatewayId))
 		}
-		live = append(live, n)
-	}
-	out, next, err := natListing.run(c, live, in.NatGatewayIds, in.Filter, in.MaxResults, in.NextToken)
+		return n, nil
+	}, in.NatGatewayIds, in.Filter, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

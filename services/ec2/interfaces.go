@@ -272,7 +272,7 @@ func interfaceFields(e *types.NetworkInterface) fields {
 	return f
 }
 
-var interfaceListing = listing[types.NetworkInterface]{op: "DescribeNetworkInterfaces",
+var interfaceListing = listing[types.NetworkInterface]{op: "DescribeNetworkInterfaces", parent: "subnet-id",
 	id:     func(e *types.NetworkInterface) string { return aws.ToString(e.NetworkInterfaceId) },
 	tags:   func(e *types.NetworkInterface) []types.Tag { return e.TagSet },
 	fields: interfaceFields,

@@ -3,6 +3,7 @@ package ec2
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
 )
@@ -287,55 +289,15 @@ func describeLaunchTemplates(c *api.Context, in *sdk.DescribeLaunchTemplatesInpu
 }
 
 func describeLaunchTemplateVersions(c *api.Context, in *sdk.DescribeLaunchTemplateVersionsInput) (*sdk.DescribeLaunchTemplateVersionsOutput, error) {
-	var lts []*types.LaunchTemplate
+	var one *types.LaunchTemplate
 	if in.LaunchTemplateId != nil || in.LaunchTemplateName != nil {
 		lt, err := findTemplate(c, aws.ToString(in.LaunchTemplateId), aws.ToString(in.LaunchTemplateName))
 		if err != nil {
 			return nil, err
 		}
-		lts = append(lts, lt)
-	} else {
-		if len(in.Versions) > 0 {
-			return nil, apiErr("MissingParameter", "The request must contain the parameter launchTemplateName or launchTemplateId")
-		}
-		var err error
-		if lts, err = templateKind.list(c, store.Query{}); err != nil {
-			return nil, err
-		}
-	}
-	var docs []*types.LaunchTemplateVersion
-	for _, lt := range lts {
-		if len(in.Versions) > 0 {
-			for _, v := range in.Versions {
-				ver, err := templateVersion(c, lt, v)
-				if err != nil {
-					return nil, err
-				}
-				docs = append(docs, ver)
-			}
-			continue
-		}
-		min, max := int64(0), int64(1<<62)
-		if in.MinVersion != nil {
-			if min, _ = resolveVersion(lt, *in.MinVersion); min == 0 {
-				min = 1
-			}
-		}
-		if in.MaxVersion != nil {
-			max, _ = resolveVersion(lt, *in.MaxVersion)
-		}
-		items, err := versions.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(lt.LaunchTemplateId)})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			n := aws.ToInt64(it.Doc.VersionNumber)
-			if n < min || n > max {
-				continue
-			}
-			it.Doc.DefaultVersion = aws.Bool(n == aws.ToInt64(lt.DefaultVersionNumber))
-			docs = append(docs, it.Doc)
-		}
+		one = lt
+	} else if len(in.Versions) > 0 {
+		return nil, apiErr("MissingParameter", "The request must contain the parameter launchTemplateName or launchTemplateId")
 	}
 	l := listing[types.LaunchTemplateVersion]{op: "DescribeLaunchTemplateVersions",
 		id: func(v *types.LaunchTemplateVersion) string {
@@ -359,9 +321,126 @@ func describeLaunchTemplateVersions(c *api.Context, in *sdk.DescribeLaunchTempla
 		},
 		filters: []string{"is-default-version", "image-id", "instance-type", "kernel-id", "ram-disk-id", "ebs-optimized", "iam-instance-profile"},
 	}
-	out, next, err := l.run(c, docs, nil, in.Filters, in.MaxResults, in.NextToken)
+	if len(in.Versions) > 0 {
+		// The versions asked for, each read by its key.
+		var docs []*types.LaunchTemplateVersion
+		for _, v := range in.Versions {
+			ver, err := templateVersion(c, one, v)
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, ver)
+		}
+		out, next, err := l.run(c, docs, nil, in.Filters, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		return &sdk.DescribeLaunchTemplateVersionsOutput{LaunchTemplateVersions: values(out), NextToken: next}, nil
+	}
+	out, next, err := pageTemplateVersions(c, l, one, in)
 	if err != nil {
 		return nil, err
 	}
 	return &sdk.DescribeLaunchTemplateVersionsOutput{LaunchTemplateVersions: values(out), NextToken: next}, nil
+}
+
+// versionRange is the span of version numbers MinVersion and MaxVersion
+// leave of a template.
+func versionRange(lt *types.LaunchTemplate, in *sdk.DescribeLaunchTemplateVersionsInput) (lo, hi int64) {
+	lo, hi = 0, 1<<62
+	if in.MinVersion != nil {
+		if lo, _ = resolveVersion(lt, *in.MinVersion); lo == 0 {
+			lo = 1
+		}
+	}
+	if in.MaxVersion != nil {
+		hi, _ = resolveVersion(lt, *in.MaxVersion)
+	}
+	return lo, hi
+}
+
+// pageTemplateVersions pages the versions of one template (or of every
+// template when one is nil) by template creation, then version creation,
+// from the token's position: the token names a template's and a version's
+// place in the store, so a page reads about itself however many are held.
+func pageTemplateVersions(c *api.Context, l listing[types.LaunchTemplateVersion], one *types.LaunchTemplate, in *sdk.DescribeLaunchTemplateVersionsInput) ([]*types.LaunchTemplateVersion, *string, error) {
+	type position struct{ template, version int64 }
+	keys := map[*types.LaunchTemplateVersion]position{}
+	key := func(v *types.LaunchTemplateVersion) string {
+		p := keys[v]
+		return fmt.Sprintf("%d %d", p.template, p.version)
+	}
+	bad := apierror.New("InvalidNextToken", "The token '%s' is invalid.", aws.ToString(in.NextToken))
+	read := func(after string, n int) ([]*types.LaunchTemplateVersion, error) {
+		var from position
+		if after != "" {
+			if _, err := fmt.Sscanf(after, "%d %d", &from.template, &from.version); err != nil {
+				return nil, bad
+			}
+		}
+		var out []*types.LaunchTemplateVersion
+		tseq := max(from.template-1, 0) // the token's template is read again for the versions after its own
+		for len(out) < n {
+			var lts []store.Item[types.LaunchTemplate]
+			if one != nil {
+				lts = []store.Item[types.LaunchTemplate]{{Doc: one}}
+			} else {
+				var err error
+				if lts, err = templates.List(c.Tx, c.Scope(), store.Query{AfterSeq: tseq, Limit: n}); err != nil {
+					return nil, err
+				}
+			}
+			for _, t := range lts {
+				lt := t.Doc
+				lo, hi := versionRange(lt, in)
+				vseq := int64(0)
+				if t.Seq == from.template {
+					vseq = from.version
+				}
+				for len(out) < n {
+					vs, err := versions.List(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(lt.LaunchTemplateId), AfterSeq: vseq, Limit: n})
+					if err != nil {
+						return nil, err
+					}
+					for _, it := range vs {
+						vseq = it.Seq
+						if v := aws.ToInt64(it.Doc.VersionNumber); v >= lo && v <= hi {
+							it.Doc.DefaultVersion = aws.Bool(v == aws.ToInt64(lt.DefaultVersionNumber))
+							keys[it.Doc] = position{t.Seq, it.Seq}
+							out = append(out, it.Doc)
+						}
+					}
+					if len(vs) < n {
+						break
+					}
+				}
+				if len(out) >= n {
+					// Versions past n of this template are read again from the last kept.
+					break
+				}
+				tseq = t.Seq
+			}
+			if one != nil || len(lts) < n {
+				break
+			}
+		}
+		return out, nil
+	}
+	known := map[string]bool{}
+	for _, f := range l.filters {
+		known[f] = true
+	}
+	var failed error
+	page, next, err := api.PaginateKeyed(l.paging(c, ":keyed", in.MaxResults, in.NextToken), read, key, func(v *types.LaunchTemplateVersion) bool {
+		if failed != nil {
+			return false
+		}
+		ok, err := matchFilters(in.Filters, l.fields(v), nil, func(n string) bool { return known[n] })
+		failed = err
+		return ok && err == nil
+	})
+	if err == nil {
+		err = failed
+	}
+	return page, next, err
 }

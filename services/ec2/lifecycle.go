@@ -137,7 +137,7 @@ func contextOwner(inst *Instance) *string {
 	return &s
 }
 
-var instanceListing = listing[Instance]{op: "DescribeInstances",
+var instanceListing = listing[Instance]{op: "DescribeInstances", parent: "subnet-id",
 	id:     func(i *Instance) string { return aws.ToString(i.InstanceId) },
 	tags:   func(i *Instance) []types.Tag { return i.Tags },
 	fields: instanceFields,
@@ -357,6 +357,10 @@ func describeInstanceStatus(c *api.Context, in *sdk.DescribeInstanceStatusInput)
 	if len(ids) > 0 {
 		out, next, err = l.run(c, named, ids, in.Filters, in.MaxResults, in.NextToken)
 	} else {
+		if !all {
+			// Settled, the running instances are those whose Attr says so (0016).
+			l.base = store.Query{Attr: string(types.InstanceStateNameRunning)}
+		}
 		out, next, err = l.page(c, instanceKind, func(inst *Instance) (*Instance, error) {
 			if !all && inst.State.Name != types.InstanceStateNameRunning {
 				return nil, nil

@@ -52,7 +52,7 @@ func associateDefaultACL(c *api.Context, vpcID, subnetID string) error {
 	return nil
 }
 
-var aclListing = listing[types.NetworkAcl]{op: "DescribeNetworkAcls",
+var aclListing = listing[types.NetworkAcl]{op: "DescribeNetworkAcls", parent: "vpc-id",
 	id:   func(a *types.NetworkAcl) string { return aws.ToString(a.NetworkAclId) },
 	tags: func(a *types.NetworkAcl) []types.Tag { return a.Tags },
 	fields: func(a *types.NetworkAcl) fields {

@@ -375,7 +375,7 @@ func routeTableFields(rt *types.RouteTable) fields {
 	return f
 }
 
-var routeTableListing = listing[types.RouteTable]{op: "DescribeRouteTables",
+var routeTableListing = listing[types.RouteTable]{op: "DescribeRouteTables", parent: "vpc-id",
 	id:     func(rt *types.RouteTable) string { return aws.ToString(rt.RouteTableId) },
 	tags:   func(rt *types.RouteTable) []types.Tag { return rt.Tags },
 	fields: routeTableFields,

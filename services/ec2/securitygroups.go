@@ -241,7 +241,7 @@ func groupFields(g *types.SecurityGroup) fields {
 	return f
 }
 
-var groupListing = listing[types.SecurityGroup]{op: "DescribeSecurityGroups",
+var groupListing = listing[types.SecurityGroup]{op: "DescribeSecurityGroups", parent: "vpc-id",
 	id:     func(g *types.SecurityGroup) string { return aws.ToString(g.GroupId) },
 	tags:   func(g *types.SecurityGroup) []types.Tag { return g.Tags },
 	fields: groupFields,
@@ -274,7 +274,7 @@ func describeSecurityGroups(c *api.Context, in *sdk.DescribeSecurityGroupsInput)
 	return &sdk.DescribeSecurityGroupsOutput{SecurityGroups: values(out), NextToken: next}, nil
 }
 
-var ruleListing = listing[types.SecurityGroupRule]{op: "DescribeSecurityGroupRules",
+var ruleListing = listing[types.SecurityGroupRule]{op: "DescribeSecurityGroupRules", parent: "group-id",
 	id:   func(r *types.SecurityGroupRule) string { return aws.ToString(r.SecurityGroupRuleId) },
 	tags: func(r *types.SecurityGroupRule) []types.Tag { return r.Tags },
 	fields: func(r *types.SecurityGroupRule) fields {

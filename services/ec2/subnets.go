@@ -189,7 +189,7 @@ func subnetFields(s *types.Subnet) fields {
 	return f
 }
 
-var subnetListing = listing[types.Subnet]{op: "DescribeSubnets",
+var subnetListing = listing[types.Subnet]{op: "DescribeSubnets", parent: "vpc-id",
 	id:     func(s *types.Subnet) string { return aws.ToString(s.SubnetId) },
 	tags:   func(s *types.Subnet) []types.Tag { return s.Tags },
 	fields: subnetFields,

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // Instances' root volumes are the only volumes Longshore has: they come and
@@ -44,13 +45,8 @@ func rootVolumes(c *api.Context, inst *Instance) []*types.Volume {
 }
 
 func describeVolumes(c *api.Context, in *sdk.DescribeVolumesInput) (*sdk.DescribeVolumesOutput, error) {
-	insts, err := liveInstances(c)
-	if err != nil {
+	if err := settleInstances(c); err != nil {
 		return nil, err
-	}
-	var docs []*types.Volume
-	for _, inst := range insts {
-		docs = append(docs, rootVolumes(c, inst)...)
 	}
 	l := listing[types.Volume]{op: "DescribeVolumes",
 		id:   func(v *types.Volume) string { return aws.ToString(v.VolumeId) },
@@ -76,25 +72,89 @@ func describeVolumes(c *api.Context, in *sdk.DescribeVolumesInput) (*sdk.Describ
 			"attachment.instance-id", "attachment.device", "attachment.status", "attachment.delete-on-termination"},
 		notFound: func(id string) error { return apiErr("InvalidVolume.NotFound", "The volume '%s' does not exist.", id) },
 	}
-	out, next, err := l.run(c, docs, in.VolumeIds, in.Filters, in.MaxResults, in.NextToken)
+	if len(in.VolumeIds) > 0 {
+		// Volume ids are not kept apart from their instances: named volumes
+		// are looked for among every instance's.
+		insts, err := instanceKind.list(c, store.Query{})
+		if err != nil {
+			return nil, err
+		}
+		var docs []*types.Volume
+		for _, inst := range insts {
+			docs = append(docs, rootVolumes(c, inst)...)
+		}
+		out, next, err := l.run(c, docs, in.VolumeIds, in.Filters, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		return &sdk.DescribeVolumesOutput{Volumes: values(out), NextToken: next}, nil
+	}
+	known := map[string]bool{}
+	for _, f := range l.filters {
+		known[f] = true
+	}
+	var failed error
+	out, next, err := api.PaginateFunc(l.paging(c, ":seq", in.MaxResults, in.NextToken), func(after int64, n int) ([]store.Item[types.Volume], error) {
+		return volumesAfter(c, after, n)
+	}, func(v *types.Volume) bool {
+		if failed != nil {
+			return false
+		}
+		ok, err := matchFilters(in.Filters, l.fields(v), v.Tags, func(n string) bool { return known[n] })
+		failed = err
+		return ok && err == nil
+	})
+	if err == nil {
+		err = failed
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &sdk.DescribeVolumesOutput{Volumes: values(out), NextToken: next}, nil
 }
 
+// volumeSlots is how many volumes an instance's position leaves room for:
+// a volume's position is its instance's times volumeSlots plus its index,
+// so that a token names a volume within its instance.
+const volumeSlots = 16
+
+// volumesAfter reads up to n volumes after position after, from the
+// instances in creation order: only the instances the page needs are read.
+func volumesAfter(c *api.Context, after int64, n int) ([]store.Item[types.Volume], error) {
+	var out []store.Item[types.Volume]
+	// The instance of the token's volume is read again for the volumes after it.
+	seq := max(after/volumeSlots-1, 0)
+	for len(out) < n {
+		insts, err := instances.List(c.Tx, c.Scope(), store.Query{AfterSeq: seq, Limit: n})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range insts {
+			seq = it.Seq
+			for i, v := range rootVolumes(c, it.Doc) {
+				if i == volumeSlots {
+					break // never: an instance has one root volume
+				}
+				if pos := it.Seq*volumeSlots + int64(i); pos > after {
+					out = append(out, store.Item[types.Volume]{Seq: pos, ID: aws.ToString(v.VolumeId), Doc: v})
+				}
+			}
+		}
+		if len(insts) < n {
+			break
+		}
+	}
+	return out, nil
+}
+
 // describeInstanceCreditSpecifications: burstable (T) instances run
 // "unlimited" by default, as T3 instances do.
 func describeInstanceCreditSpecifications(c *api.Context, in *sdk.DescribeInstanceCreditSpecificationsInput) (*sdk.DescribeInstanceCreditSpecificationsOutput, error) {
-	insts, err := liveInstances(c)
-	if err != nil {
+	if err := settleInstances(c); err != nil {
 		return nil, err
 	}
-	var burstable []*Instance
-	for _, inst := range insts {
-		if strings.HasPrefix(string(inst.InstanceType), "t") && inst.State.Name != types.InstanceStateNameTerminated {
-			burstable = append(burstable, inst)
-		}
+	burstable := func(i *Instance) bool {
+		return strings.HasPrefix(string(i.InstanceType), "t") && i.State.Name != types.InstanceStateNameTerminated
 	}
 	l := listing[Instance]{op: "DescribeInstanceCreditSpecifications",
 		id:       func(i *Instance) string { return aws.ToString(i.InstanceId) },
@@ -102,25 +162,40 @@ func describeInstanceCreditSpecifications(c *api.Context, in *sdk.DescribeInstan
 		filters:  []string{"instance-id"},
 		notFound: func(id string) error { return notFoundAs("i", id) },
 	}
-	for _, id := range in.InstanceIds {
-		if _, err := findInstance(c, id); err != nil {
-			return nil, err
-		}
-	}
-	var ids []string
-	for _, id := range in.InstanceIds {
-		for _, b := range burstable {
-			if aws.ToString(b.InstanceId) == id {
+	var out []*Instance
+	var next *string
+	if len(in.InstanceIds) > 0 {
+		// Named instances are read one by one; those not burstable are left out.
+		var named []*Instance
+		var ids []string
+		for _, id := range in.InstanceIds {
+			inst, err := findInstance(c, id)
+			if err != nil {
+				return nil, err
+			}
+			if burstable(inst) {
+				named = append(named, inst)
 				ids = append(ids, id)
 			}
 		}
-	}
-	if len(in.InstanceIds) > 0 && len(ids) == 0 {
-		return &sdk.DescribeInstanceCreditSpecificationsOutput{InstanceCreditSpecifications: []types.InstanceCreditSpecification{}}, nil
-	}
-	out, next, err := l.run(c, burstable, ids, in.Filters, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
+		if len(ids) == 0 {
+			return &sdk.DescribeInstanceCreditSpecificationsOutput{InstanceCreditSpecifications: []types.InstanceCreditSpecification{}}, nil
+		}
+		var err error
+		if out, next, err = l.run(c, named, ids, in.Filters, in.MaxResults, in.NextToken); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		out, next, err = l.page(c, instanceKind, func(i *Instance) (*Instance, error) {
+			if !burstable(i) {
+				return nil, nil
+			}
+			return i, nil
+		}, nil, in.Filters, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
 	}
 	specs := []types.InstanceCreditSpecification{}
 	for _, i := range out {

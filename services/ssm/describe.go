@@ -84,14 +84,34 @@ func ssmPaging(scope string, maxResults *int32, def int, token *string) api.Pagi
 
 // parametersAfter reads up to n parameters whose names start with prefix,
 // after name after, in name order (their id order): a page reads only itself.
-func parametersAfter(c *api.Context, prefix string) func(after string, n int) ([]*parameter, error) {
+// oneLevel keeps only the names directly under prefix (a path ending in "/"):
+// the names below a deeper path are skipped with one read, not walked.
+func parametersAfter(c *api.Context, prefix string, oneLevel bool) func(after string, n int) ([]*parameter, error) {
 	return func(after string, n int) ([]*parameter, error) {
-		items, err := parameters.IDPage(c.Tx, c.Scope(), prefix, after, false, n)
-		out := make([]*parameter, len(items))
-		for i := range items {
-			out[i] = items[i].Doc
+		var out []*parameter
+		for {
+			items, err := parameters.IDPage(c.Tx, c.Scope(), prefix, after, false, n-len(out))
+			if err != nil {
+				return nil, err
+			}
+			skipped := false
+			for _, it := range items {
+				if oneLevel {
+					if i := strings.IndexByte(it.ID[len(prefix):], '/'); i >= 0 {
+						// No UTF-8 name has the byte 0xff: this is past every name under the deeper path.
+						after = it.ID[:len(prefix)+i+1] + "\xff"
+						skipped = true
+						break
+					}
+				}
+				out = append(out, it.Doc)
+				after = it.ID
+			}
+			// Unless a subtree was skipped, the read was full or the names ran out.
+			if !skipped || len(out) >= n {
+				return out, nil
+			}
 		}
-		return out, err
 	}
 }
 
@@ -110,17 +130,19 @@ func matchAll(filters []types.ParameterStringFilter, failed *error) func(*parame
 	}
 }
 
-// pathPrefix is the name prefix a single Path filter implies ("" for none).
-func pathPrefix(filters []types.ParameterStringFilter) string {
+// pathPrefix is the name prefix a single Path filter implies ("" for none),
+// and whether the filter keeps only the names one level under it.
+func pathPrefix(filters []types.ParameterStringFilter) (string, bool) {
 	for _, f := range filters {
 		if aws.ToString(f.Key) == "Path" && len(f.Values) == 1 && (aws.ToString(f.Option) == "Recursive" || aws.ToString(f.Option) == "OneLevel") {
+			oneLevel := aws.ToString(f.Option) == "OneLevel"
 			if f.Values[0] == "/" {
-				return "/"
+				return "/", oneLevel
 			}
-			return strings.TrimSuffix(f.Values[0], "/") + "/"
+			return strings.TrimSuffix(f.Values[0], "/") + "/", oneLevel
 		}
 	}
-	return ""
+	return "", false
 }
 
 func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.DescribeParametersOutput, error) {
@@ -136,8 +158,9 @@ func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.D
 			return nil, cmp.Or(err, failed)
 		}
 	}
+	prefix, oneLevel := pathPrefix(filters)
 	page, next, err := api.PaginateKeyed(ssmPaging("ssm:DescribeParameters:"+c.Account(), in.MaxResults, 10, in.NextToken),
-		parametersAfter(c, pathPrefix(filters)), func(p *parameter) string { return p.Latest.Name }, matchAll(filters, new(error)))
+		parametersAfter(c, prefix, oneLevel), func(p *parameter) string { return p.Latest.Name }, matchAll(filters, new(error)))
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +198,7 @@ func getParametersByPath(c *api.Context, in *sdk.GetParametersByPathInput) (*sdk
 	}
 	recursive := aws.ToBool(in.Recursive)
 	prefix := strings.TrimSuffix(path, "/") + "/"
-	read := parametersAfter(c, prefix)
+	read := parametersAfter(c, prefix, !recursive)
 	if isPublic(path + "/") {
 		// Public parameters are a catalogue held in memory.
 		var public []*parameter

@@ -3,7 +3,9 @@ package ssm
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,27 +43,59 @@ func ssmCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, 
 	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
-// benchPage reads the third page that page returns (of the largest size
-// each call allows) with 1k and 65k held; the two must cost about the same:
-//
-//	go test ./services/ssm -run '^$' -bench 'Page$'
-func benchPage(b *testing.B, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
-	apitest.BenchThirdPage(b, holdParameters, page, want)
+var describeParametersCase = pageCase{"DescribeParameters", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 50}
+
+func BenchmarkDescribeParametersPage(b *testing.B) { describeParametersCase.bench(b) }
+
+var getParametersByPathCase = pageCase{"GetParametersByPath", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 10}
+
+func BenchmarkGetParametersByPathPage(b *testing.B) { getParametersByPathCase.bench(b) }
+
+// holdNested stores 300 parameters /p<i> one level under the root, and n
+// below deeper paths that sort before them (/n/<i>/v).
+func holdNested(tb testing.TB, st *store.Store, n int) {
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		put := func(name string) error {
+			v := version{Name: name, Type: "String", Value: "v", Version: 1, Tier: "Standard", DataType: "text", LastModifiedDate: time.Unix(0, 0)}
+			return parameters.Put(tx, benchScope, name, store.Index{Name: name, Status: v.Type}, &parameter{Latest: v})
+		}
+		for i := 0; i < n; i++ {
+			if err := put(fmt.Sprintf("/n/%06d/v", i)); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 300; i++ {
+			if err := put(fmt.Sprintf("/p%06d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 }
 
-func BenchmarkDescribeParametersPage(b *testing.B) {
-	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
-		return len(out.Parameters), out.NextToken
-	}, 50)
-}
+var getParametersByPathOneLevelCase = pageCase{"GetParametersByPathOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/"), MaxResults: aws.Int32(10), NextToken: token})
+	return len(out.Parameters), out.NextToken
+}, 10}
 
-func BenchmarkGetParametersByPathPage(b *testing.B) {
-	benchPage(b, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
-		return len(out.Parameters), out.NextToken
-	}, 10)
-}
+func BenchmarkGetParametersByPathOneLevelPage(b *testing.B) { getParametersByPathOneLevelCase.bench(b) }
+
+var describeParametersOneLevelCase = pageCase{"DescribeParametersOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("OneLevel"), Values: []string{"/"}}}})
+	return len(out.Parameters), out.NextToken
+}, 50}
+
+func BenchmarkDescribeParametersOneLevelPage(b *testing.B) { describeParametersOneLevelCase.bench(b) }
 
 // Pages walk the parameters once in name order, by path or filter; a bad
 // filter is refused whenever any parameter is held, even outside the path.
@@ -125,5 +159,112 @@ func TestDescribePagesInOrder(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A one-level listing skips the names under deeper paths, also across pages.
+func TestOneLevelSkipsDeeperPaths(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.Write(context.Background(), func(tx *store.Tx) error {
+		for _, name := range []string{"/a/x", "/a/b/c", "/a/b/d/e", "/a/b0", "/a/c", "/a/c/d", "/a", "/ab", "/a/b.", "/top"} {
+			v := version{Name: name, Type: "String", Value: "v", Version: 1, Tier: "Standard", DataType: "text", LastModifiedDate: time.Unix(0, 0)}
+			if err := parameters.Put(tx, benchScope, name, store.Index{Name: name, Status: v.Type}, &parameter{Latest: v}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk := func(page func(token *string) ([]string, *string)) string {
+		var all []string
+		var token *string
+		for pages := 0; pages < 20; pages++ {
+			names, next := page(token)
+			all = append(all, names...)
+			if token = next; token == nil {
+				break
+			}
+		}
+		return fmt.Sprint(all)
+	}
+	byPath := func(path string, recursive bool) string {
+		return walk(func(token *string) ([]string, *string) {
+			out := ssmCall(t, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String(path), Recursive: aws.Bool(recursive),
+				MaxResults: aws.Int32(1), NextToken: token})
+			var names []string
+			for _, p := range out.Parameters {
+				names = append(names, *p.Name)
+			}
+			return names, out.NextToken
+		})
+	}
+	described := func(path, option string) string {
+		return walk(func(token *string) ([]string, *string) {
+			out := ssmCall(t, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(1), NextToken: token,
+				ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String(option), Values: []string{path}}}})
+			var names []string
+			for _, p := range out.Parameters {
+				names = append(names, *p.Name)
+			}
+			return names, out.NextToken
+		})
+	}
+	for _, c := range []struct{ got, want string }{
+		{byPath("/a", false), "[/a/b. /a/b0 /a/c /a/x]"},
+		{byPath("/a/", false), "[/a/b. /a/b0 /a/c /a/x]"},
+		{byPath("/", false), "[/a /ab /top]"},
+		{byPath("/a", true), "[/a/b. /a/b/c /a/b/d/e /a/b0 /a/c /a/c/d /a/x]"},
+		{described("/a", "OneLevel"), "[/a/b. /a/b0 /a/c /a/x]"},
+		{described("/", "OneLevel"), "[/a /ab /top]"},
+		{described("/a/b", "Recursive"), "[/a/b/c /a/b/d/e]"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %s, want %s", c.got, c.want)
+		}
+	}
+}
+
+// pageCase is one listing's third page, timed by its benchmark and compared
+// by TestPageRatios.
+type pageCase struct {
+	name string
+	hold func(tb testing.TB, st *store.Store, n int)
+	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
+	want int
+}
+
+// bench times the third page with 1k and 65k held; the two must cost about the same:
+//
+//	go test ./services/ssm -run '^$' -bench 'Page$'
+func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
+
+// TestPageRatios reports each listing's third page with 65k held over 1k
+// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds, 41 if not a number>; it takes minutes):
+//
+//	LONGSHORE_PAGE_RATIO=1 go test ./services/ssm -run PageRatios -v
+func TestPageRatios(t *testing.T) {
+	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
+		t.Skip("LONGSHORE_PAGE_RATIO is not set")
+	}
+	for _, p := range []pageCase{
+		describeParametersCase,
+		getParametersByPathCase,
+		getParametersByPathOneLevelCase,
+		describeParametersOneLevelCase,
+	} {
+		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
+			continue
+		}
+		rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
+		if err != nil || rounds < 1 {
+			rounds = 41
+		}
+		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, rounds))
 	}
 }
