@@ -3,6 +3,9 @@ package iam
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -92,82 +95,86 @@ func holdKinds(tb testing.TB, st *store.Store, n int, kinds int) {
 	}
 }
 
-// benchIAM times the third page of 100 with 1k and 65k of each kind held;
-// the two must cost about the same:
+// pageCase is one listing's third page of 100 read with 1k or 65k of its
+// kinds held; BenchmarkPages times it and TestPageRatios compares the two.
+type pageCase struct {
+	name string
+	hold func(tb testing.TB, st *store.Store, n int)
+	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
+}
+
+func iamCase[In, Out any](name string, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) pageCase {
+	return pageCase{name: name,
+		hold: func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) },
+		page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+			return read(apitest.Read(tb, st, benchScope, fn, in(token)))
+		}}
+}
+
+// BenchmarkPages times each listing's third page with 1k and 65k held; the
+// two must cost about the same:
 //
-//	go test ./services/iam -run '^$' -bench 'Page$'
-func benchIAM[In, Out any](b *testing.B, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) {
-	hold := func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) }
-	apitest.BenchThirdPage(b, hold, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
-		return read(apitest.Read(tb, st, benchScope, fn, in(token)))
-	}, 100)
+//	go test ./services/iam -run '^$' -bench Pages
+func BenchmarkPages(b *testing.B) {
+	for _, p := range pageCases() {
+		b.Run(p.name, func(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, 100) })
+	}
+}
+
+// TestPageRatios reports each listing's third page with 65k held over 1k
+// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds>; it takes minutes):
+//
+//	LONGSHORE_PAGE_RATIO=41 go test ./services/iam -run PageRatios -v
+func TestPageRatios(t *testing.T) {
+	rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
+	if err != nil || rounds < 1 {
+		t.Skip("LONGSHORE_PAGE_RATIO is not set to a number of rounds")
+	}
+	for _, p := range pageCases() {
+		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
+			continue
+		}
+		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, 100, rounds))
+	}
+}
+
+func pageCases() []pageCase {
+	return []pageCase{
+		iamCase("ListRoles", holdRoles, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
+			func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker }),
+		iamCase("ListRolesPathPrefix", holdRoles, listRoles, func(m *string) *iam.ListRolesInput {
+			return &iam.ListRolesInput{Marker: m, MaxItems: hundred, PathPrefix: aws.String("/b/")}
+		}, func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker }),
+		iamCase("ListUsers", holdUsers, listUsers, func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, MaxItems: hundred} },
+			func(o *iam.ListUsersOutput) (int, *string) { return len(o.Users), o.Marker }),
+		iamCase("ListGroups", holdGroups, listGroups, func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, MaxItems: hundred} },
+			func(o *iam.ListGroupsOutput) (int, *string) { return len(o.Groups), o.Marker }),
+		iamCase("ListPoliciesLocal", holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput {
+			return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred, Scope: types.PolicyScopeTypeLocal}
+		}, func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker }),
+		iamCase("ListPoliciesAll", holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput { return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred} },
+			func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker }),
+		iamCase("ListInstanceProfiles", holdProfiles|holdRoles, listInstanceProfiles, func(m *string) *iam.ListInstanceProfilesInput {
+			return &iam.ListInstanceProfilesInput{Marker: m, MaxItems: hundred}
+		}, func(o *iam.ListInstanceProfilesOutput) (int, *string) { return len(o.InstanceProfiles), o.Marker }),
+		iamCase("GetGroup", holdUsers, getGroupOp, func(m *string) *iam.GetGroupInput {
+			return &iam.GetGroupInput{GroupName: aws.String("g0"), Marker: m, MaxItems: hundred}
+		}, func(o *iam.GetGroupOutput) (int, *string) { return len(o.Users), o.Marker }),
+		iamCase("ListEntitiesForPolicy", holdRoles, listEntitiesForPolicy, func(m *string) *iam.ListEntitiesForPolicyInput {
+			return &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(benchPolicyARN), Marker: m, MaxItems: hundred}
+		}, func(o *iam.ListEntitiesForPolicyOutput) (int, *string) { return len(o.PolicyRoles), o.Marker }),
+		iamCase("GetAccountAuthorizationDetails", holdUsers|holdGroups|holdRoles|holdPolicies, getAccountAuthorizationDetails, func(m *string) *iam.GetAccountAuthorizationDetailsInput {
+			return &iam.GetAccountAuthorizationDetailsInput{Marker: m, MaxItems: hundred}
+		}, func(o *iam.GetAccountAuthorizationDetailsOutput) (int, *string) {
+			return len(o.UserDetailList) + len(o.GroupDetailList) + len(o.RoleDetailList) + len(o.Policies), o.Marker
+		}),
+		iamCase("ListVirtualMFADevices", holdMFA, listVirtualMFADevices, func(m *string) *iam.ListVirtualMFADevicesInput {
+			return &iam.ListVirtualMFADevicesInput{Marker: m, MaxItems: hundred}
+		}, func(o *iam.ListVirtualMFADevicesOutput) (int, *string) { return len(o.VirtualMFADevices), o.Marker }),
+	}
 }
 
 var hundred = aws.Int32(100)
-
-func BenchmarkListRolesPage(b *testing.B) {
-	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
-		func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
-}
-
-func BenchmarkListRolesPathPrefixPage(b *testing.B) {
-	benchIAM(b, holdRoles, listRoles, func(m *string) *iam.ListRolesInput {
-		return &iam.ListRolesInput{Marker: m, MaxItems: hundred, PathPrefix: aws.String("/b/")}
-	}, func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker })
-}
-
-func BenchmarkListUsersPage(b *testing.B) {
-	benchIAM(b, holdUsers, listUsers, func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, MaxItems: hundred} },
-		func(o *iam.ListUsersOutput) (int, *string) { return len(o.Users), o.Marker })
-}
-
-func BenchmarkListGroupsPage(b *testing.B) {
-	benchIAM(b, holdGroups, listGroups, func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, MaxItems: hundred} },
-		func(o *iam.ListGroupsOutput) (int, *string) { return len(o.Groups), o.Marker })
-}
-
-func BenchmarkListPoliciesLocalPage(b *testing.B) {
-	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput {
-		return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred, Scope: types.PolicyScopeTypeLocal}
-	}, func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
-}
-
-func BenchmarkListPoliciesAllPage(b *testing.B) {
-	benchIAM(b, holdPolicies, listPolicies, func(m *string) *iam.ListPoliciesInput { return &iam.ListPoliciesInput{Marker: m, MaxItems: hundred} },
-		func(o *iam.ListPoliciesOutput) (int, *string) { return len(o.Policies), o.Marker })
-}
-
-func BenchmarkListInstanceProfilesPage(b *testing.B) {
-	benchIAM(b, holdProfiles|holdRoles, listInstanceProfiles, func(m *string) *iam.ListInstanceProfilesInput {
-		return &iam.ListInstanceProfilesInput{Marker: m, MaxItems: hundred}
-	}, func(o *iam.ListInstanceProfilesOutput) (int, *string) { return len(o.InstanceProfiles), o.Marker })
-}
-
-func BenchmarkGetGroupPage(b *testing.B) {
-	benchIAM(b, holdUsers, getGroupOp, func(m *string) *iam.GetGroupInput {
-		return &iam.GetGroupInput{GroupName: aws.String("g0"), Marker: m, MaxItems: hundred}
-	}, func(o *iam.GetGroupOutput) (int, *string) { return len(o.Users), o.Marker })
-}
-
-func BenchmarkListEntitiesForPolicyPage(b *testing.B) {
-	benchIAM(b, holdRoles, listEntitiesForPolicy, func(m *string) *iam.ListEntitiesForPolicyInput {
-		return &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(benchPolicyARN), Marker: m, MaxItems: hundred}
-	}, func(o *iam.ListEntitiesForPolicyOutput) (int, *string) { return len(o.PolicyRoles), o.Marker })
-}
-
-func BenchmarkGetAccountAuthorizationDetailsPage(b *testing.B) {
-	benchIAM(b, holdUsers|holdGroups|holdRoles|holdPolicies, getAccountAuthorizationDetails, func(m *string) *iam.GetAccountAuthorizationDetailsInput {
-		return &iam.GetAccountAuthorizationDetailsInput{Marker: m, MaxItems: hundred}
-	}, func(o *iam.GetAccountAuthorizationDetailsOutput) (int, *string) {
-		return len(o.UserDetailList) + len(o.GroupDetailList) + len(o.RoleDetailList) + len(o.Policies), o.Marker
-	})
-}
-
-func BenchmarkListVirtualMFADevicesPage(b *testing.B) {
-	benchIAM(b, holdMFA, listVirtualMFADevices, func(m *string) *iam.ListVirtualMFADevicesInput {
-		return &iam.ListVirtualMFADevicesInput{Marker: m, MaxItems: hundred}
-	}, func(o *iam.ListVirtualMFADevicesOutput) (int, *string) { return len(o.VirtualMFADevices), o.Marker })
-}
 
 // BenchmarkListInstanceProfilesForRole times the one profile of a role with
 // 1k and 65k instance profiles held.
