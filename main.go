@@ -88,7 +88,10 @@ func run(args []string) error {
 	if err := lv.UnmarshalText([]byte(strings.ToUpper(*level))); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
+	// One write to stderr per 50 ms rather than per request; errors at once.
+	logw := server.NewLogWriter(os.Stderr, 50*time.Millisecond)
+	defer logw.Close()
+	log := server.NewBufferedLogger(logw, lv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *runtime == "docker" {

@@ -25,21 +25,40 @@ func EncodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID 
 
 func encodeQueryXML(svc *model.Service, op *model.Operation, out any, requestID string) *bytes.Buffer {
 	e := &xmlEncoder{buf: scratch()}
-	e.buf.WriteString(`<` + op.Name + `Response xmlns="` + svc.Metadata.XMLNamespace + `">`)
+	// Piece by piece: a concatenated tag is an allocation per call.
+	b := e.buf
+	b.WriteByte('<')
+	b.WriteString(op.Name)
+	b.WriteString(`Response xmlns="`)
+	b.WriteString(svc.Metadata.XMLNamespace)
+	b.WriteString(`">`)
 	if op.Output != nil {
-		wrapper := op.ResultWrapper
-		if wrapper == "" {
-			wrapper = op.Name + "Result"
-		}
-		e.buf.WriteString("<" + wrapper + ">")
+		b.WriteByte('<')
+		writeResultWrapper(b, op)
+		b.WriteByte('>')
 		if v, ok := deref(reflect.ValueOf(out)); ok && out != nil {
 			e.result(op.Output, v)
 		}
-		e.buf.WriteString("</" + wrapper + ">")
+		b.WriteString("</")
+		writeResultWrapper(b, op)
+		b.WriteByte('>')
 	}
-	e.buf.WriteString("<ResponseMetadata><RequestId>" + requestID + "</RequestId></ResponseMetadata>")
-	e.buf.WriteString(`</` + op.Name + `Response>`)
+	b.WriteString("<ResponseMetadata><RequestId>")
+	b.WriteString(requestID)
+	b.WriteString("</RequestId></ResponseMetadata></")
+	b.WriteString(op.Name)
+	b.WriteString("Response>")
 	return e.buf
+}
+
+// writeResultWrapper writes the name of an operation's result element.
+func writeResultWrapper(b *bytes.Buffer, op *model.Operation) {
+	if op.ResultWrapper != "" {
+		b.WriteString(op.ResultWrapper)
+		return
+	}
+	b.WriteString(op.Name)
+	b.WriteString("Result")
 }
 
 // EncodeEC2XML writes an ec2 query response: members directly under <OpResponse>.

@@ -78,8 +78,10 @@ func TestServerProcess(t *testing.T) {
 	case "fixed":
 		hs = &http.Server{Handler: fixed}
 	case "real":
-		// As main.go runs it: the access log at info level on stderr.
-		s, err := New(Config{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+		// As main.go runs it: the access log at info level on stderr, through its buffer.
+		logw := NewLogWriter(os.Stderr, 50*time.Millisecond)
+		defer logw.Close()
+		s, err := New(Config{Logger: NewBufferedLogger(logw, slog.LevelInfo)})
 		if err != nil {
 			t.Fatal(err)
 		}
