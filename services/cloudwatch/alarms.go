@@ -42,13 +42,6 @@ func (r *alarmRecord) state() types.StateValue {
 	return r.Composite.StateValue
 }
 
-func (r *alarmRecord) kind() string {
-	if r.Metric != nil {
-		return "metric"
-	}
-	return "composite"
-}
-
 func (r *alarmRecord) alarmType() types.AlarmType {
 	if r.Metric != nil {
 		return types.AlarmTypeMetricAlarm
@@ -57,8 +50,47 @@ func (r *alarmRecord) alarmType() types.AlarmType {
 }
 
 func putAlarm(tx *store.Tx, sc store.Scope, r *alarmRecord) error {
-	return Alarms.Put(tx, sc, r.name(), store.Index{Name: r.name(), Status: string(r.state()), Attr: r.kind()}, r)
+	return Alarms.Put(tx, sc, r.name(), store.Index{Parent: r.group(), Name: r.name(), Status: string(r.state()), Attr: r.dueKey()}, r)
 }
+
+// compositeGroup is the Parent of every composite alarm: they are listed
+// together (their evaluation, the parents of an alarm). Metric keys start
+// with a digit, so none is this.
+const compositeGroup = "composite"
+
+// group is the alarm's Parent: the alarms of one metric share it
+// (DescribeAlarmsForMetric), as do all composite alarms.
+func (r *alarmRecord) group() string {
+	if r.Composite != nil {
+		return compositeGroup
+	}
+	if r.Metric.MetricName == nil {
+		return ""
+	}
+	return alarmMetric(aws.ToString(r.Metric.Namespace), aws.ToString(r.Metric.MetricName))
+}
+
+// alarmMetric is the Parent of the alarms of a metric (dimensions aside).
+func alarmMetric(namespace, name string) string { return ownerKey(namespace) + name }
+
+// dueKey is the alarm's Attr: when the evaluation next has work for it, in
+// fixed-width UTC so that Attr order is time order. Actions due after a state
+// change are due at once; a composite alarm has nothing due by time, its
+// rule is evaluated at every pass.
+func (r *alarmRecord) dueKey() string {
+	if r.ActionDue {
+		return dueAt(time.Time{})
+	}
+	if r.Composite != nil {
+		return notDue
+	}
+	return dueAt(r.NextEval)
+}
+
+// notDue sorts after every time.
+const notDue = "~"
+
+func dueAt(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 func registerAlarms(s *api.Service) {
 	api.Handle(s, "PutMetricAlarm", putMetricAlarm)
@@ -309,6 +341,20 @@ func allAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
 	return out, nil
 }
 
+// compositeAlarms lists a scope's composite alarms (their Parent) sorted by name.
+func compositeAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
+	items, err := Alarms.List(tx, sc, store.Query{Parent: compositeGroup})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*alarmRecord, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.Doc)
+	}
+	slices.SortFunc(out, func(a, b *alarmRecord) int { return strings.Compare(a.name(), b.name()) })
+	return out, nil
+}
+
 func actionsOf(r *alarmRecord) [][]string {
 	if r.Metric != nil {
 		return [][]string{r.Metric.AlarmActions, r.Metric.OKActions, r.Metric.InsufficientDataActions}
@@ -352,6 +398,18 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	}
 	var names []string
 	switch {
+	case in.ParentsOfAlarmName != nil:
+		// Only composite alarms are parents: they are read, not every alarm.
+		comps, err := compositeAlarms(c.Tx, c.Scope())
+		if err != nil {
+			return nil, err
+		}
+		names = []string{}
+		for _, r := range comps {
+			if isParentOf(r, *in.ParentsOfAlarmName) {
+				names = append(names, r.name())
+			}
+		}
 	case byName:
 		names = in.AlarmNames
 	case in.ChildrenOfAlarmName != nil:
@@ -450,13 +508,15 @@ func isParentOf(r *alarmRecord, child string) bool {
 }
 
 func describeAlarmsForMetric(c *api.Context, in *cloudwatch.DescribeAlarmsForMetricInput) (*cloudwatch.DescribeAlarmsForMetricOutput, error) {
-	all, err := allAlarms(c.Tx, c.Scope())
+	// Only the metric's alarms are read; its dimensions are checked after.
+	items, err := Alarms.List(c.Tx, c.Scope(), store.Query{Parent: alarmMetric(aws.ToString(in.Namespace), aws.ToString(in.MetricName))})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(items, func(a, b store.Item[alarmRecord]) int { return strings.Compare(a.ID, b.ID) })
 	out := &cloudwatch.DescribeAlarmsForMetricOutput{MetricAlarms: []types.MetricAlarm{}}
-	for _, r := range all {
-		m := r.Metric
+	for _, it := range items {
+		m := it.Doc.Metric
 		if m == nil || aws.ToString(m.MetricName) != aws.ToString(in.MetricName) || aws.ToString(m.Namespace) != aws.ToString(in.Namespace) {
 			continue
 		}
@@ -639,7 +699,7 @@ func checkNoParents(tx *store.Tx, sc store.Scope, names []string) error {
 	for _, n := range names {
 		deleting[n] = true
 	}
-	all, err := allAlarms(tx, sc)
+	all, err := compositeAlarms(tx, sc)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,21 @@
+-- CloudWatch alarms keep their metric (the namespace's length in bytes, a
+-- colon, the namespace, a space, the metric name) in parent, "composite"
+-- for a composite alarm, so that DescribeAlarmsForMetric and the composite
+-- alarms' evaluation read only their alarms through resources_parent_seq;
+-- and when they are next due for evaluation in attr, where rows stored
+-- before held "metric" or "composite": they are due at once, and their
+-- first evaluation writes their next due time.
+UPDATE resources SET
+    parent = CASE
+        WHEN json_extract(doc, '$.Composite') IS NOT NULL THEN 'composite'
+        WHEN json_extract(doc, '$.Metric.MetricName') IS NOT NULL THEN
+            length(CAST(coalesce(json_extract(doc, '$.Metric.Namespace'), '') AS BLOB)) || ':' ||
+            coalesce(json_extract(doc, '$.Metric.Namespace'), '') || ' ' || json_extract(doc, '$.Metric.MetricName')
+        ELSE '' END,
+    attr = '0001-01-01T00:00:00.000000000Z'
+WHERE kind = 'cloudwatch/alarm' AND attr IN ('metric', 'composite');
+-- Alarm history items keep their alarm (its length in bytes, a colon, the
+-- name, a space) followed by their time (their attr, 0015) in parent, so
+-- that one alarm's history pages in time order through resources_parent_seq.
+UPDATE resources SET parent = length(CAST(name AS BLOB)) || ':' || name || ' ' || attr
+WHERE kind = 'cloudwatch/alarm-history' AND parent = '';
