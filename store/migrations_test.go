@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -69,9 +70,10 @@ func TestAlarmKeysMigration(t *testing.T) {
 			id, attr string
 			doc      rawDoc
 		}{
-			{"cpu", "metric", rawDoc{"Metric": rawDoc{"AlarmName": "cpu", "Namespace": "AWS/ECS", "MetricName": "CPUUtilization"}}},
+			{"cpu", "metric", rawDoc{"Metric": rawDoc{"AlarmName": "cpu", "Namespace": "AWS/ECS", "MetricName": "CPUUtilization",
+				"AlarmActions": []string{"arn:aws:sns:x"}, "OKActions": []string{"arn:aws:sns:x", "arn:aws:sns:ok"}}}},
 			{"math", "metric", rawDoc{"Metric": rawDoc{"AlarmName": "math", "Metrics": []any{}}}},
-			{"both", "composite", rawDoc{"Composite": rawDoc{"AlarmName": "both", "AlarmRule": "ALARM(cpu)"}}},
+			{"both", "composite", rawDoc{"Composite": rawDoc{"AlarmName": "both", "AlarmRule": "ALARM(cpu)", "InsufficientDataActions": []string{"arn:aws:sns:x"}}}},
 			{"new", "2026-01-01T00:00:00.000000000Z", rawDoc{"Metric": rawDoc{"AlarmName": "new", "Namespace": "X", "MetricName": "Y"}}},
 		} {
 			if err := alarms.Put(tx, sc, a.id, Index{Name: a.id, Attr: a.attr}, &a.doc); err != nil {
@@ -105,6 +107,15 @@ func TestAlarmKeysMigration(t *testing.T) {
 		{history, "h", "3:cpu 2026-03-04T05:06:07.123450000Z", "2026-03-04T05:06:07.123450000Z"},
 	}
 	s.Read(ctx, func(tx *Tx) error {
+		actions, err := Collection[rawDoc]{Kind: "cloudwatch/alarm-action"}.List(tx, sc, Query{})
+		var ids []string
+		for _, it := range actions {
+			ids = append(ids, it.ID)
+		}
+		slices.Sort(ids)
+		if want := []string{"13:arn:aws:sns:x both", "13:arn:aws:sns:x cpu", "14:arn:aws:sns:ok cpu"}; err != nil || !slices.Equal(ids, want) {
+			t.Errorf("action entries %q, want %q (%v)", ids, want, err)
+		}
 		for _, w := range want {
 			items, err := w.coll.List(tx, sc, Query{Parent: w.parent, Attr: w.attr})
 			found := false

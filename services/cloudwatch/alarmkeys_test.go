@@ -203,3 +203,55 @@ func TestEvaluateReadsAlarmsDue(t *testing.T) {
 		t.Errorf("next evaluation %v, want %v", next, want)
 	}
 }
+
+// AlarmsWithAction follows the actions alarms are created, updated and
+// deleted with, in name order.
+func TestAlarmsWithAction(t *testing.T) {
+	st := openTestStore(t)
+	const policy = "arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:p"
+	put := func(tx *store.Tx, name string, alarm, ok []string) error {
+		return PutMetricAlarm(tx, benchScope, benchT0, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(name), Namespace: aws.String("App"),
+			MetricName: aws.String("CPU"), Statistic: types.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+			Threshold: aws.Float64(1), ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold, AlarmActions: alarm, OKActions: ok})
+	}
+	with := func() []string {
+		var out []string
+		write(t, st, func(tx *store.Tx) error {
+			refs, err := AlarmsWithAction(tx, benchScope, policy)
+			for _, r := range refs {
+				if r.ARN != AlarmARN(benchScope, r.Name) {
+					t.Errorf("%s: ARN %s", r.Name, r.ARN)
+				}
+				out = append(out, r.Name)
+			}
+			return err
+		})
+		return out
+	}
+	write(t, st, func(tx *store.Tx) error {
+		for _, a := range []struct {
+			name      string
+			alarm, ok []string
+		}{{"b", []string{policy}, nil}, {"a", nil, []string{policy, policy + "x"}}, {"c", []string{policy + "x"}, nil}, {"d", []string{policy}, []string{policy}}} {
+			if err := put(tx, a.name, a.alarm, a.ok); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if got := with(); !slices.Equal(got, []string{"a", "b", "d"}) {
+		t.Errorf("created: %v", got)
+	}
+	write(t, st, func(tx *store.Tx) error {
+		if err := put(tx, "a", nil, nil); err != nil {
+			return err
+		}
+		if err := put(tx, "c", []string{policy}, nil); err != nil {
+			return err
+		}
+		return DeleteAlarms(tx, benchScope, "d")
+	})
+	if got := with(); !slices.Equal(got, []string{"b", "c"}) {
+		t.Errorf("updated and deleted: %v", got)
+	}
+}

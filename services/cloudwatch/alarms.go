@@ -171,6 +171,9 @@ func PutMetricAlarm(tx *store.Tx, sc store.Scope, now time.Time, in *cloudwatch.
 	if err := putAlarm(tx, sc, rec); err != nil {
 		return err
 	}
+	if err := indexActions(tx, sc, name, old, rec); err != nil {
+		return err
+	}
 	data, _ := json.Marshal(map[string]any{"version": "1.0", "type": kind, "createdAlarm": a})
 	return addHistory(tx, sc, now, name, types.AlarmTypeMetricAlarm, types.HistoryItemTypeConfigurationUpdate, summary, string(data))
 }
@@ -320,25 +323,14 @@ func putCompositeAlarm(c *api.Context, in *cloudwatch.PutCompositeAlarmInput) (*
 	if err := putAlarm(c.Tx, sc, rec); err != nil {
 		return nil, err
 	}
+	if err := indexActions(c.Tx, sc, name, old, rec); err != nil {
+		return nil, err
+	}
 	data, _ := json.Marshal(map[string]any{"version": "1.0", "type": kind, "createdAlarm": a})
 	if err := addHistory(c.Tx, sc, now, name, types.AlarmTypeCompositeAlarm, types.HistoryItemTypeConfigurationUpdate, summary, string(data)); err != nil {
 		return nil, err
 	}
 	return &cloudwatch.PutCompositeAlarmOutput{}, nil
-}
-
-// allAlarms lists a scope's alarms sorted by name, as DescribeAlarms returns them.
-func allAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
-	items, err := Alarms.List(tx, sc, store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*alarmRecord, 0, len(items))
-	for _, it := range items {
-		out = append(out, it.Doc)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
-	return out, nil
 }
 
 // compositeAlarms lists a scope's composite alarms (their Parent) sorted by name.
@@ -542,6 +534,7 @@ func deleteAlarms(c *api.Context, in *cloudwatch.DeleteAlarmsInput) (*cloudwatch
 // DeleteAlarms deletes alarms by name; an unknown name is ResourceNotFound and deletes nothing.
 func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 	var missingNames []string
+	found := map[string]*alarmRecord{}
 	for _, n := range names {
 		r, err := Alarms.Get(tx, sc, n)
 		if err != nil {
@@ -550,6 +543,7 @@ func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 		if r == nil {
 			missingNames = append(missingNames, n)
 		}
+		found[n] = r
 	}
 	if len(missingNames) > 0 {
 		return alarmNotFound("%d of %d alarms could not be found: %s", len(missingNames), len(names), strings.Join(missingNames, ", "))
@@ -558,6 +552,9 @@ func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 		return err
 	}
 	for _, n := range names {
+		if err := indexActions(tx, sc, n, found[n], nil); err != nil {
+			return err
+		}
 		if _, err := Alarms.Delete(tx, sc, n); err != nil {
 			return err
 		}
@@ -654,32 +651,53 @@ func disableAlarmActions(c *api.Context, in *cloudwatch.DisableAlarmActionsInput
 // AlarmRef names an alarm.
 type AlarmRef struct{ Name, ARN string }
 
-// AlarmsWithAction lists the alarms whose ALARM, OK or INSUFFICIENT_DATA
-// actions include arn (the alarms of a step scaling policy).
+// AlarmsWithAction lists, in name order, the alarms whose ALARM, OK or
+// INSUFFICIENT_DATA actions include arn (the alarms of a step scaling
+// policy). It reads that action's entries alone (ActionIndex).
 func AlarmsWithAction(tx *store.Tx, sc store.Scope, arn string) ([]AlarmRef, error) {
-	all, err := allAlarms(tx, sc)
+	prefix := ownerKey(arn)
+	items, err := ActionIndex.IDPage(tx, sc, prefix, "", false, 0)
 	if err != nil {
 		return nil, err
 	}
 	var out []AlarmRef
-	for _, r := range all {
-		for _, l := range actionsOf(r) {
-			if contains(l, arn) {
-				out = append(out, AlarmRef{Name: r.name(), ARN: AlarmARN(sc, r.name())})
-				break
-			}
-		}
+	for _, it := range items {
+		name := strings.TrimPrefix(it.ID, prefix)
+		out = append(out, AlarmRef{Name: name, ARN: AlarmARN(sc, name)})
 	}
 	return out, nil
 }
 
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
+// indexActions keeps ActionIndex in step with an alarm whose actions were
+// before (nil: none) and are now after (nil: deleted).
+func indexActions(tx *store.Tx, sc store.Scope, name string, before, after *alarmRecord) error {
+	arns := func(r *alarmRecord) map[string]bool {
+		set := map[string]bool{}
+		if r != nil {
+			for _, l := range actionsOf(r) {
+				for _, a := range l {
+					set[a] = true
+				}
+			}
+		}
+		return set
+	}
+	was, is := arns(before), arns(after)
+	for a := range was {
+		if !is[a] {
+			if _, err := ActionIndex.Delete(tx, sc, ownerKey(a)+name); err != nil {
+				return err
+			}
 		}
 	}
-	return false
+	for a := range is {
+		if !was[a] {
+			if err := ActionIndex.Put(tx, sc, ownerKey(a)+name, store.Index{}, &struct{}{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // AlarmState returns the state of a metric or composite alarm (for ECS

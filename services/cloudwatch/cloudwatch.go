@@ -25,6 +25,9 @@ var (
 	// type, Attr = its time (historyOrder), Parent = the alarm's ownerKey
 	// followed by its time, so that one alarm's history pages in time order.
 	History = store.Collection[types.AlarmHistoryItem]{Kind: "cloudwatch/alarm-history"}
+	// ActionIndex: id = an action's ownerKey followed by the name of an
+	// alarm that names it among its actions.
+	ActionIndex = store.Collection[struct{}]{Kind: "cloudwatch/alarm-action"}
 	// Tags: id = resource ARN.
 	Tags = store.Collection[[]types.Tag]{Kind: "cloudwatch/tags"}
 )

@@ -19,3 +19,13 @@ WHERE kind = 'cloudwatch/alarm' AND attr IN ('metric', 'composite');
 -- that one alarm's history pages in time order through resources_parent_seq.
 UPDATE resources SET parent = length(CAST(name AS BLOB)) || ':' || name || ' ' || attr
 WHERE kind = 'cloudwatch/alarm-history' AND parent = '';
+-- Each action an alarm names gets an entry (the action's length in bytes, a
+-- colon, the action, a space, the alarm name), so that the alarms of an
+-- action (a step scaling policy's) are read without reading every alarm.
+INSERT OR IGNORE INTO resources (kind, account, region, id, doc)
+SELECT 'cloudwatch/alarm-action', r.account, r.region, length(CAST(a.value AS BLOB)) || ':' || a.value || ' ' || r.id, '{}'
+FROM resources r,
+     (SELECT '$.Metric.AlarmActions' AS path UNION ALL SELECT '$.Metric.OKActions' UNION ALL SELECT '$.Metric.InsufficientDataActions'
+      UNION ALL SELECT '$.Composite.AlarmActions' UNION ALL SELECT '$.Composite.OKActions' UNION ALL SELECT '$.Composite.InsufficientDataActions') p,
+     json_each(r.doc, p.path) a
+WHERE r.kind = 'cloudwatch/alarm';
