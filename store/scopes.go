@@ -3,37 +3,54 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 )
 
 // Scopes lists the accounts and regions that hold documents of any of kinds,
-// ordered by account and region.
+// ordered by account and region. It seeks from one scope to the next through
+// resources_kind, so it costs about the number of scopes, however many
+// documents each holds (the background loops ask at every pass).
 func Scopes(tx *Tx, kinds ...string) ([]Scope, error) {
-	if len(kinds) == 0 {
-		return nil, nil
-	}
-	q := `SELECT DISTINCT account, region FROM resources WHERE kind = ? ORDER BY account, region`
-	if len(kinds) > 1 {
-		q = `SELECT DISTINCT account, region FROM resources WHERE kind IN (?` + strings.Repeat(",?", len(kinds)-1) + `) ORDER BY account, region`
-	}
-	args := make([]any, len(kinds))
-	for i, k := range kinds {
-		args[i] = k
-	}
-	rows, err := tx.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Scope
-	for rows.Next() {
-		var sc Scope
-		if err := rows.Scan(&sc.Account, &sc.Region); err != nil {
-			return nil, err
+	seen := map[Scope]bool{}
+	for _, k := range kinds {
+		var after *Scope
+		for {
+			query, args := nextScopeQuery(k, after)
+			var sc Scope
+			err := tx.queryRow(query, args...).Scan(&sc.Account, &sc.Region)
+			if err == sql.ErrNoRows {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !seen[sc] {
+				seen[sc] = true
+				out = append(out, sc)
+			}
+			after = &sc
 		}
-		out = append(out, sc)
 	}
-	return out, rows.Err()
+	if len(kinds) > 1 {
+		sort.Slice(out, func(i, j int) bool {
+			if out[i].Account != out[j].Account {
+				return out[i].Account < out[j].Account
+			}
+			return out[i].Region < out[j].Region
+		})
+	}
+	return out, nil
+}
+
+// nextScopeQuery finds the first scope holding kind after a scope (nil: the first of all).
+func nextScopeQuery(kind string, after *Scope) (string, []any) {
+	if after == nil {
+		return `SELECT account, region FROM resources WHERE kind = ? ORDER BY account, region LIMIT 1`, []any{kind}
+	}
+	return `SELECT account, region FROM resources WHERE kind = ? AND (account, region) > (?, ?) ORDER BY account, region LIMIT 1`,
+		[]any{kind, after.Account, after.Region}
 }
 
 // Scopes lists the accounts and regions that hold documents of the collection.
