@@ -14,23 +14,32 @@ import (
 func Scopes(tx *Tx, kinds ...string) ([]Scope, error) {
 	var out []Scope
 	seen := map[Scope]bool{}
+	first := func(query string, args []any) (sc Scope, ok bool, err error) {
+		err = tx.queryRow(query, args...).Scan(&sc.Account, &sc.Region)
+		if err == sql.ErrNoRows {
+			return sc, false, nil
+		}
+		return sc, err == nil, err
+	}
 	for _, k := range kinds {
-		var after *Scope
-		for {
-			query, args := nextScopeQuery(k, after)
-			var sc Scope
-			err := tx.queryRow(query, args...).Scan(&sc.Account, &sc.Region)
-			if err == sql.ErrNoRows {
-				break
+		sc, ok, err := first(nextScopeQuery(k, nil, false))
+		for ok && err == nil {
+			account := sc
+			// Every region of the account, then the next account.
+			for ok && err == nil {
+				if !seen[sc] {
+					seen[sc] = true
+					out = append(out, sc)
+				}
+				account = sc
+				sc, ok, err = first(nextScopeQuery(k, &account, true))
 			}
-			if err != nil {
-				return nil, err
+			if err == nil {
+				sc, ok, err = first(nextScopeQuery(k, &account, false))
 			}
-			if !seen[sc] {
-				seen[sc] = true
-				out = append(out, sc)
-			}
-			after = &sc
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(kinds) > 1 {
@@ -44,13 +53,19 @@ func Scopes(tx *Tx, kinds ...string) ([]Scope, error) {
 	return out, nil
 }
 
-// nextScopeQuery finds the first scope holding kind after a scope (nil: the first of all).
-func nextScopeQuery(kind string, after *Scope) (string, []any) {
-	if after == nil {
+// nextScopeQuery finds the first scope holding kind after a scope (nil: the
+// first of all): in its account (sameAccount) or in a later one. Each is one
+// seek; a row value (account, region) > (?, ?) would seek the account only
+// and read all of its entries.
+func nextScopeQuery(kind string, after *Scope, sameAccount bool) (string, []any) {
+	switch {
+	case after == nil:
 		return `SELECT account, region FROM resources WHERE kind = ? ORDER BY account, region LIMIT 1`, []any{kind}
+	case sameAccount:
+		return `SELECT account, region FROM resources WHERE kind = ? AND account = ? AND region > ? ORDER BY region LIMIT 1`,
+			[]any{kind, after.Account, after.Region}
 	}
-	return `SELECT account, region FROM resources WHERE kind = ? AND (account, region) > (?, ?) ORDER BY account, region LIMIT 1`,
-		[]any{kind, after.Account, after.Region}
+	return `SELECT account, region FROM resources WHERE kind = ? AND account > ? ORDER BY account, region LIMIT 1`, []any{kind, after.Account}
 }
 
 // Scopes lists the accounts and regions that hold documents of the collection.
