@@ -58,8 +58,8 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 }
 
 // 0019 gives alarms stored before it their metric in parent and a due time
-// in attr (due at once), and alarm history items their alarm and time in
-// parent.
+// in attr (due at once) and an entry per action, alarm history items their
+// alarm and time in parent, and metrics their metric in attr.
 func TestAlarmKeysMigration(t *testing.T) {
 	s := openFor(t, "")
 	ctx := context.Background()
@@ -79,6 +79,9 @@ func TestAlarmKeysMigration(t *testing.T) {
 			if err := alarms.Put(tx, sc, a.id, Index{Name: a.id, Attr: a.attr}, &a.doc); err != nil {
 				return err
 			}
+		}
+		if err := (Collection[rawDoc]{Kind: "cloudwatch/metric"}).Put(tx, sc, "AWS/ECS|CPUUtilization|", Index{Parent: "AWS/ECS", Name: "CPUUtilization"}, &rawDoc{}); err != nil {
+			return err
 		}
 		return history.Put(tx, sc, "h", Index{Name: "cpu", Attr: "2026-03-04T05:06:07.123450000Z"}, &rawDoc{})
 	})
@@ -105,6 +108,7 @@ func TestAlarmKeysMigration(t *testing.T) {
 		{alarms, "both", "composite", "0001-01-01T00:00:00.000000000Z"},
 		{alarms, "new", "", "2026-01-01T00:00:00.000000000Z"}, // written after 0019: untouched
 		{history, "h", "3:cpu 2026-03-04T05:06:07.123450000Z", "2026-03-04T05:06:07.123450000Z"},
+		{Collection[rawDoc]{Kind: "cloudwatch/metric"}, "AWS/ECS|CPUUtilization|", "AWS/ECS", "7:AWS/ECS CPUUtilization"},
 	}
 	s.Read(ctx, func(tx *Tx) error {
 		actions, err := Collection[rawDoc]{Kind: "cloudwatch/alarm-action"}.List(tx, sc, Query{})

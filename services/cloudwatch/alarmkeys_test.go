@@ -255,3 +255,34 @@ func TestAlarmsWithAction(t *testing.T) {
 		t.Errorf("updated and deleted: %v", got)
 	}
 }
+
+// ListMetrics of one namespace and metric name lists that metric's
+// dimensions in the order first published, whatever other metrics share the
+// namespace or look alike.
+func TestListMetricsOfOneMetric(t *testing.T) {
+	st := openTestStore(t)
+	write(t, st, func(tx *store.Tx) error {
+		for _, m := range []struct{ ns, name, dim string }{
+			{"App", "CPU", "b"}, {"App", "CPUx", "a"}, {"App C", "PU", "a"}, {"App", "CPU", "a"}, {"Ap", "p CPU", "a"}, {"App", "CPU", "c"},
+		} {
+			d := Datum{Namespace: m.ns, MetricName: m.name, Dimensions: []types.Dimension{{Name: aws.String("Service"), Value: aws.String(m.dim)}}, Time: benchT0, Value: 1}
+			if err := Publish(tx, benchScope, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var got []string
+	for in := (&cloudwatch.ListMetricsInput{Namespace: aws.String("App"), MetricName: aws.String("CPU")}); ; {
+		out := cwCall(t, st, listMetrics, in)
+		for _, m := range out.Metrics {
+			got = append(got, *m.Namespace+"/"+*m.MetricName+"/"+*m.Dimensions[0].Value)
+		}
+		if in.NextToken = out.NextToken; in.NextToken == nil {
+			break
+		}
+	}
+	if want := []string{"App/CPU/b", "App/CPU/a", "App/CPU/c"}; !slices.Equal(got, want) {
+		t.Errorf("App CPU: %v, want %v", got, want)
+	}
+}

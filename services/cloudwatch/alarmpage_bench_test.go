@@ -156,3 +156,26 @@ func BenchmarkAlarmsWithAction(b *testing.B) {
 		return len(refs), nil
 	}, 5)
 }
+
+// A page of one metric's dimensions reads that metric's series alone:
+// 1k or 65k other metrics held in its namespace cost the same.
+func BenchmarkListMetricsOfMetricPage(b *testing.B) {
+	apitest.BenchThirdPage(b, func(tb testing.TB, st *store.Store, n int) {
+		holdCloudWatch(tb, st, n, held{metrics: true})
+		err := st.Write(context.Background(), func(tx *store.Tx) error {
+			for i := 0; i < 2*listPageSize+100; i++ {
+				dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(fmt.Sprint(i))}}
+				if err := Publish(tx, benchScope, Datum{Namespace: "App", MetricName: "Latency", Dimensions: dims, Time: benchT0, Value: 1}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := cwCall(tb, st, listMetrics, &cloudwatch.ListMetricsInput{Namespace: aws.String("App"), MetricName: aws.String("Latency"), NextToken: token})
+		return len(out.Metrics), out.NextToken
+	}, 100)
+}

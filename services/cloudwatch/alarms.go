@@ -70,7 +70,8 @@ func (r *alarmRecord) group() string {
 	return alarmMetric(aws.ToString(r.Metric.Namespace), aws.ToString(r.Metric.MetricName))
 }
 
-// alarmMetric is the Parent of the alarms of a metric (dimensions aside).
+// alarmMetric keys a metric, dimensions aside: the Parent of its alarms and
+// the Attr of its series.
 func alarmMetric(namespace, name string) string { return ownerKey(namespace) + name }
 
 // dueKey is the alarm's Attr: when the evaluation next has work for it, in

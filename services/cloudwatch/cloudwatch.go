@@ -14,7 +14,9 @@ import (
 
 // The CloudWatch collections.
 var (
-	// Series: id = metric key, Parent = namespace, Name = metric name.
+	// Series: id = metric key, Parent = namespace, Name = metric name,
+	// Attr = the metric (alarmMetric), so that one metric's dimensions
+	// are listed without reading the namespace's other metrics.
 	Series = store.Collection[series]{Kind: "cloudwatch/metric"}
 	// Alarms: id = alarm name, Name = alarm name, Status = state, Parent =
 	// its metric's alarmMetric key ("composite" for a composite alarm, ""

@@ -29,3 +29,9 @@ FROM resources r,
       UNION ALL SELECT '$.Composite.AlarmActions' UNION ALL SELECT '$.Composite.OKActions' UNION ALL SELECT '$.Composite.InsufficientDataActions') p,
      json_each(r.doc, p.path) a
 WHERE r.kind = 'cloudwatch/alarm';
+-- CloudWatch metrics keep their metric (the namespace's length in bytes, a
+-- colon, the namespace, a space, the metric name) in attr, so that
+-- ListMetrics of one namespace and metric name reads that metric's
+-- dimensions alone through resources_attr.
+UPDATE resources SET attr = length(CAST(parent AS BLOB)) || ':' || parent || ' ' || name
+WHERE kind = 'cloudwatch/metric' AND attr = '';
