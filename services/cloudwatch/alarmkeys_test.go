@@ -286,3 +286,54 @@ func TestListMetricsOfOneMetric(t *testing.T) {
 		t.Errorf("App CPU: %v, want %v", got, want)
 	}
 }
+
+// Composite alarms alone, or the parents of an alarm, are listed from the
+// composite alarms, with the name prefix and paging of any listing.
+func TestDescribeCompositeAlarms(t *testing.T) {
+	st := openTestStore(t)
+	write(t, st, func(tx *store.Tx) error {
+		for _, n := range []string{"a", "c0"} {
+			if err := putTestAlarm(tx, n, "App", "CPU"); err != nil {
+				return err
+			}
+		}
+		for _, c := range []struct{ name, rule string }{{"d1", "ALARM(a)"}, {"c2", "ALARM(a) OR ALARM(c0)"}, {"c1", "ALARM(c0)"}} {
+			r := &alarmRecord{Composite: &types.CompositeAlarm{AlarmName: aws.String(c.name), AlarmRule: aws.String(c.rule), StateValue: types.StateValueOk}}
+			if err := putAlarm(tx, benchScope, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	list := func(in *cloudwatch.DescribeAlarmsInput) []string {
+		var got []string
+		for in.MaxRecords = aws.Int32(1); ; {
+			out := cwCall(t, st, describeAlarms, in)
+			for _, a := range out.MetricAlarms {
+				got = append(got, *a.AlarmName)
+			}
+			for _, a := range out.CompositeAlarms {
+				got = append(got, *a.AlarmName)
+			}
+			if in.NextToken = out.NextToken; in.NextToken == nil {
+				return got
+			}
+		}
+	}
+	composite := []types.AlarmType{types.AlarmTypeCompositeAlarm}
+	both := []types.AlarmType{types.AlarmTypeCompositeAlarm, types.AlarmTypeMetricAlarm}
+	for _, c := range []struct {
+		in   *cloudwatch.DescribeAlarmsInput
+		want []string
+	}{
+		{&cloudwatch.DescribeAlarmsInput{AlarmTypes: composite}, []string{"c1", "c2", "d1"}},
+		{&cloudwatch.DescribeAlarmsInput{AlarmTypes: composite, AlarmNamePrefix: aws.String("c")}, []string{"c1", "c2"}},
+		{&cloudwatch.DescribeAlarmsInput{AlarmTypes: both, AlarmNamePrefix: aws.String("c")}, []string{"c0", "c1", "c2"}},
+		{&cloudwatch.DescribeAlarmsInput{AlarmTypes: both, ParentsOfAlarmName: aws.String("a")}, []string{"c2", "d1"}},
+		{&cloudwatch.DescribeAlarmsInput{ParentsOfAlarmName: aws.String("a")}, nil},
+	} {
+		if got := list(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("%v prefix %v parents of %v: %v, want %v", c.in.AlarmTypes, aws.ToString(c.in.AlarmNamePrefix), aws.ToString(c.in.ParentsOfAlarmName), got, c.want)
+		}
+	}
+}

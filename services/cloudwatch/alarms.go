@@ -391,15 +391,16 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	}
 	var names []string
 	switch {
-	case in.ParentsOfAlarmName != nil:
-		// Only composite alarms are parents: they are read, not every alarm.
+	case in.ParentsOfAlarmName != nil || (!byName && in.ChildrenOfAlarmName == nil && !types_[types.AlarmTypeMetricAlarm]):
+		// Only composite alarms are parents, or asked for: they are read
+		// (their Parent), not every alarm.
 		comps, err := compositeAlarms(c.Tx, c.Scope())
 		if err != nil {
 			return nil, err
 		}
 		names = []string{}
 		for _, r := range comps {
-			if isParentOf(r, *in.ParentsOfAlarmName) {
+			if strings.HasPrefix(r.name(), aws.ToString(in.AlarmNamePrefix)) && (in.ParentsOfAlarmName == nil || isParentOf(r, *in.ParentsOfAlarmName)) {
 				names = append(names, r.name())
 			}
 		}
