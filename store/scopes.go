@@ -3,37 +3,69 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 )
 
 // Scopes lists the accounts and regions that hold documents of any of kinds,
-// ordered by account and region.
+// ordered by account and region. It seeks from one scope to the next through
+// resources_kind, so it costs about the number of scopes, however many
+// documents each holds (the background loops ask at every pass).
 func Scopes(tx *Tx, kinds ...string) ([]Scope, error) {
-	if len(kinds) == 0 {
-		return nil, nil
-	}
-	q := `SELECT DISTINCT account, region FROM resources WHERE kind = ? ORDER BY account, region`
-	if len(kinds) > 1 {
-		q = `SELECT DISTINCT account, region FROM resources WHERE kind IN (?` + strings.Repeat(",?", len(kinds)-1) + `) ORDER BY account, region`
-	}
-	args := make([]any, len(kinds))
-	for i, k := range kinds {
-		args[i] = k
-	}
-	rows, err := tx.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Scope
-	for rows.Next() {
-		var sc Scope
-		if err := rows.Scan(&sc.Account, &sc.Region); err != nil {
+	seen := map[Scope]bool{}
+	first := func(query string, args []any) (sc Scope, ok bool, err error) {
+		err = tx.queryRow(query, args...).Scan(&sc.Account, &sc.Region)
+		if err == sql.ErrNoRows {
+			return sc, false, nil
+		}
+		return sc, err == nil, err
+	}
+	for _, k := range kinds {
+		sc, ok, err := first(nextScopeQuery(k, nil, false))
+		for ok && err == nil {
+			account := sc
+			// Every region of the account, then the next account.
+			for ok && err == nil {
+				if !seen[sc] {
+					seen[sc] = true
+					out = append(out, sc)
+				}
+				account = sc
+				sc, ok, err = first(nextScopeQuery(k, &account, true))
+			}
+			if err == nil {
+				sc, ok, err = first(nextScopeQuery(k, &account, false))
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, sc)
 	}
-	return out, rows.Err()
+	if len(kinds) > 1 {
+		sort.Slice(out, func(i, j int) bool {
+			if out[i].Account != out[j].Account {
+				return out[i].Account < out[j].Account
+			}
+			return out[i].Region < out[j].Region
+		})
+	}
+	return out, nil
+}
+
+// nextScopeQuery finds the first scope holding kind after a scope (nil: the
+// first of all): in its account (sameAccount) or in a later one. Each is one
+// seek; a row value (account, region) > (?, ?) would seek the account only
+// and read all of its entries.
+func nextScopeQuery(kind string, after *Scope, sameAccount bool) (string, []any) {
+	switch {
+	case after == nil:
+		return `SELECT account, region FROM resources WHERE kind = ? ORDER BY account, region LIMIT 1`, []any{kind}
+	case sameAccount:
+		return `SELECT account, region FROM resources WHERE kind = ? AND account = ? AND region > ? ORDER BY region LIMIT 1`,
+			[]any{kind, after.Account, after.Region}
+	}
+	return `SELECT account, region FROM resources WHERE kind = ? AND account > ? ORDER BY account, region LIMIT 1`, []any{kind, after.Account}
 }
 
 // Scopes lists the accounts and regions that hold documents of the collection.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -112,4 +114,51 @@ func TestLogEventsQuery(t *testing.T) {
 	if n, _ := count(LogEventQuery{Group: "other"}); n != 1 {
 		t.Errorf("another group lost its events: %d", n)
 	}
+}
+
+// Scopes lists each scope holding any of the kinds once, in account and
+// region order, seeking from one scope to the next rather than reading every
+// document.
+func TestScopes(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	others := Collection[counter]{Kind: "test/other"}
+	s.Write(ctx, func(tx *Tx) error {
+		for i, sc := range []Scope{{"2", "us-east-1"}, {"1", "us-west-2"}, {"1", "eu-west-1"}, {"2", "us-east-1"}, {"1", ""}} {
+			for j := 0; j < 3; j++ {
+				if err := counters.Put(tx, sc, fmt.Sprint(i, j), Index{}, &counter{}); err != nil {
+					return err
+				}
+			}
+		}
+		return others.Put(tx, Scope{"0", "x"}, "a", Index{}, &counter{})
+	})
+	s.Read(ctx, func(tx *Tx) error {
+		for _, c := range []struct {
+			kinds []string
+			want  string
+		}{
+			{[]string{counters.Kind}, "[{1 } {1 eu-west-1} {1 us-west-2} {2 us-east-1}]"},
+			{[]string{counters.Kind, others.Kind}, "[{0 x} {1 } {1 eu-west-1} {1 us-west-2} {2 us-east-1}]"},
+			{[]string{"test/none"}, "[]"},
+			{nil, "[]"},
+		} {
+			got, err := Scopes(tx, c.kinds...)
+			if err != nil || fmt.Sprint(got) != c.want && !(len(got) == 0 && c.want == "[]") {
+				t.Errorf("%v: %v (%v), want %s", c.kinds, got, err, c.want)
+			}
+		}
+		for same, want := range map[bool]string{true: "(kind=? AND account=? AND region>?)", false: "(kind=? AND account>?)"} {
+			query, args := nextScopeQuery(counters.Kind, &Scope{"1", "x"}, same)
+			var id, parent, notused int
+			var detail string
+			if err := tx.queryRow("EXPLAIN QUERY PLAN "+query, args...).Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(detail, want) {
+				t.Errorf("plan %q does not seek the next scope", detail)
+			}
+		}
+		return nil
+	})
 }

@@ -42,13 +42,6 @@ func (r *alarmRecord) state() types.StateValue {
 	return r.Composite.StateValue
 }
 
-func (r *alarmRecord) kind() string {
-	if r.Metric != nil {
-		return "metric"
-	}
-	return "composite"
-}
-
 func (r *alarmRecord) alarmType() types.AlarmType {
 	if r.Metric != nil {
 		return types.AlarmTypeMetricAlarm
@@ -57,8 +50,48 @@ func (r *alarmRecord) alarmType() types.AlarmType {
 }
 
 func putAlarm(tx *store.Tx, sc store.Scope, r *alarmRecord) error {
-	return Alarms.Put(tx, sc, r.name(), store.Index{Name: r.name(), Status: string(r.state()), Attr: r.kind()}, r)
+	return Alarms.Put(tx, sc, r.name(), store.Index{Parent: r.group(), Name: r.name(), Status: string(r.state()), Attr: r.dueKey()}, r)
 }
+
+// compositeGroup is the Parent of every composite alarm: they are listed
+// together (their evaluation, the parents of an alarm). Metric keys start
+// with a digit, so none is this.
+const compositeGroup = "composite"
+
+// group is the alarm's Parent: the alarms of one metric share it
+// (DescribeAlarmsForMetric), as do all composite alarms.
+func (r *alarmRecord) group() string {
+	if r.Composite != nil {
+		return compositeGroup
+	}
+	if r.Metric.MetricName == nil {
+		return ""
+	}
+	return alarmMetric(aws.ToString(r.Metric.Namespace), aws.ToString(r.Metric.MetricName))
+}
+
+// alarmMetric keys a metric, dimensions aside: the Parent of its alarms and
+// the Attr of its series.
+func alarmMetric(namespace, name string) string { return ownerKey(namespace) + name }
+
+// dueKey is the alarm's Attr: when the evaluation next has work for it, in
+// fixed-width UTC so that Attr order is time order. Actions due after a state
+// change are due at once; a composite alarm has nothing due by time, its
+// rule is evaluated at every pass.
+func (r *alarmRecord) dueKey() string {
+	if r.ActionDue {
+		return dueAt(time.Time{})
+	}
+	if r.Composite != nil {
+		return notDue
+	}
+	return dueAt(r.NextEval)
+}
+
+// notDue sorts after every time.
+const notDue = "~"
+
+func dueAt(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 func registerAlarms(s *api.Service) {
 	api.Handle(s, "PutMetricAlarm", putMetricAlarm)
@@ -137,6 +170,9 @@ func PutMetricAlarm(tx *store.Tx, sc store.Scope, now time.Time, in *cloudwatch.
 		}
 	}
 	if err := putAlarm(tx, sc, rec); err != nil {
+		return err
+	}
+	if err := indexActions(tx, sc, name, old, rec); err != nil {
 		return err
 	}
 	data, _ := json.Marshal(map[string]any{"version": "1.0", "type": kind, "createdAlarm": a})
@@ -288,6 +324,9 @@ func putCompositeAlarm(c *api.Context, in *cloudwatch.PutCompositeAlarmInput) (*
 	if err := putAlarm(c.Tx, sc, rec); err != nil {
 		return nil, err
 	}
+	if err := indexActions(c.Tx, sc, name, old, rec); err != nil {
+		return nil, err
+	}
 	data, _ := json.Marshal(map[string]any{"version": "1.0", "type": kind, "createdAlarm": a})
 	if err := addHistory(c.Tx, sc, now, name, types.AlarmTypeCompositeAlarm, types.HistoryItemTypeConfigurationUpdate, summary, string(data)); err != nil {
 		return nil, err
@@ -295,9 +334,9 @@ func putCompositeAlarm(c *api.Context, in *cloudwatch.PutCompositeAlarmInput) (*
 	return &cloudwatch.PutCompositeAlarmOutput{}, nil
 }
 
-// allAlarms lists a scope's alarms sorted by name, as DescribeAlarms returns them.
-func allAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
-	items, err := Alarms.List(tx, sc, store.Query{})
+// compositeAlarms lists a scope's composite alarms (their Parent) sorted by name.
+func compositeAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
+	items, err := Alarms.List(tx, sc, store.Query{Parent: compositeGroup})
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +344,7 @@ func allAlarms(tx *store.Tx, sc store.Scope) ([]*alarmRecord, error) {
 	for _, it := range items {
 		out = append(out, it.Doc)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
+	slices.SortFunc(out, func(a, b *alarmRecord) int { return strings.Compare(a.name(), b.name()) })
 	return out, nil
 }
 
@@ -352,6 +391,19 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 	}
 	var names []string
 	switch {
+	case in.ParentsOfAlarmName != nil || (!byName && in.ChildrenOfAlarmName == nil && !types_[types.AlarmTypeMetricAlarm]):
+		// Only composite alarms are parents, or asked for: they are read
+		// (their Parent), not every alarm.
+		comps, err := compositeAlarms(c.Tx, c.Scope())
+		if err != nil {
+			return nil, err
+		}
+		names = []string{}
+		for _, r := range comps {
+			if strings.HasPrefix(r.name(), aws.ToString(in.AlarmNamePrefix)) && (in.ParentsOfAlarmName == nil || isParentOf(r, *in.ParentsOfAlarmName)) {
+				names = append(names, r.name())
+			}
+		}
 	case byName:
 		names = in.AlarmNames
 	case in.ChildrenOfAlarmName != nil:
@@ -450,13 +502,15 @@ func isParentOf(r *alarmRecord, child string) bool {
 }
 
 func describeAlarmsForMetric(c *api.Context, in *cloudwatch.DescribeAlarmsForMetricInput) (*cloudwatch.DescribeAlarmsForMetricOutput, error) {
-	all, err := allAlarms(c.Tx, c.Scope())
+	// Only the metric's alarms are read; its dimensions are checked after.
+	items, err := Alarms.List(c.Tx, c.Scope(), store.Query{Parent: alarmMetric(aws.ToString(in.Namespace), aws.ToString(in.MetricName))})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(items, func(a, b store.Item[alarmRecord]) int { return strings.Compare(a.ID, b.ID) })
 	out := &cloudwatch.DescribeAlarmsForMetricOutput{MetricAlarms: []types.MetricAlarm{}}
-	for _, r := range all {
-		m := r.Metric
+	for _, it := range items {
+		m := it.Doc.Metric
 		if m == nil || aws.ToString(m.MetricName) != aws.ToString(in.MetricName) || aws.ToString(m.Namespace) != aws.ToString(in.Namespace) {
 			continue
 		}
@@ -482,6 +536,7 @@ func deleteAlarms(c *api.Context, in *cloudwatch.DeleteAlarmsInput) (*cloudwatch
 // DeleteAlarms deletes alarms by name; an unknown name is ResourceNotFound and deletes nothing.
 func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 	var missingNames []string
+	found := map[string]*alarmRecord{}
 	for _, n := range names {
 		r, err := Alarms.Get(tx, sc, n)
 		if err != nil {
@@ -490,6 +545,7 @@ func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 		if r == nil {
 			missingNames = append(missingNames, n)
 		}
+		found[n] = r
 	}
 	if len(missingNames) > 0 {
 		return alarmNotFound("%d of %d alarms could not be found: %s", len(missingNames), len(names), strings.Join(missingNames, ", "))
@@ -498,6 +554,9 @@ func DeleteAlarms(tx *store.Tx, sc store.Scope, names ...string) error {
 		return err
 	}
 	for _, n := range names {
+		if err := indexActions(tx, sc, n, found[n], nil); err != nil {
+			return err
+		}
 		if _, err := Alarms.Delete(tx, sc, n); err != nil {
 			return err
 		}
@@ -594,32 +653,53 @@ func disableAlarmActions(c *api.Context, in *cloudwatch.DisableAlarmActionsInput
 // AlarmRef names an alarm.
 type AlarmRef struct{ Name, ARN string }
 
-// AlarmsWithAction lists the alarms whose ALARM, OK or INSUFFICIENT_DATA
-// actions include arn (the alarms of a step scaling policy).
+// AlarmsWithAction lists, in name order, the alarms whose ALARM, OK or
+// INSUFFICIENT_DATA actions include arn (the alarms of a step scaling
+// policy). It reads that action's entries alone (ActionIndex).
 func AlarmsWithAction(tx *store.Tx, sc store.Scope, arn string) ([]AlarmRef, error) {
-	all, err := allAlarms(tx, sc)
+	prefix := ownerKey(arn)
+	items, err := ActionIndex.IDPage(tx, sc, prefix, "", false, 0)
 	if err != nil {
 		return nil, err
 	}
 	var out []AlarmRef
-	for _, r := range all {
-		for _, l := range actionsOf(r) {
-			if contains(l, arn) {
-				out = append(out, AlarmRef{Name: r.name(), ARN: AlarmARN(sc, r.name())})
-				break
-			}
-		}
+	for _, it := range items {
+		name := strings.TrimPrefix(it.ID, prefix)
+		out = append(out, AlarmRef{Name: name, ARN: AlarmARN(sc, name)})
 	}
 	return out, nil
 }
 
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
+// indexActions keeps ActionIndex in step with an alarm whose actions were
+// before (nil: none) and are now after (nil: deleted).
+func indexActions(tx *store.Tx, sc store.Scope, name string, before, after *alarmRecord) error {
+	arns := func(r *alarmRecord) map[string]bool {
+		set := map[string]bool{}
+		if r != nil {
+			for _, l := range actionsOf(r) {
+				for _, a := range l {
+					set[a] = true
+				}
+			}
+		}
+		return set
+	}
+	was, is := arns(before), arns(after)
+	for a := range was {
+		if !is[a] {
+			if _, err := ActionIndex.Delete(tx, sc, ownerKey(a)+name); err != nil {
+				return err
+			}
 		}
 	}
-	return false
+	for a := range is {
+		if !was[a] {
+			if err := ActionIndex.Put(tx, sc, ownerKey(a)+name, store.Index{}, &struct{}{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // AlarmState returns the state of a metric or composite alarm (for ECS
@@ -639,7 +719,7 @@ func checkNoParents(tx *store.Tx, sc store.Scope, names []string) error {
 	for _, n := range names {
 		deleting[n] = true
 	}
-	all, err := allAlarms(tx, sc)
+	all, err := compositeAlarms(tx, sc)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cloudwatch
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,10 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 	}
 	var actions []Action
 	for _, sc := range scopes {
-		all, err := allAlarms(tx, sc)
+		// Only the alarms with work due are read: those whose evaluation
+		// or actions are due (their Attr), and the composite alarms, whose
+		// rules are evaluated at every pass.
+		all, err := dueAlarms(tx, sc, now)
 		if err != nil {
 			return nil, err
 		}
@@ -96,8 +100,22 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 			last[r.name()] = res
 		}
 		states := map[string]types.StateValue{}
+		var readErr error
 		for _, r := range all {
 			states[r.name()] = r.state()
+		}
+		// The children of composite alarms that were not due are read as
+		// the rules name them.
+		stateOf := func(name string) types.StateValue {
+			if st, ok := states[name]; ok {
+				return st
+			}
+			st, _, err := AlarmState(tx, sc, name)
+			if err != nil {
+				readErr = err
+			}
+			states[name] = st
+			return st
 		}
 		for _, r := range all {
 			if r.Composite == nil {
@@ -108,8 +126,11 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 				continue
 			}
 			to := types.StateValueOk
-			if rule.eval(func(n string) types.StateValue { return states[alarmNameOf(n)] }) {
+			if rule.eval(func(n string) types.StateValue { return stateOf(alarmNameOf(n)) }) {
 				to = types.StateValueAlarm
+			}
+			if readErr != nil {
+				return nil, readErr
 			}
 			if to != r.state() {
 				reason := "arn:" + api.Partition(sc.Region) + ":cloudwatch:" + sc.Region + ":" + sc.Account + ":alarm rule " + aws.ToString(r.Composite.AlarmRule) + " evaluated to " + strings.ToLower(string(to))
@@ -129,8 +150,46 @@ func Evaluate(tx *store.Tx, now time.Time, scale float64) ([]Action, error) {
 			}
 			actions = append(actions, acts...)
 		}
+
 	}
 	return actions, nil
+}
+
+// dueAlarms reads a scope's alarms with work due at now, sorted by name: the
+// metric alarms whose evaluation is due and the alarms whose actions are
+// (through their Attr), and every composite alarm. An alarm listed by a due
+// time it no longer has (stored before migration 0019) gets its own back.
+func dueAlarms(tx *store.Tx, sc store.Scope, now time.Time) ([]*alarmRecord, error) {
+	due, err := Alarms.AttrRange(tx, sc, "", dueAt(now.Add(time.Nanosecond)))
+	if err != nil {
+		return nil, err
+	}
+	composites, err := Alarms.List(tx, sc, store.Query{Parent: compositeGroup})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*alarmRecord, 0, len(due)+len(composites))
+	seen := map[string]bool{}
+	for _, it := range due {
+		r := it.Doc
+		if !r.ActionDue && (r.Metric == nil || now.Before(r.NextEval)) {
+			if err := putAlarm(tx, sc, r); err != nil {
+				return nil, err
+			}
+			if r.Metric != nil {
+				continue
+			}
+		}
+		seen[it.ID] = true
+		out = append(out, r)
+	}
+	for _, it := range composites {
+		if !seen[it.ID] {
+			out = append(out, it.Doc)
+		}
+	}
+	slices.SortFunc(out, func(a, b *alarmRecord) int { return strings.Compare(a.name(), b.name()) })
+	return out, nil
 }
 
 // scaled is an alarm period on the time scale, at least 10 ms.

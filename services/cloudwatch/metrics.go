@@ -154,7 +154,13 @@ func formatFloat(v float64) string { return fmt.Sprint(v) }
 const listPageSize = 500
 
 func listMetrics(c *api.Context, in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) {
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Series, store.Query{Parent: aws.ToString(in.Namespace), Name: aws.ToString(in.MetricName)},
+	q := store.Query{Parent: aws.ToString(in.Namespace), Name: aws.ToString(in.MetricName)}
+	if q.Parent != "" && q.Name != "" {
+		// One metric's dimensions are read through its Attr alone, not
+		// through the namespace's every metric.
+		q = store.Query{Attr: alarmMetric(q.Parent, q.Name)}
+	}
+	page, next, err := api.Paginate(c.Tx, c.Scope(), Series, q,
 		api.Paging{Listing: "cloudwatch:ListMetrics", Token: in.NextToken, Size: listPageSize, BadToken: invalidNextToken()}, func(s *series) bool {
 			recent := in.RecentlyActive != types.RecentlyActivePt3h || !s.LastPut.Before(c.Now().Add(-3*time.Hour))
 			return recent && matchDimensionFilters(s.Dimensions, in.Dimensions)

@@ -216,7 +216,7 @@ func (w *pointWriter) flush() error {
 		}
 		if w.dirty[key] {
 			s := w.series[key]
-			if err := Series.Put(w.tx, w.sc, key, store.Index{Parent: s.Namespace, Name: s.MetricName}, s); err != nil {
+			if err := Series.Put(w.tx, w.sc, key, store.Index{Parent: s.Namespace, Name: s.MetricName, Attr: alarmMetric(s.Namespace, s.MetricName)}, s); err != nil {
 				return err
 			}
 		}

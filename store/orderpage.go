@@ -1,0 +1,57 @@
+package store
+
+// AttrRange returns the documents whose Attr lies in [from, to), in Attr
+// order (creation order within one Attr). resources_attr orders them, so it
+// reads only those rows: a collection that keeps a due time in Attr finds
+// what is due without reading the rest (CloudWatch's alarm evaluation).
+func (c Collection[T]) AttrRange(tx *Tx, sc Scope, from, to string) ([]Item[T], error) {
+	query, args := c.attrRangeQuery(sc, from, to)
+	return c.items(tx.query(query, args...))
+}
+
+func (c Collection[T]) attrRangeQuery(sc Scope, from, to string) (string, []any) {
+	return `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr >= ? AND attr < ? ORDER BY attr, rowid`,
+		[]any{c.Kind, sc.Account, sc.Region, from, to}
+}
+
+// ParentPage returns up to limit documents whose Parent starts with prefix,
+// in (Parent, creation) order, descending with desc, after the position
+// (afterParent, afterSeq) of a document listed before (afterParent ""
+// starts at the beginning). resources_parent_seq orders them, so a page
+// reads only itself: a collection whose Parent is an owner followed by an
+// order key pages one owner's documents in that order (CloudWatch's history
+// of one alarm, newest first).
+func (c Collection[T]) ParentPage(tx *Tx, sc Scope, prefix, afterParent string, afterSeq int64, desc bool, limit int) ([]Item[T], error) {
+	query, args := c.parentPageQuery(sc, prefix, afterParent, afterSeq, desc, limit)
+	return c.items(tx.query(query, args...))
+}
+
+func (c Collection[T]) parentPageQuery(sc Scope, prefix, afterParent string, afterSeq int64, desc bool, limit int) (string, []any) {
+	// No UTF-8 string has the byte 0xff: prefix+"\xff" is above every
+	// parent that starts with prefix. A position narrows the range the
+	// index seeks; documents of its own parent continue after its rowid.
+	lo, hi, hiOp := prefix, prefix+"\xff", "<"
+	tie := ""
+	if afterParent != "" {
+		if desc {
+			hi, hiOp, tie = afterParent, "<=", ` AND (parent < ? OR rowid < ?)`
+		} else {
+			lo, tie = afterParent, ` AND (parent > ? OR rowid > ?)`
+		}
+	}
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND parent != '' AND parent >= ? AND parent ` + hiOp + ` ?` + tie
+	args := []any{c.Kind, sc.Account, sc.Region, lo, hi}
+	if tie != "" {
+		args = append(args, afterParent, afterSeq)
+	}
+	if desc {
+		query += ` ORDER BY parent DESC, rowid DESC`
+	} else {
+		query += ` ORDER BY parent, rowid`
+	}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return query, args
+}
