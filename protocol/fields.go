@@ -5,6 +5,7 @@
 package protocol
 
 import (
+	"bytes"
 	"reflect"
 	"sort"
 	"sync"
@@ -17,6 +18,9 @@ type field struct {
 	member *model.Member
 	index  int
 	name   string // lowerCamel member name, for validation paths
+	// jsonKey is the member's awsJson key with its colon, "wireName":,
+	// escaped once here rather than on every encode.
+	jsonKey string
 }
 
 // plan is how one Go struct type holds a structure shape's members.
@@ -45,8 +49,14 @@ func planOf(sh *model.Shape, t reflect.Type) *plan {
 		p.fields = append(p.fields, field{member: m, index: sf.Index[0], name: lowerFirst(m.Name)})
 	}
 	p.byWire = make(map[string]*field, len(p.fields))
+	var kb bytes.Buffer
 	for i := range p.fields {
-		p.byWire[p.fields[i].member.WireName()] = &p.fields[i]
+		f := &p.fields[i]
+		p.byWire[f.member.WireName()] = f
+		kb.Reset()
+		writeJSONString(&kb, f.member.WireName())
+		kb.WriteByte(':')
+		f.jsonKey = kb.String()
 	}
 	plans.Store(key, p)
 	sh.Plan.CompareAndSwap(nil, p)
@@ -62,11 +72,6 @@ var plans sync.Map // planKey -> *plan
 
 // fieldsOf returns the members of a structure shape that the Go struct type holds.
 func fieldsOf(sh *model.Shape, t reflect.Type) []field { return planOf(sh, t).fields }
-
-// fieldByWireName finds the member of a structure by its JSON name.
-func fieldByWireName(sh *model.Shape, t reflect.Type, name string) *field {
-	return planOf(sh, t).byWire[name]
-}
 
 func upperFirst(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {

@@ -77,8 +77,7 @@ func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
 					buf.WriteByte(',')
 				}
 				first = false
-				writeJSONString(buf, f.member.WireName())
-				buf.WriteByte(':')
+				buf.WriteString(f.jsonKey)
 				writeJSON(buf, f.member.Shape, fv)
 			}
 		}
@@ -112,7 +111,12 @@ func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
 	case "double", "float":
 		writeJSONDouble(buf, v.Float())
 	case "timestamp":
-		t := v.Interface().(time.Time)
+		var t time.Time
+		if v.CanAddr() {
+			t = *v.Addr().Interface().(*time.Time) // no copy to the heap
+		} else {
+			t = v.Interface().(time.Time)
+		}
 		writeJSONFloat(buf, float64(t.UnixMilli())/1e3)
 	case "blob":
 		buf.WriteByte('"')

@@ -108,6 +108,7 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			return r.skip(depth) // unions and documents are not decoded into SDK interfaces here
 		}
 		sv := settable(v)
+		byWire := planOf(sh, t).byWire
 		for more, err := r.first(); more || err != nil; more, err = r.next() {
 			if err != nil {
 				return err
@@ -116,7 +117,7 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			if f := fieldByWireName(sh, t, string(key)); f != nil {
+			if f := byWire[string(key)]; f != nil {
 				err = r.value(f.member.Shape, sv.Field(f.index), depth+1)
 			} else {
 				err = r.skip(depth + 1)
