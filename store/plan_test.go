@@ -22,13 +22,15 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 		"name, status, desc": {Name: "n", Status: "ACTIVE", Desc: true, Limit: 1},
 		"by attr":            {ByAttr: true, Limit: 101},
 		"by attr, prefix":    {ByAttr: true, AttrPrefix: "web ", AttrAfter: "web 1", Desc: true, Limit: 101},
+		// ECS's latest active revision of a family.
+		"by attr, prefix, status, desc": {ByAttr: true, AttrPrefix: "web ", Status: "ACTIVE", Desc: true, Limit: 1},
 	}
 	// The indexes on parent, name and attr hold non-empty values alone
 	// (0017): a query that filters or orders on them must still use them.
 	wantIndex := map[string]string{
 		"one parent": "resources_parent_seq", "parent, status": "resources_parent", "one parent desc": "resources_parent_seq",
 		"attr": "resources_attr", "name": "resources_name", "name, status, desc": "resources_name",
-		"by attr": "resources_attr", "by attr, prefix": "resources_attr",
+		"by attr": "resources_attr", "by attr, prefix": "resources_attr", "by attr, prefix, status, desc": "resources_attr",
 	}
 	err := s.Read(ctx, func(tx *Tx) error {
 		for name, q := range cases {
@@ -79,6 +81,29 @@ func TestCountByStatusPlanSeeksTheParent(t *testing.T) {
 		}
 		if !strings.Contains(detail, "COVERING INDEX") || !strings.Contains(detail, "parent=?") {
 			t.Errorf("plan %q does not read the parent's index entries alone", detail)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Counting a family's revisions of one status (ECS's family listing) reads
+// the family's entries of the attr index alone, not the whole kind.
+func TestCountByAttrPrefixPlanSeeksThePrefix(t *testing.T) {
+	s := openFor(t, "")
+	err := s.Read(context.Background(), func(tx *Tx) error {
+		var sb strings.Builder
+		sb.WriteString("EXPLAIN QUERY PLAN SELECT count(*) FROM resources WHERE ")
+		args := counters.filter(&sb, sc, Query{AttrPrefix: "web ", Status: "ACTIVE"})
+		var id, parent, notused int
+		var detail string
+		if err := tx.queryRow(sb.String(), args...).Scan(&id, &parent, &notused, &detail); err != nil {
+			return err
+		}
+		if !strings.Contains(detail, "INDEX resources_attr ") || !strings.Contains(detail, "attr>?") {
+			t.Errorf("plan %q does not seek the prefix through resources_attr", detail)
 		}
 		return nil
 	})

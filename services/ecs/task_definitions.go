@@ -283,7 +283,7 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 // revision not being deleted.
 func familyHasStatus(c *api.Context, family string, status types.TaskDefinitionFamilyStatus) (bool, error) {
 	count := func(s types.TaskDefinitionStatus) (int, error) {
-		return ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{Name: family, Status: string(s)})
+		return ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{AttrPrefix: ecscore.FamilyAttrPrefix(family), Status: string(s)})
 	}
 	active, err := count(types.TaskDefinitionStatusActive)
 	if err != nil || status == types.TaskDefinitionFamilyStatusActive || (active > 0 && status == types.TaskDefinitionFamilyStatusAll) {

@@ -14,7 +14,7 @@ import (
 var (
 	// Clusters: id = cluster ARN, Name = cluster name, Status = status.
 	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster", Codec: api.ModelCodec("ecs", "Cluster")}
-	// TaskDefinitions: id = ARN, Name = family, Status = status, Attr = family.
+	// TaskDefinitions: id = ARN, Status = status, Attr = family and revision (TaskDefinitionOrder).
 	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition", Codec: api.ModelCodec("ecs", "TaskDefinition")}
 	// Families: id = family; the last revision number handed out (never reused).
 	Families = store.Collection[Family]{Kind: "ecs/family"}

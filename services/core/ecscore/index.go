@@ -56,10 +56,18 @@ func ContainerInstanceIndex(clusterArn string, ci *types.ContainerInstance) stor
 
 // TaskDefinitionIndex is how a task definition is indexed in the store.
 // Attr is the listing order (TaskDefinitionOrder), so that a page of
-// ListTaskDefinitions reads only itself.
+// ListTaskDefinitions reads only itself. Attr starts with the family
+// (FamilyAttrPrefix), so a family's revisions are read through it and Name
+// stays empty: a name entry would be one more index page for each
+// registration's commit to write. (Rows written before still carry the
+// family in name; nothing reads it.)
 func TaskDefinitionIndex(td *types.TaskDefinition) store.Index {
-	return store.Index{Name: aws.ToString(td.Family), Status: string(td.Status), Attr: TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)}
+	return store.Index{Status: string(td.Status), Attr: TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)}
 }
+
+// FamilyAttrPrefix is the start of the Attr of every revision of a family,
+// and of no other family's: the family and the separator of its order key.
+func FamilyAttrPrefix(family string) string { return family + " " }
 
 // TaskDefinitionOrder is a task definition's place in ListTaskDefinitions:
 // family, then revision. The space sorts below every character a family may

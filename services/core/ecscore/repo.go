@@ -67,7 +67,10 @@ func GetTaskDefinition(c *api.Context, ref string) (*types.TaskDefinition, error
 		}
 		return td, nil
 	}
-	items, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{Name: name, Status: string(types.TaskDefinitionStatusActive), Desc: true, Limit: 1})
+	// The latest active revision: the last in the family's Attr order, which
+	// is its order of registration.
+	items, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: FamilyAttrPrefix(name), ByAttr: true,
+		Status: string(types.TaskDefinitionStatusActive), Desc: true, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
