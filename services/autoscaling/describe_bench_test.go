@@ -3,9 +3,6 @@ package autoscaling
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -71,67 +68,67 @@ var holdWarm = holding(func(c *api.Context, i int) error {
 })
 
 // Nine named activities of groups held among many: a page of three.
-var describeScalingActivitiesNamedCase = pageCase{"DescribeScalingActivitiesNamed", holdActivities, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeScalingActivitiesNamedCase = apitest.PageCase{Name: "DescribeScalingActivitiesNamed", Hold: holdActivities, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	ids := []string{"a-000500", "a-000003", "a-000900", "a-000007", "a-000001", "a-000020", "a-000030", "a-000040", "a-000050"}
 	out := asCall(tb, st, describeActivities, &autoscaling.DescribeScalingActivitiesInput{ActivityIds: ids, IncludeDeletedGroups: aws.Bool(true),
 		MaxRecords: aws.Int32(3), NextToken: token})
 	return len(out.Activities), out.NextToken
-}, 3}
+}, Want: 3}
 
 func BenchmarkDescribeScalingActivitiesNamedPage(b *testing.B) {
-	describeScalingActivitiesNamedCase.bench(b)
+	describeScalingActivitiesNamedCase.Bench(b)
 }
 
 // One group's activities among every other group's.
-var describeScalingActivitiesOfGroupCase = pageCase{"DescribeScalingActivitiesOfGroup", holdActivities, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeScalingActivitiesOfGroupCase = apitest.PageCase{Name: "DescribeScalingActivitiesOfGroup", Hold: holdActivities, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := asCall(tb, st, describeActivities, &autoscaling.DescribeScalingActivitiesInput{AutoScalingGroupName: aws.String("g000007"),
 		IncludeDeletedGroups: aws.Bool(true), MaxRecords: aws.Int32(20), NextToken: token})
 	return len(out.Activities), out.NextToken
-}, 20}
+}, Want: 20}
 
 func BenchmarkDescribeScalingActivitiesOfGroupPage(b *testing.B) {
-	describeScalingActivitiesOfGroupCase.bench(b)
+	describeScalingActivitiesOfGroupCase.Bench(b)
 }
 
-var describePoliciesNamedCase = pageCase{"DescribePoliciesNamed", holdPolicies, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describePoliciesNamedCase = apitest.PageCase{Name: "DescribePoliciesNamed", Hold: holdPolicies, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	names := []string{"p000500", "p000003", "p000900", "p000007", "arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:p000001",
 		"p000020", "p000030", "p000040", "p000050"}
 	out := asCall(tb, st, describePolicies, &autoscaling.DescribePoliciesInput{PolicyNames: names, MaxRecords: aws.Int32(3), NextToken: token})
 	return len(out.ScalingPolicies), out.NextToken
-}, 3}
+}, Want: 3}
 
-func BenchmarkDescribePoliciesNamedPage(b *testing.B) { describePoliciesNamedCase.bench(b) }
+func BenchmarkDescribePoliciesNamedPage(b *testing.B) { describePoliciesNamedCase.Bench(b) }
 
-var describePoliciesCase = pageCase{"DescribePolicies", holdPolicies, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describePoliciesCase = apitest.PageCase{Name: "DescribePolicies", Hold: holdPolicies, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := asCall(tb, st, describePolicies, &autoscaling.DescribePoliciesInput{MaxRecords: aws.Int32(100), NextToken: token})
 	return len(out.ScalingPolicies), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribePoliciesPage(b *testing.B) { describePoliciesCase.bench(b) }
+func BenchmarkDescribePoliciesPage(b *testing.B) { describePoliciesCase.Bench(b) }
 
-var describeScheduledActionsNamedCase = pageCase{"DescribeScheduledActionsNamed", holdScheduled, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeScheduledActionsNamedCase = apitest.PageCase{Name: "DescribeScheduledActionsNamed", Hold: holdScheduled, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	names := []string{"s000500", "s000003", "s000900", "s000007", "s000001", "s000020", "s000030", "s000040", "s000050"}
 	out := asCall(tb, st, describeScheduledActions, &autoscaling.DescribeScheduledActionsInput{ScheduledActionNames: names, MaxRecords: aws.Int32(3), NextToken: token})
 	return len(out.ScheduledUpdateGroupActions), out.NextToken
-}, 3}
+}, Want: 3}
 
 func BenchmarkDescribeScheduledActionsNamedPage(b *testing.B) {
-	describeScheduledActionsNamedCase.bench(b)
+	describeScheduledActionsNamedCase.Bench(b)
 }
 
-var describeScheduledActionsCase = pageCase{"DescribeScheduledActions", holdScheduled, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeScheduledActionsCase = apitest.PageCase{Name: "DescribeScheduledActions", Hold: holdScheduled, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := asCall(tb, st, describeScheduledActions, &autoscaling.DescribeScheduledActionsInput{MaxRecords: aws.Int32(100), NextToken: token})
 	return len(out.ScheduledUpdateGroupActions), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeScheduledActionsPage(b *testing.B) { describeScheduledActionsCase.bench(b) }
+func BenchmarkDescribeScheduledActionsPage(b *testing.B) { describeScheduledActionsCase.Bench(b) }
 
-var describeWarmPoolCase = pageCase{"DescribeWarmPool", holdWarm, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeWarmPoolCase = apitest.PageCase{Name: "DescribeWarmPool", Hold: holdWarm, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := asCall(tb, st, describeWarmPool, &autoscaling.DescribeWarmPoolInput{AutoScalingGroupName: aws.String("g000000"), MaxRecords: aws.Int32(50), NextToken: token})
 	return len(out.Instances), out.NextToken
-}, 50}
+}, Want: 50}
 
-func BenchmarkDescribeWarmPoolPage(b *testing.B) { describeWarmPoolCase.bench(b) }
+func BenchmarkDescribeWarmPoolPage(b *testing.B) { describeWarmPoolCase.Bench(b) }
 
 // Named policies, actions and activities page in creation order, newest
 // first for activities, as the whole listing does.
@@ -180,44 +177,5 @@ func TestDescribeNamedPagesInOrder(t *testing.T) {
 		AutoScalingGroupName: aws.String("g000002"), IncludeDeletedGroups: aws.Bool(true)})
 	if len(acts.Activities) != 1 || *acts.Activities[0].ActivityId != "a-000299" {
 		t.Errorf("named activities of a group: %+v", acts.Activities)
-	}
-}
-
-// pageCase is one listing's third page, timed by its benchmark and compared
-// by TestPageRatios.
-type pageCase struct {
-	name string
-	hold func(tb testing.TB, st *store.Store, n int)
-	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
-	want int
-}
-
-func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
-
-// TestPageRatios reports each listing's third page with 65k held over 1k
-// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds, 41 if not a number>; it takes minutes):
-//
-//	LONGSHORE_PAGE_RATIO=1 go test ./services/autoscaling -run PageRatios -v
-func TestPageRatios(t *testing.T) {
-	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
-		t.Skip("LONGSHORE_PAGE_RATIO is not set")
-	}
-	for _, p := range []pageCase{
-		describeScalingActivitiesNamedCase,
-		describeScalingActivitiesOfGroupCase,
-		describePoliciesNamedCase,
-		describePoliciesCase,
-		describeScheduledActionsNamedCase,
-		describeScheduledActionsCase,
-		describeWarmPoolCase,
-	} {
-		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
-			continue
-		}
-		rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
-		if err != nil || rounds < 1 {
-			rounds = 41
-		}
-		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, rounds))
 	}
 }

@@ -3,9 +3,6 @@ package ec2
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -112,96 +109,96 @@ var holdInstances = holding(func(c *api.Context, i int) error {
 		ReservationID: fmt.Sprintf("r-%017x", i), StateSince: time.Unix(0, 0)})
 })
 
-var describeSubnetsCase = pageCase{"DescribeSubnets", holdSubnets, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeSubnetsCase = apitest.PageCase{Name: "DescribeSubnets", Hold: holdSubnets, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeSubnets, &sdk.DescribeSubnetsInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.Subnets), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeSubnetsPage(b *testing.B) { describeSubnetsCase.bench(b) }
+func BenchmarkDescribeSubnetsPage(b *testing.B) { describeSubnetsCase.Bench(b) }
 
-var describeVpcsCase = pageCase{"DescribeVpcs", holdVpcs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeVpcsCase = apitest.PageCase{Name: "DescribeVpcs", Hold: holdVpcs, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeVpcs, &sdk.DescribeVpcsInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.Vpcs), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeVpcsPage(b *testing.B) { describeVpcsCase.bench(b) }
+func BenchmarkDescribeVpcsPage(b *testing.B) { describeVpcsCase.Bench(b) }
 
-var describeRouteTablesCase = pageCase{"DescribeRouteTables", holdRouteTables, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeRouteTablesCase = apitest.PageCase{Name: "DescribeRouteTables", Hold: holdRouteTables, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeRouteTables, &sdk.DescribeRouteTablesInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.RouteTables), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeRouteTablesPage(b *testing.B) { describeRouteTablesCase.bench(b) }
+func BenchmarkDescribeRouteTablesPage(b *testing.B) { describeRouteTablesCase.Bench(b) }
 
-var describeNetworkInterfacesCase = pageCase{"DescribeNetworkInterfaces", holdInterfaces, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeNetworkInterfacesCase = apitest.PageCase{Name: "DescribeNetworkInterfaces", Hold: holdInterfaces, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeNetworkInterfaces, &sdk.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.NetworkInterfaces), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeNetworkInterfacesPage(b *testing.B) { describeNetworkInterfacesCase.bench(b) }
+func BenchmarkDescribeNetworkInterfacesPage(b *testing.B) { describeNetworkInterfacesCase.Bench(b) }
 
-var describeLaunchTemplatesCase = pageCase{"DescribeLaunchTemplates", holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeLaunchTemplatesCase = apitest.PageCase{Name: "DescribeLaunchTemplates", Hold: holdTemplates, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeLaunchTemplates, &sdk.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.LaunchTemplates), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeLaunchTemplatesPage(b *testing.B) { describeLaunchTemplatesCase.bench(b) }
+func BenchmarkDescribeLaunchTemplatesPage(b *testing.B) { describeLaunchTemplatesCase.Bench(b) }
 
 // Every template's versions, without naming one.
-var describeLaunchTemplateVersionsCase = pageCase{"DescribeLaunchTemplateVersions", holdTemplates, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeLaunchTemplateVersionsCase = apitest.PageCase{Name: "DescribeLaunchTemplateVersions", Hold: holdTemplates, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.LaunchTemplateVersions), out.NextToken
-}, 100}
+}, Want: 100}
 
 func BenchmarkDescribeLaunchTemplateVersionsPage(b *testing.B) {
-	describeLaunchTemplateVersionsCase.bench(b)
+	describeLaunchTemplateVersionsCase.Bench(b)
 }
 
 // One template's versions.
-var describeLaunchTemplateVersionsOfOneCase = pageCase{"DescribeLaunchTemplateVersionsOfOne", holdVersions, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeLaunchTemplateVersionsOfOneCase = apitest.PageCase{Name: "DescribeLaunchTemplateVersionsOfOne", Hold: holdVersions, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeLaunchTemplateVersions, &sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("t"),
 		MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.LaunchTemplateVersions), out.NextToken
-}, 100}
+}, Want: 100}
 
 func BenchmarkDescribeLaunchTemplateVersionsOfOnePage(b *testing.B) {
-	describeLaunchTemplateVersionsOfOneCase.bench(b)
+	describeLaunchTemplateVersionsOfOneCase.Bench(b)
 }
 
-var describeVolumesCase = pageCase{"DescribeVolumes", holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeVolumesCase = apitest.PageCase{Name: "DescribeVolumes", Hold: holdInstances, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeVolumes, &sdk.DescribeVolumesInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.Volumes), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeVolumesPage(b *testing.B) { describeVolumesCase.bench(b) }
+func BenchmarkDescribeVolumesPage(b *testing.B) { describeVolumesCase.Bench(b) }
 
 // One instance in ten is burstable: a page reads about ten times itself.
-var describeInstanceCreditSpecificationsCase = pageCase{"DescribeInstanceCreditSpecifications", holdInstances, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeInstanceCreditSpecificationsCase = apitest.PageCase{Name: "DescribeInstanceCreditSpecifications", Hold: holdInstances, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeInstanceCreditSpecifications, &sdk.DescribeInstanceCreditSpecificationsInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.InstanceCreditSpecifications), out.NextToken
-}, 100}
+}, Want: 100}
 
 func BenchmarkDescribeInstanceCreditSpecificationsPage(b *testing.B) {
-	describeInstanceCreditSpecificationsCase.bench(b)
+	describeInstanceCreditSpecificationsCase.Bench(b)
 }
 
-var describeNatGatewaysCase = pageCase{"DescribeNatGateways", holdNatGateways, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeNatGatewaysCase = apitest.PageCase{Name: "DescribeNatGateways", Hold: holdNatGateways, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	describe := func(c *api.Context, in *sdk.DescribeNatGatewaysInput) (*sdk.DescribeNatGatewaysOutput, error) {
 		return describeNatGateways(c, in, time.Second)
 	}
 	out := ec2Call(tb, st, describe, &sdk.DescribeNatGatewaysInput{MaxResults: aws.Int32(100), NextToken: token})
 	return len(out.NatGateways), out.NextToken
-}, 100}
+}, Want: 100}
 
-func BenchmarkDescribeNatGatewaysPage(b *testing.B) { describeNatGatewaysCase.bench(b) }
+func BenchmarkDescribeNatGatewaysPage(b *testing.B) { describeNatGatewaysCase.Bench(b) }
 
 // DescribeKeyPairs has no paging: three named key pairs are the page.
-var describeKeyPairsNamedCase = pageCase{"DescribeKeyPairsNamed", holdKeyPairs, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeKeyPairsNamedCase = apitest.PageCase{Name: "DescribeKeyPairsNamed", Hold: holdKeyPairs, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeKeyPairs, &sdk.DescribeKeyPairsInput{KeyNames: []string{"k000500", "k000003", "k000900"}})
 	return len(out.KeyPairs), nil
-}, 3}
+}, Want: 3}
 
-func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) { describeKeyPairsNamedCase.bench(b) }
+func BenchmarkDescribeKeyPairsNamedPage(b *testing.B) { describeKeyPairsNamedCase.Bench(b) }
 
 // holdRules stores n security group rules, a hundred to a group.
 var holdRules = holding(func(c *api.Context, i int) error {
@@ -210,14 +207,14 @@ var holdRules = holding(func(c *api.Context, i int) error {
 })
 
 // One group's rules among every other group's: the group-id filter lists through the Parent index.
-var describeSecurityGroupRulesOfGroupCase = pageCase{"DescribeSecurityGroupRulesOfGroup", holdRules, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeSecurityGroupRulesOfGroupCase = apitest.PageCase{Name: "DescribeSecurityGroupRulesOfGroup", Hold: holdRules, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeSecurityGroupRules, &sdk.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(20), NextToken: token,
 		Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{"sg-000007"}}}})
 	return len(out.SecurityGroupRules), out.NextToken
-}, 20}
+}, Want: 20}
 
 func BenchmarkDescribeSecurityGroupRulesOfGroupPage(b *testing.B) {
-	describeSecurityGroupRulesOfGroupCase.bench(b)
+	describeSecurityGroupRulesOfGroupCase.Bench(b)
 }
 
 // A filter on the Parent column with one literal value reads through the
@@ -302,49 +299,5 @@ func TestDescribeInstanceStatusPages(t *testing.T) {
 	}
 	if got := walk(true); got != "[i-0 i-1 i-2 i-3 i-4 i-5]" {
 		t.Errorf("all: %s", got)
-	}
-}
-
-// pageCase is one listing's third page, timed by its benchmark and compared
-// by TestPageRatios.
-type pageCase struct {
-	name string
-	hold func(tb testing.TB, st *store.Store, n int)
-	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
-	want int
-}
-
-func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
-
-// TestPageRatios reports each listing's third page with 65k held over 1k
-// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds, 41 if not a number>; it takes minutes):
-//
-//	LONGSHORE_PAGE_RATIO=1 go test ./services/ec2 -run PageRatios -v
-func TestPageRatios(t *testing.T) {
-	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
-		t.Skip("LONGSHORE_PAGE_RATIO is not set")
-	}
-	for _, p := range []pageCase{
-		describeSubnetsCase,
-		describeVpcsCase,
-		describeRouteTablesCase,
-		describeNetworkInterfacesCase,
-		describeLaunchTemplatesCase,
-		describeLaunchTemplateVersionsCase,
-		describeLaunchTemplateVersionsOfOneCase,
-		describeVolumesCase,
-		describeInstanceCreditSpecificationsCase,
-		describeNatGatewaysCase,
-		describeKeyPairsNamedCase,
-		describeSecurityGroupRulesOfGroupCase,
-	} {
-		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
-			continue
-		}
-		rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
-		if err != nil || rounds < 1 {
-			rounds = 41
-		}
-		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, rounds))
 	}
 }

@@ -3,9 +3,6 @@ package iam
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,18 +92,11 @@ func holdKinds(tb testing.TB, st *store.Store, n int, kinds int) {
 	}
 }
 
-// pageCase is one listing's third page of 100 read with 1k or 65k of its
-// kinds held; BenchmarkPages times it and TestPageRatios compares the two.
-type pageCase struct {
-	name string
-	hold func(tb testing.TB, st *store.Store, n int)
-	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
-}
-
-func iamCase[In, Out any](name string, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) pageCase {
-	return pageCase{name: name,
-		hold: func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) },
-		page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+// iamCase is a listing's third page of 100 with n of kinds held.
+func iamCase[In, Out any](name string, kinds int, fn func(*api.Context, *In) (*Out, error), in func(marker *string) *In, read func(*Out) (int, *string)) apitest.PageCase {
+	return apitest.PageCase{Name: name, Want: 100,
+		Hold: func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, kinds) },
+		Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 			return read(apitest.Read(tb, st, benchScope, fn, in(token)))
 		}}
 }
@@ -115,31 +105,16 @@ func iamCase[In, Out any](name string, kinds int, fn func(*api.Context, *In) (*O
 // two must cost about the same:
 //
 //	go test ./services/iam -run '^$' -bench Pages
+//
+// (LONGSHORE_PAGE_RATIO=41 times the two in turns and reports their ratio.)
 func BenchmarkPages(b *testing.B) {
 	for _, p := range pageCases() {
-		b.Run(p.name, func(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, 100) })
+		b.Run(p.Name, p.Bench)
 	}
 }
 
-// TestPageRatios reports each listing's third page with 65k held over 1k
-// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds>; it takes minutes):
-//
-//	LONGSHORE_PAGE_RATIO=41 go test ./services/iam -run PageRatios -v
-func TestPageRatios(t *testing.T) {
-	rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
-	if err != nil || rounds < 1 {
-		t.Skip("LONGSHORE_PAGE_RATIO is not set to a number of rounds")
-	}
-	for _, p := range pageCases() {
-		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
-			continue
-		}
-		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, 100, rounds))
-	}
-}
-
-func pageCases() []pageCase {
-	return []pageCase{
+func pageCases() []apitest.PageCase {
+	return []apitest.PageCase{
 		iamCase("ListRoles", holdRoles, listRoles, func(m *string) *iam.ListRolesInput { return &iam.ListRolesInput{Marker: m, MaxItems: hundred} },
 			func(o *iam.ListRolesOutput) (int, *string) { return len(o.Roles), o.Marker }),
 		iamCase("ListRolesPathPrefix", holdRoles, listRoles, func(m *string) *iam.ListRolesInput {

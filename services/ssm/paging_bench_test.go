@@ -3,9 +3,7 @@ package ssm
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,19 +41,19 @@ func ssmCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, 
 	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
-var describeParametersCase = pageCase{"DescribeParameters", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeParametersCase = apitest.PageCase{Name: "DescribeParameters", Hold: holdParameters, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token})
 	return len(out.Parameters), out.NextToken
-}, 50}
+}, Want: 50}
 
-func BenchmarkDescribeParametersPage(b *testing.B) { describeParametersCase.bench(b) }
+func BenchmarkDescribeParametersPage(b *testing.B) { describeParametersCase.Bench(b) }
 
-var getParametersByPathCase = pageCase{"GetParametersByPath", holdParameters, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var getParametersByPathCase = apitest.PageCase{Name: "GetParametersByPath", Hold: holdParameters, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/app/3"), MaxResults: aws.Int32(10), NextToken: token})
 	return len(out.Parameters), out.NextToken
-}, 10}
+}, Want: 10}
 
-func BenchmarkGetParametersByPathPage(b *testing.B) { getParametersByPathCase.bench(b) }
+func BenchmarkGetParametersByPathPage(b *testing.B) { getParametersByPathCase.Bench(b) }
 
 // holdNested stores 300 parameters /p<i> one level under the root, and n
 // below deeper paths that sort before them (/n/<i>/v).
@@ -82,20 +80,20 @@ func holdNested(tb testing.TB, st *store.Store, n int) {
 	}
 }
 
-var getParametersByPathOneLevelCase = pageCase{"GetParametersByPathOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var getParametersByPathOneLevelCase = apitest.PageCase{Name: "GetParametersByPathOneLevel", Hold: holdNested, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ssmCall(tb, st, getParametersByPath, &sdk.GetParametersByPathInput{Path: aws.String("/"), MaxResults: aws.Int32(10), NextToken: token})
 	return len(out.Parameters), out.NextToken
-}, 10}
+}, Want: 10}
 
-func BenchmarkGetParametersByPathOneLevelPage(b *testing.B) { getParametersByPathOneLevelCase.bench(b) }
+func BenchmarkGetParametersByPathOneLevelPage(b *testing.B) { getParametersByPathOneLevelCase.Bench(b) }
 
-var describeParametersOneLevelCase = pageCase{"DescribeParametersOneLevel", holdNested, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+var describeParametersOneLevelCase = apitest.PageCase{Name: "DescribeParametersOneLevel", Hold: holdNested, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
 		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("OneLevel"), Values: []string{"/"}}}})
 	return len(out.Parameters), out.NextToken
-}, 50}
+}, Want: 50}
 
-func BenchmarkDescribeParametersOneLevelPage(b *testing.B) { describeParametersOneLevelCase.bench(b) }
+func BenchmarkDescribeParametersOneLevelPage(b *testing.B) { describeParametersOneLevelCase.Bench(b) }
 
 // Pages walk the parameters once in name order, by path or filter; a bad
 // filter is refused whenever any parameter is held, even outside the path.
@@ -227,44 +225,5 @@ func TestOneLevelSkipsDeeperPaths(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("got %s, want %s", c.got, c.want)
 		}
-	}
-}
-
-// pageCase is one listing's third page, timed by its benchmark and compared
-// by TestPageRatios.
-type pageCase struct {
-	name string
-	hold func(tb testing.TB, st *store.Store, n int)
-	page func(tb testing.TB, st *store.Store, token *string) (int, *string)
-	want int
-}
-
-// bench times the third page with 1k and 65k held; the two must cost about the same:
-//
-//	go test ./services/ssm -run '^$' -bench 'Page$'
-func (p pageCase) bench(b *testing.B) { apitest.BenchThirdPage(b, p.hold, p.page, p.want) }
-
-// TestPageRatios reports each listing's third page with 65k held over 1k
-// held, timed in turns (LONGSHORE_PAGE_RATIO=<rounds, 41 if not a number>; it takes minutes):
-//
-//	LONGSHORE_PAGE_RATIO=1 go test ./services/ssm -run PageRatios -v
-func TestPageRatios(t *testing.T) {
-	if os.Getenv("LONGSHORE_PAGE_RATIO") == "" {
-		t.Skip("LONGSHORE_PAGE_RATIO is not set")
-	}
-	for _, p := range []pageCase{
-		describeParametersCase,
-		getParametersByPathCase,
-		getParametersByPathOneLevelCase,
-		describeParametersOneLevelCase,
-	} {
-		if f := os.Getenv("LONGSHORE_PAGE_RATIO_RUN"); f != "" && !strings.Contains(p.name, f) {
-			continue
-		}
-		rounds, err := strconv.Atoi(os.Getenv("LONGSHORE_PAGE_RATIO"))
-		if err != nil || rounds < 1 {
-			rounds = 41
-		}
-		t.Logf("%s: %.2f", p.name, apitest.ThirdPageRatio(t, p.hold, p.page, p.want, rounds))
 	}
 }

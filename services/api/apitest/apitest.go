@@ -66,3 +66,15 @@ func BenchThirdPage(b *testing.B, hold func(tb testing.TB, st *store.Store, n in
 		})
 	}
 }
+
+// PageCase is one listing's third page, as BenchThirdPage takes it: what is
+// held, how a page after a token is read, and the page's length.
+type PageCase struct {
+	Name string
+	Hold func(tb testing.TB, st *store.Store, n int)
+	Page func(tb testing.TB, st *store.Store, token *string) (int, *string)
+	Want int
+}
+
+// Bench times the case with BenchThirdPage.
+func (p PageCase) Bench(b *testing.B) { BenchThirdPage(b, p.Hold, p.Page, p.Want) }
