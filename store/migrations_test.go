@@ -9,6 +9,35 @@ import (
 // rawDoc is a document stored as the JSON given.
 type rawDoc map[string]any
 
+// execOnWriter runs sql on the writer's connection, holding it first if no
+// write has yet: a migration run this way finds the rows written before, as
+// it would at start-up.
+func execOnWriter(t *testing.T, s *Store, sql string) {
+	t.Helper()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.wc == nil {
+		c, err := hold(s.w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.wc = c
+	}
+	if _, err := s.wc.c.ExecContext(context.Background(), sql); err != nil {
+		t.Fatalf("%.60s: %v", sql, err)
+	}
+}
+
+// runMigration runs a migration again over the rows a test wrote.
+func runMigration(t *testing.T, s *Store, name string) {
+	t.Helper()
+	body, err := migrations.ReadFile("migrations/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execOnWriter(t, s, string(body))
+}
+
 // The order-keeping migrations give rows stored before them the attr that
 // their service now writes.
 func TestOrderMigrationsFillAttr(t *testing.T) {
@@ -42,18 +71,7 @@ func TestOrderMigrationsFillAttr(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		body, err := migrations.ReadFile("migrations/" + c.migration)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The writer's connection is held from the first write: the
-		// migration runs on it, as if the row had been there before.
-		s.wmu.Lock()
-		_, err = s.wc.c.ExecContext(ctx, string(body))
-		s.wmu.Unlock()
-		if err != nil {
-			t.Fatalf("%s: %v", c.migration, err)
-		}
+		runMigration(t, s, c.migration)
 		s.Read(ctx, func(tx *Tx) error {
 			items, err := coll.List(tx, sc, Query{Attr: c.want})
 			if err != nil || len(items) != 1 {
@@ -71,25 +89,12 @@ func TestPartialIndexMigrationKeepsRows(t *testing.T) {
 	s := openFor(t, "")
 	ctx := context.Background()
 	coll := Collection[rawDoc]{Kind: "test/doc"}
-	s.wmu.Lock()
-	if s.wc == nil {
-		c, err := hold(s.w)
-		if err != nil {
-			s.wmu.Unlock()
-			t.Fatal(err)
-		}
-		s.wc = c
-	}
 	// The indexes as they were before 0017.
-	_, err := s.wc.c.ExecContext(ctx, `DROP INDEX resources_parent; DROP INDEX resources_parent_seq; DROP INDEX resources_name; DROP INDEX resources_attr;
+	execOnWriter(t, s, `DROP INDEX resources_parent; DROP INDEX resources_parent_seq; DROP INDEX resources_name; DROP INDEX resources_attr;
 		CREATE INDEX resources_parent ON resources (kind, account, region, parent, status);
 		CREATE INDEX resources_parent_seq ON resources (kind, account, region, parent);
 		CREATE INDEX resources_name ON resources (kind, account, region, name);
 		CREATE INDEX resources_attr ON resources (kind, account, region, attr);`)
-	s.wmu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := s.Write(ctx, func(tx *Tx) error {
 		if err := coll.Put(tx, sc, "full", Index{Parent: "p", Name: "n", Status: "ACTIVE", Attr: "a"}, &rawDoc{}); err != nil {
 			return err
@@ -98,16 +103,7 @@ func TestPartialIndexMigrationKeepsRows(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrations.ReadFile("migrations/0017_partial_indexes.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.wmu.Lock()
-	_, err = s.wc.c.ExecContext(ctx, string(body))
-	s.wmu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	runMigration(t, s, "0017_partial_indexes.sql")
 	if got, err := s.IntegrityCheck(); err != nil || got != "ok" {
 		t.Fatalf("integrity check: %q, %v", got, err)
 	}
@@ -166,16 +162,7 @@ func TestIAMParentsMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrations.ReadFile("migrations/0018_iam_indexes.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.wmu.Lock()
-	_, err = s.wc.c.ExecContext(ctx, string(body))
-	s.wmu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	runMigration(t, s, "0018_iam_indexes.sql")
 	// Each parent written names one row; the rest (the empty profile, the
 	// unattached policy) keep parent "".
 	s.Read(ctx, func(tx *Tx) error {
@@ -229,16 +216,7 @@ func TestAlarmKeysMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrations.ReadFile("migrations/0019_alarm_keys.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.wmu.Lock()
-	_, err = s.wc.c.ExecContext(ctx, string(body))
-	s.wmu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	runMigration(t, s, "0019_alarm_keys.sql")
 	want := []struct {
 		coll         Collection[rawDoc]
 		id           string
