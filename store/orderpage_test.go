@@ -89,21 +89,10 @@ func TestOrderPagePlans(t *testing.T) {
 	err := s.Read(context.Background(), func(tx *Tx) error {
 		for name, q := range queries {
 			query, args := q()
-			rows, err := tx.query("EXPLAIN QUERY PLAN "+query, args...)
+			plan, err := queryPlan(tx, query, args...)
 			if err != nil {
 				return err
 			}
-			var plan []string
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-					rows.Close()
-					return err
-				}
-				plan = append(plan, detail)
-			}
-			rows.Close()
 			got := strings.Join(plan, "; ")
 			want := "(kind=? AND account=? AND region=? AND attr>? AND attr<?)"
 			if strings.HasPrefix(name, "parent") {

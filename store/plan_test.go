@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,21 +36,10 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 	err := s.Read(ctx, func(tx *Tx) error {
 		for name, q := range cases {
 			query, args := counters.listQuery(sc, q)
-			rows, err := tx.query("EXPLAIN QUERY PLAN "+query, args...)
+			plan, err := queryPlan(tx, query, args...)
 			if err != nil {
 				return err
 			}
-			var plan []string
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-					rows.Close()
-					return err
-				}
-				plan = append(plan, detail)
-			}
-			rows.Close()
 			got := strings.Join(plan, "; ")
 			if !strings.Contains(got, "USING INDEX") || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q reads more than the page", name, got)
@@ -74,11 +64,11 @@ func TestCountByStatusPlanSeeksTheParent(t *testing.T) {
 	s := openFor(t, "")
 	err := s.Read(context.Background(), func(tx *Tx) error {
 		query, args := counters.countByStatusQuery(sc, Query{Parent: "p"})
-		var id, parent, notused int
-		var detail string
-		if err := tx.queryRow("EXPLAIN QUERY PLAN "+query, args...).Scan(&id, &parent, &notused, &detail); err != nil {
+		plan, err := queryPlan(tx, query, args...)
+		if err != nil {
 			return err
 		}
+		detail := plan[0]
 		if !strings.Contains(detail, "COVERING INDEX") || !strings.Contains(detail, "parent=?") {
 			t.Errorf("plan %q does not read the parent's index entries alone", detail)
 		}
@@ -95,13 +85,13 @@ func TestCountByAttrPrefixPlanSeeksThePrefix(t *testing.T) {
 	s := openFor(t, "")
 	err := s.Read(context.Background(), func(tx *Tx) error {
 		var sb strings.Builder
-		sb.WriteString("EXPLAIN QUERY PLAN SELECT count(*) FROM resources WHERE ")
+		sb.WriteString("SELECT count(*) FROM resources WHERE ")
 		args := counters.filter(&sb, sc, Query{AttrPrefix: "web ", Status: "ACTIVE"})
-		var id, parent, notused int
-		var detail string
-		if err := tx.queryRow(sb.String(), args...).Scan(&id, &parent, &notused, &detail); err != nil {
+		plan, err := queryPlan(tx, sb.String(), args...)
+		if err != nil {
 			return err
 		}
+		detail := plan[0]
 		if !strings.Contains(detail, "INDEX resources_attr ") || !strings.Contains(detail, "attr>?") {
 			t.Errorf("plan %q does not seek the prefix through resources_attr", detail)
 		}
@@ -110,4 +100,30 @@ func TestCountByAttrPrefixPlanSeeksThePrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// queryPlan is SQLite's plan of query, a step per line of EXPLAIN QUERY PLAN;
+// it always has one.
+func queryPlan(tx *Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return nil, err
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(plan) == 0 {
+		return nil, fmt.Errorf("no plan for %s", query)
+	}
+	return plan, nil
 }

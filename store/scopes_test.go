@@ -150,11 +150,11 @@ func TestScopes(t *testing.T) {
 		}
 		for same, want := range map[bool]string{true: "(kind=? AND account=? AND region>?)", false: "(kind=? AND account>?)"} {
 			query, args := nextScopeQuery(counters.Kind, &Scope{"1", "x"}, same)
-			var id, parent, notused int
-			var detail string
-			if err := tx.queryRow("EXPLAIN QUERY PLAN "+query, args...).Scan(&id, &parent, &notused, &detail); err != nil {
+			plan, err := queryPlan(tx, query, args...)
+			if err != nil {
 				t.Fatal(err)
 			}
+			detail := plan[0]
 			if !strings.Contains(detail, want) {
 				t.Errorf("plan %q does not seek the next scope", detail)
 			}
