@@ -88,20 +88,7 @@ func BenchmarkEvaluatePass(b *testing.B) {
 			defer st.Close()
 			err = st.Write(context.Background(), func(tx *store.Tx) error {
 				holdOtherAlarms(b, tx, n)
-				for i := 0; i < 50; i++ {
-					dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(fmt.Sprint(i))}}
-					for m := 0; m < 60; m++ {
-						if err := Publish(tx, benchScope, Datum{Namespace: "App", MetricName: "CPU", Dimensions: dims, Time: benchT0.Add(time.Duration(m) * time.Minute), Value: float64(m)}); err != nil {
-							return err
-						}
-					}
-					if err := PutMetricAlarm(tx, benchScope, benchT0, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(fmt.Sprint("a", i)), Namespace: aws.String("App"),
-						MetricName: aws.String("CPU"), Dimensions: dims, Statistic: types.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(3),
-						Threshold: aws.Float64(1e9), ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold}); err != nil {
-						return err
-					}
-				}
-				return nil
+				return holdSeriesAlarms(tx, benchScope, benchT0, 50, 1e9)
 			})
 			if err != nil {
 				b.Fatal(err)
