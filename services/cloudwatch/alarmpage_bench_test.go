@@ -79,37 +79,32 @@ func BenchmarkDescribeAlarmHistoryOfAlarmPage(b *testing.B) {
 // An evaluation pass costs what the alarms due cost: 50 alarms due each
 // minute, with 1k or 65k alarms held that are not due.
 func BenchmarkEvaluatePass(b *testing.B) {
-	for _, n := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			err = st.Write(context.Background(), func(tx *store.Tx) error {
-				holdOtherAlarms(b, tx, n)
-				return holdSeriesAlarms(tx, benchScope, benchT0, 50, 1e9)
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			now := benchT0.Add(time.Hour)
-			pass := func() {
-				now = now.Add(time.Minute) // the 50 are due at each pass
-				if err := st.Write(context.Background(), func(tx *store.Tx) error {
-					_, err := Evaluate(tx, now, 1)
-					return err
-				}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			pass()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				pass()
-			}
+	hold := func(tb testing.TB, st *store.Store, n int) {
+		err := st.Write(context.Background(), func(tx *store.Tx) error {
+			holdOtherAlarms(tb, tx, n)
+			return holdSeriesAlarms(tx, benchScope, benchT0, 50, 1e9)
 		})
+		if err != nil {
+			tb.Fatal(err)
+		}
 	}
+	apitest.BenchHeld(b, hold, func(b *testing.B, st *store.Store) {
+		now := benchT0.Add(time.Hour)
+		pass := func() {
+			now = now.Add(time.Minute) // the 50 are due at each pass
+			if err := st.Write(context.Background(), func(tx *store.Tx) error {
+				_, err := Evaluate(tx, now, 1)
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		pass()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			pass()
+		}
+	})
 }
 
 // The alarms of an action (a step scaling policy's, for each policy of a

@@ -74,26 +74,7 @@ func cwCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context, *
 //
 //	go test ./services/cloudwatch -run '^$' -bench 'Page$'
 func benchPage(b *testing.B, h held, page func(tb testing.TB, st *store.Store, token *string) (int, *string), want int) {
-	for _, n := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			holdCloudWatch(b, st, n, h)
-			var token *string
-			for i := 0; i < 2; i++ {
-				_, token = page(b, st, token)
-			}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if n, _ := page(b, st, token); n != want {
-					b.Fatalf("%d items", n)
-				}
-			}
-		})
-	}
+	apitest.BenchThirdPage(b, func(tb testing.TB, st *store.Store, n int) { holdCloudWatch(tb, st, n, h) }, page, want)
 }
 
 func BenchmarkDescribeAlarmsPage(b *testing.B) {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/store"
 )
 
@@ -41,17 +42,7 @@ func holdELB(tb testing.TB, st *store.Store, n int) {
 
 // elbCall runs one handler in a read transaction.
 func elbCall[In, Out any](tb testing.TB, st *store.Store, op string, fn func(*api.Context, *In) (*Out, error), in *In) *Out {
-	var out *Out
-	err := st.Read(context.Background(), func(tx *store.Tx) error {
-		c := &api.Context{Context: context.Background(), Operation: op, Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
-		var err error
-		out, err = fn(c, in)
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
+	return apitest.ReadOp(tb, st, benchScope, op, fn, in)
 }
 
 // BenchmarkDescribeLoadBalancersPage and BenchmarkDescribeTargetGroupsPage
@@ -61,7 +52,7 @@ func elbCall[In, Out any](tb testing.TB, st *store.Store, op string, fn func(*ap
 //	go test ./services/elbv2 -run '^$' -bench 'Page$'
 func BenchmarkDescribeLoadBalancersPage(b *testing.B) {
 	h := &handlers{}
-	benchHeld(b, func(b *testing.B, st *store.Store) {
+	apitest.BenchHeld(b, holdELB, func(b *testing.B, st *store.Store) {
 		in := &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(100)}
 		for i := 0; i < 2; i++ {
 			in.Marker = elbCall(b, st, "DescribeLoadBalancers", h.describeLoadBalancers, in).NextMarker
@@ -77,7 +68,7 @@ func BenchmarkDescribeLoadBalancersPage(b *testing.B) {
 
 func BenchmarkDescribeTargetGroupsPage(b *testing.B) {
 	h := &handlers{}
-	benchHeld(b, func(b *testing.B, st *store.Store) {
+	apitest.BenchHeld(b, holdELB, func(b *testing.B, st *store.Store) {
 		in := &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(100)}
 		for i := 0; i < 2; i++ {
 			in.Marker = elbCall(b, st, "DescribeTargetGroups", h.describeTargetGroups, in).NextMarker
@@ -89,20 +80,6 @@ func BenchmarkDescribeTargetGroupsPage(b *testing.B) {
 			}
 		}
 	})
-}
-
-func benchHeld(b *testing.B, run func(b *testing.B, st *store.Store)) {
-	for _, held := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			holdELB(b, st, held)
-			run(b, st)
-		})
-	}
 }
 
 // A load balancer's target groups page in creation order, whichever rule

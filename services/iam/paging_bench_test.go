@@ -154,21 +154,14 @@ var hundred = aws.Int32(100)
 // BenchmarkListInstanceProfilesForRole times the one profile of a role with
 // 1k and 65k instance profiles held.
 func BenchmarkListInstanceProfilesForRole(b *testing.B) {
-	for _, n := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", n), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
+	hold := func(tb testing.TB, st *store.Store, n int) { holdKinds(tb, st, n, holdProfiles|holdRoles) }
+	apitest.BenchHeld(b, hold, func(b *testing.B, st *store.Store) {
+		in := &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("e000500")}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if out := apitest.Read(b, st, benchScope, listInstanceProfilesForRole, in); len(out.InstanceProfiles) != 1 {
+				b.Fatalf("%d profiles", len(out.InstanceProfiles))
 			}
-			defer st.Close()
-			holdKinds(b, st, n, holdProfiles|holdRoles)
-			in := &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String("e000500")}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if out := apitest.Read(b, st, benchScope, listInstanceProfilesForRole, in); len(out.InstanceProfiles) != 1 {
-					b.Fatalf("%d profiles", len(out.InstanceProfiles))
-				}
-			}
-		})
-	}
+		}
+	})
 }

@@ -50,26 +50,12 @@ func logsCall[In, Out any](tb testing.TB, st *store.Store, fn func(*api.Context,
 	return apitest.Read(tb, st, benchScope, fn, in)
 }
 
-func benchHeld(b *testing.B, run func(b *testing.B, st *store.Store)) {
-	for _, held := range []int{1000, 65000} {
-		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) {
-			st, err := store.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			holdLogs(b, st, held)
-			run(b, st)
-		})
-	}
-}
-
 // The benchmarks read the third page of 50 (the default) with 1k and 65k
 // held; the two must cost about the same:
 //
 //	go test ./services/logs -run '^$' -bench 'Page$'
 func BenchmarkDescribeLogGroupsPage(b *testing.B) {
-	benchHeld(b, func(b *testing.B, st *store.Store) {
+	apitest.BenchHeld(b, holdLogs, func(b *testing.B, st *store.Store) {
 		in := &cwl.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/g/")}
 		for i := 0; i < 2; i++ {
 			in.NextToken = logsCall(b, st, describeLogGroups, in).NextToken
@@ -86,7 +72,7 @@ func BenchmarkDescribeLogGroupsPage(b *testing.B) {
 func BenchmarkDescribeLogStreamsPage(b *testing.B) {
 	for _, order := range []types.OrderBy{types.OrderByLogStreamName, types.OrderByLastEventTime} {
 		b.Run(string(order), func(b *testing.B) {
-			benchHeld(b, func(b *testing.B, st *store.Store) {
+			apitest.BenchHeld(b, holdLogs, func(b *testing.B, st *store.Store) {
 				in := &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("big"), OrderBy: order, Descending: aws.Bool(true)}
 				for i := 0; i < 2; i++ {
 					in.NextToken = logsCall(b, st, describeLogStreams, in).NextToken
