@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/longshore/longshore/internal/sdkhttp"
 	"github.com/longshore/longshore/server"
 	"github.com/longshore/longshore/services"
 )
@@ -114,23 +115,6 @@ func Config(url, region, accessKeyID string, hc *http.Client) aws.Config {
 	}
 }
 
-// HTTPClient returns an HTTP client that works around smithy-go's request
-// body: its WriteTo returns io.EOF once closed, which net/http takes as a write
-// error and closes the connection while the response is being read. Hiding
-// WriteTo behind a plain io.ReadCloser avoids it.
-func HTTPClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: plainBody{tr}}
-}
-
-type plainBody struct{ next http.RoundTripper }
-
-func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return p.next.RoundTrip(r)
-	}
-	plain := *r
-	plain.Body = struct{ io.ReadCloser }{r.Body}
-	return p.next.RoundTrip(&plain)
-}
+// HTTPClient returns the HTTP client for SDK clients of Longshore: it works
+// around smithy-go's closed request body (internal/sdkhttp).
+func HTTPClient() *http.Client { return sdkhttp.Client() }

@@ -29,6 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/longshore/longshore/internal/sdkhttp"
 )
 
 // The server's CPU per request, through the real SDK clients, beside a
@@ -168,11 +170,9 @@ func startServerProc(tb testing.TB, kind string) *serverProc {
 	}
 	p := &serverProc{cmd: cmd, in: in, out: bufio.NewScanner(out)}
 	addr := p.expect(tb, "LISTEN")
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64
 	p.cfg = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		HTTPClient:  &http.Client{Transport: plainBody{tr}}, Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
+		HTTPClient:  sdkhttp.Client(), Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
 	return p
 }
 
@@ -223,18 +223,6 @@ func (p *serverProc) close() {
 		p.cmd.Process.Kill()
 		<-done
 	}
-}
-
-// plainBody hides smithy-go's request body WriteTo from net/http (see longshoretest.HTTPClient).
-type plainBody struct{ next http.RoundTripper }
-
-func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return p.next.RoundTrip(r)
-	}
-	plain := *r
-	plain.Body = struct{ io.ReadCloser }{r.Body}
-	return p.next.RoundTrip(&plain)
 }
 
 // cpuCase is one measured call and the server it runs against.

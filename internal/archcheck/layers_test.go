@@ -19,6 +19,7 @@ var layerOf = []struct {
 }{
 	{"protocol", 0},
 	{"store", 0},
+	{"internal/sdkhttp", 0}, // the HTTP client of the project's own SDK clients (longshoretest, benchmarks)
 	{"services/api", 1},
 	{"services/loop", 1},
 	{"services/core", 2},
