@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -152,10 +153,6 @@ func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), i
 		}
 		return l.run(c, sel, nil, filters, maxResults, nextToken)
 	}
-	known := map[string]bool{}
-	for _, n := range l.filters {
-		known[n] = true
-	}
 	var failed error
 	out, next, err := api.Paginate(c.Tx, c.Scope(), k.coll, l.indexed(filters), l.paging(c, ":seq", maxResults, nextToken), func(doc *T) bool {
 		if failed != nil {
@@ -170,15 +167,7 @@ func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), i
 			// Paginate returns the documents keep saw: show the view.
 			*doc = *v
 		}
-		var tags []types.Tag
-		if l.tags != nil {
-			tags = l.tags(doc)
-		}
-		f := fields{}
-		if l.fields != nil {
-			f = l.fields(doc)
-		}
-		ok, err := matchFilters(filters, f, tags, func(n string) bool { return known[n] })
+		ok, err := l.matches(doc, filters)
 		failed = err
 		return ok && err == nil
 	})
@@ -193,10 +182,6 @@ func (l listing[T]) page(c *api.Context, k kind[T], view func(*T) (*T, error), i
 
 // run selects the items named by ids (all when none), filters and pages them.
 func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []types.Filter, maxResults *int32, nextToken *string) ([]*T, *string, error) {
-	known := map[string]bool{}
-	for _, n := range l.filters {
-		known[n] = true
-	}
 	if len(ids) > 0 {
 		byID := map[string]*T{}
 		for _, it := range items {
@@ -218,15 +203,7 @@ func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []type
 	}
 	var out []*T
 	for _, it := range items {
-		var tags []types.Tag
-		if l.tags != nil {
-			tags = l.tags(it)
-		}
-		f := fields{}
-		if l.fields != nil {
-			f = l.fields(it)
-		}
-		ok, err := matchFilters(filters, f, tags, func(n string) bool { return known[n] })
+		ok, err := l.matches(it, filters)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -235,6 +212,23 @@ func (l listing[T]) run(c *api.Context, items []*T, ids []string, filters []type
 		}
 	}
 	return api.PaginateSlice(out, l.paging(c, "", maxResults, nextToken), nil)
+}
+
+// matches reports whether an item passes every filter; a filter the
+// listing does not know is an error.
+func (l listing[T]) matches(it *T, filters []types.Filter) (bool, error) {
+	if len(filters) == 0 {
+		return true, nil
+	}
+	var tags []types.Tag
+	if l.tags != nil {
+		tags = l.tags(it)
+	}
+	f := fields{}
+	if l.fields != nil {
+		f = l.fields(it)
+	}
+	return matchFilters(filters, f, tags, func(n string) bool { return slices.Contains(l.filters, n) })
 }
 
 // describe is the whole of most Describe calls: the kind's documents
