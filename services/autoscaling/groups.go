@@ -615,14 +615,7 @@ func describeGroups(c *api.Context, in *autoscaling.DescribeAutoScalingGroupsInp
 		filterErr = cmp.Or(filterErr, err)
 		return ok && err == nil
 	}
-	p := asPaging(scope, in.NextToken, size)
-	var items []*groupDoc
-	var next *string
-	if len(in.AutoScalingGroupNames) > 0 {
-		items, next, err = pageNamed(c, Groups, in.AutoScalingGroupNames, p, keep)
-	} else {
-		items, next, err = api.Paginate(c.Tx, c.Scope(), Groups, store.Query{}, p, keep)
-	}
+	items, next, err := pageNamed(c, Groups, in.AutoScalingGroupNames, asPaging(scope, in.NextToken, size), keep)
 	if err = cmp.Or(err, filterErr); err != nil {
 		return nil, err
 	}

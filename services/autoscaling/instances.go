@@ -105,14 +105,7 @@ func describeInstances(c *api.Context, in *autoscaling.DescribeAutoScalingInstan
 		return nil, err
 	}
 	const scope = "autoscaling:DescribeAutoScalingInstances"
-	p := asPaging(scope, in.NextToken, size)
-	var items []*member
-	var next *string
-	if len(in.InstanceIds) > 0 {
-		items, next, err = pageNamed(c, Members, in.InstanceIds, p, nil)
-	} else {
-		items, next, err = api.Paginate(c.Tx, c.Scope(), Members, store.Query{}, p, nil)
-	}
+	items, next, err := pageNamed(c, Members, in.InstanceIds, asPaging(scope, in.NextToken, size), nil)
 	if err != nil {
 		return nil, err
 	}

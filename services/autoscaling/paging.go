@@ -11,8 +11,11 @@ import (
 // pageNamed pages the documents of a collection that names pick out (by its
 // Name column) in creation order (newest first with p.Desc), as Paginate
 // lists the whole collection and with the same tokens: each is read by its
-// name instead of reading every document held.
+// name instead of reading every document held. No names is every document.
 func pageNamed[T any](c *api.Context, coll store.Collection[T], names []string, p api.Paging, keep func(*T) bool) ([]*T, *string, error) {
+	if len(names) == 0 {
+		return api.Paginate(c.Tx, c.Scope(), coll, store.Query{}, p, keep)
+	}
 	qs := make([]store.Query, 0, len(names))
 	for _, n := range names {
 		qs = append(qs, store.Query{Name: n})
