@@ -426,16 +426,12 @@ func pageTemplateVersions(c *api.Context, l listing[types.LaunchTemplateVersion]
 		}
 		return out, nil
 	}
-	known := map[string]bool{}
-	for _, f := range l.filters {
-		known[f] = true
-	}
 	var failed error
 	page, next, err := api.PaginateKeyed(l.paging(c, ":keyed", in.MaxResults, in.NextToken), read, key, func(v *types.LaunchTemplateVersion) bool {
 		if failed != nil {
 			return false
 		}
-		ok, err := matchFilters(in.Filters, l.fields(v), nil, func(n string) bool { return known[n] })
+		ok, err := l.matches(v, in.Filters)
 		failed = err
 		return ok && err == nil
 	})

@@ -145,12 +145,11 @@ func describeTags(c *api.Context, in *sdk.DescribeTagsInput) (*sdk.DescribeTagsO
 		fields: func(d *types.TagDescription) fields {
 			return fields{"key": {aws.ToString(d.Key)}, "value": {aws.ToString(d.Value)}, "resource-id": {aws.ToString(d.ResourceId)}, "resource-type": {string(d.ResourceType)}}
 		}}
-	known := map[string]bool{"key": true, "value": true, "resource-id": true, "resource-type": true}
 	// A filter EC2 does not know may fail on any tag read, wherever it is:
 	// then no kind is left out.
 	var badFilter error
 	for _, f := range in.Filters {
-		_, err := matchFilters([]types.Filter{f}, fields{}, nil, func(n string) bool { return known[n] })
+		_, err := matchFilters([]types.Filter{f}, fields{}, nil, func(n string) bool { return slices.Contains(l.filters, n) })
 		badFilter = cmp.Or(badFilter, err)
 	}
 	prefixes := make([]string, 0, len(tagTargets))
@@ -222,7 +221,7 @@ func describeTags(c *api.Context, in *sdk.DescribeTagsInput) (*sdk.DescribeTagsO
 		if failed != nil {
 			return false
 		}
-		ok, err := matchFilters(in.Filters, l.fields(d), nil, func(n string) bool { return known[n] })
+		ok, err := l.matches(d, in.Filters)
 		failed = err
 		return ok && err == nil
 	})
