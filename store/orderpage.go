@@ -1,5 +1,7 @@
 package store
 
+import "database/sql"
+
 // AttrRange returns the documents whose Attr lies in [from, to), in Attr
 // order (creation order within one Attr). resources_attr orders them, so it
 // reads only those rows: a collection that keeps a due time in Attr finds
@@ -12,6 +14,25 @@ func (c Collection[T]) AttrRange(tx *Tx, sc Scope, from, to string) ([]Item[T], 
 func (c Collection[T]) attrRangeQuery(sc Scope, from, to string) (string, []any) {
 	return `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr >= ? AND attr < ? ORDER BY attr, rowid`,
 		[]any{c.Kind, sc.Account, sc.Region, from, to}
+}
+
+// LastAttr returns the greatest Attr that starts with prefix, or "" when no
+// document's does. It reads one entry of resources_attr and no document: a
+// collection that keeps a counter at the end of its Attr (ECS's revisions of
+// a family) finds the last one handed out without a record of its own.
+func (c Collection[T]) LastAttr(tx *Tx, sc Scope, prefix string) (string, error) {
+	query, args := c.lastAttrQuery(sc, prefix)
+	var attr string
+	err := tx.queryRow(query, args...).Scan(&attr)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return attr, err
+}
+
+func (c Collection[T]) lastAttrQuery(sc Scope, prefix string) (string, []any) {
+	return `SELECT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr >= ? AND attr < ? ORDER BY attr DESC LIMIT 1`,
+		[]any{c.Kind, sc.Account, sc.Region, prefix, prefix + "\xff"}
 }
 
 // ParentPage returns up to limit documents whose Parent starts with prefix,

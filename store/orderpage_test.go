@@ -52,6 +52,11 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 		if got := ids(counters.AttrRange(tx, sc, "", "3")); got != "[3]" {
 			t.Errorf("attr range [, 3): %s", got)
 		}
+		for prefix, want := range map[string]string{"": "9", "3": "3", "4": "4", "2": "", "99": ""} {
+			if got, err := counters.LastAttr(tx, sc, prefix); err != nil || got != want {
+				t.Errorf("last attr with prefix %q: %q, %v; want %q", prefix, got, err, want)
+			}
+		}
 		cases := []struct {
 			prefix, after string
 			afterID       string
@@ -77,11 +82,12 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 	})
 }
 
-// Both read only their rows through an index: no scan of the kind, no sort.
+// Each reads only its rows through an index: no scan of the kind, no sort.
 func TestOrderPagePlans(t *testing.T) {
 	s := openFor(t, "")
 	queries := map[string]func() (string, []any){
 		"attr range":       func() (string, []any) { return counters.attrRangeQuery(sc, "a", "b") },
+		"last attr":        func() (string, []any) { return counters.lastAttrQuery(sc, "a") },
 		"parent page":      func() (string, []any) { return counters.parentPageQuery(sc, "p ", "", 0, false, 101) },
 		"parent page on":   func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, false, 101) },
 		"parent page desc": func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, true, 101) },

@@ -33,12 +33,19 @@ var (
 	// the listing order (daemonTaskDefinitionIndex).
 	DaemonTaskDefinitions = store.Collection[types.DaemonTaskDefinition]{Kind: "ecs/daemon-task-definition"}
 	// DaemonFamilies: id = family; the last revision handed out.
-	DaemonFamilies = store.Collection[ecscore.Family]{Kind: "ecs/daemon-family"}
+	DaemonFamilies = store.Collection[daemonFamily]{Kind: "ecs/daemon-family"}
 	// DaemonDeployments: id = ARN, Parent = daemon ARN, Status = status.
 	DaemonDeployments = store.Collection[types.DaemonDeployment]{Kind: "ecs/daemon-deployment"}
 	// DaemonRevisions: id = ARN, Parent = daemon ARN.
 	DaemonRevisions = store.Collection[types.DaemonRevision]{Kind: "ecs/daemon-revision"}
 )
+
+// daemonFamily records the last revision of a daemon task definition family
+// (never reused).
+type daemonFamily struct {
+	Name         string
+	LastRevision int32
+}
 
 // DaemonTaskGroup is the task group of a daemon's tasks, which the cluster manager starts.
 func DaemonTaskGroup(name string) string { return "daemon:" + name }
@@ -113,7 +120,7 @@ func registerDaemonTaskDefinition(c *api.Context, in *ecs.RegisterDaemonTaskDefi
 		return nil, err
 	}
 	if fam == nil {
-		fam = &ecscore.Family{Name: family}
+		fam = &daemonFamily{Name: family}
 	}
 	fam.LastRevision++
 	if err := DaemonFamilies.Put(c.Tx, c.Scope(), family, store.Index{Name: family}, fam); err != nil {

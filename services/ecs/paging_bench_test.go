@@ -120,7 +120,7 @@ func holdFamilies(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
 				return err
 			}
-			if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.Family{Name: family, LastRevision: 1}); err != nil {
+			if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
 				return err
 			}
 		}

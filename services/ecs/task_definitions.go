@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,21 +49,20 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 		return nil, errClient("The ephemeral storage size must be between 21 GiB and 200 GiB.")
 	}
 	family := aws.ToString(td.Family)
-	fam, err := ecscore.Families.Get(c.Tx, c.Scope(), family)
+	rev, err := lastRevision(c, family)
 	if err != nil {
 		return nil, err
 	}
-	if fam == nil {
-		fam = &ecscore.Family{Name: family}
-	}
-	if int(fam.LastRevision) >= MaxRevisionsPerFamily {
+	if rev >= MaxRevisionsPerFamily {
 		return nil, errClient("Too many revisions for task definition family %s.", family)
 	}
-	fam.LastRevision++
-	if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family, Attr: family}, fam); err != nil {
-		return nil, err
+	if rev == 0 {
+		// A new family: ListTaskDefinitionFamilies lists it from now on.
+		if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
+			return nil, err
+		}
 	}
-	td.Revision = fam.LastRevision
+	td.Revision = int32(rev + 1)
 	arn := ecscore.TaskDefinitionARN(c, family, td.Revision)
 	td.TaskDefinitionArn = aws.String(arn)
 	td.Status = types.TaskDefinitionStatusActive
@@ -98,6 +98,24 @@ func describeTaskDefinition(c *api.Context, in *ecs.DescribeTaskDefinitionInput)
 		out.Tags = tags
 	}
 	return out, nil
+}
+
+// lastRevision is the last revision number a family has handed out, 0 for a
+// new family. Revisions are never reused and their rows never removed (a
+// deleted revision stays DELETE_IN_PROGRESS), so it is the greatest
+// revision held: one index entry, read without a record per family to
+// rewrite on every registration.
+func lastRevision(c *api.Context, family string) (int, error) {
+	prefix := ecscore.FamilyAttrPrefix(family)
+	last, err := ecscore.TaskDefinitions.LastAttr(c.Tx, c.Scope(), prefix)
+	if err != nil || last == "" {
+		return 0, err
+	}
+	rev, err := strconv.Atoi(last[len(prefix):])
+	if err != nil {
+		return 0, fmt.Errorf("ecs: task definition order key %q: %w", last, err)
+	}
+	return rev, nil
 }
 
 // parseRevisionRef splits "family:revision" or a task definition ARN.

@@ -16,8 +16,9 @@ var (
 	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster", Codec: api.ModelCodec("ecs", "Cluster")}
 	// TaskDefinitions: id = ARN, Status = status, Attr = family and revision (TaskDefinitionOrder).
 	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition", Codec: api.ModelCodec("ecs", "TaskDefinition")}
-	// Families: id = family; the last revision number handed out (never reused).
-	Families = store.Collection[Family]{Kind: "ecs/family"}
+	// Families: id = family, Attr = family; one per family that has had a
+	// revision. Its last revision is read from TaskDefinitions' order keys.
+	Families = store.Collection[TaskDefinitionFamily]{Kind: "ecs/family"}
 	// Services: id = service ARN, Parent = cluster ARN, Name = service name, Status = status.
 	// A service's task sets live in the service document.
 	Services = store.Collection[types.Service]{Kind: "ecs/service", Codec: api.ModelCodec("ecs", "Service")}
@@ -41,10 +42,11 @@ var (
 	Tags = store.Collection[[]types.Tag]{Kind: "ecs/tags"}
 )
 
-// Family records the last revision of a task definition family.
-type Family struct {
-	Name         string
-	LastRevision int32
+// TaskDefinitionFamily records a task definition family. (Rows stored
+// before revisions were read from the order keys also hold a LastRevision,
+// which nothing reads.)
+type TaskDefinitionFamily struct {
+	Name string
 }
 
 // DeploymentLink ties a service's deployment (Service.Deployments) to the
