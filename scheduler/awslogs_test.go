@@ -101,7 +101,7 @@ func (h *harness) awslogsDefinition(family string, options map[string]string, mu
 		m(td)
 	}
 	h.write(func(c *api.Context) error {
-		return ecscore.PutTaskDefinition(c.Tx, testScope, td)
+		return ecscore.PutTaskDefinition(c.Tx, testScope, &ecscore.TaskDefinitionRecord{Def: td})
 	})
 	return arn
 }

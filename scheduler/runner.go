@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -187,15 +186,13 @@ func (r *Runner) failed() {
 // services of many tasks). Registering a task definition changes no cluster:
 // a pass reads a task definition only for the tasks and deployments that
 // name it, and a new revision has a new ARN, so one matters only to a
-// deployment that found it missing; a pass reads nothing of a definition
-// that its status changes. Families are read by no pass, and the tags of a
-// task definition only when a task starts, which they do not gate.
+// deployment that found it missing; nothing a pass decides depends on what
+// its status or its tags (kept in its row) change to: tags are read when a
+// task starts, which they do not gate. Families are read by no pass.
 func (r *Runner) wakesFor(c store.Change) bool {
 	switch c.Kind {
 	case ecscore.Families.Kind:
 		return false
-	case ecscore.Tags.Kind:
-		return !strings.Contains(c.ID, ":task-definition/")
 	case ecscore.TaskDefinitions.Kind:
 		awaited := r.awaited.Load()
 		return awaited == nil || (*awaited)[c.ID]

@@ -40,7 +40,7 @@ func TestRunnerWakesForAwaitedTaskDefinitionsAlone(t *testing.T) {
 		"the awaited definition":     {tdChange(late), true},
 		"another definition":         {tdChange(other), false},
 		"a family":                   {store.Change{Kind: ecscore.Families.Kind, ID: "late"}, false},
-		"a definition's tags":        {store.Change{Kind: ecscore.Tags.Kind, ID: other}, false},
+		"a definition's tags":        {tdChange(other), false}, // kept in its row
 		"a task's tags":              {store.Change{Kind: ecscore.Tags.Kind, ID: "arn:aws:ecs:us-east-1:000000000000:task/default/abc"}, true},
 		"a service":                  {store.Change{Kind: ecscore.Services.Kind, ID: "x"}, true},
 		"anything (a Reset)":         {store.Change{}, true},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -248,6 +249,60 @@ func TestAlarmKeysMigration(t *testing.T) {
 			if err != nil || !found {
 				t.Errorf("%s %s: not at parent %q, attr %q (%v)", w.coll.Kind, w.id, w.parent, w.attr, err)
 			}
+		}
+		return nil
+	})
+}
+
+// 0024 moves the tags of task definitions from their own rows (encoding/json
+// of the SDK's Tag) into the definition's row, in the wire form; other
+// resources' tags stay where they are.
+func TestTaskDefinitionTagsMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	raw := Collection[json.RawMessage]{Kind: "ecs/task-definition"}
+	tags := Collection[json.RawMessage]{Kind: "ecs/tags"}
+	td := func(n string) string { return "arn:aws:ecs:us-east-1:000000000000:task-definition/web:" + n }
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, r := range []struct {
+			coll    Collection[json.RawMessage]
+			id, doc string
+		}{
+			{raw, td("1"), `{"family":"web","revision":1}`},
+			{raw, td("2"), `{"family":"web","revision":2}`},
+			{raw, td("3"), `{"family":"web","revision":3}`},
+			{raw, td("4"), `{}`},
+			{tags, td("1"), `[{"Key":"team","Value":"web"},{"Key":"env","Value":null}]`},
+			{tags, td("3"), `[]`},
+			{tags, td("4"), `[{"Key":"a","Value":"b"}]`},
+			{tags, "arn:aws:ecs:us-east-1:000000000000:cluster/default", `[{"Key":"a","Value":"b"}]`},
+		} {
+			doc := json.RawMessage(r.doc)
+			if err := r.coll.Put(tx, sc, r.id, Index{}, &doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0024_task_definition_tags.sql")
+	s.Read(ctx, func(tx *Tx) error {
+		for id, want := range map[string]string{
+			td("1"): `{"family":"web","revision":1,"tags":[{"key":"team","value":"web"},{"key":"env","value":null}]}`,
+			td("2"): `{"family":"web","revision":2}`,
+			td("3"): `{"family":"web","revision":3}`,
+			td("4"): `{"tags":[{"key":"a","value":"b"}]}`,
+		} {
+			got, err := raw.Get(tx, sc, id)
+			if err != nil || got == nil || string(*got) != want {
+				t.Errorf("%s: %s (%v), want %s", id, got, err, want)
+			}
+		}
+		left, err := tags.List(tx, sc, Query{})
+		if err != nil || len(left) != 1 || left[0].ID != "arn:aws:ecs:us-east-1:000000000000:cluster/default" {
+			t.Errorf("tag rows left: %+v (%v), want the cluster's alone", left, err)
 		}
 		return nil
 	})

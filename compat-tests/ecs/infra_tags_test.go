@@ -89,3 +89,54 @@ func TestInfraTags(t *testing.T) {
 	_, err = client.ListTagsForResource(harness.Ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String("not-an-arn")})
 	harness.AssertAPIError(t, err, "InvalidParameterException")
 }
+
+// A task definition's tags stay with it when it is deregistered (ECS lists
+// and describes an INACTIVE revision's tags), and a revision registered
+// after it starts with none of them.
+func TestTaskDefinitionTagsOutliveDeregistration(t *testing.T) {
+	client := infraClient(t)
+	in := infraFargateTaskDefinition("kept")
+	in.Tags = []types.Tag{{Key: aws.String("team"), Value: aws.String("b")}}
+	reg, err := client.RegisterTaskDefinition(harness.Ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg.Tags) != 1 || aws.ToString(reg.Tags[0].Value) != "b" {
+		t.Errorf("registered with tags %+v", reg.Tags)
+	}
+	arn := aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
+	if _, err := client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: aws.String(arn),
+		Tags: []types.Tag{{Key: aws.String("cost"), Value: aws.String("1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DeregisterTaskDefinition(harness.Ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	if m := infraTagMap(t, client, arn); len(m) != 2 || m["team"] != "b" || m["cost"] != "1" {
+		t.Errorf("tags after deregistering %v", m)
+	}
+	d, err := client.DescribeTaskDefinition(harness.Ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn),
+		Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.TaskDefinition.Status != types.TaskDefinitionStatusInactive || len(d.Tags) != 2 {
+		t.Errorf("described %s with tags %+v", d.TaskDefinition.Status, d.Tags)
+	}
+	next, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition("kept"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.TaskDefinition.Revision != 2 || len(next.Tags) != 0 {
+		t.Errorf("next revision %d with tags %+v", next.TaskDefinition.Revision, next.Tags)
+	}
+	if m := infraTagMap(t, client, aws.ToString(next.TaskDefinition.TaskDefinitionArn)); len(m) != 0 {
+		t.Errorf("next revision's tags %v", m)
+	}
+	if _, err := client.UntagResource(harness.Ctx, &ecs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"team", "cost"}}); err != nil {
+		t.Fatal(err)
+	}
+	if m := infraTagMap(t, client, arn); len(m) != 0 {
+		t.Errorf("tags after untagging all %v", m)
+	}
+}

@@ -40,14 +40,49 @@ func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k)
 // untagged one (the AWS CLI's awscli/examples/ecs describe-clusters.rst,
 // describe-task-definition.rst, describe-capacity-providers.rst).
 func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
-	tags, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
-	if err != nil {
-		return nil, err
+	var tags []types.Tag
+	if isTaskDefinitionARN(arn) {
+		rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), arn)
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			tags = rec.Tags
+		}
+	} else {
+		stored, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
+		if err != nil {
+			return nil, err
+		}
+		if stored != nil {
+			tags = *stored
+		}
 	}
-	if tags == nil || *tags == nil {
+	if tags == nil {
 		return []types.Tag{}, nil
 	}
-	return *tags, nil
+	return tags, nil
+}
+
+// isTaskDefinitionARN tells an ARN whose tags its task definition's row keeps
+// (ecscore.TaskDefinitionRecords).
+func isTaskDefinitionARN(arn string) bool { return strings.Contains(arn, ":task-definition/") }
+
+// storeTags replaces a resource's tags; none forgets them.
+func storeTags(c *api.Context, arn string, tags []types.Tag) error {
+	if isTaskDefinitionARN(arn) {
+		rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), arn)
+		if err != nil || rec == nil {
+			return err // TagResource and UntagResource found it first
+		}
+		rec.Tags = tags
+		return ecscore.PutTaskDefinition(c.Tx, c.Scope(), rec)
+	}
+	if len(tags) == 0 {
+		_, err := ecscore.Tags.Delete(c.Tx, c.Scope(), arn)
+		return err
+	}
+	return ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &tags)
 }
 
 // MergeResourceTags adds tags to a resource, replacing values of existing keys.
@@ -62,26 +97,16 @@ func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
 	if err != nil {
 		return err
 	}
-	_, err = putMergedTags(c, arn, cur, add)
-	return err
+	merged, err := mergeTags(cur, add)
+	if err != nil {
+		return err
+	}
+	return storeTags(c, arn, merged)
 }
 
-// TagNewResource is MergeResourceTags for a resource created in this
-// transaction, which has no tags yet, and returns the tags it then has (as
-// ResourceTags would, without reading them back).
-func TagNewResource(c *api.Context, arn string, add []types.Tag) ([]types.Tag, error) {
-	if len(add) == 0 {
-		return []types.Tag{}, nil
-	}
-	if err := ValidateTags(add); err != nil {
-		return nil, err
-	}
-	return putMergedTags(c, arn, nil, add)
-}
-
-// putMergedTags stores cur with add merged in (add's values replace those
-// of keys cur has) and returns the stored tags.
-func putMergedTags(c *api.Context, arn string, cur, add []types.Tag) ([]types.Tag, error) {
+// mergeTags returns cur with add merged in (add's values replace those of
+// keys cur has), refusing more user tags than a resource may have.
+func mergeTags(cur, add []types.Tag) ([]types.Tag, error) {
 	for _, t := range add {
 		replaced := false
 		for i := range cur {
@@ -104,17 +129,11 @@ func putMergedTags(c *api.Context, arn string, cur, add []types.Tag) ([]types.Ta
 	if user > MaxTags {
 		return nil, errInvalidParameter("The number of tags exceeds the limit of %d tags per resource.", MaxTags)
 	}
-	if err := ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &cur); err != nil {
-		return nil, err
-	}
 	return cur, nil
 }
 
-// DeleteResourceTags forgets every tag of a deleted resource.
-func DeleteResourceTags(c *api.Context, arn string) error {
-	_, err := ecscore.Tags.Delete(c.Tx, c.Scope(), arn)
-	return err
-}
+// DeleteResourceTags forgets every tag of a resource.
+func DeleteResourceTags(c *api.Context, arn string) error { return storeTags(c, arn, nil) }
 
 func tagResource(c *api.Context, in *ecs.TagResourceInput) (*ecs.TagResourceOutput, error) {
 	arn := aws.ToString(in.ResourceArn)
@@ -158,10 +177,7 @@ func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResour
 			kept = append(kept, t)
 		}
 	}
-	if len(kept) == 0 {
-		return &ecs.UntagResourceOutput{}, DeleteResourceTags(c, arn)
-	}
-	return &ecs.UntagResourceOutput{}, ecscore.Tags.Put(c.Tx, c.Scope(), arn, store.Index{}, &kept)
+	return &ecs.UntagResourceOutput{}, storeTags(c, arn, kept)
 }
 
 func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs.ListTagsForResourceOutput, error) {

@@ -70,13 +70,16 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 	if c.Caller.Arn != "" {
 		td.RegisteredBy = aws.String(c.Caller.Arn)
 	}
-	if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
-		return nil, err
-	}
 	// A new revision's ARN is new: it has no tags before these.
-	tags, err := TagNewResource(c, arn, in.Tags)
+	tags, err := mergeTags(nil, in.Tags)
 	if err != nil {
 		return nil, err
+	}
+	if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), &ecscore.TaskDefinitionRecord{Def: td, Tags: tags}); err != nil {
+		return nil, err
+	}
+	if tags == nil {
+		tags = []types.Tag{}
 	}
 	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: td, Tags: tags}, nil
 }
@@ -138,31 +141,32 @@ func parseRevisionRef(ref string) (family string, revision int32, ok bool) {
 
 // taskDefinitionWithRevision resolves "family:revision" or an ARN, any status
 // but DELETE_IN_PROGRESS; a bare family is refused as ECS does.
-func taskDefinitionWithRevision(c *api.Context, ref string) (*types.TaskDefinition, error) {
+func taskDefinitionWithRevision(c *api.Context, ref string) (*ecscore.TaskDefinitionRecord, error) {
 	family, rev, ok := parseRevisionRef(ref)
 	if !ok {
 		_, after, _ := strings.Cut(ref, ":")
 		return nil, errInvalidParameter("Invalid revision number. Number: %s", after)
 	}
-	td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
+	rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
 	if err != nil {
 		return nil, err
 	}
-	if td == nil || td.Status == types.TaskDefinitionStatusDeleteInProgress {
+	if rec == nil || rec.Def.Status == types.TaskDefinitionStatusDeleteInProgress {
 		return nil, errClient("The specified task definition does not exist.")
 	}
-	return td, nil
+	return rec, nil
 }
 
 func deregisterTaskDefinition(c *api.Context, in *ecs.DeregisterTaskDefinitionInput) (*ecs.DeregisterTaskDefinitionOutput, error) {
-	td, err := taskDefinitionWithRevision(c, aws.ToString(in.TaskDefinition))
+	rec, err := taskDefinitionWithRevision(c, aws.ToString(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
+	td := rec.Def
 	if td.Status == types.TaskDefinitionStatusActive {
 		td.Status = types.TaskDefinitionStatusInactive
 		td.DeregisteredAt = aws.Time(c.Now())
-		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
+		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), rec); err != nil {
 			return nil, err
 		}
 	}
@@ -186,21 +190,22 @@ func deleteTaskDefinitions(c *api.Context, in *ecs.DeleteTaskDefinitionsInput) (
 			fail("The specified task definition identifier is invalid. Specify a valid name or ARN and try again.")
 			continue
 		}
-		td, err := ecscore.TaskDefinitions.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
+		rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), ecscore.TaskDefinitionARN(c, family, rev))
 		if err != nil {
 			return nil, err
 		}
-		if td == nil || td.Status == types.TaskDefinitionStatusDeleteInProgress {
+		if rec == nil || rec.Def.Status == types.TaskDefinitionStatusDeleteInProgress {
 			fail("TASK_DEFINITION_NOT_FOUND")
 			continue
 		}
+		td := rec.Def
 		if td.Status == types.TaskDefinitionStatusActive {
 			fail("The specified task definition is still in ACTIVE status. Please deregister the target and try again.")
 			continue
 		}
 		td.Status = types.TaskDefinitionStatusDeleteInProgress
 		td.DeleteRequestedAt = aws.Time(c.Now())
-		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), td); err != nil {
+		if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), rec); err != nil {
 			return nil, err
 		}
 		out.TaskDefinitions = append(out.TaskDefinitions, *td)

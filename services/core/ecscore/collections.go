@@ -16,6 +16,10 @@ var (
 	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster", Codec: api.ModelCodec("ecs", "Cluster")}
 	// TaskDefinitions: id = ARN, Status = status, Attr = family and revision (TaskDefinitionOrder).
 	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition", Codec: api.ModelCodec("ecs", "TaskDefinition")}
+	// TaskDefinitionRecords are the rows of TaskDefinitions with their tags,
+	// which a task definition keeps in its own row (not in Tags). Whatever
+	// writes a task definition writes its record, keeping its tags.
+	TaskDefinitionRecords = store.Collection[TaskDefinitionRecord]{Kind: TaskDefinitions.Kind, Codec: newRecordCodec()}
 	// Families: id = family, Attr = family; one per family that has had a
 	// revision. Its last revision is read from TaskDefinitions' order keys.
 	Families = store.Collection[TaskDefinitionFamily]{Kind: "ecs/family"}
@@ -38,7 +42,8 @@ var (
 	DeploymentLinks = store.Collection[DeploymentLink]{Kind: "ecs/deployment-link"}
 	// TaskProtections: id = task ARN; a task's scale-in protection.
 	TaskProtections = store.Collection[types.ProtectedTask]{Kind: "ecs/task-protection"}
-	// Tags: id = resource ARN; the resource's tags, for every taggable kind.
+	// Tags: id = resource ARN; the resource's tags, for every taggable kind
+	// but task definitions (TaskDefinitionRecords).
 	Tags = store.Collection[[]types.Tag]{Kind: "ecs/tags"}
 )
 

@@ -109,9 +109,9 @@ func PutCluster(tx *store.Tx, sc store.Scope, cl *types.Cluster) error {
 	return Clusters.Put(tx, sc, aws.ToString(cl.ClusterArn), ClusterIndex(cl), cl)
 }
 
-// PutTaskDefinition stores a task definition revision.
-func PutTaskDefinition(tx *store.Tx, sc store.Scope, td *types.TaskDefinition) error {
-	return TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), TaskDefinitionIndex(td), td)
+// PutTaskDefinition stores a task definition revision with its tags.
+func PutTaskDefinition(tx *store.Tx, sc store.Scope, rec *TaskDefinitionRecord) error {
+	return TaskDefinitionRecords.Put(tx, sc, aws.ToString(rec.Def.TaskDefinitionArn), TaskDefinitionIndex(rec.Def), rec)
 }
 
 // PutServiceDeployment stores a service deployment.
