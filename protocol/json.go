@@ -21,6 +21,11 @@ func serializationError(format string, args ...any) *apierror.Error {
 // DecodeJSON fills in (a pointer to an SDK input struct) from an awsJson body.
 func DecodeJSON(sh *model.Shape, body []byte, in any) error {
 	r := &jsonReader{b: body}
+	if len(body) <= maxSharedBody {
+		// One copy of the body backs every string read from it: a string
+		// without escapes is a slice of it, not an allocation of its own.
+		r.whole = string(body)
+	}
 	if r.peek() == 0 || sh == nil {
 		return nil
 	}
@@ -37,6 +42,10 @@ func DecodeJSON(sh *model.Shape, body []byte, in any) error {
 }
 
 const maxDepth = 64
+
+// maxSharedBody bounds the documents whose strings share one copy of them: a
+// string kept from a larger one would keep all of it alive.
+const maxSharedBody = 64 << 10
 
 // EncodeJSON writes an SDK output struct as an awsJson document.
 func EncodeJSON(sh *model.Shape, out any) []byte { return done(encodeJSON(sh, out)) }

@@ -15,9 +15,14 @@ import (
 // jsonReader decodes an awsJson body straight into an SDK struct, walking the
 // model shape as it reads: no intermediate map[string]any, and members the
 // model does not know are skipped.
+var stringPtrType = reflect.TypeFor[*string]()
+
 type jsonReader struct {
 	b   []byte
 	pos int
+	// whole, when set, is b as a string: strings read are slices of it.
+	whole string
+	strs  []string // see stringPointer
 }
 
 func (r *jsonReader) fail(format string, args ...any) error {
@@ -172,7 +177,7 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			key, err := r.key()
+			key, at, err := r.keyAt()
 			if err != nil {
 				return err
 			}
@@ -181,7 +186,7 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 				return err
 			}
 			k := reflect.New(kt).Elem()
-			k.SetString(string(key))
+			k.SetString(r.text(key, at))
 			out.SetMapIndex(k, val)
 		}
 		sv.Set(out)
@@ -192,6 +197,10 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 		s, err := r.str()
 		if err != nil {
 			return err
+		}
+		if v.Kind() == reflect.Pointer && v.IsNil() && v.Type() == stringPtrType {
+			v.Set(reflect.ValueOf(r.stringPointer(s)))
+			return nil
 		}
 		settable(v).SetString(s)
 	case "boolean":
@@ -279,8 +288,15 @@ func (r *jsonReader) next() (bool, error) {
 
 // key reads a member name and its colon. The bytes are only valid until the next read.
 func (r *jsonReader) key() ([]byte, error) {
+	k, _, err := r.keyAt()
+	return k, err
+}
+
+// keyAt is key, also giving the offset of the name in b, or -1 when the
+// name had escapes (and is not a slice of b).
+func (r *jsonReader) keyAt() ([]byte, int, error) {
 	if r.peek() != '"' {
-		return nil, r.fail("Expected a member name at offset %d.", r.pos)
+		return nil, -1, r.fail("Expected a member name at offset %d.", r.pos)
 	}
 	start := r.pos + 1
 	end := start
@@ -288,19 +304,39 @@ func (r *jsonReader) key() ([]byte, error) {
 		end++
 	}
 	var k []byte
+	at := -1
 	if end < len(r.b) && r.b[end] == '"' {
-		k, r.pos = r.b[start:end], end+1
+		k, r.pos, at = r.b[start:end], end+1, start
 	} else {
 		s, err := r.str()
 		if err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		k = []byte(s)
 	}
 	if err := r.expect(':'); err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	return k, nil
+	return k, at, nil
+}
+
+// text returns b[at:at+n] as a string, a slice of whole when there is one.
+func (r *jsonReader) text(k []byte, at int) string {
+	if at >= 0 && r.whole != "" {
+		return r.whole[at : at+len(k)]
+	}
+	return string(k)
+}
+
+// stringPointer returns a pointer to s, taken from a block of strings the
+// reader allocates a few at a time: the SDK's *string members would
+// otherwise cost an allocation each.
+func (r *jsonReader) stringPointer(s string) *string {
+	if len(r.strs) == cap(r.strs) {
+		r.strs = make([]string, 0, 16)
+	}
+	r.strs = append(r.strs, s)
+	return &r.strs[len(r.strs)-1]
 }
 
 // skip reads and discards one well-formed value.
@@ -495,7 +531,12 @@ func (r *jsonReader) str() (string, error) {
 		r.pos++
 	}
 	if r.pos < len(r.b) && r.b[r.pos] == '"' {
-		s := string(r.b[start:r.pos])
+		var s string
+		if r.whole != "" {
+			s = r.whole[start:r.pos]
+		} else {
+			s = string(r.b[start:r.pos])
+		}
 		r.pos++
 		return s, nil
 	}
