@@ -15,14 +15,16 @@ import (
 // jsonReader decodes an awsJson body straight into an SDK struct, walking the
 // model shape as it reads: no intermediate map[string]any, and members the
 // model does not know are skipped.
-var stringPtrType = reflect.TypeFor[*string]()
-
 type jsonReader struct {
 	b   []byte
 	pos int
 	// whole, when set, is b as a string: strings read are slices of it.
 	whole string
-	strs  []string // see stringPointer
+	// Slabs of the values behind pointer members.
+	strs  slab[string]
+	i32s  slab[int32]
+	i64s  slab[int64]
+	bools slab[bool]
 }
 
 func (r *jsonReader) fail(format string, args ...any) error {
@@ -141,15 +143,21 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			return r.skip(depth)
 		}
 		r.pos++
-		out := reflect.MakeSlice(sv.Type(), 0, 4)
+		// Elements are read in place, into a slice grown as it fills:
+		// reflect.Append would allocate a slice header for every element.
+		sv.SetZero()
+		sv.Grow(4)
 		if r.peek() == ']' {
 			r.pos++
-			sv.Set(out)
 			return nil
 		}
 		for {
-			out = reflect.Append(out, reflect.Zero(sv.Type().Elem()))
-			if err := r.value(sh.Member.Shape, out.Index(out.Len()-1), depth+1); err != nil {
+			n := sv.Len()
+			if n == sv.Cap() {
+				sv.Grow(1)
+			}
+			sv.SetLen(n + 1)
+			if err := r.value(sh.Member.Shape, sv.Index(n), depth+1); err != nil {
 				return err
 			}
 			switch r.peek() {
@@ -157,7 +165,6 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 				r.pos++
 			case ']':
 				r.pos++
-				sv.Set(out)
 				return nil
 			default:
 				return r.fail("Unexpected character at offset %d in an array.", r.pos)
@@ -172,7 +179,8 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			return r.skip(depth)
 		}
 		out := reflect.MakeMap(sv.Type())
-		kt, et := sv.Type().Key(), sv.Type().Elem()
+		// One key and one value are reused: SetMapIndex copies them in.
+		k, val := reflect.New(sv.Type().Key()).Elem(), reflect.New(sv.Type().Elem()).Elem()
 		for more, err := r.first(); more || err != nil; more, err = r.next() {
 			if err != nil {
 				return err
@@ -181,11 +189,10 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			val := reflect.New(et).Elem()
+			val.SetZero()
 			if err := r.value(sh.Value.Shape, val, depth+1); err != nil {
 				return err
 			}
-			k := reflect.New(kt).Elem()
 			k.SetString(r.text(key, at))
 			out.SetMapIndex(k, val)
 		}
@@ -198,20 +205,25 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		if v.Kind() == reflect.Pointer && v.IsNil() && v.Type() == stringPtrType {
-			v.Set(reflect.ValueOf(r.stringPointer(s)))
+		if nilPointer(v, stringPtrType) {
+			v.Set(reflect.ValueOf(r.strs.ptr(s)))
 			return nil
 		}
 		settable(v).SetString(s)
 	case "boolean":
+		var b bool
 		switch {
 		case r.literal("true"):
-			settable(v).SetBool(true)
+			b = true
 		case r.literal("false"):
-			settable(v).SetBool(false)
 		default:
 			return mismatch()
 		}
+		if nilPointer(v, boolPtrType) {
+			v.Set(reflect.ValueOf(r.bools.ptr(b)))
+			return nil
+		}
+		settable(v).SetBool(b)
 	case "integer", "long":
 		n, ok := r.numberText()
 		if !ok {
@@ -229,7 +241,14 @@ func (r *jsonReader) value(sh *model.Shape, v reflect.Value, depth int) error {
 		if !ok || (sh.Type == "integer" && (i > math.MaxInt32 || i < math.MinInt32)) {
 			return r.fail("NUMBER_VALUE %s can not be converted to %s.", n, sh.Type)
 		}
-		settable(v).SetInt(i)
+		switch {
+		case nilPointer(v, int32PtrType):
+			v.Set(reflect.ValueOf(r.i32s.ptr(int32(i))))
+		case nilPointer(v, int64PtrType):
+			v.Set(reflect.ValueOf(r.i64s.ptr(i)))
+		default:
+			settable(v).SetInt(i)
+		}
 	case "double", "float":
 		f, err := r.float()
 		if err != nil {
@@ -328,15 +347,30 @@ func (r *jsonReader) text(k []byte, at int) string {
 	return string(k)
 }
 
-// stringPointer returns a pointer to s, taken from a block of strings the
-// reader allocates a few at a time: the SDK's *string members would
-// otherwise cost an allocation each.
-func (r *jsonReader) stringPointer(s string) *string {
-	if len(r.strs) == cap(r.strs) {
-		r.strs = make([]string, 0, 16)
+// slab hands out pointers to values it keeps in blocks allocated a few at
+// a time: the SDK's *string, *int32, *bool... members would otherwise cost an
+// allocation each. A pointer kept keeps its block alive.
+type slab[T any] []T
+
+func (b *slab[T]) ptr(v T) *T {
+	if len(*b) == cap(*b) {
+		*b = make([]T, 0, 16)
 	}
-	r.strs = append(r.strs, s)
-	return &r.strs[len(r.strs)-1]
+	*b = append(*b, v)
+	return &(*b)[len(*b)-1]
+}
+
+var (
+	stringPtrType = reflect.TypeFor[*string]()
+	int32PtrType  = reflect.TypeFor[*int32]()
+	int64PtrType  = reflect.TypeFor[*int64]()
+	boolPtrType   = reflect.TypeFor[*bool]()
+)
+
+// nilPointer reports whether v is an unset pointer member of type t, which
+// the reader then sets from a slab.
+func nilPointer(v reflect.Value, t reflect.Type) bool {
+	return v.Kind() == reflect.Pointer && v.IsNil() && v.Type() == t
 }
 
 // skip reads and discards one well-formed value.
