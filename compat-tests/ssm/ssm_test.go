@@ -271,6 +271,10 @@ func TestDescribeParametersFiltersPage(t *testing.T) {
 		{filters: []types.ParameterStringFilter{filter("Path", "OneLevel", "/app"), filter("Type", "", "SecureString")}, want: str("/app/b")},
 		{filters: []types.ParameterStringFilter{filter("Path", "Recursive", "/app"), filter("Name", "BeginsWith", "/app/c")}, want: str("/app/c/d")},
 		{filters: []types.ParameterStringFilter{filter("Type", "", "Bogus")}, want: nil},
+		{filters: []types.ParameterStringFilter{filter("KeyId", "", "alias/aws/ssm")}, want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{legacy: []types.ParametersFilter{{Key: types.ParametersFilterKeyKeyId, Values: str("alias/aws/ssm")}, {Key: types.ParametersFilterKeyType, Values: str("String", "SecureString")}},
+			want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{filters: []types.ParameterStringFilter{filter("Type", "", "String"), filter("KeyId", "", "alias/aws/ssm")}, want: nil},
 		{filters: []types.ParameterStringFilter{filter("Name", "Contains", "lain")}, want: str("/plainer", "plain")},
 	}
 	// A bad filter beside a Type is refused once the path holds any parameter.

@@ -158,9 +158,11 @@ type selection struct {
 
 // selectionOf is the narrowest selection the filters allow through the
 // store's keys: a Path's or a Name's prefixes as ranges of ids, a Type's
-// values as ranges of the attr index (type, then name), a Name's values
-// given whole read by id. KeyId, Tier, DataType, Label, tag and Contains
-// filters have no key to read by: they are checked on what is read.
+// values as ranges of the attr index (type, then name), a KeyId as the
+// SecureString range (no other type has a key), a Name's values given
+// whole read by id. Tier, DataType, Label, tag and Contains filters have no
+// key to read by, nor a KeyId within its type: they are checked on what is
+// read.
 func selectionOf(filters []types.ParameterStringFilter) selection {
 	l := selection{prefixes: []string{""}}
 	l.path, l.oneLevel = pathPrefix(filters)
@@ -184,20 +186,31 @@ func selectionOf(filters []types.ParameterStringFilter) selection {
 				begins = append(begins, v, "/"+v)
 			}
 			l.prefixes = narrow(l.prefixes, begins)
-		case key == "Type" && option == "Equals" && l.types == nil:
-			l.types = slices.Compact(slices.Sorted(slices.Values(f.Values)))
-			if l.types == nil {
-				l.types = []string{}
-			}
+		case key == "Type" && option == "Equals":
+			l.types = within(l.types, f.Values)
+		case key == "KeyId" && option == "Equals" && !slices.Contains(f.Values, ""):
+			// Only SecureString parameters have a key.
+			l.types = within(l.types, []string{string(types.ParameterTypeSecureString)})
 		}
 	}
 	return l
 }
 
+// within is the types of have (nil: any) that are also in values, in order.
+func within(have, values []string) []string {
+	out := []string{}
+	for _, v := range slices.Sorted(slices.Values(values)) {
+		if (have == nil || slices.Contains(have, v)) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // narrow is the prefixes that names starting with one of a and with one of b
 // start with: disjoint, in order.
 func narrow(a, b []string) []string {
-	var out []string
+	out := []string{}
 	for _, x := range a {
 		for _, y := range b {
 			if strings.HasPrefix(y, x) {

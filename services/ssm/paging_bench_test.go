@@ -235,7 +235,7 @@ func holdTyped(tb testing.TB, st *store.Store, n int) {
 	err := st.Write(context.Background(), func(tx *store.Tx) error {
 		for i := 0; i < 300; i++ {
 			v := version{Name: fmt.Sprintf("/app/%d/s%06d", i%10, i), Type: "SecureString", Value: "v", Version: 1, Tier: "Standard",
-				DataType: "text", LastModifiedDate: time.Unix(0, 0)}
+				DataType: "text", KeyID: "alias/aws/ssm", LastModifiedDate: time.Unix(0, 0)}
 			if err := storeParameter(tx, benchScope, &parameter{Latest: v}); err != nil {
 				return err
 			}
@@ -255,6 +255,15 @@ var describeParametersTypeCase = apitest.PageCase{Name: "DescribeParametersType"
 }, Want: 50}
 
 func BenchmarkDescribeParametersTypePage(b *testing.B) { describeParametersTypeCase.Bench(b) }
+
+// A key is only a SecureString's: a KeyId listing reads that type's entries.
+var describeParametersKeyIDCase = apitest.PageCase{Name: "DescribeParametersKeyId", Hold: holdTyped, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
+		Filters: []types.ParametersFilter{{Key: types.ParametersFilterKeyKeyId, Values: []string{"alias/aws/ssm"}}}})
+	return len(out.Parameters), out.NextToken
+}, Want: 50}
+
+func BenchmarkDescribeParametersKeyIdPage(b *testing.B) { describeParametersKeyIDCase.Bench(b) }
 
 // A name prefix is a range of names: a page reads only itself, the last
 // (the third of thirty names) no names past the prefix.
