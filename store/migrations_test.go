@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -306,4 +307,69 @@ func TestTaskDefinitionTagsMigration(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// 0023 gives SSM parameters stored before it their type and name in attr
+// (and no name), and EC2 instances that are not terminated their root
+// volume's id in name.
+func TestParameterTypeAndVolumeKeysMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	params := Collection[rawDoc]{Kind: "ssm/parameter"}
+	insts := Collection[rawDoc]{Kind: "ec2/instance"}
+	volume := func(id string) rawDoc {
+		return rawDoc{"BlockDeviceMappings": []any{rawDoc{"DeviceName": "/dev/xvda", "Ebs": rawDoc{"VolumeId": id, "Status": "attached"}}}}
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		for _, p := range []struct{ name, typ string }{{"/app/b", "SecureString"}, {"/app/a", "String"}, {"plain", "SecureString"}} {
+			if err := params.Put(tx, sc, p.name, Index{Name: p.name, Status: p.typ}, &rawDoc{"Latest": rawDoc{"Name": p.name, "Type": p.typ}}); err != nil {
+				return err
+			}
+		}
+		for _, i := range []struct {
+			id, state string
+			doc       rawDoc
+		}{{"i-1", "running", volume("vol-1")}, {"i-2", "terminated", volume("vol-2")}, {"i-3", "pending", rawDoc{}}, {"i-4", "stopped", volume("vol-4")}} {
+			if err := insts.Put(tx, sc, i.id, Index{Parent: "subnet-1", Status: i.state, Attr: i.state}, &i.doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0023_parameter_type_volume_keys.sql")
+	s.Read(ctx, func(tx *Tx) error {
+		ids := func(items []Item[rawDoc], err error) string {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, it := range items {
+				out = append(out, it.ID)
+			}
+			return strings.Join(out, ",")
+		}
+		if got := ids(params.AttrPage(tx, sc, "SecureString ", "", 0)); got != "/app/b,plain" {
+			t.Errorf("SecureString parameters by attr: %q", got)
+		}
+		if got := ids(params.AttrPage(tx, sc, "String /app/", "", 0)); got != "/app/a" {
+			t.Errorf("String parameters under /app/ by attr: %q", got)
+		}
+		if got := ids(params.List(tx, sc, Query{Name: "/app/a"})); got != "" {
+			t.Errorf("parameters still named: %q", got)
+		}
+		for vol, want := range map[string]string{"vol-1": "i-1", "vol-2": "", "vol-4": "i-4"} {
+			if got := ids(insts.List(tx, sc, Query{Name: vol})); got != want {
+				t.Errorf("instance of %s: %q, want %q", vol, got, want)
+			}
+		}
+		if got := ids(insts.List(tx, sc, Query{Status: "pending"})); got != "i-3" {
+			t.Errorf("instance without a volume: %q", got)
+		}
+		return nil
+	})
+	if got, err := s.IntegrityCheck(); err != nil || got != "ok" {
+		t.Fatalf("integrity check: %q, %v", got, err)
+	}
 }

@@ -76,3 +76,29 @@ func (c Collection[T]) parentPageQuery(sc Scope, prefix, afterParent string, aft
 	}
 	return query, args
 }
+
+// AttrPage returns up to limit documents whose Attr starts with prefix, in
+// Attr order, after the Attr after ("" starts at the beginning), as IDPage
+// does with ids. resources_attr orders them, so a page reads only itself: a
+// collection that keeps a group followed by a unique key in Attr (an SSM
+// parameter's type and name) pages one group in key order.
+func (c Collection[T]) AttrPage(tx *Tx, sc Scope, prefix, after string, limit int) ([]Item[T], error) {
+	query, args := c.attrPageQuery(sc, prefix, after, limit)
+	return c.items(tx.query(query, args...))
+}
+
+func (c Collection[T]) attrPageQuery(sc Scope, prefix, after string, limit int) (string, []any) {
+	// As in IDPage, the position replaces the lower bound it is past: given
+	// two, SQLite may seek the prefix and read every entry before the position.
+	lower, lo := "attr >= ?", prefix
+	if after != "" && after >= prefix {
+		lower, lo = "attr > ?", after
+	}
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + lower + ` AND attr < ? ORDER BY attr, rowid`
+	args := []any{c.Kind, sc.Account, sc.Region, lo, prefix + "\xff"}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return query, args
+}

@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// AttrRange reads the Attrs in a range in order; ParentPage walks the
+// AttrRange reads the Attrs in a range in order, AttrPage those under a
+// prefix from a position; ParentPage walks the
 // parents under a prefix in (parent, creation) order, either way, from a
 // position.
 func TestAttrRangeAndParentPage(t *testing.T) {
@@ -73,6 +74,23 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 			{"", "ab 1", "6", false, 0, "[3]"},
 			{"c", "", "", false, 0, "[]"},
 		}
+		attrPages := []struct {
+			prefix, after string
+			limit         int
+			want          string
+		}{
+			{"3", "", 0, "[2 4 6]"},
+			{"3", "3", 0, "[]"},
+			{"", "3", 2, "[7 1]"},
+			{"", "", 3, "[3 2 4]"},
+			{"4", "1", 0, "[7]"},
+			{"5", "9", 0, "[]"},
+		}
+		for _, c := range attrPages {
+			if got := ids(counters.AttrPage(tx, sc, c.prefix, c.after, c.limit)); got != c.want {
+				t.Errorf("attr page %+v: %s", c, got)
+			}
+		}
 		for _, c := range cases {
 			if got := ids(counters.ParentPage(tx, sc, c.prefix, c.after, seq[c.afterID], c.desc, c.limit)); got != c.want {
 				t.Errorf("%+v: %s", c, got)
@@ -91,6 +109,8 @@ func TestOrderPagePlans(t *testing.T) {
 		"parent page":      func() (string, []any) { return counters.parentPageQuery(sc, "p ", "", 0, false, 101) },
 		"parent page on":   func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, false, 101) },
 		"parent page desc": func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, true, 101) },
+		"attr page":        func() (string, []any) { return counters.attrPageQuery(sc, "String ", "", 101) },
+		"attr page on":     func() (string, []any) { return counters.attrPageQuery(sc, "String ", "String /a/b", 101) },
 	}
 	err := s.Read(context.Background(), func(tx *Tx) error {
 		for name, q := range queries {

@@ -233,6 +233,20 @@ func TestInstancesLifecycle(t *testing.T) {
 	if len(vols.Volumes) != 1 || aws.ToString(vols.Volumes[0].Attachments[0].Device) != "/dev/xvda" || vols.Volumes[0].VolumeType != types.VolumeTypeGp3 {
 		t.Errorf("root volume %+v", vols.Volumes)
 	}
+	// Named volumes come back in the order named; an unknown one is refused
+	// with EC2's message for it, "The volume 'vol-...' does not exist."
+	// (awscli's describe-volume-status and describe-volumes report it so).
+	volID := aws.ToString(vols.Volumes[0].VolumeId)
+	other := harness.Must(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{Filters: []types.Filter{filter("attachment.instance-id", ids[1])}}))(t)
+	otherID := aws.ToString(other.Volumes[0].VolumeId)
+	named := harness.Must(c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{otherID, volID, otherID}}))(t)
+	if len(named.Volumes) != 2 || aws.ToString(named.Volumes[0].VolumeId) != otherID || aws.ToString(named.Volumes[1].Attachments[0].InstanceId) != ids[0] {
+		t.Errorf("named volumes %+v", named.Volumes)
+	}
+	_, err = c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{volID, "vol-0123456789abcdef0"}})
+	if ae := harness.AssertAPIError(t, err, "InvalidVolume.NotFound"); ae.ErrorMessage() != "The volume 'vol-0123456789abcdef0' does not exist." {
+		t.Errorf("message %q", ae.ErrorMessage())
+	}
 	credits := harness.Must(c.DescribeInstanceCreditSpecifications(harness.Ctx, &ec2.DescribeInstanceCreditSpecificationsInput{InstanceIds: ids}))(t)
 	if len(credits.InstanceCreditSpecifications) != 2 || aws.ToString(credits.InstanceCreditSpecifications[0].CpuCredits) != "unlimited" {
 		t.Errorf("credits %+v", credits.InstanceCreditSpecifications)
@@ -270,6 +284,8 @@ func TestInstancesLifecycle(t *testing.T) {
 	if len(vols.Volumes) != 0 {
 		t.Errorf("volumes after termination: %d", len(vols.Volumes))
 	}
+	_, err = c.DescribeVolumes(harness.Ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{volID}})
+	harness.AssertAPIError(t, err, "InvalidVolume.NotFound")
 	_, err = c.DescribeInstances(harness.Ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
 	if ae := harness.AssertAPIError(t, err, "InvalidInstanceID.NotFound"); ae.ErrorMessage() != "The instance ID 'i-0123456789abcdef0' does not exist" {
 		t.Errorf("message %q", ae.ErrorMessage())

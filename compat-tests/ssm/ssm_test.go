@@ -231,3 +231,78 @@ func TestECSOptimizedAMIParameters(t *testing.T) {
 	_, err := c.GetParameter(harness.Ctx, &ssm.GetParameterInput{Name: aws.String("/aws/service/ecs/optimized-ami/amazon-linux-3/recommended")})
 	harness.AssertAPIError(t, err, "ParameterNotFound")
 }
+
+// DescribeParameters pages in name order whatever its filters read by:
+// types, name prefixes (with or without the leading slash), whole names,
+// and a path, alone or together.
+func TestDescribeParametersFiltersPage(t *testing.T) {
+	c := ssm.NewFromConfig(harness.Start(t).Config)
+	for _, p := range []struct {
+		name string
+		typ  types.ParameterType
+	}{
+		{"/app/e", types.ParameterTypeStringList}, {"/app/b", types.ParameterTypeSecureString}, {"/app/a", types.ParameterTypeString},
+		{"plain", types.ParameterTypeString}, {"/app/c/d", types.ParameterTypeSecureString}, {"/plainer", types.ParameterTypeSecureString},
+		{"/other/x", types.ParameterTypeSecureString}, {"/app2", types.ParameterTypeString},
+	} {
+		put(t, c, p.name, "v", p.typ)
+	}
+	str := func(values ...string) []string { return values }
+	filter := func(key, option string, values ...string) types.ParameterStringFilter {
+		f := types.ParameterStringFilter{Key: aws.String(key), Values: values}
+		if option != "" {
+			f.Option = aws.String(option)
+		}
+		return f
+	}
+	cases := []struct {
+		filters []types.ParameterStringFilter
+		legacy  []types.ParametersFilter
+		want    []string
+	}{
+		{filters: []types.ParameterStringFilter{filter("Type", "", "SecureString")}, want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{filters: []types.ParameterStringFilter{filter("Type", "Equals", "StringList", "String")}, want: str("/app/a", "/app/e", "/app2", "plain")},
+		{legacy: []types.ParametersFilter{{Key: types.ParametersFilterKeyType, Values: str("SecureString")}}, want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{filters: []types.ParameterStringFilter{filter("Name", "BeginsWith", "app/")}, want: str("/app/a", "/app/b", "/app/c/d", "/app/e")},
+		{filters: []types.ParameterStringFilter{filter("Name", "BeginsWith", "/app", "pla")}, want: str("/app/a", "/app/b", "/app/c/d", "/app/e", "/app2", "/plainer", "plain")},
+		{filters: []types.ParameterStringFilter{filter("Name", "BeginsWith", "/app/"), filter("Type", "", "SecureString")}, want: str("/app/b", "/app/c/d")},
+		{filters: []types.ParameterStringFilter{filter("Name", "", "plain", "/app/b", "nope")}, want: str("/app/b", "plain")},
+		{legacy: []types.ParametersFilter{{Key: types.ParametersFilterKeyName, Values: str("/app/e", "app/a")}}, want: str("/app/a", "/app/e")},
+		{filters: []types.ParameterStringFilter{filter("Path", "OneLevel", "/app"), filter("Type", "", "SecureString")}, want: str("/app/b")},
+		{filters: []types.ParameterStringFilter{filter("Path", "Recursive", "/app"), filter("Name", "BeginsWith", "/app/c")}, want: str("/app/c/d")},
+		{filters: []types.ParameterStringFilter{filter("Type", "", "Bogus")}, want: nil},
+		{filters: []types.ParameterStringFilter{filter("KeyId", "", "alias/aws/ssm")}, want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{legacy: []types.ParametersFilter{{Key: types.ParametersFilterKeyKeyId, Values: str("alias/aws/ssm")}, {Key: types.ParametersFilterKeyType, Values: str("String", "SecureString")}},
+			want: str("/app/b", "/app/c/d", "/other/x", "/plainer")},
+		{filters: []types.ParameterStringFilter{filter("Type", "", "String"), filter("KeyId", "", "alias/aws/ssm")}, want: nil},
+		{filters: []types.ParameterStringFilter{filter("Name", "Contains", "lain")}, want: str("/plainer", "plain")},
+	}
+	// A bad filter beside a Type is refused once the path holds any parameter.
+	_, err := c.GetParametersByPath(harness.Ctx, &ssm.GetParametersByPathInput{Path: aws.String("/other"), ParameterFilters: []types.ParameterStringFilter{
+		filter("Type", "", "String"), filter("KeyId", "BeginsWith", "alias/")}})
+	harness.AssertAPIError(t, err, "InvalidFilterOption")
+	byPath := harness.Must(c.GetParametersByPath(harness.Ctx, &ssm.GetParametersByPathInput{Path: aws.String("/app"), Recursive: aws.Bool(true),
+		ParameterFilters: []types.ParameterStringFilter{filter("Type", "", "SecureString")}}))(t)
+	if len(byPath.Parameters) != 2 || aws.ToString(byPath.Parameters[0].Name) != "/app/b" || aws.ToString(byPath.Parameters[1].Name) != "/app/c/d" {
+		t.Errorf("by path and type: %+v", byPath.Parameters)
+	}
+	for _, tc := range cases {
+		for _, size := range []int32{1, 50} {
+			var got []string
+			pages := ssm.NewDescribeParametersPaginator(c, &ssm.DescribeParametersInput{ParameterFilters: tc.filters, Filters: tc.legacy, MaxResults: aws.Int32(size)})
+			for pages.HasMorePages() {
+				for _, p := range harness.Must(pages.NextPage(harness.Ctx))(t).Parameters {
+					got = append(got, aws.ToString(p.Name))
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("filters %s %s, pages of %d: %v, want %v", awsJSON(tc.filters), awsJSON(tc.legacy), size, got, tc.want)
+			}
+		}
+	}
+}
+
+func awsJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

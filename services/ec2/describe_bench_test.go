@@ -172,6 +172,24 @@ var describeVolumesCase = apitest.PageCase{Name: "DescribeVolumes", Hold: holdIn
 
 func BenchmarkDescribeVolumesPage(b *testing.B) { describeVolumesCase.Bench(b) }
 
+// namedVolumes are twenty volumes spread over the first thousand instances.
+var namedVolumes = func() []string {
+	var ids []string
+	for i := 0; i < 1000; i += 50 {
+		ids = append(ids, fmt.Sprintf("vol-%017x", i))
+	}
+	return ids
+}()
+
+// Volumes named by id are read by id: a listing of twenty costs the same
+// however many instances are held.
+var describeVolumesByIDCase = apitest.PageCase{Name: "DescribeVolumesByID", Hold: holdInstances, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ec2Call(tb, st, describeVolumes, &sdk.DescribeVolumesInput{VolumeIds: namedVolumes})
+	return len(out.Volumes), out.NextToken
+}, Want: len(namedVolumes)}
+
+func BenchmarkDescribeVolumesByIDPage(b *testing.B) { describeVolumesByIDCase.Bench(b) }
+
 // One instance in ten is burstable: a page reads about ten times itself.
 var describeInstanceCreditSpecificationsCase = apitest.PageCase{Name: "DescribeInstanceCreditSpecifications", Hold: holdInstances, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
 	out := ec2Call(tb, st, describeInstanceCreditSpecifications, &sdk.DescribeInstanceCreditSpecificationsInput{MaxResults: aws.Int32(100), NextToken: token})

@@ -158,7 +158,9 @@ var (
 		index: func(v *Instance) store.Index {
 			// Attr holds the state too: the attr index finds the few instances
 			// in a state that time changes without reading the rest (0016).
-			return store.Index{Status: string(v.State.Name), Attr: string(v.State.Name), Parent: aws.ToString(v.SubnetId)}
+			// Name holds the root volume's id while there is one, so that a
+			// volume named by id is found through the name index (0023).
+			return store.Index{Status: string(v.State.Name), Attr: string(v.State.Name), Parent: aws.ToString(v.SubnetId), Name: rootVolumeID(v)}
 		},
 		tags: func(v *Instance) *[]types.Tag { return &v.Tags }}.taggable()
 )

@@ -25,7 +25,7 @@ var (
 	keyPairs    = store.Collection[keyPair]{Kind: "ec2/key-pair"}                         // Name = key name
 	templates   = store.Collection[types.LaunchTemplate]{Kind: "ec2/launch-template"}     // Name = template name
 	versions    = store.Collection[types.LaunchTemplateVersion]{Kind: "ec2/launch-template-version"}
-	instances   = store.Collection[Instance]{Kind: "ec2/instance"} // Status and Attr = state name
+	instances   = store.Collection[Instance]{Kind: "ec2/instance"} // Status and Attr = state name, Name = root volume id
 	defaultsSet = store.Collection[defaultNetwork]{Kind: "ec2/default-network"}
 )
 

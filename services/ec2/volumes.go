@@ -73,15 +73,17 @@ func describeVolumes(c *api.Context, in *sdk.DescribeVolumesInput) (*sdk.Describ
 		notFound: func(id string) error { return apiErr("InvalidVolume.NotFound", "The volume '%s' does not exist.", id) },
 	}
 	if len(in.VolumeIds) > 0 {
-		// Volume ids are not kept apart from their instances: named volumes
-		// are looked for among every instance's.
-		insts, err := instanceKind.list(c, store.Query{})
-		if err != nil {
-			return nil, err
-		}
+		// A named volume is found through its instance, which keeps the
+		// root volume's id in Name; run answers an unknown one as not found.
 		var docs []*types.Volume
-		for _, inst := range insts {
-			docs = append(docs, rootVolumes(c, inst)...)
+		for _, id := range in.VolumeIds {
+			v, err := findVolume(c, id)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				docs = append(docs, v)
+			}
 		}
 		out, next, err := l.run(c, docs, in.VolumeIds, in.Filters, in.MaxResults, in.NextToken)
 		if err != nil {
@@ -111,6 +113,38 @@ func describeVolumes(c *api.Context, in *sdk.DescribeVolumesInput) (*sdk.Describ
 		return nil, err
 	}
 	return &sdk.DescribeVolumesOutput{Volumes: values(out), NextToken: next}, nil
+}
+
+// rootVolumeID is the id of an instance's root volume, "" when it has none
+// (a terminated instance's is gone).
+func rootVolumeID(inst *Instance) string {
+	if inst.State == nil || inst.State.Name == types.InstanceStateNameTerminated {
+		return ""
+	}
+	for _, bdm := range inst.BlockDeviceMappings {
+		if bdm.Ebs != nil && aws.ToString(bdm.Ebs.VolumeId) != "" {
+			return aws.ToString(bdm.Ebs.VolumeId)
+		}
+	}
+	return ""
+}
+
+// findVolume reads the volume with id through the instance whose root
+// volume it is, or returns nil when there is none.
+func findVolume(c *api.Context, id string) (*types.Volume, error) {
+	if id == "" {
+		return nil, nil
+	}
+	insts, err := instances.List(c.Tx, c.Scope(), store.Query{Name: id, Limit: 1})
+	if err != nil || len(insts) == 0 {
+		return nil, err
+	}
+	for _, v := range rootVolumes(c, insts[0].Doc) {
+		if aws.ToString(v.VolumeId) == id {
+			return v, nil
+		}
+	}
+	return nil, nil
 }
 
 // volumeSlots is how many volumes an instance's position leaves room for:

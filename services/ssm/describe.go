@@ -2,6 +2,7 @@ package ssm
 
 import (
 	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/longshore/longshore/services/api"
+	"github.com/longshore/longshore/store"
 )
 
 // filterMatch applies one ParameterStringFilter to a parameter.
@@ -82,24 +84,27 @@ func ssmPaging(scope string, maxResults *int32, def int, token *string) api.Pagi
 	return api.Paging{Listing: scope, Token: token, Size: n, BadToken: apiErr("InvalidNextToken", "The specified token isn't valid.")}
 }
 
-// parametersAfter reads up to n parameters whose names start with prefix,
-// after name after, in name order (their id order): a page reads only itself.
-// oneLevel keeps only the names directly under prefix (a path ending in "/"):
-// the names below a deeper path are skipped with one read, not walked.
-func parametersAfter(c *api.Context, prefix string, oneLevel bool) func(after string, n int) ([]*parameter, error) {
+// parametersAfter reads up to n parameters of the listing l describes,
+// after name after, in name order (their id order): a page reads only
+// itself. A one-level listing skips the names below a deeper path with one
+// read, not walked.
+func parametersAfter(c *api.Context, l selection) func(after string, n int) ([]*parameter, error) {
+	if l.names != nil {
+		return namedAfter(c, l.names)
+	}
 	return func(after string, n int) ([]*parameter, error) {
 		var out []*parameter
 		for {
-			items, err := parameters.IDPage(c.Tx, c.Scope(), prefix, after, false, n-len(out))
+			items, err := l.read(c, after, n-len(out))
 			if err != nil {
 				return nil, err
 			}
 			skipped := false
 			for _, it := range items {
-				if oneLevel {
-					if i := strings.IndexByte(it.ID[len(prefix):], '/'); i >= 0 {
+				if l.oneLevel {
+					if i := strings.IndexByte(it.ID[len(l.path):], '/'); i >= 0 {
 						// No UTF-8 name has the byte 0xff: this is past every name under the deeper path.
-						after = it.ID[:len(prefix)+i+1] + "\xff"
+						after = it.ID[:len(l.path)+i+1] + "\xff"
 						skipped = true
 						break
 					}
@@ -113,6 +118,154 @@ func parametersAfter(c *api.Context, prefix string, oneLevel bool) func(after st
 			}
 		}
 	}
+}
+
+// namedAfter reads the parameters of the names given (a Name filter's
+// candidates, in order) one by one from the first after after, until n are
+// found: a page reads only the names it passes.
+func namedAfter(c *api.Context, names []string) func(after string, n int) ([]*parameter, error) {
+	return func(after string, n int) ([]*parameter, error) {
+		var out []*parameter
+		i := sort.SearchStrings(names, after)
+		if i < len(names) && names[i] == after {
+			i++
+		}
+		for ; i < len(names) && len(out) < n; i++ {
+			p, err := parameters.Get(c.Tx, c.Scope(), names[i])
+			if err != nil {
+				return nil, err
+			}
+			if p != nil {
+				out = append(out, p)
+			}
+		}
+		return out, nil
+	}
+}
+
+// selection is where a listing's parameters can be found, as its filters
+// say: the names under one of prefixes (disjoint, in order) and, with
+// types, of one of those types; or only the names given whole (names, when
+// not nil). Every filter is still applied to what is read.
+type selection struct {
+	prefixes []string
+	types    []string
+	names    []string
+	// path and oneLevel keep only the names one level under path.
+	path     string
+	oneLevel bool
+}
+
+// selectionOf is the narrowest selection the filters allow through the
+// store's keys: a Path's or a Name's prefixes as ranges of ids, a Type's
+// values as ranges of the attr index (type, then name), a KeyId as the
+// SecureString range (no other type has a key), a Name's values given
+// whole read by id. Tier, DataType, Label, tag and Contains filters have no
+// key to read by, nor a KeyId within its type: they are checked on what is
+// read.
+func selectionOf(filters []types.ParameterStringFilter) selection {
+	l := selection{prefixes: []string{""}}
+	l.path, l.oneLevel = pathPrefix(filters)
+	l.prefixes = narrow(l.prefixes, []string{l.path})
+	for _, f := range filters {
+		key, option := aws.ToString(f.Key), cmp.Or(aws.ToString(f.Option), "Equals")
+		switch {
+		case key == "Name" && option == "Equals" && l.names == nil:
+			// Names match with or without their leading slash.
+			l.names = []string{}
+			for _, v := range f.Values {
+				v = strings.TrimPrefix(v, "/")
+				l.names = append(l.names, v, "/"+v)
+			}
+			slices.Sort(l.names)
+			l.names = slices.Compact(l.names)
+		case key == "Name" && option == "BeginsWith":
+			var begins []string
+			for _, v := range f.Values {
+				v = strings.TrimPrefix(v, "/")
+				begins = append(begins, v, "/"+v)
+			}
+			l.prefixes = narrow(l.prefixes, begins)
+		case key == "Type" && option == "Equals":
+			l.types = within(l.types, f.Values)
+		case key == "KeyId" && option == "Equals" && !slices.Contains(f.Values, ""):
+			// Only SecureString parameters have a key.
+			l.types = within(l.types, []string{string(types.ParameterTypeSecureString)})
+		}
+	}
+	return l
+}
+
+// within is the types of have (nil: any) that are also in values, in order.
+func within(have, values []string) []string {
+	out := []string{}
+	for _, v := range slices.Sorted(slices.Values(values)) {
+		if (have == nil || slices.Contains(have, v)) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// narrow is the prefixes that names starting with one of a and with one of b
+// start with: disjoint, in order.
+func narrow(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		for _, y := range b {
+			if strings.HasPrefix(y, x) {
+				out = append(out, y)
+			} else if strings.HasPrefix(x, y) {
+				out = append(out, x)
+			}
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	// A prefix under another is read with it.
+	kept := out[:0]
+	for _, p := range out {
+		if len(kept) == 0 || !strings.HasPrefix(p, kept[len(kept)-1]) {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// read reads up to n of the selection's parameters after name after, in
+// name order: up to n from each range, merged.
+func (l selection) read(c *api.Context, after string, n int) ([]store.Item[parameter], error) {
+	var out []store.Item[parameter]
+	ranges := 0
+	for _, prefix := range l.prefixes {
+		if after != "" && after >= prefix+"\xff" {
+			continue // every name under prefix is at or before after
+		}
+		if l.types == nil {
+			items, err := parameters.IDPage(c.Tx, c.Scope(), prefix, after, false, n)
+			if err != nil {
+				return nil, err
+			}
+			out, ranges = append(out, items...), ranges+1
+			continue
+		}
+		for _, t := range l.types {
+			from := ""
+			if after != "" {
+				from = typeKey(t, after)
+			}
+			items, err := parameters.AttrPage(c.Tx, c.Scope(), typeKey(t, prefix), from, n)
+			if err != nil {
+				return nil, err
+			}
+			out, ranges = append(out, items...), ranges+1
+		}
+	}
+	if ranges > 1 {
+		slices.SortFunc(out, func(a, b store.Item[parameter]) int { return strings.Compare(a.ID, b.ID) })
+		out = out[:min(n, len(out))]
+	}
+	return out, nil
 }
 
 // matchAll applies every filter to a parameter; the first error is kept in *failed.
@@ -158,9 +311,8 @@ func describeParameters(c *api.Context, in *sdk.DescribeParametersInput) (*sdk.D
 			return nil, cmp.Or(err, failed)
 		}
 	}
-	prefix, oneLevel := pathPrefix(filters)
 	page, next, err := api.PaginateKeyed(ssmPaging("ssm:DescribeParameters:"+c.Account(), in.MaxResults, 10, in.NextToken),
-		parametersAfter(c, prefix, oneLevel), func(p *parameter) string { return p.Latest.Name }, matchAll(filters, new(error)))
+		parametersAfter(c, selectionOf(filters)), func(p *parameter) string { return p.Latest.Name }, matchAll(filters, new(error)))
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +350,15 @@ func getParametersByPath(c *api.Context, in *sdk.GetParametersByPathInput) (*sdk
 	}
 	recursive := aws.ToBool(in.Recursive)
 	prefix := strings.TrimSuffix(path, "/") + "/"
-	read := parametersAfter(c, prefix, !recursive)
+	// Only a Type filter narrows what is read (Path is the call's own),
+	// and only filters that are all valid: a bad one is refused once a
+	// parameter of the path is read, whatever its type.
+	sel := selectionOf(in.ParameterFilters)
+	var bad error
+	if matchAll(in.ParameterFilters, &bad)(&parameter{}); bad != nil {
+		sel.types = nil
+	}
+	read := parametersAfter(c, selection{prefixes: []string{prefix}, types: sel.types, path: prefix, oneLevel: !recursive})
 	if isPublic(path + "/") {
 		// Public parameters are a catalogue held in memory.
 		var public []*parameter

@@ -50,7 +50,7 @@ func saveVersion(c *api.Context, p *parameter, v *version) error {
 	}
 	if p.Latest.Version == v.Version {
 		p.Latest = *v
-		return parameters.Put(c.Tx, c.Scope(), v.Name, store.Index{Name: v.Name, Status: v.Type}, p)
+		return storeParameter(c.Tx, c.Scope(), p)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func holdParameters(tb testing.TB, st *store.Store, n int) {
 		for i := 0; i < n; i++ {
 			v := version{Name: fmt.Sprintf("/app/%d/p%06d", i%10, i*7919%n), Type: "String", Value: "v", Version: 1, Tier: "Standard",
 				DataType: "text", LastModifiedDate: time.Unix(0, 0)}
-			if err := parameters.Put(tx, benchScope, v.Name, store.Index{Name: v.Name, Status: v.Type}, &parameter{Latest: v}); err != nil {
+			if err := storeParameter(tx, benchScope, &parameter{Latest: v}); err != nil {
 				return err
 			}
 		}
@@ -61,7 +61,7 @@ func holdNested(tb testing.TB, st *store.Store, n int) {
 	err := st.Write(context.Background(), func(tx *store.Tx) error {
 		put := func(name string) error {
 			v := version{Name: name, Type: "String", Value: "v", Version: 1, Tier: "Standard", DataType: "text", LastModifiedDate: time.Unix(0, 0)}
-			return parameters.Put(tx, benchScope, name, store.Index{Name: name, Status: v.Type}, &parameter{Latest: v})
+			return storeParameter(tx, benchScope, &parameter{Latest: v})
 		}
 		for i := 0; i < n; i++ {
 			if err := put(fmt.Sprintf("/n/%06d/v", i)); err != nil {
@@ -170,7 +170,7 @@ func TestOneLevelSkipsDeeperPaths(t *testing.T) {
 	err = st.Write(context.Background(), func(tx *store.Tx) error {
 		for _, name := range []string{"/a/x", "/a/b/c", "/a/b/d/e", "/a/b0", "/a/c", "/a/c/d", "/a", "/ab", "/a/b.", "/top"} {
 			v := version{Name: name, Type: "String", Value: "v", Version: 1, Tier: "Standard", DataType: "text", LastModifiedDate: time.Unix(0, 0)}
-			if err := parameters.Put(tx, benchScope, name, store.Index{Name: name, Status: v.Type}, &parameter{Latest: v}); err != nil {
+			if err := storeParameter(tx, benchScope, &parameter{Latest: v}); err != nil {
 				return err
 			}
 		}
@@ -227,3 +227,62 @@ func TestOneLevelSkipsDeeperPaths(t *testing.T) {
 		}
 	}
 }
+
+// holdTyped stores n String parameters (holdParameters) and 300
+// SecureString ones beside them, /app/<i%10>/s<i>.
+func holdTyped(tb testing.TB, st *store.Store, n int) {
+	holdParameters(tb, st, n)
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < 300; i++ {
+			v := version{Name: fmt.Sprintf("/app/%d/s%06d", i%10, i), Type: "SecureString", Value: "v", Version: 1, Tier: "Standard",
+				DataType: "text", KeyID: "alias/aws/ssm", LastModifiedDate: time.Unix(0, 0)}
+			if err := storeParameter(tx, benchScope, &parameter{Latest: v}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// The 300 SecureString parameters are read through their type's entries.
+var describeParametersTypeCase = apitest.PageCase{Name: "DescribeParametersType", Hold: holdTyped, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Type"), Values: []string{"SecureString"}}}})
+	return len(out.Parameters), out.NextToken
+}, Want: 50}
+
+func BenchmarkDescribeParametersTypePage(b *testing.B) { describeParametersTypeCase.Bench(b) }
+
+// A key is only a SecureString's: a KeyId listing reads that type's entries.
+var describeParametersKeyIDCase = apitest.PageCase{Name: "DescribeParametersKeyId", Hold: holdTyped, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(50), NextToken: token,
+		Filters: []types.ParametersFilter{{Key: types.ParametersFilterKeyKeyId, Values: []string{"alias/aws/ssm"}}}})
+	return len(out.Parameters), out.NextToken
+}, Want: 50}
+
+func BenchmarkDescribeParametersKeyIdPage(b *testing.B) { describeParametersKeyIDCase.Bench(b) }
+
+// A name prefix is a range of names: a page reads only itself, the last
+// (the third of thirty names) no names past the prefix.
+var describeParametersBeginsWithCase = apitest.PageCase{Name: "DescribeParametersBeginsWith", Hold: holdTyped, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(10), NextToken: token,
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("BeginsWith"), Values: []string{"app/7/s"}}}})
+	return len(out.Parameters), out.NextToken
+}, Want: 10}
+
+func BenchmarkDescribeParametersBeginsWithPage(b *testing.B) {
+	describeParametersBeginsWithCase.Bench(b)
+}
+
+// Names given whole are read one by one.
+var describeParametersNamesCase = apitest.PageCase{Name: "DescribeParametersNames", Hold: holdTyped, Page: func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+	out := ssmCall(tb, st, describeParameters, &sdk.DescribeParametersInput{MaxResults: aws.Int32(2), NextToken: token,
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Values: []string{
+			"/app/9/s000009", "app/8/s000008", "/app/7/s000007", "/app/6/s000006", "/app/5/s000005", "/app/4/s000004", "/app/3/s000003"}}}})
+	return len(out.Parameters), out.NextToken
+}, Want: 2}
+
+func BenchmarkDescribeParametersNamesPage(b *testing.B) { describeParametersNamesCase.Bench(b) }

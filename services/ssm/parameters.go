@@ -129,7 +129,7 @@ func putParameter(c *api.Context, in *sdk.PutParameterInput) (*sdk.PutParameterO
 	if err := putVersion(c, &next); err != nil {
 		return nil, err
 	}
-	if err := parameters.Put(c.Tx, c.Scope(), name, store.Index{Name: name, Status: next.Type}, p); err != nil {
+	if err := storeParameter(c.Tx, c.Scope(), p); err != nil {
 		return nil, err
 	}
 	return &sdk.PutParameterOutput{Version: next.Version, Tier: types.ParameterTier(next.Tier)}, nil

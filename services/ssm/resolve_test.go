@@ -20,7 +20,7 @@ func TestResolveForAnotherService(t *testing.T) {
 		if err := versions.Put(tx, sc, versionKey(v.Name, 1), store.Index{Parent: v.Name}, &v); err != nil {
 			return err
 		}
-		if err := parameters.Put(tx, sc, v.Name, store.Index{Name: v.Name}, &parameter{Latest: v}); err != nil {
+		if err := storeParameter(tx, sc, &parameter{Latest: v}); err != nil {
 			return err
 		}
 		for _, name := range []string{"/app/token", "/app/token:1", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/token"} {

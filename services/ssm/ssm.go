@@ -65,6 +65,16 @@ type parameter struct {
 type tag struct{ Key, Value string }
 
 var (
-	parameters = store.Collection[parameter]{Kind: "ssm/parameter"}       // id = name
+	parameters = store.Collection[parameter]{Kind: "ssm/parameter"}       // id = name, Status = type, Attr = typeKey
 	versions   = store.Collection[version]{Kind: "ssm/parameter-version"} // id = name#version, Parent = name
 )
+
+// storeParameter stores a parameter under its name, with its type in Status
+// and its type, a space and its name in Attr (typeKey): a listing of one
+// type pages in name order through the attr index (0023).
+func storeParameter(tx *store.Tx, sc store.Scope, p *parameter) error {
+	return parameters.Put(tx, sc, p.Latest.Name, store.Index{Status: p.Latest.Type, Attr: typeKey(p.Latest.Type, p.Latest.Name)}, p)
+}
+
+// typeKey is the Attr of a parameter of type typ named name.
+func typeKey(typ, name string) string { return typ + " " + name }

@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/longshore/longshore/services/api"
-	"github.com/longshore/longshore/store"
 )
 
 // taggedParameter loads the parameter a tagging call names; Parameter Store
@@ -26,7 +25,7 @@ func taggedParameter(c *api.Context, rt types.ResourceTypeForTagging, id string)
 }
 
 func saveTags(c *api.Context, p *parameter) error {
-	return parameters.Put(c.Tx, c.Scope(), p.Latest.Name, store.Index{Name: p.Latest.Name, Status: p.Latest.Type}, p)
+	return storeParameter(c.Tx, c.Scope(), p)
 }
 
 func addTagsToResource(c *api.Context, in *sdk.AddTagsToResourceInput) (*sdk.AddTagsToResourceOutput, error) {
