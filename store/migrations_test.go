@@ -373,3 +373,55 @@ func TestParameterTypeAndVolumeKeysMigration(t *testing.T) {
 		t.Fatalf("integrity check: %q, %v", got, err)
 	}
 }
+
+// 0025 appends the load balancer (the listener's parent) to the trust store
+// that listeners stored before it keep in attr; listeners without a trust
+// store, listeners already in the new form and other kinds keep theirs.
+func TestTrustStoreUsersMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	const ts = "arn:aws:elasticloadbalancing:us-east-1:000000000000:truststore/ts/1"
+	lb := func(n string) string {
+		return "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/lb" + n + "/0"
+	}
+	rows := []struct {
+		kind, id, parent, attr, want string
+	}{
+		{"elbv2/listener", "l1", lb("1"), ts, ts + " " + lb("1")},
+		{"elbv2/listener", "l2", lb("1"), ts, ts + " " + lb("1")},
+		{"elbv2/listener", "l3", lb("2"), ts + " " + lb("2"), ts + " " + lb("2")},
+		{"elbv2/listener", "l4", lb("3"), "", ""},
+		{"elbv2/loadbalancer", lb("1"), "", "application", "application"},
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			coll := Collection[rawDoc]{Kind: r.kind}
+			if err := coll.Put(tx, sc, r.id, Index{Parent: r.parent, Attr: r.attr}, &rawDoc{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0025_trust_store_users.sql")
+	s.Read(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			coll := Collection[rawDoc]{Kind: r.kind}
+			q := Query{Attr: r.want}
+			if r.want == "" {
+				q = Query{Parent: r.parent}
+			}
+			items, err := coll.List(tx, sc, q)
+			if err != nil || !slices.ContainsFunc(items, func(it Item[rawDoc]) bool { return it.ID == r.id }) {
+				t.Errorf("%s %s: not found with attr %q (%v)", r.kind, r.id, r.want, err)
+			}
+		}
+		users, err := Collection[rawDoc]{Kind: "elbv2/listener"}.AttrValues(tx, sc, ts+" ", "", 0)
+		if err != nil || len(users) != 2 {
+			t.Errorf("trust store users %q (%v), want lb1 and lb2", users, err)
+		}
+		return nil
+	})
+}

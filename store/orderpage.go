@@ -35,6 +35,46 @@ func (c Collection[T]) lastAttrQuery(sc Scope, prefix string) (string, []any) {
 		[]any{c.Kind, sc.Account, sc.Region, prefix, prefix + "\xff"}
 }
 
+// AttrValues returns up to limit distinct Attr values that start with prefix,
+// in order, after the value after ("" starts at the beginning). It selects
+// only attr, so SQLite answers from resources_attr alone and reads no
+// document: a collection whose Attr is an owner followed by what it refers
+// to (ELBv2 listeners: trust store, load balancer) pages the distinct
+// referents of one owner however many documents the kind holds.
+func (c Collection[T]) AttrValues(tx *Tx, sc Scope, prefix, after string, limit int) ([]string, error) {
+	query, args := c.attrValuesQuery(sc, prefix, after, limit)
+	rows, err := tx.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var attr string
+		if err := rows.Scan(&attr); err != nil {
+			return nil, err
+		}
+		out = append(out, attr)
+	}
+	return out, rows.Err()
+}
+
+func (c Collection[T]) attrValuesQuery(sc Scope, prefix, after string, limit int) (string, []any) {
+	// A position inside the prefix's range narrows the range the index
+	// seeks; prefix+"\xff" is above every value that starts with prefix.
+	lo, loOp := prefix, ">="
+	if after >= prefix && after != "" {
+		lo, loOp = after, ">"
+	}
+	query := `SELECT DISTINCT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr ` + loOp + ` ? AND attr < ? ORDER BY attr`
+	args := []any{c.Kind, sc.Account, sc.Region, lo, prefix + "\xff"}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return query, args
+}
+
 // ParentPage returns up to limit documents whose Parent starts with prefix,
 // in (Parent, creation) order, descending with desc, after the position
 // (afterParent, afterSeq) of a document listed before (afterParent ""

@@ -100,12 +100,63 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 	})
 }
 
+// AttrValues lists each Attr value under a prefix once, in order, from a
+// position, and only the scope's.
+func TestAttrValues(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	rows := []struct{ id, attr string }{
+		{"1", "a 2"}, {"2", "a 1"}, {"3", "b 1"}, {"4", "a 2"}, {"5", "a 3"}, {"6", "ab 1"}, {"7", "a 1"}, {"8", ""},
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			if err := counters.Put(tx, sc, r.id, Index{Attr: r.attr}, &counter{}); err != nil {
+				return err
+			}
+		}
+		return counters.Put(tx, Scope{Account: "111111111111", Region: "us-east-1"}, "0", Index{Attr: "a 0"}, &counter{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prefix, after string
+		limit         int
+		want          string
+	}{
+		{"a ", "", 0, "[a 1 a 2 a 3]"},
+		{"a ", "", 2, "[a 1 a 2]"},
+		{"a ", "a 1", 1, "[a 2]"},
+		{"a ", "a 2", 0, "[a 3]"},
+		{"a ", "a 3", 0, "[]"},
+		{"a ", "a", 0, "[a 1 a 2 a 3]"},
+		{"a ", "b", 0, "[]"},
+		{"a", "", 0, "[a 1 a 2 a 3 ab 1]"},
+		{"", "a 3", 0, "[ab 1 b 1]"},
+		{"c", "", 0, "[]"},
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		for _, c := range cases {
+			got, err := counters.AttrValues(tx, sc, c.prefix, c.after, c.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(append([]string{}, got...)) != c.want {
+				t.Errorf("%+v: %q", c, got)
+			}
+		}
+		return nil
+	})
+}
+
 // Each reads only its rows through an index: no scan of the kind, no sort.
 func TestOrderPagePlans(t *testing.T) {
 	s := openFor(t, "")
 	queries := map[string]func() (string, []any){
 		"attr range":       func() (string, []any) { return counters.attrRangeQuery(sc, "a", "b") },
 		"last attr":        func() (string, []any) { return counters.lastAttrQuery(sc, "a") },
+		"attr values":      func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "", 101) },
+		"attr values on":   func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "a 5", 101) },
 		"parent page":      func() (string, []any) { return counters.parentPageQuery(sc, "p ", "", 0, false, 101) },
 		"parent page on":   func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, false, 101) },
 		"parent page desc": func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, true, 101) },
@@ -126,6 +177,10 @@ func TestOrderPagePlans(t *testing.T) {
 			}
 			if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q reads more than its rows", name, got)
+			}
+			// Attr values are read from index entries alone, no document.
+			if strings.HasPrefix(name, "attr values") && !strings.Contains(got, "USING COVERING INDEX resources_attr") {
+				t.Errorf("%s: plan %q reads documents", name, got)
 			}
 			if testing.Verbose() {
 				t.Log(name, got)

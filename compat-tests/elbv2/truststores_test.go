@@ -117,3 +117,74 @@ func TestELBv2TrustStoresAndMutualTLS(t *testing.T) {
 	_, err = e.c.DescribeTrustStores(harness.Ctx, &elb.DescribeTrustStoresInput{TrustStoreArns: []string{*ts.TrustStoreArn}})
 	harness.AssertAPIError(t, err, "TrustStoreNotFound")
 }
+
+// DescribeTrustStoreAssociations lists each load balancer that verifies
+// clients with the trust store once, however many of its listeners do,
+// page by page with markers; a load balancer whose listeners use another
+// trust store is not listed. A marker it did not issue is refused with
+// ValidationError "Invalid value for marker: '...'" as ELBv2's other
+// Describe calls refuse one.
+func TestELBv2TrustStoreAssociationsPage(t *testing.T) {
+	e := start(t)
+	newTS := func(name string) *string {
+		out, err := e.c.CreateTrustStore(harness.Ctx, &elb.CreateTrustStoreInput{Name: aws.String(name),
+			CaCertificatesBundleS3Bucket: aws.String("pki"), CaCertificatesBundleS3Key: aws.String("ca.pem")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.TrustStores[0].TrustStoreArn
+	}
+	ts, other := newTS("clients"), newTS("partners")
+	fixed := []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("200")}}}
+	listen := func(lb types.LoadBalancer, port int32, trust *string) {
+		_, err := e.c.CreateListener(harness.Ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTPS", Port: aws.Int32(port),
+			Certificates: []types.Certificate{{CertificateArn: aws.String(certA)}}, DefaultActions: fixed,
+			MutualAuthentication: &types.MutualAuthenticationAttributes{Mode: aws.String("verify"), TrustStoreArn: trust}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		lb := e.alb(unique("assoc"))
+		listen(lb, 443, ts)
+		if i == 1 {
+			listen(lb, 8443, ts)
+			listen(lb, 9443, other)
+		}
+		want[*lb.LoadBalancerArn] = true
+	}
+	listen(e.alb(unique("other")), 443, other)
+
+	seen := map[string]bool{}
+	pages := 0
+	p := elb.NewDescribeTrustStoreAssociationsPaginator(e.c, &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: ts, PageSize: aws.Int32(1)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(harness.Ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, a := range page.TrustStoreAssociations {
+			if !want[*a.ResourceArn] || seen[*a.ResourceArn] {
+				t.Errorf("association %s: not expected or listed twice", *a.ResourceArn)
+			}
+			seen[*a.ResourceArn] = true
+		}
+	}
+	if len(seen) != 3 || pages != 3 {
+		t.Errorf("%d associations in %d pages, want 3 in 3", len(seen), pages)
+	}
+
+	_, err := e.c.DescribeTrustStoreAssociations(harness.Ctx, &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: ts, Marker: aws.String("nope")})
+	if ae := harness.AssertAPIError(t, err, "ValidationError"); ae != nil && ae.ErrorMessage() != "Invalid value for marker: 'nope'" {
+		t.Errorf("message %q", ae.ErrorMessage())
+	}
+	// A marker of another trust store's listing is not one of this one's.
+	out, err := e.c.DescribeTrustStoreAssociations(harness.Ctx, &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: other, PageSize: aws.Int32(1)})
+	if err != nil || out.NextMarker == nil {
+		t.Fatalf("%+v %v", out, err)
+	}
+	_, err = e.c.DescribeTrustStoreAssociations(harness.Ctx, &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: ts, Marker: out.NextMarker})
+	harness.AssertAPIError(t, err, "ValidationError")
+}

@@ -65,14 +65,26 @@ func putTargetGroup(tx *store.Tx, sc store.Scope, tg *targetGroup) error {
 }
 
 func putListener(tx *store.Tx, sc store.Scope, l *listener) error {
-	// Attr is the trust store the listener verifies clients with, so that a
-	// trust store's users are found without reading every listener.
-	var trustStore string
-	if m := l.L.MutualAuthentication; m != nil {
-		trustStore = aws.ToString(m.TrustStoreArn)
+	// Attr is the trust store the listener verifies clients with, followed
+	// by its load balancer (trustStoreUse), so that a trust store's load
+	// balancers are paged from the attr index alone, each once.
+	var use string
+	if m := l.L.MutualAuthentication; m != nil && aws.ToString(m.TrustStoreArn) != "" {
+		use = trustStoreUse(*m.TrustStoreArn, *l.L.LoadBalancerArn)
 	}
-	return listeners.Put(tx, sc, *l.L.ListenerArn, store.Index{Parent: *l.L.LoadBalancerArn, Attr: trustStore}, l)
+	return listeners.Put(tx, sc, *l.L.ListenerArn, store.Index{Parent: *l.L.LoadBalancerArn, Attr: use}, l)
 }
+
+// trustStoreUse is the Attr of a listener of load balancer lbArn that
+// verifies clients with trust store tsArn. ARNs hold no space, so the
+// trust store's prefix (trustStoreUsers) matches its own listeners only.
+func trustStoreUse(tsArn, lbArn string) string {
+	return trustStoreUsers(tsArn) + lbArn
+}
+
+// trustStoreUsers is the Attr prefix of the listeners that use trust store
+// tsArn.
+func trustStoreUsers(tsArn string) string { return tsArn + " " }
 
 func putRule(tx *store.Tx, sc store.Scope, r *rule) error {
 	return rules.Put(tx, sc, *r.R.RuleArn, store.Index{Parent: r.ListenerArn, Attr: r.LoadBalancerArn}, r)

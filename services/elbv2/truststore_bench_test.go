@@ -9,6 +9,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/store"
 )
@@ -89,5 +90,28 @@ func TestTrustStoreAssociationsFromListeners(t *testing.T) {
 	}
 	if len(seen) != 1000 {
 		t.Errorf("%d associations", len(seen))
+	}
+}
+
+// A marker that held a listener's position, as the listing's markers did
+// before they named a load balancer, is refused as a bad marker rather than
+// read as a load balancer.
+func TestTrustStoreAssociationsRefuseListenerMarkers(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	holdListeners(t, st, 1000)
+	h := &handlers{}
+	const op = "DescribeTrustStoreAssociations"
+	old := api.EncodeToken(benchScope.Account+"/"+benchScope.Region+"/"+op+"/"+benchTrustStore, 5)
+	err = st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Operation: op, Region: benchScope.Region, Caller: api.Principal{Account: benchScope.Account}, Tx: tx}
+		_, err := h.describeTrustStoreAssociations(c, &elb.DescribeTrustStoreAssociationsInput{TrustStoreArn: aws.String(benchTrustStore), Marker: aws.String(old)})
+		return err
+	})
+	if err == nil || err.Error() != errValidation("Invalid value for marker: '%s'", old).Error() {
+		t.Errorf("old marker: %v", err)
 	}
 }

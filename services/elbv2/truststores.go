@@ -168,20 +168,11 @@ func (h *handlers) modifyTrustStore(c *api.Context, in *elb.ModifyTrustStoreInpu
 	return &elb.ModifyTrustStoreOutput{TrustStores: []types.TrustStore{ts.TS}}, nil
 }
 
-// trustStoreUsers lists the load balancers whose listeners verify clients with a trust store.
-func trustStoreUsers(c *api.Context, arn string) ([]string, error) {
-	items, err := listeners.List(c.Tx, c.Scope(), store.Query{Attr: arn})
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, it := range items {
-		m := it.Doc.L.MutualAuthentication
-		if m != nil && aws.ToString(m.TrustStoreArn) == arn && !slices.Contains(out, *it.Doc.L.LoadBalancerArn) {
-			out = append(out, *it.Doc.L.LoadBalancerArn)
-		}
-	}
-	return out, nil
+// trustStoreInUse says whether a listener verifies clients with the trust
+// store: it reads one entry of the attr index.
+func trustStoreInUse(c *api.Context, arn string) (bool, error) {
+	users, err := listeners.AttrValues(c.Tx, c.Scope(), trustStoreUsers(arn), "", 1)
+	return len(users) > 0, err
 }
 
 func (h *handlers) deleteTrustStore(c *api.Context, in *elb.DeleteTrustStoreInput) (*elb.DeleteTrustStoreOutput, error) {
@@ -189,11 +180,11 @@ func (h *handlers) deleteTrustStore(c *api.Context, in *elb.DeleteTrustStoreInpu
 	if err != nil {
 		return nil, err
 	}
-	users, err := trustStoreUsers(c, *ts.TS.TrustStoreArn)
+	inUse, err := trustStoreInUse(c, *ts.TS.TrustStoreArn)
 	if err != nil {
 		return nil, err
 	}
-	if len(users) > 0 {
+	if inUse {
 		return nil, apiErr("TrustStoreInUse", "Trust store '%s' is in use by a listener", *ts.TS.TrustStoreArn)
 	}
 	sc := c.Scope()
@@ -318,27 +309,34 @@ func (h *handlers) describeTrustStoreAssociations(c *api.Context, in *elb.Descri
 	if err != nil {
 		return nil, err
 	}
-	// A page reads the trust store's listeners from the marker's position (they
-	// keep it in attr); a load balancer is listed at the first of its
-	// listeners that uses the trust store.
-	arn := *ts.TS.TrustStoreArn
-	var keepErr error
-	users, next, err := api.Paginate(c.Tx, c.Scope(), listeners, store.Query{Attr: arn}, markerPaging(c, arn, in.Marker, in.PageSize), func(l *listener) bool {
-		first, err := listeners.List(c.Tx, c.Scope(), store.Query{Parent: *l.L.LoadBalancerArn, Attr: arn, Limit: 1})
-		if err != nil {
-			keepErr = err
+	// A trust store's listeners keep it in attr followed by their load
+	// balancer (trustStoreUse): a page reads the distinct attr values from
+	// the marker's load balancer on, from the attr index alone, so each load
+	// balancer is listed once, in ARN order (AWS documents no order), and no
+	// listener is read.
+	users := trustStoreUsers(*ts.TS.TrustStoreArn)
+	read := func(after string, n int) ([]*string, error) {
+		if after != "" {
+			after = users + after
 		}
-		return err == nil && len(first) == 1 && first[0].ID == *l.L.ListenerArn
-	})
-	if err == nil {
-		err = keepErr
+		attrs, err := listeners.AttrValues(c.Tx, c.Scope(), users, after, n)
+		out := make([]*string, len(attrs))
+		for i, a := range attrs {
+			out[i] = aws.String(strings.TrimPrefix(a, users))
+		}
+		return out, err
 	}
+	// The listing's name differs from the one its markers had when they held
+	// a listener's position, so that such a marker is refused rather than
+	// read as a load balancer.
+	p := markerPaging(c, *ts.TS.TrustStoreArn+" by load balancer", in.Marker, in.PageSize)
+	lbs, next, err := api.PaginateKeyed(p, read, aws.ToString, nil)
 	if err != nil {
 		return nil, err
 	}
 	pg := []types.TrustStoreAssociation{}
-	for _, l := range users {
-		pg = append(pg, types.TrustStoreAssociation{ResourceArn: l.L.LoadBalancerArn})
+	for _, lb := range lbs {
+		pg = append(pg, types.TrustStoreAssociation{ResourceArn: lb})
 	}
 	return &elb.DescribeTrustStoreAssociationsOutput{TrustStoreAssociations: pg, NextMarker: next}, nil
 }
@@ -350,11 +348,11 @@ func (h *handlers) deleteSharedTrustStoreAssociation(c *api.Context, in *elb.Del
 	if _, err := getTrustStore(c, aws.ToString(in.TrustStoreArn)); err != nil {
 		return nil, err
 	}
-	users, err := trustStoreUsers(c, aws.ToString(in.TrustStoreArn))
+	n, err := listeners.Count(c.Tx, c.Scope(), store.Query{Attr: trustStoreUse(aws.ToString(in.TrustStoreArn), aws.ToString(in.ResourceArn))})
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(users, aws.ToString(in.ResourceArn)) {
+	if n == 0 {
 		return nil, apiErr("AssociationNotFound", "The specified association does not exist")
 	}
 	return nil, apiErr("DeleteAssociationSameAccount", "A trust store association cannot be deleted by the account that owns the load balancer and the trust store; remove mutual authentication from the listener instead")
