@@ -114,6 +114,9 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	return err
 }
 
+// indexColumnsQuery reads a document's index columns by its key.
+const indexColumnsQuery = `SELECT parent, name, status, attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`
+
 // moveIndex replaces the document with id, whose index columns differ from
 // ix, setting only the columns that change: an UPDATE rewrites the entries
 // of each index whose columns it sets, changed or not, so an alarm whose due
@@ -121,8 +124,7 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 // too.
 func (c Collection[T]) moveIndex(tx *Tx, sc Scope, id string, ix Index, doc []byte) error {
 	var was Index
-	err := tx.queryRow(`SELECT parent, name, status, attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
-		c.Kind, sc.Account, sc.Region, id).Scan(&was.Parent, &was.Name, &was.Status, &was.Attr)
+	err := tx.queryRow(indexColumnsQuery, c.Kind, sc.Account, sc.Region, id).Scan(&was.Parent, &was.Name, &was.Status, &was.Attr)
 	if err != nil {
 		return err
 	}

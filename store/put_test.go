@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -99,4 +100,22 @@ func TestPutOfOneColumnWritesItsIndexAlone(t *testing.T) {
 		t.Errorf("%.2f pages per commit that moves one attr", perCommit)
 	}
 	t.Logf("%.2f pages per commit", perCommit)
+}
+
+// moveIndex reads the columns it compares through the primary key alone.
+func TestIndexColumnsPlanSeeksTheKey(t *testing.T) {
+	s := openFor(t, "")
+	err := s.Read(context.Background(), func(tx *Tx) error {
+		plan, err := queryPlan(tx, indexColumnsQuery, "k", "a", "r", "id")
+		if err != nil {
+			return err
+		}
+		if got := strings.Join(plan, "; "); !strings.Contains(got, "(kind=? AND account=? AND region=? AND id=?)") || strings.Contains(got, "SCAN") {
+			t.Errorf("plan %q does not seek the key", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
