@@ -105,14 +105,44 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 		c.Kind, sc.Account, sc.Region, id, ix.Parent, ix.Name, ix.Status, ix.Attr, doc)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
-			_, err = tx.execNamed(`UPDATE resources SET parent = ?, name = ?, status = ?, attr = ?, doc = ?
-				WHERE kind = ? AND account = ? AND region = ? AND id = ?`,
-				ix.Parent, ix.Name, ix.Status, ix.Attr, doc, c.Kind, sc.Account, sc.Region, id)
+			err = c.moveIndex(tx, sc, id, ix, doc)
 		}
 	}
 	if err == nil {
 		tx.record(Change{Kind: c.Kind, Scope: sc, ID: id, Parent: ix.Parent})
 	}
+	return err
+}
+
+// indexColumnsQuery reads a document's index columns by its key.
+const indexColumnsQuery = `SELECT parent, name, status, attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND id = ?`
+
+// moveIndex replaces the document with id, whose index columns differ from
+// ix, setting only the columns that change: an UPDATE rewrites the entries
+// of each index whose columns it sets, changed or not, so an alarm whose due
+// time moves rewrites its attr entry alone, not its parent and name entries
+// too.
+func (c Collection[T]) moveIndex(tx *Tx, sc Scope, id string, ix Index, doc []byte) error {
+	var was Index
+	err := tx.queryRow(indexColumnsQuery, c.Kind, sc.Account, sc.Region, id).Scan(&was.Parent, &was.Name, &was.Status, &was.Attr)
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(`UPDATE resources SET `)
+	args := make([]any, 0, 9)
+	for _, col := range []struct {
+		name     string
+		was, now string
+	}{{"parent", was.Parent, ix.Parent}, {"name", was.Name, ix.Name}, {"status", was.Status, ix.Status}, {"attr", was.Attr, ix.Attr}} {
+		if col.was != col.now {
+			sb.WriteString(col.name + ` = ?, `)
+			args = append(args, col.now)
+		}
+	}
+	sb.WriteString(`doc = ? WHERE kind = ? AND account = ? AND region = ? AND id = ?`)
+	args = append(args, doc, c.Kind, sc.Account, sc.Region, id)
+	_, err = tx.execNamed(sb.String(), args...)
 	return err
 }
 

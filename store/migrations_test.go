@@ -425,3 +425,72 @@ func TestTrustStoreUsersMigration(t *testing.T) {
 		return nil
 	})
 }
+
+// 0022 gives alarms stored before it their type, state and name in name
+// (their state no longer in status), and alarm history items their type
+// and time in name; what it does not match keeps its columns.
+func TestAlarmStateNamesMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	alarms := Collection[rawDoc]{Kind: "cloudwatch/alarm"}
+	history := Collection[rawDoc]{Kind: "cloudwatch/alarm-history"}
+	other := Collection[rawDoc]{Kind: "test/doc"}
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, err := range []error{
+			alarms.Put(tx, sc, "cpu", Index{Parent: "7:AWS/ECS CPUUtilization", Name: "cpu", Status: "ALARM", Attr: "0001-01-01T00:00:00.000000000Z"},
+				&rawDoc{"Metric": rawDoc{"AlarmName": "cpu", "StateValue": "ALARM"}}),
+			alarms.Put(tx, sc, "math", Index{Name: "math", Status: "INSUFFICIENT_DATA", Attr: "0001-01-01T00:00:00.000000000Z"},
+				&rawDoc{"Metric": rawDoc{"AlarmName": "math", "StateValue": "INSUFFICIENT_DATA", "Metrics": []any{}}}),
+			alarms.Put(tx, sc, "both of them", Index{Parent: "composite", Name: "both of them", Status: "OK", Attr: "~"},
+				&rawDoc{"Composite": rawDoc{"AlarmName": "both of them", "StateValue": "OK"}}),
+			// Written after 0022: untouched.
+			alarms.Put(tx, sc, "new", Index{Parent: "1:X Y", Name: "M OK new", Attr: "2026-01-01T00:00:00.000000000Z"},
+				&rawDoc{"Metric": rawDoc{"AlarmName": "new", "StateValue": "ALARM"}}),
+			history.Put(tx, sc, "h1", Index{Parent: "3:cpu 2026-03-04T05:06:07.123450000Z", Name: "cpu", Status: "StateUpdate", Attr: "2026-03-04T05:06:07.123450000Z"},
+				&rawDoc{"AlarmName": "cpu", "HistoryItemType": "StateUpdate"}),
+			history.Put(tx, sc, "h2", Index{Parent: "3:cpu 2026-03-04T05:06:08.000000000Z", Name: "cpu", Status: "Action", Attr: "2026-03-04T05:06:08.000000000Z"},
+				&rawDoc{"AlarmName": "cpu", "HistoryItemType": "Action"}),
+			other.Put(tx, sc, "x", Index{Name: "x", Status: "ALARM"}, &rawDoc{}),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0022_state_type_names.sql")
+	want := []struct {
+		coll         Collection[rawDoc]
+		id           string
+		name, status string
+	}{
+		{alarms, "cpu", "M ALARM cpu", ""},
+		{alarms, "math", "M INSUFFICIENT_DATA math", ""},
+		{alarms, "both of them", "C OK both of them", ""},
+		{alarms, "new", "M OK new", ""},
+		{history, "h1", "StateUpdate 2026-03-04T05:06:07.123450000Z", "StateUpdate"},
+		{history, "h2", "Action 2026-03-04T05:06:08.000000000Z", "Action"},
+		{other, "x", "x", "ALARM"},
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		for _, w := range want {
+			items, err := w.coll.List(tx, sc, Query{Name: w.name})
+			if err != nil || len(items) != 1 || items[0].ID != w.id {
+				t.Errorf("%s %s: not at name %q (%v, %v)", w.coll.Kind, w.id, w.name, items, err)
+			}
+			counts, err := w.coll.CountByStatus(tx, sc, Query{Name: w.name})
+			if err != nil || counts[w.status] != 1 {
+				t.Errorf("%s %s: status counts %v, want %q (%v)", w.coll.Kind, w.id, counts, w.status, err)
+			}
+		}
+		// The migrated rows page through the name index as the services read them.
+		items, err := alarms.NamePage(tx, sc, "M ALARM ", "", 0, false, 0)
+		if err != nil || len(items) != 1 || items[0].ID != "cpu" {
+			t.Errorf("alarms in ALARM: %v (%v)", items, err)
+		}
+		return nil
+	})
+}

@@ -83,32 +83,54 @@ func (c Collection[T]) attrValuesQuery(sc Scope, prefix, after string, limit int
 // order key pages one owner's documents in that order (CloudWatch's history
 // of one alarm, newest first).
 func (c Collection[T]) ParentPage(tx *Tx, sc Scope, prefix, afterParent string, afterSeq int64, desc bool, limit int) ([]Item[T], error) {
-	query, args := c.parentPageQuery(sc, prefix, afterParent, afterSeq, desc, limit)
+	query, args := c.columnPageQuery("parent", sc, prefix, afterParent, afterSeq, desc, limit)
 	return c.items(tx.query(query, args...))
 }
 
-func (c Collection[T]) parentPageQuery(sc Scope, prefix, afterParent string, afterSeq int64, desc bool, limit int) (string, []any) {
+// NamePage is ParentPage on Name: documents whose Name starts with prefix,
+// in (Name, creation) order, through resources_name. A collection whose
+// Name is a filter's value followed by the listing's order key pages the
+// documents of one value in that order (CloudWatch's alarms of one state
+// in name order, its history of one type in time order). Where Names are
+// unique, afterSeq math.MaxInt64 (ascending) continues after afterName
+// itself.
+func (c Collection[T]) NamePage(tx *Tx, sc Scope, prefix, afterName string, afterSeq int64, desc bool, limit int) ([]Item[T], error) {
+	query, args := c.columnPageQuery("name", sc, prefix, afterName, afterSeq, desc, limit)
+	return c.items(tx.query(query, args...))
+}
+
+// columnPageQuery is the statement of ParentPage and NamePage; col is
+// parent or name, a column whose partial index (0017) ends in rowid.
+func (c Collection[T]) columnPageQuery(col string, sc Scope, prefix, after string, afterSeq int64, desc bool, limit int) (string, []any) {
 	// No UTF-8 string has the byte 0xff: prefix+"\xff" is above every
-	// parent that starts with prefix. A position narrows the range the
-	// index seeks; documents of its own parent continue after its rowid.
+	// value that starts with prefix. A position narrows the range the index
+	// seeks (as IDPage's, replacing the bound it is past rather than adding
+	// a second one); documents of its own value continue after its rowid.
 	lo, hi, hiOp := prefix, prefix+"\xff", "<"
 	tie := ""
-	if afterParent != "" {
+	if after != "" {
 		if desc {
-			hi, hiOp, tie = afterParent, "<=", ` AND (parent < ? OR rowid < ?)`
+			if after < hi {
+				hi, hiOp = after, "<="
+			}
+			tie = ` AND (` + col + ` < ? OR rowid < ?)`
 		} else {
-			lo, tie = afterParent, ` AND (parent > ? OR rowid > ?)`
+			if after > lo {
+				lo = after
+			}
+			tie = ` AND (` + col + ` > ? OR rowid > ?)`
 		}
 	}
-	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND parent != '' AND parent >= ? AND parent ` + hiOp + ` ?` + tie
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND ` + col + ` != '' AND ` +
+		col + ` >= ? AND ` + col + ` ` + hiOp + ` ?` + tie
 	args := []any{c.Kind, sc.Account, sc.Region, lo, hi}
 	if tie != "" {
-		args = append(args, afterParent, afterSeq)
+		args = append(args, after, afterSeq)
 	}
 	if desc {
-		query += ` ORDER BY parent DESC, rowid DESC`
+		query += ` ORDER BY ` + col + ` DESC, rowid DESC`
 	} else {
-		query += ` ORDER BY parent, rowid`
+		query += ` ORDER BY ` + col + `, rowid`
 	}
 	if limit > 0 {
 		query += ` LIMIT ?`

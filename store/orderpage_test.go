@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -149,6 +150,66 @@ func TestAttrValues(t *testing.T) {
 	})
 }
 
+// NamePage walks the names under a prefix in (name, creation) order, either
+// way, from a position; a position outside the prefix bounds nothing.
+func TestNamePage(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	rows := []struct{ id, name string }{
+		{"1", "a 2"}, {"2", "a 1"}, {"3", "b 1"}, {"4", "a 2"}, {"5", "a 3"}, {"6", "ab 1"}, {"7", "a 1"}, {"8", ""},
+	}
+	var seq []int64
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			if err := counters.Put(tx, sc, r.id, Index{Name: r.name}, &counter{}); err != nil {
+				return err
+			}
+		}
+		items, err := counters.List(tx, sc, Query{})
+		for _, it := range items {
+			seq = append(seq, it.Seq)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prefix, after string
+		afterSeq      int64
+		desc          bool
+		limit         int
+		want          string
+	}{
+		{"a ", "", 0, false, 0, "[2 7 1 4 5]"},
+		{"a ", "", 0, true, 0, "[5 4 1 7 2]"},
+		{"a ", "a 2", seq[0], false, 0, "[4 5]"},
+		{"a ", "a 2", seq[3], true, 2, "[1 7]"},
+		{"a ", "a 1", math.MaxInt64, false, 0, "[1 4 5]"},
+		{"a ", "a 0", 0, false, 0, "[2 7 1 4 5]"},
+		{"a ", "ab", 0, true, 0, "[5 4 1 7 2]"},
+		{"a ", "a 9", 0, false, 0, "[]"},
+		{"", "", 0, false, 0, "[2 7 1 4 5 6 3]"},
+		{"c", "", 0, false, 0, "[]"},
+	}
+	s.Read(ctx, func(tx *Tx) error {
+		for _, c := range cases {
+			items, err := counters.NamePage(tx, sc, c.prefix, c.after, c.afterSeq, c.desc, c.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, it := range items {
+				got = append(got, it.ID)
+			}
+			if fmt.Sprint(got) != c.want {
+				t.Errorf("%+v: %v", c, got)
+			}
+		}
+		return nil
+	})
+}
+
 // Each reads only its rows through an index: no scan of the kind, no sort.
 func TestOrderPagePlans(t *testing.T) {
 	s := openFor(t, "")
@@ -157,11 +218,20 @@ func TestOrderPagePlans(t *testing.T) {
 		"last attr":        func() (string, []any) { return counters.lastAttrQuery(sc, "a") },
 		"attr values":      func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "", 101) },
 		"attr values on":   func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "a 5", 101) },
-		"parent page":      func() (string, []any) { return counters.parentPageQuery(sc, "p ", "", 0, false, 101) },
-		"parent page on":   func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, false, 101) },
-		"parent page desc": func() (string, []any) { return counters.parentPageQuery(sc, "p ", "p 5", 10, true, 101) },
-		"attr page":        func() (string, []any) { return counters.attrPageQuery(sc, "String ", "", 101) },
-		"attr page on":     func() (string, []any) { return counters.attrPageQuery(sc, "String ", "String /a/b", 101) },
+		"parent page":      func() (string, []any) { return counters.columnPageQuery("parent", sc, "p ", "", 0, false, 101) },
+		"parent page on":   func() (string, []any) { return counters.columnPageQuery("parent", sc, "p ", "p 5", 10, false, 101) },
+		"parent page desc": func() (string, []any) { return counters.columnPageQuery("parent", sc, "p ", "p 5", 10, true, 101) },
+		// CloudWatch's alarms of one state from a token's name, its history
+		// of one type newest first.
+		"name page": func() (string, []any) { return counters.columnPageQuery("name", sc, "M ALARM ", "", 0, false, 101) },
+		"name page on": func() (string, []any) {
+			return counters.columnPageQuery("name", sc, "M ALARM ", "M ALARM web", math.MaxInt64, false, 101)
+		},
+		"name page desc": func() (string, []any) {
+			return counters.columnPageQuery("name", sc, "Action ", "Action 2026", 10, true, 101)
+		},
+		"attr page":    func() (string, []any) { return counters.attrPageQuery(sc, "String ", "", 101) },
+		"attr page on": func() (string, []any) { return counters.attrPageQuery(sc, "String ", "String /a/b", 101) },
 	}
 	err := s.Read(context.Background(), func(tx *Tx) error {
 		for name, q := range queries {
@@ -172,8 +242,9 @@ func TestOrderPagePlans(t *testing.T) {
 			}
 			got := strings.Join(plan, "; ")
 			want := "(kind=? AND account=? AND region=? AND attr>? AND attr<?)"
-			if strings.HasPrefix(name, "parent") {
-				want = "(kind=? AND account=? AND region=? AND parent>? AND parent<?)"
+			if col, _, _ := strings.Cut(name, " "); col != "attr" && col != "last" {
+				want = "INDEX resources_" + map[string]string{"parent": "parent_seq", "name": "name"}[col] +
+					" (kind=? AND account=? AND region=? AND " + col + ">? AND " + col + "<?)"
 			}
 			if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q reads more than its rows", name, got)

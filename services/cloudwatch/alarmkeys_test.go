@@ -185,7 +185,7 @@ func TestEvaluateReadsAlarmsDue(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return Alarms.Put(tx, benchScope, "cpu", store.Index{Parent: r.group(), Name: "cpu", Status: string(r.state()), Attr: dueAt(time.Time{})}, r)
+		return Alarms.Put(tx, benchScope, "cpu", store.Index{Parent: r.group(), Name: r.stateKey(), Attr: dueAt(time.Time{})}, r)
 	})
 	var next time.Time
 	write(t, st, func(tx *store.Tx) error {

@@ -2,6 +2,7 @@ package cloudwatch
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -50,8 +51,29 @@ func (r *alarmRecord) alarmType() types.AlarmType {
 }
 
 func putAlarm(tx *store.Tx, sc store.Scope, r *alarmRecord) error {
-	return Alarms.Put(tx, sc, r.name(), store.Index{Parent: r.group(), Name: r.name(), Status: string(r.state()), Attr: r.dueKey()}, r)
+	return Alarms.Put(tx, sc, r.name(), store.Index{Parent: r.group(), Name: r.stateKey(), Attr: r.dueKey()}, r)
 }
+
+// alarmStates are the states an alarm can be in.
+var alarmStates = []types.StateValue{types.StateValueOk, types.StateValueAlarm, types.StateValueInsufficientData}
+
+// stateGroup starts the Name of the alarms of one type in one state: a
+// letter for the type, the state, a space.
+func stateGroup(t types.AlarmType, s types.StateValue) string {
+	letter := "M "
+	if t == types.AlarmTypeCompositeAlarm {
+		letter = "C "
+	}
+	return letter + string(s) + " "
+}
+
+// stateKey is the alarm's Name: its stateGroup followed by its name, so
+// that DescribeAlarms of one state pages the alarms in that state, in name
+// order, through resources_name alone (migration 0022 fills it in for
+// alarms stored before, whose Name was their name and Status their state).
+// The state is held there alone: a change of state moves this one index
+// entry.
+func (r *alarmRecord) stateKey() string { return stateGroup(r.alarmType(), r.state()) + r.name() }
 
 // compositeGroup is the Parent of every composite alarm: they are listed
 // together (their evaluation, the parents of an alarm). Metric keys start
@@ -389,18 +411,38 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 		}
 		return out, err
 	}
+	if !byName && !related && (in.StateValue != "" || !types_[types.AlarmTypeMetricAlarm]) {
+		// One state, or composite alarms alone: the alarms of each type and
+		// state asked for are paged through their Name (stateKey), and the
+		// pages merged in name order.
+		states := alarmStates
+		if in.StateValue != "" {
+			states = []types.StateValue{in.StateValue}
+		}
+		var groups []string
+		for _, t := range []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm} {
+			for _, st := range states {
+				if types_[t] {
+					groups = append(groups, stateGroup(t, st))
+				}
+			}
+		}
+		read = func(after string, n int) ([]*alarmRecord, error) {
+			return alarmsInGroups(c.Tx, c.Scope(), groups, aws.ToString(in.AlarmNamePrefix), after, n)
+		}
+	}
 	var names []string
 	switch {
-	case in.ParentsOfAlarmName != nil || (!byName && in.ChildrenOfAlarmName == nil && !types_[types.AlarmTypeMetricAlarm]):
-		// Only composite alarms are parents, or asked for: they are read
-		// (their Parent), not every alarm.
+	case in.ParentsOfAlarmName != nil:
+		// Only composite alarms are parents: they are read (their Parent),
+		// not every alarm.
 		comps, err := compositeAlarms(c.Tx, c.Scope())
 		if err != nil {
 			return nil, err
 		}
 		names = []string{}
 		for _, r := range comps {
-			if strings.HasPrefix(r.name(), aws.ToString(in.AlarmNamePrefix)) && (in.ParentsOfAlarmName == nil || isParentOf(r, *in.ParentsOfAlarmName)) {
+			if isParentOf(r, *in.ParentsOfAlarmName) {
 				names = append(names, r.name())
 			}
 		}
@@ -455,6 +497,31 @@ func describeAlarms(c *api.Context, in *cloudwatch.DescribeAlarmsInput) (*cloudw
 		}
 	}
 	return out, nil
+}
+
+// alarmsInGroups reads up to n alarms whose Name (stateKey) is in one of
+// groups and whose name starts with prefix and comes after after, in name
+// order: up to n from each group, merged.
+func alarmsInGroups(tx *store.Tx, sc store.Scope, groups []string, prefix, after string, n int) ([]*alarmRecord, error) {
+	var out []*alarmRecord
+	for _, g := range groups {
+		afterKey := ""
+		if after != "" {
+			afterKey = g + after
+		}
+		// Names are unique: past every position, the token's own alarm is skipped.
+		items, err := Alarms.NamePage(tx, sc, g+prefix, afterKey, math.MaxInt64, false, n)
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			out = append(out, items[i].Doc)
+		}
+	}
+	if len(groups) > 1 {
+		slices.SortFunc(out, func(a, b *alarmRecord) int { return strings.Compare(a.name(), b.name()) })
+	}
+	return out[:min(n, len(out))], nil
 }
 
 // alarmsNamed reads the alarms of names that exist, in name order.

@@ -18,14 +18,15 @@ var (
 	// Attr = the metric (alarmMetric), so that one metric's dimensions
 	// are listed without reading the namespace's other metrics.
 	Series = store.Collection[series]{Kind: "cloudwatch/metric"}
-	// Alarms: id = alarm name, Name = alarm name, Status = state, Parent =
-	// its metric's alarmMetric key ("composite" for a composite alarm, ""
-	// for a metric math alarm), Attr = when it is due for evaluation
-	// (dueKey).
+	// Alarms: id = alarm name, Name = its type, state and name (stateKey),
+	// Parent = its metric's alarmMetric key ("composite" for a composite
+	// alarm, "" for a metric math alarm), Attr = when it is due for
+	// evaluation (dueKey); Status is not used.
 	Alarms = store.Collection[alarmRecord]{Kind: "cloudwatch/alarm"}
-	// History: id = a unique id, Name = alarm name, Status = history item
-	// type, Attr = its time (historyOrder), Parent = the alarm's ownerKey
-	// followed by its time, so that one alarm's history pages in time order.
+	// History: id = a unique id, Name = its type followed by its time
+	// (typeGroup), Status = history item type, Attr = its time
+	// (historyOrder), Parent = the alarm's ownerKey followed by its time, so
+	// that one alarm's history, one type's, or all of it pages in time order.
 	History = store.Collection[types.AlarmHistoryItem]{Kind: "cloudwatch/alarm-history"}
 	// ActionIndex: id = an action's ownerKey followed by the name of an
 	// alarm that names it among its actions.

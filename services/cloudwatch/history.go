@@ -17,8 +17,14 @@ func addHistory(tx *store.Tx, sc store.Scope, now time.Time, alarm string, at ty
 	item := &types.AlarmHistoryItem{AlarmName: aws.String(alarm), AlarmType: at, HistoryItemType: kind,
 		HistorySummary: aws.String(summary), HistoryData: aws.String(data), Timestamp: aws.Time(now)}
 	order := historyOrder(item)
-	return History.Put(tx, sc, api.HexID(32), store.Index{Parent: ownerKey(alarm) + order, Name: alarm, Status: string(kind), Attr: order}, item)
+	return History.Put(tx, sc, api.HexID(32), store.Index{Parent: ownerKey(alarm) + order, Name: typeGroup(kind) + order, Status: string(kind), Attr: order}, item)
 }
+
+// typeGroup starts the Name of the history items of one type: the type and
+// a space, followed by the item's time (historyOrder), so that the items of
+// one type page in time order through resources_name alone (migration 0022
+// fills it in for items stored before, whose Name was their alarm's).
+func typeGroup(kind types.HistoryItemType) string { return string(kind) + " " }
 
 // historyOrder is the Attr that keeps history in time order (ties in the
 // order recorded), so that a page reads only itself; migration 0015 fills
@@ -57,10 +63,19 @@ func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInp
 	var page []*types.AlarmHistoryItem
 	var next *string
 	var err error
-	if name := aws.ToString(in.AlarmName); name != "" {
-		page, next, err = alarmHistoryPage(c.Tx, c.Scope(), name, p, keep)
-	} else {
-		page, next, err = api.PaginateByAttr(c.Tx, c.Scope(), History, store.Query{Status: string(in.HistoryItemType)}, historyOrder, p, keep)
+	switch name := aws.ToString(in.AlarmName); {
+	case name != "":
+		owner := ownerKey(name)
+		page, next, err = historyPage(p, keep, func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error) {
+			return History.ParentPage(c.Tx, c.Scope(), owner, afterKey(owner, afterOrder), afterSeq, p.Desc, n)
+		})
+	case in.HistoryItemType != "":
+		group := typeGroup(in.HistoryItemType)
+		page, next, err = historyPage(p, keep, func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error) {
+			return History.NamePage(c.Tx, c.Scope(), group, afterKey(group, afterOrder), afterSeq, p.Desc, n)
+		})
+	default:
+		page, next, err = api.PaginateByAttr(c.Tx, c.Scope(), History, store.Query{}, historyOrder, p, keep)
 	}
 	if err != nil {
 		return nil, err
@@ -72,22 +87,34 @@ func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInp
 	return out, nil
 }
 
-// alarmHistoryPage pages one alarm's history in time order through its
-// Parent (the alarm's key, then the time), so that a page reads only that
-// alarm's items however much history other alarms hold. Its tokens are
-// those of PaginateByAttr: the position and the time of the last item shown.
-func alarmHistoryPage(tx *store.Tx, sc store.Scope, alarm string, p api.Paging, keep func(*types.AlarmHistoryItem) bool) ([]*types.AlarmHistoryItem, *string, error) {
-	owner := ownerKey(alarm)
+// afterKey is the position of a page's token in a Parent or Name of
+// history: the owner or type's key followed by the token's time ("" from
+// the start).
+func afterKey(group, afterOrder string) string {
+	if afterOrder == "" {
+		return ""
+	}
+	return group + afterOrder
+}
+
+// historyPage pages history kept in time order under one alarm (its
+// Parent) or one type (its Name), so that a page reads only those items
+// however much other history is held. list reads up to n items after the
+// position (afterOrder, afterSeq) of one shown before (afterOrder "" from
+// the start). Its tokens are those of PaginateByAttr: the position and the
+// time of the last item shown.
+func historyPage(p api.Paging, keep func(*types.AlarmHistoryItem) bool,
+	list func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error)) ([]*types.AlarmHistoryItem, *string, error) {
 	read := func(after string, n int) ([]*store.Item[types.AlarmHistoryItem], error) {
-		afterParent, afterSeq := "", int64(0)
+		afterOrder, afterSeq := "", int64(0)
 		if seq, order, ok := strings.Cut(after, " "); ok {
 			pos, err := strconv.ParseInt(seq, 10, 64)
-			if err != nil {
+			if err != nil || order == "" {
 				return nil, p.BadToken
 			}
-			afterParent, afterSeq = owner+order, pos
+			afterOrder, afterSeq = order, pos
 		}
-		items, err := History.ParentPage(tx, sc, owner, afterParent, afterSeq, p.Desc, n)
+		items, err := list(afterOrder, afterSeq, n)
 		out := make([]*store.Item[types.AlarmHistoryItem], len(items))
 		for i := range items {
 			out[i] = &items[i]
