@@ -337,3 +337,56 @@ func TestPutReplacesIndexColumns(t *testing.T) {
 		return nil
 	})
 }
+
+// A read runs while a write transaction is open and sees the state before
+// it, in memory (whose file the unix-excl VFS locks for this process alone)
+// as in a file.
+func TestReadsDoNotWaitForAWrite(t *testing.T) {
+	for name, path := range map[string]string{"memory": "", "file": filepath.Join(t.TempDir(), "db.sqlite")} {
+		t.Run(name, func(t *testing.T) {
+			s := openFor(t, path)
+			ctx := context.Background()
+			put := func(tx *Tx, n int) error { return counters.Put(tx, sc, "c", Index{}, &counter{N: n}) }
+			if err := s.Write(ctx, func(tx *Tx) error { return put(tx, 1) }); err != nil {
+				t.Fatal(err)
+			}
+			wrote, release := make(chan struct{}), make(chan struct{})
+			done := make(chan error, 1)
+			go func() {
+				done <- s.Write(ctx, func(tx *Tx) error {
+					if err := put(tx, 2); err != nil {
+						return err
+					}
+					close(wrote)
+					<-release
+					return nil
+				})
+			}()
+			<-wrote
+			read := make(chan int, 1)
+			go func() {
+				s.Read(ctx, func(tx *Tx) error {
+					c, err := counters.Get(tx, sc, "c")
+					if err != nil || c == nil {
+						read <- -1
+						return err
+					}
+					read <- c.N
+					return nil
+				})
+			}()
+			select {
+			case n := <-read:
+				if n != 1 {
+					t.Errorf("read %d during the write, want 1", n)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("a read waited for a write transaction")
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
