@@ -42,7 +42,6 @@ var (
 	memoryUnitRE = regexp.MustCompile(`(?i)^\s*(\d+(?:\.\d+)?)\s*gb\s*$`)
 	familyRE     = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 	containerRE  = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
-	ecrImageRE   = regexp.MustCompile(`^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/`)
 )
 
 // normalizeTaskSize turns a task-level cpu ("256", "1 vCPU") or memory
@@ -241,7 +240,7 @@ func checkFargateContainers(td *types.TaskDefinition) error {
 		if noRole && cd.LogConfiguration != nil && cd.LogConfiguration.LogDriver == types.LogDriverAwslogs {
 			return errClient("Fargate requires task definition to have execution role ARN to support log driver awslogs.")
 		}
-		if noRole && ecrImageRE.MatchString(aws.ToString(cd.Image)) {
+		if noRole && isECRImage(aws.ToString(cd.Image)) {
 			return errClient("Fargate requires task definition to have execution role ARN to support ECR images.")
 		}
 	}
@@ -374,13 +373,45 @@ func fargateCompatible(td *types.TaskDefinition) bool {
 
 // requiredAttributes lists the container-instance capabilities a task definition
 // needs, as ECS derives them (placement matches them against instance attributes).
-func requiredAttributes(td *types.TaskDefinition) []types.Attribute {
-	set := map[string]bool{}
-	add := func(names ...string) {
-		for _, n := range names {
-			set[n] = true
+// isECRImage tells an image in an ECR registry,
+// ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/..., written out rather
+// than matched with a regular expression on every registration.
+func isECRImage(image string) bool {
+	if len(image) < 12 {
+		return false
+	}
+	for _, c := range image[:12] {
+		if c < '0' || c > '9' {
+			return false
 		}
 	}
+	rest, ok := strings.CutPrefix(image[12:], ".dkr.ecr")
+	if !ok {
+		return false
+	}
+	rest, _ = strings.CutPrefix(rest, "-fips")
+	rest, ok = strings.CutPrefix(rest, ".")
+	if !ok {
+		return false
+	}
+	region := 0
+	for region < len(rest) && (rest[region] >= 'a' && rest[region] <= 'z' || rest[region] >= '0' && rest[region] <= '9' || rest[region] == '-') {
+		region++
+	}
+	if region == 0 {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest[region:], ".amazonaws.com")
+	if !ok {
+		return false
+	}
+	rest, _ = strings.CutPrefix(rest, ".cn")
+	return strings.HasPrefix(rest, "/")
+}
+
+func requiredAttributes(td *types.TaskDefinition) []types.Attribute {
+	names := make([]string, 0, 8)
+	add := func(more ...string) { names = append(names, more...) }
 	if td.NetworkMode == types.NetworkModeAwsvpc {
 		add("ecs.capability.task-eni")
 	}
@@ -395,7 +426,7 @@ func requiredAttributes(td *types.TaskDefinition) []types.Attribute {
 				add("ecs.capability.execution-role-awslogs")
 			}
 		}
-		if ecrImageRE.MatchString(aws.ToString(cd.Image)) {
+		if isECRImage(aws.ToString(cd.Image)) {
 			add("com.amazonaws.ecs.capability.ecr-auth")
 			if execRole {
 				add("ecs.capability.execution-role-ecr-pull")
@@ -421,11 +452,8 @@ func requiredAttributes(td *types.TaskDefinition) []types.Attribute {
 			}
 		}
 	}
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
 	slices.Sort(names)
+	names = slices.Compact(names)
 	out := make([]types.Attribute, 0, len(names))
 	for _, n := range names {
 		out = append(out, types.Attribute{Name: aws.String(n)})
