@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,12 +23,31 @@ import (
 type Pattern struct {
 	all  []*regexp.Regexp // every one must match
 	none []*regexp.Regexp // none may match
+	// ascii, for a pattern that is one character class repeated (most of
+	// AWS's: tag keys and values, names), says which ASCII bytes the class
+	// admits, so that an ASCII value is checked without the regexp engine;
+	// minLen and maxLen (-1: none) bound how many times it repeats.
+	ascii          *[128]bool
+	minLen, maxLen int
 }
 
 // MatchString reports whether the whole of s satisfies the pattern. A byte
 // that is not UTF-8 matches as U+FFFD, as it does once AWS's Java front ends
 // have decoded the request: only patterns admitting U+FFFD admit it.
 func (p *Pattern) MatchString(s string) bool {
+	if p.ascii != nil && len(s) >= p.minLen && (p.maxLen < 0 || len(s) <= p.maxLen) {
+		ascii := true
+		for i := 0; i < len(s) && ascii; i++ {
+			if s[i] >= 0x80 {
+				ascii = false
+			} else if !p.ascii[s[i]] {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
+	}
 	for _, re := range p.all {
 		if !re.MatchString(s) {
 			return false
@@ -98,7 +118,66 @@ func CompilePattern(src string) (*Pattern, error) {
 		return nil, fmt.Errorf("pattern %q: %w", src, err)
 	}
 	p.all = append(p.all, re)
+	if len(p.all) == 1 && len(p.none) == 0 {
+		p.ascii, p.minLen, p.maxLen = repeatedClass(main)
+	}
 	return p, nil
+}
+
+// repeatedClass returns the ASCII bytes of the character class that expr
+// repeats, and the least and most times it may (-1: no most), when expr is
+// no more than that (with anchors or groups around it); nil otherwise.
+func repeatedClass(expr string) (*[128]bool, int, int) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, 0, 0
+	}
+	re = re.Simplify()
+	for {
+		switch {
+		case re.Op == syntax.OpCapture:
+			re = re.Sub[0]
+			continue
+		case re.Op == syntax.OpConcat && len(re.Sub) >= 2:
+			// ^ and $ around the repetition.
+			var core []*syntax.Regexp
+			for _, sub := range re.Sub {
+				switch sub.Op {
+				case syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine:
+				default:
+					core = append(core, sub)
+				}
+			}
+			if len(core) != 1 {
+				return nil, 0, 0
+			}
+			re = core[0]
+			continue
+		}
+		break
+	}
+	var lo, hi int
+	switch re.Op {
+	case syntax.OpStar:
+		lo, hi = 0, -1
+	case syntax.OpPlus:
+		lo, hi = 1, -1
+	case syntax.OpRepeat:
+		lo, hi = re.Min, re.Max
+	default:
+		return nil, 0, 0
+	}
+	if re.Sub[0].Op != syntax.OpCharClass {
+		return nil, 0, 0
+	}
+	class := re.Sub[0].Rune
+	var t [128]bool
+	for i := 0; i+1 < len(class); i += 2 {
+		for c := class[i]; c <= class[i+1] && c < 128; c++ {
+			t[c] = true
+		}
+	}
+	return &t, lo, hi
 }
 
 // groupEnd finds the index of the parenthesis closing the group that opens s.

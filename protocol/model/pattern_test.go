@@ -113,3 +113,48 @@ func TestTranslatedPatterns(t *testing.T) {
 		}
 	}
 }
+
+// A pattern checked byte by byte for ASCII values (one character class
+// repeated) answers as its regular expression does, for every model
+// pattern that takes that path and values of every ASCII byte.
+func TestRepeatedClassAgreesWithRegexp(t *testing.T) {
+	var values []string
+	for c := 0; c < 128; c++ {
+		values = append(values, string(rune(c)), "ab"+string(rune(c)), string(rune(c))+"Z9")
+	}
+	values = append(values, "", "team", "aws:cloudformation:stack-name", "a b", "é", "ab\xff", "x\u00a0y")
+	for _, n := range []int{1, 2, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1024, 1025, 2048, 2049} {
+		values = append(values, strings.Repeat("a", n), strings.Repeat("1", n))
+	}
+	fast := 0
+	for _, name := range Names {
+		data, err := files.ReadFile("models/" + name + "/service-2.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw rawModel
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for shape, sh := range raw.Shapes {
+			if sh.Pattern == "" {
+				continue
+			}
+			p, err := CompilePattern(sh.Pattern)
+			if err != nil || p.ascii == nil {
+				continue
+			}
+			fast++
+			slow := &Pattern{all: p.all, none: p.none} // no ascii: the regexp alone
+			for _, v := range values {
+				if got, want := p.MatchString(v), slow.MatchString(v); got != want {
+					t.Errorf("%s %s %q: %q matches %v, its regexp %v", name, shape, sh.Pattern, v, got, want)
+				}
+			}
+		}
+	}
+	if fast == 0 {
+		t.Fatal("no pattern is checked byte by byte")
+	}
+	t.Logf("%d patterns checked byte by byte", fast)
+}
