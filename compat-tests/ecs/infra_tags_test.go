@@ -140,3 +140,33 @@ func TestTaskDefinitionTagsOutliveDeregistration(t *testing.T) {
 		t.Errorf("tags after untagging all %v", m)
 	}
 }
+
+// RunTask with propagateTags TASK_DEFINITION gives the task its task
+// definition's tags, after its own (RunTask's propagateTags, the ECS API
+// reference), and tags added to the definition later reach later tasks.
+func TestRunTaskPropagatesTaskDefinitionTags(t *testing.T) {
+	client := infraClient(t)
+	harness.CreateCluster(t, client, "propagate")
+	infraRegisterInstance(t, client, "propagate", "i-0prop", "t3.medium", "us-east-1a")
+	reg := harness.Must(client.RegisterTaskDefinition(harness.Ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("propagate"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Memory: aws.Int32(64)}},
+		Tags:                 []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}}}))(t)
+	run := func() map[string]string {
+		t.Helper()
+		out := harness.Must(client.RunTask(harness.Ctx, &ecs.RunTaskInput{Cluster: aws.String("propagate"), TaskDefinition: aws.String("propagate"),
+			LaunchType: types.LaunchTypeEc2, PropagateTags: types.PropagateTagsTaskDefinition,
+			Tags: []types.Tag{{Key: aws.String("own"), Value: aws.String("1")}}}))(t)
+		if len(out.Tasks) != 1 {
+			t.Fatalf("RunTask %+v", out)
+		}
+		return infraTagMap(t, client, aws.ToString(out.Tasks[0].TaskArn))
+	}
+	if m := run(); len(m) != 2 || m["own"] != "1" || m["team"] != "web" {
+		t.Errorf("task tags %v, want own=1 and team=web", m)
+	}
+	harness.Must(client.TagResource(harness.Ctx, &ecs.TagResourceInput{ResourceArn: reg.TaskDefinition.TaskDefinitionArn,
+		Tags: []types.Tag{{Key: aws.String("cost"), Value: aws.String("7")}}}))(t)
+	if m := run(); len(m) != 3 || m["cost"] != "7" {
+		t.Errorf("task tags after tagging the definition %v, want own, team and cost", m)
+	}
+}
