@@ -494,3 +494,60 @@ func TestAlarmStateNamesMigration(t *testing.T) {
 		return nil
 	})
 }
+
+// 0026 gives Cloud Map namespaces stored before it their type (status) in
+// attr, and IAM delegation requests their requestor in parent, "/" and
+// their workflow id in status and, once associated, their owner account in
+// name; rows already in the new form and other kinds keep theirs.
+func TestTypeAndPartyKeysMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	global := Scope{}
+	rows := []struct {
+		kind, id string
+		sc       Scope
+		was      Index
+		doc      rawDoc
+		want     Index
+	}{
+		{"servicediscovery/namespace", "ns-1", sc, Index{Name: "app.local", Status: "DNS_PRIVATE"}, rawDoc{},
+			Index{Name: "app.local", Status: "DNS_PRIVATE", Attr: "DNS_PRIVATE"}},
+		{"servicediscovery/namespace", "ns-2", sc, Index{Name: "web", Status: "HTTP", Attr: "HTTP"}, rawDoc{},
+			Index{Name: "web", Status: "HTTP", Attr: "HTTP"}},
+		{"servicediscovery/service", "srv-1", sc, Index{Parent: "ns-1", Name: "web", Status: "HTTP"}, rawDoc{},
+			Index{Parent: "ns-1", Name: "web", Status: "HTTP"}},
+		// Unassociated: the owner account is not listed for it.
+		{"iam/delegation-request", "dr-1", global, Index{Parent: "333333333333", Name: "222222222222/wf-1", Status: "UNASSIGNED"},
+			rawDoc{"OwnerId": nil, "RequestorId": "222222222222"}, Index{Parent: "222222222222", Status: "/wf-1"}},
+		// Associated, with a token sent and a workflow id holding a slash.
+		{"iam/delegation-request", "dr-2", global, Index{Parent: "333333333333", Name: "222222222222/wf/2", Status: "FINALIZED", Attr: "hash"},
+			rawDoc{"OwnerId": "arn:aws:iam::333333333333:user/o", "RequestorId": "222222222222"},
+			Index{Parent: "222222222222", Name: "333333333333", Status: "/wf/2", Attr: "hash"}},
+		// Already in the new form.
+		{"iam/delegation-request", "dr-3", global, Index{Parent: "222222222222", Name: "333333333333", Status: "/wf-3"},
+			rawDoc{"OwnerId": "arn:aws:iam::333333333333:user/o"}, Index{Parent: "222222222222", Name: "333333333333", Status: "/wf-3"}},
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			doc := r.doc
+			if err := (Collection[rawDoc]{Kind: r.kind}).Put(tx, r.sc, r.id, r.was, &doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0026_type_and_party_keys.sql")
+	s.Read(ctx, func(tx *Tx) error {
+		for _, r := range rows {
+			var got Index
+			err := tx.queryRow(indexColumnsQuery, r.kind, r.sc.Account, r.sc.Region, r.id).Scan(&got.Parent, &got.Name, &got.Status, &got.Attr)
+			if err != nil || got != r.want {
+				t.Errorf("%s %s: %+v (%v), want %+v", r.kind, r.id, got, err, r.want)
+			}
+		}
+		return nil
+	})
+}

@@ -23,6 +23,12 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 		"name, status, desc": {Name: "n", Status: "ACTIVE", Desc: true, Limit: 1},
 		"by attr":            {ByAttr: true, Limit: 101},
 		"by attr, prefix":    {ByAttr: true, AttrPrefix: "web ", AttrAfter: "web 1", Desc: true, Limit: 101},
+		// One value's chunk of a filter with several (api.PaginateAny):
+		// Application Auto Scaling's names, Cloud Map's types and names,
+		// IAM's delegation requests by party.
+		"parent, status, after": {Parent: "ecs", Status: "scale-out", AfterSeq: 10, Limit: 101},
+		"attr, after":           {Attr: "HTTP", AfterSeq: 10, Limit: 101},
+		"name, after":           {Name: "111111111111", AfterSeq: 10, Limit: 101},
 		// ECS's latest active revision of a family.
 		"by attr, prefix, status, desc": {ByAttr: true, AttrPrefix: "web ", Status: "ACTIVE", Desc: true, Limit: 1},
 	}
@@ -31,6 +37,7 @@ func TestListPlansReadOnlyThePage(t *testing.T) {
 	wantIndex := map[string]string{
 		"one parent": "resources_parent_seq", "parent, status": "resources_parent", "one parent desc": "resources_parent_seq",
 		"attr": "resources_attr", "name": "resources_name", "name, status, desc": "resources_name",
+		"parent, status, after": "resources_parent", "attr, after": "resources_attr", "name, after": "resources_name",
 		"by attr": "resources_attr", "by attr, prefix": "resources_attr", "by attr, prefix, status, desc": "resources_attr",
 	}
 	err := s.Read(ctx, func(tx *Tx) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -295,4 +296,39 @@ func PaginateByAttr[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T
 		out[i] = it.Doc
 	}
 	return out, next, nil
+}
+
+// PaginateAny pages the documents matching any of qs (a filter with several
+// values, one query for each), in creation order (newest first with Desc)
+// and each once, as Paginate pages one query: a chunk reads each query's
+// next rows after the token's position through its index and merges them
+// by position, so a page costs about what it returns times len(qs), however
+// many documents the collection holds. The tokens are Paginate's.
+func PaginateAny[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T], qs []store.Query, p Paging, keep func(*T) bool) ([]*T, *string, error) {
+	if len(qs) == 1 {
+		return Paginate(tx, sc, coll, qs[0], p, keep)
+	}
+	return PaginateFunc(p, func(after int64, n int) ([]store.Item[T], error) {
+		var merged []store.Item[T]
+		for _, q := range qs {
+			q.Desc = q.Desc || p.Desc
+			q.AfterSeq, q.Limit = after, n
+			items, err := coll.List(tx, sc, q)
+			if err != nil {
+				return nil, err
+			}
+			merged = append(merged, items...)
+		}
+		// Each query's rows are its first n after the position, so the
+		// union's first n are among them; fewer than n in all means every
+		// query is exhausted.
+		sort.Slice(merged, func(i, j int) bool {
+			if p.Desc {
+				return merged[i].Seq > merged[j].Seq
+			}
+			return merged[i].Seq < merged[j].Seq
+		})
+		merged = slices.CompactFunc(merged, func(a, b store.Item[T]) bool { return a.Seq == b.Seq })
+		return merged[:min(n, len(merged))], nil
+	}, keep)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -384,6 +385,54 @@ func TestPaginateByAttrSplitsTies(t *testing.T) {
 		}
 		if fmt.Sprint(got) != c.want {
 			t.Errorf("desc=%v: %v, want %s", c.desc, got, c.want)
+		}
+	}
+}
+
+// PaginateAny pages the union of its queries in creation order, each
+// document once, with the tokens Paginate gives, ascending and descending,
+// with and without a filter; a document that two queries match is listed
+// once.
+func TestPaginateAnyMergesInCreationOrder(t *testing.T) {
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	coll := store.Collection[pageDoc]{Kind: "test/any"}
+	err = s.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < 300; i++ {
+			ix := store.Index{Parent: strconv.Itoa(i % 3), Name: strconv.Itoa(i % 5)}
+			if err := coll.Put(tx, testScope, strconv.Itoa(i), ix, &pageDoc{N: i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := []store.Query{{Parent: "0"}, {Parent: "1"}, {Name: "2"}}
+	for _, desc := range []bool{false, true} {
+		for _, keep := range []func(*pageDoc) bool{nil, func(d *pageDoc) bool { return d.N%7 != 0 }} {
+			var want []int
+			for i := 0; i < 300; i++ {
+				if (i%3 != 2 || i%5 == 2) && (keep == nil || keep(&pageDoc{N: i})) {
+					want = append(want, i)
+				}
+			}
+			if desc {
+				slices.Reverse(want)
+			}
+			s.Read(context.Background(), func(tx *store.Tx) error {
+				got, _ := pageAll(t, Paging{Listing: "any", Size: 7, Desc: desc}, func(p Paging) ([]*pageDoc, *string, error) {
+					return PaginateAny(tx, testScope, coll, qs, p, keep)
+				})
+				if !slices.Equal(got, want) {
+					t.Errorf("desc %v, filtered %v: got %v, want %v", desc, keep != nil, got, want)
+				}
+				return nil
+			})
 		}
 	}
 }

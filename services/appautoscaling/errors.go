@@ -2,6 +2,7 @@ package appautoscaling
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
@@ -62,4 +63,25 @@ func byResource(ns types.ServiceNamespace, resourceID *string) (q store.Query, i
 		return store.Query{Name: id}, func(got types.ServiceNamespace) bool { return got == ns }
 	}
 	return store.Query{Parent: string(ns)}, func(types.ServiceNamespace) bool { return true }
+}
+
+// byName is the store queries of a Describe call's namespace and names
+// (policy or scheduled action names, which the collections keep in Status)
+// when it gives no resource id: one for each name, each read through the
+// parent index (namespace, name) in creation order, so that a page reads the
+// documents of those names alone (api.PaginateAny). Without names, or with
+// a resource id, it is q alone.
+func byName(q store.Query, resourceID *string, names []string) []store.Query {
+	if aws.ToString(resourceID) != "" || len(names) == 0 || slices.Contains(names, "") {
+		return []store.Query{q}
+	}
+	names = slices.Clone(names)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	qs := make([]store.Query, len(names))
+	for i, n := range names {
+		qs[i] = q
+		qs[i].Status = n
+	}
+	return qs
 }

@@ -229,7 +229,7 @@ func describeScalingPolicies(c *api.Context, in *applicationautoscaling.Describe
 	}
 	names := nameSet(in.PolicyNames)
 	q, inNamespace := byResource(in.ServiceNamespace, in.ResourceId)
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Policies, q,
+	page, next, err := api.PaginateAny(c.Tx, c.Scope(), Policies, byName(q, in.ResourceId, in.PolicyNames),
 		describePaging("DescribeScalingPolicies", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *policyRecord) bool {
 			p := d.Policy
 			return inNamespace(p.ServiceNamespace) && (in.ScalableDimension == "" || p.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(p.PolicyName)])

@@ -103,7 +103,7 @@ func describeScheduledActions(c *api.Context, in *applicationautoscaling.Describ
 	}
 	names := nameSet(in.ScheduledActionNames)
 	q, inNamespace := byResource(in.ServiceNamespace, in.ResourceId)
-	page, next, err := api.Paginate(c.Tx, c.Scope(), Scheduled, q,
+	page, next, err := api.PaginateAny(c.Tx, c.Scope(), Scheduled, byName(q, in.ResourceId, in.ScheduledActionNames),
 		describePaging("DescribeScheduledActions", in.ServiceNamespace, in.NextToken, in.MaxResults), func(d *scheduledRecord) bool {
 			a := d.Action
 			return inNamespace(a.ServiceNamespace) && (in.ScalableDimension == "" || a.ScalableDimension == in.ScalableDimension) && (len(names) == 0 || names[aws.ToString(a.ScheduledActionName)])

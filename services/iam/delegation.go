@@ -27,8 +27,14 @@ type Delegation struct {
 	TokenUsed    bool   `json:",omitempty"`
 }
 
-// Delegations is keyed by request id. Index.Parent is the owner account,
-// Index.Name the requestor's workflow key, Index.Attr the trade-in token's hash.
+// Delegations is keyed by request id. Index.Parent is the requestor
+// account and Index.Status "/" and its workflow id (a requestor's workflow
+// ids are unique); Index.Name is the owner account once an identity of it
+// has associated the request (which then lists it), else empty;
+// Index.Attr is the trade-in token's hash. ListDelegationRequests reads an
+// account's requests as requestor (parent) and as owner (name), each in
+// creation order through its index. Requests stored before 0026 kept the
+// owner account in Parent and requestor/workflow in Name.
 var Delegations = store.Collection[Delegation]{Kind: "iam/delegation-request"}
 
 // rejectedDelegationLifetime is how long a rejected request lives on.
@@ -46,8 +52,10 @@ func registerDelegation(s *api.Service) {
 }
 
 func putDelegation(tx *store.Tx, d *Delegation) error {
-	ix := store.Index{Parent: aws.ToString(d.OwnerAccountId), Name: aws.ToString(d.RequestorId) + "/" + d.RequestorWorkflowID,
-		Status: string(d.State)}
+	ix := store.Index{Parent: aws.ToString(d.RequestorId), Status: "/" + d.RequestorWorkflowID}
+	if d.OwnerId != nil {
+		ix.Name = aws.ToString(d.OwnerAccountId)
+	}
 	if d.TradeInToken != "" {
 		ix.Attr = tokenHash(d.TradeInToken)
 	}
@@ -104,7 +112,7 @@ func (d *Delegation) touch(c *api.Context) {
 
 func createDelegationRequest(c *api.Context, in *iam.CreateDelegationRequestInput) (*iam.CreateDelegationRequestOutput, error) {
 	workflow := aws.ToString(in.RequestorWorkflowId)
-	dups, err := Delegations.Count(c.Tx, store.Scope{}, store.Query{Name: c.Account() + "/" + workflow})
+	dups, err := Delegations.Count(c.Tx, store.Scope{}, store.Query{Parent: c.Account(), Status: "/" + workflow})
 	if err != nil {
 		return nil, err
 	}
@@ -138,29 +146,29 @@ func getDelegationRequest(c *api.Context, in *iam.GetDelegationRequestInput) (*i
 }
 
 func listDelegationRequests(c *api.Context, in *iam.ListDelegationRequestsInput) (*iam.ListDelegationRequestsOutput, error) {
-	items, err := Delegations.List(c.Tx, store.Scope{}, store.Query{})
+	owner := aws.ToString(in.OwnerId)
+	size := defaultMaxItems
+	if in.MaxItems != nil {
+		size = int(*in.MaxItems)
+	}
+	// The caller's requests as requestor and as the owner that associated
+	// them (requests without an owner are not listed, even for their target
+	// account), in creation order.
+	qs := []store.Query{{Parent: c.Account()}, {Name: c.Account()}}
+	page, next, err := api.PaginateAny(c.Tx, store.Scope{}, Delegations, qs,
+		api.Paging{Listing: "iam:ListDelegationRequests:" + c.Account() + ":" + owner, Token: in.Marker, Size: size,
+			BadToken: apierror.New("InvalidInput", "Invalid Marker.")}, func(d *Delegation) bool {
+			owned := aws.ToString(d.OwnerAccountId) == c.Account() && d.OwnerId != nil
+			return (owned || aws.ToString(d.RequestorId) == c.Account()) && (owner == "" || aws.ToString(d.OwnerId) == owner)
+		})
 	if err != nil {
 		return nil, err
 	}
-	owner := aws.ToString(in.OwnerId)
-	list := []types.DelegationRequest{}
-	for _, it := range items {
-		d := it.Doc
-		// Requests without an owner are not listed, even for their target account.
-		owned := aws.ToString(d.OwnerAccountId) == c.Account() && d.OwnerId != nil
-		if !owned && aws.ToString(d.RequestorId) != c.Account() {
-			continue
-		}
-		if owner != "" && aws.ToString(d.OwnerId) != owner {
-			continue
-		}
+	list := make([]types.DelegationRequest, 0, len(page))
+	for _, d := range page {
 		list = append(list, d.DelegationRequest)
 	}
-	page, next, truncated, err := pageByMarker("iam:ListDelegationRequests:"+c.Account()+":"+owner, list, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListDelegationRequestsOutput{DelegationRequests: page, Marker: next, IsTruncated: truncated}, nil
+	return &iam.ListDelegationRequestsOutput{DelegationRequests: list, Marker: next, IsTruncated: next != nil}, nil
 }
 
 func associateDelegationRequest(c *api.Context, in *iam.AssociateDelegationRequestInput) (*iam.AssociateDelegationRequestOutput, error) {

@@ -165,3 +165,47 @@ func BenchmarkListInstanceProfilesForRole(b *testing.B) {
 		}
 	})
 }
+
+// delegationAccount is the account whose delegation requests the
+// ListDelegationRequests benchmark pages.
+const delegationAccount = "111111111111"
+
+// holdDelegations stores n delegation requests through putDelegation: 1000
+// of them, spread among the others, of delegationAccount, in turn as the
+// requestor and as the owner that associated them; the rest between other
+// accounts, some of them owned by delegationAccount but not associated.
+func holdDelegations(tb testing.TB, st *store.Store, n int) {
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < n; i++ {
+			d := &Delegation{RequestorWorkflowID: fmt.Sprint("wf", i)}
+			d.DelegationRequestId = aws.String(fmt.Sprintf("dr-%06d", i))
+			d.RequestorId, d.OwnerAccountId, d.State = aws.String("222222222222"), aws.String("333333333333"), types.StateTypeUnassigned
+			switch k := n / 1000; {
+			case i%k == 0 && i/k%2 == 0:
+				d.RequestorId = aws.String(delegationAccount)
+			case i%k == 0:
+				d.OwnerAccountId, d.OwnerId, d.State = aws.String(delegationAccount), aws.String("arn:aws:iam::"+delegationAccount+":user/o"), types.StateTypeAssigned
+			case i%2 == 0:
+				d.OwnerAccountId = aws.String(delegationAccount)
+			}
+			if err := putDelegation(tx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkListDelegationRequestsPage reads the third 100-request page of
+// an account's 1000 with 1k and 65k held:
+//
+//	go test ./services/iam -run '^$' -bench 'ListDelegationRequestsPage'
+func BenchmarkListDelegationRequestsPage(b *testing.B) {
+	apitest.BenchThirdPage(b, holdDelegations, func(tb testing.TB, st *store.Store, token *string) (int, *string) {
+		out := apitest.Read(tb, st, store.Scope{Account: delegationAccount}, listDelegationRequests, &iam.ListDelegationRequestsInput{Marker: token})
+		return len(out.DelegationRequests), out.Marker
+	}, 100)
+}

@@ -95,7 +95,14 @@ func createNamespace(c *api.Context, n newNamespace) (string, *Namespace, error)
 }
 
 func putNamespace(c *api.Context, ns *Namespace) error {
-	return namespaces.Put(c.Tx, c.Scope(), aws.ToString(ns.Id), store.Index{Name: aws.ToString(ns.Name), Status: string(ns.Type)}, ns)
+	return namespaces.Put(c.Tx, c.Scope(), aws.ToString(ns.Id), namespaceIndex(ns), ns)
+}
+
+// namespaceIndex is a namespace's index columns: its name in Name, its type
+// in Status and Attr (the attr index pages the namespaces of a type;
+// namespaces stored before kept it in Status alone, 0026).
+func namespaceIndex(ns *Namespace) store.Index {
+	return store.Index{Name: aws.ToString(ns.Name), Status: string(ns.Type), Attr: string(ns.Type)}
 }
 
 func createHTTPNamespace(c *api.Context, in *sd.CreateHttpNamespaceInput) (*sd.CreateHttpNamespaceOutput, error) {
@@ -222,7 +229,21 @@ func listNamespaces(c *api.Context, in *sd.ListNamespacesInput) (*sd.ListNamespa
 		}
 		return true
 	}
-	page, next, err := api.Paginate(c.Tx, c.Scope(), namespaces, store.Query{},
+	// A NAME filter (EQ or IN) reads those names' namespaces alone through
+	// the name index, else a TYPE filter those types' through the attr
+	// index, merged in creation order.
+	qs := []store.Query{{}}
+	for _, f := range in.Filters {
+		if f.Name == types.NamespaceFilterNameType && len(f.Values) > 0 {
+			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
+		}
+	}
+	for _, f := range in.Filters {
+		if f.Name == types.NamespaceFilterNameName && f.Condition != types.FilterConditionBeginsWith && len(f.Values) > 0 {
+			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Name: v} })
+		}
+	}
+	page, next, err := api.PaginateAny(c.Tx, c.Scope(), namespaces, qs,
 		api.Paging{Listing: "servicediscovery:ListNamespaces", Token: in.NextToken, Size: pageSize(in.MaxResults, 100), BadToken: badToken()}, keep)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package servicediscovery
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -99,14 +100,16 @@ func listOperations(c *api.Context, in *sd.ListOperationsInput) (*sd.ListOperati
 		}
 		return true
 	}
-	// Operations keep their type in Attr: a filter on one type reads those alone.
-	var q store.Query
+	// Operations keep their type in Attr: a filter on types reads those
+	// alone, each type's through the attr index, merged in creation order.
+	// (Their status moves with time, so a STATUS filter is checked on each.)
+	qs := []store.Query{{}}
 	for _, f := range in.Filters {
-		if f.Name == types.OperationFilterNameType && len(f.Values) == 1 && f.Values[0] != "" {
-			q.Attr = f.Values[0]
+		if f.Name == types.OperationFilterNameType && len(f.Values) > 0 {
+			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
 		}
 	}
-	page, next, err := api.Paginate(c.Tx, c.Scope(), operations, q,
+	page, next, err := api.PaginateAny(c.Tx, c.Scope(), operations, qs,
 		api.Paging{Listing: "servicediscovery:ListOperations", Token: in.NextToken, Size: pageSize(in.MaxResults, 100), BadToken: badToken()}, keep)
 	if err != nil {
 		return nil, err
@@ -116,4 +119,24 @@ func listOperations(c *api.Context, in *sd.ListOperationsInput) (*sd.ListOperati
 		out.Operations = append(out.Operations, types.OperationSummary{Id: op.Id, Status: op.reported(now).Status})
 	}
 	return out, nil
+}
+
+// valueQueries is the store queries of a filter's values, one for each
+// distinct value (query builds it). An empty value, which no document
+// holds in an index column and a query would not filter on, is left out;
+// with none left the queries match nothing.
+func valueQueries(values []string, query func(string) store.Query) []store.Query {
+	values = slices.Clone(values)
+	slices.Sort(values)
+	values = slices.Compact(values)
+	var qs []store.Query
+	for _, v := range values {
+		if v != "" {
+			qs = append(qs, query(v))
+		}
+	}
+	if len(qs) == 0 {
+		qs = []store.Query{query("\x00")}
+	}
+	return qs
 }

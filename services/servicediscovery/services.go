@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+	"slices"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -153,16 +154,23 @@ func listServices(c *api.Context, in *sd.ListServicesInput) (*sd.ListServicesOut
 		}
 		return true
 	}
-	// A filter on one namespace reads that namespace's services alone.
-	var q store.Query
+	// A filter on namespaces reads those namespaces' services alone, each
+	// namespace's through the parent index, merged in creation order.
+	qs := []store.Query{{}}
 	for _, f := range in.Filters {
-		if f.Name == types.ServiceFilterNameNamespaceId && len(f.Values) == 1 && f.Condition != types.FilterConditionBeginsWith {
-			if q.Parent = idOf(f.Values[0], "namespace"); q.Parent == "" {
-				q.Parent = "\x00" // an ARN of another kind names no namespace
+		if f.Name == types.ServiceFilterNameNamespaceId && len(f.Values) > 0 {
+			qs = nil
+			for _, v := range f.Values {
+				if id := idOf(v, "namespace"); id != "" && !slices.ContainsFunc(qs, func(q store.Query) bool { return q.Parent == id }) {
+					qs = append(qs, store.Query{Parent: id})
+				}
+			}
+			if len(qs) == 0 {
+				qs = []store.Query{{Parent: "\x00"}} // an ARN of another kind names no namespace
 			}
 		}
 	}
-	page, next, err := api.Paginate(c.Tx, c.Scope(), services, q,
+	page, next, err := api.PaginateAny(c.Tx, c.Scope(), services, qs,
 		api.Paging{Listing: "servicediscovery:ListServices", Token: in.NextToken, Size: pageSize(in.MaxResults, 100), BadToken: badToken()}, keep)
 	if err != nil {
 		return nil, err
