@@ -361,10 +361,10 @@ func (b *slab[T]) ptr(v T) *T {
 }
 
 var (
-	stringPtrType = reflect.TypeFor[*string]()
-	int32PtrType  = reflect.TypeFor[*int32]()
-	int64PtrType  = reflect.TypeFor[*int64]()
-	boolPtrType   = reflect.TypeFor[*bool]()
+	stringPtrType reflect.Type = reflect.TypeFor[*string]()
+	int32PtrType  reflect.Type = reflect.TypeFor[*int32]()
+	int64PtrType  reflect.Type = reflect.TypeFor[*int64]()
+	boolPtrType   reflect.Type = reflect.TypeFor[*bool]()
 )
 
 // nilPointer reports whether v is an unset pointer member of type t, which
