@@ -40,45 +40,49 @@ func reservedTagKey(k string) bool { return strings.HasPrefix(strings.ToLower(k)
 // untagged one (the AWS CLI's awscli/examples/ecs describe-clusters.rst,
 // describe-task-definition.rst, describe-capacity-providers.rst).
 func ResourceTags(c *api.Context, arn string) ([]types.Tag, error) {
-	var tags []types.Tag
-	if isTaskDefinitionARN(arn) {
-		rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if rec != nil {
-			tags = rec.Tags
-		}
-	} else {
-		stored, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
-		if err != nil {
-			return nil, err
-		}
-		if stored != nil {
-			tags = *stored
-		}
+	tags, _, err := storedTags(c, arn)
+	if tags == nil && err == nil {
+		tags = []types.Tag{}
 	}
-	if tags == nil {
-		return []types.Tag{}, nil
-	}
-	return tags, nil
+	return tags, err
 }
 
 // isTaskDefinitionARN tells an ARN whose tags its task definition's row keeps
 // (ecscore.TaskDefinitionRecords).
 func isTaskDefinitionARN(arn string) bool { return strings.Contains(arn, ":task-definition/") }
 
-// storeTags replaces a resource's tags; none forgets them.
-func storeTags(c *api.Context, arn string, tags []types.Tag) error {
+// storedTags reads a resource's tags and, for a task definition, the record
+// that holds them (nil when there is none).
+func storedTags(c *api.Context, arn string) ([]types.Tag, *ecscore.TaskDefinitionRecord, error) {
 	if isTaskDefinitionARN(arn) {
 		rec, err := ecscore.TaskDefinitionRecords.Get(c.Tx, c.Scope(), arn)
 		if err != nil || rec == nil {
-			return err // TagResource and UntagResource found it first
+			return nil, nil, err
 		}
+		return rec.Tags, rec, nil
+	}
+	stored, err := ecscore.Tags.Get(c.Tx, c.Scope(), arn)
+	if err != nil || stored == nil {
+		return nil, nil, err
+	}
+	return *stored, nil, nil
+}
+
+// updateTags replaces a resource's tags with what change makes of them
+// (none forgets them), reading and writing them once.
+func updateTags(c *api.Context, arn string, change func(cur []types.Tag) ([]types.Tag, error)) error {
+	cur, rec, err := storedTags(c, arn)
+	if err != nil || (rec == nil && isTaskDefinitionARN(arn)) {
+		return err // TagResource and UntagResource found a task definition first
+	}
+	tags, err := change(cur)
+	switch {
+	case err != nil:
+		return err
+	case rec != nil:
 		rec.Tags = tags
 		return ecscore.PutTaskDefinition(c.Tx, c.Scope(), rec)
-	}
-	if len(tags) == 0 {
+	case len(tags) == 0:
 		_, err := ecscore.Tags.Delete(c.Tx, c.Scope(), arn)
 		return err
 	}
@@ -93,15 +97,7 @@ func MergeResourceTags(c *api.Context, arn string, add []types.Tag) error {
 	if err := ValidateTags(add); err != nil {
 		return err
 	}
-	cur, err := ResourceTags(c, arn)
-	if err != nil {
-		return err
-	}
-	merged, err := mergeTags(cur, add)
-	if err != nil {
-		return err
-	}
-	return storeTags(c, arn, merged)
+	return updateTags(c, arn, func(cur []types.Tag) ([]types.Tag, error) { return mergeTags(cur, add) })
 }
 
 // mergeTags returns cur with add merged in (add's values replace those of
@@ -133,7 +129,9 @@ func mergeTags(cur, add []types.Tag) ([]types.Tag, error) {
 }
 
 // DeleteResourceTags forgets every tag of a resource.
-func DeleteResourceTags(c *api.Context, arn string) error { return storeTags(c, arn, nil) }
+func DeleteResourceTags(c *api.Context, arn string) error {
+	return updateTags(c, arn, func([]types.Tag) ([]types.Tag, error) { return nil, nil })
+}
 
 func tagResource(c *api.Context, in *ecs.TagResourceInput) (*ecs.TagResourceOutput, error) {
 	arn := aws.ToString(in.ResourceArn)
@@ -167,17 +165,15 @@ func untagResource(c *api.Context, in *ecs.UntagResourceInput) (*ecs.UntagResour
 		}
 		drop[k] = true
 	}
-	cur, err := ResourceTags(c, arn)
-	if err != nil {
-		return nil, err
-	}
-	kept := []types.Tag{}
-	for _, t := range cur {
-		if !drop[aws.ToString(t.Key)] {
-			kept = append(kept, t)
+	return &ecs.UntagResourceOutput{}, updateTags(c, arn, func(cur []types.Tag) ([]types.Tag, error) {
+		kept := []types.Tag{}
+		for _, t := range cur {
+			if !drop[aws.ToString(t.Key)] {
+				kept = append(kept, t)
+			}
 		}
-	}
-	return &ecs.UntagResourceOutput{}, storeTags(c, arn, kept)
+		return kept, nil
+	})
 }
 
 func listTagsForResource(c *api.Context, in *ecs.ListTagsForResourceInput) (*ecs.ListTagsForResourceOutput, error) {
