@@ -6,30 +6,42 @@ package store
 // collections keyed by a name (log groups, alarms, parameters) list in name
 // order this way.
 func (c Collection[T]) IDPage(tx *Tx, sc Scope, prefix, after string, desc bool, limit int) ([]Item[T], error) {
-	// No UTF-8 string has the byte 0xff: prefix+"\xff" is above every id that starts with prefix.
-	lower, lo := "id >= ?", prefix
-	upper, hi := "id < ?", prefix+"\xff"
-	// The token's id replaces the bound it is past, rather than adding a
-	// second bound on id: SQLite seeks the key by one lower and one upper
-	// bound, and given two it may start from the prefix and read every id
-	// before the token.
-	if after != "" {
-		if desc && after < hi {
-			hi = after
-		} else if !desc && after >= lo {
-			lower, lo = "id > ?", after
-		}
-	}
-	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND ` + lower + ` AND ` + upper
-	args := []any{c.Kind, sc.Account, sc.Region, lo, hi}
+	bounds, args := prefixRange("id", prefix, after, desc)
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND ` + bounds
+	args = append([]any{c.Kind, sc.Account, sc.Region}, args...)
 	if desc {
 		query += " ORDER BY id DESC"
 	} else {
 		query += " ORDER BY id"
 	}
-	if limit > 0 {
-		query += " LIMIT ?"
-		args = append(args, limit)
-	}
+	query, args = withLimit(query, args, limit)
 	return c.items(tx.query(query, args...))
+}
+
+// prefixRange is the condition on col (the key or an indexed column) that
+// keeps the values starting with prefix and past the position after (below
+// it with desc; "" is none), with its arguments. No UTF-8 string has the
+// byte 0xff: prefix+"\xff" is above every value that starts with prefix.
+// The position replaces the bound it is past rather than adding a second
+// bound: SQLite seeks by one lower and one upper bound, and given two it
+// may start from the prefix and read every value before the position.
+func prefixRange(col, prefix, after string, desc bool) (string, []any) {
+	lower, lo := col+" >= ?", prefix
+	hi := prefix + "\xff"
+	if after != "" {
+		if desc && after < hi {
+			hi = after
+		} else if !desc && after >= lo {
+			lower, lo = col+" > ?", after
+		}
+	}
+	return lower + " AND " + col + " < ?", []any{lo, hi}
+}
+
+// withLimit adds a LIMIT to a query when limit is positive.
+func withLimit(query string, args []any, limit int) (string, []any) {
+	if limit > 0 {
+		return query + " LIMIT ?", append(args, limit)
+	}
+	return query, args
 }

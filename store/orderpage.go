@@ -31,8 +31,9 @@ func (c Collection[T]) LastAttr(tx *Tx, sc Scope, prefix string) (string, error)
 }
 
 func (c Collection[T]) lastAttrQuery(sc Scope, prefix string) (string, []any) {
-	return `SELECT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr >= ? AND attr < ? ORDER BY attr DESC LIMIT 1`,
-		[]any{c.Kind, sc.Account, sc.Region, prefix, prefix + "\xff"}
+	bounds, args := prefixRange("attr", prefix, "", false)
+	return `SELECT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + bounds + ` ORDER BY attr DESC LIMIT 1`,
+		append([]any{c.Kind, sc.Account, sc.Region}, args...)
 }
 
 // AttrValues returns up to limit distinct Attr values that start with prefix,
@@ -60,19 +61,9 @@ func (c Collection[T]) AttrValues(tx *Tx, sc Scope, prefix, after string, limit 
 }
 
 func (c Collection[T]) attrValuesQuery(sc Scope, prefix, after string, limit int) (string, []any) {
-	// A position inside the prefix's range narrows the range the index
-	// seeks; prefix+"\xff" is above every value that starts with prefix.
-	lo, loOp := prefix, ">="
-	if after >= prefix && after != "" {
-		lo, loOp = after, ">"
-	}
-	query := `SELECT DISTINCT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND attr ` + loOp + ` ? AND attr < ? ORDER BY attr`
-	args := []any{c.Kind, sc.Account, sc.Region, lo, prefix + "\xff"}
-	if limit > 0 {
-		query += ` LIMIT ?`
-		args = append(args, limit)
-	}
-	return query, args
+	bounds, args := prefixRange("attr", prefix, after, false)
+	query := `SELECT DISTINCT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + bounds + ` ORDER BY attr`
+	return withLimit(query, append([]any{c.Kind, sc.Account, sc.Region}, args...), limit)
 }
 
 // ParentPage returns up to limit documents whose Parent starts with prefix,
@@ -132,11 +123,7 @@ func (c Collection[T]) columnPageQuery(col string, sc Scope, prefix, after strin
 	} else {
 		query += ` ORDER BY ` + col + `, rowid`
 	}
-	if limit > 0 {
-		query += ` LIMIT ?`
-		args = append(args, limit)
-	}
-	return query, args
+	return withLimit(query, args, limit)
 }
 
 // AttrPage returns up to limit documents whose Attr starts with prefix, in
@@ -150,17 +137,7 @@ func (c Collection[T]) AttrPage(tx *Tx, sc Scope, prefix, after string, limit in
 }
 
 func (c Collection[T]) attrPageQuery(sc Scope, prefix, after string, limit int) (string, []any) {
-	// As in IDPage, the position replaces the lower bound it is past: given
-	// two, SQLite may seek the prefix and read every entry before the position.
-	lower, lo := "attr >= ?", prefix
-	if after != "" && after >= prefix {
-		lower, lo = "attr > ?", after
-	}
-	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + lower + ` AND attr < ? ORDER BY attr, rowid`
-	args := []any{c.Kind, sc.Account, sc.Region, lo, prefix + "\xff"}
-	if limit > 0 {
-		query += ` LIMIT ?`
-		args = append(args, limit)
-	}
-	return query, args
+	bounds, args := prefixRange("attr", prefix, after, false)
+	query := `SELECT rowid, id, doc FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + bounds + ` ORDER BY attr, rowid`
+	return withLimit(query, append([]any{c.Kind, sc.Account, sc.Region}, args...), limit)
 }
