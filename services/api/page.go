@@ -332,3 +332,23 @@ func PaginateAny[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T], 
 		return merged[:min(n, len(merged))], nil
 	}, keep)
 }
+
+// ValueQueries is the store queries of a filter's values, for PaginateAny:
+// one for each distinct value (query builds it). An empty value, which no
+// document holds in an index column and a query would not filter on, is
+// left out; with none left the queries match nothing.
+func ValueQueries(values []string, query func(string) store.Query) []store.Query {
+	values = slices.Clone(values)
+	slices.Sort(values)
+	values = slices.Compact(values)
+	var qs []store.Query
+	for _, v := range values {
+		if v != "" {
+			qs = append(qs, query(v))
+		}
+	}
+	if len(qs) == 0 {
+		qs = []store.Query{query("\x00")}
+	}
+	return qs
+}

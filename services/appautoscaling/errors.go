@@ -75,13 +75,9 @@ func byName(q store.Query, resourceID *string, names []string) []store.Query {
 	if aws.ToString(resourceID) != "" || len(names) == 0 || slices.Contains(names, "") {
 		return []store.Query{q}
 	}
-	names = slices.Clone(names)
-	slices.Sort(names)
-	names = slices.Compact(names)
-	qs := make([]store.Query, len(names))
-	for i, n := range names {
-		qs[i] = q
-		qs[i].Status = n
-	}
-	return qs
+	return api.ValueQueries(names, func(n string) store.Query {
+		qn := q
+		qn.Status = n
+		return qn
+	})
 }

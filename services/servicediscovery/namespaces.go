@@ -235,12 +235,12 @@ func listNamespaces(c *api.Context, in *sd.ListNamespacesInput) (*sd.ListNamespa
 	qs := []store.Query{{}}
 	for _, f := range in.Filters {
 		if f.Name == types.NamespaceFilterNameType && len(f.Values) > 0 {
-			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
+			qs = api.ValueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
 		}
 	}
 	for _, f := range in.Filters {
 		if f.Name == types.NamespaceFilterNameName && f.Condition != types.FilterConditionBeginsWith && len(f.Values) > 0 {
-			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Name: v} })
+			qs = api.ValueQueries(f.Values, func(v string) store.Query { return store.Query{Name: v} })
 		}
 	}
 	page, next, err := api.PaginateAny(c.Tx, c.Scope(), namespaces, qs,

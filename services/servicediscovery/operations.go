@@ -1,7 +1,6 @@
 package servicediscovery
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -106,7 +105,7 @@ func listOperations(c *api.Context, in *sd.ListOperationsInput) (*sd.ListOperati
 	qs := []store.Query{{}}
 	for _, f := range in.Filters {
 		if f.Name == types.OperationFilterNameType && len(f.Values) > 0 {
-			qs = valueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
+			qs = api.ValueQueries(f.Values, func(v string) store.Query { return store.Query{Attr: v} })
 		}
 	}
 	page, next, err := api.PaginateAny(c.Tx, c.Scope(), operations, qs,
@@ -119,24 +118,4 @@ func listOperations(c *api.Context, in *sd.ListOperationsInput) (*sd.ListOperati
 		out.Operations = append(out.Operations, types.OperationSummary{Id: op.Id, Status: op.reported(now).Status})
 	}
 	return out, nil
-}
-
-// valueQueries is the store queries of a filter's values, one for each
-// distinct value (query builds it). An empty value, which no document
-// holds in an index column and a query would not filter on, is left out;
-// with none left the queries match nothing.
-func valueQueries(values []string, query func(string) store.Query) []store.Query {
-	values = slices.Clone(values)
-	slices.Sort(values)
-	values = slices.Compact(values)
-	var qs []store.Query
-	for _, v := range values {
-		if v != "" {
-			qs = append(qs, query(v))
-		}
-	}
-	if len(qs) == 0 {
-		qs = []store.Query{query("\x00")}
-	}
-	return qs
 }

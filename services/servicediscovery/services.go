@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
-	"slices"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/services/api"
@@ -159,15 +158,12 @@ func listServices(c *api.Context, in *sd.ListServicesInput) (*sd.ListServicesOut
 	qs := []store.Query{{}}
 	for _, f := range in.Filters {
 		if f.Name == types.ServiceFilterNameNamespaceId && len(f.Values) > 0 {
-			qs = nil
-			for _, v := range f.Values {
-				if id := idOf(v, "namespace"); id != "" && !slices.ContainsFunc(qs, func(q store.Query) bool { return q.Parent == id }) {
-					qs = append(qs, store.Query{Parent: id})
-				}
+			// An ARN of another kind names no namespace.
+			ids := make([]string, len(f.Values))
+			for i, v := range f.Values {
+				ids[i] = idOf(v, "namespace")
 			}
-			if len(qs) == 0 {
-				qs = []store.Query{{Parent: "\x00"}} // an ARN of another kind names no namespace
-			}
+			qs = api.ValueQueries(ids, func(id string) store.Query { return store.Query{Parent: id} })
 		}
 	}
 	page, next, err := api.PaginateAny(c.Tx, c.Scope(), services, qs,
