@@ -21,11 +21,10 @@ func serializationError(format string, args ...any) *apierror.Error {
 // DecodeJSON fills in (a pointer to an SDK input struct) from an awsJson body.
 func DecodeJSON(sh *model.Shape, body []byte, in any) error {
 	r := &jsonReader{b: body}
-	if len(body) <= maxSharedBody {
-		// One copy of the body backs every string read from it: a string
-		// without escapes is a slice of it, not an allocation of its own.
-		r.whole = string(body)
-	}
+	// One copy of the body, made at the first string read, backs every
+	// string read from it: a string without escapes is a slice of it, not
+	// an allocation of its own.
+	r.share = len(body) <= maxSharedBody
 	if r.peek() == 0 || sh == nil {
 		return nil
 	}

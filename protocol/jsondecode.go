@@ -18,7 +18,9 @@ import (
 type jsonReader struct {
 	b   []byte
 	pos int
-	// whole, when set, is b as a string: strings read are slices of it.
+	// share says strings read are slices of whole, b as a string, copied
+	// at the first (see shared).
+	share bool
 	whole string
 	// Slabs of the values behind pointer members.
 	strs  slab[string]
@@ -339,12 +341,20 @@ func (r *jsonReader) keyAt() ([]byte, int, error) {
 	return k, at, nil
 }
 
-// text returns b[at:at+n] as a string, a slice of whole when there is one.
+// text returns k, found at b[at:] (at -1: not a slice of b), as a string.
 func (r *jsonReader) text(k []byte, at int) string {
-	if at >= 0 && r.whole != "" {
-		return r.whole[at : at+len(k)]
+	if at >= 0 && r.share {
+		return r.shared(at, at+len(k))
 	}
 	return string(k)
+}
+
+// shared returns b[from:to] as a slice of whole, copying b the first time.
+func (r *jsonReader) shared(from, to int) string {
+	if r.whole == "" {
+		r.whole = string(r.b)
+	}
+	return r.whole[from:to]
 }
 
 // slab hands out pointers to values it keeps in blocks allocated a few at
@@ -566,8 +576,8 @@ func (r *jsonReader) str() (string, error) {
 	}
 	if r.pos < len(r.b) && r.b[r.pos] == '"' {
 		var s string
-		if r.whole != "" {
-			s = r.whole[start:r.pos]
+		if r.share {
+			s = r.shared(start, r.pos)
 		} else {
 			s = string(r.b[start:r.pos])
 		}
