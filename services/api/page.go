@@ -252,22 +252,19 @@ func PaginateByAttr[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T
 	if p.Desc {
 		q.Desc = true
 	}
-	read := func(after string, n int) ([]*store.Item[T], error) {
+	return PaginateByPosition(p, attr, func(pos *Position, n int) ([]store.Item[T], error) {
 		q := q
 		q.Limit = n
 		var items []store.Item[T]
-		if seq, a, ok := strings.Cut(after, " "); ok {
+		if pos != nil {
 			// The rest of the token's Attr after its document, then the Attrs beyond it.
-			pos, err := strconv.ParseInt(seq, 10, 64)
-			if err != nil {
-				return nil, p.bad()
-			}
 			tie := q
-			tie.Attr, tie.AfterSeq = a, pos
+			tie.Attr, tie.AfterSeq = pos.Order, pos.Seq
+			var err error
 			if items, err = coll.List(tx, sc, tie); err != nil {
 				return nil, err
 			}
-			q.AttrAfter, q.Limit = a, n-len(items)
+			q.AttrAfter, q.Limit = pos.Order, n-len(items)
 		}
 		if q.Limit > 0 {
 			more, err := coll.List(tx, sc, q)
@@ -276,13 +273,42 @@ func PaginateByAttr[T any](tx *store.Tx, sc store.Scope, coll store.Collection[T
 			}
 			items = append(items, more...)
 		}
+		return items, nil
+	}, keep)
+}
+
+// Position is where a page of PaginateByPosition resumes: after the
+// document at Seq whose place in the listing's order is Order.
+type Position struct {
+	Seq   int64
+	Order string
+}
+
+// PaginateByPosition pages documents that list reads in an order (order is
+// a document's place in it; documents of one place in creation order): up
+// to n after pos (nil from the start). Its tokens carry the position and
+// the place of the last document shown, so places need not be unique.
+func PaginateByPosition[T any](p Paging, order func(*T) string, list func(pos *Position, n int) ([]store.Item[T], error), keep func(*T) bool) ([]*T, *string, error) {
+	read := func(after string, n int) ([]*store.Item[T], error) {
+		var pos *Position
+		if seq, o, ok := strings.Cut(after, " "); ok {
+			at, err := strconv.ParseInt(seq, 10, 64)
+			if err != nil {
+				return nil, p.bad()
+			}
+			pos = &Position{Seq: at, Order: o}
+		}
+		items, err := list(pos, n)
+		if err != nil {
+			return nil, err
+		}
 		out := make([]*store.Item[T], len(items))
 		for i := range items {
 			out[i] = &items[i]
 		}
 		return out, nil
 	}
-	key := func(it *store.Item[T]) string { return strconv.FormatInt(it.Seq, 10) + " " + attr(it.Doc) }
+	key := func(it *store.Item[T]) string { return strconv.FormatInt(it.Seq, 10) + " " + order(it.Doc) }
 	var keepItem func(*store.Item[T]) bool
 	if keep != nil {
 		keepItem = func(it *store.Item[T]) bool { return keep(it.Doc) }

@@ -1,8 +1,6 @@
 package cloudwatch
 
 import (
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -66,14 +64,22 @@ func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInp
 	switch name := aws.ToString(in.AlarmName); {
 	case name != "":
 		owner := ownerKey(name)
-		page, next, err = historyPage(p, keep, func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error) {
-			return History.ParentPage(c.Tx, c.Scope(), owner, afterKey(owner, afterOrder), afterSeq, p.Desc, n)
-		})
+		page, next, err = api.PaginateByPosition(p, historyOrder, func(pos *api.Position, n int) ([]store.Item[types.AlarmHistoryItem], error) {
+			after, seq, err := afterKey(p, owner, pos)
+			if err != nil {
+				return nil, err
+			}
+			return History.ParentPage(c.Tx, c.Scope(), owner, after, seq, p.Desc, n)
+		}, keep)
 	case in.HistoryItemType != "":
 		group := typeGroup(in.HistoryItemType)
-		page, next, err = historyPage(p, keep, func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error) {
-			return History.NamePage(c.Tx, c.Scope(), group, afterKey(group, afterOrder), afterSeq, p.Desc, n)
-		})
+		page, next, err = api.PaginateByPosition(p, historyOrder, func(pos *api.Position, n int) ([]store.Item[types.AlarmHistoryItem], error) {
+			after, seq, err := afterKey(p, group, pos)
+			if err != nil {
+				return nil, err
+			}
+			return History.NamePage(c.Tx, c.Scope(), group, after, seq, p.Desc, n)
+		}, keep)
 	default:
 		page, next, err = api.PaginateByAttr(c.Tx, c.Scope(), History, store.Query{}, historyOrder, p, keep)
 	}
@@ -88,46 +94,15 @@ func describeAlarmHistory(c *api.Context, in *cloudwatch.DescribeAlarmHistoryInp
 }
 
 // afterKey is the position of a page's token in a Parent or Name of
-// history: the owner or type's key followed by the token's time ("" from
-// the start).
-func afterKey(group, afterOrder string) string {
-	if afterOrder == "" {
-		return ""
+// history kept in time order under one alarm or one type: the owner or
+// type's key followed by the token's time ("" from the start), and the
+// token's position. Its tokens are those of PaginateByAttr.
+func afterKey(p api.Paging, group string, pos *api.Position) (string, int64, error) {
+	switch {
+	case pos == nil:
+		return "", 0, nil
+	case pos.Order == "":
+		return "", 0, p.BadToken
 	}
-	return group + afterOrder
-}
-
-// historyPage pages history kept in time order under one alarm (its
-// Parent) or one type (its Name), so that a page reads only those items
-// however much other history is held. list reads up to n items after the
-// position (afterOrder, afterSeq) of one shown before (afterOrder "" from
-// the start). Its tokens are those of PaginateByAttr: the position and the
-// time of the last item shown.
-func historyPage(p api.Paging, keep func(*types.AlarmHistoryItem) bool,
-	list func(afterOrder string, afterSeq int64, n int) ([]store.Item[types.AlarmHistoryItem], error)) ([]*types.AlarmHistoryItem, *string, error) {
-	read := func(after string, n int) ([]*store.Item[types.AlarmHistoryItem], error) {
-		afterOrder, afterSeq := "", int64(0)
-		if seq, order, ok := strings.Cut(after, " "); ok {
-			pos, err := strconv.ParseInt(seq, 10, 64)
-			if err != nil || order == "" {
-				return nil, p.BadToken
-			}
-			afterOrder, afterSeq = order, pos
-		}
-		items, err := list(afterOrder, afterSeq, n)
-		out := make([]*store.Item[types.AlarmHistoryItem], len(items))
-		for i := range items {
-			out[i] = &items[i]
-		}
-		return out, err
-	}
-	key := func(it *store.Item[types.AlarmHistoryItem]) string {
-		return strconv.FormatInt(it.Seq, 10) + " " + historyOrder(it.Doc)
-	}
-	items, next, err := api.PaginateKeyed(p, read, key, func(it *store.Item[types.AlarmHistoryItem]) bool { return keep(it.Doc) })
-	out := make([]*types.AlarmHistoryItem, len(items))
-	for i, it := range items {
-		out[i] = it.Doc
-	}
-	return out, next, err
+	return group + pos.Order, pos.Seq, nil
 }
