@@ -22,7 +22,7 @@ func (cborCodec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeCBOR(op.Input, in.Body, into)
 }
 func (cborCodec) Encode(_ *model.Service, op *model.Operation, out any, _ string) []byte {
-	return EncodeCBOR(op.Output, out)
+	return EncodeCBOR(op.Output, OutputOf(out))
 }
 func (cborCodec) EncodeError(svc *model.Service, e *apierror.Error, _ string) []byte {
 	return EncodeCBORError(svc, e)

@@ -41,6 +41,9 @@ func (jsonCodec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeJSON(op.Input, in.Body, into)
 }
 func (jsonCodec) Encode(_ *model.Service, op *model.Operation, out any, _ string) []byte {
+	if e, ok := out.(*Encoded); ok {
+		return e.JSON
+	}
 	return encodeJSON(op.Output, out).Bytes()
 }
 func (jsonCodec) EncodeError(svc *model.Service, e *apierror.Error, _ string) []byte {
@@ -64,7 +67,7 @@ func (queryCodec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeQuery(op.Input, in.Form, false, into)
 }
 func (queryCodec) Encode(svc *model.Service, op *model.Operation, out any, rid string) []byte {
-	return encodeQueryXML(svc, op, out, rid).Bytes()
+	return encodeQueryXML(svc, op, OutputOf(out), rid).Bytes()
 }
 func (queryCodec) EncodeError(svc *model.Service, e *apierror.Error, rid string) []byte {
 	return EncodeQueryError(svc, e, rid)
@@ -78,7 +81,7 @@ func (ec2Codec) Decode(op *model.Operation, in *Input, into any) error {
 	return DecodeQuery(op.Input, in.Form, true, into)
 }
 func (ec2Codec) Encode(svc *model.Service, op *model.Operation, out any, rid string) []byte {
-	return encodeEC2XML(svc, op, out, rid).Bytes()
+	return encodeEC2XML(svc, op, OutputOf(out), rid).Bytes()
 }
 func (ec2Codec) EncodeError(_ *model.Service, e *apierror.Error, rid string) []byte {
 	return EncodeEC2Error(e, rid)

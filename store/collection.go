@@ -93,6 +93,12 @@ func (c Collection[T]) Put(tx *Tx, sc Scope, id string, ix Index, v *T) error {
 	if err != nil {
 		return err
 	}
+	return c.PutDoc(tx, sc, id, ix, doc)
+}
+
+// PutDoc is Put of a document already encoded with the collection's codec,
+// for a caller that uses the stored bytes again.
+func (c Collection[T]) PutDoc(tx *Tx, sc Scope, id string, ix Index, doc []byte) error {
 	// A replaced document whose index columns stay as they were (most
 	// updates) rewrites only its row: SQLite rewrites the entries of every
 	// index whose columns an UPDATE sets, whatever their values, and each is

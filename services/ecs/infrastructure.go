@@ -19,7 +19,7 @@ func registerInfrastructure(s *api.Service, h *handlers) {
 	api.Handle(s, "DescribeCapacityProviders", describeCapacityProviders)
 	api.Handle(s, "UpdateCapacityProvider", updateCapacityProvider)
 
-	api.Handle(s, "RegisterTaskDefinition", registerTaskDefinition)
+	api.Handle(s, "RegisterTaskDefinition", answerRegisterTaskDefinition)
 	api.Handle(s, "DeregisterTaskDefinition", deregisterTaskDefinition)
 	api.Handle(s, "DeleteTaskDefinitions", deleteTaskDefinitions)
 	api.Handle(s, "DescribeTaskDefinition", describeTaskDefinition)

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
@@ -19,6 +20,23 @@ import (
 const MaxRevisionsPerFamily = 1000000
 
 func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionOutput, error) {
+	out, _, err := newRevision(c, in)
+	return out, err
+}
+
+// answerRegisterTaskDefinition is the operation's handler: its JSON answer
+// is cut from the stored revision's document.
+func answerRegisterTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*protocol.Encoded, error) {
+	out, wire, err := newRevision(c, in)
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.Encoded{Output: out, JSON: wire}, nil
+}
+
+// newRevision registers the family's next revision and returns the answer,
+// with its JSON wire form.
+func newRevision(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionOutput, []byte, error) {
 	td := &types.TaskDefinition{
 		Family:                        in.Family,
 		ContainerDefinitions:          in.ContainerDefinitions,
@@ -40,26 +58,26 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 		Volumes:                       in.Volumes,
 	}
 	if err := PrepareTaskDefinition(td); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := ValidateTags(in.Tags); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if es := td.EphemeralStorage; es != nil && (es.SizeInGiB < 21 || es.SizeInGiB > 200) {
-		return nil, errClient("The ephemeral storage size must be between 21 GiB and 200 GiB.")
+		return nil, nil, errClient("The ephemeral storage size must be between 21 GiB and 200 GiB.")
 	}
 	family := aws.ToString(td.Family)
 	rev, err := lastRevision(c, family)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if rev >= MaxRevisionsPerFamily {
-		return nil, errClient("Too many revisions for task definition family %s.", family)
+		return nil, nil, errClient("Too many revisions for task definition family %s.", family)
 	}
 	if rev == 0 {
 		// A new family: ListTaskDefinitionFamilies lists it from now on.
 		if err := ecscore.Families.Put(c.Tx, c.Scope(), family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	td.Revision = int32(rev + 1)
@@ -73,15 +91,16 @@ func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput)
 	// A new revision's ARN is new: it has no tags before these.
 	tags, err := mergeTags(nil, in.Tags)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := ecscore.PutTaskDefinition(c.Tx, c.Scope(), &ecscore.TaskDefinitionRecord{Def: td, Tags: tags}); err != nil {
-		return nil, err
+	wire, err := ecscore.PutNewTaskDefinition(c.Tx, c.Scope(), &ecscore.TaskDefinitionRecord{Def: td, Tags: tags})
+	if err != nil {
+		return nil, nil, err
 	}
 	if tags == nil {
 		tags = []types.Tag{}
 	}
-	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: td, Tags: tags}, nil
+	return &ecs.RegisterTaskDefinitionOutput{TaskDefinition: td, Tags: tags}, wire, nil
 }
 
 func describeTaskDefinition(c *api.Context, in *ecs.DescribeTaskDefinitionInput) (*ecs.DescribeTaskDefinitionOutput, error) {

@@ -109,7 +109,7 @@ func (c queryCodec) Decode(op *model.Operation, in *protocol.Input, into any) er
 }
 
 func (c queryCodec) Encode(_ *model.Service, op *model.Operation, out any, rid string) []byte {
-	return protocol.EncodeQueryXML(c.m, c.op(op), out, rid)
+	return protocol.EncodeQueryXML(c.m, c.op(op), protocol.OutputOf(out), rid)
 }
 
 func (c queryCodec) EncodeError(_ *model.Service, e *apierror.Error, rid string) []byte {

@@ -1,11 +1,12 @@
 package ecscore
 
 import (
-	"bytes"
-
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/longshore/longshore/protocol"
+	"github.com/longshore/longshore/protocol/model"
 	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
 )
@@ -22,32 +23,66 @@ type TaskDefinitionRecord struct {
 // definition's members (the model's TaskDefinition) followed by "tags" as
 // ListTagsForResource answers it. The definition's own codec skips a member
 // its shape lacks, so TaskDefinitions reads the same rows as definitions.
-type recordCodec struct{ def, tags store.Codec }
+type recordCodec struct {
+	def, tags store.Codec
+	// The shapes the record is written with, in one buffer.
+	defShape, tagsShape *model.Shape
+}
 
 func newRecordCodec() recordCodec {
-	return recordCodec{def: api.ModelCodec("ecs", "TaskDefinition"), tags: api.ModelCodec("ecs", "ListTagsForResourceResponse")}
+	ecsModel := model.MustLoad("ecs")
+	return recordCodec{def: api.ModelCodec("ecs", "TaskDefinition"), tags: api.ModelCodec("ecs", "ListTagsForResourceResponse"),
+		defShape: ecsModel.Shapes["TaskDefinition"], tagsShape: ecsModel.Shapes["Tags"]}
 }
 
 func (c recordCodec) Marshal(v any) ([]byte, error) {
-	r := v.(*TaskDefinitionRecord)
+	doc, _, _ := c.encode(v.(*TaskDefinitionRecord))
+	return doc, nil
+}
+
+// encode writes the record and says where its parts are: doc[:defEnd] is
+// the definition's document without its closing brace, and the tags' list
+// starts at tagsAt (0 when there are none) and ends before the last brace.
+func (c recordCodec) encode(r *TaskDefinitionRecord) (doc []byte, defEnd, tagsAt int) {
 	def := r.Def
 	if def == nil {
 		def = &types.TaskDefinition{}
 	}
-	doc, err := c.def.Marshal(def)
-	if err != nil || len(r.Tags) == 0 {
-		return doc, err
+	doc = protocol.AppendJSON(make([]byte, 0, 4096), c.defShape, def)
+	defEnd = len(doc) - 1
+	if len(r.Tags) == 0 {
+		return doc, defEnd, 0
 	}
-	tags, err := c.tags.Marshal(&ecs.ListTagsForResourceOutput{Tags: r.Tags})
-	if err != nil {
-		return nil, err
-	}
-	// {members} and {"tags":[...]} become {members,"tags":[...]}.
-	doc = bytes.TrimSuffix(doc, []byte("}"))
-	if len(doc) > 1 {
+	// {members} becomes {members,"tags":[...]}.
+	doc = doc[:defEnd]
+	if defEnd > 1 {
 		doc = append(doc, ',')
 	}
-	return append(doc, tags[1:]...), nil
+	doc = append(doc, `"tags":`...)
+	tagsAt = len(doc)
+	doc = protocol.AppendJSON(doc, c.tagsShape, r.Tags)
+	return append(doc, '}'), defEnd, tagsAt
+}
+
+// PutNewTaskDefinition stores a new revision and returns the JSON wire form
+// of RegisterTaskDefinition's answer, {"taskDefinition":...,"tags":[...]},
+// cut from the stored document: it holds the same members, so the answer
+// is not encoded a second time.
+func PutNewTaskDefinition(tx *store.Tx, sc store.Scope, rec *TaskDefinitionRecord) ([]byte, error) {
+	doc, defEnd, tagsAt := TaskDefinitionRecords.Codec.(recordCodec).encode(rec)
+	if err := TaskDefinitionRecords.PutDoc(tx, sc, aws.ToString(rec.Def.TaskDefinitionArn), TaskDefinitionIndex(rec.Def), doc); err != nil {
+		return nil, err
+	}
+	tags := []byte("[]")
+	if tagsAt > 0 {
+		tags = doc[tagsAt : len(doc)-1]
+	}
+	answer := make([]byte, 0, len(doc)+32)
+	answer = append(answer, `{"taskDefinition":`...)
+	answer = append(answer, doc[:defEnd]...)
+	answer = append(answer, `},"tags":`...)
+	answer = append(answer, tags...)
+	return append(answer, '}'), nil
 }
 
 func (c recordCodec) Unmarshal(data []byte, v any) error {
