@@ -22,6 +22,10 @@ func scratch() *bytes.Buffer {
 	return new(bytes.Buffer)
 }
 
+// Scratch is empty scratch memory to append a document to; hand it back
+// with Recycle once nothing reads the document.
+func Scratch() []byte { return scratch().Bytes() }
+
 // done returns a copy of buf's bytes and gives buf's memory back.
 func done(buf *bytes.Buffer) []byte {
 	out := append([]byte(nil), buf.Bytes()...)

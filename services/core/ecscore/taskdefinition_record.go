@@ -36,19 +36,19 @@ func newRecordCodec() recordCodec {
 }
 
 func (c recordCodec) Marshal(v any) ([]byte, error) {
-	doc, _, _ := c.encode(v.(*TaskDefinitionRecord))
+	doc, _, _ := c.encode(make([]byte, 0, 4096), v.(*TaskDefinitionRecord))
 	return doc, nil
 }
 
 // encode writes the record and says where its parts are: doc[:defEnd] is
 // the definition's document without its closing brace, and the tags' list
 // starts at tagsAt (0 when there are none) and ends before the last brace.
-func (c recordCodec) encode(r *TaskDefinitionRecord) (doc []byte, defEnd, tagsAt int) {
+func (c recordCodec) encode(dst []byte, r *TaskDefinitionRecord) (doc []byte, defEnd, tagsAt int) {
 	def := r.Def
 	if def == nil {
 		def = &types.TaskDefinition{}
 	}
-	doc = protocol.AppendJSON(make([]byte, 0, 4096), c.defShape, def)
+	doc = protocol.AppendJSON(dst, c.defShape, def)
 	defEnd = len(doc) - 1
 	if len(r.Tags) == 0 {
 		return doc, defEnd, 0
@@ -67,9 +67,12 @@ func (c recordCodec) encode(r *TaskDefinitionRecord) (doc []byte, defEnd, tagsAt
 // PutNewTaskDefinition stores a new revision and returns the JSON wire form
 // of RegisterTaskDefinition's answer, {"taskDefinition":...,"tags":[...]},
 // cut from the stored document: it holds the same members, so the answer
-// is not encoded a second time.
+// is not encoded a second time. Both are built in scratch memory: the
+// database keeps a copy of the document, and the answer is recycled once
+// written.
 func PutNewTaskDefinition(tx *store.Tx, sc store.Scope, rec *TaskDefinitionRecord) ([]byte, error) {
-	doc, defEnd, tagsAt := TaskDefinitionRecords.Codec.(recordCodec).encode(rec)
+	doc, defEnd, tagsAt := TaskDefinitionRecords.Codec.(recordCodec).encode(protocol.Scratch(), rec)
+	defer protocol.Recycle(doc)
 	if err := TaskDefinitionRecords.PutDoc(tx, sc, aws.ToString(rec.Def.TaskDefinitionArn), TaskDefinitionIndex(rec.Def), doc); err != nil {
 		return nil, err
 	}
@@ -77,8 +80,7 @@ func PutNewTaskDefinition(tx *store.Tx, sc store.Scope, rec *TaskDefinitionRecor
 	if tagsAt > 0 {
 		tags = doc[tagsAt : len(doc)-1]
 	}
-	answer := make([]byte, 0, len(doc)+32)
-	answer = append(answer, `{"taskDefinition":`...)
+	answer := append(protocol.Scratch(), `{"taskDefinition":`...)
 	answer = append(answer, doc[:defEnd]...)
 	answer = append(answer, `},"tags":`...)
 	answer = append(answer, tags...)
