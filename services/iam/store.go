@@ -93,7 +93,7 @@ type Attachment struct {
 var (
 	Users            = store.Collection[User]{Kind: "iam/user"}
 	Groups           = store.Collection[Group]{Kind: "iam/group"}
-	Roles            = store.Collection[Role]{Kind: "iam/role"}
+	Roles            = store.Collection[Role]{Kind: "iam/role", Codec: newRoleCodec()}
 	Policies         = store.Collection[ManagedPolicy]{Kind: "iam/policy"}
 	InstanceProfiles = store.Collection[InstanceProfile]{Kind: "iam/instance-profile"}
 	AccessKeys       = store.Collection[AccessKey]{Kind: "iam/access-key"}
