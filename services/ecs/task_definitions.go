@@ -20,7 +20,8 @@ import (
 const MaxRevisionsPerFamily = 1000000
 
 func registerTaskDefinition(c *api.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.RegisterTaskDefinitionOutput, error) {
-	out, _, err := newRevision(c, in)
+	out, wire, err := newRevision(c, in)
+	protocol.Recycle(wire)
 	return out, err
 }
 
