@@ -201,8 +201,13 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 // listQuery is List's statement: q's page in creation order (the migrations
 // give every filter an index that ends in rowid, so a page reads only itself).
 func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
+	return c.selectQuery("rowid, id, doc", sc, q)
+}
+
+// selectQuery selects columns of q's page, in q's order.
+func (c Collection[T]) selectQuery(columns string, sc Scope, q Query) (string, []any) {
 	var sb strings.Builder
-	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE `)
+	sb.WriteString(`SELECT ` + columns + ` FROM resources WHERE `)
 	args := c.filter(&sb, sc, q)
 	add := func(cond string, v any) {
 		sb.WriteString(" AND " + cond)
@@ -238,6 +243,20 @@ func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
 		args = append(args, q.Limit)
 	}
 	return sb.String(), args
+}
+
+// Exists reports whether a document matches q. It reads in q's order up to
+// the first match and decodes nothing: with a family's revisions newest
+// first, whether one is ACTIVE is known at the first row when it is.
+func (c Collection[T]) Exists(tx *Tx, sc Scope, q Query) (bool, error) {
+	q.Limit = 1
+	query, args := c.selectQuery("1", sc, q)
+	var one int
+	err := tx.queryRow(query, args...).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Count returns how many documents match q (ignoring its paging fields).

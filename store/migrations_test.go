@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -550,4 +551,43 @@ func TestTypeAndPartyKeysMigration(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// 0027 puts a task definition's status before the family and revision it
+// keeps in attr; other kinds keep theirs.
+func TestTaskDefinitionStatusKeysMigration(t *testing.T) {
+	s := openFor(t, "")
+	ctx := context.Background()
+	defs := Collection[rawDoc]{Kind: "ecs/task-definition"}
+	daemons := Collection[rawDoc]{Kind: "ecs/daemon-task-definition"}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		for _, d := range []struct{ family, status string }{{"web 0000000001", "INACTIVE"}, {"web 0000000002", "ACTIVE"},
+			{"web 0000000003", "DELETE_IN_PROGRESS"}, {"api 0000000001", "ACTIVE"}, {"ACTIVE 0000000001", "INACTIVE"}} {
+			id := "arn:aws:ecs:us-east-1:000000000000:task-definition/" + d.family
+			if err := defs.Put(tx, sc, id, Index{Status: d.status, Attr: d.family}, &rawDoc{"status": d.status}); err != nil {
+				return err
+			}
+		}
+		return daemons.Put(tx, sc, "d", Index{Name: "web", Status: "ACTIVE", Attr: "web 0000000001"}, &rawDoc{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runMigration(t, s, "0027_task_definition_status_keys.sql")
+	s.Read(ctx, func(tx *Tx) error {
+		lasts, err := defs.LastAttr(tx, sc, "ACTIVE web ", "INACTIVE web ", "DELETE_IN_PROGRESS web ", "INACTIVE ACTIVE ", "ACTIVE api ")
+		if err != nil || fmt.Sprint(lasts) != "[ACTIVE web 0000000002 INACTIVE web 0000000001 DELETE_IN_PROGRESS web 0000000003 INACTIVE ACTIVE 0000000001 ACTIVE api 0000000001]" {
+			t.Errorf("last keys by status: %q, %v", lasts, err)
+		}
+		active, err := defs.AttrPage(tx, sc, "ACTIVE ", "", 0)
+		if err != nil || len(active) != 2 || active[0].ID != "arn:aws:ecs:us-east-1:000000000000:task-definition/api 0000000001" {
+			t.Errorf("ACTIVE revisions: %+v, %v", active, err)
+		}
+		if got, err := daemons.LastAttr(tx, sc, "web "); err != nil || got[0] != "web 0000000001" {
+			t.Errorf("a daemon task definition's attr: %q, %v", got, err)
+		}
+		return nil
+	})
+	if got, err := s.IntegrityCheck(); err != nil || got != "ok" {
+		t.Fatalf("integrity check: %q, %v", got, err)
+	}
 }

@@ -1,6 +1,9 @@
 package store
 
-import "database/sql"
+import (
+	"database/sql"
+	"strconv"
+)
 
 // AttrRange returns the documents whose Attr lies in [from, to), in Attr
 // order (creation order within one Attr). resources_attr orders them, so it
@@ -16,24 +19,53 @@ func (c Collection[T]) attrRangeQuery(sc Scope, from, to string) (string, []any)
 		[]any{c.Kind, sc.Account, sc.Region, from, to}
 }
 
-// LastAttr returns the greatest Attr that starts with prefix, or "" when no
-// document's does. It reads one entry of resources_attr and no document: a
-// collection that keeps a counter at the end of its Attr (ECS's revisions of
-// a family) finds the last one handed out without a record of its own.
-func (c Collection[T]) LastAttr(tx *Tx, sc Scope, prefix string) (string, error) {
-	query, args := c.lastAttrQuery(sc, prefix)
-	var attr string
-	err := tx.queryRow(query, args...).Scan(&attr)
-	if err == sql.ErrNoRows {
-		return "", nil
+// LastAttr returns, for each prefix, the greatest Attr that starts with it,
+// or "" when no document's does: one statement, one entry of
+// resources_attr per prefix, no document read. A collection that keeps a
+// counter at the end of its Attr (ECS's revisions of a family, one prefix
+// per status) finds the last one handed out without a record of its own.
+func (c Collection[T]) LastAttr(tx *Tx, sc Scope, prefixes ...string) ([]string, error) {
+	query, args := c.lastAttrQuery(sc, prefixes)
+	found := make([]sql.NullString, len(prefixes))
+	dest := make([]any, len(prefixes))
+	for i := range found {
+		dest[i] = &found[i]
 	}
-	return attr, err
+	if err := tx.queryRow(query, args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(prefixes))
+	for i, f := range found {
+		out[i] = f.String
+	}
+	return out, nil
 }
 
-func (c Collection[T]) lastAttrQuery(sc Scope, prefix string) (string, []any) {
-	bounds, args := prefixRange("attr", prefix, "", false)
-	return `SELECT attr FROM resources WHERE kind = ? AND account = ? AND region = ? AND attr != '' AND ` + bounds + ` ORDER BY attr DESC LIMIT 1`,
-		append([]any{c.Kind, sc.Account, sc.Region}, args...)
+func (c Collection[T]) lastAttrQuery(sc Scope, prefixes []string) (string, []any) {
+	args := make([]any, 3, 3+2*len(prefixes))
+	args[0], args[1], args[2] = c.Kind, sc.Account, sc.Region
+	for _, prefix := range prefixes {
+		args = append(args, prefix, prefix+"\xff")
+	}
+	return lastAttrSQL(len(prefixes)), args
+}
+
+// lastAttrSQL is LastAttr's statement for n prefixes: a seek of
+// resources_attr for each, the kind and scope bound once as ?1 to ?3 and
+// prefix i's range as ?(4+2i) and ?(5+2i).
+func lastAttrSQL(n int) string {
+	b := []byte("SELECT ")
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, "(SELECT attr FROM resources WHERE kind = ?1 AND account = ?2 AND region = ?3 AND attr != '' AND attr >= ?"...)
+		b = strconv.AppendInt(b, int64(4+2*i), 10)
+		b = append(b, " AND attr < ?"...)
+		b = strconv.AppendInt(b, int64(5+2*i), 10)
+		b = append(b, " ORDER BY attr DESC LIMIT 1)"...)
+	}
+	return string(b)
 }
 
 // AttrValues returns up to limit distinct Attr values that start with prefix,

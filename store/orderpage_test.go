@@ -55,9 +55,13 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 			t.Errorf("attr range [, 3): %s", got)
 		}
 		for prefix, want := range map[string]string{"": "9", "3": "3", "4": "4", "2": "", "99": ""} {
-			if got, err := counters.LastAttr(tx, sc, prefix); err != nil || got != want {
+			if got, err := counters.LastAttr(tx, sc, prefix); err != nil || got[0] != want {
 				t.Errorf("last attr with prefix %q: %q, %v; want %q", prefix, got, err, want)
 			}
+		}
+		// Several prefixes in one statement, each answered on its own.
+		if got, err := counters.LastAttr(tx, sc, "3", "2", "4", ""); err != nil || fmt.Sprint(got) != "[3  4 9]" {
+			t.Errorf("last attrs: %q, %v", got, err)
 		}
 		cases := []struct {
 			prefix, after string
@@ -215,7 +219,8 @@ func TestOrderPagePlans(t *testing.T) {
 	s := openFor(t, "")
 	queries := map[string]func() (string, []any){
 		"attr range":       func() (string, []any) { return counters.attrRangeQuery(sc, "a", "b") },
-		"last attr":        func() (string, []any) { return counters.lastAttrQuery(sc, "a") },
+		"last attr":        func() (string, []any) { return counters.lastAttrQuery(sc, []string{"a"}) },
+		"last attrs":       func() (string, []any) { return counters.lastAttrQuery(sc, []string{"ACTIVE a ", "INACTIVE a "}) },
 		"attr values":      func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "", 101) },
 		"attr values on":   func() (string, []any) { return counters.attrValuesQuery(sc, "a ", "a 5", 101) },
 		"parent page":      func() (string, []any) { return counters.columnPageQuery("parent", sc, "p ", "", 0, false, 101) },
@@ -248,6 +253,10 @@ func TestOrderPagePlans(t *testing.T) {
 			}
 			if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q reads more than its rows", name, got)
+			}
+			// Each prefix's last attr is one seek of its own.
+			if name == "last attrs" && strings.Count(got, want) != 2 {
+				t.Errorf("%s: plan %q does not seek each prefix", name, got)
 			}
 			// Attr values are read from index entries alone, no document.
 			if strings.HasPrefix(name, "attr values") && !strings.Contains(got, "USING COVERING INDEX resources_attr") {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/services/api/apitest"
 	"github.com/longshore/longshore/services/core/ecscore"
 	"github.com/longshore/longshore/store"
@@ -178,5 +179,153 @@ func TestListTaskDefinitionFamiliesPages(t *testing.T) {
 		if len(got) != c.want || got[0] != c.first || !slices.IsSorted(got) {
 			t.Errorf("%+v: %d families from %v", c, len(got), got[:min(3, len(got))])
 		}
+	}
+}
+
+// holdRetiredRevisions stores n revisions of 600 families straight through
+// the store, as a deploy pipeline leaves them: each family's last revision
+// is ACTIVE and the ones before it INACTIVE, and every third family is
+// retired (all of its revisions INACTIVE).
+func holdRetiredRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int) {
+	const families = 600
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < n; i++ {
+			f := i % families
+			family, rev := fmt.Sprintf("fam%06d", f), int32(i/families+1)
+			status := types.TaskDefinitionStatusInactive
+			if f%3 != 2 && i+families >= n {
+				status = types.TaskDefinitionStatusActive
+			}
+			td := &types.TaskDefinition{Family: aws.String(family), Revision: rev, Status: status,
+				TaskDefinitionArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev))}
+			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+				return err
+			}
+			if rev == 1 {
+				if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkListTaskDefinitionFamiliesOfManyRevisionsPage reads the third
+// page of ACTIVE families with 1k and 65k revisions held over 600 families:
+// whether a family has an ACTIVE revision is one index entry, however many
+// INACTIVE ones it holds (it counted them all before).
+//
+//	go test ./services/ecs -run '^$' -bench ListTaskDefinitionFamiliesOfManyRevisionsPage
+func BenchmarkListTaskDefinitionFamiliesOfManyRevisionsPage(b *testing.B) {
+	benchThirdPage(b, holdRetiredRevisions, func(tb testing.TB, st *store.Store, sc store.Scope, token *string) (int, *string) {
+		out := listFamiliesPage(tb, st, sc, &ecs.ListTaskDefinitionFamiliesInput{NextToken: token})
+		return len(out.Families), out.NextToken
+	})
+}
+
+// BenchmarkListInactiveTaskDefinitionsPage reads the third page of INACTIVE
+// revisions with 1k and 65k held: the status starts the index key, so the
+// page reads its own entries alone.
+//
+//	go test ./services/ecs -run '^$' -bench ListInactiveTaskDefinitionsPage
+func BenchmarkListInactiveTaskDefinitionsPage(b *testing.B) {
+	benchThirdPage(b, holdActiveAndInactive, func(tb testing.TB, st *store.Store, sc store.Scope, token *string) (int, *string) {
+		out := listPage(tb, st, sc, &ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusInactive, NextToken: token})
+		return len(out.TaskDefinitionArns), out.NextToken
+	})
+}
+
+// holdActiveAndInactive stores n revisions of 10 families, one in a hundred
+// INACTIVE at 1k and 65k alike (at least 300 of them, for three pages).
+func holdActiveAndInactive(tb testing.TB, st *store.Store, sc store.Scope, n int) {
+	holdRevisions(tb, st, sc, n)
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < 300; i++ {
+			family, rev := fmt.Sprint("app", i%10), int32(i/10+1)
+			arn := fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev)
+			td, err := ecscore.TaskDefinitions.Get(tx, sc, arn)
+			if err != nil {
+				return err
+			}
+			td.Status = types.TaskDefinitionStatusInactive
+			if err := ecscore.TaskDefinitions.Put(tx, sc, arn, ecscore.TaskDefinitionIndex(td), td); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Each status's listing walks its own revisions once, in family then
+// revision order; a family's status and its latest ACTIVE revision follow
+// its revisions' statuses, whatever the others hold.
+func TestTaskDefinitionListingsByStatus(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sc := store.Scope{Account: "000000000000", Region: "us-east-1"}
+	holdRetiredRevisions(t, st, sc, 1800) // three revisions of each of 600 families
+	walk := func(status types.TaskDefinitionStatus) []string {
+		in := &ecs.ListTaskDefinitionsInput{Status: status, MaxResults: aws.Int32(37)}
+		var arns []string
+		for {
+			out := listPage(t, st, sc, in)
+			arns = append(arns, out.TaskDefinitionArns...)
+			if out.NextToken == nil {
+				return arns
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	active, inactive := walk(types.TaskDefinitionStatusActive), walk(types.TaskDefinitionStatusInactive)
+	if len(active) != 400 || !hasSuffix(active[0], "fam000000:3") || !hasSuffix(active[1], "fam000001:3") {
+		t.Errorf("ACTIVE: %d revisions from %v", len(active), active[:min(2, len(active))])
+	}
+	if len(inactive) != 1400 || !hasSuffix(inactive[0], "fam000000:1") || !hasSuffix(inactive[2], "fam000001:1") || !hasSuffix(inactive[3], "fam000001:2") {
+		t.Errorf("INACTIVE: %d revisions from %v", len(inactive), inactive[:min(4, len(inactive))])
+	}
+	if got := walk(types.TaskDefinitionStatusDeleteInProgress); len(got) != 0 {
+		t.Errorf("DELETE_IN_PROGRESS: %v", got)
+	}
+	families := func(status types.TaskDefinitionFamilyStatus) int {
+		in := &ecs.ListTaskDefinitionFamiliesInput{Status: status}
+		n := 0
+		for {
+			out := listFamiliesPage(t, st, sc, in)
+			n += len(out.Families)
+			if out.NextToken == nil {
+				return n
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+	if a, i, all := families(types.TaskDefinitionFamilyStatusActive), families(types.TaskDefinitionFamilyStatusInactive), families(types.TaskDefinitionFamilyStatusAll); a != 400 || i != 200 || all != 600 {
+		t.Errorf("families: %d ACTIVE, %d INACTIVE, %d in all; want 400, 200, 600", a, i, all)
+	}
+	err = st.Read(context.Background(), func(tx *store.Tx) error {
+		c := &api.Context{Context: context.Background(), Region: sc.Region, Caller: api.RootPrincipal(sc.Account, ""), Tx: tx}
+		td, err := ecscore.GetTaskDefinition(c, "fam000001")
+		if err != nil || td.Revision != 3 {
+			t.Errorf("latest ACTIVE revision of fam000001: %+v, %v", td, err)
+		}
+		if _, err := ecscore.GetTaskDefinition(c, "fam000002"); err == nil {
+			t.Errorf("a retired family has a latest ACTIVE revision")
+		}
+		if rev, err := lastRevision(c, "fam000002"); err != nil || rev != 3 {
+			t.Errorf("last revision of a retired family: %d, %v", rev, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

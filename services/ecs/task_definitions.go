@@ -126,19 +126,28 @@ func describeTaskDefinition(c *api.Context, in *ecs.DescribeTaskDefinitionInput)
 // lastRevision is the last revision number a family has handed out, 0 for a
 // new family. Revisions are never reused and their rows never removed (a
 // deleted revision stays DELETE_IN_PROGRESS), so it is the greatest
-// revision held: one index entry, read without a record per family to
-// rewrite on every registration.
+// revision held: the last index entry of each status, read in one
+// statement, without a record per family to rewrite on every registration.
 func lastRevision(c *api.Context, family string) (int, error) {
-	prefix := ecscore.FamilyAttrPrefix(family)
-	last, err := ecscore.TaskDefinitions.LastAttr(c.Tx, c.Scope(), prefix)
-	if err != nil || last == "" {
+	prefixes := []string{ecscore.StatusAttrPrefix(types.TaskDefinitionStatusActive, family),
+		ecscore.StatusAttrPrefix(types.TaskDefinitionStatusInactive, family),
+		ecscore.StatusAttrPrefix(types.TaskDefinitionStatusDeleteInProgress, family)}
+	lasts, err := ecscore.TaskDefinitions.LastAttr(c.Tx, c.Scope(), prefixes...)
+	if err != nil {
 		return 0, err
 	}
-	rev, err := strconv.Atoi(last[len(prefix):])
-	if err != nil {
-		return 0, fmt.Errorf("ecs: task definition order key %q: %w", last, err)
+	last := 0
+	for i, key := range lasts {
+		if key == "" {
+			continue
+		}
+		rev, err := strconv.Atoi(key[len(prefixes[i]):])
+		if err != nil {
+			return 0, fmt.Errorf("ecs: task definition key %q: %w", key, err)
+		}
+		last = max(last, rev)
 	}
-	return rev, nil
+	return last, nil
 }
 
 // parseRevisionRef splits "family:revision" or a task definition ARN.
@@ -253,11 +262,12 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	// familyPrefix is "the full family name" here (the API reference's
 	// ListTaskDefinitions), unlike ListTaskDefinitionFamilies' true prefix: the
 	// family is matched whole, up to the separator of its order key.
-	var familyKey string
-	if f := aws.ToString(in.FamilyPrefix); f != "" {
-		familyKey = ecscore.TaskDefinitionOrder(f, 0)[:len(f)+1]
+	// The status is the start of every key of the listing (TaskDefinitionKey).
+	prefix := ecscore.StatusAttrPrefix(status, aws.ToString(in.FamilyPrefix))
+	if after != "" {
+		after = string(status) + " " + after
 	}
-	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: familyKey, Status: string(status),
+	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: prefix,
 		ByAttr: true, AttrAfter: after, Desc: desc, Limit: size + 1})
 	if err != nil {
 		return nil, err
@@ -323,18 +333,19 @@ func listTaskDefinitionFamilies(c *api.Context, in *ecs.ListTaskDefinitionFamili
 
 // familyHasStatus tells whether a family is listed under status: ACTIVE
 // with an active revision, INACTIVE with inactive ones only, ALL with any
-// revision not being deleted.
+// revision not being deleted. Each status's revisions of the family are an
+// Attr range of their own: one index entry answers, however many revisions
+// of other statuses the family holds.
 func familyHasStatus(c *api.Context, family string, status types.TaskDefinitionFamilyStatus) (bool, error) {
-	count := func(s types.TaskDefinitionStatus) (int, error) {
-		return ecscore.TaskDefinitions.Count(c.Tx, c.Scope(), store.Query{AttrPrefix: ecscore.FamilyAttrPrefix(family), Status: string(s)})
+	has := func(s types.TaskDefinitionStatus) (bool, error) {
+		return ecscore.TaskDefinitions.Exists(c.Tx, c.Scope(), store.Query{AttrPrefix: ecscore.StatusAttrPrefix(s, family)})
 	}
-	active, err := count(types.TaskDefinitionStatusActive)
-	if err != nil || status == types.TaskDefinitionFamilyStatusActive || (active > 0 && status == types.TaskDefinitionFamilyStatusAll) {
-		return active > 0, err
+	active, err := has(types.TaskDefinitionStatusActive)
+	if err != nil || status == types.TaskDefinitionFamilyStatusActive || (active && status == types.TaskDefinitionFamilyStatusAll) {
+		return active, err
 	}
-	if active > 0 {
+	if active {
 		return false, nil
 	}
-	inactive, err := count(types.TaskDefinitionStatusInactive)
-	return inactive > 0, err
+	return has(types.TaskDefinitionStatusInactive)
 }

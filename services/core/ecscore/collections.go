@@ -14,7 +14,7 @@ import (
 var (
 	// Clusters: id = cluster ARN, Name = cluster name, Status = status.
 	Clusters = store.Collection[types.Cluster]{Kind: "ecs/cluster", Codec: api.ModelCodec("ecs", "Cluster")}
-	// TaskDefinitions: id = ARN, Status = status, Attr = family and revision (TaskDefinitionOrder).
+	// TaskDefinitions: id = ARN, Status = status, Attr = status, family and revision (TaskDefinitionKey).
 	TaskDefinitions = store.Collection[types.TaskDefinition]{Kind: "ecs/task-definition", Codec: api.ModelCodec("ecs", "TaskDefinition")}
 	// TaskDefinitionRecords are the rows of TaskDefinitions with their tags,
 	// which a task definition keeps in its own row (not in Tags). Whatever

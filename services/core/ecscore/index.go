@@ -55,19 +55,32 @@ func ContainerInstanceIndex(clusterArn string, ci *types.ContainerInstance) stor
 }
 
 // TaskDefinitionIndex is how a task definition is indexed in the store.
-// Attr is the listing order (TaskDefinitionOrder), so that a page of
-// ListTaskDefinitions reads only itself. Attr starts with the family
-// (FamilyAttrPrefix), so a family's revisions are read through it and Name
-// stays empty: a name entry would be one more index page for each
-// registration's commit to write. (Rows written before still carry the
-// family in name; nothing reads it.)
+// Attr is its status and its listing order (TaskDefinitionKey): one index
+// holds each status's revisions by family, then revision, so a page of
+// ListTaskDefinitions of any status, a family's latest ACTIVE revision and
+// whether a family has a revision of a status each read only their own
+// entries, however many revisions of other statuses are held. Name stays
+// empty: a name entry would be one more index page for each registration's
+// commit to write. (Rows written before 0017 still carry the family in
+// name; nothing reads it.)
 func TaskDefinitionIndex(td *types.TaskDefinition) store.Index {
-	return store.Index{Status: string(td.Status), Attr: TaskDefinitionOrder(aws.ToString(td.Family), td.Revision)}
+	return store.Index{Status: string(td.Status), Attr: TaskDefinitionKey(td.Status, aws.ToString(td.Family), td.Revision)}
 }
 
-// FamilyAttrPrefix is the start of the Attr of every revision of a family,
-// and of no other family's: the family and the separator of its order key.
-func FamilyAttrPrefix(family string) string { return family + " " }
+// TaskDefinitionKey is a revision's Attr: its status, then its place in
+// ListTaskDefinitions (TaskDefinitionOrder). No status holds a space.
+func TaskDefinitionKey(status types.TaskDefinitionStatus, family string, revision int32) string {
+	return string(status) + " " + TaskDefinitionOrder(family, revision)
+}
+
+// StatusAttrPrefix is the start of the Attr of every revision of a status
+// and, when family is not empty, of that family alone.
+func StatusAttrPrefix(status types.TaskDefinitionStatus, family string) string {
+	if family == "" {
+		return string(status) + " "
+	}
+	return string(status) + " " + family + " "
+}
 
 // TaskDefinitionOrder is a task definition's place in ListTaskDefinitions:
 // family, then revision. The space sorts below every character a family may

@@ -69,8 +69,8 @@ func GetTaskDefinition(c *api.Context, ref string) (*types.TaskDefinition, error
 	}
 	// The latest active revision: the last in the family's Attr order, which
 	// is its order of registration.
-	items, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: FamilyAttrPrefix(name), ByAttr: true,
-		Status: string(types.TaskDefinitionStatusActive), Desc: true, Limit: 1})
+	items, err := TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: StatusAttrPrefix(types.TaskDefinitionStatusActive, name),
+		ByAttr: true, Desc: true, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
