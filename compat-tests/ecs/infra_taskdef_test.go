@@ -421,3 +421,79 @@ func TestInfraListTaskDefinitionsStableToken(t *testing.T) {
 	_, err = client.ListTaskDefinitions(harness.Ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("a"), NextToken: first.NextToken})
 	harness.AssertAPIError(t, err, "InvalidParameterException")
 }
+
+// Each status lists its own revisions through the SDK's paginator, by
+// family then revision either way; a family is INACTIVE once its last
+// ACTIVE revision goes; and a revision number is never handed out again,
+// whatever the status of the last one.
+func TestInfraTaskDefinitionsByStatusPages(t *testing.T) {
+	client := infraClient(t)
+	for _, f := range []string{"web", "web", "web", "web", "web", "api", "api", "api"} {
+		if _, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition(f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deregister := func(refs ...string) {
+		for _, ref := range refs {
+			if _, err := client.DeregisterTaskDefinition(harness.Ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(ref)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	deregister("web:1", "web:2", "web:4", "api:2")
+	list := func(in *ecs.ListTaskDefinitionsInput) []string {
+		in.MaxResults = aws.Int32(2)
+		var out []string
+		p := ecs.NewListTaskDefinitionsPaginator(client, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(harness.Ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, arn := range page.TaskDefinitionArns {
+				out = append(out, arn[strings.LastIndexByte(arn, '/')+1:])
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		in   *ecs.ListTaskDefinitionsInput
+		want []string
+	}{
+		{&ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusInactive}, []string{"api:2", "web:1", "web:2", "web:4"}},
+		{&ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusInactive, FamilyPrefix: aws.String("web"), Sort: types.SortOrderDesc},
+			[]string{"web:4", "web:2", "web:1"}},
+		{&ecs.ListTaskDefinitionsInput{}, []string{"api:1", "api:3", "web:3", "web:5"}},
+		{&ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusActive, FamilyPrefix: aws.String("api"), Sort: types.SortOrderDesc},
+			[]string{"api:3", "api:1"}},
+	} {
+		if got := list(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("%s %s %s: %v, want %v", c.in.Status, aws.ToString(c.in.FamilyPrefix), c.in.Sort, got, c.want)
+		}
+	}
+	families := func(status types.TaskDefinitionFamilyStatus) []string {
+		out, err := client.ListTaskDefinitionFamilies(harness.Ctx, &ecs.ListTaskDefinitionFamiliesInput{Status: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Families
+	}
+	if got := families(types.TaskDefinitionFamilyStatusInactive); len(got) != 0 {
+		t.Errorf("inactive families while both have an ACTIVE revision: %v", got)
+	}
+	deregister("api:1", "api:3", "web:5")
+	if got := families(types.TaskDefinitionFamilyStatusInactive); !slices.Equal(got, []string{"api"}) {
+		t.Errorf("inactive families: %v", got)
+	}
+	if got := families(types.TaskDefinitionFamilyStatusActive); !slices.Equal(got, []string{"web"}) {
+		t.Errorf("active families: %v", got)
+	}
+	d, err := client.DescribeTaskDefinition(harness.Ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("web")})
+	if err != nil || d.TaskDefinition.Revision != 3 {
+		t.Fatalf("latest ACTIVE revision of web: %v", err)
+	}
+	out, err := client.RegisterTaskDefinition(harness.Ctx, infraFargateTaskDefinition("web"))
+	if err != nil || out.TaskDefinition.Revision != 6 {
+		t.Fatalf("the next revision after an INACTIVE web:5: %+v, %v", out, err)
+	}
+}
