@@ -50,10 +50,26 @@ func (c Collection[T]) lastAttrQuery(sc Scope, prefixes []string) (string, []any
 	return lastAttrSQL(len(prefixes)), args
 }
 
-// lastAttrSQL is LastAttr's statement for n prefixes: a seek of
+// lastAttrSQLs holds LastAttr's statements for one to four prefixes, built
+// once rather than on every call.
+var lastAttrSQLs = func() (sqls [4]string) {
+	for i := range sqls {
+		sqls[i] = buildLastAttrSQL(i + 1)
+	}
+	return sqls
+}()
+
+func lastAttrSQL(n int) string {
+	if n >= 1 && n <= len(lastAttrSQLs) {
+		return lastAttrSQLs[n-1]
+	}
+	return buildLastAttrSQL(n)
+}
+
+// buildLastAttrSQL is LastAttr's statement for n prefixes: a seek of
 // resources_attr for each, the kind and scope bound once as ?1 to ?3 and
 // prefix i's range as ?(4+2i) and ?(5+2i).
-func lastAttrSQL(n int) string {
+func buildLastAttrSQL(n int) string {
 	b := []byte("SELECT ")
 	for i := range n {
 		if i > 0 {
