@@ -246,8 +246,9 @@ func (c Collection[T]) selectQuery(columns string, sc Scope, q Query) (string, [
 }
 
 // Exists reports whether a document matches q. It reads in q's order up to
-// the first match and decodes nothing: with a family's revisions newest
-// first, whether one is ACTIVE is known at the first row when it is.
+// the first match and decodes nothing: whether an ECS family has a revision
+// of a status is one entry of resources_attr, where Count would read them
+// all.
 func (c Collection[T]) Exists(tx *Tx, sc Scope, q Query) (bool, error) {
 	q.Limit = 1
 	query, args := c.selectQuery("1", sc, q)

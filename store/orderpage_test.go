@@ -59,6 +59,11 @@ func TestAttrRangeAndParentPage(t *testing.T) {
 				t.Errorf("last attr with prefix %q: %q, %v; want %q", prefix, got, err, want)
 			}
 		}
+		for prefix, want := range map[string]bool{"": true, "3": true, "9": true, "2": false, "99": false} {
+			if got, err := counters.Exists(tx, sc, Query{AttrPrefix: prefix}); err != nil || got != want {
+				t.Errorf("exists with attr prefix %q: %v, %v; want %v", prefix, got, err, want)
+			}
+		}
 		// Several prefixes in one statement, each answered on its own.
 		if got, err := counters.LastAttr(tx, sc, "3", "2", "4", ""); err != nil || fmt.Sprint(got) != "[3  4 9]" {
 			t.Errorf("last attrs: %q, %v", got, err)
