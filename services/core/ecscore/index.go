@@ -61,7 +61,7 @@ func ContainerInstanceIndex(clusterArn string, ci *types.ContainerInstance) stor
 // whether a family has a revision of a status each read only their own
 // entries, however many revisions of other statuses are held. Name stays
 // empty: a name entry would be one more index page for each registration's
-// commit to write. (Rows written before 0017 still carry the family in
+// commit to write. (Rows written before that change still carry the family in
 // name; nothing reads it.)
 func TaskDefinitionIndex(td *types.TaskDefinition) store.Index {
 	return store.Index{Status: string(td.Status), Attr: TaskDefinitionKey(td.Status, aws.ToString(td.Family), td.Revision)}
