@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"bytes"
-	"reflect"
 
 	"github.com/longshore/longshore/protocol/model"
 )
@@ -29,11 +28,6 @@ func OutputOf(out any) any {
 // AppendJSON appends the awsJson document of v (of shape sh) to dst.
 func AppendJSON(dst []byte, sh *model.Shape, v any) []byte {
 	buf := bytes.NewBuffer(dst)
-	rv, ok := deref(reflect.ValueOf(v))
-	if sh == nil || v == nil || !ok {
-		buf.WriteString("{}")
-		return buf.Bytes()
-	}
-	writeJSON(buf, sh, rv)
+	writeDocument(buf, sh, v)
 	return buf.Bytes()
 }

@@ -52,17 +52,22 @@ func EncodeJSON(sh *model.Shape, out any) []byte { return done(encodeJSON(sh, ou
 // encodeJSON writes the document in scratch memory.
 func encodeJSON(sh *model.Shape, out any) *bytes.Buffer {
 	buf := scratch()
+	writeDocument(buf, sh, out)
+	return buf
+}
+
+// writeDocument writes out's awsJson document, {} when there is none.
+func writeDocument(buf *bytes.Buffer, sh *model.Shape, out any) {
 	if sh == nil || out == nil {
 		buf.WriteString("{}")
-		return buf
+		return
 	}
 	v, ok := deref(reflect.ValueOf(out))
 	if !ok {
 		buf.WriteString("{}")
-		return buf
+		return
 	}
 	writeJSON(buf, sh, v)
-	return buf
 }
 
 func writeJSON(buf *bytes.Buffer, sh *model.Shape, v reflect.Value) {
