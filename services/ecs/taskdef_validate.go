@@ -371,8 +371,6 @@ func fargateCompatible(td *types.TaskDefinition) bool {
 	return true
 }
 
-// requiredAttributes lists the container-instance capabilities a task definition
-// needs, as ECS derives them (placement matches them against instance attributes).
 // isECRImage tells an image in an ECR registry,
 // ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/..., written out rather
 // than matched with a regular expression on every registration.
@@ -409,6 +407,8 @@ func isECRImage(image string) bool {
 	return strings.HasPrefix(rest, "/")
 }
 
+// requiredAttributes lists the container-instance capabilities a task definition
+// needs, as ECS derives them (placement matches them against instance attributes).
 func requiredAttributes(td *types.TaskDefinition) []types.Attribute {
 	names := make([]string, 0, 8)
 	add := func(more ...string) { names = append(names, more...) }
