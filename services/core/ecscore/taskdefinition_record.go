@@ -7,7 +7,6 @@ import (
 
 	"github.com/longshore/longshore/protocol"
 	"github.com/longshore/longshore/protocol/model"
-	"github.com/longshore/longshore/services/api"
 	"github.com/longshore/longshore/store"
 )
 
@@ -24,15 +23,15 @@ type TaskDefinitionRecord struct {
 // ListTagsForResource answers it. The definition's own codec skips a member
 // its shape lacks, so TaskDefinitions reads the same rows as definitions.
 type recordCodec struct {
-	def, tags store.Codec
-	// The shapes the record is written with, in one buffer.
-	defShape, tagsShape *model.Shape
+	// def is the definition's shape; tags the tags' list, which tagsDoc
+	// (ListTagsForResource's answer) reads as "tags" from the whole record.
+	def, tags, tagsDoc *model.Shape
 }
 
 func newRecordCodec() recordCodec {
 	ecsModel := model.MustLoad("ecs")
-	return recordCodec{def: api.ModelCodec("ecs", "TaskDefinition"), tags: api.ModelCodec("ecs", "ListTagsForResourceResponse"),
-		defShape: ecsModel.Shapes["TaskDefinition"], tagsShape: ecsModel.Shapes["Tags"]}
+	return recordCodec{def: ecsModel.Shapes["TaskDefinition"], tags: ecsModel.Shapes["Tags"],
+		tagsDoc: ecsModel.Shapes["ListTagsForResourceResponse"]}
 }
 
 func (c recordCodec) Marshal(v any) ([]byte, error) {
@@ -48,7 +47,7 @@ func (c recordCodec) encode(dst []byte, r *TaskDefinitionRecord) (doc []byte, de
 	if def == nil {
 		def = &types.TaskDefinition{}
 	}
-	doc = protocol.AppendJSON(dst, c.defShape, def)
+	doc = protocol.AppendJSON(dst, c.def, def)
 	defEnd = len(doc) - 1
 	if len(r.Tags) == 0 {
 		return doc, defEnd, 0
@@ -60,7 +59,7 @@ func (c recordCodec) encode(dst []byte, r *TaskDefinitionRecord) (doc []byte, de
 	}
 	doc = append(doc, `"tags":`...)
 	tagsAt = len(doc)
-	doc = protocol.AppendJSON(doc, c.tagsShape, r.Tags)
+	doc = protocol.AppendJSON(doc, c.tags, r.Tags)
 	return append(doc, '}'), defEnd, tagsAt
 }
 
@@ -90,11 +89,11 @@ func PutNewTaskDefinition(tx *store.Tx, sc store.Scope, rec *TaskDefinitionRecor
 func (c recordCodec) Unmarshal(data []byte, v any) error {
 	r := v.(*TaskDefinitionRecord)
 	r.Def = new(types.TaskDefinition)
-	if err := c.def.Unmarshal(data, r.Def); err != nil {
+	if err := protocol.DecodeJSON(c.def, data, r.Def); err != nil {
 		return err
 	}
 	var tags ecs.ListTagsForResourceOutput
-	if err := c.tags.Unmarshal(data, &tags); err != nil {
+	if err := protocol.DecodeJSON(c.tagsDoc, data, &tags); err != nil {
 		return err
 	}
 	r.Tags = tags.Tags
