@@ -201,13 +201,8 @@ func (c Collection[T]) List(tx *Tx, sc Scope, q Query) ([]Item[T], error) {
 // listQuery is List's statement: q's page in creation order (the migrations
 // give every filter an index that ends in rowid, so a page reads only itself).
 func (c Collection[T]) listQuery(sc Scope, q Query) (string, []any) {
-	return c.selectQuery("rowid, id, doc", sc, q)
-}
-
-// selectQuery selects columns of q's page, in q's order.
-func (c Collection[T]) selectQuery(columns string, sc Scope, q Query) (string, []any) {
 	var sb strings.Builder
-	sb.WriteString(`SELECT ` + columns + ` FROM resources WHERE `)
+	sb.WriteString(`SELECT rowid, id, doc FROM resources WHERE `)
 	args := c.filter(&sb, sc, q)
 	add := func(cond string, v any) {
 		sb.WriteString(" AND " + cond)
@@ -245,19 +240,27 @@ func (c Collection[T]) selectQuery(columns string, sc Scope, q Query) (string, [
 	return sb.String(), args
 }
 
-// Exists reports whether a document matches q. It reads in q's order up to
-// the first match and decodes nothing: whether an ECS family has a revision
-// of a status is one entry of resources_attr, where Count would read them
-// all.
+// Exists reports whether a document matches q (ignoring its paging fields).
+// It asks for no order, so SQLite stops at the first index entry that
+// matches and decodes nothing: whether an ECS family has a revision of a
+// status is one entry of resources_attr, where Count would read them all
+// (and an order by creation would read them all to sort them).
 func (c Collection[T]) Exists(tx *Tx, sc Scope, q Query) (bool, error) {
-	q.Limit = 1
-	query, args := c.selectQuery("1", sc, q)
+	query, args := c.existsQuery(sc, q)
 	var one int
 	err := tx.queryRow(query, args...).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+func (c Collection[T]) existsQuery(sc Scope, q Query) (string, []any) {
+	var sb strings.Builder
+	sb.WriteString(`SELECT 1 FROM resources WHERE `)
+	args := c.filter(&sb, sc, q)
+	sb.WriteString(` LIMIT 1`)
+	return sb.String(), args
 }
 
 // Count returns how many documents match q (ignoring its paging fields).

@@ -240,7 +240,10 @@ func TestOrderPagePlans(t *testing.T) {
 		"name page desc": func() (string, []any) {
 			return counters.columnPageQuery("name", sc, "Action ", "Action 2026", 10, true, 101)
 		},
-		"attr page":    func() (string, []any) { return counters.attrPageQuery(sc, "String ", "", 101) },
+		"attr page": func() (string, []any) { return counters.attrPageQuery(sc, "String ", "", 101) },
+		// Whether an ECS family has a revision of a status: the first entry
+		// of its range, not every one of them sorted.
+		"attr exists":  func() (string, []any) { return counters.existsQuery(sc, Query{AttrPrefix: "ACTIVE web "}) },
 		"attr page on": func() (string, []any) { return counters.attrPageQuery(sc, "String ", "String /a/b", 101) },
 	}
 	err := s.Read(context.Background(), func(tx *Tx) error {
