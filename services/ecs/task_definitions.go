@@ -265,7 +265,7 @@ func listTaskDefinitions(c *api.Context, in *ecs.ListTaskDefinitionsInput) (*ecs
 	// The status is the start of every key of the listing (TaskDefinitionKey).
 	prefix := ecscore.StatusAttrPrefix(status, aws.ToString(in.FamilyPrefix))
 	if after != "" {
-		after = string(status) + " " + after
+		after = ecscore.StatusAttrPrefix(status, "") + after
 	}
 	items, err := ecscore.TaskDefinitions.List(c.Tx, c.Scope(), store.Query{AttrPrefix: prefix,
 		ByAttr: true, AttrAfter: after, Desc: desc, Limit: size + 1})

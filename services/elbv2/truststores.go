@@ -171,8 +171,7 @@ func (h *handlers) modifyTrustStore(c *api.Context, in *elb.ModifyTrustStoreInpu
 // trustStoreInUse says whether a listener verifies clients with the trust
 // store: it reads one entry of the attr index.
 func trustStoreInUse(c *api.Context, arn string) (bool, error) {
-	users, err := listeners.AttrValues(c.Tx, c.Scope(), trustStoreUsers(arn), "", 1)
-	return len(users) > 0, err
+	return listeners.Exists(c.Tx, c.Scope(), store.Query{AttrPrefix: trustStoreUsers(arn)})
 }
 
 func (h *handlers) deleteTrustStore(c *api.Context, in *elb.DeleteTrustStoreInput) (*elb.DeleteTrustStoreOutput, error) {
@@ -348,11 +347,11 @@ func (h *handlers) deleteSharedTrustStoreAssociation(c *api.Context, in *elb.Del
 	if _, err := getTrustStore(c, aws.ToString(in.TrustStoreArn)); err != nil {
 		return nil, err
 	}
-	n, err := listeners.Count(c.Tx, c.Scope(), store.Query{Attr: trustStoreUse(aws.ToString(in.TrustStoreArn), aws.ToString(in.ResourceArn))})
+	associated, err := listeners.Exists(c.Tx, c.Scope(), store.Query{Attr: trustStoreUse(aws.ToString(in.TrustStoreArn), aws.ToString(in.ResourceArn))})
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
+	if !associated {
 		return nil, apiErr("AssociationNotFound", "The specified association does not exist")
 	}
 	return nil, apiErr("DeleteAssociationSameAccount", "A trust store association cannot be deleted by the account that owns the load balancer and the trust store; remove mutual authentication from the listener instead")
