@@ -1,12 +1,15 @@
 package protocol
 
 import (
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
@@ -121,4 +124,27 @@ type fuzzDatum struct {
 type fuzzPutMetricDataInput struct {
 	Namespace  *string
 	MetricData []fuzzDatum
+}
+
+// FuzzDecodeJSONString holds the JSON reader's strings to encoding/json's
+// for every string encoding/json reads, escapes and all.
+func FuzzDecodeJSONString(f *testing.F) {
+	for _, seed := range []string{`"plain"`, `"{\"Version\":\"2012-10-17\"}"`, `"a\\b\/c\n\t\r\b\f"`, `"\u00e9\u65e5"`,
+		`"\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`, `"\ude00\ud83d"`, `"tail\""`, `"\u0000"`, `"é"`} {
+		f.Add(seed)
+	}
+	shape := model.MustLoad("iam").Operations["GetRole"].Input
+	f.Fuzz(func(t *testing.T, text string) {
+		var want string
+		if json.Unmarshal([]byte(text), &want) != nil || !utf8.ValidString(text) {
+			return
+		}
+		var in iam.GetRoleInput
+		if err := DecodeJSON(shape, []byte(`{"RoleName":`+text+`}`), &in); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got := aws.ToString(in.RoleName); got != want {
+			t.Fatalf("%s: got %q, want %q", text, got, want)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -584,17 +585,28 @@ func (r *jsonReader) str() (string, error) {
 		r.pos++
 		return s, nil
 	}
-	buf := append([]byte(nil), r.b[start:r.pos]...)
+	// Escapes only shorten a string: its raw length bounds the text, so
+	// the text is built in one allocation.
+	end := r.pos
+	for end < len(r.b) && r.b[end] != '"' {
+		if r.b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	var buf strings.Builder
+	buf.Grow(min(end, len(r.b)) - start)
+	buf.Write(r.b[start:r.pos])
 	for r.pos < len(r.b) {
 		c := r.b[r.pos]
 		switch {
 		case c == '"':
 			r.pos++
-			return string(buf), nil
+			return buf.String(), nil
 		case c < 0x20:
 			return "", r.fail("Invalid control character in a string at offset %d.", r.pos)
 		case c != '\\':
-			buf = append(buf, c)
+			buf.WriteByte(c)
 			r.pos++
 			continue
 		}
@@ -606,33 +618,39 @@ func (r *jsonReader) str() (string, error) {
 		r.pos++
 		switch e {
 		case '"', '\\', '/':
-			buf = append(buf, e)
+			buf.WriteByte(e)
 		case 'b':
-			buf = append(buf, '\b')
+			buf.WriteByte('\b')
 		case 'f':
-			buf = append(buf, '\f')
+			buf.WriteByte('\f')
 		case 'n':
-			buf = append(buf, '\n')
+			buf.WriteByte('\n')
 		case 'r':
-			buf = append(buf, '\r')
+			buf.WriteByte('\r')
 		case 't':
-			buf = append(buf, '\t')
+			buf.WriteByte('\t')
 		case 'u':
 			rn, ok := r.hex4()
 			if !ok {
 				return "", r.fail("Invalid \\u escape at offset %d.", r.pos)
 			}
 			if utf16.IsSurrogate(rn) {
-				lo := utf8.RuneError
+				// A pair is one rune; a surrogate alone is U+FFFD, and
+				// the escape after it is read on its own.
+				pair := utf8.RuneError
 				if r.pos+1 < len(r.b) && r.b[r.pos] == '\\' && r.b[r.pos+1] == 'u' {
+					at := r.pos
 					r.pos += 2
-					if l, ok := r.hex4(); ok {
-						lo = l
+					if lo, ok := r.hex4(); ok {
+						pair = utf16.DecodeRune(rn, lo)
+					}
+					if pair == utf8.RuneError {
+						r.pos = at
 					}
 				}
-				rn = utf16.DecodeRune(rn, lo)
+				rn = pair
 			}
-			buf = utf8.AppendRune(buf, rn)
+			buf.WriteRune(rn)
 		default:
 			return "", r.fail("Invalid escape at offset %d.", r.pos-1)
 		}
