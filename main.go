@@ -100,6 +100,7 @@ func run(args []string) error {
 		}
 	}
 	return server.Run(ctx, server.Config{Listen: *listen, DB: *db, Region: *region, Logger: log,
+		AccessLog:      server.NewTextAccessLog(logw, lv),
 		TaskStartDelay: *startDelay, TaskStopDelay: *stopDelay, TimeScale: *timeScale,
 		Runtime: *runtime, EnforceIAM: *enforceIAM, ELBv2ListenerPorts: *lbPorts,
 		HeaderTimeout: *headerTimeout, BodyTimeout: *bodyTimeout, IdleTimeout: *idleTimeout}, nil)

@@ -83,7 +83,7 @@ func TestServerProcess(t *testing.T) {
 		// As main.go runs it: the access log at info level on stderr, through its buffer.
 		logw := NewLogWriter(os.Stderr, 50*time.Millisecond)
 		defer logw.Close()
-		s, err := New(Config{Logger: NewBufferedLogger(logw, slog.LevelInfo)})
+		s, err := New(Config{Logger: NewBufferedLogger(logw, slog.LevelInfo), AccessLog: NewTextAccessLog(logw, slog.LevelInfo)})
 		if err != nil {
 			t.Fatal(err)
 		}

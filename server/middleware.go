@@ -53,8 +53,8 @@ func recordOf(w http.ResponseWriter) *recorder {
 func newRequestID() string { return api.UUID() }
 
 // withAccessLog gives each request an id, turns a panic into a 500
-// InternalFailure, and logs one line per request.
-func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
+// InternalFailure (logged to log), and writes one access line per request.
+func withAccessLog(log *slog.Logger, access accessLog, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, requestID: newRequestID()}
@@ -74,19 +74,15 @@ func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 					rec.Write(codec.EncodeError(rec.model, e, rec.requestID))
 				}
 			}
-			if !log.Enabled(r.Context(), slog.LevelInfo) {
+			if !access.enabled(r.Context()) {
 				return
 			}
-			attrs := make([]slog.Attr, 0, 8)
-			attrs = append(attrs, slog.String("service", rec.service), slog.String("operation", rec.operation), slog.Int("status", rec.status),
-				slog.Duration("duration", time.Since(start).Round(time.Microsecond)), slog.String("request_id", rec.requestID))
-			if rec.errorCode != "" {
-				attrs = append(attrs, slog.String("error", rec.errorCode))
-			}
+			e := accessEntry{service: rec.service, operation: rec.operation, status: rec.status,
+				duration: time.Since(start).Round(time.Microsecond), requestID: rec.requestID, errorCode: rec.errorCode}
 			if rec.service == "" {
-				attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
+				e.method, e.path = r.Method, r.URL.Path
 			}
-			log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+			access.write(r.Context(), e)
 		}()
 		next.ServeHTTP(rec, r)
 	})

@@ -30,6 +30,8 @@ type Config struct {
 	DB     string // SQLite file; empty = in memory
 	Region string // default region for unsigned requests
 	Logger *slog.Logger
+	// AccessLog writes a line per request; nil writes them through Logger.
+	AccessLog *TextAccessLog
 	// Services replaces the standard service set (tests of the protocol layer).
 	Services func(services.Config) *services.Set
 	// TaskStartDelay, TaskStopDelay and TimeScale time simulated tasks (zero = defaults).
@@ -116,7 +118,11 @@ func New(cfg Config) (*Server, error) {
 	m.SkipClean(true)
 	s.control(m.PathPrefix(controlPrefix).Subrouter())
 	m.PathPrefix("/").Handler(d)
-	s.Handler = withAccessLog(cfg.Logger, controlOr(m, d))
+	var access accessLog = slogAccessLog{cfg.Logger}
+	if cfg.AccessLog != nil {
+		access = cfg.AccessLog
+	}
+	s.Handler = withAccessLog(cfg.Logger, access, controlOr(m, d))
 	// The dashboard, /_longshore/ui/ (its event streams stay out of the access log).
 	s.ui = ui.New(ui.Config{Store: st, Services: set.Services, Region: cfg.Region, Logger: cfg.Logger})
 	s.Handler = s.ui.Mount(s.Handler)
