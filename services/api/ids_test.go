@@ -30,3 +30,11 @@ func TestInPartition(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkUUID is a request id's cost, drawn on every request.
+func BenchmarkUUID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		UUID()
+	}
+}
