@@ -89,11 +89,16 @@ func newBenchServer(b *testing.B) *Server {
 	return s
 }
 
-var fixed = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	io.Copy(io.Discard, r.Body)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Write([]byte(`<GetCallerIdentityResponse><GetCallerIdentityResult><Account>000000000000</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`))
-})
+var fixed = fixedBody("text/xml", []byte(`<GetCallerIdentityResponse><GetCallerIdentityResult><Account>000000000000</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`))
+
+// fixedBody answers every request with body, doing no other work.
+func fixedBody(contentType string, body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", contentType)
+		w.Write(body)
+	}
+}
 
 // loopback serves h on a real loopback listener and posts body to it b.N times.
 func loopback(b *testing.B, h http.Handler, header map[string]string, body string) {

@@ -2,7 +2,9 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,7 +48,8 @@ import (
 // server's CPU per call, server-B/op the memory it allocates per call, and
 // fixed-ms/op the fixed-body server's CPU per call; x-fixed is their ratio.
 // ServerThroughput runs 16 workers and reports ops/s, and x-fixed as its
-// ratio to the fixed-body server's; client-ms/op and fixed-client-ms/op are
+// ratio to the fixed-body server's, and x-answer as its ratio to a fixed-body
+// server that answers the call's own answer; client-ms/op and fixed-client-ms/op are
 // the SDK clients' CPU per call (this process's), which shares the machine
 // and differs by call: the fixed body is GetCallerIdentity's 140 bytes. On a shared machine the figures of one
 // run scatter: compare medians of several (-count).
@@ -58,8 +61,14 @@ import (
 // the process's start); LONGSHORE_BENCH_SERVER_PROCS=n sets
 // the server processes' GOMAXPROCS.
 
-// serverProcEnv names the kind of server the re-run test binary serves.
-const serverProcEnv = "LONGSHORE_BENCH_SERVER"
+// serverProcEnv names the kind of server the re-run test binary serves;
+// an "answer" server answers the body and content type in answerBodyEnv
+// (base64) and answerTypeEnv.
+const (
+	serverProcEnv = "LONGSHORE_BENCH_SERVER"
+	answerBodyEnv = "LONGSHORE_BENCH_ANSWER"
+	answerTypeEnv = "LONGSHORE_BENCH_ANSWER_TYPE"
+)
 
 // TestServerProcess is the server process of the CPU benchmarks; it skips
 // unless the benchmark started it. It serves until its stdin closes, and
@@ -79,6 +88,13 @@ func TestServerProcess(t *testing.T) {
 	switch kind {
 	case "fixed":
 		hs = &http.Server{Handler: fixed}
+	case "answer":
+		// The fixed-body server of one call: its answer, captured from Longshore.
+		body, err := base64.StdEncoding.DecodeString(os.Getenv(answerBodyEnv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = &http.Server{Handler: fixedBody(os.Getenv(answerTypeEnv), body)}
 	case "real":
 		// As main.go runs it: the access log at info level on stderr, through its buffer.
 		logw := NewLogWriter(os.Stderr, 50*time.Millisecond)
@@ -147,10 +163,10 @@ type serverProc struct {
 	cfg aws.Config
 }
 
-func startServerProc(tb testing.TB, kind string) *serverProc {
+func startServerProc(tb testing.TB, kind string, env ...string) *serverProc {
 	tb.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServerProcess$", "-test.bench=^$", "-test.count=1")
-	cmd.Env = append(os.Environ(), serverProcEnv+"="+kind)
+	cmd.Env = append(append(os.Environ(), serverProcEnv+"="+kind), env...)
 	if n := os.Getenv("LONGSHORE_BENCH_SERVER_PROCS"); n != "" {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+n)
 	}
@@ -481,14 +497,60 @@ func BenchmarkServerCPU(b *testing.B) {
 	}
 }
 
+// answerProc starts the fixed-body server of c's call: it answers what the
+// real server answers c, so the SDK client does the same work against both.
+func answerProc(b *testing.B, c cpuCase) *serverProc {
+	procMu.Lock()
+	defer procMu.Unlock()
+	if p := procs["answer "+c.name]; p != nil {
+		return p
+	}
+	tap := &answerTap{}
+	tapped := &serverProc{cfg: procs[c.server].cfg.Copy()}
+	tapped.cfg.HTTPClient = &http.Client{Transport: tap}
+	if err := c.call(context.Background(), tapped); err != nil {
+		b.Fatal(err)
+	}
+	p := startServerProc(b, "answer", answerBodyEnv+"="+base64.StdEncoding.EncodeToString(tap.body), answerTypeEnv+"="+tap.contentType)
+	procs["answer "+c.name] = p
+	return p
+}
+
+// answerTap keeps the body and content type of the answer it carries.
+type answerTap struct {
+	body        []byte
+	contentType string
+}
+
+func (t *answerTap) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if t.body, err = io.ReadAll(resp.Body); err != nil {
+		return nil, err
+	}
+	t.contentType = resp.Header.Get("Content-Type")
+	resp.Body = io.NopCloser(bytes.NewReader(t.body))
+	return resp, nil
+}
+
+// BenchmarkServerThroughput's x-fixed is against the fixed-body server of
+// GetCallerIdentity's 140 bytes, as in BenchmarkServerCPU; x-answer is
+// against a fixed-body server that answers the call's own answer, which
+// its SDK client reads at the same cost as Longshore's, so that the ratio
+// is the server's part alone.
 func BenchmarkServerThroughput(b *testing.B) {
 	const workers = 16
 	for _, c := range cpuCases[:2] { // the reads
 		b.Run(c.name, func(b *testing.B) {
 			ref, it := &side{p: proc(b, "fixed"), call: fixedCall}, &side{p: proc(b, c.server), call: c.call}
-			compare(b, c.name, workers, b.N, ref, it)
+			own := &side{p: answerProc(b, c), call: c.call}
+			compare(b, c.name, workers, b.N, ref, own, it)
 			ops := float64(it.n) / it.wall.Seconds()
 			fixedOps := float64(ref.n) / ref.wall.Seconds()
+			b.ReportMetric(ops/(float64(own.n)/own.wall.Seconds()), "x-answer")
 			b.ReportMetric(ops, "ops/s")
 			b.ReportMetric(fixedOps, "fixed-ops/s")
 			b.ReportMetric(float64(it.perCall())/1e6, "server-ms/op")
