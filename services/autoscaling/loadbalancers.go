@@ -174,11 +174,11 @@ func leaveDetached(c *api.Context, doc *groupDoc) error {
 // attachmentState is how Auto Scaling reports an attachment: InService once
 // the group has instances in service, Added before.
 func attachmentState(c *api.Context, group string) (string, error) {
-	n, err := Members.Count(c.Tx, c.Scope(), store.Query{Parent: group, Status: string(types.LifecycleStateInService)})
+	found, err := Members.Exists(c.Tx, c.Scope(), store.Query{Parent: group, Status: string(types.LifecycleStateInService)})
 	if err != nil {
 		return "", err
 	}
-	if n > 0 {
+	if found {
 		return "InService", nil
 	}
 	return "Added", nil

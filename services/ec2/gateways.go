@@ -78,11 +78,11 @@ func attachInternetGateway(c *api.Context, in *sdk.AttachInternetGatewayInput) (
 	if len(g.Attachments) > 0 {
 		return nil, apiErr("Resource.AlreadyAssociated", "resource %s is already attached to network %s", aws.ToString(g.InternetGatewayId), aws.ToString(g.Attachments[0].VpcId))
 	}
-	n, err := igws.Count(c.Tx, c.Scope(), store.Query{Parent: vpcID})
+	found, err := igws.Exists(c.Tx, c.Scope(), store.Query{Parent: vpcID})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, apiErr("InvalidParameterValue", "Network %s already has an internet gateway attached", vpcID)
 	}
 	g.Attachments = []types.InternetGatewayAttachment{{VpcId: aws.String(vpcID), State: types.AttachmentStatus("available")}}

@@ -140,11 +140,11 @@ func putVersion(c *api.Context, ver *types.LaunchTemplateVersion) error {
 
 func createLaunchTemplate(c *api.Context, in *sdk.CreateLaunchTemplateInput) (*sdk.CreateLaunchTemplateOutput, error) {
 	name := aws.ToString(in.LaunchTemplateName)
-	n, err := templates.Count(c.Tx, c.Scope(), store.Query{Name: name})
+	found, err := templates.Exists(c.Tx, c.Scope(), store.Query{Name: name})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, apiErr("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.")
 	}
 	data, err := responseData(in.LaunchTemplateData, nil)

@@ -125,11 +125,11 @@ func createSecurityGroup(c *api.Context, in *sdk.CreateSecurityGroupInput) (*sdk
 	case hasControl(name):
 		return nil, invalidParam("Value (%s) for parameter GroupName is invalid. Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*", strings.Map(visible, name))
 	}
-	n, err := groups.Count(c.Tx, c.Scope(), store.Query{Parent: vpcID, Name: name})
+	found, err := groups.Exists(c.Tx, c.Scope(), store.Query{Parent: vpcID, Name: name})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, apiErr("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, vpcID)
 	}
 	tags, err := specTags(in.TagSpecifications, "security-group")

@@ -140,11 +140,11 @@ func deleteSubnet(c *api.Context, in *sdk.DeleteSubnetInput) (*sdk.DeleteSubnetO
 	if _, err := findSubnet(c, id); err != nil {
 		return nil, err
 	}
-	n, err := interfaces.Count(c.Tx, c.Scope(), store.Query{Parent: id})
+	found, err := interfaces.Exists(c.Tx, c.Scope(), store.Query{Parent: id})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, dependency("The subnet '%s' has dependencies and cannot be deleted.", id)
 	}
 	if err := forgetSubnetAssociations(c, id); err != nil {

@@ -113,26 +113,26 @@ func deleteVpc(c *api.Context, in *sdk.DeleteVpcInput) (*sdk.DeleteVpcOutput, er
 	if _, err := findVpc(c, id); err != nil {
 		return nil, err
 	}
-	dep := func(n int, err error) error {
+	dep := func(found bool, err error) error {
 		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if found {
 			return dependency("The vpc '%s' has dependencies and cannot be deleted.", id)
 		}
 		return nil
 	}
 	q := store.Query{Parent: id}
-	if err := dep(subnets.Count(c.Tx, c.Scope(), q)); err != nil {
+	if err := dep(subnets.Exists(c.Tx, c.Scope(), q)); err != nil {
 		return nil, err
 	}
-	if err := dep(igws.Count(c.Tx, c.Scope(), q)); err != nil {
+	if err := dep(igws.Exists(c.Tx, c.Scope(), q)); err != nil {
 		return nil, err
 	}
-	if err := dep(endpoints.Count(c.Tx, c.Scope(), q)); err != nil {
+	if err := dep(endpoints.Exists(c.Tx, c.Scope(), q)); err != nil {
 		return nil, err
 	}
-	if err := dep(eigws.Count(c.Tx, c.Scope(), q)); err != nil {
+	if err := dep(eigws.Exists(c.Tx, c.Scope(), q)); err != nil {
 		return nil, err
 	}
 	gs, err := groupKind.list(c, q)

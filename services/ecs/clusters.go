@@ -336,20 +336,20 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 	}
 	arn := aws.ToString(cl.ClusterArn)
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ecscore.ContainerInstances.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
+		found, err := ecscore.ContainerInstances.Exists(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
 		if err != nil {
 			return nil, err
 		}
-		if n > 0 {
+		if found {
 			return nil, apierror.New("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.")
 		}
 	}
 	for _, status := range []string{"ACTIVE", "DRAINING"} {
-		n, err := ecscore.Services.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
+		found, err := ecscore.Services.Exists(c.Tx, c.Scope(), store.Query{Parent: arn, Status: status})
 		if err != nil {
 			return nil, err
 		}
-		if n > 0 {
+		if found {
 			return nil, apierror.New("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
 		}
 	}
@@ -362,11 +362,11 @@ func deleteCluster(c *api.Context, in *ecs.DeleteClusterInput) (*ecs.DeleteClust
 			return nil, apierror.New("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
 		}
 	}
-	daemons, err := Daemons.Count(c.Tx, c.Scope(), store.Query{Parent: arn, Status: string(types.DaemonStatusActive)})
+	daemons, err := Daemons.Exists(c.Tx, c.Scope(), store.Query{Parent: arn, Status: string(types.DaemonStatusActive)})
 	if err != nil {
 		return nil, err
 	}
-	if daemons > 0 {
+	if daemons {
 		return nil, errInvalidParameter("The Cluster cannot be deleted while Daemons are active.")
 	}
 	providers, err := ecscore.CapacityProviders.List(c.Tx, c.Scope(), store.Query{Status: string(types.CapacityProviderStatusActive)})

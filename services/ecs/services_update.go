@@ -254,13 +254,13 @@ func deleteService(c *api.Context, in *ecs.DeleteServiceInput) (*ecs.DeleteServi
 		svc.TaskSets[i].ComputedDesiredCount = 0
 		svc.TaskSets[i].UpdatedAt = aws.Time(now)
 	}
-	live, err := ecscore.Tasks.Count(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn),
+	live, err := ecscore.Tasks.Exists(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(cl.ClusterArn),
 		Name: "service:" + aws.ToString(svc.ServiceName), Status: ecscore.TaskRunning})
 	if err != nil {
 		return nil, err
 	}
 	answer := *svc
-	if live == 0 {
+	if !live {
 		svc.Status = aws.String(ecscore.ServiceInactive)
 		if err := ReleaseServiceConnect(c, svc); err != nil {
 			return nil, err

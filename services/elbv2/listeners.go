@@ -256,11 +256,11 @@ func (h *handlers) createListener(c *api.Context, in *elb.CreateListenerInput) (
 		return &elb.CreateListenerOutput{Listeners: []types.Listener{*same}}, nil
 	}
 	if lb.LB.Type == types.LoadBalancerTypeEnumGateway {
-		n, err := listeners.Count(c.Tx, c.Scope(), store.Query{Parent: lbArn})
+		found, err := listeners.Exists(c.Tx, c.Scope(), store.Query{Parent: lbArn})
 		if err != nil {
 			return nil, err
 		}
-		if n > 0 {
+		if found {
 			return nil, errDuplicateListener(lbArn)
 		}
 	}

@@ -92,9 +92,9 @@ func (h *handlers) createTrustStore(c *api.Context, in *elb.CreateTrustStoreInpu
 		return nil, err
 	}
 	sc := c.Scope()
-	if n, err := trustStores.Count(c.Tx, sc, store.Query{Name: name}); err != nil {
+	if found, err := trustStores.Exists(c.Tx, sc, store.Query{Name: name}); err != nil {
 		return nil, err
-	} else if n > 0 {
+	} else if found {
 		return nil, errDuplicateTrustStoreName(name)
 	}
 	if n, err := trustStores.Count(c.Tx, sc, store.Query{}); err != nil {

@@ -134,9 +134,9 @@ func uploadSigningCertificate(c *api.Context, in *iam.UploadSigningCertificateIn
 			cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
 	}
 	fp := certFingerprint(cert)
-	if n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Attr: fp}); err != nil {
+	if found, err := SigningCertificates.Exists(c.Tx, c.GlobalScope(), store.Query{Attr: fp}); err != nil {
 		return nil, err
-	} else if n > 0 {
+	} else if found {
 		return nil, apierror.New("DuplicateCertificate", "The request was rejected because the same certificate is associated with an IAM user in the account.")
 	}
 	if n, err := SigningCertificates.Count(c.Tx, c.GlobalScope(), store.Query{Parent: owner}); err != nil {

@@ -127,8 +127,8 @@ func ReleaseManagedService(c *api.Context, ref string) error {
 	if !managed {
 		return nil
 	}
-	n, err := instances.Count(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(s.Id)})
-	if err != nil || n > 0 {
+	found, err := instances.Exists(c.Tx, c.Scope(), store.Query{Parent: aws.ToString(s.Id)})
+	if err != nil || found {
 		return err
 	}
 	_, err = services.Delete(c.Tx, c.Scope(), aws.ToString(s.Id))

@@ -267,11 +267,11 @@ func deleteNamespace(c *api.Context, in *sd.DeleteNamespaceInput) (*sd.DeleteNam
 		return nil, err
 	}
 	id := aws.ToString(ns.Id)
-	n, err := services.Count(c.Tx, c.Scope(), store.Query{Parent: id})
+	found, err := services.Exists(c.Tx, c.Scope(), store.Query{Parent: id})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, apierror.New("ResourceInUse", "The namespace %s contains services and can't be deleted. Delete its services first.", id)
 	}
 	if _, err := namespaces.Delete(c.Tx, c.Scope(), id); err != nil {

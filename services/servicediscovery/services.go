@@ -191,11 +191,11 @@ func deleteService(c *api.Context, in *sd.DeleteServiceInput) (*sd.DeleteService
 		return nil, err
 	}
 	id := aws.ToString(s.Id)
-	n, err := instances.Count(c.Tx, c.Scope(), store.Query{Parent: id})
+	found, err := instances.Exists(c.Tx, c.Scope(), store.Query{Parent: id})
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
+	if found {
 		return nil, apierror.New("ResourceInUse", "Service contains registered instances; delete the instances before deleting the service")
 	}
 	_, err = services.Delete(c.Tx, c.Scope(), id)

@@ -52,11 +52,11 @@ func startMessageMoveTask(c *api.Context, in *sqs.StartMessageMoveTaskInput) (*s
 	if !ok {
 		return nil, errTaskNotFound()
 	}
-	n, err := Queues.Count(c.Tx, sc, store.Query{Attr: source})
+	isDLQ, err := Queues.Exists(c.Tx, sc, store.Query{Attr: source})
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
+	if !isDLQ {
 		return nil, errInvalidParam("Source queue must be configured as a Dead Letter Queue.")
 	}
 	dest := aws.ToString(in.DestinationArn)
@@ -70,11 +70,11 @@ func startMessageMoveTask(c *api.Context, in *sqs.StartMessageMoveTaskInput) (*s
 	if r := in.MaxNumberOfMessagesPerSecond; r != nil && (*r < 1 || *r > 500) {
 		return nil, errInvalidParam("Value %d for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.", *r)
 	}
-	running, err := moveTasks.Count(c.Tx, sc, store.Query{Parent: source, Status: "RUNNING"})
+	running, err := moveTasks.Exists(c.Tx, sc, store.Query{Parent: source, Status: "RUNNING"})
 	if err != nil {
 		return nil, err
 	}
-	if running > 0 {
+	if running {
 		return nil, apierror.New("AWS.SimpleQueueService.UnsupportedOperation", "There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
 	}
 	st, err := queueStats(c.Tx, sc, q, c.Now())
