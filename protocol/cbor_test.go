@@ -257,3 +257,19 @@ func FuzzDecodeCBOR(f *testing.F) {
 		}
 	})
 }
+
+// A text string is UTF-8, as CBOR requires (RFC 8949, section 3.1): bytes
+// that are not are written as U+FFFD.
+func TestCBORTextIsUTF8(t *testing.T) {
+	for in, want := range map[string]string{"plain é": "plain é", "bad\xffbyte": "bad\uFFFDbyte", "\xc3": "\uFFFD"} {
+		w := &cborWriter{}
+		w.text(in)
+		got, err := readCBOR(w.buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%q written as %q, want %q", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -327,7 +328,12 @@ func (w *cborWriter) float(f float64) {
 	w.buf = binary.BigEndian.AppendUint64(append(w.buf, cborSimple<<5|27), math.Float64bits(f))
 }
 
+// text writes s as a text string, which CBOR requires to be UTF-8: bytes
+// that are not are written as U+FFFD, as the JSON and XML writers write them.
 func (w *cborWriter) text(s string) {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	w.head(cborText, uint64(len(s)))
 	w.buf = append(w.buf, s...)
 }

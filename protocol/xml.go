@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/longshore/longshore/protocol/apierror"
 	"github.com/longshore/longshore/protocol/model"
@@ -204,33 +205,56 @@ func FormatISO8601(t time.Time) string {
 	return t.Format("2006-01-02T15:04:05.000Z")
 }
 
-// xmlText escapes what XML text requires and leaves quotes as AWS does.
+// xmlText escapes what XML text requires and leaves quotes as AWS does. What
+// XML cannot hold (control characters, U+FFFE, U+FFFF, bytes that are not
+// UTF-8) is written as U+FFFD: the SDKs' XML readers reject the whole answer
+// for one such character.
 func xmlText(buf *bytes.Buffer, s string) {
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if xmlPlain[c] {
+			i++
+			continue
+		}
+		size := 1
 		var esc string
-		switch s[i] {
-		case '&':
+		switch {
+		case c == '&':
 			esc = "&amp;"
-		case '<':
+		case c == '<':
 			esc = "&lt;"
-		case '>':
+		case c == '>':
 			esc = "&gt;"
-		case '\r':
+		case c == '\r':
 			esc = "&#xD;"
+		case c < utf8.RuneSelf: // a control character
+			esc = "\uFFFD"
 		default:
-			if s[i] < 0x20 && s[i] != '\n' && s[i] != '\t' {
+			var r rune
+			if r, size = utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
 				esc = "\uFFFD"
 			} else {
+				i += size
 				continue
 			}
 		}
 		buf.WriteString(s[start:i])
 		buf.WriteString(esc)
-		start = i + 1
+		i += size
+		start = i
 	}
 	buf.WriteString(s[start:])
 }
+
+// xmlPlain marks the ASCII bytes xmlText writes as they are.
+var xmlPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '&' && c != '<' && c != '>'
+	}
+	t['\t'], t['\n'] = true, true
+	return t
+}()
 
 // EncodeQueryError renders awsQuery's <ErrorResponse> envelope.
 func EncodeQueryError(svc *model.Service, e *apierror.Error, requestID string) []byte {
