@@ -1,0 +1,167 @@
+package protocol_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+
+	"github.com/longshore/longshore/longshoretest"
+	"github.com/longshore/longshore/protocol/model"
+)
+
+// TestRandomInputsAnswerWithoutServerErrors sends every operation of every
+// service, through its real SDK client, inputs of the model's shapes with
+// values a careless or hostile client might send: empty, huge, negative,
+// unknown enum values, names of things that do not exist. Every answer must
+// be a success the client reads, or an AWS error below 500: never a 5xx
+// (a panic answers 500) but NotImplemented's 501 for an operation Longshore
+// does not serve, and never a body the client cannot read.
+//
+// LONGSHORE_RANDOM_ROUNDS sets the rounds (3 by default); the seed of a
+// failing round is in its name.
+func TestRandomInputsAnswerWithoutServerErrors(t *testing.T) {
+	rounds := 3
+	if n, err := strconv.Atoi(os.Getenv("LONGSHORE_RANDOM_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
+	ls := longshoretest.Start(t)
+	for name, newClient := range roundTripClients {
+		m := model.MustLoad(name)
+		client := reflect.ValueOf(newClient(ls.Config))
+		for round := range rounds {
+			seed := uint64(round)
+			t.Run(name+"/seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
+				r := rand.New(rand.NewPCG(seed, 0x10c5))
+				for _, opName := range m.OperationNames() {
+					meth := client.MethodByName(opName)
+					if !meth.IsValid() || skipRoundTrip[name+":"+opName] {
+						continue
+					}
+					in := reflect.New(meth.Type().In(1).Elem())
+					randomFill(r, m.Operations[opName].Input, in, 0)
+					ctx, cancel := context.WithTimeout(context.Background(), time.Second) // long polls end
+					res := meth.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+					cancel()
+					err, _ := res[1].Interface().(error)
+					if msg := serverFault(err); msg != "" {
+						sent, _ := json.Marshal(in.Interface())
+						t.Errorf("%s %s: %s\n input %s", name, opName, msg, sent)
+					}
+				}
+			})
+		}
+	}
+}
+
+// serverFault says what is wrong with an answer: a 5xx, or a body the
+// client could not read; "" for a success or an AWS error a client expects.
+func serverFault(err error) string {
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		return ""
+	}
+	var invalid smithy.InvalidParamsError
+	if errors.As(err, &invalid) {
+		return "" // the client refused to send it
+	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return "the client could not read the answer: " + err.Error()
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "NotImplemented" {
+		return "" // an operation Longshore does not serve says so, with 501
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		return err.Error()
+	}
+	return ""
+}
+
+var (
+	randomStrings = []string{"", "x", "web", "default", "-1", "0", "a b/c", "日本", "<&>\"'", strings.Repeat("n", 300),
+		"arn:aws:ecs:us-east-1:000000000000:cluster/default", "arn:aws:iam::000000000000:role/r", "subnet-00000000", "sg-0", "*"}
+	randomInts   = []int64{0, 1, -1, 2, 100, 65535, math.MaxInt32, math.MinInt32}
+	randomFloats = []float64{0, 1.5, -1, 1e300, -1e300}
+	randomTimes  = []time.Time{time.Unix(0, 0), time.Now(), time.Now().AddDate(1, 0, 0), time.Now().AddDate(-30, 0, 0)}
+)
+
+// randomFill sets v to a value of shape sh drawn from r: required members
+// always, others half the time.
+func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
+	if sh == nil {
+		return
+	}
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		v = v.Elem()
+	}
+	switch sh.Type {
+	case "structure":
+		if v.Kind() != reflect.Struct || sh.Document {
+			return
+		}
+		for _, m := range sh.Members {
+			f := v.FieldByName(strings.ToUpper(m.Name[:1]) + m.Name[1:])
+			if !f.IsValid() || f.Kind() == reflect.Interface || !sh.Required[m.Name] && (depth > 4 || r.IntN(2) == 0) {
+				continue
+			}
+			randomFill(r, m.Shape, f, depth+1)
+		}
+	case "list":
+		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() == reflect.Interface {
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), r.IntN(4), 4)
+		for i := range s.Len() {
+			randomFill(r, sh.Member.Shape, s.Index(i), depth+1)
+		}
+		v.Set(s)
+	case "map":
+		if v.Kind() != reflect.Map || v.Type().Elem().Kind() == reflect.Interface {
+			return
+		}
+		mp := reflect.MakeMap(v.Type())
+		for range r.IntN(3) {
+			key := reflect.New(v.Type().Key()).Elem()
+			randomFill(r, sh.Key.Shape, key, depth+1)
+			val := reflect.New(v.Type().Elem()).Elem()
+			randomFill(r, sh.Value.Shape, val, depth+1)
+			mp.SetMapIndex(key, val)
+		}
+		v.Set(mp)
+	case "string":
+		if len(sh.Enum) > 0 && r.IntN(8) != 0 {
+			v.SetString(sh.Enum[r.IntN(len(sh.Enum))])
+		} else {
+			v.SetString(randomStrings[r.IntN(len(randomStrings))])
+		}
+	case "boolean":
+		v.SetBool(r.IntN(2) == 0)
+	case "integer", "long":
+		v.SetInt(randomInts[r.IntN(len(randomInts))])
+	case "double", "float":
+		v.SetFloat(randomFloats[r.IntN(len(randomFloats))])
+	case "timestamp":
+		v.Set(reflect.ValueOf(randomTimes[r.IntN(len(randomTimes))]))
+	case "blob":
+		b := make([]byte, r.IntN(16))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+		}
+		v.SetBytes(b)
+	}
+}
