@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
 	"github.com/longshore/longshore/longshoretest"
@@ -28,38 +31,52 @@ import (
 // (a panic answers 500) but NotImplemented's 501 for an operation Longshore
 // does not serve, and never a body the client cannot read.
 //
-// LONGSHORE_RANDOM_ROUNDS sets the rounds (3 by default); the seed of a
-// failing round is in its name.
+// It runs with IAM open and enforced. LONGSHORE_RANDOM_ROUNDS sets the
+// rounds (3 by default); the seed of a failing round is in its name.
 func TestRandomInputsAnswerWithoutServerErrors(t *testing.T) {
 	rounds := 3
 	if n, err := strconv.Atoi(os.Getenv("LONGSHORE_RANDOM_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
-	ls := longshoretest.Start(t)
-	for name, newClient := range roundTripClients {
-		m := model.MustLoad(name)
-		client := reflect.ValueOf(newClient(ls.Config))
-		for round := range rounds {
-			seed := uint64(round)
-			t.Run(name+"/seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
-				r := rand.New(rand.NewPCG(seed, 0x10c5))
-				for _, opName := range m.OperationNames() {
-					meth := client.MethodByName(opName)
-					if !meth.IsValid() || skipRoundTrip[name+":"+opName] {
-						continue
-					}
-					in := reflect.New(meth.Type().In(1).Elem())
-					randomFill(r, m.Operations[opName].Input, in, 0)
-					ctx, cancel := context.WithTimeout(context.Background(), time.Second) // long polls end
-					res := meth.Call([]reflect.Value{reflect.ValueOf(ctx), in})
-					cancel()
-					err, _ := res[1].Interface().(error)
-					if msg := serverFault(err); msg != "" {
-						sent, _ := json.Marshal(in.Interface())
-						t.Errorf("%s %s: %s\n input %s", name, opName, msg, sent)
-					}
-				}
-			})
+	for _, enforce := range []bool{false, true} {
+		ls := longshoretest.StartWith(t, longshoretest.Options{EnforceIAM: enforce})
+		mode := map[bool]string{false: "open", true: "enforce-iam"}[enforce]
+		for name, newClient := range randomInputClients() {
+			m := model.MustLoad(name)
+			client := reflect.ValueOf(newClient(ls.Config))
+			for round := range rounds {
+				seed := uint64(round)
+				t.Run(mode+"/"+name+"/seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
+					sendRandomInputs(t, rand.New(rand.NewPCG(seed, 0x10c5)), name, m, client)
+				})
+			}
+		}
+	}
+}
+
+// randomInputClients are the round trip's clients, and SQS's.
+func randomInputClients() map[string]func(aws.Config) any {
+	clients := maps.Clone(roundTripClients)
+	clients["sqs"] = func(c aws.Config) any { return sqs.NewFromConfig(c) }
+	return clients
+}
+
+// sendRandomInputs calls each of m's operations once on client with random input.
+func sendRandomInputs(t *testing.T, r *rand.Rand, name string, m *model.Service, client reflect.Value) {
+	for _, opName := range m.OperationNames() {
+		meth := client.MethodByName(opName)
+		if !meth.IsValid() || skipRoundTrip[name+":"+opName] {
+			continue
+		}
+		in := reflect.New(meth.Type().In(1).Elem())
+		randomFill(r, m.Operations[opName].Input, in, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // long polls end
+		res := meth.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+		cancel()
+		err, _ := res[1].Interface().(error)
+		if msg := serverFault(err); msg != "" {
+			sent, _ := json.Marshal(in.Interface())
+			t.Errorf("%s %s: %s\n input %s", name, opName, msg, sent)
 		}
 	}
 }
