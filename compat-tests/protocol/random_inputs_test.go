@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +27,8 @@ import (
 // TestRandomInputsAnswerWithoutServerErrors sends every operation of every
 // service, through its real SDK client, inputs of the model's shapes with
 // values a careless or hostile client might send: empty, huge, negative,
-// unknown enum values, names of things that do not exist. Every answer must
+// unknown enum values, names and ids of things that do and do not exist
+// (seedWorld makes a little of everything first). Every answer must
 // be a success the client reads, or an AWS error below 500: never a 5xx
 // (a panic answers 500) but NotImplemented's 501 for an operation Longshore
 // does not serve, and never a body the client cannot read.
@@ -41,13 +43,14 @@ func TestRandomInputsAnswerWithoutServerErrors(t *testing.T) {
 	for _, enforce := range []bool{false, true} {
 		ls := longshoretest.StartWith(t, longshoretest.Options{EnforceIAM: enforce})
 		mode := map[bool]string{false: "open", true: "enforce-iam"}[enforce]
+		pool := append(slices.Clone(randomStrings), seedWorld(t, ls)...)
 		for name, newClient := range randomInputClients() {
 			m := model.MustLoad(name)
 			client := reflect.ValueOf(newClient(ls.Config))
 			for round := range rounds {
 				seed := uint64(round)
 				t.Run(mode+"/"+name+"/seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
-					sendRandomInputs(t, rand.New(rand.NewPCG(seed, 0x10c5)), name, m, client)
+					sendRandomInputs(t, &randomizer{r: rand.New(rand.NewPCG(seed, 0x10c5)), strings: pool}, name, m, client)
 				})
 			}
 		}
@@ -62,14 +65,14 @@ func randomInputClients() map[string]func(aws.Config) any {
 }
 
 // sendRandomInputs calls each of m's operations once on client with random input.
-func sendRandomInputs(t *testing.T, r *rand.Rand, name string, m *model.Service, client reflect.Value) {
+func sendRandomInputs(t *testing.T, r *randomizer, name string, m *model.Service, client reflect.Value) {
 	for _, opName := range m.OperationNames() {
 		meth := client.MethodByName(opName)
 		if !meth.IsValid() || skipRoundTrip[name+":"+opName] {
 			continue
 		}
 		in := reflect.New(meth.Type().In(1).Elem())
-		randomFill(r, m.Operations[opName].Input, in, 0)
+		r.fill(m.Operations[opName].Input, in, 0)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // long polls end
 		res := meth.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 		cancel()
@@ -114,9 +117,17 @@ var (
 	randomTimes  = []time.Time{time.Unix(0, 0), time.Now(), time.Now().AddDate(1, 0, 0), time.Now().AddDate(-30, 0, 0)}
 )
 
-// randomFill sets v to a value of shape sh drawn from r: required members
-// always, others half the time.
-func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
+// randomizer draws inputs: its strings are randomStrings and the ids of
+// what seedWorld made.
+type randomizer struct {
+	r       *rand.Rand
+	strings []string
+}
+
+// fill sets v to a value of shape sh: required members always, others half
+// the time.
+func (rz *randomizer) fill(sh *model.Shape, v reflect.Value, depth int) {
+	r := rz.r
 	if sh == nil {
 		return
 	}
@@ -136,7 +147,7 @@ func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
 			if !f.IsValid() || f.Kind() == reflect.Interface || !sh.Required[m.Name] && (depth > 4 || r.IntN(2) == 0) {
 				continue
 			}
-			randomFill(r, m.Shape, f, depth+1)
+			rz.fill(m.Shape, f, depth+1)
 		}
 	case "list":
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() == reflect.Interface {
@@ -144,7 +155,7 @@ func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
 		}
 		s := reflect.MakeSlice(v.Type(), r.IntN(4), 4)
 		for i := range s.Len() {
-			randomFill(r, sh.Member.Shape, s.Index(i), depth+1)
+			rz.fill(sh.Member.Shape, s.Index(i), depth+1)
 		}
 		v.Set(s)
 	case "map":
@@ -154,9 +165,9 @@ func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
 		mp := reflect.MakeMap(v.Type())
 		for range r.IntN(3) {
 			key := reflect.New(v.Type().Key()).Elem()
-			randomFill(r, sh.Key.Shape, key, depth+1)
+			rz.fill(sh.Key.Shape, key, depth+1)
 			val := reflect.New(v.Type().Elem()).Elem()
-			randomFill(r, sh.Value.Shape, val, depth+1)
+			rz.fill(sh.Value.Shape, val, depth+1)
 			mp.SetMapIndex(key, val)
 		}
 		v.Set(mp)
@@ -164,7 +175,7 @@ func randomFill(r *rand.Rand, sh *model.Shape, v reflect.Value, depth int) {
 		if len(sh.Enum) > 0 && r.IntN(8) != 0 {
 			v.SetString(sh.Enum[r.IntN(len(sh.Enum))])
 		} else {
-			v.SetString(randomStrings[r.IntN(len(randomStrings))])
+			v.SetString(rz.strings[r.IntN(len(rz.strings))])
 		}
 	case "boolean":
 		v.SetBool(r.IntN(2) == 0)
