@@ -131,20 +131,15 @@ func (rz *randomizer) fill(sh *model.Shape, v reflect.Value, depth int) {
 	if sh == nil {
 		return
 	}
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
-		}
-		v = v.Elem()
-	}
+	v = allocated(v)
 	switch sh.Type {
 	case "structure":
 		if v.Kind() != reflect.Struct || sh.Document {
 			return
 		}
 		for _, m := range sh.Members {
-			f := v.FieldByName(strings.ToUpper(m.Name[:1]) + m.Name[1:])
-			if !f.IsValid() || f.Kind() == reflect.Interface || !sh.Required[m.Name] && (depth > 4 || r.IntN(2) == 0) {
+			f, ok := memberField(v, m)
+			if !ok || !sh.Required[m.Name] && (depth > 4 || r.IntN(2) == 0) {
 				continue
 			}
 			rz.fill(m.Shape, f, depth+1)

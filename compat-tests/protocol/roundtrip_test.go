@@ -164,25 +164,38 @@ func pruneEmpty(v any) any {
 
 var fillTime = time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.UTC)
 
-// fill sets every model member of v to a distinct non-zero value.
-func fill(sh *model.Shape, v reflect.Value, depth int) {
-	if sh == nil {
-		return
-	}
+// allocated follows v's pointers, allocating those that are nil, to the value to set.
+func allocated(v reflect.Value) reflect.Value {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
 		v = v.Elem()
 	}
+	return v
+}
+
+// memberField is the field of struct v that holds member m, unless Go
+// cannot set it from the model (a union's interface).
+func memberField(v reflect.Value, m *model.Member) (reflect.Value, bool) {
+	f := v.FieldByName(strings.ToUpper(m.Name[:1]) + m.Name[1:])
+	return f, f.IsValid() && f.Kind() != reflect.Interface
+}
+
+// fill sets every model member of v to a distinct non-zero value.
+func fill(sh *model.Shape, v reflect.Value, depth int) {
+	if sh == nil {
+		return
+	}
+	v = allocated(v)
 	switch sh.Type {
 	case "structure":
 		if v.Kind() != reflect.Struct || sh.Document {
 			return
 		}
 		for _, m := range sh.Members {
-			f := v.FieldByName(strings.ToUpper(m.Name[:1]) + m.Name[1:])
-			if !f.IsValid() || f.Kind() == reflect.Interface || (depth > 3 && !sh.Required[m.Name] && (m.Shape.Type == "structure" || m.Shape.Type == "list" || m.Shape.Type == "map")) || depth > 12 {
+			f, ok := memberField(v, m)
+			if !ok || (depth > 3 && !sh.Required[m.Name] && (m.Shape.Type == "structure" || m.Shape.Type == "list" || m.Shape.Type == "map")) || depth > 12 {
 				continue
 			}
 			fill(m.Shape, f, depth+1)
