@@ -21,12 +21,9 @@ import (
 func holdRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 	err := st.Write(context.Background(), func(tx *store.Tx) error {
 		for i := 0; i < n; i++ {
-			family := fmt.Sprint("app", i%10)
-			rev := int32(i/10 + 1)
-			td := &types.TaskDefinition{Family: aws.String(family), Revision: rev, Status: types.TaskDefinitionStatusActive,
-				TaskDefinitionArn:    aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev)),
+			td := &types.TaskDefinition{Family: aws.String(fmt.Sprint("app", i%10)), Revision: int32(i/10 + 1), Status: types.TaskDefinitionStatusActive,
 				ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(512)}}}
-			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+			if err := putRevision(tx, sc, td); err != nil {
 				return err
 			}
 		}
@@ -35,6 +32,23 @@ func holdRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// revisionArn is the ARN of a family's revision in sc.
+func revisionArn(sc store.Scope, family string, rev int32) string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", sc.Region, sc.Account, family, rev)
+}
+
+// putRevision stores td (its family and revision set) under its ARN, as
+// registration indexes it.
+func putRevision(tx *store.Tx, sc store.Scope, td *types.TaskDefinition) error {
+	td.TaskDefinitionArn = aws.String(revisionArn(sc, aws.ToString(td.Family), td.Revision))
+	return ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td)
+}
+
+// putFamily stores a family's record, which ListTaskDefinitionFamilies lists.
+func putFamily(tx *store.Tx, sc store.Scope, family string) error {
+	return ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family})
 }
 
 func listPage(tb testing.TB, st *store.Store, sc store.Scope, in *ecs.ListTaskDefinitionsInput) *ecs.ListTaskDefinitionsOutput {
@@ -116,12 +130,10 @@ func holdFamilies(tb testing.TB, st *store.Store, sc store.Scope, n int) {
 			if i%3 == 2 {
 				status = types.TaskDefinitionStatusInactive
 			}
-			td := &types.TaskDefinition{Family: aws.String(family), Revision: 1, Status: status,
-				TaskDefinitionArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:1", sc.Account, family))}
-			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+			if err := putRevision(tx, sc, &types.TaskDefinition{Family: aws.String(family), Revision: 1, Status: status}); err != nil {
 				return err
 			}
-			if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
+			if err := putFamily(tx, sc, family); err != nil {
 				return err
 			}
 		}
@@ -196,13 +208,11 @@ func holdRetiredRevisions(tb testing.TB, st *store.Store, sc store.Scope, n int)
 			if f%3 != 2 && i+families >= n {
 				status = types.TaskDefinitionStatusActive
 			}
-			td := &types.TaskDefinition{Family: aws.String(family), Revision: rev, Status: status,
-				TaskDefinitionArn: aws.String(fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev))}
-			if err := ecscore.TaskDefinitions.Put(tx, sc, aws.ToString(td.TaskDefinitionArn), ecscore.TaskDefinitionIndex(td), td); err != nil {
+			if err := putRevision(tx, sc, &types.TaskDefinition{Family: aws.String(family), Revision: rev, Status: status}); err != nil {
 				return err
 			}
 			if rev == 1 {
-				if err := ecscore.Families.Put(tx, sc, family, store.Index{Name: family, Attr: family}, &ecscore.TaskDefinitionFamily{Name: family}); err != nil {
+				if err := putFamily(tx, sc, family); err != nil {
 					return err
 				}
 			}
@@ -245,14 +255,12 @@ func holdActiveAndInactive(tb testing.TB, st *store.Store, sc store.Scope, n int
 	holdRevisions(tb, st, sc, n)
 	err := st.Write(context.Background(), func(tx *store.Tx) error {
 		for i := 0; i < 300; i++ {
-			family, rev := fmt.Sprint("app", i%10), int32(i/10+1)
-			arn := fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", sc.Account, family, rev)
-			td, err := ecscore.TaskDefinitions.Get(tx, sc, arn)
+			td, err := ecscore.TaskDefinitions.Get(tx, sc, revisionArn(sc, fmt.Sprint("app", i%10), int32(i/10+1)))
 			if err != nil {
 				return err
 			}
 			td.Status = types.TaskDefinitionStatusInactive
-			if err := ecscore.TaskDefinitions.Put(tx, sc, arn, ecscore.TaskDefinitionIndex(td), td); err != nil {
+			if err := putRevision(tx, sc, td); err != nil {
 				return err
 			}
 		}
