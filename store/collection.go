@@ -332,7 +332,7 @@ func (c Collection[T]) filter(sb *strings.Builder, sc Scope, q Query) []any {
 	}
 	if q.AttrPrefix != "" {
 		sb.WriteString(" AND attr >= ? AND attr < ?")
-		args = append(args, q.AttrPrefix, q.AttrPrefix+"\xff")
+		args = append(args, q.AttrPrefix, prefixEnd(q.AttrPrefix))
 	}
 	return args
 }

@@ -20,14 +20,12 @@ func (c Collection[T]) IDPage(tx *Tx, sc Scope, prefix, after string, desc bool,
 
 // prefixRange is the condition on col (the key or an indexed column) that
 // keeps the values starting with prefix and past the position after (below
-// it with desc; "" is none), with its arguments. No UTF-8 string has the
-// byte 0xff: prefix+"\xff" is above every value that starts with prefix.
-// The position replaces the bound it is past rather than adding a second
+// it with desc; "" is none), with its arguments. The position replaces the bound it is past rather than adding a second
 // bound: SQLite seeks by one lower and one upper bound, and given two it
 // may start from the prefix and read every value before the position.
 func prefixRange(col, prefix, after string, desc bool) (string, []any) {
 	lower, lo := col+" >= ?", prefix
-	hi := prefix + "\xff"
+	hi := prefixEnd(prefix)
 	if after != "" {
 		if desc && after < hi {
 			hi = after
@@ -37,6 +35,10 @@ func prefixRange(col, prefix, after string, desc bool) (string, []any) {
 	}
 	return lower + " AND " + col + " < ?", []any{lo, hi}
 }
+
+// prefixEnd is an upper bound of the values that start with prefix, below
+// every value past them: no UTF-8 string has the byte 0xff.
+func prefixEnd(prefix string) string { return prefix + "\xff" }
 
 // withLimit adds a LIMIT to a query when limit is positive.
 func withLimit(query string, args []any, limit int) (string, []any) {

@@ -45,7 +45,7 @@ func (c Collection[T]) lastAttrQuery(sc Scope, prefixes []string) (string, []any
 	args := make([]any, 3, 3+2*len(prefixes))
 	args[0], args[1], args[2] = c.Kind, sc.Account, sc.Region
 	for _, prefix := range prefixes {
-		args = append(args, prefix, prefix+"\xff")
+		args = append(args, prefix, prefixEnd(prefix))
 	}
 	return lastAttrSQL(len(prefixes)), args
 }
@@ -141,11 +141,10 @@ func (c Collection[T]) NamePage(tx *Tx, sc Scope, prefix, afterName string, afte
 // columnPageQuery is the statement of ParentPage and NamePage; col is
 // parent or name, a column whose partial index (0017) ends in rowid.
 func (c Collection[T]) columnPageQuery(col string, sc Scope, prefix, after string, afterSeq int64, desc bool, limit int) (string, []any) {
-	// No UTF-8 string has the byte 0xff: prefix+"\xff" is above every
-	// value that starts with prefix. A position narrows the range the index
-	// seeks (as IDPage's, replacing the bound it is past rather than adding
-	// a second one); documents of its own value continue after its rowid.
-	lo, hi, hiOp := prefix, prefix+"\xff", "<"
+	// A position narrows the range the index seeks (as IDPage's, replacing
+	// the bound it is past rather than adding a second one); documents of
+	// its own value continue after its rowid.
+	lo, hi, hiOp := prefix, prefixEnd(prefix), "<"
 	tie := ""
 	if after != "" {
 		if desc {
