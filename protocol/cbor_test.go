@@ -258,8 +258,8 @@ func FuzzDecodeCBOR(f *testing.F) {
 	})
 }
 
-// A text string is UTF-8, as CBOR requires (RFC 8949, section 3.1): bytes
-// that are not are written as U+FFFD.
+// A text string is UTF-8, as CBOR requires (RFC 8949, section 3.1): a run of
+// bytes that are not is written as one U+FFFD.
 func TestCBORTextIsUTF8(t *testing.T) {
 	for in, want := range map[string]string{"plain é": "plain é", "bad\xffbyte": "bad\uFFFDbyte", "\xc3": "\uFFFD"} {
 		w := &cborWriter{}

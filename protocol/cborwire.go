@@ -328,8 +328,9 @@ func (w *cborWriter) float(f float64) {
 	w.buf = binary.BigEndian.AppendUint64(append(w.buf, cborSimple<<5|27), math.Float64bits(f))
 }
 
-// text writes s as a text string, which CBOR requires to be UTF-8: bytes
-// that are not are written as U+FFFD, as the JSON and XML writers write them.
+// text writes s as a text string, which CBOR requires to be UTF-8: a run of
+// bytes that are not is written as one U+FFFD (the JSON and XML writers
+// write one for each such byte).
 func (w *cborWriter) text(s string) {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
